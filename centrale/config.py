@@ -1,0 +1,56 @@
+"""Paths and settings, from environment variables with repo-relative defaults.
+
+Nothing is read or opened here: `settings()` only resolves paths, so importing
+this module is free and tests can point every path elsewhere with env vars.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+# The province the centrale serves (Statbel NIS code of the province of Luxembourg).
+PROVINCE_NIS = "80000"
+# The region whose calls for projects the subsidy shares are computed against.
+REGION_NIS = "03000"
+# The centrale opened in January 2019: no figure before that date makes sense.
+CENTRALE_OPENED_ON = "2019-01-01"
+# The promise of the centrale: from order form to award in 20 days.
+AWARD_PROMISE_DAYS = 20
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_path: Path
+    sample_dir: Path
+    sources_dir: Path
+    geo_dir: Path
+    boundaries_path: Path
+    mergers_path: Path
+    max_upload_bytes: int
+
+
+def _path_from_env(name: str, default: Path) -> Path:
+    value = os.environ.get(name)
+    return Path(value).expanduser() if value else default
+
+
+def settings() -> Settings:
+    """Resolve every path now, honouring the CENTRALE_* environment variables."""
+    geo_dir = _path_from_env("CENTRALE_GEO_DIR", REPO_ROOT.parent / "shared" / "geo")
+    return Settings(
+        db_path=_path_from_env("CENTRALE_DB", REPO_ROOT / "data" / "centrale.duckdb"),
+        sample_dir=REPO_ROOT / "data" / "sample",
+        sources_dir=_path_from_env("CENTRALE_SOURCES", REPO_ROOT / "data" / "sample"),
+        geo_dir=geo_dir,
+        boundaries_path=_path_from_env(
+            "CENTRALE_BOUNDARIES", geo_dir / "belgium-municipalities.topojson"
+        ),
+        mergers_path=_path_from_env(
+            "CENTRALE_MERGERS", REPO_ROOT / "data" / "reference" / "commune_mergers.csv"
+        ),
+        max_upload_bytes=int(os.environ.get("CENTRALE_MAX_UPLOAD_MB", "20")) * 1024 * 1024,
+    )

@@ -1,0 +1,84 @@
+"""French (Belgian) formatting: `1 234,56 €`, `21 %`, `24/11/2026`.
+
+Thousands are separated by a no-break space (U+00A0) so a figure never wraps
+across lines; the decimal separator is a comma. `None`/NaN print as an en dash.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+NBSP = "\u00a0"
+MISSING = "–"
+MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+             "septembre", "octobre", "novembre", "décembre")
+# plotly's `separators`: decimal then thousands.
+PLOTLY_SEPARATORS = "," + NBSP
+
+
+def _missing(value) -> bool:
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+
+
+def number(value, decimals: int = 0) -> str:
+    """1234.5 -> '1 234,5' (decimals=1); None -> '–'."""
+    if _missing(value):
+        return MISSING
+    text = f"{float(value):,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", NBSP)
+
+
+def money(value, decimals: int = 2) -> str:
+    """1234.56 -> '1 234,56 €'."""
+    return MISSING if _missing(value) else f"{number(value, decimals)}{NBSP}€"
+
+
+def percent(share, decimals: int = 0) -> str:
+    """A share 0–1 -> '21 %'."""
+    return MISSING if _missing(share) else f"{number(share * 100, decimals)}{NBSP}%"
+
+
+def date(value) -> str:
+    """A date (or datetime, Timestamp, ISO text) -> '24/11/2026'."""
+    if _missing(value):
+        return MISSING
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
+    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
+
+
+def long_date(value: dt.date) -> str:
+    """'24 novembre 2026' (1er for the first of the month)."""
+    day = "1er" if value.day == 1 else str(value.day)
+    return f"{day} {MONTHS_FR[value.month - 1]} {value.year}"
+
+
+def days(value, decimals: int = 0) -> str:
+    """12 -> '12 jours', 1 -> '1 jour'."""
+    if _missing(value):
+        return MISSING
+    unit = "jour" if abs(float(value)) < 2 else "jours"
+    return f"{number(value, decimals)}{NBSP}{unit}"
+
+
+def kpi_lines(figures: dict) -> list[str]:
+    """The `etl kpis` figures as French lines for a terminal."""
+    as_of = dt.date.fromisoformat(figures["as_of"])
+    lines = [
+        f"Situation au {date(as_of)}",
+        f"  Communes adhérentes            {figures['communes_adhered']} sur "
+        f"{figures['communes_total']} ({percent(figures['adhesion_rate'])})",
+        f"  Bons de commande envoyés       {figures['orders_sent']}",
+        f"  Commandes attribuées           {figures['orders_awarded']}",
+        f"  Délai médian d'attribution     {days(figures['median_award_days'], 1)}",
+        f"  Attribuées en 20 jours au plus {percent(figures['share_awarded_within_20_days'])}",
+    ]
+    if figures.get("call_year"):
+        lines.append(f"  Part de la province dans le subside régional {figures['call_year']} : "
+                     f"{percent(figures['province_subsidy_share'], 1)}")
+    if figures.get("survey_year"):
+        lines.append(f"  Taux de réponse à l'enquête {figures['survey_year']} : "
+                     f"{percent(figures['survey_response_rate'])}")
+    return lines

@@ -1,0 +1,167 @@
+"""The kinds of source file the ETL accepts, as DATA-CONTRACT.md lists them.
+
+Each kind names its canonical columns, the French labels staff write in
+Excel, the type of each column and whether it is required. The readers and
+validators are driven by this table; nothing else hard-codes a header.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from centrale.names import normalise
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    labels: tuple[str, ...]
+    type: str  # text | date | amount | int | commune
+    required: bool = False  # the column must be in the file
+    not_null: bool = False  # every row must have a value
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    label_fr: str
+    columns: tuple[Column, ...]
+    keys: tuple[str, ...]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+    def header_lookup(self) -> dict[str, str]:
+        """Normalised header text -> canonical column name."""
+        lookup = {}
+        for col in self.columns:
+            for text in (col.name, *col.labels):
+                lookup[normalise(text)] = col.name
+        return lookup
+
+
+SOLUTIONS = Kind(
+    "solutions",
+    "solutions du catalogue",
+    (
+        Column("solution_id", ("code", "code solution", "id"), "text", True, True),
+        Column("name_fr", ("solution", "nom", "intitule"), "text", True, True),
+        Column("category", ("categorie",), "text"),
+        Column("catalogue", ("version du catalogue",), "text"),
+        Column("description", ("descriptif",), "text"),
+    ),
+    ("solution_id",),
+)
+
+FRAMEWORK = Kind(
+    "framework",
+    "accords-cadres",
+    (
+        Column("solution_id", ("code", "solution", "code solution"), "text", True, True),
+        Column("provider", ("prestataire", "fournisseur"), "text", True, True),
+        Column("starts_on", ("debut", "date de debut"), "date", True, True),
+        Column("ends_on", ("fin", "date de fin"), "date"),
+    ),
+    ("solution_id", "provider", "starts_on"),
+)
+
+ADHESIONS = Kind(
+    "adhesions",
+    "adhésions",
+    (
+        Column("commune", ("commune", "code ins", "code nis"), "commune", True, True),
+        Column("signed_on", ("date de signature", "signature"), "date", True, True),
+        Column("withdrawn_on", ("date de retrait", "retrait"), "date"),
+    ),
+    ("commune", "signed_on"),
+)
+
+ORDERS = Kind(
+    "orders",
+    "commandes",
+    (
+        Column("order_id", ("n de commande", "no de commande", "numero de commande",
+                            "commande"), "text", True, True),
+        Column("commune", ("commune", "code ins"), "commune", True, True),
+        Column("solution", ("solution", "code solution"), "text", True, True),
+        Column("sent_on", ("date d envoi du bon de commande", "date d envoi", "envoi"),
+               "date", True, True),
+        Column("awarded_on", ("date d attribution", "attribution"), "date"),
+        Column("provider", ("adjudicataire", "prestataire"), "text"),
+        Column("amount_eur", ("montant htva", "montant", "montant htva eur"), "amount"),
+        Column("status", ("statut", "etat"), "text"),
+    ),
+    ("order_id",),
+)
+
+SUBSIDIES = Kind(
+    "subsidies",
+    "subsides",
+    (
+        Column("call", ("appel a projets", "appel"), "text", True, True),
+        Column("call_year", ("annee", "annee de l appel"), "int", True, True),
+        Column("beneficiary", ("beneficiaire",), "text", True, True),
+        Column("project", ("projet",), "text"),
+        Column("amount_eur", ("montant", "montant eur"), "amount", True, True),
+        Column("province", ("province",), "text"),
+    ),
+    ("call", "call_year", "beneficiary", "project"),
+)
+
+SURVEY = Kind(
+    "survey",
+    "réponses à l'enquête",
+    (
+        Column("year", ("annee",), "int", True, True),
+        Column("commune", ("commune", "code ins"), "commune", True, True),
+        Column("need", ("besoin",), "text", True),
+        Column("priority", ("priorite",), "int"),
+        Column("horizon", ("annee souhaitee",), "int"),
+        Column("budget_eur", ("budget", "budget eur"), "amount"),
+        Column("submitted_on", ("date de reponse", "reponse"), "date"),
+        Column("respondent", ("repondant",), "text"),
+        Column("comment", ("commentaire", "remarque"), "text"),
+    ),
+    ("year", "commune", "need"),
+)
+
+CAMPAIGNS = Kind(
+    "campaigns",
+    "campagnes d'enquête",
+    (
+        Column("year", ("annee",), "int", True, True),
+        Column("sent_on", ("date d envoi", "envoi"), "date", True, True),
+        Column("deadline", ("date limite", "echeance"), "date"),
+    ),
+    ("year",),
+)
+
+KINDS: dict[str, Kind] = {
+    k.name: k for k in (SOLUTIONS, FRAMEWORK, ADHESIONS, ORDERS, SUBSIDIES, SURVEY, CAMPAIGNS)
+}
+
+# French words accepted at the start of a file name, besides the kind's own name.
+FILE_PREFIXES = {
+    "solutions": ("solutions", "catalogue"),
+    "framework": ("framework", "accords", "accord-cadre", "accords-cadres"),
+    "adhesions": ("adhesions", "adhésions"),
+    "orders": ("orders", "commandes"),
+    "subsidies": ("subsidies", "subsides"),
+    "survey": ("survey", "enquete", "enquête"),
+    "campaigns": ("campaigns", "campagnes"),
+}
+
+ORDER_STATUSES = {"envoye": "envoyé", "attribue": "attribué", "annule": "annulé"}
+NO_NEED_WORDS = {"aucun besoin", "aucun", "neant", "pas de besoin", "none"}
+
+
+def kind_of_file(filename: str) -> str | None:
+    """The kind a source file holds, from the start of its name (longest prefix wins)."""
+    stem = filename.lower()
+    best: tuple[int, str | None] = (0, None)
+    for kind, prefixes in FILE_PREFIXES.items():
+        for prefix in prefixes:
+            if stem.startswith(prefix) and len(prefix) > best[0]:
+                best = (len(prefix), kind)
+    return best[1]

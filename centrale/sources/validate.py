@@ -1,0 +1,459 @@
+"""Typing and business rules of DATA-CONTRACT.md, over every source file at once.
+
+`validate_files` reads each file, types its cells, applies the rules of its
+kind and then the rules across kinds (an order needs an adhesion and a
+framework agreement…). It never stops at the first problem: the result holds
+every problem of every file, and the typed tables ready to load when there
+is no error. Row-level checks are vectorised so a million orders stay fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from centrale.names import CommuneMatcher, normalise
+from centrale.sources import parse
+from centrale.sources.kinds import KINDS, NO_NEED_WORDS, ORDER_STATUSES, Kind, kind_of_file
+from centrale.sources.problems import ERROR, WARNING, Problem
+from centrale.sources.read import RawTable, read_source
+
+_EXPECTED = {
+    "date": "une date attendue (jj/mm/aaaa ou aaaa-mm-jj)",
+    "amount": "un montant attendu (par exemple 1 234,50)",
+    "int": "un nombre entier attendu",
+}
+META = ["_file", "_sheet", "_row"]
+
+
+@dataclass
+class Reference:
+    """What source rows are checked against: the communes and their mergers."""
+
+    communes: pd.DataFrame  # nis_code, name_fr, prov_nis, province, population, …
+    mergers: pd.DataFrame  # old_nis, new_nis, merged_on
+    province_nis: str
+    today: dt.date = field(default_factory=dt.date.today)
+
+    def __post_init__(self) -> None:
+        names = dict(zip(self.communes["nis_code"], self.communes["name_fr"]))
+        ours = self.communes.loc[self.communes["prov_nis"] == self.province_nis, "nis_code"]
+        self.matcher = CommuneMatcher(names, frozenset(ours))
+        self.names = names
+        self.province_of = dict(zip(self.communes["nis_code"], self.communes["prov_nis"]))
+        provinces = self.communes.dropna(subset=["prov_nis"]).drop_duplicates("prov_nis")
+        self.province_by_name = {}
+        for prov_nis, province in zip(provinces["prov_nis"], provinces["province"]):
+            short = normalise(province)
+            for prefix in ("province du ", "province de la ", "province de ", "province "):
+                short = short.removeprefix(prefix)
+            self.province_by_name[normalise(province)] = prov_nis
+            self.province_by_name[short] = prov_nis
+            self.province_by_name[prov_nis] = prov_nis
+
+
+@dataclass
+class SourceFile:
+    path: Path
+    name: str
+    kind: str | None
+    sha256: str
+    size: int
+    rows: int = 0
+
+
+@dataclass
+class Validated:
+    tables: dict[str, pd.DataFrame]
+    problems: list[Problem]
+    files: list[SourceFile]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == WARNING]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class _Report:
+    """Collects problems for rows of a (possibly multi-file) typed frame."""
+
+    def __init__(self, headers: dict[str, dict[str, str]]):
+        self.headers = headers  # file -> canonical column -> header as written
+        self.problems: list[Problem] = []
+
+    def add(self, level, frame: pd.DataFrame, mask, column: str | None, message,
+            value_column: str | None = None) -> None:
+        """One problem per row of `frame[mask]`; `message` may be a function of the row."""
+        rows = frame[mask] if mask is not None else frame
+        value_column = value_column or column
+        for record in rows.to_dict("records"):
+            file = record["_file"]
+            header = self.headers.get(file, {}).get(column, column) if column else None
+            value = record.get(f"_raw_{value_column}", record.get(value_column))
+            text = message(record) if callable(message) else message
+            self.problems.append(Problem(level, file, text, sheet=record["_sheet"],
+                                         row=record["_row"], column=header,
+                                         value=None if _missing(value) else value))
+
+    def error(self, frame, mask, column, message, value_column=None):
+        self.add(ERROR, frame, mask, column, message, value_column)
+
+    def warn(self, frame, mask, column, message, value_column=None):
+        self.add(WARNING, frame, mask, column, message, value_column)
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def list_source_files(directory: Path) -> list[Path]:
+    """The .xlsx/.csv files of `directory`, in name order (hidden and temp files skipped)."""
+    return sorted(p for p in Path(directory).iterdir()
+                  if p.is_file() and p.suffix.lower() in (".xlsx", ".csv")
+                  and not p.name.startswith((".", "~$")))
+
+
+def validate_files(paths: list[Path], reference: Reference,
+                   display_names: dict[Path, str] | None = None) -> Validated:
+    """Read, type and check every file; the typed tables are complete only if `ok`."""
+    problems: list[Problem] = []
+    files: list[SourceFile] = []
+    raws: dict[str, list[RawTable]] = {name: [] for name in KINDS}
+    for path in paths:
+        name = (display_names or {}).get(path, path.name)
+        data = path.read_bytes()
+        kind = kind_of_file(name)
+        files.append(SourceFile(path, name, kind, hashlib.sha256(data).hexdigest(), len(data)))
+        if kind is None:
+            problems.append(Problem(WARNING, name, "fichier ignoré : son nom ne commence par "
+                                    "aucun type connu (" + ", ".join(KINDS) + ")"))
+            continue
+        raw = read_source(path, KINDS[kind], name)
+        problems.extend(raw.problems)
+        files[-1].rows = len(raw.cells)
+        raws[kind].append(raw)
+
+    headers = {raw.file: raw.headers for group in raws.values() for raw in group}
+    report = _Report(headers)
+    typed = {kind: _typed(KINDS[kind], group, reference, report) for kind, group in raws.items()}
+    _check_solutions(typed["solutions"], report)
+    _check_framework(typed["framework"], typed["solutions"], report)
+    _check_adhesions(typed["adhesions"], reference, report)
+    _check_orders(typed["orders"], typed["solutions"], typed["framework"],
+                  typed["adhesions"], reference, report)
+    _check_subsidies(typed["subsidies"], reference, report)
+    _check_survey(typed["survey"], typed["solutions"], report)
+    _check_campaigns(typed["campaigns"], report)
+    _check_future_dates(typed, reference.today, report)
+    problems.extend(report.problems)
+    tables = {kind: frame.drop(columns=[c for c in frame if c.startswith("_raw_")])
+              for kind, frame in typed.items()}
+    return Validated(tables, problems, files)
+
+
+def _typed(kind: Kind, raws: list[RawTable], reference: Reference,
+           report: _Report) -> pd.DataFrame:
+    """Concatenate the kind's files and type each column; bad cells become None."""
+    frames = []
+    for raw in raws:
+        cells = raw.cells.copy()
+        cells["_file"], cells["_sheet"], cells["_row"] = raw.file, raw.sheet, cells.index
+        frame = pd.DataFrame({"_file": cells["_file"], "_sheet": cells["_sheet"],
+                              "_row": cells["_row"]})
+        for col in kind.columns:
+            raw_values = cells[col.name]
+            frame[f"_raw_{col.name}"] = raw_values
+            frame[col.name] = _parse_column(col.type, raw_values, raw.from_workbook, reference)
+        frames.append(frame.reset_index(drop=True))
+    if not frames:
+        columns = META + [c.name for c in kind.columns] + [f"_raw_{c.name}" for c in kind.columns]
+        empty = pd.DataFrame(columns=columns, dtype=object)
+        for col in kind.columns:
+            empty[col.name] = _as_dtype(col.type, empty[col.name])
+        return empty
+    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    for col in kind.columns:
+        raw_values, values = frame[f"_raw_{col.name}"], frame[col.name]
+        invalid = values.map(lambda v: v is parse.INVALID)
+        if invalid.any():
+            if col.type == "commune":
+                report.error(frame, invalid, col.name, lambda r, c=col.name: _unknown_commune(
+                    r[f"_raw_{c}"], reference))
+            else:
+                report.error(frame, invalid, col.name, _EXPECTED[col.type])
+            frame.loc[invalid, col.name] = None
+        if col.not_null:
+            report.error(frame, raw_values.isna(), col.name, "valeur obligatoire manquante")
+        frame[col.name] = _as_dtype(col.type, frame[col.name])
+    return frame
+
+
+def _as_dtype(type_: str, values: pd.Series) -> pd.Series:
+    """Columnar types, so that rules compare whole columns (blank -> NaT/NaN/<NA>)."""
+    if type_ == "date":
+        return pd.to_datetime(values).astype("datetime64[ns]")
+    if type_ == "amount":
+        return pd.to_numeric(values).astype("float64")
+    if type_ == "int":
+        return pd.to_numeric(values).astype("Int64")
+    return values.astype(object)
+
+
+def _parse_column(type_: str, values: pd.Series, from_workbook: bool,
+                  reference: Reference) -> pd.Series:
+    if type_ == "date":
+        parser = lambda v: parse.parse_date(v, from_workbook)  # noqa: E731
+    elif type_ == "amount":
+        parser = parse.parse_amount
+    elif type_ == "int":
+        parser = parse.parse_int
+    elif type_ == "commune":
+        parser = lambda v: None if v is None else (  # noqa: E731
+            reference.matcher.resolve(v) or parse.INVALID)
+    else:
+        parser = parse.parse_text
+    # Parse each distinct value once: source columns repeat a lot (dates, communes).
+    cache = {}
+    out = []
+    for v in values.tolist():
+        try:
+            out.append(cache[v])
+        except KeyError:
+            cache[v] = result = parser(v)
+            out.append(result)
+        except TypeError:  # unhashable cell: parse without the cache
+            out.append(parser(v))
+    return pd.Series(out, index=values.index, dtype=object)
+
+
+def _unknown_commune(value, reference: Reference) -> str:
+    suggestions = reference.matcher.suggest(value)
+    text = "commune inconnue : attendu un nom de commune ou un code INS à 5 chiffres"
+    if suggestions:
+        text += " ; communes les plus proches : " + ", ".join(suggestions)
+    return text
+
+
+def _duplicates(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
+    present = frame[keys].notna().all(axis=1)
+    normalised = frame[keys].map(lambda v: normalise(v) if isinstance(v, str) else v)
+    return present & normalised.duplicated(keep="first")
+
+
+def _check_solutions(frame, report):
+    report.error(frame, _duplicates(frame, ["solution_id"]), "solution_id",
+                 "code de solution en double : chaque code doit être unique")
+
+
+def _solution_lookup(solutions: pd.DataFrame) -> dict[str, str]:
+    """Normalised code or French name -> solution_id."""
+    lookup = {}
+    for sid, name in zip(solutions["solution_id"], solutions["name_fr"]):
+        if sid is not None:
+            lookup[normalise(name)] = sid
+            lookup[normalise(sid)] = sid
+    return lookup
+
+
+def _resolve_solutions(frame, column, solutions, report, required=True) -> pd.Series:
+    lookup = _solution_lookup(solutions)
+    resolved = frame[column].map(lambda v: lookup.get(normalise(v)) if v is not None else None)
+    if required:
+        unknown = frame[column].notna() & resolved.isna()
+        codes = ", ".join(sorted(set(lookup.values()))) or "aucune solution chargée"
+        report.error(frame, unknown, column,
+                     f"solution inconnue : attendu un code ou un nom du catalogue ({codes})")
+    return resolved
+
+
+def _check_framework(frame, solutions, report):
+    frame["solution_id"] = _resolve_solutions(frame, "solution_id", solutions, report)
+    bad_range = frame["ends_on"].notna() & frame["starts_on"].notna() & (
+        frame["ends_on"] < frame["starts_on"])
+    report.error(frame, bad_range, "ends_on", "la date de fin précède la date de début")
+    report.error(frame, _duplicates(frame, ["solution_id", "provider", "starts_on"]),
+                 "provider", "accord-cadre en double (même solution, prestataire et début)")
+    # More than two providers active at once is allowed but unusual: warn.
+    valid = frame.dropna(subset=["solution_id", "starts_on"])
+    for sid, group in valid.groupby("solution_id"):
+        for start in group["starts_on"]:
+            active = group[(group["starts_on"] <= start) & (
+                group["ends_on"].isna() | (group["ends_on"] >= start))]
+            if active["provider"].nunique() > 2:
+                names = ", ".join(sorted(active["provider"].unique()))
+                row = group[group["starts_on"] == start].head(1)
+                report.warn(row, None, "provider", f"plus de deux prestataires actifs le "
+                            f"{start:%d/%m/%Y} pour la solution {sid} ({names})")
+                break
+
+
+def _check_adhesions(frame, reference, report):
+    outside = frame["commune"].notna() & frame["commune"].map(
+        lambda n: reference.province_of.get(n) != reference.province_nis)
+    report.error(frame, outside, "commune", "commune hors de la province : seules les "
+                 "communes de la province peuvent adhérer à la centrale")
+    bad_range = frame["withdrawn_on"].notna() & frame["signed_on"].notna() & (
+        frame["withdrawn_on"] < frame["signed_on"])
+    report.error(frame, bad_range, "withdrawn_on",
+                 "la date de retrait précède la date de signature")
+    # One active adhesion per commune: periods of one commune must not overlap.
+    valid = frame.dropna(subset=["commune", "signed_on"]).sort_values(["commune", "signed_on"])
+    previous_end = valid.groupby("commune")["withdrawn_on"].shift()
+    previous_exists = valid.groupby("commune").cumcount() > 0
+    overlap = previous_exists & (previous_end.isna() | (previous_end > valid["signed_on"]))
+    report.error(valid, overlap, "commune",
+                 lambda r: f"deux adhésions actives en même temps pour "
+                 f"{reference.names.get(r['commune'], r['commune'])} : la précédente doit "
+                 "avoir une date de retrait antérieure à cette signature")
+
+
+def _membership_periods(adhesions: pd.DataFrame, mergers: pd.DataFrame) -> pd.DataFrame:
+    """(commune, start, end) periods of active adhesion, mergers carried to the successor.
+
+    A commune absorbed by another passes its adhesion on from the merger date:
+    the successor is then a member even if it never signed itself.
+    """
+    own = adhesions.dropna(subset=["commune", "signed_on"])[
+        ["commune", "signed_on", "withdrawn_on"]]
+    periods = [own.rename(columns={"signed_on": "start", "withdrawn_on": "end"})]
+    for m in mergers.itertuples():
+        inherited = own[own["commune"] == m.old_nis]
+        merged_on = pd.Timestamp(m.merged_on)
+        inherited = inherited[inherited["withdrawn_on"].isna() |
+                              (inherited["withdrawn_on"] > merged_on)]
+        periods.append(pd.DataFrame({
+            "commune": m.new_nis,
+            "start": inherited["signed_on"].where(inherited["signed_on"] > merged_on,
+                                                  merged_on),
+            "end": inherited["withdrawn_on"],
+        }))
+    return pd.concat(periods, ignore_index=True)
+
+
+def _check_orders(frame, solutions, framework, adhesions, reference, report):
+    report.error(frame, _duplicates(frame, ["order_id"]), "order_id",
+                 "n° de commande en double : chaque commande doit avoir un numéro unique")
+    frame["solution"] = _resolve_solutions(frame, "solution", solutions, report)
+    status = frame["status"].map(lambda v: ORDER_STATUSES.get(normalise(v)) if v else None)
+    bad_status = frame["status"].notna() & status.isna()
+    report.error(frame, bad_status, "status",
+                 "statut inconnu : attendu « envoyé », « attribué » ou « annulé »")
+    # A blank status is derived: awarded if there is an award date, else sent.
+    derived = pd.Series(np.where(frame["awarded_on"].notna(), "attribué", "envoyé"),
+                        index=frame.index, dtype=object)
+    frame["status"] = status.where(frame["status"].notna(), derived)
+    awarded = frame["awarded_on"].notna()
+    early = awarded & frame["sent_on"].notna() & (frame["awarded_on"] < frame["sent_on"])
+    report.error(frame, early, "awarded_on",
+                 "la date d'attribution précède la date d'envoi du bon de commande")
+    report.error(frame, awarded & frame["provider"].isna(), "provider",
+                 "adjudicataire obligatoire une fois la commande attribuée")
+    report.error(frame, (frame["status"] == "attribué") & ~awarded, "awarded_on",
+                 "commande « attribuée » sans date d'attribution")
+    report.error(frame, (frame["status"] != "attribué") & awarded & ~bad_status, "status",
+                 lambda r: f"une commande avec une date d'attribution doit avoir le statut "
+                 f"« attribué », pas « {r['status']} »")
+    report.error(frame, frame["amount_eur"] < 0, "amount_eur", "le montant doit être positif ou nul")
+
+    # The winning provider must hold the solution's framework on the award date.
+    check = frame[awarded & frame["provider"].notna() & frame["solution"].notna()]
+    if len(check):
+        agreements = framework.dropna(subset=["solution_id", "provider", "starts_on"])
+        key = agreements.assign(p=agreements["provider"].map(normalise))
+        merged = check.reset_index().assign(p=check["provider"].map(normalise).values).merge(
+            key[["solution_id", "p", "starts_on", "ends_on"]], how="left",
+            left_on=["solution", "p"], right_on=["solution_id", "p"])
+        holds = (merged["starts_on"] <= merged["awarded_on"]) & (
+            merged["ends_on"].isna() | (merged["ends_on"] >= merged["awarded_on"]))
+        holding = merged[holds.fillna(False).astype(bool)]["index"].unique()
+        not_holding = check.index.difference(holding)
+        report.error(frame, frame.index.isin(not_holding), "provider",
+                     lambda r: f"ce prestataire ne détient pas l'accord-cadre de la solution "
+                     f"{r['solution']} à la date d'attribution {r['awarded_on']:%d/%m/%Y}")
+
+    # The commune must have adhered on or before the order form was sent.
+    periods = _membership_periods(adhesions, reference.mergers)
+    sent = frame.dropna(subset=["commune", "sent_on"])[["commune", "sent_on"]]
+    joined = sent.reset_index().merge(periods, on="commune", how="left")
+    active = (joined["start"] <= joined["sent_on"]) & (
+        joined["end"].isna() | (joined["end"] > joined["sent_on"]))
+    members = joined.loc[active, "index"].unique()
+    not_member = frame.index.isin(sent.index.difference(members))
+    report.error(frame, not_member, "commune",
+                 lambda r: f"{reference.names.get(r['commune'], r['commune'])} n'avait pas "
+                 f"d'adhésion active le {r['sent_on']:%d/%m/%Y} (date d'envoi) : la "
+                 "convention doit être signée avant la commande")
+
+
+def _check_subsidies(frame, reference, report):
+    nis = frame["beneficiary"].map(lambda v: reference.matcher.resolve(v) if v else None)
+    named_province = frame["province"].map(
+        lambda v: reference.province_by_name.get(normalise(v)) if v else None)
+    unknown_province = frame["province"].notna() & named_province.isna()
+    report.error(frame, unknown_province, "province",
+                 "province inconnue : attendu Brabant wallon, Hainaut, Liège, Luxembourg "
+                 "ou Namur")
+    frame["beneficiary_nis"] = nis
+    frame["prov_nis"] = nis.map(lambda n: reference.province_of.get(n) if n else None)
+    frame["prov_nis"] = frame["prov_nis"].where(frame["prov_nis"].notna(), named_province)
+    no_province = frame["beneficiary"].notna() & frame["prov_nis"].isna() & ~unknown_province
+    report.error(frame, no_province, "beneficiary",
+                 "bénéficiaire qui n'est pas une commune connue : indiquez sa province "
+                 "dans la colonne « province »")
+    report.error(frame, frame["amount_eur"] <= 0,
+                 "amount_eur", "le montant d'un subside doit être strictement positif")
+    report.error(frame, _duplicates(frame, ["call", "call_year", "beneficiary", "project"]),
+                 "project", "projet en double pour cet appel et ce bénéficiaire")
+
+
+def _check_survey(frame, solutions, report):
+    frame["no_needs"] = frame["need"].map(
+        lambda v: v is None or normalise(v) in NO_NEED_WORDS)
+    lookup = _solution_lookup(solutions)
+    frame["need_solution_id"] = frame["need"].map(
+        lambda v: lookup.get(normalise(v)) if v is not None else None)
+    frame.loc[frame["no_needs"], "need"] = None
+    frame["need_label"] = frame["need"]
+    bad_priority = frame["priority"].notna() & ~frame["priority"].isin([1, 2, 3])
+    report.error(frame, bad_priority, "priority", "priorité attendue : 1 (la plus haute), "
+                 "2 ou 3")
+    report.error(frame, frame["budget_eur"] < 0, "budget_eur", "le budget doit être positif ou nul")
+    key = frame["need_solution_id"].where(frame["need_solution_id"].notna(),
+                                          frame["need"].map(normalise))
+    keyed = frame.assign(_need_key=key.where(~frame["no_needs"], "__aucun__"))
+    report.error(keyed, _duplicates(keyed, ["year", "commune", "_need_key"]), "need",
+                 "besoin en double : une seule ligne par commune, année et besoin")
+
+
+def _check_campaigns(frame, report):
+    report.error(frame, _duplicates(frame, ["year"]), "year",
+                 "campagne en double : une seule campagne par année")
+    late = frame["deadline"].notna() & frame["sent_on"].notna() & (
+        frame["deadline"] < frame["sent_on"])
+    report.error(frame, late, "deadline", "la date limite précède la date d'envoi")
+
+
+def _check_future_dates(typed, today, report):
+    for kind, frame in typed.items():
+        for col in KINDS[kind].columns:
+            if col.type != "date" or col.name in ("ends_on", "deadline") or not len(frame):
+                continue
+            future = frame[col.name] > pd.Timestamp(today)
+            report.warn(frame, future, col.name,
+                        f"date dans le futur (après le {today:%d/%m/%Y})")

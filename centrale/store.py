@@ -1,0 +1,198 @@
+"""The DuckDB store: opened read-only by the dashboard, replaced whole by a build.
+
+A build never writes into the file readers use. It writes a new file beside
+it, inside one transaction, checks it, and `os.replace`s it over the old one:
+a reader sees the old store or the new one, never a mix, and never holds a
+lock that stops the build (see STACK-NOTES.md on DuckDB's locking).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import json
+import os
+import threading
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+SCHEMA_PATH = Path(__file__).with_name("schema.sql")
+SCHEMA_VERSION = "1"
+
+
+class StoreMissing(Exception):
+    """No store at the configured path yet (message in French)."""
+
+
+def store_version(path: Path) -> str:
+    """Changes whenever a build replaces the file: the cache key of every read."""
+    st = os.stat(path)
+    return f"{st.st_ino}-{st.st_mtime_ns}-{st.st_size}"
+
+
+def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
+    if not Path(path).is_file():
+        raise StoreMissing(
+            f"Aucune base de données à {path}. Construisez-la avec « make etl » "
+            "ou « python -m etl build »."
+        )
+    return duckdb.connect(str(path), read_only=True)
+
+
+class StoreReader:
+    """A read-only connection that follows builds: it reopens when the file is replaced.
+
+    Safe to share between threads: each query runs on its own cursor, and the
+    swap to a new file happens under a lock. The old connection keeps the old
+    (unlinked) file readable until the last cursor on it is done.
+    """
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._lock = threading.Lock()
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._version: str | None = None
+
+    def version(self) -> str:
+        if not self.path.is_file():
+            raise StoreMissing(
+                f"Aucune base de données à {self.path}. Construisez-la avec « make etl » "
+                "ou « python -m etl build »."
+            )
+        return store_version(self.path)
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        with self._lock:
+            version = self.version()
+            if self._con is None or version != self._version:
+                self._con = connect_read_only(self.path)
+                self._version = version
+            return self._con.cursor()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._con is not None:
+                self._con.close()
+                self._con = None
+
+
+@contextlib.contextmanager
+def build_lock(db_path: Path):
+    """One build at a time per store: concurrent builds queue instead of racing."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = db_path.with_name(db_path.name + ".lock")
+    with open(lock_path, "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@dataclass
+class LoadEntry:
+    loaded_by: str
+    action: str
+    sources_dir: str
+    row_counts: dict[str, int]
+    warnings: list[str]
+    files: list[dict]  # file, kind, sha256, size_bytes, rows
+
+
+def previous_load_log(db_path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The load history of the current store (empty frames when there is none)."""
+    empty = (pd.DataFrame(), pd.DataFrame())
+    if not db_path.is_file():
+        return empty
+    try:
+        with duckdb.connect(str(db_path), read_only=True) as con:
+            return (con.sql("SELECT * FROM load_log ORDER BY load_id").df(),
+                    con.sql("SELECT * FROM load_files ORDER BY load_id, file").df())
+    except duckdb.Error:
+        return empty  # an older or damaged store: its history cannot be carried over
+
+
+def write_store(db_path: Path, tables: dict[str, pd.DataFrame], entry: LoadEntry,
+                check) -> Path:
+    """Build a complete store in a temporary file, check it, then swap it in.
+
+    `tables` maps table name -> frame with exactly the schema's columns.
+    `check(con)` returns a list of failed checks; any failure aborts the build
+    and leaves `db_path` untouched. Returns `db_path`.
+    """
+    db_path = Path(db_path)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = db_path.with_name(f".{db_path.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+    try:
+        history, history_files = previous_load_log(db_path)
+        con = duckdb.connect(str(tmp))
+        try:
+            con.execute("BEGIN")
+            con.execute(SCHEMA_PATH.read_text(encoding="utf-8"))
+            for name, frame in tables.items():
+                con.register("incoming", frame)
+                columns = ", ".join(f'"{c}"' for c in frame.columns)
+                con.execute(f"INSERT INTO {_table(con, name)} ({columns}) "
+                            f"SELECT {columns} FROM incoming")
+                con.unregister("incoming")
+            _append_load_log(con, history, history_files, entry)
+            con.execute("INSERT INTO meta VALUES ('schema_version', ?), ('built_at', ?)",
+                        [SCHEMA_VERSION, dt.datetime.now().isoformat(timespec="seconds")])
+            con.execute("COMMIT")
+            failures = check(con)
+            if failures:
+                raise BuildCheckFailed(failures)
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        with open(tmp, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp, db_path)
+        return db_path
+    finally:
+        for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
+
+
+class BuildCheckFailed(Exception):
+    def __init__(self, failures: list[str]):
+        self.failures = failures
+        super().__init__("contrôles de cohérence échoués : " + "; ".join(failures))
+
+
+def _table(con, name: str) -> str:
+    """Table names come from code, but check them against the schema all the same."""
+    known = {r[0] for r in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
+    ).fetchall()}
+    if name not in known:
+        raise ValueError(f"unknown table {name!r}")
+    return name
+
+
+def _append_load_log(con, history: pd.DataFrame, history_files: pd.DataFrame,
+                     entry: LoadEntry) -> None:
+    if len(history):
+        con.register("h", history)
+        con.execute("INSERT INTO load_log SELECT * FROM h")
+        con.unregister("h")
+    if len(history_files):
+        con.register("hf", history_files)
+        con.execute("INSERT INTO load_files SELECT * FROM hf")
+        con.unregister("hf")
+    load_id = int(history["load_id"].max()) + 1 if len(history) else 1
+    con.execute("INSERT INTO load_log VALUES (?, ?, ?, ?, ?, ?, ?)", [
+        load_id, dt.datetime.now(), entry.loaded_by, entry.action, entry.sources_dir,
+        json.dumps(entry.row_counts, ensure_ascii=False),
+        json.dumps(entry.warnings, ensure_ascii=False),
+    ])
+    con.executemany("INSERT INTO load_files VALUES (?, ?, ?, ?, ?, ?)", [
+        [load_id, f["file"], f["kind"], f["sha256"], f["size_bytes"], f["rows"]]
+        for f in entry.files
+    ])

@@ -1,0 +1,24 @@
+"""Entry point: `streamlit run dashboard.py`. Page setup, navigation, shared sidebar."""
+
+import streamlit as st
+
+from ui.data import store_ready
+from ui.state import draw_sidebar
+
+st.set_page_config(page_title="Centrale d'achats Smart — IDELUX", page_icon="🏛️",
+                   layout="wide", initial_sidebar_state="expanded")
+
+PAGES = {
+    "Suivi": [
+        st.Page("pages/overview.py", title="Vue d'ensemble", icon="📊", default=True),
+        st.Page("pages/map.py", title="Carte", icon="🗺️"),
+        st.Page("pages/commune.py", title="Commune", icon="🏘️"),
+        st.Page("pages/orders.py", title="Commandes et prestataires", icon="📦"),
+        st.Page("pages/subsidies.py", title="Subsides", icon="💶"),
+    ],
+}
+
+page = st.navigation(PAGES)
+if store_ready():
+    draw_sidebar()
+    page.run()

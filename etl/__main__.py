@@ -1,0 +1,130 @@
+"""`python -m etl build|check|kpis`: load the sources into the store, from a terminal.
+
+Exit codes: 0 success, 1 invalid input (the store is left as it was), 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+from centrale.build import build_store, check_sources
+from centrale.config import CENTRALE_OPENED_ON, settings
+from centrale.geo import BoundariesError
+from centrale.sources.problems import SourceError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # French usage errors, exit 2
+        self.print_usage(sys.stderr)
+        print(f"Erreur d'utilisation : {message}", file=sys.stderr)
+        sys.exit(2)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"date invalide « {text} » (attendu AAAA-MM-JJ)")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m etl",
+                     description="Chargement des fichiers sources de la centrale d'achats "
+                     "Smart dans la base DuckDB du tableau de bord.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    build = sub.add_parser("build", help="valider les sources et reconstruire la base")
+    check = sub.add_parser("check", help="valider les sources sans rien écrire")
+    for p in (build, check):
+        p.add_argument("--sources", type=Path, help="dossier des fichiers sources "
+                       "(défaut : data/sample ou $CENTRALE_SOURCES)")
+        p.add_argument("--boundaries", type=Path, help="fichier TopoJSON des limites "
+                       "communales (défaut : ../shared/geo/… ou $CENTRALE_BOUNDARIES)")
+    build.add_argument("--db", type=Path, help="base à remplacer (défaut : "
+                       "data/centrale.duckdb ou $CENTRALE_DB)")
+    kpis = sub.add_parser("kpis", help="les chiffres clés à une date")
+    kpis.add_argument("--db", type=Path)
+    kpis.add_argument("--as-of", type=_date, default=dt.date.today(),
+                      help="date de référence AAAA-MM-JJ (défaut : aujourd'hui)")
+    kpis.add_argument("--call-year", type=int, help="année de l'appel à projets "
+                      "(défaut : le dernier appel jusqu'à la date)")
+    kpis.add_argument("--survey-year", type=int, help="année de l'enquête "
+                      "(défaut : la dernière envoyée à la date)")
+    kpis.add_argument("--json", action="store_true", help="sortie JSON")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    config = settings()
+    if getattr(args, "boundaries", None):
+        config = dataclasses.replace(config, boundaries_path=args.boundaries)
+    try:
+        if args.command == "kpis":
+            return _kpis(args, config)
+        sources = args.sources or config.sources_dir
+        if not sources.is_dir():
+            print(f"Erreur : dossier des sources introuvable : {sources}", file=sys.stderr)
+            return 2
+        if args.command == "check":
+            validated = check_sources(sources, config, progress=_progress)
+            _print_problems(validated.problems)
+            print("Sources valides." if validated.ok else "Sources invalides : rien n'a été "
+                  "chargé.", file=sys.stderr if not validated.ok else sys.stdout)
+            return 0 if validated.ok else 1
+        result = build_store(config, sources, args.db, progress=_progress)
+    except BoundariesError as exc:
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return 1
+    except SourceError as exc:
+        _print_problems(exc.problems)
+        print(f"{exc}. La base n'a pas été modifiée.", file=sys.stderr)
+        return 1
+    _print_problems(result.validated.warnings)
+    print(f"Base reconstruite : {result.db_path} en {result.seconds:.2f} s")
+    for table, rows in result.row_counts.items():
+        print(f"  {table:<17} {rows:>9} lignes")
+    print(f"  avertissements    {len(result.validated.warnings):>9}")
+    return 0
+
+
+def _progress(message: str) -> None:
+    print(f"• {message}", flush=True)
+
+
+def _print_problems(problems) -> None:
+    for problem in problems:
+        print(str(problem), file=sys.stderr)
+
+
+def _kpis(args, config) -> int:
+    from centrale import queries
+    from centrale.store import StoreMissing, connect_read_only
+
+    if args.as_of < dt.date.fromisoformat(CENTRALE_OPENED_ON):
+        print(f"Erreur : la centrale d'achats a ouvert en janvier 2019 ; aucune donnée "
+              f"avant le {dt.date.fromisoformat(CENTRALE_OPENED_ON):%d/%m/%Y}.",
+              file=sys.stderr)
+        return 1
+    try:
+        con = connect_read_only(args.db or config.db_path)
+    except StoreMissing as exc:
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return 1
+    with con:
+        figures = queries.kpis(con, args.as_of, args.call_year, args.survey_year)
+    if args.json:
+        print(json.dumps(figures, ensure_ascii=False, indent=2))
+    else:
+        from centrale.fmt import kpi_lines
+
+        print("\n".join(kpi_lines(figures)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,62 @@
+"""The one module that owns Streamlit caching of store reads.
+
+Every page reads through `load(query, *args)`. The cache key holds the store's
+version (inode + mtime of the file), so a rebuilt store shows up at the next
+interaction without restarting the server, and old entries simply age out.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import streamlit as st
+
+from centrale.config import settings
+from centrale.store import StoreMissing, StoreReader
+
+# Modules whose functions `load` may call: (con, *args) -> DataFrame | dict.
+QUERY_MODULES = ("centrale.queries",)
+
+
+@st.cache_resource(show_spinner=False)
+def _reader(path: str) -> StoreReader:
+    return StoreReader(path)
+
+
+def reader() -> StoreReader:
+    return _reader(str(settings().db_path))
+
+
+def store_version() -> str:
+    return reader().version()
+
+
+@st.cache_data(ttl=3600, max_entries=512, show_spinner=False)
+def _run(version: str, path: str, module: str, name: str, args: tuple, kwargs: tuple):
+    if module not in QUERY_MODULES:
+        raise ValueError(f"module de requêtes non autorisé : {module}")
+    function = getattr(importlib.import_module(module), name)
+    with _reader(path).cursor() as cursor:
+        return function(cursor, *args, **dict(kwargs))
+
+
+def load(query, *args, **kwargs):
+    """`query(con, *args, **kwargs)` on the current store, cached per store version.
+
+    Arguments must be hashable plain values (dates, ints, strings, tuples).
+    The result is a copy: callers may modify it freely.
+    """
+    path = str(settings().db_path)
+    version = _reader(path).version()
+    return _run(version, path, query.__module__, query.__name__, args,
+                tuple(sorted(kwargs.items())))
+
+
+def store_ready() -> bool:
+    """True if the store exists; otherwise explain in French how to build it."""
+    try:
+        store_version()
+        return True
+    except StoreMissing as exc:
+        st.error(f"**Base de données absente.** {exc}")
+        return False
