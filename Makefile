@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 DB     ?= data/centrale.duckdb
-SOURCES ?= data/sample
+SOURCES ?= data/sources
 PORT   ?= 8501
 
 .PHONY: run test etl lint format bench screenshots clean
@@ -20,10 +20,14 @@ $(DB): $(STAMP) $(wildcard $(SOURCES)/*.csv $(SOURCES)/*.xlsx) data/reference/co
 	$(PY) -m etl build --sources $(SOURCES) --db $(DB)
 
 etl: $(STAMP)
+	$(PY) -m etl init --sources $(SOURCES)
 	$(PY) -m etl build --sources $(SOURCES) --db $(DB)
 
-run: $(DB)
-	$(VENV)/bin/streamlit run dashboard.py --server.port $(PORT)
+run: $(STAMP)
+	$(PY) -m etl init --sources $(SOURCES)
+	@$(MAKE) --no-print-directory $(DB)
+	CENTRALE_SOURCES=$(SOURCES) CENTRALE_DB=$(DB) \
+	  $(VENV)/bin/streamlit run dashboard.py --server.port $(PORT)
 
 test: $(STAMP)
 	$(PY) -m pytest
@@ -39,7 +43,7 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m bench
 
-screenshots: $(DB)
+screenshots: $(STAMP)
 	$(PY) scripts/screenshots.py --db $(DB) --out docs/screenshots
 
 clean:

@@ -5,8 +5,12 @@ import streamlit as st
 from ui.data import store_ready
 from ui.state import draw_sidebar
 
-st.set_page_config(page_title="Centrale d'achats Smart — IDELUX", page_icon="🏛️",
-                   layout="wide", initial_sidebar_state="expanded")
+st.set_page_config(
+    page_title="Centrale d'achats Smart — IDELUX",
+    page_icon="🏛️",
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
 
 PAGES = {
     "Suivi": [
@@ -15,6 +19,14 @@ PAGES = {
         st.Page("pages/commune.py", title="Commune", icon="🏘️"),
         st.Page("pages/orders.py", title="Commandes et prestataires", icon="📦"),
         st.Page("pages/subsidies.py", title="Subsides", icon="💶"),
+    ],
+    "Enquête et présentation": [
+        st.Page("pages/survey.py", title="Enquête 2.0", icon="📝"),
+        st.Page("pages/presentation.py", title="Présentation", icon="🎞️"),
+    ],
+    "Données": [
+        st.Page("pages/data.py", title="Importer des données", icon="📥"),
+        st.Page("pages/history.py", title="Historique des chargements", icon="🕘"),
     ],
 }
 

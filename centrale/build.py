@@ -35,8 +35,7 @@ class ReferenceData:
     provinces: pd.DataFrame
 
     def reference(self, today: dt.date | None = None) -> Reference:
-        return Reference(self.communes, self.mergers, PROVINCE_NIS,
-                         today or dt.date.today())
+        return Reference(self.communes, self.mergers, PROVINCE_NIS, today or dt.date.today())
 
 
 def read_reference(settings: Settings) -> ReferenceData:
@@ -44,9 +43,12 @@ def read_reference(settings: Settings) -> ReferenceData:
     mergers = read_mergers(settings.mergers_path)
     periods = commune_periods(boundaries, mergers)
     communes = pd.DataFrame(boundaries.drop(columns="geometry"))
-    provinces = (communes.dropna(subset=["prov_nis"])
-                 .groupby(["prov_nis", "province", "reg_nis"], as_index=False)["population"]
-                 .sum().rename(columns={"province": "name_fr"}))
+    provinces = (
+        communes.dropna(subset=["prov_nis"])
+        .groupby(["prov_nis", "province", "reg_nis"], as_index=False)["population"]
+        .sum()
+        .rename(columns={"province": "name_fr"})
+    )
     return ReferenceData(communes, periods, mergers, provinces)
 
 
@@ -59,10 +61,14 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def check_sources(sources_dir: Path, settings: Settings, progress: Progress = print,
-                  reference: ReferenceData | None = None,
-                  paths: list[Path] | None = None,
-                  display_names: dict[Path, str] | None = None) -> Validated:
+def check_sources(
+    sources_dir: Path,
+    settings: Settings,
+    progress: Progress = print,
+    reference: ReferenceData | None = None,
+    paths: list[Path] | None = None,
+    display_names: dict[Path, str] | None = None,
+) -> Validated:
     """Validate every source file of `sources_dir` (or `paths`); write nothing."""
     reference = reference or read_reference(settings)
     files = paths if paths is not None else list_source_files(sources_dir)
@@ -70,11 +76,16 @@ def check_sources(sources_dir: Path, settings: Settings, progress: Progress = pr
     return validate_files(files, reference.reference(), display_names)
 
 
-def build_store(settings: Settings, sources_dir: Path | None = None,
-                db_path: Path | None = None, progress: Progress = print,
-                loaded_by: str | None = None, action: str = "build",
-                paths: list[Path] | None = None,
-                display_names: dict[Path, str] | None = None) -> BuildResult:
+def build_store(
+    settings: Settings,
+    sources_dir: Path | None = None,
+    db_path: Path | None = None,
+    progress: Progress = print,
+    loaded_by: str | None = None,
+    action: str = "build",
+    paths: list[Path] | None = None,
+    display_names: dict[Path, str] | None = None,
+) -> BuildResult:
     """Build the store from the sources; raise SourceError and write nothing on bad input."""
     started = time.perf_counter()
     timings: dict[str, float] = {}
@@ -92,10 +103,21 @@ def build_store(settings: Settings, sources_dir: Path | None = None,
     tables = shape_tables(validated.tables, reference)
     row_counts = {name: len(frame) for name, frame in tables.items()}
     entry = LoadEntry(
-        loaded_by=loaded_by or _current_user(), action=action, sources_dir=str(sources_dir),
-        row_counts=row_counts, warnings=[str(w) for w in validated.warnings],
-        files=[{"file": f.name, "kind": f.kind, "sha256": f.sha256, "size_bytes": f.size,
-                "rows": f.rows} for f in validated.files],
+        loaded_by=loaded_by or _current_user(),
+        action=action,
+        sources_dir=str(sources_dir),
+        row_counts=row_counts,
+        warnings=[str(w) for w in validated.warnings],
+        files=[
+            {
+                "file": f.name,
+                "kind": f.kind,
+                "sha256": f.sha256,
+                "size_bytes": f.size,
+                "rows": f.rows,
+            }
+            for f in validated.files
+        ],
     )
     progress(f"Écriture de la base ({sum(row_counts.values())} lignes) et contrôles…")
     with build_lock(db_path):
@@ -124,40 +146,64 @@ def shape_tables(typed: dict[str, pd.DataFrame], ref: ReferenceData) -> dict[str
         "commune_periods": ref.periods,
         "commune_mergers": ref.mergers,
         "provinces": ref.provinces[["prov_nis", "name_fr", "reg_nis", "population"]],
-        "solutions": typed["solutions"][["solution_id", "name_fr", "category", "catalogue",
-                                         "description"]],
+        "solutions": typed["solutions"][
+            ["solution_id", "name_fr", "category", "catalogue", "description"]
+        ],
         "framework": typed["framework"].assign(
             starts_on=_dates(typed["framework"]["starts_on"]),
             ends_on=_dates(typed["framework"]["ends_on"]),
         )[["solution_id", "provider", "starts_on", "ends_on"]],
-        "adhesions": pd.DataFrame({
-            "commune_nis": adhesions["commune"], "signed_on": _dates(adhesions["signed_on"]),
-            "withdrawn_on": _dates(adhesions["withdrawn_on"]),
-            "source_file": adhesions["_file"], "source_row": adhesions["_row"],
-        }),
-        "orders": pd.DataFrame({
-            "order_id": orders["order_id"], "commune_nis": orders["commune"],
-            "solution_id": orders["solution"], "sent_on": _dates(orders["sent_on"]),
-            "awarded_on": _dates(orders["awarded_on"]), "provider": orders["provider"],
-            "amount_eur": orders["amount_eur"].round(2), "status": orders["status"],
-            "source_file": orders["_file"], "source_row": orders["_row"],
-        }),
-        "subsidies": pd.DataFrame({
-            "call": subsidies["call"], "call_year": subsidies["call_year"],
-            "beneficiary": subsidies["beneficiary"],
-            "beneficiary_nis": subsidies.get("beneficiary_nis"),
-            "project": subsidies["project"], "amount_eur": subsidies["amount_eur"].round(2),
-            "prov_nis": subsidies.get("prov_nis"),
-        }),
-        "survey_answers": pd.DataFrame({
-            "year": survey["year"], "commune_nis": survey["commune"],
-            "need_solution_id": survey.get("need_solution_id"),
-            "need_label": survey.get("need_label"), "no_needs": survey.get("no_needs"),
-            "priority": survey["priority"], "horizon": survey["horizon"],
-            "budget_eur": survey["budget_eur"], "submitted_on": _dates(survey["submitted_on"]),
-            "respondent": survey["respondent"], "comment": survey["comment"],
-            "source_file": survey["_file"], "source_row": survey["_row"],
-        }),
+        "adhesions": pd.DataFrame(
+            {
+                "commune_nis": adhesions["commune"],
+                "signed_on": _dates(adhesions["signed_on"]),
+                "withdrawn_on": _dates(adhesions["withdrawn_on"]),
+                "source_file": adhesions["_file"],
+                "source_row": adhesions["_row"],
+            }
+        ),
+        "orders": pd.DataFrame(
+            {
+                "order_id": orders["order_id"],
+                "commune_nis": orders["commune"],
+                "solution_id": orders["solution"],
+                "sent_on": _dates(orders["sent_on"]),
+                "awarded_on": _dates(orders["awarded_on"]),
+                "provider": orders["provider"],
+                "amount_eur": orders["amount_eur"].round(2),
+                "status": orders["status"],
+                "source_file": orders["_file"],
+                "source_row": orders["_row"],
+            }
+        ),
+        "subsidies": pd.DataFrame(
+            {
+                "call": subsidies["call"],
+                "call_year": subsidies["call_year"],
+                "beneficiary": subsidies["beneficiary"],
+                "beneficiary_nis": subsidies.get("beneficiary_nis"),
+                "project": subsidies["project"],
+                "amount_eur": subsidies["amount_eur"].round(2),
+                "prov_nis": subsidies.get("prov_nis"),
+            }
+        ),
+        "survey_answers": pd.DataFrame(
+            {
+                "year": survey["year"],
+                "commune_nis": survey["commune"],
+                "need_solution_id": survey.get("need_solution_id"),
+                "need_label": survey.get("need_label"),
+                "no_needs": survey.get("no_needs"),
+                "priority": survey["priority"],
+                "horizon": survey["horizon"],
+                "budget_eur": survey["budget_eur"],
+                "submitted_on": _dates(survey["submitted_on"]),
+                "respondent": survey["respondent"],
+                "comment": survey["comment"],
+                "source_file": survey["_file"],
+                "source_row": survey["_row"],
+            }
+        ),
         "survey_campaigns": typed["campaigns"].assign(
             sent_on=_dates(typed["campaigns"]["sent_on"]),
             deadline=_dates(typed["campaigns"]["deadline"]),

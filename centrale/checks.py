@@ -9,39 +9,59 @@ from __future__ import annotations
 
 # (description in French, SQL counting the offending rows)
 CHECKS: tuple[tuple[str, str], ...] = (
-    ("communes : code INS unique",
-     "SELECT count(*) - count(DISTINCT nis_code) FROM communes"),
-    ("la province compte 44 communes dans le fichier des limites",
-     "SELECT abs(count(*) - 44) FROM communes WHERE prov_nis = '80000'"),
-    ("chaque commune de la province a une période de validité",
-     "SELECT count(*) FROM communes c WHERE prov_nis = '80000' AND NOT EXISTS "
-     "(SELECT 1 FROM commune_periods p WHERE p.nis_code = c.nis_code)"),
-    ("solutions : code unique",
-     "SELECT count(*) - count(DISTINCT solution_id) FROM solutions"),
-    ("accords-cadres : solution connue",
-     "SELECT count(*) FROM framework f ANTI JOIN solutions s USING (solution_id)"),
-    ("adhésions : commune de la province",
-     "SELECT count(*) FROM adhesions a ANTI JOIN commune_periods p "
-     "ON p.nis_code = a.commune_nis"),
-    ("commandes : numéro unique",
-     "SELECT count(*) - count(DISTINCT order_id) FROM orders"),
-    ("commandes : solution connue",
-     "SELECT count(*) FROM orders o ANTI JOIN solutions s USING (solution_id)"),
-    ("commandes : statut accepté",
-     "SELECT count(*) FROM orders WHERE status NOT IN ('envoyé', 'attribué', 'annulé')"),
-    ("commandes : attribution après l'envoi",
-     "SELECT count(*) FROM orders WHERE awarded_on < sent_on"),
-    ("commandes attribuées : adjudicataire renseigné",
-     "SELECT count(*) FROM orders WHERE awarded_on IS NOT NULL AND provider IS NULL"),
-    ("subsides : montant strictement positif",
-     "SELECT count(*) FROM subsidies WHERE amount_eur <= 0"),
-    ("subsides : province connue",
-     "SELECT count(*) FROM subsidies s ANTI JOIN provinces p USING (prov_nis)"),
-    ("enquête : priorité entre 1 et 3",
-     "SELECT count(*) FROM survey_answers WHERE priority NOT BETWEEN 1 AND 3"),
-    ("enquête : commune connue",
-     "SELECT count(*) FROM survey_answers s ANTI JOIN communes c "
-     "ON c.nis_code = s.commune_nis"),
+    ("communes : code INS unique", "SELECT count(*) - count(DISTINCT nis_code) FROM communes"),
+    (
+        "la province compte 44 communes dans le fichier des limites",
+        "SELECT abs(count(*) - 44) FROM communes WHERE prov_nis = '80000'",
+    ),
+    (
+        "chaque commune de la province a une période de validité",
+        "SELECT count(*) FROM communes c WHERE prov_nis = '80000' AND NOT EXISTS "
+        "(SELECT 1 FROM commune_periods p WHERE p.nis_code = c.nis_code)",
+    ),
+    ("solutions : code unique", "SELECT count(*) - count(DISTINCT solution_id) FROM solutions"),
+    (
+        "accords-cadres : solution connue",
+        "SELECT count(*) FROM framework f ANTI JOIN solutions s USING (solution_id)",
+    ),
+    (
+        "adhésions : commune de la province",
+        "SELECT count(*) FROM adhesions a ANTI JOIN commune_periods p "
+        "ON p.nis_code = a.commune_nis",
+    ),
+    ("commandes : numéro unique", "SELECT count(*) - count(DISTINCT order_id) FROM orders"),
+    (
+        "commandes : solution connue",
+        "SELECT count(*) FROM orders o ANTI JOIN solutions s USING (solution_id)",
+    ),
+    (
+        "commandes : statut accepté",
+        "SELECT count(*) FROM orders WHERE status NOT IN ('envoyé', 'attribué', 'annulé')",
+    ),
+    (
+        "commandes : attribution après l'envoi",
+        "SELECT count(*) FROM orders WHERE awarded_on < sent_on",
+    ),
+    (
+        "commandes attribuées : adjudicataire renseigné",
+        "SELECT count(*) FROM orders WHERE awarded_on IS NOT NULL AND provider IS NULL",
+    ),
+    (
+        "subsides : montant strictement positif",
+        "SELECT count(*) FROM subsidies WHERE amount_eur <= 0",
+    ),
+    (
+        "subsides : province connue",
+        "SELECT count(*) FROM subsidies s ANTI JOIN provinces p USING (prov_nis)",
+    ),
+    (
+        "enquête : priorité entre 1 et 3",
+        "SELECT count(*) FROM survey_answers WHERE priority NOT BETWEEN 1 AND 3",
+    ),
+    (
+        "enquête : commune connue",
+        "SELECT count(*) FROM survey_answers s ANTI JOIN communes c ON c.nis_code = s.commune_nis",
+    ),
 )
 
 

@@ -25,8 +25,8 @@ AWARD_PROMISE_DAYS = 20
 @dataclass(frozen=True)
 class Settings:
     db_path: Path
-    sample_dir: Path
-    sources_dir: Path
+    sample_dir: Path  # the committed demo sources (never written)
+    sources_dir: Path  # the app's working sources (git-ignored, seeded from the demo)
     geo_dir: Path
     boundaries_path: Path
     mergers_path: Path
@@ -44,7 +44,7 @@ def settings() -> Settings:
     return Settings(
         db_path=_path_from_env("CENTRALE_DB", REPO_ROOT / "data" / "centrale.duckdb"),
         sample_dir=REPO_ROOT / "data" / "sample",
-        sources_dir=_path_from_env("CENTRALE_SOURCES", REPO_ROOT / "data" / "sample"),
+        sources_dir=_path_from_env("CENTRALE_SOURCES", REPO_ROOT / "data" / "sources"),
         geo_dir=geo_dir,
         boundaries_path=_path_from_env(
             "CENTRALE_BOUNDARIES", geo_dir / "belgium-municipalities.topojson"

@@ -12,8 +12,20 @@ import pandas as pd
 
 NBSP = "\u00a0"
 MISSING = "–"
-MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-             "septembre", "octobre", "novembre", "décembre")
+MONTHS_FR = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
 # plotly's `separators`: decimal then thousands.
 PLOTLY_SEPARATORS = "," + NBSP
 
@@ -76,9 +88,13 @@ def kpi_lines(figures: dict) -> list[str]:
         f"  Attribuées en 20 jours au plus {percent(figures['share_awarded_within_20_days'])}",
     ]
     if figures.get("call_year"):
-        lines.append(f"  Part de la province dans le subside régional {figures['call_year']} : "
-                     f"{percent(figures['province_subsidy_share'], 1)}")
+        lines.append(
+            f"  Part de la province dans le subside régional {figures['call_year']} : "
+            f"{percent(figures['province_subsidy_share'], 1)}"
+        )
     if figures.get("survey_year"):
-        lines.append(f"  Taux de réponse à l'enquête {figures['survey_year']} : "
-                     f"{percent(figures['survey_response_rate'])}")
+        lines.append(
+            f"  Taux de réponse à l'enquête {figures['survey_year']} : "
+            f"{percent(figures['survey_response_rate'])}"
+        )
     return lines

@@ -22,7 +22,7 @@ COMMUNE_ALIASES = {
     "chevigny": "84077",
     "marche": "83034",
     "la roche": "83031",
-    "meix": "85026",
+    "meix": "85024",
     "saint leger": "85034",
     "st leger": "85034",
     "st hubert": "84059",

@@ -111,14 +111,15 @@ def previous_load_log(db_path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
         return empty
     try:
         with duckdb.connect(str(db_path), read_only=True) as con:
-            return (con.sql("SELECT * FROM load_log ORDER BY load_id").df(),
-                    con.sql("SELECT * FROM load_files ORDER BY load_id, file").df())
+            return (
+                con.sql("SELECT * FROM load_log ORDER BY load_id").df(),
+                con.sql("SELECT * FROM load_files ORDER BY load_id, file").df(),
+            )
     except duckdb.Error:
         return empty  # an older or damaged store: its history cannot be carried over
 
 
-def write_store(db_path: Path, tables: dict[str, pd.DataFrame], entry: LoadEntry,
-                check) -> Path:
+def write_store(db_path: Path, tables: dict[str, pd.DataFrame], entry: LoadEntry, check) -> Path:
     """Build a complete store in a temporary file, check it, then swap it in.
 
     `tables` maps table name -> frame with exactly the schema's columns.
@@ -136,13 +137,19 @@ def write_store(db_path: Path, tables: dict[str, pd.DataFrame], entry: LoadEntry
             con.execute(SCHEMA_PATH.read_text(encoding="utf-8"))
             for name, frame in tables.items():
                 con.register("incoming", frame)
-                columns = ", ".join(f'"{c}"' for c in frame.columns)
-                con.execute(f"INSERT INTO {_table(con, name)} ({columns}) "
-                            f"SELECT {columns} FROM incoming")
+                # Identifiers only, from code and checked against the schema: no value
+                # is ever formatted into SQL.
+                columns = ", ".join(f'"{_column(con, name, c)}"' for c in frame.columns)
+                con.execute(
+                    f"INSERT INTO {_table(con, name)} ({columns}) "  # noqa: S608
+                    f"SELECT {columns} FROM incoming"
+                )
                 con.unregister("incoming")
             _append_load_log(con, history, history_files, entry)
-            con.execute("INSERT INTO meta VALUES ('schema_version', ?), ('built_at', ?)",
-                        [SCHEMA_VERSION, dt.datetime.now().isoformat(timespec="seconds")])
+            con.execute(
+                "INSERT INTO meta VALUES ('schema_version', ?), ('built_at', ?)",
+                [SCHEMA_VERSION, dt.datetime.now().isoformat(timespec="seconds")],
+            )
             con.execute("COMMIT")
             failures = check(con)
             if failures:
@@ -168,16 +175,32 @@ class BuildCheckFailed(Exception):
 
 def _table(con, name: str) -> str:
     """Table names come from code, but check them against the schema all the same."""
-    known = {r[0] for r in con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
-    ).fetchall()}
+    known = {
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
+        ).fetchall()
+    }
     if name not in known:
         raise ValueError(f"unknown table {name!r}")
     return name
 
 
-def _append_load_log(con, history: pd.DataFrame, history_files: pd.DataFrame,
-                     entry: LoadEntry) -> None:
+def _column(con, table: str, column: str) -> str:
+    known = {
+        r[0]
+        for r in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = ?", [table]
+        ).fetchall()
+    }
+    if column not in known:
+        raise ValueError(f"unknown column {table}.{column}")
+    return column
+
+
+def _append_load_log(
+    con, history: pd.DataFrame, history_files: pd.DataFrame, entry: LoadEntry
+) -> None:
     if len(history):
         con.register("h", history)
         con.execute("INSERT INTO load_log SELECT * FROM h")
@@ -187,12 +210,22 @@ def _append_load_log(con, history: pd.DataFrame, history_files: pd.DataFrame,
         con.execute("INSERT INTO load_files SELECT * FROM hf")
         con.unregister("hf")
     load_id = int(history["load_id"].max()) + 1 if len(history) else 1
-    con.execute("INSERT INTO load_log VALUES (?, ?, ?, ?, ?, ?, ?)", [
-        load_id, dt.datetime.now(), entry.loaded_by, entry.action, entry.sources_dir,
-        json.dumps(entry.row_counts, ensure_ascii=False),
-        json.dumps(entry.warnings, ensure_ascii=False),
-    ])
-    con.executemany("INSERT INTO load_files VALUES (?, ?, ?, ?, ?, ?)", [
-        [load_id, f["file"], f["kind"], f["sha256"], f["size_bytes"], f["rows"]]
-        for f in entry.files
-    ])
+    con.execute(
+        "INSERT INTO load_log VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            load_id,
+            dt.datetime.now(),
+            entry.loaded_by,
+            entry.action,
+            entry.sources_dir,
+            json.dumps(entry.row_counts, ensure_ascii=False),
+            json.dumps(entry.warnings, ensure_ascii=False),
+        ],
+    )
+    con.executemany(
+        "INSERT INTO load_files VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            [load_id, f["file"], f["kind"], f["sha256"], f["size_bytes"], f["rows"]]
+            for f in entry.files
+        ],
+    )

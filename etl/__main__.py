@@ -9,12 +9,14 @@ import argparse
 import dataclasses
 import datetime as dt
 import json
+import os
 import sys
 from pathlib import Path
 
 from centrale.build import build_store, check_sources
 from centrale.config import CENTRALE_OPENED_ON, settings
 from centrale.geo import BoundariesError
+from centrale.sources.folder import ensure_sources_folder
 from centrale.sources.problems import SourceError
 
 
@@ -28,32 +30,58 @@ class _Parser(argparse.ArgumentParser):
 def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"date invalide « {text} » (attendu AAAA-MM-JJ)")
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"date invalide « {text} » (attendu AAAA-MM-JJ)") from exc
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m etl",
-                     description="Chargement des fichiers sources de la centrale d'achats "
-                     "Smart dans la base DuckDB du tableau de bord.")
+    parser = _Parser(
+        prog="python -m etl",
+        description="Chargement des fichiers sources de la centrale d'achats "
+        "Smart dans la base DuckDB du tableau de bord.",
+    )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     build = sub.add_parser("build", help="valider les sources et reconstruire la base")
     check = sub.add_parser("check", help="valider les sources sans rien écrire")
     for p in (build, check):
-        p.add_argument("--sources", type=Path, help="dossier des fichiers sources "
-                       "(défaut : data/sample ou $CENTRALE_SOURCES)")
-        p.add_argument("--boundaries", type=Path, help="fichier TopoJSON des limites "
-                       "communales (défaut : ../shared/geo/… ou $CENTRALE_BOUNDARIES)")
-    build.add_argument("--db", type=Path, help="base à remplacer (défaut : "
-                       "data/centrale.duckdb ou $CENTRALE_DB)")
+        p.add_argument(
+            "--sources",
+            type=Path,
+            help="dossier des fichiers sources (défaut : data/sample ou $CENTRALE_SOURCES)",
+        )
+        p.add_argument(
+            "--boundaries",
+            type=Path,
+            help="fichier TopoJSON des limites "
+            "communales (défaut : ../shared/geo/… ou $CENTRALE_BOUNDARIES)",
+        )
+    build.add_argument(
+        "--db", type=Path, help="base à remplacer (défaut : data/centrale.duckdb ou $CENTRALE_DB)"
+    )
+    init = sub.add_parser(
+        "init",
+        help="créer le dossier des sources de travail à partir "
+        "des sources de démonstration s'il n'existe pas",
+    )
+    init.add_argument("--sources", type=Path)
     kpis = sub.add_parser("kpis", help="les chiffres clés à une date")
     kpis.add_argument("--db", type=Path)
-    kpis.add_argument("--as-of", type=_date, default=dt.date.today(),
-                      help="date de référence AAAA-MM-JJ (défaut : aujourd'hui)")
-    kpis.add_argument("--call-year", type=int, help="année de l'appel à projets "
-                      "(défaut : le dernier appel jusqu'à la date)")
-    kpis.add_argument("--survey-year", type=int, help="année de l'enquête "
-                      "(défaut : la dernière envoyée à la date)")
+    kpis.add_argument(
+        "--as-of",
+        type=_date,
+        default=dt.date.today(),
+        help="date de référence AAAA-MM-JJ (défaut : aujourd'hui)",
+    )
+    kpis.add_argument(
+        "--call-year",
+        type=int,
+        help="année de l'appel à projets (défaut : le dernier appel jusqu'à la date)",
+    )
+    kpis.add_argument(
+        "--survey-year",
+        type=int,
+        help="année de l'enquête (défaut : la dernière envoyée à la date)",
+    )
     kpis.add_argument("--json", action="store_true", help="sortie JSON")
     return parser
 
@@ -66,15 +94,28 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "kpis":
             return _kpis(args, config)
-        sources = args.sources or config.sources_dir
+        if args.command == "init":
+            if args.sources:
+                config = dataclasses.replace(config, sources_dir=args.sources)
+            existed = config.sources_dir.exists()
+            folder = ensure_sources_folder(config)
+            if not existed:
+                print(f"Dossier des sources créé à partir de la démonstration : {folder}")
+            return 0
+        # Without --sources: $CENTRALE_SOURCES if set, else the demo sources.
+        sources = args.sources or (
+            config.sources_dir if os.environ.get("CENTRALE_SOURCES") else config.sample_dir
+        )
         if not sources.is_dir():
             print(f"Erreur : dossier des sources introuvable : {sources}", file=sys.stderr)
             return 2
         if args.command == "check":
             validated = check_sources(sources, config, progress=_progress)
             _print_problems(validated.problems)
-            print("Sources valides." if validated.ok else "Sources invalides : rien n'a été "
-                  "chargé.", file=sys.stderr if not validated.ok else sys.stdout)
+            print(
+                "Sources valides." if validated.ok else "Sources invalides : rien n'a été chargé.",
+                file=sys.stderr if not validated.ok else sys.stdout,
+            )
             return 0 if validated.ok else 1
         result = build_store(config, sources, args.db, progress=_progress)
     except BoundariesError as exc:
@@ -106,9 +147,11 @@ def _kpis(args, config) -> int:
     from centrale.store import StoreMissing, connect_read_only
 
     if args.as_of < dt.date.fromisoformat(CENTRALE_OPENED_ON):
-        print(f"Erreur : la centrale d'achats a ouvert en janvier 2019 ; aucune donnée "
-              f"avant le {dt.date.fromisoformat(CENTRALE_OPENED_ON):%d/%m/%Y}.",
-              file=sys.stderr)
+        print(
+            f"Erreur : la centrale d'achats a ouvert en janvier 2019 ; aucune donnée "
+            f"avant le {dt.date.fromisoformat(CENTRALE_OPENED_ON):%d/%m/%Y}.",
+            file=sys.stderr,
+        )
         return 1
     try:
         con = connect_read_only(args.db or config.db_path)

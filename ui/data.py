@@ -48,8 +48,9 @@ def load(query, *args, **kwargs):
     """
     path = str(settings().db_path)
     version = _reader(path).version()
-    return _run(version, path, query.__module__, query.__name__, args,
-                tuple(sorted(kwargs.items())))
+    return _run(
+        version, path, query.__module__, query.__name__, args, tuple(sorted(kwargs.items()))
+    )
 
 
 def store_ready() -> bool:

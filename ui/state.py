@@ -35,7 +35,10 @@ def draw_sidebar() -> None:
     if AS_OF_KEY not in st.session_state:
         st.session_state[AS_OF_KEY] = _date_from_url() or dt.date.today()
     st.sidebar.date_input(
-        "Situation au", key=AS_OF_KEY, min_value=OPENED_ON, max_value=dt.date.today(),
+        "Situation au",
+        key=AS_OF_KEY,
+        min_value=OPENED_ON,
+        max_value=dt.date.today(),
         format="DD/MM/YYYY",
         help="Tous les chiffres sont ceux connus à cette date. Le 31/01/2020 donne "
         "la situation annoncée par la presse (23 communes, 16 commandes).",
@@ -43,7 +46,10 @@ def draw_sidebar() -> None:
     catalogue = load(queries.solutions)
     names = dict(zip(catalogue["solution_id"], catalogue["name_fr"]))
     st.sidebar.multiselect(
-        "Solutions", options=list(names), format_func=names.get, key=SOLUTIONS_KEY,
+        "Solutions",
+        options=list(names),
+        format_func=names.get,
+        key=SOLUTIONS_KEY,
         placeholder="Toutes les solutions",
         help="Limite les commandes affichées à ces solutions (vide : toutes).",
     )

@@ -52,9 +52,15 @@ def read_source(path: Path, kind: Kind, display_name: str | None = None) -> RawT
     from_workbook = suffix == ".xlsx"
     if suffix == ".xlsx":
         if not data.startswith(b"PK"):
-            problems.append(Problem(ERROR, name, "ce fichier n'est pas un classeur Excel "
-                                    "(.xlsx) valide : son contenu ne correspond pas à "
-                                    "son extension"))
+            problems.append(
+                Problem(
+                    ERROR,
+                    name,
+                    "ce fichier n'est pas un classeur Excel "
+                    "(.xlsx) valide : son contenu ne correspond pas à "
+                    "son extension",
+                )
+            )
         else:
             sheet, rows, problem = _workbook_rows(data, kind, name)
             if problem:
@@ -64,8 +70,14 @@ def read_source(path: Path, kind: Kind, display_name: str | None = None) -> RawT
         if problem:
             problems.append(problem)
     else:
-        problems.append(Problem(ERROR, name, f"format « {suffix or 'sans extension'} » "
-                                "non pris en charge : attendu .xlsx ou .csv"))
+        problems.append(
+            Problem(
+                ERROR,
+                name,
+                f"format « {suffix or 'sans extension'} » "
+                "non pris en charge : attendu .xlsx ou .csv",
+            )
+        )
     cells, headers = _cells_from_rows(rows, kind, name, sheet, problems)
     return RawTable(name, sheet, kind, cells, headers, from_workbook, problems)
 
@@ -77,11 +89,17 @@ def _workbook_rows(data: bytes, kind: Kind, name: str):
             if len(infos) > MAX_XLSX_ENTRIES or (
                 sum(i.file_size for i in infos) > MAX_XLSX_UNCOMPRESSED
             ):
-                return None, [], Problem(ERROR, name, "classeur refusé : une fois "
-                                         "décompressé il serait anormalement volumineux")
+                return (
+                    None,
+                    [],
+                    Problem(
+                        ERROR,
+                        name,
+                        "classeur refusé : une fois décompressé il serait anormalement volumineux",
+                    ),
+                )
     except zipfile.BadZipFile:
-        return None, [], Problem(ERROR, name, "classeur Excel illisible (archive .xlsx "
-                                 "corrompue)")
+        return None, [], Problem(ERROR, name, "classeur Excel illisible (archive .xlsx corrompue)")
     import openpyxl  # deferred: only workbooks need it
 
     try:
@@ -109,8 +127,12 @@ def _decode(data: bytes) -> str:
 
 def _csv_rows(data: bytes, name: str):
     if b"\x00" in data[:65536]:
-        return [], Problem(ERROR, name, "ce fichier n'est pas un fichier texte CSV "
-                           "(contenu binaire) : attendu un CSV exporté d'Excel")
+        return [], Problem(
+            ERROR,
+            name,
+            "ce fichier n'est pas un fichier texte CSV "
+            "(contenu binaire) : attendu un CSV exporté d'Excel",
+        )
     text = _decode(data)
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     separator = max(SEPARATORS, key=lambda s: _count_outside_quotes(first_line, s))
@@ -136,8 +158,9 @@ def _cells_from_rows(rows, kind: Kind, name: str, sheet, problems: list[Problem]
     header_at = next((i for i, r in enumerate(rows) if any(not _blank(v) for v in r)), None)
     if header_at is None:
         if not any(p.level == ERROR for p in problems):
-            problems.append(Problem(ERROR, name, "fichier vide : aucune ligne d'en-têtes",
-                                    sheet=sheet))
+            problems.append(
+                Problem(ERROR, name, "fichier vide : aucune ligne d'en-têtes", sheet=sheet)
+            )
         return empty, {}
     lookup = kind.header_lookup()
     header_row = rows[header_at]
@@ -148,32 +171,55 @@ def _cells_from_rows(rows, kind: Kind, name: str, sheet, problems: list[Problem]
             continue
         column = lookup.get(normalise(text))
         if column is None:
-            problems.append(Problem(WARNING, name, "colonne inconnue, ignorée au chargement",
-                                    sheet=sheet, row=header_at + 1, column=str(text).strip()))
+            problems.append(
+                Problem(
+                    WARNING,
+                    name,
+                    "colonne inconnue, ignorée au chargement",
+                    sheet=sheet,
+                    row=header_at + 1,
+                    column=str(text).strip(),
+                )
+            )
         elif column in positions:
-            problems.append(Problem(ERROR, name, f"colonne en double : « {headers[column]} » "
-                                    "désigne déjà la même donnée", sheet=sheet,
-                                    row=header_at + 1, column=str(text).strip()))
+            problems.append(
+                Problem(
+                    ERROR,
+                    name,
+                    f"colonne en double : « {headers[column]} » désigne déjà la même donnée",
+                    sheet=sheet,
+                    row=header_at + 1,
+                    column=str(text).strip(),
+                )
+            )
         else:
             positions[column] = pos
             headers[column] = str(text).strip()
     for col in kind.columns:
         if col.required and col.name not in positions:
-            labels = " / ".join(dict.fromkeys((col.labels[0] if col.labels else col.name,
-                                               col.name)))
-            problems.append(Problem(ERROR, name, f"colonne obligatoire manquante : "
-                                    f"« {labels} »", sheet=sheet, row=header_at + 1))
+            labels = " / ".join(
+                dict.fromkeys((col.labels[0] if col.labels else col.name, col.name))
+            )
+            problems.append(
+                Problem(
+                    ERROR,
+                    name,
+                    f"colonne obligatoire manquante : « {labels} »",
+                    sheet=sheet,
+                    row=header_at + 1,
+                )
+            )
     records, index = [], []
-    for offset, row in enumerate(rows[header_at + 1:], start=header_at + 2):
+    for offset, row in enumerate(rows[header_at + 1 :], start=header_at + 2):
         values = [row[p] if p < len(row) else None for p in positions.values()]
-        values = [None if _blank(v) else (v.strip() if isinstance(v, str) else v)
-                  for v in values]
+        values = [None if _blank(v) else (v.strip() if isinstance(v, str) else v) for v in values]
         if all(v is None for v in values):
             continue  # blank rows (trailing or not) carry nothing
         records.append(values)
         index.append(offset)
-    cells = pd.DataFrame(records, columns=list(positions), index=pd.Index(index, name="row"),
-                         dtype=object)
+    cells = pd.DataFrame(
+        records, columns=list(positions), index=pd.Index(index, name="row"), dtype=object
+    )
     for col in kind.columns:
         if col.name not in cells:
             cells[col.name] = None

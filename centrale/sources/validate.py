@@ -93,8 +93,15 @@ class _Report:
         self.headers = headers  # file -> canonical column -> header as written
         self.problems: list[Problem] = []
 
-    def add(self, level, frame: pd.DataFrame, mask, column: str | None, message,
-            value_column: str | None = None) -> None:
+    def add(
+        self,
+        level,
+        frame: pd.DataFrame,
+        mask,
+        column: str | None,
+        message,
+        value_column: str | None = None,
+    ) -> None:
         """One problem per row of `frame[mask]`; `message` may be a function of the row."""
         rows = frame[mask] if mask is not None else frame
         value_column = value_column or column
@@ -103,9 +110,17 @@ class _Report:
             header = self.headers.get(file, {}).get(column, column) if column else None
             value = record.get(f"_raw_{value_column}", record.get(value_column))
             text = message(record) if callable(message) else message
-            self.problems.append(Problem(level, file, text, sheet=record["_sheet"],
-                                         row=record["_row"], column=header,
-                                         value=None if _missing(value) else value))
+            self.problems.append(
+                Problem(
+                    level,
+                    file,
+                    text,
+                    sheet=record["_sheet"],
+                    row=record["_row"],
+                    column=header,
+                    value=None if _missing(value) else value,
+                )
+            )
 
     def error(self, frame, mask, column, message, value_column=None):
         self.add(ERROR, frame, mask, column, message, value_column)
@@ -124,13 +139,18 @@ def sha256_of(path: Path) -> str:
 
 def list_source_files(directory: Path) -> list[Path]:
     """The .xlsx/.csv files of `directory`, in name order (hidden and temp files skipped)."""
-    return sorted(p for p in Path(directory).iterdir()
-                  if p.is_file() and p.suffix.lower() in (".xlsx", ".csv")
-                  and not p.name.startswith((".", "~$")))
+    return sorted(
+        p
+        for p in Path(directory).iterdir()
+        if p.is_file()
+        and p.suffix.lower() in (".xlsx", ".csv")
+        and not p.name.startswith((".", "~$"))
+    )
 
 
-def validate_files(paths: list[Path], reference: Reference,
-                   display_names: dict[Path, str] | None = None) -> Validated:
+def validate_files(
+    paths: list[Path], reference: Reference, display_names: dict[Path, str] | None = None
+) -> Validated:
     """Read, type and check every file; the typed tables are complete only if `ok`."""
     problems: list[Problem] = []
     files: list[SourceFile] = []
@@ -141,8 +161,14 @@ def validate_files(paths: list[Path], reference: Reference,
         kind = kind_of_file(name)
         files.append(SourceFile(path, name, kind, hashlib.sha256(data).hexdigest(), len(data)))
         if kind is None:
-            problems.append(Problem(WARNING, name, "fichier ignoré : son nom ne commence par "
-                                    "aucun type connu (" + ", ".join(KINDS) + ")"))
+            problems.append(
+                Problem(
+                    WARNING,
+                    name,
+                    "fichier ignoré : son nom ne commence par "
+                    "aucun type connu (" + ", ".join(KINDS) + ")",
+                )
+            )
             continue
         raw = read_source(path, KINDS[kind], name)
         problems.extend(raw.problems)
@@ -155,27 +181,35 @@ def validate_files(paths: list[Path], reference: Reference,
     _check_solutions(typed["solutions"], report)
     _check_framework(typed["framework"], typed["solutions"], report)
     _check_adhesions(typed["adhesions"], reference, report)
-    _check_orders(typed["orders"], typed["solutions"], typed["framework"],
-                  typed["adhesions"], reference, report)
+    _check_orders(
+        typed["orders"],
+        typed["solutions"],
+        typed["framework"],
+        typed["adhesions"],
+        reference,
+        report,
+    )
     _check_subsidies(typed["subsidies"], reference, report)
     _check_survey(typed["survey"], typed["solutions"], report)
     _check_campaigns(typed["campaigns"], report)
     _check_future_dates(typed, reference.today, report)
     problems.extend(report.problems)
-    tables = {kind: frame.drop(columns=[c for c in frame if c.startswith("_raw_")])
-              for kind, frame in typed.items()}
+    tables = {
+        kind: frame.drop(columns=[c for c in frame if c.startswith("_raw_")])
+        for kind, frame in typed.items()
+    }
     return Validated(tables, problems, files)
 
 
-def _typed(kind: Kind, raws: list[RawTable], reference: Reference,
-           report: _Report) -> pd.DataFrame:
+def _typed(kind: Kind, raws: list[RawTable], reference: Reference, report: _Report) -> pd.DataFrame:
     """Concatenate the kind's files and type each column; bad cells become None."""
     frames = []
     for raw in raws:
         cells = raw.cells.copy()
         cells["_file"], cells["_sheet"], cells["_row"] = raw.file, raw.sheet, cells.index
-        frame = pd.DataFrame({"_file": cells["_file"], "_sheet": cells["_sheet"],
-                              "_row": cells["_row"]})
+        frame = pd.DataFrame(
+            {"_file": cells["_file"], "_sheet": cells["_sheet"], "_row": cells["_row"]}
+        )
         for col in kind.columns:
             raw_values = cells[col.name]
             frame[f"_raw_{col.name}"] = raw_values
@@ -193,8 +227,12 @@ def _typed(kind: Kind, raws: list[RawTable], reference: Reference,
         invalid = values.map(lambda v: v is parse.INVALID)
         if invalid.any():
             if col.type == "commune":
-                report.error(frame, invalid, col.name, lambda r, c=col.name: _unknown_commune(
-                    r[f"_raw_{c}"], reference))
+                report.error(
+                    frame,
+                    invalid,
+                    col.name,
+                    lambda r, c=col.name: _unknown_commune(r[f"_raw_{c}"], reference),
+                )
             else:
                 report.error(frame, invalid, col.name, _EXPECTED[col.type])
             frame.loc[invalid, col.name] = None
@@ -215,8 +253,9 @@ def _as_dtype(type_: str, values: pd.Series) -> pd.Series:
     return values.astype(object)
 
 
-def _parse_column(type_: str, values: pd.Series, from_workbook: bool,
-                  reference: Reference) -> pd.Series:
+def _parse_column(
+    type_: str, values: pd.Series, from_workbook: bool, reference: Reference
+) -> pd.Series:
     if type_ == "date":
         parser = lambda v: parse.parse_date(v, from_workbook)  # noqa: E731
     elif type_ == "amount":
@@ -224,8 +263,12 @@ def _parse_column(type_: str, values: pd.Series, from_workbook: bool,
     elif type_ == "int":
         parser = parse.parse_int
     elif type_ == "commune":
-        parser = lambda v: None if v is None else (  # noqa: E731
-            reference.matcher.resolve(v) or parse.INVALID)
+        parser = lambda v: (
+            None
+            if v is None
+            # noqa: E731
+            else (reference.matcher.resolve(v) or parse.INVALID)
+        )
     else:
         parser = parse.parse_text
     # Parse each distinct value once: source columns repeat a lot (dates, communes).
@@ -257,8 +300,12 @@ def _duplicates(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
 
 
 def _check_solutions(frame, report):
-    report.error(frame, _duplicates(frame, ["solution_id"]), "solution_id",
-                 "code de solution en double : chaque code doit être unique")
+    report.error(
+        frame,
+        _duplicates(frame, ["solution_id"]),
+        "solution_id",
+        "code de solution en double : chaque code doit être unique",
+    )
 
 
 def _solution_lookup(solutions: pd.DataFrame) -> dict[str, str]:
@@ -277,50 +324,84 @@ def _resolve_solutions(frame, column, solutions, report, required=True) -> pd.Se
     if required:
         unknown = frame[column].notna() & resolved.isna()
         codes = ", ".join(sorted(set(lookup.values()))) or "aucune solution chargée"
-        report.error(frame, unknown, column,
-                     f"solution inconnue : attendu un code ou un nom du catalogue ({codes})")
+        report.error(
+            frame,
+            unknown,
+            column,
+            f"solution inconnue : attendu un code ou un nom du catalogue ({codes})",
+        )
     return resolved
 
 
 def _check_framework(frame, solutions, report):
     frame["solution_id"] = _resolve_solutions(frame, "solution_id", solutions, report)
-    bad_range = frame["ends_on"].notna() & frame["starts_on"].notna() & (
-        frame["ends_on"] < frame["starts_on"])
+    bad_range = (
+        frame["ends_on"].notna()
+        & frame["starts_on"].notna()
+        & (frame["ends_on"] < frame["starts_on"])
+    )
     report.error(frame, bad_range, "ends_on", "la date de fin précède la date de début")
-    report.error(frame, _duplicates(frame, ["solution_id", "provider", "starts_on"]),
-                 "provider", "accord-cadre en double (même solution, prestataire et début)")
+    report.error(
+        frame,
+        _duplicates(frame, ["solution_id", "provider", "starts_on"]),
+        "provider",
+        "accord-cadre en double (même solution, prestataire et début)",
+    )
     # More than two providers active at once is allowed but unusual: warn.
     valid = frame.dropna(subset=["solution_id", "starts_on"])
     for sid, group in valid.groupby("solution_id"):
         for start in group["starts_on"]:
-            active = group[(group["starts_on"] <= start) & (
-                group["ends_on"].isna() | (group["ends_on"] >= start))]
+            active = group[
+                (group["starts_on"] <= start)
+                & (group["ends_on"].isna() | (group["ends_on"] >= start))
+            ]
             if active["provider"].nunique() > 2:
                 names = ", ".join(sorted(active["provider"].unique()))
                 row = group[group["starts_on"] == start].head(1)
-                report.warn(row, None, "provider", f"plus de deux prestataires actifs le "
-                            f"{start:%d/%m/%Y} pour la solution {sid} ({names})")
+                report.warn(
+                    row,
+                    None,
+                    "provider",
+                    f"plus de deux prestataires actifs le "
+                    f"{start:%d/%m/%Y} pour la solution {sid} ({names})",
+                )
                 break
 
 
 def _check_adhesions(frame, reference, report):
     outside = frame["commune"].notna() & frame["commune"].map(
-        lambda n: reference.province_of.get(n) != reference.province_nis)
-    report.error(frame, outside, "commune", "commune hors de la province : seules les "
-                 "communes de la province peuvent adhérer à la centrale")
-    bad_range = frame["withdrawn_on"].notna() & frame["signed_on"].notna() & (
-        frame["withdrawn_on"] < frame["signed_on"])
-    report.error(frame, bad_range, "withdrawn_on",
-                 "la date de retrait précède la date de signature")
+        lambda n: reference.province_of.get(n) != reference.province_nis
+    )
+    report.error(
+        frame,
+        outside,
+        "commune",
+        "commune hors de la province : seules les "
+        "communes de la province peuvent adhérer à la centrale",
+    )
+    bad_range = (
+        frame["withdrawn_on"].notna()
+        & frame["signed_on"].notna()
+        & (frame["withdrawn_on"] < frame["signed_on"])
+    )
+    report.error(
+        frame, bad_range, "withdrawn_on", "la date de retrait précède la date de signature"
+    )
     # One active adhesion per commune: periods of one commune must not overlap.
     valid = frame.dropna(subset=["commune", "signed_on"]).sort_values(["commune", "signed_on"])
     previous_end = valid.groupby("commune")["withdrawn_on"].shift()
     previous_exists = valid.groupby("commune").cumcount() > 0
     overlap = previous_exists & (previous_end.isna() | (previous_end > valid["signed_on"]))
-    report.error(valid, overlap, "commune",
-                 lambda r: f"deux adhésions actives en même temps pour "
-                 f"{reference.names.get(r['commune'], r['commune'])} : la précédente doit "
-                 "avoir une date de retrait antérieure à cette signature")
+    report.error(
+        valid,
+        overlap,
+        "commune",
+        lambda r: (
+            f"deux adhésions actives en même temps pour "
+            f"{reference.names.get(r['commune'], r['commune'])} : la précédente doit "
+            "avoir une date de retrait antérieure à cette signature"
+        ),
+    )
 
 
 def _membership_periods(adhesions: pd.DataFrame, mergers: pd.DataFrame) -> pd.DataFrame:
@@ -330,122 +411,206 @@ def _membership_periods(adhesions: pd.DataFrame, mergers: pd.DataFrame) -> pd.Da
     the successor is then a member even if it never signed itself.
     """
     own = adhesions.dropna(subset=["commune", "signed_on"])[
-        ["commune", "signed_on", "withdrawn_on"]]
+        ["commune", "signed_on", "withdrawn_on"]
+    ]
     periods = [own.rename(columns={"signed_on": "start", "withdrawn_on": "end"})]
     for m in mergers.itertuples():
         inherited = own[own["commune"] == m.old_nis]
         merged_on = pd.Timestamp(m.merged_on)
-        inherited = inherited[inherited["withdrawn_on"].isna() |
-                              (inherited["withdrawn_on"] > merged_on)]
-        periods.append(pd.DataFrame({
-            "commune": m.new_nis,
-            "start": inherited["signed_on"].where(inherited["signed_on"] > merged_on,
-                                                  merged_on),
-            "end": inherited["withdrawn_on"],
-        }))
+        inherited = inherited[
+            inherited["withdrawn_on"].isna() | (inherited["withdrawn_on"] > merged_on)
+        ]
+        periods.append(
+            pd.DataFrame(
+                {
+                    "commune": m.new_nis,
+                    "start": inherited["signed_on"].where(
+                        inherited["signed_on"] > merged_on, merged_on
+                    ),
+                    "end": inherited["withdrawn_on"],
+                }
+            )
+        )
     return pd.concat(periods, ignore_index=True)
 
 
 def _check_orders(frame, solutions, framework, adhesions, reference, report):
-    report.error(frame, _duplicates(frame, ["order_id"]), "order_id",
-                 "n° de commande en double : chaque commande doit avoir un numéro unique")
+    report.error(
+        frame,
+        _duplicates(frame, ["order_id"]),
+        "order_id",
+        "n° de commande en double : chaque commande doit avoir un numéro unique",
+    )
     frame["solution"] = _resolve_solutions(frame, "solution", solutions, report)
     status = frame["status"].map(lambda v: ORDER_STATUSES.get(normalise(v)) if v else None)
     bad_status = frame["status"].notna() & status.isna()
-    report.error(frame, bad_status, "status",
-                 "statut inconnu : attendu « envoyé », « attribué » ou « annulé »")
+    report.error(
+        frame,
+        bad_status,
+        "status",
+        "statut inconnu : attendu « envoyé », « attribué » ou « annulé »",
+    )
     # A blank status is derived: awarded if there is an award date, else sent.
-    derived = pd.Series(np.where(frame["awarded_on"].notna(), "attribué", "envoyé"),
-                        index=frame.index, dtype=object)
+    derived = pd.Series(
+        np.where(frame["awarded_on"].notna(), "attribué", "envoyé"), index=frame.index, dtype=object
+    )
     frame["status"] = status.where(frame["status"].notna(), derived)
     awarded = frame["awarded_on"].notna()
     early = awarded & frame["sent_on"].notna() & (frame["awarded_on"] < frame["sent_on"])
-    report.error(frame, early, "awarded_on",
-                 "la date d'attribution précède la date d'envoi du bon de commande")
-    report.error(frame, awarded & frame["provider"].isna(), "provider",
-                 "adjudicataire obligatoire une fois la commande attribuée")
-    report.error(frame, (frame["status"] == "attribué") & ~awarded, "awarded_on",
-                 "commande « attribuée » sans date d'attribution")
-    report.error(frame, (frame["status"] != "attribué") & awarded & ~bad_status, "status",
-                 lambda r: f"une commande avec une date d'attribution doit avoir le statut "
-                 f"« attribué », pas « {r['status']} »")
-    report.error(frame, frame["amount_eur"] < 0, "amount_eur", "le montant doit être positif ou nul")
+    report.error(
+        frame,
+        early,
+        "awarded_on",
+        "la date d'attribution précède la date d'envoi du bon de commande",
+    )
+    report.error(
+        frame,
+        awarded & frame["provider"].isna(),
+        "provider",
+        "adjudicataire obligatoire une fois la commande attribuée",
+    )
+    report.error(
+        frame,
+        (frame["status"] == "attribué") & ~awarded,
+        "awarded_on",
+        "commande « attribuée » sans date d'attribution",
+    )
+    report.error(
+        frame,
+        (frame["status"] != "attribué") & awarded & ~bad_status,
+        "status",
+        lambda r: (
+            f"une commande avec une date d'attribution doit avoir le statut "
+            f"« attribué », pas « {r['status']} »"
+        ),
+    )
+    report.error(
+        frame, frame["amount_eur"] < 0, "amount_eur", "le montant doit être positif ou nul"
+    )
 
     # The winning provider must hold the solution's framework on the award date.
     check = frame[awarded & frame["provider"].notna() & frame["solution"].notna()]
     if len(check):
         agreements = framework.dropna(subset=["solution_id", "provider", "starts_on"])
         key = agreements.assign(p=agreements["provider"].map(normalise))
-        merged = check.reset_index().assign(p=check["provider"].map(normalise).values).merge(
-            key[["solution_id", "p", "starts_on", "ends_on"]], how="left",
-            left_on=["solution", "p"], right_on=["solution_id", "p"])
+        merged = (
+            check.reset_index()
+            .assign(p=check["provider"].map(normalise).values)
+            .merge(
+                key[["solution_id", "p", "starts_on", "ends_on"]],
+                how="left",
+                left_on=["solution", "p"],
+                right_on=["solution_id", "p"],
+            )
+        )
         holds = (merged["starts_on"] <= merged["awarded_on"]) & (
-            merged["ends_on"].isna() | (merged["ends_on"] >= merged["awarded_on"]))
+            merged["ends_on"].isna() | (merged["ends_on"] >= merged["awarded_on"])
+        )
         holding = merged[holds.fillna(False).astype(bool)]["index"].unique()
         not_holding = check.index.difference(holding)
-        report.error(frame, frame.index.isin(not_holding), "provider",
-                     lambda r: f"ce prestataire ne détient pas l'accord-cadre de la solution "
-                     f"{r['solution']} à la date d'attribution {r['awarded_on']:%d/%m/%Y}")
+        report.error(
+            frame,
+            frame.index.isin(not_holding),
+            "provider",
+            lambda r: (
+                f"ce prestataire ne détient pas l'accord-cadre de la solution "
+                f"{r['solution']} à la date d'attribution {r['awarded_on']:%d/%m/%Y}"
+            ),
+        )
 
     # The commune must have adhered on or before the order form was sent.
     periods = _membership_periods(adhesions, reference.mergers)
     sent = frame.dropna(subset=["commune", "sent_on"])[["commune", "sent_on"]]
     joined = sent.reset_index().merge(periods, on="commune", how="left")
     active = (joined["start"] <= joined["sent_on"]) & (
-        joined["end"].isna() | (joined["end"] > joined["sent_on"]))
+        joined["end"].isna() | (joined["end"] > joined["sent_on"])
+    )
     members = joined.loc[active, "index"].unique()
     not_member = frame.index.isin(sent.index.difference(members))
-    report.error(frame, not_member, "commune",
-                 lambda r: f"{reference.names.get(r['commune'], r['commune'])} n'avait pas "
-                 f"d'adhésion active le {r['sent_on']:%d/%m/%Y} (date d'envoi) : la "
-                 "convention doit être signée avant la commande")
+    report.error(
+        frame,
+        not_member,
+        "commune",
+        lambda r: (
+            f"{reference.names.get(r['commune'], r['commune'])} n'avait pas "
+            f"d'adhésion active le {r['sent_on']:%d/%m/%Y} (date d'envoi) : la "
+            "convention doit être signée avant la commande"
+        ),
+    )
 
 
 def _check_subsidies(frame, reference, report):
     nis = frame["beneficiary"].map(lambda v: reference.matcher.resolve(v) if v else None)
     named_province = frame["province"].map(
-        lambda v: reference.province_by_name.get(normalise(v)) if v else None)
+        lambda v: reference.province_by_name.get(normalise(v)) if v else None
+    )
     unknown_province = frame["province"].notna() & named_province.isna()
-    report.error(frame, unknown_province, "province",
-                 "province inconnue : attendu Brabant wallon, Hainaut, Liège, Luxembourg "
-                 "ou Namur")
+    report.error(
+        frame,
+        unknown_province,
+        "province",
+        "province inconnue : attendu Brabant wallon, Hainaut, Liège, Luxembourg ou Namur",
+    )
     frame["beneficiary_nis"] = nis
     frame["prov_nis"] = nis.map(lambda n: reference.province_of.get(n) if n else None)
     frame["prov_nis"] = frame["prov_nis"].where(frame["prov_nis"].notna(), named_province)
     no_province = frame["beneficiary"].notna() & frame["prov_nis"].isna() & ~unknown_province
-    report.error(frame, no_province, "beneficiary",
-                 "bénéficiaire qui n'est pas une commune connue : indiquez sa province "
-                 "dans la colonne « province »")
-    report.error(frame, frame["amount_eur"] <= 0,
-                 "amount_eur", "le montant d'un subside doit être strictement positif")
-    report.error(frame, _duplicates(frame, ["call", "call_year", "beneficiary", "project"]),
-                 "project", "projet en double pour cet appel et ce bénéficiaire")
+    report.error(
+        frame,
+        no_province,
+        "beneficiary",
+        "bénéficiaire qui n'est pas une commune connue : indiquez sa province "
+        "dans la colonne « province »",
+    )
+    report.error(
+        frame,
+        frame["amount_eur"] <= 0,
+        "amount_eur",
+        "le montant d'un subside doit être strictement positif",
+    )
+    report.error(
+        frame,
+        _duplicates(frame, ["call", "call_year", "beneficiary", "project"]),
+        "project",
+        "projet en double pour cet appel et ce bénéficiaire",
+    )
 
 
 def _check_survey(frame, solutions, report):
-    frame["no_needs"] = frame["need"].map(
-        lambda v: v is None or normalise(v) in NO_NEED_WORDS)
+    frame["no_needs"] = frame["need"].map(lambda v: v is None or normalise(v) in NO_NEED_WORDS)
     lookup = _solution_lookup(solutions)
     frame["need_solution_id"] = frame["need"].map(
-        lambda v: lookup.get(normalise(v)) if v is not None else None)
+        lambda v: lookup.get(normalise(v)) if v is not None else None
+    )
     frame.loc[frame["no_needs"], "need"] = None
     frame["need_label"] = frame["need"]
     bad_priority = frame["priority"].notna() & ~frame["priority"].isin([1, 2, 3])
-    report.error(frame, bad_priority, "priority", "priorité attendue : 1 (la plus haute), "
-                 "2 ou 3")
+    report.error(frame, bad_priority, "priority", "priorité attendue : 1 (la plus haute), 2 ou 3")
     report.error(frame, frame["budget_eur"] < 0, "budget_eur", "le budget doit être positif ou nul")
-    key = frame["need_solution_id"].where(frame["need_solution_id"].notna(),
-                                          frame["need"].map(normalise))
+    key = frame["need_solution_id"].where(
+        frame["need_solution_id"].notna(), frame["need"].map(normalise)
+    )
     keyed = frame.assign(_need_key=key.where(~frame["no_needs"], "__aucun__"))
-    report.error(keyed, _duplicates(keyed, ["year", "commune", "_need_key"]), "need",
-                 "besoin en double : une seule ligne par commune, année et besoin")
+    report.error(
+        keyed,
+        _duplicates(keyed, ["year", "commune", "_need_key"]),
+        "need",
+        "besoin en double : une seule ligne par commune, année et besoin",
+    )
 
 
 def _check_campaigns(frame, report):
-    report.error(frame, _duplicates(frame, ["year"]), "year",
-                 "campagne en double : une seule campagne par année")
-    late = frame["deadline"].notna() & frame["sent_on"].notna() & (
-        frame["deadline"] < frame["sent_on"])
+    report.error(
+        frame,
+        _duplicates(frame, ["year"]),
+        "year",
+        "campagne en double : une seule campagne par année",
+    )
+    late = (
+        frame["deadline"].notna()
+        & frame["sent_on"].notna()
+        & (frame["deadline"] < frame["sent_on"])
+    )
     report.error(frame, late, "deadline", "la date limite précède la date d'envoi")
 
 
@@ -455,5 +620,4 @@ def _check_future_dates(typed, today, report):
             if col.type != "date" or col.name in ("ends_on", "deadline") or not len(frame):
                 continue
             future = frame[col.name] > pd.Timestamp(today)
-            report.warn(frame, future, col.name,
-                        f"date dans le futur (après le {today:%d/%m/%Y})")
+            report.warn(frame, future, col.name, f"date dans le futur (après le {today:%d/%m/%Y})")
