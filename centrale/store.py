@@ -35,13 +35,33 @@ def store_version(path: Path) -> str:
     return f"{st.st_ino}-{st.st_mtime_ns}-{st.st_size}"
 
 
+STORE_ALIAS = "store"
+
+
 def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the store file as it is now.
+
+    `duckdb.connect(path)` keeps one database instance per path in the process,
+    so after a swap it would hand back the *old* file while any connection to
+    it lives. Attaching the file to a fresh in-memory database always opens
+    the file currently at `path`. Use `cursor_on` for cursors (they must
+    select the attached store again).
+    """
     if not Path(path).is_file():
         raise StoreMissing(
             f"Aucune base de données à {path}. Construisez-la avec « make etl » "
             "ou « python -m etl build »."
         )
-    return duckdb.connect(str(path), read_only=True)
+    con = duckdb.connect(":memory:")
+    con.execute(f"ATTACH ? AS {STORE_ALIAS} (READ_ONLY)", [str(path)])
+    con.execute(f"USE {STORE_ALIAS}")
+    return con
+
+
+def cursor_on(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    cursor = con.cursor()
+    cursor.execute(f"USE {STORE_ALIAS}")
+    return cursor
 
 
 class StoreReader:
@@ -72,7 +92,7 @@ class StoreReader:
             if self._con is None or version != self._version:
                 self._con = connect_read_only(self.path)
                 self._version = version
-            return self._con.cursor()
+            return cursor_on(self._con)
 
     def close(self) -> None:
         with self._lock:
@@ -110,7 +130,7 @@ def previous_load_log(db_path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     if not db_path.is_file():
         return empty
     try:
-        with duckdb.connect(str(db_path), read_only=True) as con:
+        with connect_read_only(db_path) as con:
             return (
                 con.sql("SELECT * FROM load_log ORDER BY load_id").df(),
                 con.sql("SELECT * FROM load_files ORDER BY load_id, file").df(),

@@ -54,7 +54,7 @@ def parse_amount(value: object):
         return float(value)
     text = _SPACES.sub("", str(value)).replace("€", "").replace("EUR", "")
     negative = text.startswith("-")
-    text = text.lstrip("+-")
+    text = text[1:] if text[:1] in "+-" else text
     if not text or not re.fullmatch(r"[\d.,]+", text):
         return INVALID
     if "," in text and "." in text:

@@ -237,7 +237,11 @@ def _typed(kind: Kind, raws: list[RawTable], reference: Reference, report: _Repo
                 report.error(frame, invalid, col.name, _EXPECTED[col.type])
             frame.loc[invalid, col.name] = None
         if col.not_null:
-            report.error(frame, raw_values.isna(), col.name, "valeur obligatoire manquante")
+            # A missing column is reported once, on the header row, not on every row.
+            present = frame["_file"].isin([f for f, h in report.headers.items() if col.name in h])
+            report.error(
+                frame, raw_values.isna() & present, col.name, "valeur obligatoire manquante"
+            )
         frame[col.name] = _as_dtype(col.type, frame[col.name])
     return frame
 
@@ -357,7 +361,7 @@ def _check_framework(frame, solutions, report):
             ]
             if active["provider"].nunique() > 2:
                 names = ", ".join(sorted(active["provider"].unique()))
-                row = group[group["starts_on"] == start].head(1)
+                row = active[active["starts_on"] == start].tail(1)
                 report.warn(
                     row,
                     None,

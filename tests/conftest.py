@@ -1,0 +1,54 @@
+"""Shared fixtures: real DuckDB stores built from real source files, never mocks."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from centrale.build import build_store, read_reference
+from centrale.config import REPO_ROOT, settings
+
+SAMPLE_DIR = REPO_ROOT / "data" / "sample"
+PRESS_DAY = dt.date(2020, 1, 31)  # the date of the press figures in DOMAIN.md
+
+
+@pytest.fixture(scope="session")
+def reference_data():
+    """Boundaries and mergers, read once for the whole run."""
+    return read_reference(settings())
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    """A store built once from the demo sources (treat as read-only)."""
+    path = tmp_path_factory.mktemp("demo") / "centrale.duckdb"
+    build_store(settings(), SAMPLE_DIR, path, progress=lambda _: None)
+    return path
+
+
+@pytest.fixture
+def sources_copy(tmp_path) -> Path:
+    """A writable copy of the demo sources."""
+    target = tmp_path / "sources"
+    shutil.copytree(SAMPLE_DIR, target, ignore=shutil.ignore_patterns("*.md"))
+    return target
+
+
+@pytest.fixture
+def app_env(demo_db, monkeypatch, tmp_path):
+    """Point the app at the demo store (and a scratch sources folder)."""
+    monkeypatch.setenv("CENTRALE_DB", str(demo_db))
+    monkeypatch.setenv("CENTRALE_SOURCES", str(tmp_path / "app-sources"))
+    return demo_db
+
+
+@pytest.fixture
+def test_settings(tmp_path):
+    """Settings whose store and sources live in the test's temporary folder."""
+    return dataclasses.replace(
+        settings(), db_path=tmp_path / "store.duckdb", sources_dir=tmp_path / "sources"
+    )

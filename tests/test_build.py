@@ -1,0 +1,201 @@
+"""Building the store: all-or-nothing, atomic, idempotent, readable during a rebuild."""
+
+import datetime as dt
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from centrale import queries
+from centrale.build import build_store
+from centrale.config import REPO_ROOT
+from centrale.sources.problems import SourceError
+from centrale.store import connect_read_only
+from tests.conftest import SAMPLE_DIR
+
+
+def run_etl(*args, env=None):
+    return subprocess.run(
+        [sys.executable, "-m", "etl", *args],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def table_dump(path, exclude=("load_log", "load_files", "meta")):
+    with connect_read_only(path) as con:
+        tables = [
+            r[0]
+            for r in con.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()
+        ]
+        return {
+            t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()
+            for t in tables
+            if t not in exclude
+        }
+
+
+def test_press_figures_through_the_command_line(demo_db):
+    result = run_etl(
+        "kpis", "--db", str(demo_db), "--as-of", "2020-01-31", "--call-year", "2019", "--json"
+    )
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)
+    assert figures["communes_total"] == 44
+    assert figures["communes_adhered"] == 23
+    assert figures["orders_awarded"] == 16
+    assert figures["province_subsidy_share"] == pytest.approx(0.21, abs=1e-12)
+    assert figures["median_award_days"] <= 20
+    assert 0.8 <= figures["share_awarded_within_20_days"] < 1  # the rule, with exceptions
+
+
+def test_kpis_text_output_is_french(demo_db):
+    result = run_etl("kpis", "--db", str(demo_db), "--as-of", "2020-01-31")
+    assert result.returncode == 0
+    assert "Situation au 31/01/2020" in result.stdout
+    assert "23 sur 44" in result.stdout
+
+
+def test_kpis_refuses_dates_before_the_centrale_and_bad_usage(demo_db):
+    early = run_etl("kpis", "--db", str(demo_db), "--as-of", "2018-06-01")
+    assert early.returncode == 1 and "janvier 2019" in early.stderr
+    usage = run_etl("kpis", "--as-of", "31/01/2020")
+    assert usage.returncode == 2 and "AAAA-MM-JJ" in usage.stderr
+    assert run_etl("frobnicate").returncode == 2
+
+
+def test_merger_communes_counted_for_their_successor(demo_db):
+    with connect_read_only(demo_db) as con:
+        before = queries.kpis(con, dt.date(2024, 12, 1))
+        after = queries.kpis(con, dt.date(2024, 12, 2))
+        status = queries.commune_status(con, dt.date(2025, 6, 1)).set_index("nis_code")
+        earlier = queries.commune_status(con, dt.date(2024, 6, 1)).set_index("nis_code")
+    assert (before["communes_total"], after["communes_total"]) == (44, 43)
+    assert "82005" not in status.index  # Bertogne is gone…
+    assert status.loc["82003", "adhesion_status"] == "adhérente"  # …its adhesion carried over
+    assert earlier.loc["82003", "adhesion_status"] == "non adhérente"
+    assert earlier.loc["82005", "adhesion_status"] == "adhérente"
+    # Bertogne's orders now count for Bastogne.
+    assert status.loc["82003", "orders_awarded"] >= earlier.loc["82005", "orders_awarded"]
+
+
+def test_failed_build_leaves_the_store_byte_identical(sources_copy, test_settings):
+    build_store(test_settings, sources_copy, progress=lambda _: None)
+    before = test_settings.db_path.read_bytes()
+    stat = os.stat(test_settings.db_path)
+    (sources_copy / "orders_bad.csv").write_text(
+        "n° de commande;commune;solution;date d'envoi\nB-1;Atlantis;TRAVAUX;01/01/2025\n"
+    )
+    with pytest.raises(SourceError) as raised:
+        build_store(test_settings, sources_copy, progress=lambda _: None)
+    assert any(p.value == "Atlantis" for p in raised.value.problems)
+    assert test_settings.db_path.read_bytes() == before
+    assert os.stat(test_settings.db_path).st_ino == stat.st_ino
+    leftovers = [p.name for p in test_settings.db_path.parent.iterdir() if ".tmp-" in p.name]
+    assert leftovers == []
+
+
+def test_failed_build_from_the_command_line_exits_1(sources_copy, tmp_path):
+    db = tmp_path / "cli.duckdb"
+    assert run_etl("build", "--sources", str(sources_copy), "--db", str(db)).returncode == 0
+    before = db.read_bytes()
+    (sources_copy / "adhesions.csv").write_text("commune;date de signature\nBertrix;hier\n")
+    result = run_etl("build", "--sources", str(sources_copy), "--db", str(db))
+    assert result.returncode == 1
+    assert "adhesions.csv, ligne 2, colonne « date de signature »" in result.stderr
+    assert "n'a pas été modifiée" in result.stderr
+    assert db.read_bytes() == before
+    check = run_etl("check", "--sources", str(sources_copy))
+    assert check.returncode == 1
+
+
+def test_missing_boundaries_file_is_a_clear_french_error(tmp_path):
+    result = run_etl(
+        "build",
+        "--boundaries",
+        str(tmp_path / "absent.topojson"),
+        "--db",
+        str(tmp_path / "x.duckdb"),
+    )
+    assert result.returncode == 1
+    assert "limites communales introuvable" in result.stderr
+    assert not (tmp_path / "x.duckdb").exists()
+
+
+def test_build_killed_midway_leaves_previous_store_usable(sources_copy, tmp_path):
+    db = tmp_path / "killed.duckdb"
+    assert run_etl("build", "--sources", str(sources_copy), "--db", str(db)).returncode == 0
+    before = table_dump(db)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "etl", "build", "--sources", str(sources_copy), "--db", str(db)],
+        cwd=REPO_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not any(".tmp-" in p.name for p in tmp_path.iterdir()):
+        time.sleep(0.005)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert table_dump(db) == before
+
+
+def test_two_builds_from_the_same_sources_give_identical_tables(tmp_path):
+    first, second = tmp_path / "a.duckdb", tmp_path / "b.duckdb"
+    for path in (first, second):
+        assert run_etl("build", "--sources", str(SAMPLE_DIR), "--db", str(path)).returncode == 0
+    assert table_dump(first) == table_dump(second)
+
+
+def test_load_log_records_files_and_grows(sources_copy, test_settings):
+    build_store(test_settings, sources_copy, progress=lambda _: None, loaded_by="test")
+    build_store(test_settings, sources_copy, progress=lambda _: None, loaded_by="test")
+    with connect_read_only(test_settings.db_path) as con:
+        log = con.sql("SELECT load_id, loaded_by, row_counts FROM load_log ORDER BY 1").fetchall()
+        files = con.sql("SELECT file, sha256 FROM load_files WHERE load_id = 2").fetchall()
+    assert [(r[0], r[1]) for r in log] == [(1, "test"), (2, "test")]
+    assert json.loads(log[1][2])["orders"] == 82
+    assert len(files) == 7 and all(len(sha) == 64 for _, sha in files)
+
+
+READER = """
+import os, sys, time
+sys.path.insert(0, {root!r})
+from centrale.store import StoreReader
+reader = StoreReader({db!r})
+counts = set()
+end = time.monotonic() + 120
+while time.monotonic() < end and not os.path.exists({stop!r}):
+    with reader.cursor() as cur:
+        counts.add(cur.execute("SELECT count(*) FROM orders").fetchone()[0])
+with reader.cursor() as cur:  # the first query after the rebuild sees the new store
+    counts.add(cur.execute("SELECT count(*) FROM orders").fetchone()[0])
+print(sorted(counts))
+"""
+
+
+def test_rebuild_while_a_reader_has_the_store_open(sources_copy, tmp_path):
+    db, stop = tmp_path / "shared.duckdb", tmp_path / "stop"
+    assert run_etl("build", "--sources", str(sources_copy), "--db", str(db)).returncode == 0
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER.format(root=str(REPO_ROOT), db=str(db), stop=str(stop))],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(1.0)
+    (sources_copy / "orders_extra.csv").write_text(
+        "n° de commande;commune;solution;date d'envoi\nNEW-1;Bertrix;TRAVAUX;01/10/2026\n"
+    )
+    rebuilt = run_etl("build", "--sources", str(sources_copy), "--db", str(db))
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    stop.touch()
+    out, err = reader.communicate(timeout=60)
+    assert reader.returncode == 0, err
+    assert json.loads(out) == [82, 83]  # saw the old store, then the new one, no lock error

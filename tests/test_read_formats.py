@@ -1,0 +1,132 @@
+"""The formats Belgian Excel writes: encodings, separators, decimal commas, dates, headers."""
+
+import datetime as dt
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from centrale.sources.validate import list_source_files, validate_files
+
+
+def validate(folder, reference_data):
+    return validate_files(
+        list_source_files(folder), reference_data.reference(dt.date(2026, 11, 24))
+    )
+
+
+def adhesions_text(separator=";", iso=False):
+    rows = [
+        ("Bertrix", "21/01/2019", ""),
+        ("Vaux-sur-Sûre", "07/05/2019", ""),
+        ("Libramont", "05/02/2019", ""),
+        ("84016", "14/02/2019", ""),
+    ]
+    header = separator.join(["Commune", "Date de signature", "Date de retrait"])
+    lines = [header]
+    for commune, signed, withdrawn in rows:
+        if iso:
+            signed = dt.datetime.strptime(signed, "%d/%m/%Y").date().isoformat()
+        lines.append(separator.join([commune, signed, withdrawn]))
+    return "\r\n".join(lines) + "\r\n"
+
+
+@pytest.fixture
+def minimal_sources(sources_copy):
+    """The demo sources without orders (so adhesions can be swapped freely)."""
+    for name in ("orders.xlsx", "adhesions.csv"):
+        (sources_copy / name).unlink()
+    return sources_copy
+
+
+@pytest.mark.parametrize(
+    "encoding, separator, iso",
+    [
+        ("cp1252", ";", False),
+        ("utf-8-sig", ";", False),
+        ("utf-8", ",", True),
+        ("utf-8-sig", ",", False),
+        ("utf-8", "\t", True),
+    ],
+)
+def test_csv_encodings_and_separators(minimal_sources, reference_data, encoding, separator, iso):
+    (minimal_sources / "adhesions.csv").write_bytes(adhesions_text(separator, iso).encode(encoding))
+    result = validate(minimal_sources, reference_data)
+    assert result.ok, [str(p) for p in result.errors]
+    table = result.tables["adhesions"]
+    assert table["commune"].tolist() == ["84009", "82036", "84077", "84016"]
+    assert table["signed_on"].iloc[1] == pd.Timestamp("2019-05-07")
+    assert table["_row"].tolist() == [2, 3, 4, 5]
+
+
+def test_blank_trailing_rows_and_columns_are_ignored(minimal_sources, reference_data):
+    text = adhesions_text().replace("\r\n", ";;\r\n") + ";;;;\r\n;;;;\r\n\r\n"
+    (minimal_sources / "adhesions.csv").write_bytes(text.encode("cp1252"))
+    result = validate(minimal_sources, reference_data)
+    assert result.ok, [str(p) for p in result.errors]
+    assert len(result.tables["adhesions"]) == 4
+
+
+def test_extra_column_is_a_warning_not_an_error(minimal_sources, reference_data):
+    text = adhesions_text().replace("Date de retrait", "Date de retrait;Remarque interne")
+    (minimal_sources / "adhesions.csv").write_bytes(text.encode("cp1252"))
+    result = validate(minimal_sources, reference_data)
+    assert result.ok
+    [warning] = [w for w in result.warnings if w.column == "Remarque interne"]
+    assert "colonne inconnue" in warning.message and warning.row == 1
+
+
+def write_orders_workbook(path, rows, headers):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Commandes"
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    sheet.append([None] * len(headers))  # a blank trailing row
+    book.save(path)
+
+
+def test_workbook_with_serial_dates_french_headers_and_decimal_commas(sources_copy, reference_data):
+    (sources_copy / "orders.xlsx").unlink()
+    headers = [
+        "N° DE COMMANDE",
+        "commune",
+        "Solution",
+        "DATE D'ENVOI DU BON DE COMMANDE",
+        "Date d’attribution",
+        "Adjudicataire",
+        "Montant HTVA",
+        "Statut",
+    ]
+    rows = [
+        # Excel serial numbers (43507 = 11/02/2019), a text amount with a decimal comma.
+        ["CA-1", "Bertrix", "TRAVAUX", 43507, 43524, "Betterstreet", "12 345,60", "attribué"],
+        ["CA-2", "Bertrix", "TRAVAUX", dt.datetime(2019, 3, 1), None, None, 1000, "envoyé"],
+    ]
+    write_orders_workbook(sources_copy / "orders.xlsx", rows, headers)
+    result = validate(sources_copy, reference_data)
+    assert result.ok, [str(p) for p in result.errors]
+    orders = result.tables["orders"].set_index("order_id")
+    assert orders.loc["CA-1", "sent_on"] == pd.Timestamp("2019-02-11")
+    assert orders.loc["CA-1", "awarded_on"] == pd.Timestamp("2019-02-28")
+    assert orders.loc["CA-1", "amount_eur"] == pytest.approx(12345.60)
+    assert orders.loc["CA-2", "status"] == "envoyé"
+    assert result.tables["orders"]["_sheet"].iloc[0] == "Commandes"
+
+
+def test_demo_sources_are_valid_with_no_warning(reference_data):
+    from tests.conftest import SAMPLE_DIR
+
+    result = validate(SAMPLE_DIR, reference_data)
+    assert result.ok, [str(p) for p in result.errors]
+    assert result.warnings == []
+    assert {f.kind for f in result.files} == {
+        "solutions",
+        "framework",
+        "adhesions",
+        "orders",
+        "subsidies",
+        "survey",
+        "campaigns",
+    }
