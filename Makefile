@@ -9,10 +9,10 @@ PORT   ?= 8501
 
 .PHONY: run test etl lint format bench screenshots clean
 
-$(STAMP): requirements.txt requirements-dev.txt
+$(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
 # Rebuild the store when it is missing or older than any source file.
