@@ -144,10 +144,12 @@ def write_store(db_path: Path, tables: dict[str, pd.DataFrame], entry: LoadEntry
 
     `tables` maps table name -> frame with exactly the schema's columns.
     `check(con)` returns a list of failed checks; any failure aborts the build
-    and leaves `db_path` untouched. Returns `db_path`.
+    and leaves `db_path` untouched. Returns `db_path`. Call it under
+    `build_lock(db_path)` (as `centrale.build.build_store` does).
     """
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
+    _remove_abandoned_builds(db_path)
     tmp = db_path.with_name(f".{db_path.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
     try:
         history, history_files = previous_load_log(db_path)
@@ -185,6 +187,16 @@ def write_store(db_path: Path, tables: dict[str, pd.DataFrame], entry: LoadEntry
         for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
             with contextlib.suppress(FileNotFoundError):
                 leftover.unlink()
+
+
+def _remove_abandoned_builds(db_path: Path) -> None:
+    """Temporary files of builds that died (killed, power cut) before their swap.
+
+    Called under the build lock, so no other build is writing one right now.
+    """
+    for leftover in db_path.parent.glob(f".{db_path.name}.tmp-*"):
+        with contextlib.suppress(FileNotFoundError):
+            leftover.unlink()
 
 
 class BuildCheckFailed(Exception):

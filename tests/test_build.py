@@ -144,6 +144,9 @@ def test_build_killed_midway_leaves_previous_store_usable(sources_copy, tmp_path
     process.send_signal(signal.SIGKILL)
     process.wait()
     assert table_dump(db) == before
+    # The next build clears what the killed one left behind.
+    assert run_etl("build", "--sources", str(sources_copy), "--db", str(db)).returncode == 0
+    assert [p.name for p in tmp_path.iterdir() if ".tmp-" in p.name] == []
 
 
 def test_two_builds_from_the_same_sources_give_identical_tables(tmp_path):
