@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ui.auth import draw_account_box, may_read, visible_pages
 from ui.data import store_ready
 from ui.state import draw_sidebar
 
@@ -30,7 +31,11 @@ PAGES = {
     ],
 }
 
-page = st.navigation(PAGES)
-if store_ready():
+# Editor pages are not even listed for viewers; only the sign-in page when required.
+page = st.navigation(visible_pages(PAGES))
+draw_account_box()
+if not may_read():
+    page.run()
+elif store_ready():
     draw_sidebar()
     page.run()

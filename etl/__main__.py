@@ -18,6 +18,7 @@ from centrale.config import CENTRALE_OPENED_ON, settings
 from centrale.geo import BoundariesError
 from centrale.sources.folder import ensure_sources_folder
 from centrale.sources.problems import SourceError
+from etl import users
 
 
 class _Parser(argparse.ArgumentParser):
@@ -83,6 +84,7 @@ def _parser() -> argparse.ArgumentParser:
         help="année de l'enquête (défaut : la dernière envoyée à la date)",
     )
     kpis.add_argument("--json", action="store_true", help="sortie JSON")
+    users.add_arguments(sub, _Parser)
     return parser
 
 
@@ -91,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
     config = settings()
     if getattr(args, "boundaries", None):
         config = dataclasses.replace(config, boundaries_path=args.boundaries)
+    if args.command == "user":
+        return users.run(args)
     try:
         if args.command == "kpis":
             return _kpis(args, config)

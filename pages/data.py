@@ -1,5 +1,333 @@
-"""Placeholder while the page is being written."""
+"""Importer des données: send a file, see its problems or the change it makes, apply it.
+
+Editors only (the page is not listed for viewers, and stops here for them
+anyway). Checking and previewing write nothing; "Appliquer" rebuilds the
+store all-or-nothing and only then keeps the file in the sources folder.
+"""
+
+import contextlib
 
 import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
 
-st.info("Page en construction.")
+from centrale import fmt, ingest, queries
+from centrale.config import settings
+from centrale.excel import workbook_bytes
+from centrale.sources.kinds import KINDS
+from ui.auth import loaded_by, require_editor
+from ui.data import load
+from ui.state import as_of
+
+require_editor()
+
+PREVIEW_KEY = "data_preview"  # (upload key, Preview)
+APPLIED_KEY = "data_applied"  # message and figures of the last apply, shown once
+UPLOADER_ROUND = "data_uploader_round"  # bumped to empty the uploader after an apply
+PROBLEM_HEADERS = {
+    "level": "Niveau",
+    "file": "Fichier",
+    "sheet": "Feuille",
+    "row": "Ligne",
+    "column": "Colonne",
+    "value": "Valeur",
+    "message": "Problème",
+}
+COLUMN_HEADERS = {
+    "solution_id": "Code solution",
+    "name_fr": "Nom",
+    "category": "Catégorie",
+    "catalogue": "Catalogue",
+    "description": "Description",
+    "provider": "Prestataire",
+    "starts_on": "Début",
+    "ends_on": "Fin",
+    "commune_nis": "Commune",
+    "signed_on": "Date de signature",
+    "withdrawn_on": "Date de retrait",
+    "order_id": "N° de commande",
+    "sent_on": "Date d'envoi",
+    "awarded_on": "Date d'attribution",
+    "amount_eur": "Montant HTVA (€)",
+    "status": "Statut",
+    "call": "Appel à projets",
+    "call_year": "Année de l'appel",
+    "beneficiary": "Bénéficiaire",
+    "beneficiary_nis": "Code INS du bénéficiaire",
+    "project": "Projet",
+    "prov_nis": "Province (INS)",
+    "year": "Année",
+    "need_solution_id": "Besoin (solution)",
+    "need_label": "Besoin (libellé)",
+    "no_needs": "Aucun besoin",
+    "priority": "Priorité",
+    "horizon": "Horizon",
+    "budget_eur": "Budget (€)",
+    "submitted_on": "Date de réponse",
+    "respondent": "Répondant",
+    "comment": "Commentaire",
+    "deadline": "Date limite",
+    "column": "Donnée",
+    "before": "Avant",
+    "after": "Après",
+}
+SHOWN_ROWS = 500
+
+
+def _french(frame):
+    shown = frame.rename(columns=COLUMN_HEADERS)
+    if "Donnée" in shown:
+        shown["Donnée"] = shown["Donnée"].map(lambda c: COLUMN_HEADERS.get(c, c))
+    return shown
+
+
+def _kind_label(kind):
+    return "Détecter automatiquement" if kind is None else KINDS[kind].label_fr.capitalize()
+
+
+def _figures():
+    figures = load(queries.kpis, as_of())
+    return {
+        "Communes adhérentes": figures.get("communes_adhered"),
+        "Commandes envoyées": figures.get("orders_sent"),
+        "Commandes attribuées": figures.get("orders_awarded"),
+        "Montant attribué": figures.get("amount_awarded_eur"),
+    }
+
+
+def _show_figures(before, after):
+    columns = st.columns(len(after))
+    for column, (label, value) in zip(columns, after.items()):
+        old = before.get(label)
+        delta = None if value is None or old is None else value - old
+        if label == "Montant attribué":
+            text = fmt.money(value, 0)
+            delta_text = None if not delta else fmt.money(delta, 0)
+        else:
+            text = fmt.number(value)
+            delta_text = None if not delta else fmt.number(delta)
+        column.metric(label, text, delta_text)
+
+
+def _show_applied(applied):
+    st.success(applied["message"])
+    st.caption(f"Chiffres au {fmt.date(as_of())} (date choisie dans la barre latérale) :")
+    _show_figures(applied["before"], _figures())
+    # The link needs the app's navigation (absent when this page runs alone, as in tests).
+    with contextlib.suppress(StreamlitPageNotFoundError):
+        st.page_link("pages/map.py", label="Voir les communes sur la carte", icon="🗺️")
+
+
+def _problems_shown(table):
+    """French headers; no "Feuille" column for CSV files, blanks instead of None."""
+    shown = table.drop(columns="level")
+    if shown["sheet"].isna().all():
+        shown = shown.drop(columns="sheet")
+    return shown.astype(object).where(shown.notna(), "").rename(columns=PROBLEM_HEADERS)
+
+
+def _show_problems(preview):
+    errors = preview.validated.errors
+    st.error(
+        f"**{len(errors)} erreur(s) : rien ne sera chargé.** Corrigez le fichier dans "
+        "Excel puis envoyez-le à nouveau. La base de données n'a pas été modifiée."
+    )
+    table = ingest.problems_frame(errors)
+    st.dataframe(_problems_shown(table), hide_index=True, width="stretch")
+    st.download_button(
+        "Télécharger la liste des erreurs (Excel)",
+        data=workbook_bytes({"Erreurs": table}, PROBLEM_HEADERS),
+        file_name="erreurs-import.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="data_errors_download",
+    )
+
+
+def _show_warnings(preview):
+    warnings = preview.validated.warnings
+    if warnings:
+        with st.expander(f"{len(warnings)} avertissement(s) (n'empêchent pas le chargement)"):
+            st.dataframe(
+                _problems_shown(ingest.problems_frame(warnings)), hide_index=True, width="stretch"
+            )
+
+
+def _show_diff(preview):
+    summary = ingest.diff_summary(preview.diff)
+    if summary.empty:
+        st.info("Ce fichier est valide mais ne change aucune donnée de la base actuelle.")
+        return
+    st.subheader("Aperçu des changements")
+    st.dataframe(
+        summary.drop(columns="table").rename(
+            columns={
+                "label": "Table",
+                "added": "Lignes ajoutées",
+                "changed": "Lignes modifiées",
+                "removed": "Lignes supprimées",
+            }
+        ),
+        hide_index=True,
+    )
+    removed = int(summary["removed"].sum())
+    if removed:
+        st.warning(f"Attention : {fmt.number(removed)} ligne(s) disparaîtront de la base.")
+    for table in summary["table"]:
+        d = preview.diff[table]
+        with st.expander(ingest.TABLE_LABELS[table], expanded=len(summary) == 1):
+            tabs = st.tabs(
+                [
+                    f"Ajoutées ({len(d.added)})",
+                    f"Modifiées ({d.changed_rows})",
+                    f"Supprimées ({len(d.removed)})",
+                ]
+            )
+            for tab, frame, empty in zip(
+                tabs,
+                (d.added, d.changed, d.removed),
+                ("Aucune ligne ajoutée.", "Aucune ligne modifiée.", "Aucune ligne supprimée."),
+            ):
+                with tab:
+                    if frame.empty:
+                        st.caption(empty)
+                        continue
+                    st.dataframe(_french(frame.head(SHOWN_ROWS)), hide_index=True, width="stretch")
+                    if len(frame) > SHOWN_ROWS:
+                        st.caption(f"{SHOWN_ROWS} premières lignes sur {fmt.number(len(frame))}.")
+
+
+def _apply(config, preview):
+    before = _figures()
+    try:
+        with st.spinner("Reconstruction de la base…"):
+            result = ingest.apply_upload(config, preview, loaded_by())
+    except ingest.ApplyRefused as exc:
+        st.error(str(exc))
+        return
+    except ingest.SourceError as exc:
+        st.error(f"{exc}. La base n'a pas été modifiée.")
+        return
+    st.session_state.pop(PREVIEW_KEY, None)
+    st.session_state[UPLOADER_ROUND] = st.session_state.get(UPLOADER_ROUND, 0) + 1
+    st.session_state[APPLIED_KEY] = {
+        "message": f"« {preview.upload.original_name} » est chargé : base reconstruite en "
+        f"{fmt.number(result.seconds, 1)} s ({fmt.number(sum(result.row_counts.values()))} "
+        "lignes). Les autres sessions voient les nouvelles données à leur prochaine action.",
+        "before": before,
+    }
+    st.rerun()
+
+
+st.title("Importer des données")
+st.write(
+    "Envoyez un fichier `.xlsx` ou `.csv` (commandes du mois, adhésions, réponses à "
+    "l'enquête…). Il est vérifié avec les mêmes règles que la ligne de commande, puis "
+    "vous voyez ce qu'il change avant de l'appliquer. Rien n'est écrit avant « Appliquer »."
+)
+
+config = settings()
+if APPLIED_KEY in st.session_state:
+    _show_applied(st.session_state.pop(APPLIED_KEY))
+
+left, right = st.columns([1, 2])
+kind = left.selectbox(
+    "Type de fichier",
+    options=[None, *KINDS],
+    format_func=_kind_label,
+    key="data_kind",
+    help="Par défaut, le type se lit au début du nom du fichier ou dans ses en-têtes.",
+)
+uploaded = right.file_uploader(
+    "Fichier à importer",
+    type=["xlsx", "csv"],
+    max_upload_size=max(1, config.max_upload_bytes // (1024 * 1024)),
+    key=f"data_file_{st.session_state.get(UPLOADER_ROUND, 0)}",
+    help=f"Au plus {config.max_upload_bytes // (1024 * 1024)} Mo.",
+)
+if kind:
+    with st.expander(f"Colonnes attendues — {KINDS[kind].label_fr}"):
+        st.markdown(
+            "\n".join(
+                f"- **{c.labels[0] if c.labels else c.name}** (`{c.name}`)"
+                + (" — obligatoire" if c.required else "")
+                for c in KINDS[kind].columns
+            )
+        )
+
+sources = ingest.current_sources(config)
+with st.expander(f"Fichiers sources actuels ({len(sources)})"):
+    st.dataframe(
+        sources.assign(
+            size_bytes=sources["size_bytes"].map(lambda b: f"{fmt.number(b / 1024, 1)} ko"),
+            modified_at=sources["modified_at"].map(
+                lambda t: f"{fmt.date(t)} {t:%H:%M}" if t is not None else fmt.MISSING
+            ),
+            kind=sources["kind"].map(lambda k: KINDS[k].label_fr if k in KINDS else "ignoré"),
+        )
+        .drop(columns="sha256")
+        .rename(
+            columns={
+                "file": "Fichier",
+                "kind": "Type",
+                "size_bytes": "Taille",
+                "modified_at": "Modifié le",
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+if uploaded is None:
+    st.session_state.pop(PREVIEW_KEY, None)
+    st.stop()
+
+try:
+    upload = ingest.receive_upload(config, uploaded.name, uploaded.getvalue(), kind)
+except ingest.UploadRefused as exc:
+    st.session_state.pop(PREVIEW_KEY, None)
+    st.error(f"**Fichier refusé.** {exc}")
+    st.stop()
+
+same_kind = sources.loc[sources["kind"] == upload.kind, "file"].tolist()
+st.markdown(f"Type de fichier : **{KINDS[upload.kind].label_fr}**")
+replaces = None
+if same_kind:
+    how = st.radio(
+        "Ce fichier…",
+        options=["add", "replace"],
+        format_func={
+            "add": "s'ajoute aux fichiers existants (par exemple les commandes d'un mois)",
+            "replace": "remplace un fichier existant (version corrigée ou complète)",
+        }.get,
+        index=1 if upload.original_name in same_kind else 0,
+        key="data_mode",
+    )
+    if how == "replace":
+        replaces = st.selectbox(
+            "Fichier remplacé",
+            options=same_kind,
+            index=same_kind.index(upload.original_name) if upload.original_name in same_kind else 0,
+            key="data_replaces",
+        )
+
+upload_key = (upload.sha256, upload.kind, replaces)
+cached = st.session_state.get(PREVIEW_KEY)
+if cached is None or cached[0] != upload_key:
+    try:
+        with st.spinner("Vérification du fichier…"):
+            cached = (upload_key, ingest.preview_upload(config, upload, replaces))
+    except ingest.UploadRefused as exc:
+        st.error(str(exc))
+        st.stop()
+    st.session_state[PREVIEW_KEY] = cached
+preview = cached[1]
+
+if not preview.ok:
+    _show_problems(preview)
+    _show_warnings(preview)
+    st.stop()
+
+st.success(f"**« {preview.upload.original_name} » est valide.**")
+_show_warnings(preview)
+_show_diff(preview)
+if st.button("Appliquer", type="primary", key="data_apply"):
+    _apply(config, preview)

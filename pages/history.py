@@ -1,5 +1,164 @@
-"""Placeholder while the page is being written."""
+"""Historique des chargements: every load (who, when, files, rows, warnings) and restore.
 
+Anyone who may read sees the history; only editors see the restore action.
+"""
+
+import json
+
+import pandas as pd
 import streamlit as st
 
-st.info("Page en construction.")
+from centrale import fmt, ingest, loads
+from centrale.config import settings
+from centrale.sources.kinds import KINDS
+from ui.auth import is_editor, loaded_by
+from ui.data import load
+
+ACTIONS = {
+    "build": "Construction",
+    "import": "Import depuis le tableau de bord",
+    "restore": "Restauration",
+}
+TABLES = {
+    "orders": "commandes",
+    "adhesions": "adhésions",
+    "survey_answers": "réponses à l'enquête",
+    "subsidies": "subsides",
+    "solutions": "solutions",
+    "framework": "accords-cadres",
+    "survey_campaigns": "campagnes",
+}
+RESTORED_KEY = "history_restored"  # message of the last restore, shown once
+CONFIRM_ROUND = "history_confirm_round"  # bumped after a restore to untick the confirmation
+
+
+def _counts_text(row_counts: str) -> str:
+    counts = json.loads(row_counts or "{}")
+    return ", ".join(
+        f"{fmt.number(counts[t])} {label}" for t, label in TABLES.items() if t in counts
+    )
+
+
+def _note(load_id: int, notes: pd.DataFrame) -> str:
+    rows = notes[notes["load_id"] == load_id]
+    if rows.empty:
+        return ""
+    row = rows.iloc[-1]
+    if row["action"] == "restore" and pd.notna(row["restored_from"]):
+        return f"retour aux données du chargement n° {int(row['restored_from'])}"
+    if row["action"] == "import" and pd.notna(row["original_name"]):
+        text = f"fichier envoyé « {row['original_name']} »"
+        if pd.notna(row["replaced"]) and row["replaced"]:
+            text += f", remplace « {row['replaced']} »"
+        return text
+    return ""
+
+
+st.title("Historique des chargements")
+st.write(
+    "Chaque reconstruction de la base est notée ici : qui, quand, avec quels fichiers "
+    "(empreinte SHA-256), combien de lignes et quels avertissements."
+)
+if RESTORED_KEY in st.session_state:
+    st.success(st.session_state.pop(RESTORED_KEY))
+
+log = load(loads.load_log)
+if log.empty:
+    st.info("Aucun chargement n'est encore enregistré dans cette base.")
+    st.stop()
+
+config = settings()
+notes = ingest.journal(config)
+table = pd.DataFrame(
+    {
+        "N°": log["load_id"],
+        "Date": log["loaded_at"].map(lambda t: f"{fmt.date(t)} {t:%H:%M}"),
+        "Par": log["loaded_by"],
+        "Action": log["action"].map(lambda a: ACTIONS.get(a, a)),
+        "Détail": log["load_id"].map(lambda i: _note(i, notes)),
+        "Fichiers": log["files"],
+        "Lignes": log["row_counts"].map(_counts_text),
+        "Avertissements": log["warnings"].map(lambda w: len(json.loads(w or "[]"))),
+    }
+)
+st.dataframe(table, hide_index=True, width="stretch")
+
+labels = {
+    int(r.load_id): f"n° {r.load_id} — {fmt.date(r.loaded_at)} {r.loaded_at:%H:%M} — "
+    f"{ACTIONS.get(r.action, r.action)} ({r.loaded_by})"
+    for r in log.itertuples()
+}
+chosen = st.selectbox(
+    "Détail d'un chargement",
+    options=list(labels),
+    format_func=labels.get,
+    key="history_load",
+)
+row = log[log["load_id"] == chosen].iloc[0]
+files = load(loads.load_files, chosen)
+left, right = st.columns([5, 2])
+left.dataframe(
+    pd.DataFrame(
+        {
+            "Fichier": files["file"],
+            "Type": files["kind"].map(lambda k: KINDS[k].label_fr if k in KINDS else "ignoré"),
+            "Lignes": files["rows"],
+            "Taille": files["size_bytes"].map(lambda b: f"{fmt.number(b / 1024, 1)} ko"),
+            "SHA-256": files["sha256"].str.slice(0, 16) + "…",
+        }
+    ),
+    hide_index=True,
+    width="stretch",
+    column_config={"Fichier": st.column_config.TextColumn(width="large")},
+)
+right.markdown("**Lignes chargées** : " + (_counts_text(row["row_counts"]) or fmt.MISSING))
+warnings = json.loads(row["warnings"] or "[]")
+if warnings:
+    with right.expander(f"{len(warnings)} avertissement(s)"):
+        st.markdown("\n".join(f"- {w}" for w in warnings))
+else:
+    right.caption("Aucun avertissement.")
+
+if not is_editor():
+    st.stop()
+
+st.divider()
+st.subheader("Revenir à un état antérieur")
+st.write(
+    "La base est reconstruite à partir des fichiers sources tels qu'ils étaient lors du "
+    "chargement choisi. Cette restauration est elle-même un nouveau chargement : elle "
+    "peut être annulée à son tour."
+)
+availability = ingest.restorable_loads(config)
+missing = availability.get(int(chosen), ["(inconnu)"])
+latest = int(log["load_id"].max())
+if missing:
+    st.warning(
+        f"Le chargement n° {chosen} ne peut pas être restauré : ces versions de fichiers "
+        f"n'ont pas été conservées ({', '.join(missing)}). Seuls les chargements faits "
+        "depuis le tableau de bord, ou dont les fichiers sont encore présents, le peuvent."
+    )
+    st.stop()
+if int(chosen) == latest:
+    st.caption("C'est le chargement actuel : choisissez un chargement plus ancien ci-dessus.")
+    st.stop()
+confirmed = st.checkbox(
+    f"Je confirme : remplacer les données actuelles par celles du chargement n° {chosen}.",
+    # A new key after each restore: the confirmation never carries over to the next one.
+    key=f"history_confirm_{st.session_state.get(CONFIRM_ROUND, 0)}",
+)
+if st.button("Restaurer", type="primary", disabled=not confirmed, key="history_restore"):
+    try:
+        with st.spinner("Restauration et reconstruction de la base…"):
+            result = ingest.restore_load(config, int(chosen), loaded_by())
+    except ingest.ApplyRefused as exc:
+        st.error(str(exc))
+    except ingest.SourceError as exc:
+        st.error(f"{exc}. La base n'a pas été modifiée.")
+    else:
+        st.session_state[RESTORED_KEY] = (
+            f"Données du chargement n° {chosen} restaurées ("
+            f"{_counts_text(json.dumps(result.row_counts))})."
+        )
+        st.session_state[CONFIRM_ROUND] = st.session_state.get(CONFIRM_ROUND, 0) + 1
+        st.rerun()

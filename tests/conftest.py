@@ -43,6 +43,8 @@ def app_env(demo_db, monkeypatch, tmp_path):
     """Point the app at the demo store (and a scratch sources folder)."""
     monkeypatch.setenv("CENTRALE_DB", str(demo_db))
     monkeypatch.setenv("CENTRALE_SOURCES", str(tmp_path / "app-sources"))
+    # No accounts file: the single-user mode, whatever a developer has locally.
+    monkeypatch.setenv("CENTRALE_USERS", str(tmp_path / "no-users.toml"))
     return demo_db
 
 
