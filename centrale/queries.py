@@ -225,26 +225,37 @@ def orders_table(con, as_of: dt.date, solution_ids: list[str] | None = None) -> 
     ).df()
 
 
-def orders_per_month(con, as_of: dt.date) -> pd.DataFrame:
-    """month (first day), orders_sent, orders_awarded (by the month of each event)."""
+def orders_per_month(
+    con, as_of: dt.date, solution_ids: tuple[str, ...] | None = None
+) -> pd.DataFrame:
+    """month (first day), orders_sent, orders_awarded (by the month of each event).
+
+    `solution_ids` limits the count to those solutions (None: all).
+    """
     return con.execute(
         """
-        WITH ev AS (
+        WITH o AS (
+            SELECT * FROM orders_at(?)
+            WHERE ?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], solution_id)),
+        ev AS (
             SELECT date_trunc('month', sent_on) AS month, 1 AS sent, 0 AS awarded
-            FROM orders_at(?) WHERE status <> 'annulé'
+            FROM o WHERE status <> 'annulé'
             UNION ALL
-            SELECT date_trunc('month', awarded_on), 0, 1 FROM orders_at(?)
+            SELECT date_trunc('month', awarded_on), 0, 1 FROM o
             WHERE awarded_on IS NOT NULL)
         SELECT month::DATE AS month, sum(sent)::INTEGER AS orders_sent,
                sum(awarded)::INTEGER AS orders_awarded
         FROM ev GROUP BY month ORDER BY month
         """,
-        [as_of, as_of],
+        [as_of, solution_ids, solution_ids],
     ).df()
 
 
-def orders_by_solution(con, as_of: dt.date) -> pd.DataFrame:
-    """Per catalogue solution: awarded orders, pending orders, amount, communes."""
+def orders_by_solution(
+    con, as_of: dt.date, solution_ids: tuple[str, ...] | None = None
+) -> pd.DataFrame:
+    """Per catalogue solution (or only `solution_ids`): awarded and pending orders,
+    amount, communes."""
     return con.execute(
         """
         SELECT s.solution_id, s.name_fr AS solution, s.catalogue,
@@ -255,15 +266,18 @@ def orders_by_solution(con, as_of: dt.date) -> pd.DataFrame:
                count(DISTINCT o.commune_nis) FILTER (WHERE o.status = 'attribué')
                    AS communes
         FROM solutions s LEFT JOIN orders_at(?) o USING (solution_id)
+        WHERE ?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], s.solution_id)
         GROUP BY ALL ORDER BY orders_awarded DESC, s.name_fr
         """,
-        [as_of],
+        [as_of, solution_ids, solution_ids],
     ).df()
 
 
-def provider_shares(con, as_of: dt.date) -> pd.DataFrame:
-    """Per solution and framework provider active on `as_of` (or having won orders):
-    orders won, amount and median lead time."""
+def provider_shares(
+    con, as_of: dt.date, solution_ids: tuple[str, ...] | None = None
+) -> pd.DataFrame:
+    """Per solution (or only `solution_ids`) and framework provider active on `as_of`
+    (or having won orders): orders won, amount and median lead time."""
     return con.execute(
         """
         WITH holders AS (
@@ -278,9 +292,10 @@ def provider_shares(con, as_of: dt.date) -> pd.DataFrame:
         FROM holders h JOIN solutions s USING (solution_id)
         LEFT JOIN orders_at(?) o ON o.solution_id = h.solution_id
              AND o.provider = h.provider AND o.status = 'attribué'
+        WHERE ?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], h.solution_id)
         GROUP BY ALL ORDER BY s.name_fr, orders_won DESC, h.provider
         """,
-        [as_of, as_of, as_of, as_of],
+        [as_of, as_of, as_of, as_of, solution_ids, solution_ids],
     ).df()
 
 
@@ -298,8 +313,11 @@ def lead_times(con, as_of: dt.date) -> pd.DataFrame:
     ).df()
 
 
-def subsidies_by_province(con, call_year: int | None = None) -> pd.DataFrame:
-    """Per call year and province of the region: amount, projects, per inhabitant, share."""
+def subsidies_by_province(
+    con, call_year: int | None = None, up_to_year: int | None = None
+) -> pd.DataFrame:
+    """Per call year (`call_year` only, or up to `up_to_year`, or all) and province of
+    the region: amount, projects, per inhabitant, share."""
     return con.execute(
         """
         SELECT s.call_year, p.prov_nis, p.name_fr AS province, p.population,
@@ -309,9 +327,12 @@ def subsidies_by_province(con, call_year: int | None = None) -> pd.DataFrame:
                    / sum(sum(s.amount_eur)) OVER (PARTITION BY s.call_year)::DOUBLE AS share
         FROM subsidies s JOIN provinces p USING (prov_nis)
         WHERE p.reg_nis = ? AND (?::INTEGER IS NULL OR s.call_year = ?)
-        GROUP BY ALL ORDER BY s.call_year, amount_eur DESC
+          AND (?::INTEGER IS NULL OR s.call_year <= ?)
+        -- explicit: GROUP BY ALL rejects the window over an aggregate (DuckDB 2.0)
+        GROUP BY s.call_year, p.prov_nis, p.name_fr, p.population
+        ORDER BY s.call_year, amount_eur DESC
         """,
-        [REGION_NIS, call_year, call_year],
+        [REGION_NIS, call_year, call_year, up_to_year, up_to_year],
     ).df()
 
 
@@ -331,12 +352,17 @@ def subsidies_in_province(
     ).df()
 
 
-def subsidy_calls(con) -> pd.DataFrame:
-    """call_year, call, amount_eur: the calls for projects in the store."""
-    return con.execute("""
+def subsidy_calls(con, up_to_year: int | None = None) -> pd.DataFrame:
+    """call_year, call, amount_eur: the calls for projects in the store (only those
+    of `up_to_year` or earlier when given)."""
+    return con.execute(
+        """
         SELECT call_year, call, sum(amount_eur)::DOUBLE AS amount_eur, count(*) AS projects
-        FROM subsidies GROUP BY ALL ORDER BY call_year
-        """).df()
+        FROM subsidies WHERE ?::INTEGER IS NULL OR call_year <= ?
+        GROUP BY ALL ORDER BY call_year
+        """,
+        [up_to_year, up_to_year],
+    ).df()
 
 
 def survey_response(con, year: int, as_of: dt.date) -> pd.DataFrame:
@@ -384,3 +410,266 @@ def data_bounds(con) -> tuple[dt.date | None, dt.date | None]:
         FROM adhesions
         """).fetchone()
     return row[0], row[1]
+
+
+def pending_orders(
+    con, as_of: dt.date, solution_ids: tuple[str, ...] | None = None
+) -> pd.DataFrame:
+    """Orders sent by `as_of` and not awarded by then (cancelled ones excluded), oldest first.
+
+    days_pending counts calendar days since the order form was sent; `late` is
+    true past the centrale's promise (AWARD_PROMISE_DAYS).
+    """
+    return con.execute(
+        """
+        SELECT o.order_id, c.name_fr AS commune, s.name_fr AS solution, o.sent_on,
+               o.amount_eur::DOUBLE AS amount_eur, o.days_pending, o.days_pending > ? AS late
+        FROM orders_at(?) o
+        JOIN communes c ON c.nis_code = o.commune_nis
+        JOIN solutions s USING (solution_id)
+        WHERE o.status = 'envoyé'
+          AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], o.solution_id))
+        ORDER BY o.days_pending DESC, o.order_id
+        """,
+        [AWARD_PROMISE_DAYS, as_of, solution_ids, solution_ids],
+    ).df()
+
+
+def subsidies_per_commune(
+    con, call_year: int | None, as_of: dt.date, province_nis: str = PROVINCE_NIS
+) -> pd.DataFrame:
+    """Per commune of the province existing on `as_of`: subsidies of `call_year`
+    (all calls when None) received as beneficiary, in euros and per inhabitant.
+
+    Communes without a subsidised project have amount 0 and projects 0 (not
+    missing): they took part in the same call and got nothing. A merged
+    commune's subsidies count for its successor.
+    """
+    return con.execute(
+        """
+        WITH sub AS (
+            SELECT effective_nis(beneficiary_nis, ?) AS nis_code, count(*) AS projects,
+                   sum(amount_eur)::DOUBLE AS amount_eur
+            FROM subsidies
+            WHERE beneficiary_nis IS NOT NULL AND prov_nis = ?
+              AND (?::INTEGER IS NULL OR call_year = ?)
+            GROUP BY 1)
+        SELECT c.nis_code, c.name_fr, c.population,
+               coalesce(sub.projects, 0) AS projects,
+               coalesce(sub.amount_eur, 0)::DOUBLE AS amount_eur,
+               coalesce(sub.amount_eur, 0)::DOUBLE / c.population AS amount_per_inhabitant
+        FROM communes_at(?) c LEFT JOIN sub USING (nis_code)
+        ORDER BY c.name_fr
+        """,
+        [as_of, province_nis, call_year, call_year, as_of],
+    ).df()
+
+
+# --- One commune (the "Commune" page) and the map's order figures -----------------------
+
+
+def commune_identity(con, nis: str, as_of: dt.date) -> dict | None:
+    """What the province's commune `nis` is on `as_of`, or None if no such commune.
+
+    Keys: nis_code, name_fr, arrondissement, exists (it is a commune on `as_of`),
+    population (None unless it exists), successor_nis / successor_name / merged_on
+    (set once it has merged into another), absorbed (list of {nis_code, name_fr,
+    merged_on}: the communes merged into it by `as_of`).
+    """
+    row = con.execute(
+        """
+        SELECT c.nis_code, c.name_fr, c.arrondissement,
+               (SELECT a.population FROM communes_at(?) a WHERE a.nis_code = c.nis_code)
+                   AS population,
+               m.new_nis, n.name_fr, m.merged_on
+        FROM communes c
+        LEFT JOIN commune_mergers m ON m.old_nis = c.nis_code AND m.merged_on <= ?
+        LEFT JOIN communes n ON n.nis_code = m.new_nis
+        WHERE c.nis_code = ? AND c.prov_nis = ?
+        """,
+        [as_of, as_of, nis, PROVINCE_NIS],
+    ).fetchone()
+    if row is None:
+        return None
+    absorbed = con.execute(
+        """
+        SELECT m.old_nis, c.name_fr, m.merged_on FROM commune_mergers m
+        JOIN communes c ON c.nis_code = m.old_nis
+        WHERE m.new_nis = ? AND m.merged_on <= ? ORDER BY m.merged_on
+        """,
+        [nis, as_of],
+    ).fetchall()
+    return {
+        "nis_code": row[0],
+        "name_fr": row[1],
+        "arrondissement": row[2],
+        "exists": row[3] is not None,
+        "population": row[3],
+        "successor_nis": row[4],
+        "successor_name": row[5],
+        "merged_on": row[6],
+        "absorbed": [{"nis_code": a, "name_fr": b, "merged_on": d} for a, b, d in absorbed],
+    }
+
+
+def commune_adhesions(con, nis: str, as_of: dt.date) -> pd.DataFrame:
+    """The conventions signed by `as_of` that count for commune `nis` (its own, and
+    those of communes merged into it): signed_by, signed_on, withdrawn_on, active."""
+    return con.execute(
+        """
+        SELECT c.name_fr AS signed_by, a.signed_on,
+               CASE WHEN a.withdrawn_on <= ? THEN a.withdrawn_on END AS withdrawn_on, a.active
+        FROM adhesions_at(?) a JOIN communes c ON c.nis_code = a.signed_by_nis
+        WHERE a.commune_nis = ? ORDER BY a.signed_on
+        """,
+        [as_of, as_of, nis],
+    ).df()
+
+
+def commune_orders(con, nis: str, as_of: dt.date) -> pd.DataFrame:
+    """Orders sent by `as_of` that count for commune `nis`, as known on `as_of`:
+    order_id, solution, ordered_by, sent_on, awarded_on, lead_days, provider,
+    amount_eur (excl. VAT), status, days_pending. Newest first."""
+    return con.execute(
+        """
+        SELECT o.order_id, s.name_fr AS solution, c.name_fr AS ordered_by, o.sent_on,
+               o.awarded_on, o.lead_days, o.provider, o.amount_eur::DOUBLE AS amount_eur,
+               o.status, o.days_pending
+        FROM orders_at(?) o JOIN solutions s USING (solution_id)
+        JOIN communes c ON c.nis_code = o.ordered_by_nis
+        WHERE o.commune_nis = ? ORDER BY o.sent_on DESC, o.order_id
+        """,
+        [as_of, nis],
+    ).df()
+
+
+def commune_solutions_not_taken(con, nis: str, as_of: dt.date) -> pd.DataFrame:
+    """Solutions that could be ordered on `as_of` (a framework agreement in force) and
+    that commune `nis` has not ordered (no order other than cancelled ones):
+    solution_id, solution, category, catalogue, providers (comma-separated)."""
+    return con.execute(
+        """
+        SELECT s.solution_id, s.name_fr AS solution, s.category, s.catalogue,
+               string_agg(DISTINCT f.provider, ', ' ORDER BY f.provider) AS providers
+        FROM solutions s JOIN framework f USING (solution_id)
+        WHERE f.starts_on <= ? AND (f.ends_on IS NULL OR f.ends_on >= ?)
+          AND s.solution_id NOT IN (
+              SELECT solution_id FROM orders_at(?) WHERE commune_nis = ? AND status <> 'annulé')
+        GROUP BY ALL ORDER BY s.catalogue, s.name_fr
+        """,
+        [as_of, as_of, as_of, nis],
+    ).df()
+
+
+def commune_subsidies(con, nis: str, as_of: dt.date) -> pd.DataFrame:
+    """Regional subsidies received by commune `nis` (or a commune merged into it) in
+    calls up to `as_of`'s year: call_year, call, beneficiary, project, amount_eur."""
+    return con.execute(
+        """
+        SELECT s.call_year, s.call, s.beneficiary, s.project, s.amount_eur::DOUBLE AS amount_eur
+        FROM subsidies s
+        WHERE s.beneficiary_nis IS NOT NULL AND effective_nis(s.beneficiary_nis, ?) = ?
+          AND s.call_year <= ?
+        ORDER BY s.call_year DESC, amount_eur DESC
+        """,
+        [as_of, nis, as_of.year],
+    ).df()
+
+
+def commune_survey_answers(con, nis: str, as_of: dt.date) -> pd.DataFrame:
+    """Needs-survey answers of commune `nis` known on `as_of`, one row per need:
+    year, need (solution name, the commune's own label, or « Aucun besoin »),
+    priority, horizon, budget_eur, submitted_on, respondent, comment."""
+    return con.execute(
+        """
+        SELECT a.year,
+               CASE WHEN a.no_needs THEN 'Aucun besoin'
+                    ELSE coalesce(s.name_fr, a.need_label) END AS need,
+               a.priority, a.horizon, a.budget_eur::DOUBLE AS budget_eur, a.submitted_on,
+               a.respondent, a.comment
+        FROM survey_answers a LEFT JOIN solutions s ON s.solution_id = a.need_solution_id
+        WHERE effective_nis(a.commune_nis, ?) = ?
+          AND (a.submitted_on IS NULL OR a.submitted_on <= ?)
+        ORDER BY a.year DESC, a.priority NULLS LAST, need
+        """,
+        [as_of, nis, as_of],
+    ).df()
+
+
+def population_peers(con, nis: str, as_of: dt.date, count: int = 8) -> pd.DataFrame:
+    """The `count` communes existing on `as_of` whose population is nearest to that of
+    `nis` (ties by NIS code): nis_code, name_fr, arrondissement, population."""
+    return con.execute(
+        """
+        WITH me AS (SELECT population FROM communes_at(?) WHERE nis_code = ?)
+        SELECT c.nis_code, c.name_fr, c.arrondissement, c.population
+        FROM communes_at(?) c, me
+        WHERE c.nis_code <> ?
+        ORDER BY abs(c.population - me.population), c.nis_code
+        LIMIT ?
+        """,
+        [as_of, nis, as_of, nis, count],
+    ).df()
+
+
+def peer_uptake(con, nis: str, as_of: dt.date, peers: tuple[str, ...]) -> pd.DataFrame:
+    """Per solution orderable by `as_of` (framework started) or already ordered: has
+    commune `nis` taken it (`taken`), and the share (0–1) of `peers` and of the other
+    communes of its arrondissement that took it (an order other than cancelled).
+
+    Columns: solution_id, solution, taken, peers_share, peers_count,
+    arrondissement_share, arrondissement_count.
+    """
+    return con.execute(
+        """
+        WITH took AS (
+            SELECT DISTINCT commune_nis, solution_id FROM orders_at(?)
+            WHERE status <> 'annulé'),
+        arr AS (
+            SELECT c.nis_code FROM communes_at(?) c
+            WHERE c.arr_nis = (SELECT arr_nis FROM communes WHERE nis_code = ?)
+              AND c.nis_code <> ?),
+        peer AS (SELECT unnest(?::VARCHAR[]) AS nis_code),
+        offer AS (
+            SELECT solution_id FROM framework WHERE starts_on <= ?
+            UNION SELECT solution_id FROM took)
+        SELECT s.solution_id, s.name_fr AS solution,
+               EXISTS (SELECT 1 FROM took t WHERE t.commune_nis = ?
+                       AND t.solution_id = s.solution_id) AS taken,
+               (SELECT count(*) FROM took t JOIN peer p ON p.nis_code = t.commune_nis
+                WHERE t.solution_id = s.solution_id)
+                   / nullif((SELECT count(*) FROM peer), 0)::DOUBLE AS peers_share,
+               (SELECT count(*) FROM peer) AS peers_count,
+               (SELECT count(*) FROM took t JOIN arr r ON r.nis_code = t.commune_nis
+                WHERE t.solution_id = s.solution_id)
+                   / nullif((SELECT count(*) FROM arr), 0)::DOUBLE AS arrondissement_share,
+               (SELECT count(*) FROM arr) AS arrondissement_count
+        FROM solutions s WHERE s.solution_id IN (SELECT solution_id FROM offer)
+        ORDER BY peers_share DESC, arrondissement_share DESC, s.name_fr
+        """,
+        [as_of, as_of, nis, nis, list(peers), as_of, nis],
+    ).df()
+
+
+def commune_order_figures(
+    con, as_of: dt.date, solution_ids: tuple[str, ...] | None = None
+) -> pd.DataFrame:
+    """Per commune existing on `as_of`: awarded orders limited to `solution_ids` (None:
+    all): nis_code, orders_awarded, solutions_ordered, amount_eur, amount_per_inhabitant
+    (the same meaning as in `commune_status`, which counts every solution)."""
+    ids = list(solution_ids) if solution_ids else None
+    return con.execute(
+        """
+        WITH o AS (
+            SELECT * FROM orders_at(?)
+            WHERE status = 'attribué'
+              AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], solution_id)))
+        SELECT c.nis_code, count(o.order_id) AS orders_awarded,
+               count(DISTINCT o.solution_id) AS solutions_ordered,
+               coalesce(sum(o.amount_eur), 0)::DOUBLE AS amount_eur,
+               coalesce(sum(o.amount_eur), 0)::DOUBLE / c.population AS amount_per_inhabitant
+        FROM communes_at(?) c LEFT JOIN o ON o.commune_nis = c.nis_code
+        GROUP BY c.nis_code, c.population ORDER BY c.nis_code
+        """,
+        [as_of, ids, ids, as_of],
+    ).df()

@@ -1,5 +1,285 @@
-"""Placeholder while the page is being written (issue 3)."""
+"""Commune: one commune's adhesion, orders, subsidies, survey answers and peers.
+
+Reached from the map (`?nis=84077`) or by the select box. The URL's `nis` and the
+select box stay in step, so the address bar always names the commune shown and
+can be bookmarked or sent.
+"""
 
 import streamlit as st
 
-st.info("Page en construction.")
+from centrale import charts, fmt, mapfig, queries
+from ui.components import Col, empty_state, kpi_card, show_table, situation_caption
+from ui.data import load
+from ui.state import as_of
+
+PICK_KEY = "commune_nis"
+URL_KEY = "commune_url_nis"  # the URL's nis last applied to the select box
+PEER_COUNT = 8
+
+
+def _sync_url() -> None:
+    picked = st.session_state.get(PICK_KEY)
+    if picked:
+        st.query_params["nis"] = picked
+    else:
+        st.query_params.pop("nis", None)
+
+
+day = as_of()
+communes = load(queries.communes_list, day)
+names = dict(zip(communes["nis_code"], communes["name_fr"]))
+
+url_nis = (st.query_params.get("nis") or "").strip() or None
+if url_nis != st.session_state.get(URL_KEY):
+    # A new address (link from the map, bookmark): it decides the commune shown.
+    st.session_state[URL_KEY] = url_nis
+    st.session_state[PICK_KEY] = url_nis if url_nis in names else None
+elif st.session_state.get(PICK_KEY) not in names:
+    # The date moved and the commune shown no longer exists (merged): say so below.
+    st.session_state[PICK_KEY] = None
+
+st.title("Fiche commune")
+situation_caption(day)
+st.selectbox(
+    "Commune",
+    options=list(names),
+    format_func=lambda nis: f"{names[nis]} ({nis})",
+    index=None,
+    placeholder="Rechercher une commune par son nom ou son code INS…",
+    key=PICK_KEY,
+    on_change=_sync_url,
+)
+nis = st.session_state.get(PICK_KEY)
+
+if nis is None:
+    if url_nis:
+        identity = load(queries.commune_identity, url_nis, day)
+        if identity is None:
+            st.warning(
+                f"Le code INS « {url_nis} » ne correspond à aucune commune de la province de "
+                "Luxembourg. Choisissez une commune dans la liste ci-dessus."
+            )
+        elif identity["successor_nis"]:
+            st.info(
+                f"**{identity['name_fr']}** a fusionné avec **{identity['successor_name']}** "
+                f"le {fmt.date(identity['merged_on'])}. Depuis, ses adhésions, commandes, "
+                f"subsides et réponses à l'enquête comptent pour {identity['successor_name']}. "
+                f"Pour voir {identity['name_fr']} seule, choisissez une date antérieure au "
+                f"{fmt.date(identity['merged_on'])} dans la barre latérale."
+            )
+            # A button rather than st.page_link: same page, only the address changes,
+            # and the session (date, filters) is kept.
+            if st.button(
+                f"Voir la fiche de {identity['successor_name']}",
+                icon=":material/arrow_forward:",
+                key="commune_successor",
+            ):
+                st.query_params["nis"] = identity["successor_nis"]
+                st.rerun()
+        else:
+            st.info(f"{identity['name_fr']} n'existait pas encore au {fmt.date(day)}.")
+    else:
+        empty_state("Choisissez une commune dans la liste, ou cliquez sur une commune de la carte.")
+    st.stop()
+
+identity = load(queries.commune_identity, nis, day)
+name = identity["name_fr"]
+adhesions = load(queries.commune_adhesions, nis, day)
+orders = load(queries.commune_orders, nis, day)
+not_taken = load(queries.commune_solutions_not_taken, nis, day)
+subsidies = load(queries.commune_subsidies, nis, day)
+answers = load(queries.commune_survey_answers, nis, day)
+peers = load(queries.population_peers, nis, day, PEER_COUNT)
+uptake = load(queries.peer_uptake, nis, day, tuple(peers["nis_code"]))
+shapes = load(queries.commune_shapes, day)
+status = load(queries.commune_status, day)
+
+st.header(name)
+facts = [
+    f"Code INS {nis}",
+    f"arrondissement de {identity['arrondissement']}",
+    f"{fmt.number(identity['population'])} habitants",
+]
+st.markdown(" · ".join(facts))
+for old in identity["absorbed"]:
+    st.caption(
+        f"Inclut {old['name_fr']} ({old['nis_code']}), fusionnée le "
+        f"{fmt.date(old['merged_on'])} : ses adhésions, commandes et subsides comptent ici."
+    )
+
+# --- Key figures ---------------------------------------------------------------
+active = adhesions[adhesions["active"]] if not adhesions.empty else adhesions
+if not active.empty:
+    adhesion_value = "Adhérente"
+    adhesion_help = f"Convention signée le {fmt.date(active['signed_on'].min())}."
+elif not adhesions.empty:
+    adhesion_value = "Retirée"
+    adhesion_help = f"Retrait le {fmt.date(adhesions['withdrawn_on'].max())}."
+else:
+    adhesion_value = "Non adhérente"
+    adhesion_help = "Aucune convention d'adhésion signée à cette date."
+awarded = orders[orders["status"] == "attribué"]
+pending = orders[orders["status"] == "envoyé"]
+cards = st.columns(4)
+with cards[0]:
+    kpi_card("Adhésion", adhesion_value, help=adhesion_help)
+with cards[1]:
+    kpi_card(
+        "Commandes attribuées",
+        fmt.number(len(awarded)),
+        help=f"{fmt.number(len(pending))} en attente d'attribution à cette date.",
+    )
+with cards[2]:
+    kpi_card("Montant attribué (HTVA)", fmt.money(awarded["amount_eur"].sum(), 0))
+with cards[3]:
+    kpi_card(
+        "Solutions non commandées",
+        fmt.number(len(not_taken)),
+        help="Solutions disponibles à cette date (accord-cadre en vigueur) que la commune "
+        "n'a pas commandées.",
+    )
+
+# --- Adhesion and map ------------------------------------------------------------
+left, right = st.columns([1, 1], gap="medium")
+with left:
+    st.subheader("Adhésion à la centrale")
+    if adhesions.empty:
+        empty_state(f"{name} n'avait pas signé la convention d'adhésion au {fmt.date(day)}.")
+    else:
+        for row in adhesions.itertuples():
+            by = "" if row.signed_by == name else f" (par {row.signed_by}, avant la fusion)"
+            line = f"Convention signée le **{fmt.date(row.signed_on)}**{by}"
+            if not row.active:
+                line += f", retirée le **{fmt.date(row.withdrawn_on)}**"
+            st.markdown(f"- {line}.")
+    st.caption(
+        f"{fmt.number(len(peers))} communes de population proche : "
+        + ", ".join(
+            f"{n} ({fmt.number(p)} hab.)" for n, p in zip(peers["name_fr"], peers["population"])
+        )
+        + "."
+    )
+with right:
+    fig = mapfig.metric_map(
+        status, shapes, "adhesion", height=mapfig.SMALL_MAP_HEIGHT, highlight=nis
+    )
+    st.plotly_chart(
+        fig,
+        key="commune_map",
+        theme=None,
+        config=charts.plotly_config(f"carte-{nis}"),
+    )
+    st.caption(f"{name} est entourée en noir. Couleur : statut d'adhésion.")
+
+# --- Orders --------------------------------------------------------------------
+st.subheader("Commandes")
+order_columns = [
+    Col("order_id", "N° de commande"),
+    Col("solution", "Solution"),
+    Col("provider", "Adjudicataire"),
+    Col("sent_on", "Envoyée le", "date", help="Date d'envoi du bon de commande"),
+    Col("awarded_on", "Attribuée le", "date"),
+    Col("lead_days", "Délai", "days", help="De l'envoi du bon de commande à l'attribution"),
+    Col("amount_eur", "Montant HTVA", "money"),
+    Col("status", "Statut"),
+]
+if identity["absorbed"]:  # say which commune ordered, before the merger
+    order_columns.append(Col("ordered_by", "Commandée par"))
+show_table(
+    orders,
+    order_columns,
+    key="commune_orders_excel",
+    file_name=f"commandes-{nis}-{day.isoformat()}",
+    sheet="Commandes",
+    empty_message=f"Aucune commande de {name} à cette date.",
+    highlight=list(orders["lead_days"].fillna(0) > 20),
+)
+if not orders.empty and (orders["lead_days"].fillna(0) > 20).any():
+    st.caption("Surlignées : attribuées en plus de 20 jours (la promesse de la centrale).")
+
+st.subheader("Solutions pas encore commandées")
+show_table(
+    not_taken,
+    [
+        Col("solution", "Solution"),
+        Col("category", "Catégorie"),
+        Col("catalogue", "Catalogue"),
+        Col("providers", "Prestataires de l'accord-cadre"),
+    ],
+    key="commune_not_taken_excel",
+    file_name=f"solutions-non-commandees-{nis}-{day.isoformat()}",
+    sheet="Solutions non commandées",
+    empty_message=f"{name} a déjà commandé toutes les solutions disponibles à cette date.",
+)
+
+# --- Peers ---------------------------------------------------------------------
+st.subheader("Comparaison avec des communes semblables")
+peer_count = int(uptake["peers_count"].iloc[0]) if not uptake.empty else 0
+arr_count = int(uptake["arrondissement_count"].iloc[0]) if not uptake.empty else 0
+st.markdown(
+    f"Part des communes qui ont commandé chaque solution (commande envoyée ou attribuée, "
+    f"hors annulations) : les **{peer_count} communes de la province dont la population est "
+    f"la plus proche** de celle de {name}, et les **{arr_count} autres communes de "
+    f"l'arrondissement de {identity['arrondissement']}**."
+)
+show_table(
+    uptake,
+    [
+        Col("solution", "Solution"),
+        Col("taken", name, "flag", flag_text="✔ commandée"),
+        Col("peers_share", f"Communes de taille proche ({peer_count})", "percent"),
+        Col("arrondissement_share", f"Arrondissement ({arr_count})", "percent"),
+    ],
+    key="commune_peers_excel",
+    file_name=f"comparaison-{nis}-{day.isoformat()}",
+    sheet="Comparaison",
+    empty_message="Aucune solution disponible à cette date.",
+)
+
+# --- Subsidies and survey ------------------------------------------------------
+st.subheader("Subsides régionaux reçus")
+show_table(
+    subsidies,
+    [
+        Col("call_year", "Année"),
+        Col("call", "Appel à projets"),
+        Col("beneficiary", "Bénéficiaire"),
+        Col("project", "Projet"),
+        Col("amount_eur", "Montant", "money"),
+    ],
+    key="commune_subsidies_excel",
+    file_name=f"subsides-{nis}-{day.isoformat()}",
+    sheet="Subsides",
+    empty_message=f"{name} n'a reçu aucun subside régional « Smart » jusqu'en {day.year}.",
+)
+if not subsidies.empty:
+    st.caption(f"Total : {fmt.money(subsidies['amount_eur'].sum())}.")
+
+st.subheader("Réponses à l'enquête des besoins")
+if answers.empty:
+    empty_state(f"{name} n'avait répondu à aucune enquête des besoins au {fmt.date(day)}.")
+else:
+    years = sorted(answers["year"].unique(), reverse=True)
+    for year, tab in zip(years, st.tabs([f"Enquête {y}" for y in years])):
+        with tab:
+            rows = answers[answers["year"] == year]
+            first = rows.iloc[0]
+            st.caption(
+                f"Réponse du {fmt.date(first['submitted_on'])}"
+                + (f" par {first['respondent']}" if isinstance(first["respondent"], str) else "")
+                + "."
+            )
+            show_table(
+                rows,
+                [
+                    Col("need", "Besoin"),
+                    Col("priority", "Priorité", "int"),
+                    Col("horizon", "Horizon"),
+                    Col("budget_eur", "Budget estimé", "money0"),
+                    Col("comment", "Commentaire"),
+                ],
+                key=f"commune_survey_excel_{year}",
+                file_name=f"enquete-{year}-{nis}",
+                sheet=f"Enquête {year}",
+                empty_message="Aucune réponse.",
+            )

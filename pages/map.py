@@ -1,5 +1,137 @@
-"""Placeholder while the page is being written (issue 3)."""
+"""Carte: the province's communes coloured by one metric; a click opens the commune page."""
+
+import datetime as dt
 
 import streamlit as st
 
-st.info("Page en construction.")
+from centrale import charts, fmt, mapfig, queries
+from ui.components import Col, empty_state, show_table, situation_caption, solution_names
+from ui.data import load
+from ui.state import as_of, solution_filter
+
+COMMUNE_PAGE = "pages/commune.py"
+ORDER_METRICS = ("solutions", "amount", "per_inhabitant")
+EXPLANATIONS = {
+    "adhesion": "**Adhérente** : la commune a signé la convention d'adhésion à la centrale "
+    "et ne l'a pas dénoncée à cette date. **Retirée** : elle avait adhéré puis s'est "
+    "retirée. **Non adhérente** : aucune convention signée.",
+    "solutions": "Nombre de solutions différentes pour lesquelles la commune a une "
+    "commande **attribuée** à cette date (une commande envoyée mais pas encore attribuée "
+    "ne compte pas).",
+    "amount": "Somme des montants HTVA des commandes **attribuées** à cette date.",
+    "per_inhabitant": "Montant HTVA des commandes attribuées divisé par la population de "
+    "la commune (Statbel, 1er janvier 2020 ; population additionnée pour une commune "
+    "fusionnée).",
+    "survey": "La commune a-t-elle répondu à la dernière enquête des besoins envoyée à cette "
+    "date ? Une réponse « aucun besoin » compte comme une réponse.",
+}
+
+
+def open_commune(nis: str) -> None:
+    """Go to the commune page. st.switch_page forgets every widget's value (the
+    sidebar date included), so the date travels in the URL, which ui/state reads."""
+    params = {"nis": nis}
+    if day != dt.date.today():
+        params["date"] = day.isoformat()
+    st.switch_page(COMMUNE_PAGE, query_params=params)
+
+
+day = as_of()
+picked_solutions = solution_filter()
+
+st.title("Carte de la province")
+situation_caption(day, solution_names(picked_solutions))
+
+metric = st.radio(
+    "Indicateur",
+    options=list(mapfig.METRICS),
+    format_func=lambda key: mapfig.METRICS[key].label,
+    horizontal=True,
+    key="map_metric",
+)
+spec = mapfig.METRICS[metric]
+
+shapes = load(queries.commune_shapes, day)
+status = load(queries.commune_status, day)
+label = spec.label
+values = status
+if metric == "survey":
+    survey_year = load(queries.default_survey_year, day)
+    response = load(queries.survey_response, survey_year, day) if survey_year else None
+    values = mapfig.survey_status(response)
+    label = f"Réponse à l'enquête {survey_year}" if survey_year else spec.label
+elif metric in ORDER_METRICS and picked_solutions:
+    values = load(queries.commune_order_figures, day, picked_solutions)
+
+if shapes.empty:
+    empty_state("Aucune commune à afficher à cette date.")
+    st.stop()
+
+names = dict(zip(shapes["nis_code"], shapes["name_fr"]))
+map_column, side_column = st.columns([3, 1], gap="medium")
+
+with map_column:
+    fig = mapfig.metric_map(values, shapes, metric, label=label)
+    event = st.plotly_chart(
+        fig,
+        on_select="rerun",
+        selection_mode="points",
+        key="map_chart",
+        theme=None,
+        config=charts.plotly_config(f"carte-{metric}-{day.isoformat()}"),
+    )
+    clicked = [p.get("location") for p in event.selection.points if p.get("location")]
+    if clicked and clicked[0] in names:
+        open_commune(clicked[0])
+
+with side_column:
+    chosen = st.selectbox(
+        "Ouvrir la fiche d'une commune",
+        options=sorted(names, key=names.get),
+        format_func=names.get,
+        index=None,
+        placeholder="Rechercher une commune…",
+        key="map_commune",
+        help="Tapez le début du nom. Un clic sur une commune de la carte ouvre aussi sa fiche.",
+    )
+    if chosen:
+        open_commune(chosen)
+    st.markdown(f"**{label}**")
+    st.markdown(EXPLANATIONS[metric])
+    if metric == "survey" and values.empty:
+        empty_state("Aucune enquête des besoins n'avait encore été envoyée à cette date.")
+    st.caption(
+        "Cliquez sur une commune pour ouvrir sa fiche. Gris : pas de données. "
+        "Couleurs lisibles par les personnes daltoniennes."
+    )
+    if metric in ORDER_METRICS and picked_solutions:
+        st.caption("Seules les commandes des solutions choisies dans la barre latérale comptent.")
+
+st.subheader(label)
+table = shapes[["nis_code", "name_fr", "population"]].merge(
+    values[["nis_code", spec.column]], on="nis_code", how="left"
+)
+if spec.kind == "continuous":
+    table = table.sort_values([spec.column, "name_fr"], ascending=[False, True])
+    value_col = Col(
+        spec.column, label, {"amount": "money0", "per_inhabitant": "money"}.get(metric, "int")
+    )
+else:
+    table[spec.column] = table[spec.column].fillna(mapfig.NO_DATA)
+    table = table.sort_values([spec.column, "name_fr"])
+    value_col = Col(spec.column, label)
+show_table(
+    table,
+    [
+        Col("name_fr", "Commune"),
+        Col("nis_code", "Code INS"),
+        Col("population", "Population", "int"),
+        value_col,
+    ],
+    key="map_table_excel",
+    file_name=f"carte-{metric}-{day.isoformat()}",
+    sheet="Carte",
+    empty_message="Aucune commune à cette date.",
+    height=320,
+)
+st.caption(f"{fmt.number(len(table))} communes au {fmt.date(day)}.")

@@ -1,5 +1,122 @@
-"""Placeholder while the page is being written (issue 3)."""
+"""Commandes et prestataires: every order, lead times, providers, pending orders."""
 
 import streamlit as st
 
-st.info("Page en construction.")
+from centrale import charts, fmt, queries
+from centrale.config import AWARD_PROMISE_DAYS
+from ui import components as ui
+from ui.components import Col
+from ui.data import load
+from ui.state import as_of, solution_filter
+
+day = as_of()
+solutions = solution_filter()
+
+st.title("Commandes et prestataires")
+ui.situation_caption(day, ui.solution_names(solutions))
+
+orders = load(queries.orders_table, day, solutions)
+pending = load(queries.pending_orders, day, solutions)
+late = int(pending["late"].sum())
+
+cards = st.columns(4)
+with cards[0]:
+    ui.kpi_card("Bons de commande envoyés", fmt.number(int((orders["status"] != "annulé").sum())))
+with cards[1]:
+    ui.kpi_card("Commandes attribuées", fmt.number(int((orders["status"] == "attribué").sum())))
+with cards[2]:
+    ui.kpi_card("En attente d'attribution", fmt.number(len(pending)))
+with cards[3]:
+    ui.kpi_card(
+        f"En retard (plus de {AWARD_PROMISE_DAYS} jours)",
+        fmt.number(late),
+        help=f"Bons de commande envoyés il y a plus de {AWARD_PROMISE_DAYS} jours "
+        "et toujours sans attribution : la promesse de la centrale n'est pas tenue.",
+    )
+
+st.subheader("Commandes en attente d'attribution")
+if late:
+    st.warning(
+        f"{late} commande{'s' if late > 1 else ''} en attente depuis plus de "
+        f"{AWARD_PROMISE_DAYS} jours (surlignée{'s' if late > 1 else ''} ci-dessous).",
+        icon=":material/schedule:",
+    )
+ui.show_table(
+    pending,
+    [
+        Col("order_id", "N° de commande"),
+        Col("commune", "Commune"),
+        Col("solution", "Solution"),
+        Col("sent_on", "Envoi du bon de commande", "date"),
+        Col("days_pending", "Jours d'attente", "days"),
+        Col("late", f"Au-delà de {AWARD_PROMISE_DAYS} jours", "flag", flag_text="⚠ en retard"),
+        Col("amount_eur", "Montant HTVA", "money"),
+    ],
+    highlight=pending["late"].tolist(),
+    key="orders_pending_xlsx",
+    file_name=f"commandes-en-attente-{day.isoformat()}",
+    sheet="En attente",
+    empty_message="Aucune commande en attente d'attribution à cette date.",
+)
+
+st.subheader("Délai d'attribution")
+if orders["lead_days"].notna().any():
+    ui.chart(charts.lead_time_distribution(orders), "delai-attribution", key="orders_lead")
+else:
+    ui.empty_state("Aucune commande attribuée à cette date.")
+
+st.subheader("Prestataires des accords-cadres")
+shares = load(queries.provider_shares, day, solutions)
+if shares.empty:
+    ui.empty_state("Aucun accord-cadre actif ni commande attribuée à cette date.")
+else:
+    metric = st.segmented_control(
+        "Comparer les prestataires selon",
+        options=list(charts.PROVIDER_METRICS),
+        format_func=lambda m: charts.PROVIDER_METRICS[m][0],
+        default="orders_won",
+        key="orders_provider_metric",
+    )
+    ui.chart(
+        charts.providers_by_solution(shares, metric or "orders_won"),
+        "prestataires-par-solution",
+        key="orders_providers",
+    )
+    with st.expander("Tableau des prestataires"):
+        ui.show_table(
+            shares,
+            [
+                Col("solution", "Solution"),
+                Col("provider", "Prestataire"),
+                Col("orders_won", "Commandes remportées", "int"),
+                Col("amount_eur", "Montant attribué HTVA", "money"),
+                Col("median_lead_days", "Délai médian (jours)", "decimal"),
+            ],
+            key="orders_providers_xlsx",
+            file_name=f"prestataires-{day.isoformat()}",
+            sheet="Prestataires",
+            empty_message="Aucun prestataire à cette date.",
+        )
+
+st.subheader("Toutes les commandes")
+ui.show_table(
+    orders,
+    [
+        Col("order_id", "N° de commande"),
+        Col("commune", "Commune"),
+        Col("solution", "Solution"),
+        Col("catalogue", "Catalogue"),
+        Col("sent_on", "Envoi du bon de commande", "date"),
+        Col("awarded_on", "Attribution", "date"),
+        Col("provider", "Adjudicataire"),
+        Col("amount_eur", "Montant HTVA", "money"),
+        Col("status", "Statut"),
+        Col("lead_days", "Délai d'attribution (jours)", "days"),
+        Col("days_pending", "Jours d'attente", "days"),
+    ],
+    key="orders_all_xlsx",
+    file_name=f"commandes-{day.isoformat()}",
+    sheet="Commandes",
+    empty_message="Aucune commande à cette date.",
+    height=420,
+)

@@ -1,5 +1,110 @@
-"""Placeholder while the page is being written (issue 3)."""
+"""Vue d'ensemble: the headline figures on the reference date, and how uptake grew."""
 
 import streamlit as st
 
-st.info("Page en construction.")
+from centrale import charts, fmt, queries
+from centrale.config import AWARD_PROMISE_DAYS
+from ui import components as ui
+from ui.data import load
+from ui.state import OPENED_ON, as_of, solution_filter
+
+day = as_of()
+solutions = solution_filter()
+year_before = ui.one_year_before(day)
+
+st.title("Vue d'ensemble")
+ui.situation_caption(day)
+
+now = load(queries.kpis, day)
+# Before the centrale opened there is nothing to compare with.
+before = load(queries.kpis, year_before) if year_before >= OPENED_ON else None
+prev = before or {}
+vs = f"vs {fmt.date(year_before)}"
+
+cards = st.columns(5)
+with cards[0]:
+    ui.kpi_card(
+        "Communes adhérentes",
+        f"{now['communes_adhered']} / {now['communes_total']}",
+        ui.count_delta(now["communes_adhered"], prev.get("communes_adhered")),
+        description=vs,
+        help=f"{fmt.percent(now['adhesion_rate'])} des communes de la province ont une "
+        "adhésion active à la date (convention signée et non retirée).",
+    )
+    st.caption(f"{fmt.percent(now['adhesion_rate'])} des communes de la province")
+with cards[1]:
+    ui.kpi_card(
+        "Commandes attribuées",
+        fmt.number(now["orders_awarded"]),
+        ui.count_delta(now["orders_awarded"], prev.get("orders_awarded")),
+        description=vs,
+        help="Commandes dont le marché est attribué au plus tard à la date.",
+    )
+    st.caption(f"{fmt.number(now['orders_pending'])} en attente d'attribution")
+with cards[2]:
+    ui.kpi_card(
+        "Délai médian",
+        fmt.days(now["median_award_days"], 1),
+        ui.days_delta(now["median_award_days"], prev.get("median_award_days")),
+        lower_is_better=True,
+        description=vs,
+        help="Jours entre l'envoi du bon de commande et l'attribution du marché "
+        f"(médiane des commandes attribuées). La centrale promet {AWARD_PROMISE_DAYS} jours.",
+    )
+    st.caption(f"Promesse : {AWARD_PROMISE_DAYS} jours")
+with cards[3]:
+    ui.kpi_card(
+        f"Dans les {AWARD_PROMISE_DAYS} jours",
+        fmt.percent(now["share_awarded_within_20_days"]),
+        ui.points_delta(
+            now["share_awarded_within_20_days"], prev.get("share_awarded_within_20_days")
+        ),
+        description=vs,
+        help=f"Part des commandes attribuées dans le délai promis de {AWARD_PROMISE_DAYS} jours.",
+    )
+    st.caption(f"Montant attribué : {fmt.money(now['amount_awarded_eur'], 0)}")
+with cards[4]:
+    call_year = now["call_year"]
+    prev_year = prev.get("call_year")
+    # The share belongs to a call: compare only with a different (earlier) call.
+    compare = prev_year is not None and prev_year != call_year
+    ui.kpi_card(
+        "Part du subside régional",
+        fmt.percent(now["province_subsidy_share"]),
+        ui.points_delta(now["province_subsidy_share"], prev.get("province_subsidy_share"))
+        if compare
+        else None,
+        description=f"vs appel {prev_year}" if compare else None,
+        help="Part du subside de l'appel à projets « Smart » de la Région wallonne allée à "
+        "des projets de la province de Luxembourg.",
+    )
+    st.caption(f"Appel à projets {call_year}" if call_year else "Aucun appel à cette date")
+
+st.subheader("Adhésions")
+curve = load(queries.adhesion_curve, day)
+if curve.empty or curve["communes_adhered"].max() == 0:
+    ui.empty_state("Aucune commune n'a encore adhéré à la centrale à cette date.")
+else:
+    ui.chart(charts.adhesion_curve(curve, day), "adhesions-cumul", key="overview_adhesions")
+
+st.subheader("Commandes")
+names = ui.solution_names(solutions)
+if names:
+    st.caption("Solutions retenues dans la barre latérale : " + ", ".join(names))
+left, right = st.columns(2)
+with left:
+    monthly = load(queries.orders_per_month, day, solutions)
+    if monthly.empty:
+        ui.empty_state("Aucune commande à cette date.")
+    else:
+        ui.chart(charts.orders_per_month(monthly), "commandes-par-mois", key="overview_monthly")
+with right:
+    by_solution = load(queries.orders_by_solution, day, solutions)
+    if (by_solution["orders_awarded"].sum() + by_solution["orders_pending"].sum()) == 0:
+        ui.empty_state("Aucune commande à cette date.")
+    else:
+        ui.chart(
+            charts.orders_by_solution(by_solution),
+            "commandes-par-solution",
+            key="overview_by_solution",
+        )

@@ -1,0 +1,339 @@
+"""Communes of the province -> an offline plotly map (`choroplethmap`, no tiles, no CDN).
+
+Pure builders: DataFrames in, `go.Figure` out, nothing read or fetched. The
+shapes are `queries.commune_shapes` rows (nis_code, name_fr, population,
+geojson: already simplified at build time, coordinates rounded to 4 decimals).
+`map.style` is "white-bg", which plotly draws with no tile, font or sprite
+request; a plotly `geo` subplot would fetch its base map from cdn.plot.ly and
+stay blank offline (STACK-NOTES.md).
+
+The figure JSON stays small (≈ 70–90 kB for the 44 communes) because each
+trace carries only the features it colours: plotly would otherwise repeat the
+whole FeatureCollection in every trace of a categorical map.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from centrale import charts, fmt
+from centrale.geo import bounds_of, feature_collection
+
+# Colours shared with the other charts (Okabe–Ito categories, cividis scale):
+# both read the same with the common colour-vision deficiencies.
+ADHESION_COLOURS = charts.ADHESION_COLOURS
+SURVEY_COLOURS = {"a répondu": charts.GREEN, "n'a pas répondu": charts.ORANGE}
+NO_DATA = "pas de données"
+NO_DATA_COLOUR = charts.NO_DATA
+# Reversed cividis: pale yellow = little, dark blue = much; zero stays visible
+# against the white background (unlike a white-to-blue scale).
+CONTINUOUS_SCALE = [
+    [i / (len(charts.SEQUENTIAL) - 1), colour]
+    for i, colour in enumerate(reversed(charts.SEQUENTIAL))
+]
+BORDER_COLOUR = "#FFFFFF"
+HIGHLIGHT_COLOUR = "#000000"
+
+MAP_HEIGHT = 620  # px; the zoom is computed for this height
+SMALL_MAP_HEIGHT = 340
+SMALL_MAP_LIMIT = 450  # below this height, the legend goes above the map
+# Mercator tiles in maplibre are 512 px wide at zoom 0.
+_TILE_PX = 512
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A quantity the province map can show. `column` is in `queries.commune_status`
+    (or the survey frame for "survey"); `formatter` turns one value into French text."""
+
+    label: str
+    column: str
+    kind: str  # "category" | "continuous"
+    formatter: Callable[[object], str] = str
+    colours: dict[str, str] | None = None
+    unit: str = ""  # colour bar tick suffix
+    scale_title: str | None = None  # short colour bar title (a long one pushes the bar left)
+
+
+def _money0(value) -> str:
+    return fmt.money(value, 0)
+
+
+METRICS: dict[str, Metric] = {
+    "adhesion": Metric(
+        "Statut d'adhésion", "adhesion_status", "category", colours=ADHESION_COLOURS
+    ),
+    "solutions": Metric(
+        "Nombre de solutions commandées",
+        "solutions_ordered",
+        "continuous",
+        fmt.number,
+        scale_title="Solutions",
+    ),
+    "amount": Metric(
+        "Montant commandé (HTVA)",
+        "amount_eur",
+        "continuous",
+        _money0,
+        unit=" €",
+        scale_title="Montant<br>HTVA",
+    ),
+    "per_inhabitant": Metric(
+        "Montant commandé par habitant (HTVA)",
+        "amount_per_inhabitant",
+        "continuous",
+        fmt.money,
+        unit=" €",
+        scale_title="HTVA par<br>habitant",
+    ),
+    "survey": Metric(
+        "Réponse à l'enquête des besoins", "survey_status", "category", colours=SURVEY_COLOURS
+    ),
+}
+
+
+def view_of(shapes: pd.DataFrame, height: int = MAP_HEIGHT, width: int | None = None) -> dict:
+    """Centre and zoom that fit the shapes' bounds in a `height`×`width` px map.
+
+    `width` defaults to 1.2 × height (the map column is at least that wide on a
+    laptop); a margin of about 8 % is kept around the province.
+    """
+    width = width or int(height * 1.2)
+    min_lon, min_lat, max_lon, max_lat = bounds_of(shapes)
+
+    def merc_y(lat: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    lon_span = max(max_lon - min_lon, 1e-6) / 360
+    y_span = max(merc_y(max_lat) - merc_y(min_lat), 1e-6) / (2 * math.pi)
+    zoom = math.log2(min(width / (lon_span * _TILE_PX), height / (y_span * _TILE_PX)) * 0.92)
+    centre_y = (merc_y(max_lat) + merc_y(min_lat)) / 2
+    centre_lat = math.degrees(2 * math.atan(math.exp(centre_y)) - math.pi / 2)
+    return {
+        "center": {"lat": round(centre_lat, 4), "lon": round(float(min_lon + max_lon) / 2, 4)},
+        "zoom": round(zoom, 2),
+    }
+
+
+def _hover(label: str) -> str:
+    return (
+        "<b>%{customdata[0]}</b><br>Code INS : %{location}<br>"
+        "Population : %{customdata[1]}<br>" + label + " : %{customdata[2]}<extra></extra>"
+    )
+
+
+def _custom(rows: pd.DataFrame, texts: pd.Series) -> list[list[str]]:
+    return [
+        [name, fmt.number(pop), text]
+        for name, pop, text in zip(rows["name_fr"], rows["population"], texts)
+    ]
+
+
+def _trace(rows: pd.DataFrame, shapes: pd.DataFrame, label: str, texts, **style):
+    """One Choroplethmap trace carrying only the features of `rows`."""
+    geo = feature_collection(shapes[shapes["nis_code"].isin(rows["nis_code"])])
+    return go.Choroplethmap(
+        geojson=geo,
+        locations=list(rows["nis_code"]),
+        customdata=_custom(rows, texts),
+        hovertemplate=_hover(label),
+        marker={"line": {"color": BORDER_COLOUR, "width": 1}},
+        **style,
+    )
+
+
+def _uniform(colour: str) -> list:
+    return [[0, colour], [1, colour]]
+
+
+def _frame(values: pd.DataFrame, shapes: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Every shape, with `column` from `values` (NaN where a commune has no value)."""
+    keep = ["nis_code", column]
+    merged = shapes[["nis_code", "name_fr", "population"]].merge(
+        values[keep], on="nis_code", how="left"
+    )
+    return merged
+
+
+def _layout(
+    fig: go.Figure, shapes: pd.DataFrame, height: int, highlight: str | None, legend_title: str
+) -> go.Figure:
+    layers = []
+    if highlight is not None and (shapes["nis_code"] == highlight).any():
+        # A line layer from inline GeoJSON: drawn by maplibre, no request either.
+        layers.append(
+            {
+                "sourcetype": "geojson",
+                "source": feature_collection(shapes[shapes["nis_code"] == highlight]),
+                "type": "line",
+                "color": HIGHLIGHT_COLOUR,
+                "line": {"width": 3},
+            }
+        )
+    if height < SMALL_MAP_LIMIT:
+        # A small map has no room for a legend box over it: one line above it.
+        top = 28
+        legend = {"orientation": "h", "x": 0, "y": 1, "yanchor": "bottom", "title": None}
+    else:
+        top = 0
+        legend = {
+            "title": {"text": legend_title},
+            "x": 0.01,
+            "y": 0.99,
+            "bgcolor": "rgba(255,255,255,0.85)",
+        }
+    fig.update_layout(
+        map={"style": "white-bg", "layers": layers, **view_of(shapes, height - top)},
+        height=height,
+        margin={"l": 0, "r": 0, "t": top, "b": 0},
+        separators=fmt.PLOTLY_SEPARATORS,
+        legend=legend,
+        font={"family": charts.FONT_FAMILY, "size": 13},
+        hoverlabel={"bgcolor": "white", "font": {"family": charts.FONT_FAMILY}},
+        dragmode=False,
+    )
+    return fig
+
+
+def category_map(
+    values: pd.DataFrame,
+    shapes: pd.DataFrame,
+    column: str,
+    colours: dict[str, str],
+    label: str,
+    height: int = MAP_HEIGHT,
+    highlight: str | None = None,
+) -> go.Figure:
+    """One colour per category of `values[column]` (keys of `colours`, legend in that
+    order); communes with no value or an unlisted one are "pas de données" (grey)."""
+    frame = _frame(values, shapes, column)
+    frame[column] = frame[column].where(frame[column].isin(list(colours)), NO_DATA)
+    fig = go.Figure()
+    for category, colour in [*colours.items(), (NO_DATA, NO_DATA_COLOUR)]:
+        rows = frame[frame[column] == category]
+        if rows.empty:
+            continue
+        fig.add_trace(
+            _trace(
+                rows,
+                shapes,
+                label,
+                rows[column],
+                z=[1] * len(rows),
+                colorscale=_uniform(colour),
+                showscale=False,
+                showlegend=True,
+                name=f"{category} ({len(rows)})",
+            )
+        )
+    return _layout(fig, shapes, height, highlight, label)
+
+
+def value_map(
+    values: pd.DataFrame,
+    shapes: pd.DataFrame,
+    column: str,
+    label: str,
+    formatter: Callable[[object], str] = fmt.number,
+    unit: str = "",
+    height: int = MAP_HEIGHT,
+    highlight: str | None = None,
+    scale_title: str | None = None,
+) -> go.Figure:
+    """A sequential colour scale over `values[column]` (a number per nis_code).
+
+    Communes missing from `values`, or with NaN, are drawn grey as "pas de données".
+    Reusable beyond the province map: e.g. subsidies per inhabitant with
+    `formatter=fmt.money, unit=" €"`.
+    """
+    frame = _frame(values, shapes, column)
+    frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
+    known = frame[frame[column].notna()]
+    missing = frame[frame[column].isna()]
+    fig = go.Figure()
+    if not known.empty:
+        top = float(known[column].max())
+        fig.add_trace(
+            _trace(
+                known,
+                shapes,
+                label,
+                known[column].map(formatter),
+                z=[round(float(v), 2) for v in known[column]],
+                colorscale=CONTINUOUS_SCALE,
+                zmin=0,
+                zmax=top if top > 0 else 1,
+                showscale=True,
+                showlegend=False,
+                name=label,
+                colorbar={
+                    "title": {"text": scale_title or label, "side": "top"},
+                    "ticksuffix": unit,
+                    "thickness": 14,
+                    "len": 0.6,
+                    "x": 0.99,
+                    "xanchor": "right",
+                    "bgcolor": "rgba(255,255,255,0.85)",
+                },
+            )
+        )
+    if not missing.empty:
+        fig.add_trace(
+            _trace(
+                missing,
+                shapes,
+                label,
+                [NO_DATA] * len(missing),
+                z=[0] * len(missing),
+                colorscale=_uniform(NO_DATA_COLOUR),
+                showscale=False,
+                showlegend=True,
+                name=f"{NO_DATA} ({len(missing)})",
+            )
+        )
+    return _layout(fig, shapes, height, highlight, "")
+
+
+def metric_map(
+    values: pd.DataFrame,
+    shapes: pd.DataFrame,
+    metric: str,
+    height: int = MAP_HEIGHT,
+    highlight: str | None = None,
+    label: str | None = None,
+) -> go.Figure:
+    """The province map of one of `METRICS` (values: nis_code + the metric's column).
+
+    `label` replaces the metric's label in the legend and hover (e.g. with a year).
+    """
+    spec = METRICS[metric]
+    label = label or spec.label
+    if spec.kind == "category":
+        return category_map(values, shapes, spec.column, spec.colours, label, height, highlight)
+    return value_map(
+        values,
+        shapes,
+        spec.column,
+        label,
+        spec.formatter,
+        spec.unit,
+        height,
+        highlight,
+        spec.scale_title,
+    )
+
+
+def survey_status(response: pd.DataFrame | None) -> pd.DataFrame:
+    """nis_code, survey_status from `queries.survey_response` (None: no survey yet,
+    every commune then shows "pas de données")."""
+    if response is None or response.empty:
+        return pd.DataFrame(
+            {"nis_code": pd.Series(dtype=str), "survey_status": pd.Series(dtype=str)}
+        )
+    status = response["answered"].map({True: "a répondu", False: "n'a pas répondu"})
+    return pd.DataFrame({"nis_code": response["nis_code"], "survey_status": status})

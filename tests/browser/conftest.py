@@ -1,0 +1,306 @@
+"""The real app in a real browser, with the network cut.
+
+One Streamlit server per test session (on a free local port, reading a store
+built from the demo sources) and one headless Debian chromium driven by
+Playwright. Every request the page makes to anything other than the local
+server is aborted *and recorded*, so a test can fail on it: the dashboard must
+work in a council room with no network.
+
+Without /usr/bin/chromium the browser tests are skipped with a plain message
+(`.ci/run` installs it; locally: `apt-get install chromium`).
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from centrale.config import REPO_ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+SKIP_MESSAGE = "chromium absent : tests navigateur sautés (apt-get install chromium)"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+VIEWPORT = {"width": 1400, "height": 900}
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+SERVER_START_SECONDS = 90
+RENDER_TIMEOUT_MS = 45_000
+
+
+def require_chromium() -> None:
+    """Skip (with the message the README promises) when the browser is not installed."""
+    if not CHROMIUM.exists():
+        pytest.skip(SKIP_MESSAGE)
+    pytest.importorskip("playwright.sync_api", reason="playwright absent (requirements-dev.txt)")
+
+
+@dataclass(frozen=True)
+class AppPage:
+    """A page registered in dashboard.py: its URL path ('' for the default) and title."""
+
+    url_path: str
+    title: str
+
+
+def registered_pages(entry_point: Path = REPO_ROOT / "dashboard.py") -> list[AppPage]:
+    """Every `st.Page("pages/x.py", title=…)` of the entry point, read from its source.
+
+    The URL path is Streamlit's default (the file's stem) unless `url_path=` is
+    given; the `default=True` page also answers at "/" — it is opened there.
+    """
+    pages = []
+    for node in ast.walk(ast.parse(entry_point.read_text(encoding="utf-8"))):
+        if not (isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "Page"):
+            continue
+        kwargs = {k.arg: ast.literal_eval(k.value) for k in node.keywords}
+        source = ast.literal_eval(node.args[0])
+        url_path = kwargs.get("url_path") or Path(source).stem
+        if kwargs.get("default"):
+            url_path = ""
+        pages.append(AppPage(url_path, kwargs.get("title") or Path(source).stem))
+    return pages
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + SERVER_START_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"streamlit s'est arrêté au démarrage :\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    pytest.fail(
+        f"streamlit ne répond pas après {SERVER_START_SECONDS} s :\n{log.read_text()[-3000:]}"
+    )
+
+
+@dataclass(frozen=True)
+class AppServer:
+    url: str  # base URL, no trailing slash
+    log: Path  # the server's output (tracebacks of failed script runs)
+
+    def log_tail(self, lines: int = 40) -> str:
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+
+
+@contextlib.contextmanager
+def running_app(db: Path, work: Path):
+    """`streamlit run dashboard.py` on a free local port reading `db`; yields an AppServer.
+
+    The server is stopped (its own process only) when the block ends.
+    """
+    port = _free_port()
+    log = work / "streamlit.log"
+    env = dict(
+        os.environ,
+        CENTRALE_DB=str(db),
+        CENTRALE_SOURCES=str(work / "sources"),
+        STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "dashboard.py",
+        "--server.headless=true",
+        f"--server.port={port}",
+        "--server.address=127.0.0.1",
+        "--server.fileWatcherType=none",
+        "--browser.gatherUsageStats=false",
+    ]
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            command, cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, process, log)
+        yield AppServer(url, log)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+def app_server(demo_db, tmp_path_factory, browser) -> AppServer:
+    """One app server for the whole session, reading the demo store.
+
+    It is primed by opening "/" once: until the entry point has called
+    st.navigation, Streamlit runs a deep link's file from `pages/` on its own
+    (see test_deep_link_on_fresh_server). The other tests check the pages,
+    not that start-up quirk.
+    """
+    with running_app(demo_db, tmp_path_factory.mktemp("browser-app")) as server:
+        context = browser.new_context(viewport=VIEWPORT)
+        page = context.new_page()
+        page.goto(server.url)
+        wait_rendered(page)
+        context.close()
+        yield server
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian chromium, shared by the session's tests."""
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class Offline:
+    """Requests to anything but the local server: aborted, and listed here."""
+
+    blocked: list[str] = field(default_factory=list)
+
+    def route(self, route) -> None:
+        url = route.request.url
+        parsed = urlparse(url)
+        if parsed.scheme in ("data", "blob") or parsed.hostname in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            self.blocked.append(url)
+            route.abort()
+
+
+@pytest.fixture
+def offline_page(browser):
+    """A fresh 1400×900 French page whose non-local requests are aborted and recorded.
+
+    Yields (page, offline); the test fails at teardown if anything external was asked.
+    """
+    context = browser.new_context(viewport=VIEWPORT, locale="fr-BE", service_workers="block")
+    offline = Offline()
+    context.route("**/*", offline.route)
+    page = context.new_page()
+    page.set_default_timeout(RENDER_TIMEOUT_MS)
+    try:
+        yield page, offline
+    finally:
+        context.close()
+    assert not offline.blocked, "requêtes externes (bloquées) : " + ", ".join(offline.blocked)
+
+
+def wait_rendered(page, expected_text: str | None = None) -> None:
+    """Wait until Streamlit has finished the script run and drawn its elements.
+
+    Streamlit renders asynchronously: the app frame appears first, the running
+    indicator comes and goes, and elements stream in. We wait for the app, then
+    for the status widget to be gone, then for `expected_text`, then for the
+    indicator to be gone again (a widget may have triggered a rerun).
+    """
+    page.wait_for_selector('[data-testid="stApp"]', state="attached")
+    page.wait_for_selector('[data-testid="stMain"]', state="visible")
+    for _ in range(2):
+        page.wait_for_timeout(400)
+        page.wait_for_function(
+            """() => !document.querySelector('[data-testid="stStatusWidget"]')
+                     && !document.querySelector('[data-testid="stSkeleton"]')"""
+        )
+    if expected_text:
+        page.get_by_text(expected_text, exact=False).first.wait_for(state="visible")
+    page.wait_for_timeout(300)
+
+
+ENGLISH_TRACE = re.compile(r"Traceback|Error:|Exception|line \d+, in|File \"", re.I)
+
+
+def assert_no_error_box(page, server: AppServer | None = None) -> None:
+    """No Streamlit exception box, and no error alert with English traceback text.
+
+    The box itself is redacted (showErrorDetails = "none"): the message quotes
+    the end of the server's log, where the traceback is.
+    """
+    exceptions = page.locator('[data-testid="stException"]')
+    if exceptions.count():
+        log = server.log_tail() if server else "(journal du serveur non fourni)"
+        pytest.fail(f"exception Streamlit sur {page.url} ; fin du journal du serveur :\n{log}")
+    for alert in page.locator('[data-testid="stAlert"]').all():
+        text = alert.inner_text()
+        assert not ENGLISH_TRACE.search(text), f"alerte d'erreur technique : {text[:800]}"
+
+
+MAP_CHART = '[data-testid="stPlotlyChart"]:has(.maplibregl-map)'
+MAP_DRAW_SECONDS = 15
+
+
+def map_pixels(png: bytes) -> tuple[float, int]:
+    """(share of non-white pixels, number of distinct colours) of a PNG screenshot.
+
+    Colours are quantised to 32 levels per channel, so anti-aliasing does not
+    count as variety; "white" is every channel ≥ 245.
+    """
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).reshape(-1, 3)
+    coloured = pixels[pixels.min(axis=1) < 245]
+    distinct = np.unique(coloured // 32, axis=0)
+    return len(coloured) / max(len(pixels), 1), len(distinct)
+
+
+def assert_maps_drawn(page, folder: Path, name: str) -> int:
+    """Every plotly map of the page shows communes, not a blank area; returns how many.
+
+    The map is WebGL (a canvas), so we look at pixels: a screenshot of each map
+    element must be at least 15 % non-white with at least 3 distinct colours.
+    Drawing is asynchronous, so we retry for a few seconds before failing.
+    """
+    maps = page.locator(MAP_CHART)
+    for index in range(maps.count()):
+        chart = maps.nth(index)
+        chart.scroll_into_view_if_needed()
+        path = folder / f"{name}-carte-{index + 1}.png"
+        deadline = time.monotonic() + MAP_DRAW_SECONDS
+        while True:
+            share, colours = map_pixels(chart.screenshot(path=path, animations="disabled"))
+            if share >= 0.15 and colours >= 3:
+                break
+            if time.monotonic() > deadline:
+                pytest.fail(
+                    f"carte vide sur {name} : {share:.0%} de pixels non blancs, "
+                    f"{colours} couleurs (capture : {path})"
+                )
+            page.wait_for_timeout(500)
+    return maps.count()

@@ -1,0 +1,138 @@
+"""The offline map builders, on the demo store's real shapes and figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+import pytest
+
+from centrale import fmt, mapfig, queries
+from centrale.geo import bounds_of
+from tests.conftest import PRESS_DAY
+
+MAX_FIGURE_BYTES = 150_000
+
+
+@pytest.fixture(scope="module")
+def store(demo_db):
+    con = duckdb.connect(str(demo_db), read_only=True)
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="module")
+def shapes(store):
+    return queries.commune_shapes(store, PRESS_DAY)
+
+
+@pytest.fixture(scope="module")
+def status(store):
+    return queries.commune_status(store, PRESS_DAY)
+
+
+def _all_metric_figures(status, shapes):
+    for metric in mapfig.METRICS:
+        values = mapfig.survey_status(None) if metric == "survey" else status
+        yield metric, mapfig.metric_map(values, shapes, metric, highlight="84009")
+
+
+def test_every_metric_is_an_offline_choroplethmap(status, shapes):
+    for metric, fig in _all_metric_figures(status, shapes):
+        spec = fig.to_plotly_json()
+        assert {t["type"] for t in spec["data"]} == {"choroplethmap"}, metric
+        assert spec["layout"]["map"]["style"] == "white-bg", metric
+        text = fig.to_json()
+        # No tile, style, glyph or sprite source: nothing for the browser to fetch.
+        for needle in ("http://", "https://", "mapbox://", '"tiles"', "sprite", "glyphs"):
+            assert needle not in text, (metric, needle)
+        assert all(layer["sourcetype"] == "geojson" for layer in spec["layout"]["map"]["layers"])
+
+
+def test_figure_json_stays_small(status, shapes):
+    for metric, fig in _all_metric_figures(status, shapes):
+        assert len(fig.to_json()) < MAX_FIGURE_BYTES, metric
+
+
+def test_each_trace_carries_only_its_own_communes(status, shapes):
+    fig = mapfig.metric_map(status, shapes, "adhesion")
+    drawn = []
+    for trace in fig.data:
+        ids = [f["id"] for f in trace.geojson["features"]]
+        assert sorted(ids) == sorted(trace.locations)
+        drawn += ids
+    assert sorted(drawn) == sorted(shapes["nis_code"])  # every commune exactly once
+
+
+def test_adhesion_legend_counts_the_press_figures(status, shapes):
+    fig = mapfig.metric_map(status, shapes, "adhesion")
+    names = [t.name for t in fig.data]
+    assert names == ["adhérente (23)", "non adhérente (21)"]
+    assert fig.layout.legend.title.text == "Statut d'adhésion"
+
+
+def test_hover_is_french_with_belgian_numbers(status, shapes):
+    fig = mapfig.metric_map(status, shapes, "per_inhabitant")
+    trace = fig.data[0]
+    assert "Code INS : %{location}" in trace.hovertemplate
+    assert "Population : %{customdata[1]}" in trace.hovertemplate
+    assert "Montant commandé par habitant (HTVA) : %{customdata[2]}" in trace.hovertemplate
+    bertrix = dict(zip(trace.locations, trace.customdata))["84009"]
+    assert bertrix[0] == "Bertrix"
+    assert bertrix[1] == f"8{fmt.NBSP}844"
+    # 68 564,57 € over 8 844 inhabitants
+    assert bertrix[2] == f"7,75{fmt.NBSP}€"
+    assert fig.layout.separators == fmt.PLOTLY_SEPARATORS
+
+
+def test_missing_values_are_drawn_as_no_data(shapes):
+    values = pd.DataFrame({"nis_code": ["84009", "81001"], "score": [3.0, None]})
+    fig = mapfig.value_map(values, shapes, "score", "Score")
+    scale, grey = fig.data
+    assert list(scale.locations) == ["84009"]
+    assert grey.name == f"pas de données ({len(shapes) - 1})"
+    assert grey.colorscale[0][1].lower() == mapfig.NO_DATA_COLOUR.lower()
+    assert set(c[2] for c in grey.customdata) == {mapfig.NO_DATA}
+
+
+def test_survey_before_any_campaign_is_all_no_data(shapes):
+    fig = mapfig.metric_map(mapfig.survey_status(None), shapes, "survey")
+    assert [t.name for t in fig.data] == [f"pas de données ({len(shapes)})"]
+
+
+def test_highlight_outlines_one_commune(status, shapes):
+    fig = mapfig.metric_map(status, shapes, "adhesion", highlight="84009")
+    (layer,) = fig.layout.map.layers
+    assert layer.type == "line"
+    assert [f["id"] for f in layer.source["features"]] == ["84009"]
+    assert mapfig.metric_map(status, shapes, "adhesion").layout.map.layers == ()
+
+
+def test_view_is_computed_from_the_bounds(shapes):
+    view = mapfig.view_of(shapes, height=620)
+    min_lon, min_lat, max_lon, max_lat = bounds_of(shapes)
+    assert min_lon < view["center"]["lon"] < max_lon
+    assert min_lat < view["center"]["lat"] < max_lat
+    assert 7.5 < view["zoom"] < 8.8  # the province fills a 620 px map at about zoom 8
+    # Half the height, one zoom level less (Web Mercator doubles per level).
+    assert view["zoom"] - mapfig.view_of(shapes, height=310)["zoom"] == pytest.approx(1, abs=0.02)
+    # A single commune gets a closer view than the whole province.
+    assert mapfig.view_of(shapes[shapes["nis_code"] == "84009"], 620)["zoom"] > view["zoom"] + 1
+
+
+def test_merged_commune_disappears_from_the_map_after_the_merger(store):
+    before = queries.commune_shapes(store, dt.date(2024, 12, 1))
+    after = queries.commune_shapes(store, dt.date(2024, 12, 2))
+    assert "82005" in set(before["nis_code"]) and "82005" not in set(after["nis_code"])
+    fig = mapfig.metric_map(queries.commune_status(store, dt.date(2024, 12, 2)), after, "adhesion")
+    drawn = [f["id"] for t in fig.data for f in t.geojson["features"]]
+    assert len(drawn) == 43
+
+
+def test_small_map_puts_its_legend_above(status, shapes):
+    small = mapfig.metric_map(status, shapes, "adhesion", height=mapfig.SMALL_MAP_HEIGHT)
+    assert small.layout.legend.orientation == "h" and small.layout.margin.t > 0
+    big = mapfig.metric_map(status, shapes, "adhesion")
+    assert big.layout.legend.orientation is None and big.layout.margin.t == 0
+    assert small.layout.map.zoom < big.layout.map.zoom

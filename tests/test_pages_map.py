@@ -1,0 +1,93 @@
+"""The "Carte" page through AppTest, on the demo store."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from centrale.config import REPO_ROOT
+from tests.conftest import PRESS_DAY
+
+MAP_PAGE = str(REPO_ROOT / "pages" / "map.py")
+
+
+def run_map(day: dt.date, metric: str | None = None, solutions=None) -> AppTest:
+    at = AppTest.from_file(MAP_PAGE, default_timeout=60)
+    at.session_state["shared_as_of"] = day
+    if solutions:
+        at.session_state["shared_solutions"] = list(solutions)
+    if metric:
+        at.session_state["map_metric"] = metric
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def map_spec(at: AppTest) -> dict:
+    (chart,) = at.get("plotly_chart")
+    return json.loads(chart.proto.spec)
+
+
+def table(at: AppTest):
+    return at.dataframe[0].value
+
+
+def test_press_day_map(app_env):
+    at = run_map(PRESS_DAY)
+    spec = map_spec(at)
+    assert {t["type"] for t in spec["data"]} == {"choroplethmap"}
+    assert spec["layout"]["map"]["style"] == "white-bg"
+    assert [t["name"] for t in spec["data"]] == ["adhérente (23)", "non adhérente (21)"]
+    assert len(table(at)) == 44
+    assert at.radio[0].options == [
+        "Statut d'adhésion",
+        "Nombre de solutions commandées",
+        "Montant commandé (HTVA)",
+        "Montant commandé par habitant (HTVA)",
+        "Réponse à l'enquête des besoins",
+    ]
+    assert at.selectbox(key="map_commune").value is None
+    assert "Bertrix" in at.selectbox(key="map_commune").options
+
+
+@pytest.mark.parametrize("metric", ["solutions", "amount", "per_inhabitant", "survey"])
+def test_every_metric_renders(app_env, metric):
+    at = run_map(dt.date(2020, 6, 30), metric)
+    spec = map_spec(at)
+    assert spec["data"], metric
+    assert len(table(at)) == 44
+
+
+def test_survey_before_the_first_campaign_is_explained(app_env):
+    at = run_map(PRESS_DAY, "survey")
+    assert any("Aucune enquête des besoins" in i.value for i in at.info)
+    assert [t["name"] for t in map_spec(at)["data"]] == ["pas de données (44)"]
+
+
+def test_solutions_ordered_on_press_day(app_env):
+    at = run_map(PRESS_DAY, "solutions")
+    values = dict(zip(table(at)["name_fr"], table(at)["solutions_ordered"]))
+    assert values["Bertrix"] == 4
+    assert values["Daverdisse"] == 2
+    assert sum(values.values()) == 16  # 16 awarded orders, each a different solution here
+
+
+def test_solution_filter_limits_the_order_metrics(app_env):
+    at = run_map(PRESS_DAY, "solutions", solutions=["APPLI"])
+    values = dict(zip(table(at)["name_fr"], table(at)["solutions_ordered"]))
+    assert {name for name, v in values.items() if v} == {"Bertrix", "Martelange"}
+    assert any("solutions choisies" in c.value for c in at.caption)
+
+
+def test_map_follows_the_date(app_env):
+    at = run_map(PRESS_DAY)
+    at.session_state["shared_as_of"] = dt.date(2024, 12, 2)  # after Bertogne's merger
+    at.run()
+    assert not at.exception
+    assert len(table(at)) == 43
+    assert "Bertogne" not in at.selectbox(key="map_commune").options
+    names = [t["name"] for t in map_spec(at)["data"]]
+    assert names != ["adhérente (23)", "non adhérente (21)"]

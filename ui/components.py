@@ -1,0 +1,237 @@
+"""Small Streamlit building blocks the pages share: KPI cards, tables, charts, exports.
+
+Everything shown goes through `centrale.fmt`, so a figure reads the same on
+every page and in every browser: `1 234,56 €`, `21 %`, `24/11/2026`.
+
+Why tables are pandas Stylers: Streamlit's own number formats ("euro",
+"localized") follow the *browser's* language, so an English browser would
+show `€1,234.57`; printf formats cannot put a space between thousands.
+A Styler carries the Belgian text to display while the cells keep their
+numeric/date values, so sorting a column still sorts numbers and dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from centrale import charts, fmt, queries
+from centrale.excel import workbook_bytes
+from ui.data import load
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+LATE_ROW_STYLE = "background-color: #FBE3D6; color: #7A2E0B; font-weight: 600;"
+
+
+# --- Dates ---------------------------------------------------------------
+def one_year_before(day: dt.date) -> dt.date:
+    """The same day a year earlier (29 February -> 28 February)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+# --- KPI cards ---------------------------------------------------------------
+def count_delta(current, previous) -> int | str | None:
+    """The change of a count as st.metric wants it: '+3', '-2', 0 (grey) or None."""
+    if current is None or previous is None:
+        return None
+    change = int(current) - int(previous)
+    if change == 0:
+        return 0
+    return f"{'+' if change > 0 else '-'}{fmt.number(abs(change))}"
+
+
+def points_delta(current, previous, decimals: int = 0) -> float | str | None:
+    """The change of a share (0–1) in percentage points: '+5 pts', '-1,5 pts', 0 or None."""
+    if current is None or previous is None or pd.isna(current) or pd.isna(previous):
+        return None
+    change = round((float(current) - float(previous)) * 100, decimals)
+    if change == 0:
+        return 0
+    return f"{'+' if change > 0 else '-'}{fmt.number(abs(change), decimals)}{fmt.NBSP}pts"
+
+
+def days_delta(current, previous, decimals: int = 1) -> float | str | None:
+    """The change of a duration in days: '+2 jours', '-0,5 jour', 0 or None."""
+    if current is None or previous is None or pd.isna(current) or pd.isna(previous):
+        return None
+    change = round(float(current) - float(previous), decimals)
+    if change == 0:
+        return 0
+    return f"{'+' if change > 0 else '-'}{fmt.days(abs(change), decimals)}"
+
+
+def kpi_card(
+    label: str,
+    value: str,
+    delta: int | float | str | None = None,
+    *,
+    lower_is_better: bool = False,
+    help: str | None = None,
+    description: str | None = None,
+) -> None:
+    """One bordered st.metric; `value` and `delta` already formatted (see *_delta)."""
+    st.metric(
+        label,
+        value,
+        delta,
+        delta_color="inverse" if lower_is_better else "normal",
+        help=help,
+        border=True,
+        delta_description=description if delta is not None else None,
+    )
+
+
+# --- Empty states ------------------------------------------------------------
+def empty_state(message: str) -> None:
+    """Say in French why there is nothing to show (never a blank chart)."""
+    st.info(message, icon=":material/info:")
+
+
+# --- Charts ------------------------------------------------------------------
+def chart(fig, file_name: str, key: str, theme: str | None = "streamlit") -> None:
+    """A plotly figure, full width, French modebar, PNG download named `file_name`.
+
+    `theme=None` keeps the figure's own layout untouched (maps: Streamlit's
+    theme would restyle the colour bar and margins).
+    """
+    st.plotly_chart(
+        fig, config=charts.plotly_config(file_name), key=key, width="stretch", theme=theme
+    )
+
+
+# --- Tables ------------------------------------------------------------------
+@dataclass(frozen=True)
+class Col:
+    """One column shown: its name in the frame, its French header, how to format it.
+
+    kind: text | date | money | money0 (no cents) | int | days | percent |
+    decimal | flag (a boolean shown as `flag_text` or nothing).
+    """
+
+    name: str
+    label: str
+    kind: str = "text"
+    help: str | None = None
+    flag_text: str = "oui"
+
+
+def _formatter(col: Col) -> Callable[[object], str] | None:
+    if col.kind == "date":
+        return fmt.date
+    if col.kind == "money":
+        return fmt.money
+    if col.kind == "money0":
+        return lambda v: fmt.money(v, 0)
+    if col.kind == "int":
+        return fmt.number
+    if col.kind == "days":
+        return fmt.days
+    if col.kind == "percent":
+        return lambda v: fmt.percent(v, 1)
+    if col.kind == "decimal":
+        return lambda v: fmt.number(v, 2)
+    return lambda v: fmt.MISSING if v is None or (not isinstance(v, str) and pd.isna(v)) else v
+
+
+def _with_flags_as_text(frame: pd.DataFrame, columns: Sequence[Col]) -> pd.DataFrame:
+    """The shown columns, booleans of kind "flag" turned into their text (Streamlit
+    would draw a checkbox whatever the Styler says, and Excel would say VRAI/FAUX)."""
+    view = frame[[c.name for c in columns]].copy()
+    for c in columns:
+        if c.kind == "flag":
+            view[c.name] = [c.flag_text if not pd.isna(v) and bool(v) else "" for v in view[c.name]]
+    return view
+
+
+def table_styler(
+    frame: pd.DataFrame, columns: Sequence[Col], highlight: Sequence[bool] | None = None
+):
+    """The Styler `show_table` draws: Belgian display texts, flagged rows highlighted."""
+    view = _with_flags_as_text(frame, columns).reset_index(drop=True)
+    styler = view.style.format({c.name: _formatter(c) for c in columns if c.kind != "flag"})
+    if highlight is not None:
+        flags = [bool(f) for f in highlight]
+        styler = styler.apply(
+            lambda row: [LATE_ROW_STYLE if flags[row.name] else ""] * len(row), axis=1
+        )
+    return styler
+
+
+def show_table(
+    frame: pd.DataFrame,
+    columns: Sequence[Col],
+    *,
+    key: str,
+    file_name: str,
+    sheet: str,
+    empty_message: str,
+    highlight: Sequence[bool] | None = None,
+    height: int | str = "auto",
+) -> None:
+    """A sortable table with French headers and Belgian formats, plus its Excel download.
+
+    `highlight` (one bool per row) shades those rows; say in a column too why
+    a row is highlighted, colour alone is not enough. `file_name` without
+    extension. Nothing but `empty_message` when `frame` is empty.
+    """
+    if frame.empty:
+        empty_state(empty_message)
+        return
+    st.dataframe(
+        table_styler(frame, columns, highlight),
+        hide_index=True,
+        height=height,
+        placeholder=fmt.MISSING,
+        column_config={c.name: st.column_config.Column(c.label, help=c.help) for c in columns},
+    )
+    excel_button(frame, columns, key=key, file_name=file_name, sheet=sheet)
+
+
+def excel_bytes(frame: pd.DataFrame, columns: Sequence[Col], sheet: str) -> bytes:
+    """`frame`'s `columns` as an .xlsx: French headers, real dates and numbers, flags as text."""
+    return workbook_bytes(
+        {sheet: _with_flags_as_text(frame, columns)},
+        headers={c.name: c.label for c in columns},
+        money_columns=tuple(c.name for c in columns if c.kind in ("money", "money0")),
+    )
+
+
+def excel_button(
+    frame: pd.DataFrame, columns: Sequence[Col], *, key: str, file_name: str, sheet: str
+) -> None:
+    """Download `frame`'s `columns` as .xlsx (see `excel_bytes`); `file_name` without
+    extension. The workbook is built only when clicked (a callable), not at every rerun.
+    """
+    st.download_button(
+        "Télécharger en Excel",
+        data=lambda: excel_bytes(frame, columns, sheet),
+        file_name=f"{file_name}.xlsx",
+        mime=XLSX_MIME,
+        key=key,
+        icon=":material/download:",
+        on_click="ignore",
+    )
+
+
+def situation_caption(day: dt.date, solutions: Sequence[str] | None = None) -> None:
+    """'Situation au 31 janvier 2020', and the solution filter when one is active."""
+    text = f"Situation au {fmt.long_date(day)}"
+    if solutions:
+        text += " · Solutions : " + ", ".join(solutions)
+    st.caption(text)
+
+
+def solution_names(solution_ids: Sequence[str] | None) -> list[str]:
+    """The French names of the solutions picked in the sidebar (empty: no filter)."""
+    if not solution_ids:
+        return []
+    catalogue = load(queries.solutions)
+    names = dict(zip(catalogue["solution_id"], catalogue["name_fr"]))
+    return [names.get(s, s) for s in solution_ids]
