@@ -8,26 +8,26 @@ from ui.state import draw_sidebar
 
 st.set_page_config(
     page_title="Centrale d'achats Smart — IDELUX",
-    page_icon="🏛️",
+    page_icon="assets/favicon.png",
     layout="wide",
     initial_sidebar_state="expanded",
 )
 
 PAGES = {
     "Suivi": [
-        st.Page("pages/overview.py", title="Vue d'ensemble", icon="📊", default=True),
-        st.Page("pages/map.py", title="Carte", icon="🗺️"),
-        st.Page("pages/commune.py", title="Commune", icon="🏘️"),
-        st.Page("pages/orders.py", title="Commandes et prestataires", icon="📦"),
-        st.Page("pages/subsidies.py", title="Subsides", icon="💶"),
+        st.Page("pages/overview.py", title="Vue d'ensemble", icon=":material/dashboard:", default=True),
+        st.Page("pages/map.py", title="Carte", icon=":material/map:"),
+        st.Page("pages/commune.py", title="Commune", icon=":material/location_city:"),
+        st.Page("pages/orders.py", title="Commandes et prestataires", icon=":material/receipt_long:"),
+        st.Page("pages/subsidies.py", title="Subsides", icon=":material/euro:"),
     ],
     "Enquête et présentation": [
-        st.Page("pages/survey.py", title="Enquête 2.0", icon="📝"),
-        st.Page("pages/presentation.py", title="Présentation", icon="🎞️"),
+        st.Page("pages/survey.py", title="Enquête 2.0", icon=":material/checklist:"),
+        st.Page("pages/presentation.py", title="Présentation", icon=":material/slideshow:"),
     ],
     "Données": [
-        st.Page("pages/data.py", title="Importer des données", icon="📥"),
-        st.Page("pages/history.py", title="Historique des chargements", icon="🕘"),
+        st.Page("pages/data.py", title="Importer des données", icon=":material/upload_file:"),
+        st.Page("pages/history.py", title="Historique des chargements", icon=":material/history:"),
     ],
 }
 

@@ -13,11 +13,13 @@ import io
 
 import openpyxl
 import pandas as pd
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "DD/MM/YYYY"
+DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
 MONEY_FORMAT = '#,##0.00 "€"'
 HEADER_FILL = PatternFill("solid", fgColor="00594F")
 
@@ -30,13 +32,33 @@ def neutralise(value: object) -> object:
 
 
 def _cell_value(value: object) -> object:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
+    """A frame's value as openpyxl should store it: None, bool, number, date or text."""
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
         return None
     if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime().date() if value == value.normalize() else value.to_pydatetime()
+        value = value.to_pydatetime()
     if hasattr(value, "item") and not isinstance(value, str):  # numpy scalar
-        return value.item()
-    return neutralise(value)
+        value = value.item()
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:  # Excel has no time zones: keep the wall-clock time
+            value = value.replace(tzinfo=None)
+        is_midnight = value.time() == dt.time(0, 0)
+        return value.date() if is_midnight else value
+    if isinstance(value, (bool, int, float, dt.date)):
+        return value
+    # Control characters make openpyxl refuse the whole workbook: drop them.
+    return neutralise(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
+
+
+def _shown_width(value: object) -> int:
+    """How many characters a cell shows once formatted (dates as 10, money with €)."""
+    if isinstance(value, dt.datetime):
+        return 16
+    if isinstance(value, dt.date):
+        return 10
+    if isinstance(value, float):
+        return len(f"{value:,.2f}") + 2
+    return max((len(line) for line in str(value).splitlines()), default=0)
 
 
 def workbook_bytes(
@@ -60,19 +82,20 @@ def workbook_bytes(
             cell.fill = HEADER_FILL
         for row in frame.itertuples(index=False):
             sheet.append([_cell_value(v) for v in row])
+        widths = [len(str(headers.get(c, c))) for c in columns]
         for index, column in enumerate(columns, start=1):
             letter = get_column_letter(index)
             is_money = column in money_columns or str(column).endswith("_eur")
-            sample = frame[column].dropna().head(200)
-            for cell in sheet[letter][1:]:
-                if isinstance(cell.value, (dt.date, dt.datetime)):
+            for row_index, cell in enumerate(sheet[letter][1:]):
+                if isinstance(cell.value, dt.datetime):
+                    cell.number_format = DATETIME_FORMAT
+                elif isinstance(cell.value, dt.date):
                     cell.number_format = DATE_FORMAT
                 elif is_money and isinstance(cell.value, (int, float)):
                     cell.number_format = MONEY_FORMAT
-            longest = max(
-                [len(str(headers.get(column, column)))] + [len(str(v)) for v in sample.tolist()]
-            )
-            sheet.column_dimensions[letter].width = min(max(10, longest + 2), 60)
+                if row_index < 500 and cell.value is not None:  # enough to size a column
+                    widths[index - 1] = max(widths[index - 1], _shown_width(cell.value))
+            sheet.column_dimensions[letter].width = min(max(10, widths[index - 1] + 2), 60)
         sheet.freeze_panes = "A2"
         if columns:
             sheet.auto_filter.ref = sheet.dimensions

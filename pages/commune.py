@@ -8,9 +8,13 @@ can be bookmarked or sent.
 import streamlit as st
 
 from centrale import charts, fmt, mapfig, queries
+from ui.briefing_buttons import briefing_downloads
 from ui.components import Col, empty_state, kpi_card, show_table, situation_caption
 from ui.data import load
+from ui.shell import ensure_shell
 from ui.state import as_of
+
+ensure_shell()
 
 PICK_KEY = "commune_nis"
 URL_KEY = "commune_url_nis"  # the URL's nis last applied to the select box
@@ -106,6 +110,9 @@ for old in identity["absorbed"]:
         f"Inclut {old['name_fr']} ({old['nis_code']}), fusionnée le "
         f"{fmt.date(old['merged_on'])} : ses adhésions, commandes et subsides comptent ici."
     )
+
+with st.expander("Présenter cette commune : diaporama et fiche PDF", icon=":material/slideshow:"):
+    briefing_downloads(nis, day, key_prefix="commune")
 
 # --- Key figures ---------------------------------------------------------------
 active = adhesions[adhesions["active"]] if not adhesions.empty else adhesions

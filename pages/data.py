@@ -16,7 +16,10 @@ from centrale.excel import workbook_bytes
 from centrale.sources.kinds import KINDS
 from ui.auth import loaded_by, require_editor
 from ui.data import load
+from ui.shell import ensure_shell
 from ui.state import as_of
+
+ensure_shell()
 
 require_editor()
 

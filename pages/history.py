@@ -13,6 +13,9 @@ from centrale.config import settings
 from centrale.sources.kinds import KINDS
 from ui.auth import is_editor, loaded_by
 from ui.data import load
+from ui.shell import ensure_shell
+
+ensure_shell()
 
 ACTIONS = {
     "build": "Construction",

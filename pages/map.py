@@ -7,7 +7,10 @@ import streamlit as st
 from centrale import charts, fmt, mapfig, queries
 from ui.components import Col, empty_state, show_table, situation_caption, solution_names
 from ui.data import load
+from ui.shell import ensure_shell
 from ui.state import as_of, solution_filter
+
+ensure_shell()
 
 COMMUNE_PAGE = "pages/commune.py"
 ORDER_METRICS = ("solutions", "amount", "per_inhabitant")

@@ -7,7 +7,10 @@ from centrale.config import AWARD_PROMISE_DAYS
 from ui import components as ui
 from ui.components import Col
 from ui.data import load
+from ui.shell import ensure_shell
 from ui.state import as_of, solution_filter
+
+ensure_shell()
 
 day = as_of()
 solutions = solution_filter()

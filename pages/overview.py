@@ -6,7 +6,10 @@ from centrale import charts, fmt, queries
 from centrale.config import AWARD_PROMISE_DAYS
 from ui import components as ui
 from ui.data import load
+from ui.shell import ensure_shell
 from ui.state import OPENED_ON, as_of, solution_filter
+
+ensure_shell()
 
 day = as_of()
 solutions = solution_filter()

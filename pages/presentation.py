@@ -1,5 +1,197 @@
-"""Placeholder while the page is being written."""
+"""Présentation: one commune's story, full width and in large type, to present live.
+
+Same sections, same words (`reports.story`) as the deck and the fiche, for
+the commune chosen here (also `?nis=84009`) and the sidebar's reference
+date; the deck and the PDF download in one click from the top.
+"""
+
+from __future__ import annotations
+
+import html
 
 import streamlit as st
 
-st.info("Page en construction.")
+from centrale import briefing, fmt, queries
+from reports import figures, mapimage, story, style
+from ui import components as ui
+from ui.briefing_buttons import briefing_downloads
+from ui.data import load
+from ui.shell import ensure_shell
+from ui.state import as_of
+
+ensure_shell()
+
+NIS_KEY = "presentation_nis"
+
+# Large type for a projector; offline (no web font), scoped to this page's classes.
+st.html(
+    f"""
+<style>
+.pres-kicker {{ color: {style.GREY_HEX}; font-size: 1.3rem; margin: 0; }}
+.pres-title {{ color: {style.PRIMARY_HEX}; font-size: 3rem; font-weight: 700;
+               line-height: 1.15; margin: 0.2rem 0 0.4rem 0; }}
+.pres-section {{ color: {style.PRIMARY_HEX}; font-size: 2.2rem; font-weight: 700;
+                 border-bottom: 4px solid {style.ACCENT_HEX}; padding-bottom: 0.3rem;
+                 margin: 2.2rem 0 1rem 0; }}
+.pres-text {{ font-size: 1.45rem; line-height: 1.5; color: {style.DARK_HEX}; }}
+.pres-text li {{ margin-bottom: 0.6rem; font-size: 1.45rem; }}
+.pres-cards {{ display: flex; gap: 1rem; flex-wrap: wrap; }}
+.pres-card {{ flex: 1 1 14rem; background: {style.PALE_HEX}; border-radius: 0.5rem;
+              padding: 1rem 1.2rem; }}
+.pres-card .value {{ color: {style.PRIMARY_HEX}; font-size: 2.8rem; font-weight: 700;
+                     line-height: 1.1; }}
+.pres-card .label {{ font-size: 1.3rem; font-weight: 600; }}
+.pres-card .detail {{ font-size: 1.1rem; color: {style.GREY_HEX}; }}
+.pres-steps {{ display: flex; gap: 1rem; flex-wrap: wrap; margin-top: 1rem; }}
+.pres-step {{ flex: 1 1 12rem; background: {style.PALE_HEX}; border-radius: 0.5rem;
+              padding: 0.9rem 1.1rem; color: {style.PRIMARY_HEX}; font-size: 1.35rem;
+              font-weight: 700; }}
+</style>
+"""
+)
+
+
+def _text(lines: list[str], bullets: bool = False) -> None:
+    escaped = [html.escape(line) for line in lines]
+    if bullets:
+        body = "<ul>" + "".join(f"<li>{line}</li>" for line in escaped) + "</ul>"
+    else:
+        body = "<br>".join(escaped)
+    st.html(f'<div class="pres-text">{body}</div>')
+
+
+def _section(title: str) -> None:
+    st.html(f'<div class="pres-section">{html.escape(title)}</div>')
+
+
+def _pick_commune(day) -> str | None:
+    communes = load(queries.communes_list, day)
+    if communes.empty:
+        return None
+    names = dict(zip(communes["nis_code"], communes["name_fr"]))
+    wanted = st.session_state.get(NIS_KEY) or st.query_params.get("nis")
+    if wanted not in names:
+        wanted = "84009" if "84009" in names else next(iter(names))
+    st.session_state[NIS_KEY] = wanted
+    picked = st.selectbox(
+        "Commune présentée",
+        options=list(names),
+        format_func=lambda nis: f"{names[nis]} ({nis})",
+        key=NIS_KEY,
+        help="Ou dans l'adresse : ?nis=84009. La date est celle de la barre latérale.",
+    )
+    st.query_params["nis"] = picked
+    return picked
+
+
+day = as_of()
+nis = _pick_commune(day)
+if nis is None:
+    ui.empty_state(f"Aucune commune dans la base au {fmt.date(day)}.")
+    st.stop()
+try:
+    b = load(briefing.commune_briefing, nis, day)
+except briefing.BriefingError as exc:
+    ui.empty_state(str(exc))
+    st.stop()
+
+# 1. Title and downloads
+st.html(
+    f'<p class="pres-kicker">IDELUX Projets publics · Centrale d\'achats Smart</p>'
+    f'<div class="pres-title">{html.escape(story.title(b))}</div>'
+    f'<p class="pres-kicker">Situation au {fmt.long_date(b.as_of)} · arrondissement de '
+    f"{html.escape(b.arrondissement)} · {fmt.number(b.population)} habitants</p>"
+)
+briefing_downloads(b.nis_code, day, key_prefix="presentation")
+
+titles = story.section_titles(b)
+
+# 2. The centrale in figures
+_section(titles[0])
+cards = "".join(
+    f'<div class="pres-card"><div class="value">{html.escape(f.value)}</div>'
+    f'<div class="label">{html.escape(f.label)}</div>'
+    f'<div class="detail">{html.escape(f.detail)}</div></div>'
+    for f in story.key_figures(b)
+)
+st.html(f'<div class="pres-cards">{cards}</div>')
+ui.chart(figures.adhesion_figure(b), f"adhesions_{b.as_of.isoformat()}", "presentation_adhesion")
+
+# 3. The map
+_section(titles[1])
+st.image(mapimage.map_png(b.map_communes, b.name), width="stretch")
+_text([story.status_sentence(b)] + story.neighbour_lines(b))
+
+# 4. Its orders
+_section(titles[2])
+_text([story.orders_summary(b)])
+if not b.orders.empty:
+    ui.show_table(
+        b.orders,
+        [
+            ui.Col("solution", "Solution"),
+            ui.Col("provider", "Prestataire"),
+            ui.Col("sent_on", "Envoi du bon de commande", "date"),
+            ui.Col("awarded_on", "Attribution", "date"),
+            ui.Col("lead_days", "Délai (jours)", "int"),
+            ui.Col("amount_eur", "Montant HTVA", "money"),
+            ui.Col("status", "Statut"),
+        ],
+        key="presentation_orders_excel",
+        file_name=f"commandes_{b.nis_code}_{b.as_of.isoformat()}",
+        sheet="Commandes",
+        empty_message="Aucune commande.",
+    )
+    if story.lead_time_series(b)[0]:
+        ui.chart(figures.lead_time_figure(b), f"delais_{b.nis_code}", "presentation_lead")
+
+# 5. Peers
+_section(titles[3])
+_text(story.peers_sentences(b))
+if b.peer_uptake.empty:
+    _text([story.no_peer_uptake(b)])
+else:
+    ui.chart(figures.peers_figure(b), f"pairs_{b.nis_code}", "presentation_peers")
+
+# 6. Survey answers, or the catalogue it can order from
+_section(story.survey_title(b))
+if b.survey.empty:
+    _text([story.no_survey(b)])
+    ui.show_table(
+        b.catalogue,
+        [
+            ui.Col("solution", "Solution commandable"),
+            ui.Col("catalogue", "Catalogue"),
+            ui.Col("providers", "Prestataires mis en concurrence"),
+            ui.Col("ordered", "Déjà commandée", "flag"),
+        ],
+        key="presentation_catalogue_excel",
+        file_name=f"catalogue_{b.as_of.isoformat()}",
+        sheet="Catalogue",
+        empty_message=f"Aucun accord-cadre actif au {fmt.date(b.as_of)}.",
+    )
+else:
+    ui.show_table(
+        b.survey,
+        [
+            ui.Col("need", "Besoin exprimé"),
+            ui.Col("priority", "Priorité", "int"),
+            ui.Col("horizon", "Horizon"),
+            ui.Col("budget_eur", "Budget", "money0"),
+            ui.Col("match", "Au catalogue ?"),
+            ui.Col("comment", "Commentaire"),
+        ],
+        key="presentation_survey_excel",
+        file_name=f"enquete_{b.survey_year}_{b.nis_code}",
+        sheet=f"Enquête {b.survey_year}",
+        empty_message="Aucune réponse.",
+    )
+
+# 7. Next steps
+_section(titles[5])
+_text(story.next_step_lines(b, limit=5), bullets=True)
+steps = "".join(
+    f'<div class="pres-step">{index}. {html.escape(text)}</div>'
+    for index, text in enumerate(story.HOW_TO_ORDER, start=1)
+)
+st.html(f'<div class="pres-steps">{steps}</div>')

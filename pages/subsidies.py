@@ -7,7 +7,10 @@ from centrale.config import PROVINCE_NIS
 from ui import components as ui
 from ui.components import Col
 from ui.data import load
+from ui.shell import ensure_shell
 from ui.state import as_of
+
+ensure_shell()
 
 YEAR_KEY = "subsidies_call_year"
 DEFAULT_KEY = "subsidies_call_year_default"

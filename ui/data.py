@@ -15,7 +15,7 @@ from centrale.config import settings
 from centrale.store import StoreMissing, StoreReader
 
 # Modules whose functions `load` may call: (con, *args) -> DataFrame | dict.
-QUERY_MODULES = ("centrale.queries",)
+QUERY_MODULES = ("centrale.queries", "centrale.loads", "centrale.survey", "centrale.briefing")
 
 
 @st.cache_resource(show_spinner=False)

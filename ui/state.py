@@ -18,6 +18,9 @@ from ui.data import load
 
 AS_OF_KEY = "shared_as_of"
 SOLUTIONS_KEY = "shared_solutions"
+# Copies of the widget values: `st.switch_page` (map -> commune) drops widget
+# state, and the user's date and filter must survive the jump.
+KEPT = {AS_OF_KEY: "shared_as_of_kept", SOLUTIONS_KEY: "shared_solutions_kept"}
 OPENED_ON = dt.date.fromisoformat(CENTRALE_OPENED_ON)
 
 
@@ -30,16 +33,27 @@ def _date_from_url() -> dt.date | None:
     return day if day and OPENED_ON <= day <= dt.date.today() else None
 
 
+def _keep(key: str) -> None:
+    st.session_state[KEPT[key]] = st.session_state.get(key)
+
+
 def draw_sidebar() -> None:
     """The reference date and solution filter, kept in session state across pages."""
-    if AS_OF_KEY not in st.session_state:
-        st.session_state[AS_OF_KEY] = _date_from_url() or dt.date.today()
+    url_date = _date_from_url()
+    if url_date:  # a date in the URL (bookmark, map -> commune link) fills a missing value
+        st.session_state.setdefault(AS_OF_KEY, url_date)
+    for key, default in ((AS_OF_KEY, dt.date.today()), (SOLUTIONS_KEY, [])):
+        if key not in st.session_state:
+            kept = st.session_state.get(KEPT[key])
+            st.session_state[key] = kept if kept is not None else default
     st.sidebar.date_input(
         "Situation au",
         key=AS_OF_KEY,
         min_value=OPENED_ON,
         max_value=dt.date.today(),
         format="DD/MM/YYYY",
+        on_change=_keep,
+        args=(AS_OF_KEY,),
         help="Tous les chiffres sont ceux connus à cette date. Le 31/01/2020 donne "
         "la situation annoncée par la presse (23 communes, 16 commandes).",
     )
@@ -51,6 +65,8 @@ def draw_sidebar() -> None:
         format_func=names.get,
         key=SOLUTIONS_KEY,
         placeholder="Toutes les solutions",
+        on_change=_keep,
+        args=(SOLUTIONS_KEY,),
         help="Limite les commandes affichées à ces solutions (vide : toutes).",
     )
 

@@ -100,12 +100,6 @@ def test_unknown_commune_code_is_explained(app_server, offline_page):
     assert_no_error_box(page, app_server)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Streamlit exécute pages/<page>.py seul tant que st.navigation n'a pas été "
-    "appelé : un lien direct sur un serveur fraîchement démarré perd la barre latérale. "
-    "Corrigé en renommant le dossier pages/ (par exemple views/).",
-)
 def test_deep_link_on_fresh_server(demo_db, browser, tmp_path):
     """A bookmark (`/commune?nis=…`) must work as the server's very first request."""
     with running_app(demo_db, tmp_path) as server:

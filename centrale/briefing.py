@@ -1,0 +1,383 @@
+"""Everything a manager says to one bourgmestre, for one commune at one date.
+
+`commune_briefing(con, nis, as_of)` assembles, from the store only, the facts
+the deck, the one-page PDF and the presentation page all show, so the three
+tell exactly the same story:
+
+1. the centrale in figures (`queries.kpis`) and its adhesion curve;
+2. the commune: adhesion, neighbours (shared border) and the province map data;
+3. what it ordered (orders sent by `as_of`, cancelled ones left out);
+4. what its peers took that it has not: peers of similar size (the
+   `SIZE_PEERS` communes of the province closest in population) and the other
+   communes of its arrondissement;
+5. its answers to its latest needs survey answered by `as_of`, each matched
+   against the catalogue and the framework agreements active on `as_of`;
+6. next steps: the solutions it asked for in that survey that it could order
+   now (a framework agreement is active on `as_of`) and has not ordered yet;
+   for a commune that is not (or no longer) a member, once it adheres.
+
+Streamlit-free; every value bound with `?`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+import shapely
+
+from centrale import queries
+from centrale.config import CENTRALE_OPENED_ON
+
+OPENED_ON = dt.date.fromisoformat(CENTRALE_OPENED_ON)
+# How many communes of closest population make the "similar size" peer group.
+SIZE_PEERS = 6
+# Degrees: shapes are simplified and rounded to 4 decimals, so two communes
+# sharing a border may be a few metres apart; this bridges that gap.
+NEIGHBOUR_TOLERANCE = 0.0005
+
+# How a survey need matches the catalogue (values of `survey["match"]`).
+MATCH_ORDERED = "déjà commandée"
+MATCH_ORDERABLE = "commandable dès maintenant"
+MATCH_AFTER_ADHESION = "commandable dès l'adhésion"  # framework active, commune not a member
+MATCH_NOT_YET = "au catalogue, pas encore d'accord-cadre"
+MATCH_NEW = "hors catalogue (nouveau besoin)"
+MATCH_NO_NEEDS = "aucun besoin déclaré"
+
+
+class BriefingError(ValueError):
+    """A commune or a date the briefing cannot be made for (message in French)."""
+
+
+@dataclass(frozen=True)
+class CommuneBriefing:
+    """The facts of one commune's briefing; frames are plain pandas, dates are `dt.date`."""
+
+    as_of: dt.date
+    nis_code: str
+    name: str
+    arrondissement: str
+    population: int
+    adhesion_status: str  # 'adhérente' | 'retirée' | 'non adhérente'
+    signed_on: dt.date | None
+    withdrawn_on: dt.date | None
+    figures: dict  # queries.kpis(as_of)
+    # day, communes_adhered, communes_total: the province's adhesion curve
+    adhesion_curve: pd.DataFrame
+    # order_id, solution_id, solution, sent_on, awarded_on, provider, amount_eur,
+    # status ('attribué' | 'envoyé'), lead_days — oldest first
+    orders: pd.DataFrame
+    # nis_code, name_fr, population, adhesion_status, solutions_ordered,
+    # size_peer (bool), same_arrondissement (bool)
+    peers: pd.DataFrame
+    # solution_id, solution, size_peers, arrondissement_peers (counts of peers with an
+    # awarded order), size_names, arrondissement_names, orderable (framework active)
+    peer_uptake: pd.DataFrame
+    survey_year: int | None
+    # need, solution_id, catalogue, priority, horizon, budget_eur, comment, match
+    survey: pd.DataFrame
+    # solution_id, solution, priority, horizon, providers (text, active frameworks)
+    next_steps: pd.DataFrame
+    # nis_code, name_fr, adhesion_status, geojson, role ('commune' | 'voisine' | 'autre')
+    map_communes: pd.DataFrame
+    # solution_id, solution, catalogue, providers (text), ordered (bool): the solutions
+    # with a framework agreement active on `as_of`, i.e. what can be ordered that day
+    catalogue: pd.DataFrame
+    neighbours: list[str] = field(default_factory=list)  # names, alphabetical
+
+    @property
+    def adhered(self) -> bool:
+        return self.adhesion_status == "adhérente"
+
+    @property
+    def size_peer_count(self) -> int:
+        return int(self.peers["size_peer"].sum())
+
+    @property
+    def arrondissement_peer_count(self) -> int:
+        return int(self.peers["same_arrondissement"].sum())
+
+
+def check_as_of(as_of: dt.date) -> None:
+    """Raise BriefingError for a date before the centrale opened."""
+    if as_of < OPENED_ON:
+        raise BriefingError(
+            f"Date du {as_of:%d/%m/%Y} antérieure à l'ouverture de la centrale "
+            f"d'achats Smart le {OPENED_ON:%d/%m/%Y} : aucune fiche possible."
+        )
+
+
+def communes_at(con, as_of: dt.date) -> pd.DataFrame:
+    """nis_code, name_fr of the communes existing on `as_of`, by name (for a batch run)."""
+    check_as_of(as_of)
+    return queries.communes_list(con, as_of)[["nis_code", "name_fr"]]
+
+
+def commune_briefing(con, nis_code: str, as_of: dt.date) -> CommuneBriefing:
+    """The whole briefing of commune `nis_code` on `as_of`.
+
+    Raises BriefingError (French message) for a date before the centrale opened,
+    a NIS code that is not a commune of the province, or a commune that no
+    longer existed on `as_of` (merged: the message names its successor).
+    """
+    check_as_of(as_of)
+    nis_code = str(nis_code).strip()
+    status = queries.commune_status(con, as_of)
+    row = status[status["nis_code"] == nis_code]
+    if row.empty:
+        raise BriefingError(_unknown_commune_message(con, nis_code, as_of))
+    me = row.iloc[0]
+    orders = _commune_orders(con, nis_code, as_of)
+    ordered_ids = set(orders["solution_id"])
+    orderable = _orderable_solutions(con, as_of)
+    peers = _peers(status, me)
+    adhered = me["adhesion_status"] == "adhérente"
+    survey_year, survey = _survey(con, nis_code, as_of, ordered_ids, orderable, adhered)
+    map_communes, neighbours = _map_communes(con, status, nis_code, as_of)
+    return CommuneBriefing(
+        as_of=as_of,
+        nis_code=nis_code,
+        name=str(me["name_fr"]),
+        arrondissement=str(me["arrondissement"]),
+        population=int(me["population"]),
+        adhesion_status=str(me["adhesion_status"]),
+        signed_on=_date_or_none(me["signed_on"]),
+        withdrawn_on=_date_or_none(me["withdrawn_on"]),
+        figures=queries.kpis(con, as_of),
+        adhesion_curve=queries.adhesion_curve(con, as_of),
+        orders=orders,
+        peers=peers,
+        peer_uptake=_peer_uptake(con, peers, ordered_ids, orderable, as_of),
+        survey_year=survey_year,
+        survey=survey,
+        next_steps=_next_steps(survey, orderable),
+        map_communes=map_communes,
+        catalogue=_catalogue(con, orderable, ordered_ids),
+        neighbours=neighbours,
+    )
+
+
+def _date_or_none(value) -> dt.date | None:
+    if value is None or pd.isna(value):
+        return None
+    return pd.Timestamp(value).date()
+
+
+def _unknown_commune_message(con, nis_code: str, as_of: dt.date) -> str:
+    merged = con.execute(
+        """
+        SELECT o.name_fr, n.name_fr, m.new_nis, m.merged_on FROM commune_mergers m
+        JOIN communes o ON o.nis_code = m.old_nis JOIN communes n ON n.nis_code = m.new_nis
+        WHERE m.old_nis = ? AND m.merged_on <= ?
+        """,
+        [nis_code, as_of],
+    ).fetchone()
+    if merged:
+        old, new, new_nis, on = merged
+        return (
+            f"La commune {old} ({nis_code}) n'existe plus au {as_of:%d/%m/%Y} : elle a "
+            f"fusionné avec {new} ({new_nis}) le {on:%d/%m/%Y}. Demandez la fiche de {new}."
+        )
+    return (
+        f"Code INS inconnu : « {nis_code} » n'est pas une commune de la province de "
+        f"Luxembourg au {as_of:%d/%m/%Y} (codes à 5 chiffres, 81001 à 85047)."
+    )
+
+
+def _commune_orders(con, nis_code: str, as_of: dt.date) -> pd.DataFrame:
+    return con.execute(
+        """
+        SELECT o.order_id, o.solution_id, s.name_fr AS solution, o.sent_on, o.awarded_on,
+               o.provider, o.amount_eur::DOUBLE AS amount_eur, o.status, o.lead_days
+        FROM orders_at(?) o JOIN solutions s USING (solution_id)
+        WHERE o.commune_nis = ? AND o.status <> 'annulé'
+        ORDER BY o.sent_on, o.order_id
+        """,
+        [as_of, nis_code],
+    ).df()
+
+
+def _orderable_solutions(con, as_of: dt.date) -> dict[str, list[str]]:
+    """solution_id -> providers of the framework agreements active on `as_of`."""
+    rows = con.execute(
+        """
+        SELECT solution_id, list(DISTINCT provider ORDER BY provider) FROM framework
+        WHERE starts_on <= ? AND (ends_on IS NULL OR ends_on >= ?)
+        GROUP BY solution_id
+        """,
+        [as_of, as_of],
+    ).fetchall()
+    return {solution_id: list(providers) for solution_id, providers in rows}
+
+
+def _peers(status: pd.DataFrame, me: pd.Series) -> pd.DataFrame:
+    """The size peers and the arrondissement's other communes (one row per commune)."""
+    others = status[status["nis_code"] != me["nis_code"]].copy()
+    # Closeness in population on a log scale: 3 000 vs 6 000 is as far as 15 000 vs 30 000.
+    others["distance"] = [
+        abs(math.log(p / me["population"])) for p in others["population"].astype(float)
+    ]
+    nearest = others.nsmallest(SIZE_PEERS, "distance")["nis_code"]
+    others["size_peer"] = others["nis_code"].isin(nearest)
+    others["same_arrondissement"] = others["arrondissement"] == me["arrondissement"]
+    peers = others[others["size_peer"] | others["same_arrondissement"]]
+    columns = [
+        "nis_code",
+        "name_fr",
+        "population",
+        "adhesion_status",
+        "solutions_ordered",
+        "size_peer",
+        "same_arrondissement",
+    ]
+    return peers.sort_values(["population"], ascending=False)[columns].reset_index(drop=True)
+
+
+def _peer_uptake(
+    con,
+    peers: pd.DataFrame,
+    ordered_ids: set[str],
+    orderable: dict[str, list[str]],
+    as_of: dt.date,
+) -> pd.DataFrame:
+    """Per solution the commune has not ordered: how many peers have it awarded."""
+    columns = [
+        "solution_id",
+        "solution",
+        "size_peers",
+        "arrondissement_peers",
+        "size_names",
+        "arrondissement_names",
+        "orderable",
+    ]
+    taken = con.execute(
+        """
+        SELECT DISTINCT o.commune_nis, o.solution_id, s.name_fr AS solution
+        FROM orders_at(?) o JOIN solutions s USING (solution_id)
+        WHERE o.status = 'attribué' AND list_contains(?::VARCHAR[], o.commune_nis)
+        """,
+        [as_of, peers["nis_code"].tolist()],
+    ).df()
+    taken = taken[~taken["solution_id"].isin(ordered_ids)].merge(
+        peers[["nis_code", "name_fr", "size_peer", "same_arrondissement"]],
+        left_on="commune_nis",
+        right_on="nis_code",
+    )
+    if taken.empty:
+        # Typed, so that filtering on `orderable` still selects rows, not columns.
+        return pd.DataFrame(columns=columns).astype(
+            {"size_peers": "int64", "arrondissement_peers": "int64", "orderable": "bool"}
+        )
+    rows = []
+    for (solution_id, solution), group in taken.groupby(["solution_id", "solution"]):
+        size = sorted(group.loc[group["size_peer"], "name_fr"])
+        arrondissement = sorted(group.loc[group["same_arrondissement"], "name_fr"])
+        rows.append(
+            {
+                "solution_id": solution_id,
+                "solution": solution,
+                "size_peers": len(size),
+                "arrondissement_peers": len(arrondissement),
+                "size_names": ", ".join(size),
+                "arrondissement_names": ", ".join(arrondissement),
+                "orderable": solution_id in orderable,
+            }
+        )
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["total"] = frame["size_peers"] + frame["arrondissement_peers"]
+    frame = frame.sort_values(["total", "solution"], ascending=[False, True])
+    return frame.drop(columns="total").reset_index(drop=True)
+
+
+def _survey(
+    con,
+    nis_code: str,
+    as_of: dt.date,
+    ordered_ids: set[str],
+    orderable: dict[str, list[str]],
+    adhered: bool,
+) -> tuple[int | None, pd.DataFrame]:
+    """The commune's answers to its latest survey answered by `as_of`, matched."""
+    columns = [
+        "need",
+        "solution_id",
+        "catalogue",
+        "priority",
+        "horizon",
+        "budget_eur",
+        "comment",
+        "match",
+    ]
+    answers = con.execute(
+        """
+        WITH mine AS (
+            SELECT * FROM survey_answers
+            WHERE effective_nis(commune_nis, ?) = ?
+              AND (submitted_on IS NULL OR submitted_on <= ?))
+        SELECT a.year, a.no_needs, coalesce(s.name_fr, a.need_label) AS need,
+               a.need_solution_id AS solution_id, s.catalogue, a.priority, a.horizon,
+               a.budget_eur::DOUBLE AS budget_eur, a.comment
+        FROM mine a LEFT JOIN solutions s ON s.solution_id = a.need_solution_id
+        WHERE a.year = (SELECT max(year) FROM mine)
+        ORDER BY a.no_needs, a.priority NULLS LAST, need
+        """,
+        [as_of, nis_code, as_of],
+    ).df()
+    if answers.empty:
+        return None, pd.DataFrame(columns=columns)
+    year = int(answers["year"].iloc[0])
+
+    def match(row) -> str:
+        if row["no_needs"]:
+            return MATCH_NO_NEEDS
+        if pd.isna(row["solution_id"]):
+            return MATCH_NEW
+        if row["solution_id"] in ordered_ids:
+            return MATCH_ORDERED
+        if row["solution_id"] in orderable:
+            return MATCH_ORDERABLE if adhered else MATCH_AFTER_ADHESION
+        return MATCH_NOT_YET
+
+    answers["match"] = answers.apply(match, axis=1)
+    answers.loc[answers["no_needs"], "need"] = "Aucun besoin"
+    return year, answers[columns].reset_index(drop=True)
+
+
+def _catalogue(con, orderable: dict[str, list[str]], ordered_ids: set[str]) -> pd.DataFrame:
+    catalogue = queries.solutions(con)
+    catalogue = catalogue[catalogue["solution_id"].isin(orderable)]
+    return pd.DataFrame(
+        {
+            "solution_id": catalogue["solution_id"],
+            "solution": catalogue["name_fr"],
+            "catalogue": catalogue["catalogue"],
+            "providers": [", ".join(orderable[s]) for s in catalogue["solution_id"]],
+            "ordered": catalogue["solution_id"].isin(ordered_ids),
+        }
+    ).reset_index(drop=True)
+
+
+def _next_steps(survey: pd.DataFrame, orderable: dict[str, list[str]]) -> pd.DataFrame:
+    asked = survey[survey["match"].isin([MATCH_ORDERABLE, MATCH_AFTER_ADHESION])]
+    steps = asked[["solution_id", "need", "priority", "horizon"]].rename(
+        columns={"need": "solution"}
+    )
+    steps = steps.drop_duplicates("solution_id").reset_index(drop=True)
+    steps["providers"] = [", ".join(orderable[s]) for s in steps["solution_id"]]
+    return steps
+
+
+def _map_communes(
+    con, status: pd.DataFrame, nis_code: str, as_of: dt.date
+) -> tuple[pd.DataFrame, list[str]]:
+    shapes = queries.commune_shapes(con, as_of)[["nis_code", "geojson"]]
+    frame = status[["nis_code", "name_fr", "adhesion_status"]].merge(shapes, on="nis_code")
+    geometries = shapely.from_geojson(frame["geojson"].tolist())
+    mine = geometries[(frame["nis_code"] == nis_code).to_numpy()][0]
+    near = shapely.intersects(geometries, mine.buffer(NEIGHBOUR_TOLERANCE))
+    frame["role"] = ["voisine" if n else "autre" for n in near]
+    frame.loc[frame["nis_code"] == nis_code, "role"] = "commune"
+    neighbours = sorted(frame.loc[frame["role"] == "voisine", "name_fr"])
+    return frame.reset_index(drop=True), neighbours

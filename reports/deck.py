@@ -1,0 +1,468 @@
+"""A commune's briefing as a 16:9 PowerPoint deck (python-pptx), 7 slides.
+
+1. title · 2. the centrale in figures (+ adhesion curve) · 3. the map ·
+4. the commune's orders (+ lead times vs the 20-day promise) · 5. what peers
+took that it has not · 6. its survey answers vs the catalogue · 7. next steps.
+
+Charts are native PowerPoint charts (`add_chart` with `CategoryChartData`), so
+a manager can restyle them and PowerPoint shows their data; only the map is
+a picture. Every run of text has an explicit size of at least
+`style.MIN_SLIDE_PT` (14 pt), charts included.
+"""
+
+from __future__ import annotations
+
+import io
+
+from pptx import Presentation
+from pptx.chart.data import CategoryChartData
+from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.util import Emu, Inches, Pt
+
+from centrale import fmt
+from centrale.briefing import CommuneBriefing
+from centrale.config import AWARD_PROMISE_DAYS
+from reports import mapimage, story, style
+
+SLIDE_W, SLIDE_H = Emu(12192000), Emu(6858000)  # 16:9, 13,333 × 7,5 pouces
+MARGIN = Inches(0.5)
+CONTENT_TOP = Inches(1.35)
+CONTENT_W = SLIDE_W - 2 * MARGIN
+FOOTER_TOP = Inches(6.95)
+TITLE_ONLY_LAYOUT = 5  # of python-pptx's default template
+MAP_W_IN, MAP_H_IN = 12.333, 4.45  # the map picture, drawn at its natural size
+MAP_H = Inches(MAP_H_IN)
+
+
+def _colour(hex_colour: str) -> RGBColor:
+    return RGBColor(*style.rgb(hex_colour))
+
+
+PRIMARY = _colour(style.PRIMARY_HEX)
+PRIMARY_LIGHT = _colour(style.PRIMARY_LIGHT_HEX)
+ACCENT = _colour(style.ACCENT_HEX)
+DARK = _colour(style.DARK_HEX)
+GREY = _colour(style.GREY_HEX)
+PALE = _colour(style.PALE_HEX)
+WHITE = RGBColor(0xFF, 0xFF, 0xFF)
+
+
+def deck_bytes(b: CommuneBriefing, map_png: bytes | None = None) -> bytes:
+    """The deck as .pptx bytes. `map_png` is drawn here when not given."""
+    if map_png is None:
+        map_png = slide_map_png(b)
+    deck = Presentation()
+    deck.slide_width, deck.slide_height = SLIDE_W, SLIDE_H
+    deck.core_properties.title = story.title(b)
+    deck.core_properties.author = "IDELUX Projets publics"
+    deck.core_properties.language = "fr-BE"
+    titles = story.section_titles(b)
+    _title_slide(deck, b)
+    _figures_slide(deck, b, titles[0])
+    _map_slide(deck, b, titles[1], map_png)
+    _orders_slide(deck, b, titles[2])
+    _peers_slide(deck, b, titles[3])
+    _survey_slide(deck, b, story.survey_title(b))
+    _next_steps_slide(deck, b, titles[5])
+    total = len(deck.slides)
+    for number, slide in enumerate(deck.slides, start=1):
+        if number > 1:
+            _footer(slide, b, number, total)
+    buffer = io.BytesIO()
+    deck.save(buffer)
+    return buffer.getvalue()
+
+
+def slide_map_png(b: CommuneBriefing) -> bytes:
+    """The map picture sized for the map slide (its fonts stay true to size there)."""
+    return mapimage.map_png(b.map_communes, b.name, width_in=MAP_W_IN, height_in=MAP_H_IN)
+
+
+# -- text helpers ---------------------------------------------------------------------
+
+
+def _style_run(run, size: float, colour: RGBColor = DARK, bold: bool = False) -> None:
+    run.font.size = Pt(max(size, style.MIN_SLIDE_PT))
+    run.font.color.rgb = colour
+    run.font.bold = bold
+
+
+def _text_box(
+    slide,
+    left,
+    top,
+    width,
+    height,
+    paragraphs: list[str],
+    size: float = style.BODY_PT,
+    colour: RGBColor = DARK,
+    bold: bool = False,
+    align=PP_ALIGN.LEFT,
+    bullet: bool = False,
+    space_after: float = 6,
+):
+    box = slide.shapes.add_textbox(left, top, width, height)
+    frame = box.text_frame
+    frame.word_wrap = True
+    for index, text in enumerate(paragraphs):
+        paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+        paragraph.alignment = align
+        paragraph.space_after = Pt(space_after)
+        run = paragraph.add_run()
+        run.text = f"•  {text}" if bullet else text
+        _style_run(run, size, colour, bold)
+    return box
+
+
+def _slide(deck, title: str):
+    slide = deck.slides.add_slide(deck.slide_layouts[TITLE_ONLY_LAYOUT])
+    heading = slide.shapes.title
+    heading.left, heading.top = MARGIN, Inches(0.35)
+    heading.width, heading.height = CONTENT_W, Inches(0.9)
+    frame = heading.text_frame
+    frame.text = ""
+    frame.word_wrap = True
+    frame.vertical_anchor = MSO_ANCHOR.MIDDLE
+    paragraph = frame.paragraphs[0]
+    paragraph.alignment = PP_ALIGN.LEFT
+    run = paragraph.add_run()
+    run.text = title
+    _style_run(run, style.TITLE_PT, PRIMARY, bold=True)
+    rule = slide.shapes.add_shape(1, MARGIN, Inches(1.22), Inches(1.6), Emu(38100))
+    rule.fill.solid()
+    rule.fill.fore_color.rgb = ACCENT
+    rule.line.fill.background()
+    return slide
+
+
+def _send_to_back(slide, shape) -> None:
+    """Move `shape` behind the others (python-pptx appends shapes on top)."""
+    tree = slide.shapes._spTree
+    tree.remove(shape._element)
+    tree.insert(2, shape._element)  # after the tree's nvGrpSpPr and grpSpPr
+
+
+def _footer(slide, b: CommuneBriefing, number: int, total: int) -> None:
+    _text_box(
+        slide,
+        MARGIN,
+        FOOTER_TOP,
+        Inches(8),
+        Inches(0.4),
+        ["IDELUX Projets publics · Centrale d'achats Smart"],
+        size=style.MIN_SLIDE_PT,
+        colour=GREY,
+    )
+    _text_box(
+        slide,
+        SLIDE_W - MARGIN - Inches(4.5),
+        FOOTER_TOP,
+        Inches(4.5),
+        Inches(0.4),
+        [f"{b.name} · {fmt.date(b.as_of)} · {number}/{total}"],
+        size=style.MIN_SLIDE_PT,
+        colour=GREY,
+        align=PP_ALIGN.RIGHT,
+    )
+
+
+def _table(slide, left, top, width, headers, rows, widths, row_h=Inches(0.42)):
+    """A sober table: teal header row, pale banding, 14 pt everywhere."""
+    shape = slide.shapes.add_table(len(rows) + 1, len(headers), left, top, width, row_h)
+    table = shape.table
+    total = sum(widths)
+    for index, share in enumerate(widths):
+        table.columns[index].width = int(width * share / total)
+    for r, values in enumerate([headers] + rows):
+        table.rows[r].height = row_h
+        for c, value in enumerate(values):
+            cell = table.cell(r, c)
+            cell.margin_left = cell.margin_right = Inches(0.08)
+            cell.margin_top = cell.margin_bottom = Inches(0.04)
+            cell.fill.solid()
+            cell.fill.fore_color.rgb = PRIMARY if r == 0 else (PALE if r % 2 == 0 else WHITE)
+            frame = cell.text_frame
+            frame.word_wrap = True
+            frame.text = ""
+            run = frame.paragraphs[0].add_run()
+            run.text = str(value)
+            _style_run(run, style.TABLE_PT, WHITE if r == 0 else DARK, bold=r == 0)
+    return shape
+
+
+# -- charts -------------------------------------------------------------------------
+
+
+def _style_chart(chart, title: str, legend: bool) -> None:
+    chart.font.size = Pt(style.MIN_SLIDE_PT)
+    chart.font.color.rgb = DARK
+    chart.has_title = True
+    chart.chart_title.text_frame.text = ""
+    run = chart.chart_title.text_frame.paragraphs[0].add_run()
+    run.text = title
+    _style_run(run, 16, DARK, bold=True)
+    chart.has_legend = legend
+    if legend:
+        chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+        chart.legend.include_in_layout = False
+        chart.legend.font.size = Pt(style.MIN_SLIDE_PT)
+
+
+def _colour_series(chart, colours: list[RGBColor]) -> None:
+    for series, colour in zip(chart.plots[0].series, colours):
+        series.format.fill.solid()
+        series.format.fill.fore_color.rgb = colour
+        series.format.line.color.rgb = colour
+
+
+def _count_axis(chart, maximum: float | None = None) -> None:
+    axis = chart.value_axis
+    axis.minimum_scale = 0
+    if maximum is not None:
+        axis.maximum_scale = maximum
+    axis.has_major_gridlines = True
+    axis.major_gridlines.format.line.color.rgb = _colour("#D9DEDD")
+    axis.tick_labels.font.size = Pt(style.MIN_SLIDE_PT)
+    axis.tick_labels.number_format = "0"
+    axis.tick_labels.number_format_is_linked = False
+    axis.format.line.fill.background()
+    chart.category_axis.tick_labels.font.size = Pt(style.MIN_SLIDE_PT)
+    chart.category_axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
+
+
+def _data_labels(target, number_format: str = "0") -> None:
+    """Value labels on a plot (all its series) or on one series."""
+    if hasattr(target, "has_data_labels"):
+        target.has_data_labels = True
+    labels = target.data_labels
+    labels.show_value = True
+    labels.font.size = Pt(style.MIN_SLIDE_PT)
+    labels.number_format = number_format
+    labels.number_format_is_linked = False
+
+
+# -- slides -------------------------------------------------------------------------
+
+
+def _title_slide(deck, b: CommuneBriefing) -> None:
+    slide = deck.slides.add_slide(deck.slide_layouts[TITLE_ONLY_LAYOUT])
+    band = slide.shapes.add_shape(1, 0, Inches(2.0), SLIDE_W, Inches(3.2))
+    band.fill.solid()
+    band.fill.fore_color.rgb = PRIMARY
+    band.line.fill.background()
+    _send_to_back(slide, band)
+    heading = slide.shapes.title
+    heading.left, heading.top = MARGIN, Inches(2.3)
+    heading.width, heading.height = CONTENT_W, Inches(1.6)
+    frame = heading.text_frame
+    frame.text = ""
+    frame.word_wrap = True
+    frame.vertical_anchor = MSO_ANCHOR.BOTTOM
+    paragraph = frame.paragraphs[0]
+    paragraph.alignment = PP_ALIGN.LEFT
+    run = paragraph.add_run()
+    run.text = story.title(b)
+    _style_run(run, 40, WHITE, bold=True)
+    _text_box(
+        slide,
+        MARGIN,
+        Inches(4.0),
+        CONTENT_W,
+        Inches(1.0),
+        [f"Situation au {fmt.long_date(b.as_of)}"],
+        size=24,
+        colour=WHITE,
+    )
+    _text_box(
+        slide,
+        MARGIN,
+        Inches(5.6),
+        CONTENT_W,
+        Inches(1.2),
+        [
+            "IDELUX Projets publics · Centrale d'achats Smart de la province de Luxembourg",
+            f"Commune de {b.name} · arrondissement de {b.arrondissement} · "
+            f"{fmt.number(b.population)} habitants",
+        ],
+        size=18,
+        colour=GREY,
+    )
+
+
+def _figures_slide(deck, b: CommuneBriefing, title: str) -> None:
+    slide = _slide(deck, title)
+    figures = story.key_figures(b)
+    gap = Inches(0.25)
+    tile_w = int((CONTENT_W - gap * (len(figures) - 1)) / len(figures))
+    inner = tile_w - Inches(0.3)
+    for index, figure in enumerate(figures):
+        left = MARGIN + index * (tile_w + gap)
+        tile = slide.shapes.add_shape(1, left, CONTENT_TOP, tile_w, Inches(2.0))
+        tile.fill.solid()
+        tile.fill.fore_color.rgb = PALE
+        tile.line.fill.background()
+        tile.shadow.inherit = False
+        x = left + Inches(0.15)
+        _text_box(
+            slide, x, CONTENT_TOP + Inches(0.05), inner, Inches(0.75), [figure.value],
+            size=32, colour=PRIMARY, bold=True,
+        )  # fmt: skip
+        _text_box(
+            slide, x, CONTENT_TOP + Inches(0.8), inner, Inches(0.7), [figure.label],
+            size=16, bold=True,
+        )  # fmt: skip
+        _text_box(
+            slide, x, CONTENT_TOP + Inches(1.45), inner, Inches(0.5), [figure.detail],
+            size=14, colour=GREY,
+        )  # fmt: skip
+    categories, adhered, total = story.adhesion_points(b)
+    data = CategoryChartData()
+    data.categories = categories
+    data.add_series("Communes adhérentes", adhered)
+    data.add_series("Communes de la province", total)
+    top = CONTENT_TOP + Inches(2.15)
+    chart = slide.shapes.add_chart(
+        XL_CHART_TYPE.LINE_MARKERS, MARGIN, top, CONTENT_W, FOOTER_TOP - top - Inches(0.1), data
+    ).chart
+    _style_chart(chart, story.adhesion_chart_title(b), True)
+    _count_axis(chart)
+    for series, colour, width in zip(chart.plots[0].series, (PRIMARY, GREY), (3.0, 1.5)):
+        series.format.line.color.rgb = colour
+        series.format.line.width = Pt(width)
+        series.smooth = False
+        series.marker.format.fill.solid()
+        series.marker.format.fill.fore_color.rgb = colour
+        series.marker.format.line.color.rgb = colour
+
+
+def _map_slide(deck, b: CommuneBriefing, title: str, map_png: bytes) -> None:
+    slide = _slide(deck, title)
+    slide.shapes.add_picture(io.BytesIO(map_png), MARGIN, CONTENT_TOP, width=CONTENT_W)
+    lines = [story.status_sentence(b)] + story.neighbour_lines(b)
+    top = CONTENT_TOP + MAP_H + Inches(0.05)
+    _text_box(slide, MARGIN, top, CONTENT_W, FOOTER_TOP - top, lines, size=16, space_after=0)
+
+
+def _orders_slide(deck, b: CommuneBriefing, title: str) -> None:
+    slide = _slide(deck, title)
+    summary = [story.orders_summary(b)]
+    _text_box(slide, MARGIN, CONTENT_TOP, CONTENT_W, Inches(0.5), summary, size=20)
+    if b.orders.empty:
+        lines = [story.status_sentence(b)]
+        if not b.adhered:
+            lines.append("Première étape : signer la convention d'adhésion avec IDELUX.")
+        _text_box(slide, MARGIN, CONTENT_TOP + Inches(0.8), CONTENT_W, Inches(2), lines)
+        return
+    table_w = Inches(8.0)
+    top = CONTENT_TOP + Inches(0.7)
+    widths = (2.55, 1.7, 1.45, 1.05, 1.25)
+    _table(slide, MARGIN, top, table_w, story.ORDER_HEADERS, story.order_rows(b), widths)
+    left_out = story.orders_left_out(b)
+    if left_out:
+        box_top = FOOTER_TOP - Inches(0.5)
+        _text_box(slide, MARGIN, box_top, table_w, Inches(0.45), [left_out], size=14, colour=GREY)
+    labels, values = story.lead_time_series(b)
+    if not labels:
+        return
+    data = CategoryChartData()
+    data.categories = [fmt.date(d) for d in labels]
+    data.add_series("Délai d'attribution (jours)", values)
+    data.add_series(f"Promesse : {AWARD_PROMISE_DAYS} jours", [AWARD_PROMISE_DAYS] * len(values))
+    left = MARGIN + table_w + Inches(0.2)
+    size = (SLIDE_W - MARGIN - left, FOOTER_TOP - top)
+    chart = slide.shapes.add_chart(
+        XL_CHART_TYPE.BAR_CLUSTERED, left, top - Inches(0.1), *size, data
+    ).chart
+    _style_chart(chart, "Délai d'attribution (jours), par date", True)
+    _count_axis(chart, maximum=max(values + [AWARD_PROMISE_DAYS]) + 5)
+    chart.category_axis.reverse_order = True  # first category on top, as in the table
+    chart.value_axis.tick_label_position = XL_TICK_LABEL_POSITION.HIGH
+    _colour_series(chart, [PRIMARY, _colour("#C9CFCD")])
+    chart.plots[0].gap_width = 60
+    _data_labels(chart.plots[0].series[0])
+
+
+def _peers_slide(deck, b: CommuneBriefing, title: str) -> None:
+    slide = _slide(deck, title)
+    lines = story.peers_sentences(b)
+    _text_box(slide, MARGIN, CONTENT_TOP, CONTENT_W, Inches(1.0), lines, size=16, space_after=2)
+    solutions, size, arrondissement = story.peer_uptake_series(b)
+    top = CONTENT_TOP + Inches(1.1)
+    if not solutions:
+        _text_box(slide, MARGIN, top + Inches(0.3), CONTENT_W, Inches(1), [story.no_peer_uptake(b)])
+        return
+    data = CategoryChartData()
+    data.categories = solutions
+    size_name, arrondissement_name = story.peer_series_names(b)
+    data.add_series(size_name, size)
+    data.add_series(arrondissement_name, arrondissement)
+    height = FOOTER_TOP - top - Inches(0.05)
+    chart = slide.shapes.add_chart(
+        XL_CHART_TYPE.BAR_CLUSTERED, MARGIN, top, CONTENT_W, height, data
+    ).chart
+    _style_chart(chart, f"Solutions que {b.name} n'a pas commandées : communes qui les ont", True)
+    _count_axis(chart, maximum=max(size + arrondissement) + 1)
+    chart.category_axis.reverse_order = True
+    chart.value_axis.tick_label_position = XL_TICK_LABEL_POSITION.HIGH
+    chart.value_axis.major_unit = 1
+    _colour_series(chart, [PRIMARY, PRIMARY_LIGHT])
+    chart.plots[0].gap_width = 50
+    _data_labels(chart.plots[0])
+
+
+def _survey_slide(deck, b: CommuneBriefing, title: str) -> None:
+    slide = _slide(deck, title)
+    if b.survey.empty:
+        intro = [story.no_survey(b)]
+        _text_box(slide, MARGIN, CONTENT_TOP + Inches(0.1), CONTENT_W, Inches(0.8), intro)
+        rows = story.catalogue_rows(b)
+        if rows:
+            top = CONTENT_TOP + Inches(0.95)
+            widths = (5.0, 5.0, 2.1)
+            headers = story.CATALOGUE_HEADERS
+            _table(slide, MARGIN, top, CONTENT_W, headers, rows, widths, row_h=Inches(0.36))
+        return
+    rows = story.survey_rows(b)
+    widths = (3.5, 1.05, 1.15, 1.3, 5.4)
+    top = CONTENT_TOP + Inches(0.2)
+    _table(slide, MARGIN, top, CONTENT_W, story.SURVEY_HEADERS, rows, widths)
+    hidden = len(b.survey) - len(rows)
+    if hidden > 0:
+        more = [f"… et {hidden} autres besoins (voir le tableau de bord)."]
+        box_top = FOOTER_TOP - Inches(0.5)
+        _text_box(slide, MARGIN, box_top, CONTENT_W, Inches(0.45), more, size=14, colour=GREY)
+
+
+def _next_steps_slide(deck, b: CommuneBriefing, title: str) -> None:
+    slide = _slide(deck, title)
+    lines = story.next_step_lines(b)
+    top = CONTENT_TOP + Inches(0.2)
+    _text_box(
+        slide, MARGIN, top, CONTENT_W, Inches(2.9), lines, size=18, bullet=True, space_after=10
+    )
+    _how_to_order(slide)
+
+
+def _how_to_order(slide) -> None:
+    """The four steps of an order through the centrale, as a band of numbered tiles."""
+    top, height, gap = Inches(5.05), Inches(1.2), Inches(0.2)
+    _text_box(
+        slide, MARGIN, top - Inches(0.5), CONTENT_W, Inches(0.45),
+        ["Commander via la centrale, sans cahier des charges à rédiger :"],
+        size=16, colour=GREY, bold=True,
+    )  # fmt: skip
+    steps = story.HOW_TO_ORDER
+    width = int((CONTENT_W - gap * (len(steps) - 1)) / len(steps))
+    for index, text in enumerate(steps):
+        left = MARGIN + index * (width + gap)
+        tile = slide.shapes.add_shape(1, left, top, width, height)
+        tile.fill.solid()
+        tile.fill.fore_color.rgb = PALE
+        tile.line.fill.background()
+        tile.shadow.inherit = False
+        _text_box(
+            slide, left + Inches(0.1), top + Inches(0.1), width - Inches(0.2),
+            height - Inches(0.2), [f"{index + 1}. {text}"], size=18, colour=PRIMARY, bold=True,
+        )  # fmt: skip

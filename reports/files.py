@@ -1,0 +1,34 @@
+"""File names and writing of a briefing pack: `<nis>_<date>.pptx` and `<nis>_<date>.pdf`."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from centrale.briefing import CommuneBriefing
+from reports import deck, sheet
+
+
+def base_name(b: CommuneBriefing) -> str:
+    """'84009_2020-01-31': the NIS code and the ISO date (sorts well in a folder)."""
+    return f"{b.nis_code}_{b.as_of.isoformat()}"
+
+
+def write_briefing(b: CommuneBriefing, out_dir: Path) -> tuple[Path, Path]:
+    """Write the deck and the fiche into `out_dir`; returns their paths.
+
+    Each file is written beside its final name and renamed into place, so an
+    interrupted batch never leaves a half-written deck that opens as corrupt.
+    """
+    out_dir = Path(out_dir)
+    paths = []
+    for suffix, content in (
+        (".pptx", deck.deck_bytes(b)),
+        (".pdf", sheet.sheet_bytes(b)),
+    ):
+        path = out_dir / f"{base_name(b)}{suffix}"
+        partial = path.with_name(path.name + ".part")
+        partial.write_bytes(content)
+        os.replace(partial, path)
+        paths.append(path)
+    return paths[0], paths[1]

@@ -1,0 +1,353 @@
+"""A commune's briefing as a one-page A4 PDF, the "fiche commune" (fpdf2).
+
+Same facts as the deck, compact and printable: header, the centrale in four
+figures, the map (vector: matplotlib SVG drawn by fpdf2), the commune's orders
+with a lead-time chart, what its peers took, its survey answers (or the
+catalogue it can order from) and next steps. Charts are drawn with fpdf2's
+own vector primitives (rectangles, lines, text), so they stay sharp in print
+and their figures are real text a PDF reader can search.
+
+The font is DejaVu Sans, shipped inside matplotlib: no system font needed,
+and every French character (and the euro sign) prints.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import matplotlib
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+
+from centrale import fmt
+from centrale.briefing import CommuneBriefing
+from centrale.config import AWARD_PROMISE_DAYS
+from reports import mapimage, story, style
+
+FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+FONT = "DejaVu"
+PAGE_W, PAGE_H = 210.0, 297.0
+MARGIN = 12.0
+CONTENT_W = PAGE_W - 2 * MARGIN
+FOOTER_Y = PAGE_H - 10.0
+MAP_H = 60.0  # mm
+MM_PER_INCH = 25.4
+
+
+class _Sheet(FPDF):
+    def set_colour(self, hex_colour: str) -> None:
+        self.set_text_color(*style.rgb(hex_colour))
+
+    def fill(self, hex_colour: str) -> None:
+        self.set_fill_color(*style.rgb(hex_colour))
+
+    def draw(self, hex_colour: str) -> None:
+        self.set_draw_color(*style.rgb(hex_colour))
+
+    def text_at(self, x, y, w, h, text, size=8, bold=False, colour=style.DARK_HEX, align="L"):
+        """One line of text in a box, shortened with '…' if it would overflow."""
+        self.set_font(FONT, "B" if bold else "", size)
+        self.set_colour(colour)
+        self.set_xy(x, y)
+        self.cell(w, h, fit(self, str(text), w - 1), align=align)
+
+    def paragraph(self, x, y, w, text, size=8, bold=False, colour=style.DARK_HEX, line_h=None):
+        """Wrapped text from (x, y); returns the y below it."""
+        self.set_font(FONT, "B" if bold else "", size)
+        self.set_colour(colour)
+        self.set_xy(x, y)
+        self.multi_cell(
+            w, line_h or size * 0.45, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
+        return self.get_y()
+
+    def section(self, x, y, w, title: str) -> float:
+        """A section heading with a thin teal rule; returns the y below it."""
+        self.text_at(x, y, w, 5, title, size=10, bold=True, colour=style.PRIMARY_HEX)
+        self.draw(style.PRIMARY_HEX)
+        self.set_line_width(0.3)
+        self.line(x, y + 5.4, x + w, y + 5.4)
+        return y + 7
+
+
+def fit(pdf: FPDF, text: str, width: float) -> str:
+    """`text` cut with '…' to fit `width` mm in the current font."""
+    if pdf.get_string_width(text) <= width:
+        return text
+    while text and pdf.get_string_width(text + "…") > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def sheet_bytes(b: CommuneBriefing, map_svg: bytes | None = None) -> bytes:
+    """The one-page PDF as bytes. `map_svg` is drawn here when not given."""
+    if map_svg is None:
+        map_svg = mapimage.map_svg(
+            b.map_communes,
+            b.name,
+            width_in=CONTENT_W / MM_PER_INCH,
+            height_in=MAP_H / MM_PER_INCH,
+            font_pt=8,
+        )
+    pdf = _Sheet(orientation="P", unit="mm", format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.set_margins(MARGIN, MARGIN, MARGIN)
+    pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
+    pdf.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+    pdf.set_title(f"Fiche commune — {b.name} — {fmt.date(b.as_of)}")
+    pdf.set_author("IDELUX Projets publics")
+    pdf.set_lang("fr-BE")
+    pdf.add_page()
+    y = _header(pdf, b)
+    y = _figures(pdf, b, y + 3)
+    y = _map(pdf, b, y + 3, map_svg)
+    y = _orders(pdf, b, y + 2)
+    y = _peers(pdf, b, y + 2)
+    _survey_and_steps(pdf, b, y + 2)
+    _footer(pdf, b)
+    return bytes(pdf.output())
+
+
+def _header(pdf: _Sheet, b: CommuneBriefing) -> float:
+    pdf.fill(style.PRIMARY_HEX)
+    pdf.rect(0, 0, PAGE_W, 24, style="F")
+    pdf.text_at(MARGIN, 5, CONTENT_W, 9, f"Fiche commune · {b.name}", 18, True, "#FFFFFF")
+    pdf.text_at(
+        MARGIN, 14.5, CONTENT_W, 6,
+        f"Centrale d'achats Smart · IDELUX Projets publics · situation au {fmt.date(b.as_of)}",
+        9, False, "#FFFFFF",
+    )  # fmt: skip
+    pdf.fill(style.ACCENT_HEX)
+    pdf.rect(0, 24, PAGE_W, 1.2, style="F")
+    facts = f"Arrondissement de {b.arrondissement} · {fmt.number(b.population)} habitants"
+    pdf.text_at(MARGIN, 27.5, CONTENT_W, 5, facts, 9, True)
+    pdf.text_at(MARGIN, 32, CONTENT_W, 5, story.status_sentence(b), 9)
+    return 37
+
+
+def _figures(pdf: _Sheet, b: CommuneBriefing, y: float) -> float:
+    y = pdf.section(MARGIN, y, CONTENT_W, "La centrale d'achats en chiffres")
+    figures = story.key_figures(b)
+    gap = 3.0
+    width = (CONTENT_W - gap * (len(figures) - 1)) / len(figures)
+    for index, figure in enumerate(figures):
+        x = MARGIN + index * (width + gap)
+        pdf.fill(style.PALE_HEX)
+        pdf.rect(x, y, width, 17, style="F")
+        pdf.text_at(x + 2, y + 1, width - 4, 7, figure.value, 14, True, style.PRIMARY_HEX)
+        pdf.text_at(x + 2, y + 8, width - 4, 4, figure.label, 7.5, True)
+        pdf.text_at(x + 2, y + 12, width - 4, 4, figure.detail, 6.5, False, style.GREY_HEX)
+    return y + 17
+
+
+def _map(pdf: _Sheet, b: CommuneBriefing, y: float, map_svg: bytes) -> float:
+    y = pdf.section(MARGIN, y, CONTENT_W, story.section_titles(b)[1])
+    pdf.image(io.BytesIO(map_svg), x=MARGIN, y=y, w=CONTENT_W, h=MAP_H)
+    y += MAP_H + 1
+    for line in story.neighbour_lines(b):
+        pdf.text_at(MARGIN, y, CONTENT_W, 4, line, 8)
+        y += 4
+    return y
+
+
+def _orders(pdf: _Sheet, b: CommuneBriefing, y: float) -> float:
+    y = pdf.section(MARGIN, y, CONTENT_W, story.section_titles(b)[2])
+    pdf.text_at(MARGIN, y, CONTENT_W, 4.5, story.orders_summary(b), 8.5, True)
+    y += 5
+    if b.orders.empty:
+        return y
+    widths = (49.0, 27.0, 18.0, 13.0, 17.0)
+    table_w = sum(widths)
+    rows = story.order_rows(b, limit=5)
+    headers = story.ORDER_HEADERS[:4] + ["Montant"]  # "HTVA" is in the summary above
+    bottom = _table(pdf, MARGIN, y, widths, headers, rows, size=7)
+    left_out = story.orders_left_out(b, limit=5)
+    if left_out:
+        pdf.text_at(MARGIN, bottom, table_w, 4, left_out, 7, False, style.GREY_HEX)
+        bottom += 4
+    dates, values = story.lead_time_series(b, limit=5)
+    chart_x = MARGIN + table_w + 6
+    chart_bottom = _bar_chart(
+        pdf,
+        chart_x,
+        y,
+        CONTENT_W - table_w - 6,
+        "Délai d'attribution (jours)",
+        [fmt.date(d) for d in dates],
+        [(values, style.PRIMARY_HEX)],
+        reference=(AWARD_PROMISE_DAYS, f"promesse : {AWARD_PROMISE_DAYS} jours"),
+        label_w=18,
+    )
+    return max(bottom, chart_bottom)
+
+
+def _peers(pdf: _Sheet, b: CommuneBriefing, y: float) -> float:
+    y = pdf.section(MARGIN, y, CONTENT_W, story.section_titles(b)[3])
+    for line in story.peers_sentences(b):
+        y = pdf.paragraph(MARGIN, y, CONTENT_W, line, 7.5, line_h=3.6)
+    solutions, size, arrondissement = story.peer_uptake_series(b, limit=4)
+    if not solutions:
+        pdf.text_at(MARGIN, y + 0.5, CONTENT_W, 4, story.no_peer_uptake(b), 8)
+        return y + 5
+    size_name, arrondissement_name = story.peer_series_names(b)
+    return _bar_chart(
+        pdf,
+        MARGIN,
+        y + 1,
+        CONTENT_W,
+        f"Solutions que {b.name} n'a pas commandées : nombre de communes qui les ont",
+        solutions,
+        [(size, style.PRIMARY_HEX), (arrondissement, style.PRIMARY_LIGHT_HEX)],
+        legend=[size_name, arrondissement_name],
+        label_w=62,
+    )
+
+
+def _survey_and_steps(pdf: _Sheet, b: CommuneBriefing, y: float) -> float:
+    left_w = 112.0
+    right_x = MARGIN + left_w + 6
+    right_w = CONTENT_W - left_w - 6
+    top = y
+    y = pdf.section(MARGIN, y, left_w, story.survey_title(b))
+    if b.survey.empty:
+        y = pdf.paragraph(MARGIN, y, left_w, story.no_survey(b), 7.5, line_h=3.6)
+        rows = [[r[0], r[1]] for r in story.catalogue_rows(b)][:6]
+        headers = story.CATALOGUE_HEADERS[:2]
+        y = _table(pdf, MARGIN, y + 1, (50.0, 62.0), headers, rows, size=7)
+        extra = len(b.catalogue) - len(rows)
+        if extra > 0:
+            pdf.text_at(MARGIN, y, left_w, 4, f"… et {extra} autres solutions.", 7)
+    else:
+        matches = b.survey["match"].tolist()
+        rows = [[r[0], r[1], r[2], m] for r, m in zip(story.survey_rows(b, limit=5), matches)]
+        headers = [story.SURVEY_HEADERS[i] for i in (0, 1, 2, 4)]
+        _table(pdf, MARGIN, y, (38.0, 14.0, 14.0, 46.0), headers, rows, size=7)
+    y = pdf.section(right_x, top, right_w, "Prochaines étapes")
+    for line in story.next_step_lines(b, limit=3):
+        if y > FOOTER_Y - 10:
+            break
+        pdf.fill(style.ACCENT_HEX)
+        pdf.rect(right_x, y + 1.2, 1.6, 1.6, style="F")
+        y = pdf.paragraph(right_x + 3, y, right_w - 3, line, 7.5, line_h=3.6) + 1
+    return y
+
+
+def _footer(pdf: _Sheet, b: CommuneBriefing) -> None:
+    pdf.draw(style.NOT_ADHERED_HEX)
+    pdf.set_line_width(0.2)
+    pdf.line(MARGIN, FOOTER_Y - 1, PAGE_W - MARGIN, FOOTER_Y - 1)
+    pdf.text_at(
+        MARGIN, FOOTER_Y, CONTENT_W, 4,
+        "IDELUX Projets publics · Centrale d'achats Smart · commander sans cahier des charges, "
+        f"attribution en {AWARD_PROMISE_DAYS} jours",
+        7, False, style.GREY_HEX,
+    )  # fmt: skip
+    pdf.text_at(
+        MARGIN, FOOTER_Y, CONTENT_W, 4, f"{b.name} · {fmt.date(b.as_of)}", 7, False,
+        style.GREY_HEX, align="R",
+    )  # fmt: skip
+
+
+def _table(pdf: _Sheet, x, y, widths, headers, rows, size=7.5) -> float:
+    """A compact table (one line per cell, shortened if needed); returns the y below."""
+    line_h = size * 0.55
+    cx = x
+    pdf.fill(style.PRIMARY_HEX)
+    pdf.rect(x, y, sum(widths), line_h + 1, style="F")
+    for width, header in zip(widths, headers):
+        pdf.text_at(cx + 0.5, y + 0.5, width - 1, line_h, header, size, True, "#FFFFFF")
+        cx += width
+    y += line_h + 1
+    for index, row in enumerate(rows):
+        if index % 2:
+            pdf.fill(style.PALE_HEX)
+            pdf.rect(x, y, sum(widths), line_h + 0.6, style="F")
+        cx = x
+        for width, value in zip(widths, row):
+            pdf.text_at(cx + 0.5, y + 0.3, width - 1, line_h, value, size)
+            cx += width
+        y += line_h + 0.6
+    return y + 0.5
+
+
+def _bar_chart(
+    pdf: _Sheet,
+    x: float,
+    y: float,
+    w: float,
+    title: str,
+    categories: list[str],
+    series: list[tuple[list[float], str]],
+    legend: list[str] | None = None,
+    reference: tuple[float, str] | None = None,
+    label_w: float = 30,
+) -> float:
+    """Horizontal grouped bars drawn with vector primitives; returns the y below.
+
+    `series` is [(values, colour)], one value per category; `reference` draws a
+    dashed line at a value (the 20-day promise) with its label.
+    """
+    pdf.text_at(x, y, w, 4, title, 7.5, True)
+    y += 5
+    peak = max([v for values, _ in series for v in values] + [reference[0] if reference else 0])
+    top = max(peak * 1.15, 1)
+    plot_x, plot_w = x + label_w, w - label_w - 6
+    bar_h = 3.0
+    group_h = bar_h * len(series) + 1.6
+    plot_h = group_h * len(categories)
+    pdf.draw("#D9DEDD")
+    pdf.set_line_width(0.15)
+    step = _nice_step(top)
+    tick = 0.0
+    while tick <= top:
+        tx = plot_x + plot_w * tick / top
+        pdf.line(tx, y, tx, y + plot_h)
+        pdf.text_at(tx - 5, y + plot_h + 0.3, 10, 3, fmt.number(tick), 6.5, False,
+                    style.GREY_HEX, align="C")  # fmt: skip
+        tick += step
+    for index, category in enumerate(categories):
+        gy = y + index * group_h + 0.8
+        pdf.text_at(x, gy + (group_h - 1.6) / 2 - 2, label_w - 1, 4, category, 7, align="R")
+        for offset, (values, colour) in enumerate(series):
+            value = values[index]
+            by = gy + offset * bar_h
+            pdf.fill(colour)
+            if value > 0:
+                pdf.rect(plot_x, by, plot_w * value / top, bar_h - 0.4, style="F")
+            pdf.text_at(plot_x + plot_w * value / top + 0.6, by - 0.2, 10, bar_h,
+                        fmt.number(value), 6.5)  # fmt: skip
+    if reference:
+        rx = plot_x + plot_w * reference[0] / top
+        pdf.draw(style.ACCENT_HEX)
+        pdf.set_line_width(0.4)
+        pdf.set_dash_pattern(dash=1, gap=0.8)
+        pdf.line(rx, y - 0.5, rx, y + plot_h)
+        pdf.set_dash_pattern()
+    y += plot_h + 3.5
+    if reference:
+        pdf.draw(style.ACCENT_HEX)
+        pdf.set_dash_pattern(dash=1, gap=0.8)
+        pdf.line(plot_x, y + 1.8, plot_x + 5, y + 1.8)
+        pdf.set_dash_pattern()
+        pdf.text_at(plot_x + 6, y, w - label_w - 6, 3.6, reference[1], 7)
+        y += 4
+    if legend:
+        lx = plot_x
+        for name, (_, colour) in zip(legend, series):
+            pdf.fill(colour)
+            pdf.rect(lx, y + 0.6, 2.5, 2.5, style="F")
+            pdf.set_font(FONT, "", 7)
+            width = pdf.get_string_width(name) + 2
+            pdf.text_at(lx + 3.2, y, width, 3.6, name, 7)
+            lx += width + 8
+        y += 4
+    return y
+
+
+def _nice_step(top: float) -> float:
+    """A round tick step giving 3–6 gridlines up to `top`."""
+    for step in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000):
+        if top / step <= 6:
+            return float(step)
+    return top / 5

@@ -1,0 +1,371 @@
+"""The briefing told in French: the sentences and table rows every medium shares.
+
+The deck, the one-page PDF and the presentation page all read their words
+from here, so a bourgmestre hears the same figures whichever one the manager
+uses. Pure functions of a `CommuneBriefing`; numbers, money and dates go
+through `centrale.fmt` (Belgian conventions).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from centrale import fmt
+from centrale.briefing import (
+    MATCH_NEW,
+    MATCH_NOT_YET,
+    MATCH_ORDERED,
+    OPENED_ON,
+    CommuneBriefing,
+)
+from centrale.config import AWARD_PROMISE_DAYS
+
+ORDERS_SHOWN = 6  # rows of orders on a slide; the rest is summed up in one line
+NAMES_SHOWN = 8  # names listed in one sentence before "et N autres"
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    value: str  # the big figure: '23 sur 44'
+    label: str  # what it counts: 'communes adhérentes'
+    detail: str  # one line of context: '52 % des communes de la province'
+
+
+def title(b: CommuneBriefing) -> str:
+    return f"{b.name} et la centrale d'achats Smart"
+
+
+def subtitle(b: CommuneBriefing) -> str:
+    return f"Situation au {fmt.date(b.as_of)}"
+
+
+def section_titles(b: CommuneBriefing) -> list[str]:
+    """The titles of the story's sections, in order (slides 2 to 7)."""
+    return [
+        "La centrale d'achats en chiffres",
+        f"{b.name} sur la carte de la province",
+        f"Ce que {b.name} a commandé",
+        "Ce que ses pairs ont déjà commandé",
+        "Ses besoins exprimés dans l'enquête",
+        "Prochaines étapes",
+    ]
+
+
+def key_figures(b: CommuneBriefing) -> list[KeyFigure]:
+    """The centrale in four figures on `as_of`."""
+    f = b.figures
+    pending = f["orders_pending"] or 0
+    within = f["share_awarded_within_20_days"]
+    figures = [
+        KeyFigure(
+            f"{f['communes_adhered']} sur {f['communes_total']}",
+            "communes adhérentes",
+            f"{fmt.percent(f['adhesion_rate'])} des communes",
+        ),
+        KeyFigure(
+            fmt.number(f["orders_awarded"]),
+            "commandes attribuées",
+            f"et {pending} en cours" if pending else "aucune en attente",
+        ),
+        KeyFigure(
+            fmt.days(f["median_award_days"]),
+            "délai médian d'attribution",
+            f"{fmt.percent(within)} en {AWARD_PROMISE_DAYS} jours au plus"
+            if within is not None
+            else f"promesse : {AWARD_PROMISE_DAYS} jours",
+        ),
+    ]
+    if f.get("call_year") and f.get("province_subsidy_share") is not None:
+        figures.append(
+            KeyFigure(
+                fmt.percent(f["province_subsidy_share"]),
+                f"du subside Smart {f['call_year']}",
+                "de la Région, pour la province",
+            )
+        )
+    return figures
+
+
+def status_sentence(b: CommuneBriefing) -> str:
+    if b.adhered:
+        return f"{b.name} adhère à la centrale depuis le {fmt.date(b.signed_on)}."
+    if b.adhesion_status == "retirée":
+        return (
+            f"{b.name} a adhéré le {fmt.date(b.signed_on)} et s'est retirée "
+            f"le {fmt.date(b.withdrawn_on)}."
+        )
+    return f"{b.name} n'a pas encore signé la convention d'adhésion."
+
+
+def names(values: list[str], limit: int = NAMES_SHOWN) -> str:
+    """'A, B et C'; beyond `limit`, 'A, B… et 3 autres'."""
+    values = list(values)
+    if not values:
+        return "aucune"
+    if len(values) > limit:
+        return ", ".join(values[:limit]) + f" et {len(values) - limit} autres"
+    if len(values) == 1:
+        return values[0]
+    return ", ".join(values[:-1]) + " et " + values[-1]
+
+
+def neighbour_lines(b: CommuneBriefing) -> list[str]:
+    """Its neighbours grouped by adhesion status ('Voisines adhérentes : …')."""
+    frame = b.map_communes[b.map_communes["role"] == "voisine"]
+    lines = []
+    for status, label in (
+        ("adhérente", "Voisines adhérentes"),
+        ("retirée", "Voisines retirées"),
+        ("non adhérente", "Voisines non adhérentes"),
+    ):
+        group = sorted(frame.loc[frame["adhesion_status"] == status, "name_fr"])
+        if group:
+            lines.append(f"{label} ({len(group)}) : {names(group)}")
+    return lines or ["Aucune commune voisine dans la province."]
+
+
+def orders_summary(b: CommuneBriefing) -> str:
+    awarded = b.orders[b.orders["status"] == "attribué"]
+    pending = b.orders[b.orders["status"] == "envoyé"]
+    if b.orders.empty:
+        return f"{b.name} n'a encore passé aucune commande via la centrale au {fmt.date(b.as_of)}."
+    text = (
+        f"{len(awarded)} commande{'s' if len(awarded) > 1 else ''} attribuée"
+        f"{'s' if len(awarded) > 1 else ''} pour {fmt.money(awarded['amount_eur'].sum(), 0)} HTVA"
+    )
+    if len(pending):
+        text += f", {len(pending)} en cours d'attribution"
+    return text + "."
+
+
+ORDER_HEADERS = ["Solution", "Prestataire", "Attribution", "Délai", "Montant HTVA"]
+
+
+def order_rows(b: CommuneBriefing, limit: int | None = ORDERS_SHOWN) -> list[list[str]]:
+    """The commune's orders as table rows (newest first), at most `limit` of them."""
+    rows = []
+    frame = b.orders.iloc[::-1]
+    for _, o in (frame if limit is None else frame.head(limit)).iterrows():
+        awarded = o["status"] == "attribué"
+        rows.append(
+            [
+                o["solution"],
+                o["provider"] if awarded else "mise en concurrence",
+                fmt.date(o["awarded_on"]) if awarded else "en cours",
+                fmt.days(o["lead_days"]) if awarded else fmt.MISSING,
+                fmt.money(o["amount_eur"], 0),
+            ]
+        )
+    return rows
+
+
+def orders_left_out(b: CommuneBriefing, limit: int = ORDERS_SHOWN) -> str | None:
+    extra = len(b.orders) - limit
+    if extra <= 0:
+        return None
+    return (
+        f"… et {extra} commande{'s' if extra > 1 else ''} plus ancienne{'s' if extra > 1 else ''}."
+    )
+
+
+def lead_time_series(b: CommuneBriefing, limit: int = ORDERS_SHOWN) -> tuple[list, list[float]]:
+    """The latest awarded orders (newest first, as in `order_rows`): award dates, lead days."""
+    awarded = b.orders[b.orders["status"] == "attribué"].iloc[::-1].head(limit)
+    dates = [pd.Timestamp(d).date() for d in awarded["awarded_on"]]
+    return dates, [float(v) for v in awarded["lead_days"]]
+
+
+def _adhesion_days(as_of: dt.date) -> tuple[list[dt.date], bool]:
+    """Quarter ends since the centrale opened up to `as_of` (year ends past 3 years), and
+    whether they are quarters; `as_of` itself always closes the list."""
+    quarter_ends = []
+    year, month = OPENED_ON.year, 3
+    while True:
+        end = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+        if end > as_of:
+            break
+        quarter_ends.append(end)
+        year, month = (year + 1, 3) if month == 12 else (year, month + 3)
+    quarterly = len(quarter_ends) <= 12
+    days = quarter_ends if quarterly else [d for d in quarter_ends if d.month == 12]
+    if not days or days[-1] != as_of:
+        days.append(as_of)
+    return days, quarterly
+
+
+def adhesion_chart_title(b: CommuneBriefing) -> str:
+    _, quarterly = _adhesion_days(b.as_of)
+    period = "trimestre" if quarterly else "année"
+    return f"Communes adhérentes à la centrale, fin de chaque {period}"
+
+
+def adhesion_points(b: CommuneBriefing) -> tuple[list[str], list[int], list[int]]:
+    """The province's adhesion curve sampled for a chart: labels, adhered, communes."""
+    days, _ = _adhesion_days(b.as_of)
+    curve = b.adhesion_curve
+    curve_days = [pd.Timestamp(d).date() for d in curve["day"]]
+    adhered, total = [], []
+    for day in days:
+        known = [i for i, d in enumerate(curve_days) if d <= day]
+        if known:
+            adhered.append(int(curve["communes_adhered"].iloc[known[-1]]))
+            total.append(int(curve["communes_total"].iloc[known[-1]]))
+        else:
+            adhered.append(0)
+            total.append(int(b.figures["communes_total"]))
+    return [fmt.date(d) for d in days], adhered, total
+
+
+def peers_sentences(b: CommuneBriefing) -> list[str]:
+    size = b.peers[b.peers["size_peer"]]
+    arrondissement = b.peers[b.peers["same_arrondissement"]]
+    lines = [
+        f"Taille comparable ({fmt.number(size['population'].min())} à "
+        f"{fmt.number(size['population'].max())} habitants ; {b.name} : "
+        f"{fmt.number(b.population)}) : {names(sorted(size['name_fr']))}."
+    ]
+    adhered = int((arrondissement["adhesion_status"] == "adhérente").sum())
+    lines.append(
+        f"Arrondissement de {b.arrondissement} : {len(arrondissement)} autres communes, "
+        f"dont {adhered} adhérente{'s' if adhered > 1 else ''}."
+    )
+    return lines
+
+
+def peer_uptake_series(
+    b: CommuneBriefing, limit: int = 6
+) -> tuple[list[str], list[int], list[int]]:
+    """Solutions peers took and the commune has not: names, size-peer and arrondissement counts."""
+    top = b.peer_uptake.head(limit)
+    return (
+        top["solution"].tolist(),
+        [int(v) for v in top["size_peers"]],
+        [int(v) for v in top["arrondissement_peers"]],
+    )
+
+
+def peer_series_names(b: CommuneBriefing) -> tuple[str, str]:
+    return (
+        f"Communes de taille comparable (sur {b.size_peer_count})",
+        f"Arrondissement de {b.arrondissement} (sur {b.arrondissement_peer_count})",
+    )
+
+
+def no_peer_uptake(b: CommuneBriefing) -> str:
+    return (
+        f"Au {fmt.date(b.as_of)}, ses pairs n'ont commandé aucune solution "
+        f"que {b.name} n'ait pas déjà."
+    )
+
+
+SURVEY_HEADERS = ["Besoin exprimé", "Priorité", "Horizon", "Budget", "Au catalogue ?"]
+
+
+def survey_title(b: CommuneBriefing) -> str:
+    if b.survey_year is None:
+        return "Ses besoins et le catalogue actuel"
+    return f"Ses besoins exprimés dans l'enquête {b.survey_year}"
+
+
+def survey_rows(b: CommuneBriefing, limit: int = 7) -> list[list[str]]:
+    rows = []
+    for _, a in b.survey.head(limit).iterrows():
+        catalogue = a["match"]
+        if isinstance(a["catalogue"], str) and catalogue != "aucun besoin déclaré":
+            catalogue = f"{catalogue} (catalogue {a['catalogue']})"
+        rows.append(
+            [
+                a["need"],
+                fmt.MISSING if pd.isna(a["priority"]) else str(int(a["priority"])),
+                fmt.MISSING if pd.isna(a["horizon"]) else str(int(a["horizon"])),
+                fmt.money(a["budget_eur"], 0),
+                catalogue,
+            ]
+        )
+    return rows
+
+
+def no_survey(b: CommuneBriefing) -> str:
+    return (
+        f"Au {fmt.date(b.as_of)}, {b.name} n'a encore répondu à aucune enquête des "
+        "besoins de la centrale. Ses réponses orienteront le prochain catalogue."
+    )
+
+
+CATALOGUE_HEADERS = ["Solution commandable", "Prestataires mis en concurrence", "Commandée ?"]
+
+
+def catalogue_rows(b: CommuneBriefing) -> list[list[str]]:
+    """What can be ordered on `as_of` (framework active), and whether the commune has."""
+    return [
+        [c["solution"], c["providers"], "oui" if c["ordered"] else "non"]
+        for _, c in b.catalogue.iterrows()
+    ]
+
+
+HOW_TO_ORDER = [
+    "Adhérer : la convention avec IDELUX",
+    "Envoyer le bon de commande",
+    "Mise en concurrence des prestataires",
+    f"Attribution en {AWARD_PROMISE_DAYS} jours",
+]
+
+
+def next_step_lines(b: CommuneBriefing, limit: int = 3) -> list[str]:
+    """What the commune can do now, most urgent first: at most `limit` lines, never none."""
+    lines = []
+    if b.adhesion_status == "retirée":
+        lines.append(
+            f"Signer à nouveau la convention d'adhésion (retrait le {fmt.date(b.withdrawn_on)}) : "
+            "elle précède toute commande."
+        )
+    elif not b.adhered:
+        lines.append(
+            "Signer la convention d'adhésion avec IDELUX : elle précède toute commande, "
+            "sans cahier des charges à rédiger."
+        )
+    steps = list(b.next_steps.itertuples(index=False))
+    room = max(limit - len(lines), 1)
+    detailed = steps if len(steps) <= room else steps[: room - 1]
+    for step in detailed:
+        when = "" if pd.isna(step.horizon) else f", souhaitée pour {int(step.horizon)}"
+        priority = "" if pd.isna(step.priority) else f"priorité {int(step.priority)}"
+        lines.append(
+            f"Commander « {step.solution} » ({priority}{when}) : mise en concurrence "
+            f"de {names(step.providers.split(', '))}, attribution en "
+            f"{AWARD_PROMISE_DAYS} jours."
+        )
+    rest = steps[len(detailed) :]
+    if rest:
+        lines.append(
+            f"Également demandées et commandables : {names([s.solution for s in rest], 4)}."
+        )
+    if b.next_steps.empty:
+        if b.survey_year is None:
+            lines.append(
+                "Répondre à la prochaine enquête des besoins : elle oriente les "
+                "solutions du catalogue."
+            )
+        else:
+            waiting = b.survey[b.survey["match"].isin([MATCH_NEW, MATCH_NOT_YET])]["need"]
+            done = b.survey[b.survey["match"] == MATCH_ORDERED]["need"]
+            if len(waiting):
+                lines.append(
+                    f"Ses besoins sans accord-cadre à ce jour ({names(list(waiting), 4)}) "
+                    "alimentent la préparation du prochain catalogue."
+                )
+            if len(done):
+                lines.append(f"Déjà commandé parmi ses demandes : {names(list(done), 4)}.")
+            if not len(waiting) and not len(done):
+                lines.append(
+                    f"Aucun besoin déclaré dans l'enquête {b.survey_year} : en reparler "
+                    "à la prochaine."
+                )
+        orderable = b.peer_uptake["orderable"].astype(bool)
+        ideas = b.peer_uptake.loc[orderable, "solution"].head(3).tolist()
+        if ideas:
+            lines.append(f"À discuter, car ses pairs l'ont fait : {names(ideas)}.")
+    return lines[:limit]
