@@ -117,7 +117,7 @@ def _show_applied(applied):
     _show_figures(applied["before"], _figures())
     # The link needs the app's navigation (absent when this page runs alone, as in tests).
     with contextlib.suppress(StreamlitPageNotFoundError):
-        st.page_link("pages/map.py", label="Voir les communes sur la carte", icon="🗺️")
+        st.page_link("pages/map.py", label="Voir les communes sur la carte", icon=":material/map:")
 
 
 def _problems_shown(table):

@@ -24,7 +24,8 @@ before = load(queries.kpis, year_before) if year_before >= OPENED_ON else None
 prev = before or {}
 vs = f"vs {fmt.date(year_before)}"
 
-cards = st.columns(5)
+# Two rows of three: five figures side by side truncate their labels on a laptop.
+cards = [*st.columns(3), *st.columns(3)]
 with cards[0]:
     ui.kpi_card(
         "Communes adhérentes",
@@ -46,6 +47,12 @@ with cards[1]:
     st.caption(f"{fmt.number(now['orders_pending'])} en attente d'attribution")
 with cards[2]:
     ui.kpi_card(
+        "Montant attribué (HTVA)",
+        fmt.money(now["amount_awarded_eur"], 0),
+        help="Somme des montants HTVA des commandes attribuées au plus tard à la date.",
+    )
+with cards[3]:
+    ui.kpi_card(
         "Délai médian",
         fmt.days(now["median_award_days"], 1),
         ui.days_delta(now["median_award_days"], prev.get("median_award_days")),
@@ -55,7 +62,7 @@ with cards[2]:
         f"(médiane des commandes attribuées). La centrale promet {AWARD_PROMISE_DAYS} jours.",
     )
     st.caption(f"Promesse : {AWARD_PROMISE_DAYS} jours")
-with cards[3]:
+with cards[4]:
     ui.kpi_card(
         f"Dans les {AWARD_PROMISE_DAYS} jours",
         fmt.percent(now["share_awarded_within_20_days"]),
@@ -65,8 +72,7 @@ with cards[3]:
         description=vs,
         help=f"Part des commandes attribuées dans le délai promis de {AWARD_PROMISE_DAYS} jours.",
     )
-    st.caption(f"Montant attribué : {fmt.money(now['amount_awarded_eur'], 0)}")
-with cards[4]:
+with cards[5]:
     call_year = now["call_year"]
     prev_year = prev.get("call_year")
     # The share belongs to a call: compare only with a different (earlier) call.

@@ -169,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
                 target = out / f"{stem}.png"
                 target.write_bytes(png)
                 flag = "  (> 300 kB !)" if len(png) > MAX_PNG_BYTES else ""
-                print(f"{target.relative_to(REPO_ROOT)} : {len(png) // 1024} ko{flag}")
+                print(f"{target} : {len(png) // 1024} ko{flag}")
             browser.close()
     finally:
         process.terminate()

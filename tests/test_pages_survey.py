@@ -1,0 +1,135 @@
+"""The "Enquête 2.0" page at several dates, and its Excel export (formula cells neutralised)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import openpyxl
+import pytest
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+
+from tests.survey_fixtures import SURVEY, tiny_settings
+
+PAGE = "../pages/survey.py"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def run_page(day: dt.date) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=90)
+    at.session_state["shared_as_of"] = day
+    return at.run()
+
+
+@pytest.fixture
+def demo_page(app_env, monkeypatch, tmp_path):
+    monkeypatch.setenv("CENTRALE_USERS", str(tmp_path / "no-users.toml"))
+    return run_page
+
+
+@pytest.fixture
+def downloads(monkeypatch):
+    """Every file the page hands to a download button: (file name, mime type, bytes)."""
+    seen = []
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def keep(self, path_or_data, mimetype, kind, filename=None):
+        seen.append((filename, mimetype, path_or_data))
+        return original(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
+    return seen
+
+
+def texts(at: AppTest) -> str:
+    parts = [e.value for kind in ("info", "warning", "caption", "markdown") for e in at.get(kind)]
+    parts += [str(m.value) + " " + m.label for m in at.get("metric")]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_before_the_first_campaign_everything_is_explained(demo_page):
+    at = demo_page(dt.date(2019, 6, 1))
+    assert not at.exception, at.exception
+    assert not at.error
+    shown = texts(at)
+    assert "Aucune enquête n'avait encore été envoyée au 01/06/2019" in shown
+    assert "La première campagne (2020) est partie le 02/03/2020" in shown
+    assert [t.label for t in at.tabs] == [
+        "Campagne",
+        "Saisir une réponse",
+        "Importer",
+        "Résultats",
+        "Réponses",
+    ]
+
+
+def test_during_the_2020_campaign(demo_page):
+    at = demo_page(dt.date(2020, 4, 15))
+    assert not at.exception, at.exception
+    assert not at.error
+    assert at.selectbox(key="survey_year").value == 2020
+    metrics = {m.label: m.value for m in at.get("metric")}
+    answered, total = metrics["Réponses"].split(" / ")
+    assert total == "44"  # before the 2024 merger
+    assert 0 < int(answered) < 44
+    shown = texts(at)
+    assert "date limite **29/05/2020**" in shown
+    assert "dans 44\u00a0jours" in shown  # 15/04 -> 29/05/2020
+    # In 2020 the 2.0 solutions were wishes: none had a framework agreement yet.
+    assert metrics["Nouveaux besoins"] != "0"
+
+
+@pytest.mark.parametrize("day", [dt.date(2020, 1, 31), dt.date(2023, 6, 30), dt.date(2026, 11, 24)])
+def test_page_runs_at_several_dates(demo_page, day):
+    at = demo_page(day)
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    if day.year > 2020:
+        assert at.selectbox(key="survey_year").value == day.year
+        assert "Candidats pour le catalogue 2.0" in [s.value for s in at.subheader]
+        # Results: the ranking chart and the 2.0 shortlist are there.
+        labels = [m.label for m in at.get("metric")]
+        assert "Couverts par le catalogue" in labels
+    else:
+        assert "Aucune enquête n'avait encore été envoyée au 31/01/2020" in texts(at)
+
+
+def test_current_survey_shortlist_names_the_growing_needs(demo_page):
+    at = demo_page(dt.date(2026, 11, 24))
+    shortlist = [m.value for m in at.markdown if m.value.startswith(("**1.", "**2."))]
+    assert any("Capteurs de stationnement" in s for s in shortlist)
+
+
+def test_answers_export_neutralises_formula_cells(tmp_path, monkeypatch, downloads):
+    survey = (
+        SURVEY.splitlines()[0]
+        + "\n"
+        + (
+            '2024;Arlon;=HYPERLINK("http://x");1;2025;;11/03/2024;@SUM(A1);+33 relances\n'
+            "2024;Attert;-2 capteurs;2;2025;;12/03/2024;Échevin;=1+1\n"
+        )
+    )
+    config = tiny_settings(tmp_path, survey)
+    monkeypatch.setenv("CENTRALE_DB", str(config.db_path))
+    monkeypatch.setenv("CENTRALE_SOURCES", str(config.sources_dir))
+    monkeypatch.setenv("CENTRALE_USERS", str(tmp_path / "no-users.toml"))
+    at = run_page(dt.date(2024, 12, 31))
+    assert not at.exception, at.exception
+    exports = [d for d in downloads if d[0] and d[0].startswith("enquete-reponses-")]
+    assert exports, [d[0] for d in downloads]
+    name, mime, data = exports[-1]
+    assert name == "enquete-reponses-2024-12-31.xlsx" and mime == XLSX_MIME
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    header = [c.value for c in sheet[1]]
+    assert header[:5] == ["Année", "Commune", "Réponse donnée par", "Arrondissement", "Adhérente"]
+    cells = [c.value for row in sheet.iter_rows(min_row=2) for c in row]
+    assert '\'=HYPERLINK("http://x")' in cells
+    assert "'@SUM(A1)" in cells
+    assert "'+33 relances" in cells
+    assert "'-2 capteurs" in cells
+    assert "'=1+1" in cells
+    starts = [c for c in cells if isinstance(c, str) and c[:1] in "=+-@"]
+    assert starts == []  # no cell Excel would run as a formula
+    dates = [c.value for c in sheet["K"][1:]]
+    assert all(isinstance(d, dt.datetime) for d in dates)  # real dates, not text
