@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from centrale.build import build_store, check_sources
+from centrale.cli import FrenchArgumentParser, iso_date
 from centrale.config import CENTRALE_OPENED_ON, settings
 from centrale.geo import BoundariesError
 from centrale.sources.folder import ensure_sources_folder
@@ -21,27 +22,13 @@ from centrale.sources.problems import SourceError
 from etl import users
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # French usage errors, exit 2
-        self.print_usage(sys.stderr)
-        print(f"Erreur d'utilisation : {message}", file=sys.stderr)
-        sys.exit(2)
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"date invalide « {text} » (attendu AAAA-MM-JJ)") from exc
-
-
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = FrenchArgumentParser(
         prog="python -m etl",
         description="Chargement des fichiers sources de la centrale d'achats "
         "Smart dans la base DuckDB du tableau de bord.",
     )
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=FrenchArgumentParser)
     build = sub.add_parser("build", help="valider les sources et reconstruire la base")
     check = sub.add_parser("check", help="valider les sources sans rien écrire")
     for p in (build, check):
@@ -69,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     kpis.add_argument("--db", type=Path)
     kpis.add_argument(
         "--as-of",
-        type=_date,
+        type=iso_date,
         default=dt.date.today(),
         help="date de référence AAAA-MM-JJ (défaut : aujourd'hui)",
     )
@@ -84,7 +71,7 @@ def _parser() -> argparse.ArgumentParser:
         help="année de l'enquête (défaut : la dernière envoyée à la date)",
     )
     kpis.add_argument("--json", action="store_true", help="sortie JSON")
-    users.add_arguments(sub, _Parser)
+    users.add_arguments(sub, FrenchArgumentParser)
     return parser
 
 

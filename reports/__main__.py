@@ -17,66 +17,27 @@ import time
 from pathlib import Path
 
 from centrale.briefing import BriefingError, check_as_of, commune_briefing, communes_at
+from centrale.cli import FrenchArgumentParser, iso_date
 from centrale.config import settings
 from centrale.store import StoreMissing, connect_read_only
 
-ENGLISH_ERRORS = (
-    ("the following arguments are required:", "arguments obligatoires manquants :"),
-    ("invalid choice:", "choix invalide :"),
-    ("choose from", "choisir parmi"),
-    ("unrecognized arguments:", "arguments inconnus :"),
-    ("expected one argument", "une valeur attendue"),
-)
-
-
-class _Parser(argparse.ArgumentParser):
-    """French usage line and errors (argparse's own words are English), exit 2."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("add_help", False)
-        super().__init__(*args, **kwargs)
-        self.add_argument("-h", "--help", action="help", help="afficher cette aide et quitter")
-
-    def format_usage(self) -> str:
-        return super().format_usage().replace("usage:", "utilisation :", 1)
-
-    def format_help(self) -> str:
-        return (
-            super()
-            .format_help()
-            .replace("usage:", "utilisation :", 1)
-            .replace("options:", "options :")
-            .replace("positional arguments:", "arguments :")
-        )
-
-    def error(self, message: str) -> None:
-        for english, french in ENGLISH_ERRORS:
-            message = message.replace(english, french)
-        self.print_usage(sys.stderr)
-        print(f"Erreur d'utilisation : {message}", file=sys.stderr)
-        sys.exit(2)
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"date invalide « {text} » (attendu AAAA-MM-JJ)") from exc
-
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = FrenchArgumentParser(
         prog="python -m reports",
         description="Dossiers de présentation aux bourgmestres : présentation PowerPoint "
         "et fiche commune PDF, pour une commune ou pour toutes.",
     )
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=FrenchArgumentParser)
     brief = sub.add_parser("brief", help="écrire la présentation et la fiche d'une commune")
     # Checked in main() rather than by argparse, whose messages would be English.
     brief.add_argument("--nis", help="code INS de la commune (5 chiffres, ex. 84009)")
     brief.add_argument("--all", action="store_true", help="toutes les communes à la date")
     brief.add_argument(
-        "--as-of", type=_date, default=dt.date.today(), help="date de situation (défaut : ce jour)"
+        "--as-of",
+        type=iso_date,
+        default=dt.date.today(),
+        help="date de situation (défaut : ce jour)",
     )
     brief.add_argument(
         "--db", type=Path, help="base à lire (défaut : data/centrale.duckdb ou $CENTRALE_DB)"
