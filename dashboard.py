@@ -15,10 +15,14 @@ st.set_page_config(
 
 PAGES = {
     "Suivi": [
-        st.Page("pages/overview.py", title="Vue d'ensemble", icon=":material/dashboard:", default=True),
+        st.Page(
+            "pages/overview.py", title="Vue d'ensemble", icon=":material/dashboard:", default=True
+        ),
         st.Page("pages/map.py", title="Carte", icon=":material/map:"),
         st.Page("pages/commune.py", title="Commune", icon=":material/location_city:"),
-        st.Page("pages/orders.py", title="Commandes et prestataires", icon=":material/receipt_long:"),
+        st.Page(
+            "pages/orders.py", title="Commandes et prestataires", icon=":material/receipt_long:"
+        ),
         st.Page("pages/subsidies.py", title="Subsides", icon=":material/euro:"),
     ],
     "Enquête et présentation": [

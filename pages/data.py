@@ -15,6 +15,7 @@ from centrale.config import settings
 from centrale.excel import workbook_bytes
 from centrale.sources.kinds import KINDS
 from ui.auth import loaded_by, require_editor
+from ui.components import PROBLEM_HEADERS
 from ui.data import load
 from ui.shell import ensure_shell
 from ui.state import as_of
@@ -26,15 +27,6 @@ require_editor()
 PREVIEW_KEY = "data_preview"  # (upload key, Preview)
 APPLIED_KEY = "data_applied"  # message and figures of the last apply, shown once
 UPLOADER_ROUND = "data_uploader_round"  # bumped to empty the uploader after an apply
-PROBLEM_HEADERS = {
-    "level": "Niveau",
-    "file": "Fichier",
-    "sheet": "Feuille",
-    "row": "Ligne",
-    "column": "Colonne",
-    "value": "Valeur",
-    "message": "Problème",
-}
 COLUMN_HEADERS = {
     "solution_id": "Code solution",
     "name_fr": "Nom",

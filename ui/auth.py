@@ -115,7 +115,9 @@ def visible_pages(pages: dict[str, list]) -> dict[str, list] | list:
     When sign-in is required and nobody is signed in, only the sign-in page.
     """
     if not may_read():
-        return [st.Page(sign_in_page, title="Connexion", icon=":material/login:", url_path="connexion")]
+        return [
+            st.Page(sign_in_page, title="Connexion", icon=":material/login:", url_path="connexion")
+        ]
     editor = is_editor()
     shown = {}
     for section, section_pages in pages.items():
@@ -184,9 +186,9 @@ def draw_account_box() -> None:
     box = st.sidebar.container(border=True)
     if user and user.method == "open":
         box.caption(
-            ":material/lock_open: **Mode poste unique** : aucun compte n'est configuré, toute personne "
-            "utilisant ce poste peut modifier les données. Voir « Données et droits » "
-            "dans le README pour créer des comptes."
+            ":material/lock_open: **Mode poste unique** : aucun compte n'est configuré, "
+            "toute personne utilisant ce poste peut modifier les données. "
+            "Voir « Données et droits » dans le README pour créer des comptes."
         )
         return
     if user:
@@ -200,7 +202,9 @@ def draw_account_box() -> None:
     if not may_read():
         box.caption("Connectez-vous pour consulter le tableau de bord.")
         return
-    box.caption(":material/visibility: Consultation. Les éditeurs se connectent pour importer des données.")
+    box.caption(
+        ":material/visibility: Consultation. Les éditeurs se connectent pour importer des données."
+    )
     with box.expander("Se connecter"):
         if mode() == "oidc":
             _oidc_buttons(st, "sidebar")

@@ -25,6 +25,16 @@ from ui.data import load
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LATE_ROW_STYLE = "background-color: #FBE3D6; color: #7A2E0B; font-weight: 600;"
+# French headers of `centrale.ingest.problems_frame` (the problems of a file sent).
+PROBLEM_HEADERS = {
+    "level": "Niveau",
+    "file": "Fichier",
+    "sheet": "Feuille",
+    "row": "Ligne",
+    "column": "Colonne",
+    "value": "Valeur",
+    "message": "Problème",
+}
 
 
 # --- Dates ---------------------------------------------------------------
@@ -155,13 +165,36 @@ def table_styler(
 ):
     """The Styler `show_table` draws: Belgian display texts, flagged rows highlighted."""
     view = _with_flags_as_text(frame, columns).reset_index(drop=True)
-    styler = view.style.format({c.name: _formatter(c) for c in columns if c.kind != "flag"})
+    styler = view.style.format(
+        {c.name: _formatter(c) for c in columns if c.kind != "flag"}, na_rep=fmt.MISSING
+    )
     if highlight is not None:
         flags = [bool(f) for f in highlight]
         styler = styler.apply(
             lambda row: [LATE_ROW_STYLE if flags[row.name] else ""] * len(row), axis=1
         )
     return styler
+
+
+def styled_table(
+    frame: pd.DataFrame,
+    columns: Sequence[Col],
+    *,
+    highlight: Sequence[bool] | None = None,
+    height: int | str = "auto",
+) -> None:
+    """`frame`'s `columns` as a sortable table (see `table_styler`), no download.
+
+    Blank cells read '–': the browser draws a null cell with the table's
+    placeholder whatever text the Styler gives it (without one: "None").
+    """
+    st.dataframe(
+        table_styler(frame, columns, highlight),
+        hide_index=True,
+        height=height,
+        placeholder=fmt.MISSING,
+        column_config={c.name: st.column_config.Column(c.label, help=c.help) for c in columns},
+    )
 
 
 def show_table(
@@ -184,13 +217,7 @@ def show_table(
     if frame.empty:
         empty_state(empty_message)
         return
-    st.dataframe(
-        table_styler(frame, columns, highlight),
-        hide_index=True,
-        height=height,
-        placeholder=fmt.MISSING,
-        column_config={c.name: st.column_config.Column(c.label, help=c.help) for c in columns},
-    )
+    styled_table(frame, columns, highlight=highlight, height=height)
     excel_button(frame, columns, key=key, file_name=file_name, sheet=sheet)
 
 

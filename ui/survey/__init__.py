@@ -1,0 +1,9 @@
+"""The tabs of the "Enquête 2.0" page (pages/survey.py), one module per tab.
+
+`campaign` (who answered, who to remind), `entry` (an answer typed in),
+`imports` (a survey tool's export, with its column mapping), `results`
+(rankings, trends, the 2.0 shortlist, conversion) and `answers` (the
+filterable table); `common` holds what several of them share. Widgets and
+layout only: reads go through `ui.data.load`, writes through
+`centrale.sources.survey_entry` / `survey_import`.
+"""

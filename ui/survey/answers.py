@@ -1,0 +1,151 @@
+"""Réponses tab: every answer known on the reference date, filtered, with its Excel export."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from centrale import fmt, survey
+from centrale.excel import workbook_bytes
+from ui import components as ui
+from ui.data import load
+from ui.survey.common import ANSWER_DETAIL_COLUMNS, answer_texts
+
+# The Excel export's columns and headers (the table's texts, not its display formats).
+ANSWER_COLUMNS = {
+    "year": "Année",
+    "commune": "Commune",
+    "answered_as": "Réponse donnée par",
+    "arrondissement": "Arrondissement",
+    "member_text": "Adhérente",
+    "need_text": "Besoin",
+    "status_text": "Catalogue",
+    "priority": "Priorité",
+    "horizon": "Année souhaitée",
+    "budget_eur": "Budget (€)",
+    "submitted_on": "Date de réponse",
+    "respondent": "Répondant",
+    "comment": "Commentaire",
+    "ordered_text": "Commandé depuis",
+    "source_file": "Fichier source",
+}
+
+
+def answers_tab(year: int, day: dt.date) -> None:
+    """The answers known on `day`, first filtered on the `year` survey."""
+    answers = load(survey.survey_answers_at, day)
+    orders = load(survey.survey_orders_at, day)
+    if answers.empty:
+        ui.empty_state("Aucune réponse à une enquête à cette date.")
+        return
+    rows = _filtered(survey.mark_ordered_since(answers, orders), year)
+    view = _with_display_texts(rows)
+    st.caption(
+        f"{fmt.number(len(view))} ligne(s), {fmt.number(view['commune'].nunique())} commune(s)."
+    )
+    if view.empty:
+        ui.empty_state("Aucune réponse ne correspond à ces filtres.")
+        return
+    columns = [
+        ui.Col("year", "Année"),
+        ui.Col("commune", "Commune"),
+        ui.Col(
+            "answered_as",
+            "Réponse donnée par",
+            help="La commune qui a répondu, quand elle "
+            "a depuis fusionné avec celle de la colonne « Commune ».",
+        ),
+        ui.Col("member_text", "Adhérente"),
+        ui.Col("need_text", "Besoin"),
+        ui.Col("status_text", "Catalogue"),
+        *ANSWER_DETAIL_COLUMNS,
+        ui.Col(
+            "ordered_text",
+            "Commandé depuis",
+            help="La commune a commandé cette solution du catalogue depuis sa réponse.",
+        ),
+    ]
+    ui.styled_table(view, columns, height=420)
+    export = view[list(ANSWER_COLUMNS)]
+    st.download_button(
+        "Télécharger en Excel",
+        data=workbook_bytes({"Réponses": export}, headers=ANSWER_COLUMNS),
+        file_name=f"enquete-reponses-{day.isoformat()}.xlsx",
+        mime=ui.XLSX_MIME,
+        key="survey_answers_excel",
+        icon=":material/download:",
+    )
+
+
+def _filtered(answers: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The filter widgets, and the answers they keep, newest survey first."""
+    row1 = st.columns([1, 2, 2])
+    all_years = sorted(answers["year"].unique(), reverse=True)
+    picked_years = row1[0].multiselect(
+        "Enquêtes",
+        [int(y) for y in all_years],
+        default=[year] if year in all_years else [],
+        key="survey_answers_years",
+        placeholder="Toutes",
+    )
+    commune_names = sorted(answers["commune"].unique())
+    picked_communes = row1[1].multiselect(
+        "Communes", commune_names, key="survey_answers_communes", placeholder="Toutes"
+    )
+    need_names = sorted(answers["need"].dropna().unique())
+    picked_needs = row1[2].multiselect(
+        "Besoins", need_names, key="survey_answers_needs", placeholder="Tous"
+    )
+    row2 = st.columns([3, 3, 3])
+    membership = row2[0].radio(
+        "Communes",
+        ["toutes", "adhérentes", "non adhérentes"],
+        horizontal=True,
+        key="survey_answers_members",
+    )
+    not_ordered = row2[1].checkbox(
+        "Pas encore commandés",
+        key="survey_answers_not_ordered",
+        help="Seulement les besoins que la commune n'a pas commandés depuis sa réponse "
+        "(solutions du catalogue non commandées, et tous les nouveaux besoins).",
+    )
+    search = row2[2].text_input("Rechercher (commentaire, répondant)", key="survey_answers_search")
+
+    rows = answers
+    if picked_years:
+        rows = rows[rows["year"].isin(picked_years)]
+    if picked_communes:
+        rows = rows[
+            rows["commune"].isin(picked_communes) | rows["answered_as"].isin(picked_communes)
+        ]
+    if picked_needs:
+        rows = rows[rows["need"].isin(picked_needs)]
+    if membership != "toutes":
+        rows = rows[rows["member"] == (membership == "adhérentes")]
+    if not_ordered:
+        rows = rows[~rows["no_needs"].astype(bool) & ~rows["ordered_since"]]
+    if search.strip():
+        text = search.strip().lower()
+        rows = rows[
+            rows["comment"].fillna("").str.lower().str.contains(text, regex=False)
+            | rows["respondent"].fillna("").str.lower().str.contains(text, regex=False)
+        ]
+    return rows.sort_values(["year", "commune", "priority"], ascending=[False, True, True])
+
+
+def _with_display_texts(rows: pd.DataFrame) -> pd.DataFrame:
+    """`rows` with the texts shown and exported: blanks as '–', yes/no, catalogue or new."""
+    return answer_texts(rows).assign(
+        member_text=rows["member"].map({True: "oui", False: "non"}),
+        status_text=[
+            "" if n else (f"catalogue {c}" if isinstance(c, str) else "nouveau besoin")
+            for n, c in zip(rows["no_needs"], rows["catalogue"])
+        ],
+        ordered_text=[
+            "oui" if o else ("" if n or not isinstance(s, str) else "non")
+            for o, n, s in zip(rows["ordered_since"], rows["no_needs"], rows["need_solution_id"])
+        ],
+        answered_as=[a if a != c else "" for a, c in zip(rows["answered_as"], rows["commune"])],
+    )

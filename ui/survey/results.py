@@ -1,0 +1,217 @@
+"""Résultats tab: the needs of one survey ranked, the 2.0 shortlist, the change since the
+previous survey, demand by arrondissement and how often a need became an order."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from centrale import fmt, survey, survey_charts
+from ui import components as ui
+from ui.data import load
+
+TREND_ICONS = {
+    "nouveau": "★ nouveau",
+    "en hausse": "▲ en hausse",
+    "stable": "● stable",
+    "en baisse": "▼ en baisse",
+    "première enquête": "– première enquête",
+}
+
+
+def results_tab(year: int, day: dt.date) -> None:
+    """The results of the `year` survey with the answers and orders known on `day`."""
+    answers = load(survey.survey_answers_at, day)
+    orders = load(survey.survey_orders_at, day)
+    if survey.respondents(answers, year) == 0:
+        ui.empty_state(f"Aucune réponse à l'enquête {year} à cette date.")
+        return
+    by = st.radio(
+        "Classer les besoins par",
+        list(survey.RANK_BY),
+        format_func=survey.RANK_BY.get,
+        horizontal=True,
+        key="survey_rank_by",
+        help="Demande pondérée : priorité 1 = 3 points, priorité 2 = 2, priorité 3 = 1 "
+        "(sans priorité : 1).",
+    )
+    ranked = survey.rank_needs(answers, year, by)
+    trends = survey.year_on_year(answers, year)
+    _summary_cards(answers, ranked, year)
+    _ranking(ranked, by, year)
+    _shortlist(ranked, trends, year)
+    _trends(answers, ranked, trends, year)
+    st.subheader("Par arrondissement")
+    ui.chart(
+        survey_charts.by_arrondissement(
+            survey.demand_by_arrondissement(answers, year), list(ranked["need"])
+        ),
+        f"enquete-{year}-arrondissements",
+        "survey_arrondissements",
+    )
+    _conversion(answers, orders, day)
+
+
+def _summary_cards(answers: pd.DataFrame, ranked: pd.DataFrame, year: int) -> None:
+    """Respondents, needs, and the needs the catalogue covers or not (share of demand)."""
+    covered = ranked[ranked["covered"]]
+    new = ranked[~ranked["covered"]]
+    cards = st.columns(4)
+    with cards[0]:
+        ui.kpi_card("Communes ayant répondu", fmt.number(survey.respondents(answers, year)))
+    with cards[1]:
+        ui.kpi_card("Besoins exprimés", fmt.number(len(ranked)))
+    with cards[2]:
+        ui.kpi_card(
+            "Couverts par le catalogue",
+            fmt.number(len(covered)),
+            help="Besoins pour lesquels un accord-cadre de la centrale est en vigueur à la date.",
+        )
+        share = covered["weighted_demand"].sum() / max(ranked["weighted_demand"].sum(), 1)
+        st.caption(f"{fmt.percent(share)} de la demande pondérée")
+    with cards[3]:
+        ui.kpi_card(
+            "Nouveaux besoins",
+            fmt.number(len(new)),
+            help="Besoins qu'aucun accord-cadre en vigueur à la date ne couvre.",
+        )
+        st.caption(f"{fmt.percent(1 - share)} de la demande pondérée")
+
+
+def _ranking(ranked: pd.DataFrame, by: str, year: int) -> None:
+    """The needs ranked `by` the chosen measure: chart, then table with its Excel file."""
+    ui.chart(survey_charts.ranking(ranked, by), f"enquete-{year}-classement", "survey_ranking")
+    ranked_view = ranked.assign(
+        priority_text=ranked["priority_mean"].map(lambda v: fmt.number(v, 1)),
+        budget_view=[
+            fmt.money(b, 0) if n else fmt.MISSING
+            for b, n in zip(ranked["budget_eur"], ranked["budgets"])
+        ],
+    )
+    ui.show_table(
+        ranked_view,
+        [
+            ui.Col("rank", "Rang", "int"),
+            ui.Col("need", "Besoin"),
+            ui.Col("status", "Catalogue"),
+            ui.Col("communes", "Communes", "int"),
+            ui.Col("members", "dont adhérentes", "int"),
+            ui.Col("weighted_demand", "Demande pondérée", "int"),
+            ui.Col("priority_text", "Priorité moyenne"),
+            ui.Col("population", "Population couverte", "int"),
+            ui.Col("budget_view", "Budgets annoncés"),
+            ui.Col("share", "Part des répondants", "percent"),
+        ],
+        key="survey_ranking_excel",
+        file_name=f"enquete-{year}-classement",
+        sheet=f"Classement {year}",
+        empty_message="Aucun besoin exprimé.",
+        height=300,
+    )
+
+
+def _shortlist(ranked: pd.DataFrame, trends: pd.DataFrame, year: int) -> None:
+    """The needs no framework agreement covers, asked by enough communes: the 2.0 candidates."""
+    st.subheader("Candidats pour le catalogue 2.0")
+    min_communes = st.slider(
+        "Nombre minimal de communes demandeuses",
+        min_value=1,
+        max_value=8,
+        value=3,
+        key="survey_min_communes",
+        help="Un besoin nouveau ou en hausse est retenu dès 2 communes.",
+    )
+    candidates = survey.shortlist(ranked, trends, year, min_communes)
+    st.caption(
+        "Besoins qu'aucun accord-cadre en vigueur ne couvre, demandés par au moins "
+        f"{min_communes} commune(s) (ou 2 s'ils sont nouveaux ou en hausse), classés par "
+        "demande pondérée."
+    )
+    if candidates.empty:
+        ui.empty_state("Aucun besoin non couvert n'atteint ce seuil pour cette enquête.")
+    for i, row in enumerate(candidates.to_dict("records"), start=1):
+        with st.container(border=True):
+            st.markdown(f"**{i}. {row['need']}** — {TREND_ICONS.get(row['trend'], '')}")
+            st.caption(row["reasons"])
+    if not candidates.empty:
+        ui.excel_button(
+            candidates.assign(trend_text=candidates["trend"].map(TREND_ICONS)),
+            [
+                ui.Col("need", "Besoin"),
+                ui.Col("communes", "Communes", "int"),
+                ui.Col("members", "dont adhérentes", "int"),
+                ui.Col("weighted_demand", "Demande pondérée", "int"),
+                ui.Col("priority_mean", "Priorité moyenne", "decimal"),
+                ui.Col("population", "Population couverte", "int"),
+                ui.Col("trend_text", "Tendance"),
+                ui.Col("reasons", "Raisons"),
+            ],
+            key="survey_shortlist_excel",
+            file_name=f"enquete-{year}-candidats-catalogue-2-0",
+            sheet="Candidats 2.0",
+        )
+
+
+def _trends(answers: pd.DataFrame, ranked: pd.DataFrame, trends: pd.DataFrame, year: int) -> None:
+    """Each need against the previous survey, and the history of the uncovered needs."""
+    has_previous = bool((answers["year"] < year).any())
+    st.subheader(f"Évolution par rapport à {year - 1}" if has_previous else "Évolution")
+    trends_view = trends.assign(
+        trend_text=trends["trend"].map(TREND_ICONS),
+        change_text=trends["change"].map(lambda c: f"{c:+d}".replace("-", "−")),
+    )
+    if not has_previous:
+        ui.empty_state(f"L'enquête {year} est la première : pas encore d'évolution à comparer.")
+    else:
+        ui.show_table(
+            trends_view,
+            [
+                ui.Col("need", "Besoin"),
+                ui.Col("trend_text", "Tendance"),
+                ui.Col("communes", f"Communes {year}", "int"),
+                ui.Col("communes_previous", f"Communes {year - 1}", "int"),
+                ui.Col("change_text", "Écart"),
+                ui.Col("share", f"Part des répondants {year}", "percent"),
+                ui.Col("first_year", "Première demande"),
+            ],
+            key="survey_trends_excel",
+            file_name=f"enquete-{year}-evolution",
+            sheet=f"Évolution {year}",
+            empty_message="Pas d'enquête précédente à comparer.",
+            height=300,
+        )
+    new_keys = list(ranked.loc[~ranked["covered"], "need_key"])
+    ui.chart(
+        survey_charts.history(survey.need_history(answers, new_keys), year),
+        f"enquete-{year}-nouveaux-besoins",
+        "survey_history",
+    )
+
+
+def _conversion(answers: pd.DataFrame, orders: pd.DataFrame, day: dt.date) -> None:
+    """How many communes that asked for a catalogue solution ordered it since."""
+    st.subheader("De la demande à la commande")
+    conv = survey.conversion(answers, orders)
+    st.caption(
+        "Pour chaque solution du catalogue : combien des communes qui l'ont demandée (toutes "
+        "enquêtes jusqu'à la date) l'ont commandée depuis leur demande."
+    )
+    ui.chart(survey_charts.conversion(conv), "enquete-conversion", "survey_conversion")
+    ui.show_table(
+        conv,
+        [
+            ui.Col("need", "Solution"),
+            ui.Col("catalogue", "Catalogue"),
+            ui.Col("communes_asked", "Communes demandeuses", "int"),
+            ui.Col("communes_ordered", "… l'ayant commandée depuis", "int"),
+            ui.Col("rate", "Taux de conversion", "percent"),
+            ui.Col("first_year", "Première demande"),
+        ],
+        key="survey_conversion_excel",
+        file_name=f"enquete-conversion-{day.isoformat()}",
+        sheet="Conversion",
+        empty_message="Aucune solution du catalogue demandée à cette date.",
+        height=300,
+    )
