@@ -119,7 +119,7 @@ ui.chart(figures.adhesion_figure(b), f"adhesions_{b.as_of.isoformat()}", "presen
 
 # 3. The map
 _section(titles[1])
-st.image(mapimage.map_png(b.map_communes, b.name), width="stretch")
+st.image(load(mapimage.commune_map_png, b.nis_code, day), width="stretch")
 _text([story.status_sentence(b)] + story.neighbour_lines(b))
 
 # 4. Its orders

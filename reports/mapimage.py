@@ -24,6 +24,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
+from centrale.briefing import commune_briefing
 from reports import style
 
 STATUS_COLOURS = {
@@ -201,6 +202,12 @@ def map_png(map_communes, commune_name: str, dpi: int = 150, **size) -> bytes:
         buffer, format="png", dpi=dpi, facecolor="white"
     )
     return buffer.getvalue()
+
+
+def commune_map_png(con, nis: str, as_of) -> bytes:
+    """The commune's map on `as_of`, straight from the store (cached by the pages)."""
+    briefing = commune_briefing(con, nis, as_of)
+    return map_png(briefing.map_communes, briefing.name)
 
 
 def map_svg(map_communes, commune_name: str, **size) -> bytes:

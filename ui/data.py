@@ -15,7 +15,13 @@ from centrale.config import settings
 from centrale.store import StoreMissing, StoreReader
 
 # Modules whose functions `load` may call: (con, *args) -> DataFrame | dict.
-QUERY_MODULES = ("centrale.queries", "centrale.loads", "centrale.survey", "centrale.briefing")
+QUERY_MODULES = (
+    "centrale.queries",
+    "centrale.loads",
+    "centrale.survey",
+    "centrale.briefing",
+    "reports.mapimage",  # the rendered map picture: ~0.3 s of matplotlib, worth caching
+)
 
 
 @st.cache_resource(show_spinner=False)
