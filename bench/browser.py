@@ -1,0 +1,175 @@
+"""In headless Chromium: cold start to first render, and the map page's websocket traffic.
+
+Cold start: from launching `streamlit run` to the overview's KPIs visible,
+against a one-line hello app launched the same way in the same run. The
+browser is started once beforehand (its own start-up is not the app's).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.proc import REPO
+from bench.stats import Figure, check
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+KPI_SELECTOR = '[data-testid="stMetric"]:has-text("adhérentes")'
+HELLO_TEXT = "Bonjour"
+
+
+def _server(script: Path, port: int, env: dict) -> subprocess.Popen:
+    streamlit = Path(sys.executable).with_name("streamlit")
+    return subprocess.Popen(
+        [
+            str(streamlit),
+            "run",
+            str(script),
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=script.parent,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def _stop(server: subprocess.Popen) -> None:
+    server.terminate()
+    try:
+        server.wait(10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+def _open(page, url: str, deadline: float) -> None:
+    """goto `url`, retrying while the server is not listening yet."""
+    while True:
+        try:
+            page.goto(url, wait_until="commit", timeout=5000)
+            return
+        except Exception:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+def _cold_start(browser, script: Path, port: int, selector: str, env: dict) -> float:
+    started = time.monotonic()
+    server = _server(script, port, env)
+    try:
+        page = browser.new_page()
+        _open(page, f"http://localhost:{port}/", started + 60)
+        page.wait_for_selector(selector, state="visible", timeout=60_000)
+        elapsed = time.monotonic() - started
+        page.close()
+        return elapsed
+    finally:
+        _stop(server)
+
+
+def _map_traffic(browser, port: int, env: dict) -> tuple[int, int]:
+    """(bytes received, bytes sent) on the websocket while the map page loads and settles."""
+    received, sent = [0], [0]
+
+    def size(payload) -> int:
+        return len(payload.encode("utf-8")) if isinstance(payload, str) else len(payload)
+
+    def on_socket(ws):
+        ws.on("framereceived", lambda payload: received.__setitem__(0, received[0] + size(payload)))
+        ws.on("framesent", lambda payload: sent.__setitem__(0, sent[0] + size(payload)))
+
+    server = _server(REPO / "dashboard.py", port, env)
+    try:
+        page = browser.new_page()
+        _open(page, f"http://localhost:{port}/", time.monotonic() + 60)  # warm the server
+        page.wait_for_selector(KPI_SELECTOR, timeout=60_000)
+        page.close()
+        page = browser.new_page()
+        page.on("websocket", on_socket)
+        page.goto(f"http://localhost:{port}/map", wait_until="commit")
+        page.wait_for_selector('h1:has-text("Carte")', timeout=60_000)
+        page.wait_for_selector('[data-testid="stPlotlyChart"]', timeout=60_000)
+        page.wait_for_timeout(2000)  # let the last deltas arrive
+        page.close()
+        return received[0], sent[0]
+    finally:
+        _stop(server)
+
+
+def browser_figures(
+    demo_db: Path, scale_db: Path | None, ports: list[int], runs: int, scale: str
+) -> list[Figure]:
+    from playwright.sync_api import sync_playwright
+
+    env = {"CENTRALE_DB": str(demo_db), "CENTRALE_SOURCES": str(demo_db.parent / "sources")}
+    app = Figure("Navigateur", "démarrage à froid → KPI de la vue d'ensemble visibles", "démo", "s")
+    hello = Figure("Navigateur", "démarrage à froid → application « hello » (une ligne)", "—", "s")
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
+        hello_script = Path(tmp) / "hello.py"
+        hello_script.write_text(f'import streamlit as st\n\nst.write("{HELLO_TEXT}")\n')
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for i in range(runs):  # alternate, so a load spike hits both alike
+                port = ports[i % len(ports)]
+                hello.runs.append(
+                    _cold_start(browser, hello_script, port, f"text={HELLO_TEXT}", env)
+                )
+                app.runs.append(
+                    _cold_start(browser, REPO / "dashboard.py", port, KPI_SELECTOR, env)
+                )
+            figures = [app, hello]
+            ratio = Figure(
+                "Navigateur",
+                "rapport démarrage tableau de bord / hello",
+                "démo",
+                "×",
+                runs=[a / h for a, h in zip(app.runs, hello.runs)],
+                target="≤ 1,5×",
+            )
+            figures.append(check(ratio, 1.5 + 1e-9))
+            for label, db in (("démo", demo_db), (scale, scale_db)):
+                if db is None:
+                    continue
+                got, gave = _map_traffic(browser, ports[0], {**env, "CENTRALE_DB": str(db)})
+                figures.append(
+                    Figure(
+                        "Carte",
+                        "websocket de la page Carte, reçu (chargement complet)",
+                        label,
+                        "kB",
+                        runs=[got / 1000],
+                    )
+                )
+                figures.append(
+                    Figure(
+                        "Carte",
+                        "websocket de la page Carte, envoyé",
+                        label,
+                        "kB",
+                        runs=[gave / 1000],
+                    )
+                )
+        finally:
+            browser.close()
+    return figures
