@@ -34,8 +34,16 @@ class ReferenceData:
     mergers: pd.DataFrame
     provinces: pd.DataFrame
 
+    adhesion_provinces: frozenset[str] | None = None
+
     def reference(self, today: dt.date | None = None) -> Reference:
-        return Reference(self.communes, self.mergers, PROVINCE_NIS, today or dt.date.today())
+        return Reference(
+            self.communes,
+            self.mergers,
+            PROVINCE_NIS,
+            today or dt.date.today(),
+            self.adhesion_provinces,
+        )
 
 
 def read_reference(settings: Settings) -> ReferenceData:
@@ -49,7 +57,7 @@ def read_reference(settings: Settings) -> ReferenceData:
         .sum()
         .rename(columns={"province": "name_fr"})
     )
-    return ReferenceData(communes, periods, mergers, provinces)
+    return ReferenceData(communes, periods, mergers, provinces, settings.adhesion_provinces)
 
 
 @dataclass

@@ -10,6 +10,11 @@ from __future__ import annotations
 # (description in French, SQL counting the offending rows)
 CHECKS: tuple[tuple[str, str], ...] = (
     ("communes : code INS unique", "SELECT count(*) - count(DISTINCT nis_code) FROM communes"),
+    # The "as of" macros join each commune to at most one successor.
+    (
+        "fusions : une commune ne fusionne qu'une fois",
+        "SELECT count(*) - count(DISTINCT old_nis) FROM commune_mergers",
+    ),
     (
         "la province compte 44 communes dans le fichier des limites",
         "SELECT abs(count(*) - 44) FROM communes WHERE prov_nis = '80000'",
@@ -25,9 +30,8 @@ CHECKS: tuple[tuple[str, str], ...] = (
         "SELECT count(*) FROM framework f ANTI JOIN solutions s USING (solution_id)",
     ),
     (
-        "adhésions : commune de la province",
-        "SELECT count(*) FROM adhesions a ANTI JOIN commune_periods p "
-        "ON p.nis_code = a.commune_nis",
+        "adhésions : commune connue",
+        "SELECT count(*) FROM adhesions a ANTI JOIN communes c ON c.nis_code = a.commune_nis",
     ),
     ("commandes : numéro unique", "SELECT count(*) - count(DISTINCT order_id) FROM orders"),
     (

@@ -31,6 +31,7 @@ class Settings:
     boundaries_path: Path
     mergers_path: Path
     max_upload_bytes: int
+    adhesion_provinces: frozenset[str]  # NIS codes of provinces that may adhere, or {"*"}
 
 
 def _path_from_env(name: str, default: Path) -> Path:
@@ -53,4 +54,7 @@ def settings() -> Settings:
             "CENTRALE_MERGERS", REPO_ROOT / "data" / "reference" / "commune_mergers.csv"
         ),
         max_upload_bytes=int(os.environ.get("CENTRALE_MAX_UPLOAD_MB", "20")) * 1024 * 1024,
+        adhesion_provinces=frozenset(
+            os.environ.get("CENTRALE_ADHESION_PROVINCES", PROVINCE_NIS).replace(" ", "").split(",")
+        ),
     )

@@ -209,3 +209,19 @@ def test_all_problems_of_a_file_are_reported_at_once(sources_copy, reference_dat
     )
     problems = problems_for(sources_copy, reference_data, name)
     assert sorted(p.row for p in problems if p.column == "commune") == list(range(2, rows + 2))
+
+
+def test_adhesions_outside_the_province_only_when_configured(sources_copy, reference_data):
+    import dataclasses
+
+    name = add_csv(
+        sources_copy,
+        "adhesions_extra.csv",
+        ["commune", "date de signature"],
+        ["Charleroi", "01/01/2021"],
+    )
+    paths = list_source_files(sources_copy)
+    strict = validate_files(paths, reference_data.reference(TODAY))
+    assert any("hors de la province" in p.message for p in strict.errors if p.file == name)
+    country = dataclasses.replace(reference_data, adhesion_provinces=frozenset({"*"}))
+    assert not [p for p in validate_files(paths, country.reference(TODAY)).errors if p.file == name]
