@@ -605,3 +605,39 @@ def need_history(answers: pd.DataFrame, need_keys: list[str] | None = None) -> p
         for y in years
     ]
     return pd.DataFrame(records)
+
+
+# --- Derived queries -----------------------------------------------------------
+# Read and derive in one go, so that the page loads the result through
+# `ui.data.load` (cached per store version) instead of recomputing the pure
+# functions above on every rerun. Each is exactly its pure function applied to
+# the queries it names.
+
+
+def ranked_needs(con, as_of: dt.date, year: int, by: str = "communes") -> pd.DataFrame:
+    """`rank_needs(survey_answers_at(con, as_of), year, by)`."""
+    return rank_needs(survey_answers_at(con, as_of), year, by)
+
+
+def needs_year_on_year(con, as_of: dt.date, year: int) -> pd.DataFrame:
+    """`year_on_year(survey_answers_at(con, as_of), year)`."""
+    return year_on_year(survey_answers_at(con, as_of), year)
+
+
+def shortlist_at(
+    con, as_of: dt.date, year: int, by: str = "communes", min_communes: int = 3
+) -> pd.DataFrame:
+    """`shortlist` of the needs of `year` known on `as_of` (ranked `by`, with their
+    year-on-year trend), at least `min_communes` communes."""
+    answers = survey_answers_at(con, as_of)
+    return shortlist(rank_needs(answers, year, by), year_on_year(answers, year), year, min_communes)
+
+
+def conversion_at(con, as_of: dt.date) -> pd.DataFrame:
+    """`conversion(survey_answers_at(con, as_of), survey_orders_at(con, as_of))`."""
+    return conversion(survey_answers_at(con, as_of), survey_orders_at(con, as_of))
+
+
+def answers_ordered_since_at(con, as_of: dt.date) -> pd.DataFrame:
+    """`survey_answers_at(con, as_of)` with `ordered_since` (see `mark_ordered_since`)."""
+    return mark_ordered_since(survey_answers_at(con, as_of), survey_orders_at(con, as_of))

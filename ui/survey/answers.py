@@ -35,12 +35,11 @@ ANSWER_COLUMNS = {
 
 def answers_tab(year: int, day: dt.date) -> None:
     """The answers known on `day`, first filtered on the `year` survey."""
-    answers = load(survey.survey_answers_at, day)
-    orders = load(survey.survey_orders_at, day)
+    answers = load(survey.answers_ordered_since_at, day)
     if answers.empty:
         ui.empty_state("Aucune réponse à une enquête à cette date.")
         return
-    rows = _filtered(survey.mark_ordered_since(answers, orders), year)
+    rows = _filtered(answers, year)
     view = _with_display_texts(rows)
     st.caption(
         f"{fmt.number(len(view))} ligne(s), {fmt.number(view['commune'].nunique())} commune(s)."

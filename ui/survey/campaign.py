@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from centrale import charts, fmt, mapfig, queries, survey, survey_charts
+from centrale import charts, fmt, survey, survey_charts, survey_figures
 from ui import components as ui
 from ui.data import load
 from ui.survey.common import campaign_dates, known_years
@@ -53,7 +53,7 @@ def campaign_tab(year: int, day: dt.date) -> None:
     )
     # The previous campaign at the same point (same number of days after sending).
     offset = (day - sent_on).days if sent_on else None
-    prev_status = prev_curve = None
+    prev_status = None
     if previous_year and prev_sent and offset is not None:
         prev_day = min(prev_sent + dt.timedelta(days=offset), day)
         prev_status = load(survey.campaign_status, previous_year, prev_day)
@@ -91,21 +91,16 @@ def campaign_tab(year: int, day: dt.date) -> None:
             answered_days = pd.to_datetime(status["submitted_on"]).dropna()
             end = max([deadline or sent_on] + [d.date() for d in answered_days])
             until = min(day, end + dt.timedelta(days=7))
-            curve = survey.response_curve(status, sent_on, until)
-            if prev_status is not None and prev_sent:
-                prev_end = prev_sent + dt.timedelta(days=max(len(curve) - 1, 0))
-                prev_curve = survey.response_curve(
-                    load(survey.campaign_status, previous_year, min(prev_end, day)),
-                    prev_sent,
-                    min(prev_end, day),
-                )
-            fig = survey_charts.response_curve(
-                curve,
+            with_previous = prev_status is not None and bool(prev_sent)
+            fig = load(
+                survey_figures.response_curve_figure,
                 year,
-                (deadline - sent_on).days if deadline else None,
-                summary["communes"],
-                prev_curve,
-                previous_year,
+                day,
+                sent_on,
+                until,
+                deadline,
+                previous_year if with_previous else None,
+                prev_sent if with_previous else None,
             )
             ui.chart(fig, f"enquete-{year}-reponses", key="survey_curve")
             if prev_deadline and prev_sent:
@@ -114,26 +109,18 @@ def campaign_tab(year: int, day: dt.date) -> None:
                     f"({fmt.date(prev_sent)})."
                 )
     with right:
-        _answers_map(status, year, day)
+        _answers_map(year, day)
 
     _to_remind(status, year, day)
     _answered(status, year)
 
 
-def _answers_map(status: pd.DataFrame, year: int, day: dt.date) -> None:
+def _answers_map(year: int, day: dt.date) -> None:
     """The communes existing on `day`, coloured by answered / not, member / not."""
-    shapes = load(queries.commune_shapes, day)
-    if shapes.empty:
+    fig = load(survey_figures.campaign_map_figure, year, day)
+    if fig is None:
         ui.empty_state("Aucune commune à afficher à cette date.")
         return
-    fig = mapfig.category_map(
-        survey.map_categories(status),
-        shapes,
-        "survey_map",
-        survey.MAP_CATEGORIES,
-        f"Enquête {year}",
-        height=420,
-    )
     st.plotly_chart(
         fig,
         key="survey_map",

@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from centrale import fmt, survey, survey_charts
+from centrale import fmt, survey, survey_figures
 from ui import components as ui
 from ui.data import load
 
@@ -24,7 +24,6 @@ TREND_ICONS = {
 def results_tab(year: int, day: dt.date) -> None:
     """The results of the `year` survey with the answers and orders known on `day`."""
     answers = load(survey.survey_answers_at, day)
-    orders = load(survey.survey_orders_at, day)
     if survey.respondents(answers, year) == 0:
         ui.empty_state(f"Aucune réponse à l'enquête {year} à cette date.")
         return
@@ -37,21 +36,20 @@ def results_tab(year: int, day: dt.date) -> None:
         help="Demande pondérée : priorité 1 = 3 points, priorité 2 = 2, priorité 3 = 1 "
         "(sans priorité : 1).",
     )
-    ranked = survey.rank_needs(answers, year, by)
-    trends = survey.year_on_year(answers, year)
+    # Derived frames and finished figures come from the store cache (`load`): only the
+    # widgets and tables are drawn again at each rerun.
+    ranked = load(survey.ranked_needs, day, year, by)
     _summary_cards(answers, ranked, year)
-    _ranking(ranked, by, year)
-    _shortlist(ranked, trends, year)
-    _trends(answers, ranked, trends, year)
+    _ranking(ranked, by, year, day)
+    _shortlist(by, year, day)
+    _trends(answers, load(survey.needs_year_on_year, day, year), by, year, day)
     st.subheader("Par arrondissement")
     ui.chart(
-        survey_charts.by_arrondissement(
-            survey.demand_by_arrondissement(answers, year), list(ranked["need"])
-        ),
+        load(survey_figures.arrondissement_figure, day, year, by),
         f"enquete-{year}-arrondissements",
         "survey_arrondissements",
     )
-    _conversion(answers, orders, day)
+    _conversion(day)
 
 
 def _summary_cards(answers: pd.DataFrame, ranked: pd.DataFrame, year: int) -> None:
@@ -80,9 +78,13 @@ def _summary_cards(answers: pd.DataFrame, ranked: pd.DataFrame, year: int) -> No
         st.caption(f"{fmt.percent(1 - share)} de la demande pondérée")
 
 
-def _ranking(ranked: pd.DataFrame, by: str, year: int) -> None:
+def _ranking(ranked: pd.DataFrame, by: str, year: int, day: dt.date) -> None:
     """The needs ranked `by` the chosen measure: chart, then table with its Excel file."""
-    ui.chart(survey_charts.ranking(ranked, by), f"enquete-{year}-classement", "survey_ranking")
+    ui.chart(
+        load(survey_figures.ranking_figure, day, year, by),
+        f"enquete-{year}-classement",
+        "survey_ranking",
+    )
     ranked_view = ranked.assign(
         priority_text=ranked["priority_mean"].map(lambda v: fmt.number(v, 1)),
         budget_view=[
@@ -112,7 +114,7 @@ def _ranking(ranked: pd.DataFrame, by: str, year: int) -> None:
     )
 
 
-def _shortlist(ranked: pd.DataFrame, trends: pd.DataFrame, year: int) -> None:
+def _shortlist(by: str, year: int, day: dt.date) -> None:
     """The needs no framework agreement covers, asked by enough communes: the 2.0 candidates."""
     st.subheader("Candidats pour le catalogue 2.0")
     min_communes = st.slider(
@@ -123,7 +125,7 @@ def _shortlist(ranked: pd.DataFrame, trends: pd.DataFrame, year: int) -> None:
         key="survey_min_communes",
         help="Un besoin nouveau ou en hausse est retenu dès 2 communes.",
     )
-    candidates = survey.shortlist(ranked, trends, year, min_communes)
+    candidates = load(survey.shortlist_at, day, year, by, min_communes)
     st.caption(
         "Besoins qu'aucun accord-cadre en vigueur ne couvre, demandés par au moins "
         f"{min_communes} commune(s) (ou 2 s'ils sont nouveaux ou en hausse), classés par "
@@ -154,7 +156,7 @@ def _shortlist(ranked: pd.DataFrame, trends: pd.DataFrame, year: int) -> None:
         )
 
 
-def _trends(answers: pd.DataFrame, ranked: pd.DataFrame, trends: pd.DataFrame, year: int) -> None:
+def _trends(answers: pd.DataFrame, trends: pd.DataFrame, by: str, year: int, day: dt.date) -> None:
     """Each need against the previous survey, and the history of the uncovered needs."""
     has_previous = bool((answers["year"] < year).any())
     st.subheader(f"Évolution par rapport à {year - 1}" if has_previous else "Évolution")
@@ -182,23 +184,22 @@ def _trends(answers: pd.DataFrame, ranked: pd.DataFrame, trends: pd.DataFrame, y
             empty_message="Pas d'enquête précédente à comparer.",
             height=300,
         )
-    new_keys = list(ranked.loc[~ranked["covered"], "need_key"])
     ui.chart(
-        survey_charts.history(survey.need_history(answers, new_keys), year),
+        load(survey_figures.new_needs_history_figure, day, year, by),
         f"enquete-{year}-nouveaux-besoins",
         "survey_history",
     )
 
 
-def _conversion(answers: pd.DataFrame, orders: pd.DataFrame, day: dt.date) -> None:
+def _conversion(day: dt.date) -> None:
     """How many communes that asked for a catalogue solution ordered it since."""
     st.subheader("De la demande à la commande")
-    conv = survey.conversion(answers, orders)
+    conv = load(survey.conversion_at, day)
     st.caption(
         "Pour chaque solution du catalogue : combien des communes qui l'ont demandée (toutes "
         "enquêtes jusqu'à la date) l'ont commandée depuis leur demande."
     )
-    ui.chart(survey_charts.conversion(conv), "enquete-conversion", "survey_conversion")
+    ui.chart(load(survey_figures.conversion_figure, day), "enquete-conversion", "survey_conversion")
     ui.show_table(
         conv,
         [
