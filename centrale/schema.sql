@@ -156,3 +156,12 @@ CREATE MACRO orders_at(d) AS TABLE
     FROM orders o
     LEFT JOIN commune_mergers m ON m.old_nis = o.commune_nis AND m.merged_on <= d
     WHERE o.sent_on <= d;
+
+-- Survey answers known on day d (submitted by then), counted for the commune
+-- that exists on d; answered_as_nis keeps the commune that actually answered.
+CREATE MACRO survey_answers_at(d) AS TABLE
+    SELECT coalesce(m.new_nis, a.commune_nis) AS commune_nis,
+           a.commune_nis AS answered_as_nis, a.* EXCLUDE (commune_nis)
+    FROM survey_answers a
+    LEFT JOIN commune_mergers m ON m.old_nis = a.commune_nis AND m.merged_on <= d
+    WHERE a.submitted_on IS NULL OR a.submitted_on <= d;

@@ -69,8 +69,8 @@ def survey_answers_at(con, as_of: dt.date) -> pd.DataFrame:
         in_force AS (
             SELECT DISTINCT solution_id FROM framework
             WHERE starts_on <= ? AND (ends_on IS NULL OR ends_on >= ?))
-        SELECT a.year, effective_nis(a.commune_nis, ?) AS commune_nis,
-               c.name_fr AS commune, a.commune_nis AS answered_as_nis,
+        SELECT a.year, a.commune_nis,
+               c.name_fr AS commune, a.answered_as_nis,
                o.name_fr AS answered_as, c.arrondissement,
                coalesce(p.population, c.population) AS population,
                m.commune_nis IS NOT NULL AS member,
@@ -79,17 +79,16 @@ def survey_answers_at(con, as_of: dt.date) -> pd.DataFrame:
                f.solution_id IS NOT NULL AS covered,
                a.priority, a.horizon, a.budget_eur::DOUBLE AS budget_eur, a.submitted_on,
                a.respondent, a.comment, a.source_file, a.source_row
-        FROM survey_answers a
-        JOIN communes o ON o.nis_code = a.commune_nis
-        JOIN communes c ON c.nis_code = effective_nis(a.commune_nis, ?)
+        FROM survey_answers_at(?) a
+        JOIN communes o ON o.nis_code = a.answered_as_nis
+        JOIN communes c ON c.nis_code = a.commune_nis
         LEFT JOIN communes_at(?) p ON p.nis_code = c.nis_code
         LEFT JOIN members m ON m.commune_nis = c.nis_code
         LEFT JOIN solutions s ON s.solution_id = a.need_solution_id
         LEFT JOIN in_force f ON f.solution_id = a.need_solution_id
-        WHERE a.submitted_on IS NULL OR a.submitted_on <= ?
         ORDER BY a.year, c.name_fr, a.priority NULLS LAST, a.source_row
         """,
-        [as_of] * 7,
+        [as_of] * 5,
     ).df()
     return with_need_keys(frame)
 
