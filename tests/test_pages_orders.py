@@ -127,3 +127,29 @@ def test_excel_export_has_french_headers_real_dates_and_flags(app_env):
     assert rows[1][1] == dt.datetime(2026, 10, 16)  # a real date, not text
     assert sheet["B2"].number_format == "DD/MM/YYYY"
     assert isinstance(rows[1][3], float) and "€" in sheet["D2"].number_format
+
+
+def test_a_huge_table_shows_its_first_rows_and_says_so():
+    """At scale (a million orders) the screen shows the first rows; Excel has them all."""
+    from streamlit.testing.v1 import AppTest
+
+    def page():
+        import pandas as pd
+
+        from ui.components import Col, show_table
+
+        frame = pd.DataFrame({"order_id": [f"C-{i}" for i in range(5000)]})
+        show_table(
+            frame,
+            [Col("order_id", "N° de commande")],
+            key="big",
+            file_name="big",
+            sheet="Commandes",
+            empty_message="vide",
+        )
+
+    at = AppTest.from_function(page).run()
+    assert not at.exception
+    assert any("2\u00a0000 premières lignes sur 5\u00a0000" in c.value for c in at.caption)
+    [table] = at.dataframe
+    assert len(table.value) == 2000

@@ -197,6 +197,12 @@ def styled_table(
     )
 
 
+# Past this, a table is for Excel, not for the screen: the pandas Styler costs
+# ~0.35 ms a row and Streamlit refuses one above 262,144 cells.
+MAX_TABLE_ROWS = 2000
+EXCEL_MAX_ROWS = 1_048_575  # an Excel sheet's rows, less the header
+
+
 def show_table(
     frame: pd.DataFrame,
     columns: Sequence[Col],
@@ -217,14 +223,25 @@ def show_table(
     if frame.empty:
         empty_state(empty_message)
         return
-    styled_table(frame, columns, highlight=highlight, height=height)
+    shown = frame.head(MAX_TABLE_ROWS)
+    styled_table(
+        shown,
+        columns,
+        highlight=None if highlight is None else list(highlight)[:MAX_TABLE_ROWS],
+        height=height,
+    )
+    if len(frame) > MAX_TABLE_ROWS:
+        st.caption(
+            f"Affichage des {fmt.number(MAX_TABLE_ROWS)} premières lignes sur "
+            f"{fmt.number(len(frame))} : le fichier Excel les contient toutes."
+        )
     excel_button(frame, columns, key=key, file_name=file_name, sheet=sheet)
 
 
 def excel_bytes(frame: pd.DataFrame, columns: Sequence[Col], sheet: str) -> bytes:
     """`frame`'s `columns` as an .xlsx: French headers, real dates and numbers, flags as text."""
     return workbook_bytes(
-        {sheet: _with_flags_as_text(frame, columns)},
+        {sheet: _with_flags_as_text(frame.head(EXCEL_MAX_ROWS), columns)},
         headers={c.name: c.label for c in columns},
         money_columns=tuple(c.name for c in columns if c.kind in ("money", "money0")),
     )
