@@ -16,7 +16,8 @@ $(STAMP): requirements.txt
 	touch $(STAMP)
 
 # Rebuild the store when it is missing or older than any source file.
-$(DB): $(STAMP) $(wildcard $(SOURCES)/*.csv $(SOURCES)/*.xlsx) data/reference/commune_mergers.csv
+$(DB): $(STAMP) $(wildcard $(SOURCES)/*.csv $(SOURCES)/*.xlsx) data/reference/commune_mergers.csv \
+       centrale/schema.sql
 	$(PY) -m etl build --sources $(SOURCES) --db $(DB)
 
 etl: $(STAMP)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import hashlib
 import json
 import os
 import threading
@@ -22,7 +23,9 @@ import duckdb
 import pandas as pd
 
 SCHEMA_PATH = Path(__file__).with_name("schema.sql")
-SCHEMA_VERSION = "1"
+# A store built by another version of the schema lacks tables or macros the
+# queries use: its version is the schema file's own fingerprint.
+SCHEMA_VERSION = hashlib.sha256(SCHEMA_PATH.read_bytes()).hexdigest()[:12]
 
 
 class StoreMissing(Exception):
@@ -62,6 +65,15 @@ def cursor_on(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     cursor = con.cursor()
     cursor.execute(f"USE {STORE_ALIAS}")
     return cursor
+
+
+def schema_is_current(con) -> bool:
+    """Was this store built with the schema this code expects?"""
+    try:
+        row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    except duckdb.Error:
+        return False
+    return bool(row) and row[0] == SCHEMA_VERSION
 
 
 class StoreReader:

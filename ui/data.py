@@ -12,7 +12,7 @@ import importlib
 import streamlit as st
 
 from centrale.config import settings
-from centrale.store import StoreMissing, StoreReader
+from centrale.store import StoreMissing, StoreReader, schema_is_current
 
 # Modules whose functions `load` may call: (con, *args) -> DataFrame | dict.
 QUERY_MODULES = (
@@ -60,11 +60,23 @@ def load(query, *args, **kwargs):
     )
 
 
+@st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
+def _schema_is_current(version: str, path: str) -> bool:
+    with _reader(path).cursor() as cursor:
+        return schema_is_current(cursor)
+
+
 def store_ready() -> bool:
-    """True if the store exists; otherwise explain in French how to build it."""
+    """True if the store exists and matches this code; otherwise explain in French."""
     try:
-        store_version()
-        return True
+        version = store_version()
     except StoreMissing as exc:
         st.error(f"**Base de données absente.** {exc}")
         return False
+    if not _schema_is_current(version, str(settings().db_path)):
+        st.error(
+            "**Base de données d'une version antérieure du tableau de bord.** "
+            "Reconstruisez-la depuis les sources avec « make etl » (ou relancez « make run »)."
+        )
+        return False
+    return True
