@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import functools
 import hashlib
 import json
 import os
@@ -25,7 +26,9 @@ import pandas as pd
 SCHEMA_PATH = Path(__file__).with_name("schema.sql")
 # A store built by another version of the schema lacks tables or macros the
 # queries use: its version is the schema file's own fingerprint.
-SCHEMA_VERSION = hashlib.sha256(SCHEMA_PATH.read_bytes()).hexdigest()[:12]
+@functools.cache
+def schema_version() -> str:
+    return hashlib.sha256(SCHEMA_PATH.read_bytes()).hexdigest()[:12]
 
 
 class StoreMissing(Exception):
@@ -73,7 +76,7 @@ def schema_is_current(con) -> bool:
         row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     except duckdb.Error:
         return False
-    return bool(row) and row[0] == SCHEMA_VERSION
+    return bool(row) and row[0] == schema_version()
 
 
 class StoreReader:
@@ -182,7 +185,7 @@ def write_store(db_path: Path, tables: dict[str, pd.DataFrame], entry: LoadEntry
             _append_load_log(con, history, history_files, entry)
             con.execute(
                 "INSERT INTO meta VALUES ('schema_version', ?), ('built_at', ?)",
-                [SCHEMA_VERSION, dt.datetime.now().isoformat(timespec="seconds")],
+                [schema_version(), dt.datetime.now().isoformat(timespec="seconds")],
             )
             con.execute("COMMIT")
             failures = check(con)
