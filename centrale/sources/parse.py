@@ -9,6 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import numpy as np
+import pandas as pd
+
 INVALID = object()
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel's day 0 in the 1900 date system
 _DATE_PATTERNS = (
@@ -16,6 +19,12 @@ _DATE_PATTERNS = (
     (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$"), ("y", "m", "d")),
 )
 _SPACES = re.compile(r"[\s\u00a0\u202f']+")
+# What the vectorised amount parser handles itself: ASCII digits, separators,
+# signs, the thousands spaces (space, NBSP, U+202F, apostrophe) and €. On these
+# characters Arrow's regex engine (RE2) and Python's `re` agree; any other cell
+# (letters, `EUR`, tabs, Unicode digits…) goes through `parse_amount`.
+_VECTOR_CELL = "[0-9.,+\\- '\u00a0\u202f€]+"
+_VECTOR_DROP = "[ '\u00a0\u202f€]"
 
 
 def parse_date(value: object, from_workbook: bool):
@@ -74,6 +83,64 @@ def parse_amount(value: object):
     except ValueError:
         return INVALID
     return -number if negative else number
+
+
+def parse_amounts(values: pd.Series) -> pd.Series:
+    """`parse_amount` over a whole column, with exactly its result on every cell.
+
+    Object Series in, object Series out (same index): floats, None for blanks,
+    `INVALID` for unreadable cells. String cells made only of digits,
+    separators, signs, spaces and € are parsed with Arrow-backed `.str`
+    operations (a million distinct amounts in a fraction of a second); every
+    other cell (numbers from a workbook, booleans, text with letters) is passed
+    to `parse_amount` one by one.
+    """
+    cells = values.to_numpy(dtype=object)
+    out = np.empty(len(cells), dtype=object)
+    plain = np.fromiter((type(v) is str for v in cells), dtype=bool, count=len(cells))
+    if plain.any():
+        try:
+            text = pd.Series(cells[plain], dtype="string[pyarrow]")
+        except (UnicodeError, ValueError, TypeError):  # e.g. a lone surrogate
+            plain[:] = False
+        else:
+            vector = text.str.fullmatch(_VECTOR_CELL).to_numpy(dtype=bool)
+            where = np.flatnonzero(plain)
+            out[where[vector]] = _parse_amount_texts(text[vector])
+            plain[where[~vector]] = False
+    for i in np.flatnonzero(~plain):
+        out[i] = parse_amount(cells[i])
+    return pd.Series(out, index=values.index, dtype=object)
+
+
+def _parse_amount_texts(text: pd.Series) -> np.ndarray:
+    """The steps of `parse_amount`, column-wise, on cells matching `_VECTOR_CELL`."""
+    text = text.str.replace(_VECTOR_DROP, "", regex=True)
+    negative = text.str.startswith("-").to_numpy(dtype=bool)
+    signed = negative | text.str.startswith("+").to_numpy(dtype=bool)
+    text = text.where(~signed, text.str.slice(1))
+    shaped = text.str.fullmatch("[0-9.,]+").to_numpy(dtype=bool)
+    has_comma = text.str.contains(",", regex=False).to_numpy(dtype=bool)
+    # The last separator is a comma (the only one, or after the dots): decimal comma.
+    comma_decimal = text.str.contains(",[0-9]*$").to_numpy(dtype=bool)
+    # Belgian thousands dots: 1.234 or 1.234.567 (no comma).
+    dot_thousands = ~has_comma & (
+        text.str.contains("[.].*[.]").to_numpy(dtype=bool)
+        | text.str.fullmatch("[0-9]{1,3}[.][0-9]{3}").to_numpy(dtype=bool)
+    )
+    # Decimal comma or thousands dots: drop the dots, the comma becomes the point.
+    # Otherwise the commas are thousands and go. More than one comma left, or a
+    # second point, fails the float shape below, as `float()` fails in `parse_amount`.
+    dotted = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    undotted = text.str.replace(",", "", regex=False)
+    number = dotted.where(comma_decimal | dot_thousands, undotted)
+    ok = shaped & number.str.fullmatch("(?:[0-9]+[.]?[0-9]*|[.][0-9]+)").to_numpy(dtype=bool)
+    result = np.full(len(text), INVALID, dtype=object)
+    # Python's own float() on each number, so rounding is the scalar parser's.
+    floats = number[ok].to_numpy(dtype=object).astype(np.float64)
+    floats[negative[ok]] *= -1.0
+    result[ok] = floats.astype(object)
+    return result
 
 
 def parse_int(value: object):

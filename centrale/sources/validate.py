@@ -284,7 +284,8 @@ def _parse_column(
     if type_ == "date":
         parser = lambda v: parse.parse_date(v, from_workbook)  # noqa: E731
     elif type_ == "amount":
-        parser = parse.parse_amount
+        # Amounts are mostly distinct: parsed column-wise rather than value by value.
+        return parse.parse_amounts(values)
     elif type_ == "int":
         parser = parse.parse_int
     elif type_ == "commune":
