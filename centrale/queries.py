@@ -208,8 +208,10 @@ def adhesion_curve(con, as_of: dt.date) -> pd.DataFrame:
     ).df()
 
 
-def orders_table(con, as_of: dt.date, solution_ids: list[str] | None = None) -> pd.DataFrame:
-    """Every order sent by `as_of`, with names, lead time and days pending."""
+def orders_table(
+    con, as_of: dt.date, solution_ids: list[str] | None = None, limit: int | None = None
+) -> pd.DataFrame:
+    """Every order sent by `as_of` (the `limit` latest), with names, lead time, days pending."""
     return con.execute(
         """
         SELECT o.order_id, o.commune_nis, c.name_fr AS commune, o.solution_id,
@@ -220,6 +222,35 @@ def orders_table(con, as_of: dt.date, solution_ids: list[str] | None = None) -> 
         JOIN solutions s USING (solution_id)
         WHERE ?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], o.solution_id)
         ORDER BY o.sent_on DESC, o.order_id
+        LIMIT ?
+        """,
+        [as_of, solution_ids, solution_ids, limit],
+    ).df()
+
+
+def order_counts(con, as_of: dt.date, solution_ids: tuple[str, ...] | None = None) -> dict:
+    """Orders sent by `as_of`: all of them, sent (not cancelled), awarded by then."""
+    row = con.execute(
+        """
+        SELECT count(*), count(*) FILTER (WHERE status <> 'annulé'),
+               count(*) FILTER (WHERE status = 'attribué')
+        FROM orders_at(?)
+        WHERE ?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], solution_id)
+        """,
+        [as_of, solution_ids, solution_ids],
+    ).fetchone()
+    return {"total": row[0], "sent": row[1], "awarded": row[2]}
+
+
+def awarded_lead_days(
+    con, as_of: dt.date, solution_ids: tuple[str, ...] | None = None
+) -> pd.DataFrame:
+    """lead_days of every order awarded by `as_of` (one small column, even at scale)."""
+    return con.execute(
+        """
+        SELECT lead_days FROM orders_at(?)
+        WHERE lead_days IS NOT NULL
+          AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], solution_id))
         """,
         [as_of, solution_ids, solution_ids],
     ).df()

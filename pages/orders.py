@@ -18,15 +18,19 @@ solutions = solution_filter()
 st.title("Commandes et prestataires")
 ui.situation_caption(day, ui.solution_names(solutions))
 
-orders = load(queries.orders_table, day, solutions)
+# At scale (a million orders) only counts, lead times and the latest rows come to
+# the page; the Excel file fetches every order when clicked.
+counts = load(queries.order_counts, day, solutions)
+orders = load(queries.orders_table, day, solutions, limit=ui.MAX_TABLE_ROWS)
+lead_days = load(queries.awarded_lead_days, day, solutions)
 pending = load(queries.pending_orders, day, solutions)
 late = int(pending["late"].sum())
 
 cards = st.columns(4)
 with cards[0]:
-    ui.kpi_card("Bons de commande envoyés", fmt.number(int((orders["status"] != "annulé").sum())))
+    ui.kpi_card("Bons de commande envoyés", fmt.number(counts["sent"]))
 with cards[1]:
-    ui.kpi_card("Commandes attribuées", fmt.number(int((orders["status"] == "attribué").sum())))
+    ui.kpi_card("Commandes attribuées", fmt.number(counts["awarded"]))
 with cards[2]:
     ui.kpi_card("En attente d'attribution", fmt.number(len(pending)))
 with cards[3]:
@@ -63,8 +67,8 @@ ui.show_table(
 )
 
 st.subheader("Délai d'attribution")
-if orders["lead_days"].notna().any():
-    ui.chart(charts.lead_time_distribution(orders), "delai-attribution", key="orders_lead")
+if not lead_days.empty:
+    ui.chart(charts.lead_time_distribution(lead_days), "delai-attribution", key="orders_lead")
 else:
     ui.empty_state("Aucune commande attribuée à cette date.")
 
@@ -122,4 +126,6 @@ ui.show_table(
     sheet="Commandes",
     empty_message="Aucune commande à cette date.",
     height=420,
+    total=counts["total"],
+    everything=lambda: load(queries.orders_table, day, solutions),
 )

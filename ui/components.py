@@ -213,16 +213,21 @@ def show_table(
     empty_message: str,
     highlight: Sequence[bool] | None = None,
     height: int | str = "auto",
+    total: int | None = None,
+    everything: Callable[[], pd.DataFrame] | None = None,
 ) -> None:
     """A sortable table with French headers and Belgian formats, plus its Excel download.
 
     `highlight` (one bool per row) shades those rows; say in a column too why
     a row is highlighted, colour alone is not enough. `file_name` without
-    extension. Nothing but `empty_message` when `frame` is empty.
+    extension. Nothing but `empty_message` when `frame` is empty. For a big
+    dataset, `frame` may be its first rows only: `total` is then the full row
+    count and `everything()` returns all rows for the Excel file (on click).
     """
     if frame.empty:
         empty_state(empty_message)
         return
+    total = len(frame) if total is None else total
     shown = frame.head(MAX_TABLE_ROWS)
     styled_table(
         shown,
@@ -230,12 +235,12 @@ def show_table(
         highlight=None if highlight is None else list(highlight)[:MAX_TABLE_ROWS],
         height=height,
     )
-    if len(frame) > MAX_TABLE_ROWS:
+    if total > len(shown):
         st.caption(
-            f"Affichage des {fmt.number(MAX_TABLE_ROWS)} premières lignes sur "
-            f"{fmt.number(len(frame))} : le fichier Excel les contient toutes."
+            f"Affichage des {fmt.number(len(shown))} premières lignes sur "
+            f"{fmt.number(total)} : le fichier Excel les contient toutes."
         )
-    excel_button(frame, columns, key=key, file_name=file_name, sheet=sheet)
+    excel_button(everything or frame, columns, key=key, file_name=file_name, sheet=sheet)
 
 
 def excel_bytes(frame: pd.DataFrame, columns: Sequence[Col], sheet: str) -> bytes:
@@ -248,14 +253,21 @@ def excel_bytes(frame: pd.DataFrame, columns: Sequence[Col], sheet: str) -> byte
 
 
 def excel_button(
-    frame: pd.DataFrame, columns: Sequence[Col], *, key: str, file_name: str, sheet: str
+    frame: pd.DataFrame | Callable[[], pd.DataFrame],
+    columns: Sequence[Col],
+    *,
+    key: str,
+    file_name: str,
+    sheet: str,
 ) -> None:
     """Download `frame`'s `columns` as .xlsx (see `excel_bytes`); `file_name` without
-    extension. The workbook is built only when clicked (a callable), not at every rerun.
+    extension. The workbook (and `frame`, when given as a function) is built only
+    when clicked, not at every rerun.
     """
+    rows = frame if callable(frame) else (lambda: frame)
     st.download_button(
         "Télécharger en Excel",
-        data=lambda: excel_bytes(frame, columns, sheet),
+        data=lambda: excel_bytes(rows(), columns, sheet),
         file_name=f"{file_name}.xlsx",
         mime=XLSX_MIME,
         key=key,
