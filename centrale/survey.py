@@ -640,3 +640,17 @@ def conversion_at(con, as_of: dt.date) -> pd.DataFrame:
 def answers_ordered_since_at(con, as_of: dt.date) -> pd.DataFrame:
     """`survey_answers_at(con, as_of)` with `ordered_since` (see `mark_ordered_since`)."""
     return mark_ordered_since(survey_answers_at(con, as_of), survey_orders_at(con, as_of))
+
+
+def respondents_by_year(con, as_of: dt.date) -> pd.DataFrame:
+    """One row per survey with answers known on `as_of`: `year` and `respondents`
+    (`respondents(survey_answers_at(con, as_of), year)`), oldest first. What the results
+    tab needs of the answers, without carrying every answer through the page cache."""
+    answers = survey_answers_at(con, as_of)
+    counts = answers.groupby("year", sort=True)["commune_nis"].nunique()
+    return pd.DataFrame({"year": counts.index.astype(int), "respondents": counts.to_numpy()})
+
+
+def respondents_in(counts: pd.DataFrame, year: int) -> int:
+    """How many communes answered survey `year`, from `respondents_by_year` (0 if none)."""
+    return int(counts.loc[counts["year"] == year, "respondents"].sum())

@@ -40,11 +40,10 @@ def answers_tab(year: int, day: dt.date) -> None:
         ui.empty_state("Aucune réponse à une enquête à cette date.")
         return
     rows = _filtered(answers, year)
-    view = _with_display_texts(rows)
     st.caption(
-        f"{fmt.number(len(view))} ligne(s), {fmt.number(view['commune'].nunique())} commune(s)."
+        f"{fmt.number(len(rows))} ligne(s), {fmt.number(rows['commune'].nunique())} commune(s)."
     )
-    if view.empty:
+    if rows.empty:
         ui.empty_state("Aucune réponse ne correspond à ces filtres.")
         return
     columns = [
@@ -66,15 +65,35 @@ def answers_tab(year: int, day: dt.date) -> None:
             help="La commune a commandé cette solution du catalogue depuis sa réponse.",
         ),
     ]
-    ui.styled_table(view, columns, height=420)
-    export = view[list(ANSWER_COLUMNS)]
+    # Display texts for the rows on screen only: at scale a survey has ~20,000 answers.
+    shown = _with_display_texts(rows.head(ui.MAX_TABLE_ROWS))
+    ui.styled_table(shown, columns, height=420)
+    if len(rows) > len(shown):
+        st.caption(
+            f"Affichage des {fmt.number(len(shown))} premières lignes sur "
+            f"{fmt.number(len(rows))} : le fichier Excel les contient toutes."
+        )
+    _excel_button(rows, day)
+
+
+def _excel_button(rows: pd.DataFrame, day: dt.date) -> None:
+    """The Excel file of every filtered row (`ANSWER_COLUMNS`). Built with the page when
+    the table shows all rows; past the table's cap, only when clicked (the workbook of
+    ~20,000 answers takes seconds, and every rerun would pay for it)."""
+
+    def workbook() -> bytes:
+        export = _with_display_texts(rows)[list(ANSWER_COLUMNS)]
+        return workbook_bytes({"Réponses": export}, headers=ANSWER_COLUMNS)
+
+    small = len(rows) <= ui.MAX_TABLE_ROWS
     st.download_button(
         "Télécharger en Excel",
-        data=workbook_bytes({"Réponses": export}, headers=ANSWER_COLUMNS),
+        data=workbook() if small else workbook,
         file_name=f"enquete-reponses-{day.isoformat()}.xlsx",
         mime=ui.XLSX_MIME,
         key="survey_answers_excel",
         icon=":material/download:",
+        on_click="rerun" if small else "ignore",
     )
 
 

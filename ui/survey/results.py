@@ -23,8 +23,11 @@ TREND_ICONS = {
 
 def results_tab(year: int, day: dt.date) -> None:
     """The results of the `year` survey with the answers and orders known on `day`."""
-    answers = load(survey.survey_answers_at, day)
-    if survey.respondents(answers, year) == 0:
+    # Answer counts per survey, not the answers themselves: at scale they are ~200,000
+    # rows, and the cache hands back a copy of a frame at every rerun.
+    counts = load(survey.respondents_by_year, day)
+    answered = survey.respondents_in(counts, year)
+    if answered == 0:
         ui.empty_state(f"Aucune réponse à l'enquête {year} à cette date.")
         return
     by = st.radio(
@@ -39,10 +42,11 @@ def results_tab(year: int, day: dt.date) -> None:
     # Derived frames and finished figures come from the store cache (`load`): only the
     # widgets and tables are drawn again at each rerun.
     ranked = load(survey.ranked_needs, day, year, by)
-    _summary_cards(answers, ranked, year)
+    _summary_cards(answered, ranked)
     _ranking(ranked, by, year, day)
     _shortlist(by, year, day)
-    _trends(answers, load(survey.needs_year_on_year, day, year), by, year, day)
+    has_previous = bool((counts["year"] < year).any())
+    _trends(has_previous, load(survey.needs_year_on_year, day, year), by, year, day)
     st.subheader("Par arrondissement")
     ui.chart(
         load(survey_figures.arrondissement_figure, day, year, by),
@@ -52,13 +56,14 @@ def results_tab(year: int, day: dt.date) -> None:
     _conversion(day)
 
 
-def _summary_cards(answers: pd.DataFrame, ranked: pd.DataFrame, year: int) -> None:
-    """Respondents, needs, and the needs the catalogue covers or not (share of demand)."""
+def _summary_cards(answered: int, ranked: pd.DataFrame) -> None:
+    """The `answered` respondents, the needs, and the needs the catalogue covers or not
+    (share of demand)."""
     covered = ranked[ranked["covered"]]
     new = ranked[~ranked["covered"]]
     cards = st.columns(4)
     with cards[0]:
-        ui.kpi_card("Communes ayant répondu", fmt.number(survey.respondents(answers, year)))
+        ui.kpi_card("Communes ayant répondu", fmt.number(answered))
     with cards[1]:
         ui.kpi_card("Besoins exprimés", fmt.number(len(ranked)))
     with cards[2]:
@@ -156,9 +161,9 @@ def _shortlist(by: str, year: int, day: dt.date) -> None:
         )
 
 
-def _trends(answers: pd.DataFrame, trends: pd.DataFrame, by: str, year: int, day: dt.date) -> None:
-    """Each need against the previous survey, and the history of the uncovered needs."""
-    has_previous = bool((answers["year"] < year).any())
+def _trends(has_previous: bool, trends: pd.DataFrame, by: str, year: int, day: dt.date) -> None:
+    """Each need against the previous survey (if `has_previous`, answers to an older
+    survey are known), and the history of the uncovered needs."""
     st.subheader(f"Évolution par rapport à {year - 1}" if has_previous else "Évolution")
     trends_view = trends.assign(
         trend_text=trends["trend"].map(TREND_ICONS),
