@@ -7,59 +7,26 @@ browser is started once beforehand (its own start-up is not the app's).
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 from bench.proc import REPO
 from bench.stats import Figure, check
+from devtools.live_app import launch_chromium, start_app, stop_app
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 KPI_SELECTOR = '[data-testid="stMetric"]:has-text("adhérentes")'
 HELLO_TEXT = "Bonjour"
 
 
 def _server(script: Path, port: int, env: dict) -> subprocess.Popen:
-    streamlit = Path(sys.executable).with_name("streamlit")
-    return subprocess.Popen(
-        [
-            str(streamlit),
-            "run",
-            str(script),
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-            "--server.fileWatcherType",
-            "none",
-        ],
-        cwd=script.parent,
-        env={**os.environ, **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    """The server, launched now (the timing starts here); its output is discarded."""
+    return start_app(None, port, None, extra_env=env, script=script)
 
 
 def _stop(server: subprocess.Popen) -> None:
-    server.terminate()
-    try:
-        server.wait(10)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
+    stop_app(server, timeout=10)
 
 
 def _open(page, url: str, deadline: float) -> None:
@@ -79,7 +46,7 @@ def _cold_start(browser, script: Path, port: int, selector: str, env: dict) -> f
     server = _server(script, port, env)
     try:
         page = browser.new_page()
-        _open(page, f"http://localhost:{port}/", started + 60)
+        _open(page, f"http://127.0.0.1:{port}/", started + 60)
         page.wait_for_selector(selector, state="visible", timeout=60_000)
         elapsed = time.monotonic() - started
         page.close()
@@ -102,12 +69,12 @@ def _map_traffic(browser, port: int, env: dict) -> tuple[int, int]:
     server = _server(REPO / "dashboard.py", port, env)
     try:
         page = browser.new_page()
-        _open(page, f"http://localhost:{port}/", time.monotonic() + 60)  # warm the server
+        _open(page, f"http://127.0.0.1:{port}/", time.monotonic() + 60)  # warm the server
         page.wait_for_selector(KPI_SELECTOR, timeout=60_000)
         page.close()
         page = browser.new_page()
         page.on("websocket", on_socket)
-        page.goto(f"http://localhost:{port}/map", wait_until="commit")
+        page.goto(f"http://127.0.0.1:{port}/map", wait_until="commit")
         page.wait_for_selector('h1:has-text("Carte")', timeout=60_000)
         page.wait_for_selector('[data-testid="stPlotlyChart"]', timeout=60_000)
         page.wait_for_timeout(2000)  # let the last deltas arrive
@@ -128,7 +95,7 @@ def browser_figures(
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
         hello_script = Path(tmp) / "hello.py"
         hello_script.write_text(f'import streamlit as st\n\nst.write("{HELLO_TEXT}")\n')
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch_chromium(p)
         try:
             for i in range(runs):  # alternate, so a load spike hits both alike
                 port = ports[i % len(ports)]

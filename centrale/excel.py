@@ -9,19 +9,28 @@ apostrophe-like quote so an export can never run anything when opened.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
+import re
 
-import openpyxl
 import pandas as pd
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
+
+# openpyxl is imported where a workbook is written, not here: ui.components imports
+# this module on every page, and openpyxl (~0.15 s) would slow the app's first render.
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "DD/MM/YYYY"
 DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
 MONEY_FORMAT = '#,##0.00 "€"'
-HEADER_FILL = PatternFill("solid", fgColor="00594F")
+HEADER_COLOR = "00594F"
+
+
+@functools.cache
+def _illegal_characters() -> re.Pattern:
+    """openpyxl's own pattern of the control characters it refuses in a cell."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE
 
 
 def neutralise(value: object) -> object:
@@ -47,7 +56,7 @@ def _cell_value(value: object) -> object:
     if isinstance(value, (bool, int, float, dt.date)):
         return value
     # Control characters make openpyxl refuse the whole workbook: drop them.
-    return neutralise(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
+    return neutralise(_illegal_characters().sub("", str(value)))
 
 
 def _shown_width(value: object) -> int:
@@ -70,7 +79,12 @@ def workbook_bytes(
 
     Columns named in `money_columns` (or ending in `_eur`) get a euro format.
     """
+    import openpyxl
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     headers = headers or {}
+    header_fill = PatternFill("solid", fgColor=HEADER_COLOR)
     book = openpyxl.Workbook()
     book.remove(book.active)
     for title, frame in sheets.items():
@@ -79,7 +93,7 @@ def workbook_bytes(
         sheet.append([neutralise(headers.get(c, c)) for c in columns])
         for cell in sheet[1]:
             cell.font = Font(bold=True, color="FFFFFF")
-            cell.fill = HEADER_FILL
+            cell.fill = header_fill
         for row in frame.itertuples(index=False):
             sheet.append([_cell_value(v) for v in row])
         widths = [len(str(headers.get(c, c))) for c in columns]

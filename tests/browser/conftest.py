@@ -12,37 +12,29 @@ Without /usr/bin/chromium the browser tests are skipped with a plain message
 
 from __future__ import annotations
 
-import ast
 import contextlib
-import os
 import re
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
-from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 
-from centrale.config import REPO_ROOT
+from devtools.live_app import (
+    CHROMIUM,
+    AppPage,  # noqa: F401  (re-exported: the tests name pages by it)
+    AppStartError,
+    LiveApp,
+    Offline,
+    launch_chromium,
+    registered_pages,  # noqa: F401  (re-exported for the tests)
+)
+from devtools.live_app import running_app as _running_app
 
-CHROMIUM = Path("/usr/bin/chromium")
 SKIP_MESSAGE = "chromium absent : tests navigateur sautés (apt-get install chromium)"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 VIEWPORT = {"width": 1400, "height": 900}
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 SERVER_START_SECONDS = 90
 RENDER_TIMEOUT_MS = 45_000
+AppServer = LiveApp  # the running server the fixtures hand out: url, log, log_tail()
 
 
 def require_chromium() -> None:
@@ -52,106 +44,26 @@ def require_chromium() -> None:
     pytest.importorskip("playwright.sync_api", reason="playwright absent (requirements-dev.txt)")
 
 
-@dataclass(frozen=True)
-class AppPage:
-    """A page registered in dashboard.py: its URL path ('' for the default) and title."""
-
-    url_path: str
-    title: str
-
-
-def registered_pages(entry_point: Path = REPO_ROOT / "dashboard.py") -> list[AppPage]:
-    """Every `st.Page("pages/x.py", title=…)` of the entry point, read from its source.
-
-    The URL path is Streamlit's default (the file's stem) unless `url_path=` is
-    given; the `default=True` page also answers at "/" — it is opened there.
-    """
-    pages = []
-    for node in ast.walk(ast.parse(entry_point.read_text(encoding="utf-8"))):
-        if not (isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "Page"):
-            continue
-        kwargs = {k.arg: ast.literal_eval(k.value) for k in node.keywords}
-        source = ast.literal_eval(node.args[0])
-        url_path = kwargs.get("url_path") or Path(source).stem
-        if kwargs.get("default"):
-            url_path = ""
-        pages.append(AppPage(url_path, kwargs.get("title") or Path(source).stem))
-    return pages
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + SERVER_START_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"streamlit s'est arrêté au démarrage :\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    pytest.fail(
-        f"streamlit ne répond pas après {SERVER_START_SECONDS} s :\n{log.read_text()[-3000:]}"
-    )
-
-
-@dataclass(frozen=True)
-class AppServer:
-    url: str  # base URL, no trailing slash
-    log: Path  # the server's output (tracebacks of failed script runs)
-
-    def log_tail(self, lines: int = 40) -> str:
-        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
-
-
 @contextlib.contextmanager
 def running_app(db: Path, work: Path):
     """`streamlit run dashboard.py` on a free local port reading `db`; yields an AppServer.
 
-    The server is stopped (its own process only) when the block ends.
+    Its log is `work/streamlit.log`; the test fails (with the log's end) if the
+    server does not come up. It is stopped (its own process only) when the block ends.
     """
-    port = _free_port()
-    log = work / "streamlit.log"
-    env = dict(
-        os.environ,
-        CENTRALE_DB=str(db),
-        CENTRALE_SOURCES=str(work / "sources"),
-        STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
-    )
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "dashboard.py",
-        "--server.headless=true",
-        f"--server.port={port}",
-        "--server.address=127.0.0.1",
-        "--server.fileWatcherType=none",
-        "--browser.gatherUsageStats=false",
-    ]
-    with open(log, "wb") as out:
-        process = subprocess.Popen(
-            command, cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, process, log)
-        yield AppServer(url, log)
-    finally:
-        process.terminate()
+    with contextlib.ExitStack() as stack:
         try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            server = stack.enter_context(
+                _running_app(
+                    db,
+                    work / "streamlit.log",
+                    extra_env={"CENTRALE_SOURCES": str(work / "sources")},
+                    timeout=SERVER_START_SECONDS,
+                )
+            )
+        except AppStartError as error:
+            pytest.fail(str(error))
+        yield server
 
 
 @pytest.fixture(scope="session")
@@ -179,27 +91,9 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
+        chromium = launch_chromium(playwright)
         yield chromium
         chromium.close()
-
-
-@dataclass
-class Offline:
-    """Requests to anything but the local server: aborted, and listed here."""
-
-    blocked: list[str] = field(default_factory=list)
-
-    def route(self, route) -> None:
-        url = route.request.url
-        parsed = urlparse(url)
-        if parsed.scheme in ("data", "blob") or parsed.hostname in LOCAL_HOSTS:
-            route.continue_()
-        else:
-            self.blocked.append(url)
-            route.abort()
 
 
 @pytest.fixture

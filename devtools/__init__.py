@@ -1,0 +1,1 @@
+"""Tools for tests, benchmarks and screenshots, never imported by the app."""
