@@ -281,48 +281,30 @@ def _as_dtype(type_: str, values: pd.Series) -> pd.Series:
 def _parse_column(
     type_: str, values: pd.Series, from_workbook: bool, reference: Reference
 ) -> pd.Series:
-    if type_ == "date":
-        parser = lambda v: parse.parse_date(v, from_workbook)  # noqa: E731
-    elif type_ == "amount":
+    """One column's raw cells -> parsed values (None blank, `parse.INVALID` unreadable)."""
+    if type_ == "amount":
         # Amounts are mostly distinct: parsed column-wise rather than value by value.
         return parse.parse_amounts(values)
-    elif type_ == "int":
-        parser = parse.parse_int
-    elif type_ == "commune":
-        parser = lambda v: (
-            None
-            if v is None
-            # noqa: E731
-            else (reference.matcher.resolve(v) or parse.INVALID)
-        )
-    else:
-        parser = parse.parse_text
+    parser = _cell_parser(type_, from_workbook, reference)
     # Parse each distinct value once: source columns repeat a lot (dates, communes).
+    # Cells are str, numbers, dates or None (all hashable): factorize hashes in C.
     cells = np.empty(len(values), dtype=object)
     cells[:] = values.tolist()
-    try:
-        # Hashing in C (same equality as a dict); blanks (code -1) are parsed one by one.
-        codes, uniques = pd.factorize(cells)
-    except TypeError:  # an unhashable cell: the slow path below
-        pass
-    else:
-        parsed = np.empty(len(uniques) + 1, dtype=object)
-        parsed[:-1] = [parser(v) for v in uniques]
-        out = parsed[codes]
-        for i in np.flatnonzero(codes == -1):
-            out[i] = parser(cells[i])
-        return pd.Series(out, index=values.index, dtype=object)
-    cache = {}
-    out = []
-    for v in values.tolist():
-        try:
-            out.append(cache[v])
-        except KeyError:
-            cache[v] = result = parser(v)
-            out.append(result)
-        except TypeError:  # unhashable cell: parse without the cache
-            out.append(parser(v))
-    return pd.Series(out, index=values.index, dtype=object)
+    codes, uniques = pd.factorize(cells)
+    parsed = np.empty(len(uniques) + 1, dtype=object)
+    parsed[:-1] = [parser(v) for v in uniques]
+    parsed[-1] = None  # code -1: a blank cell
+    return pd.Series(parsed[codes], index=values.index, dtype=object)
+
+
+def _cell_parser(type_: str, from_workbook: bool, reference: Reference):
+    if type_ == "date":
+        return lambda v: parse.parse_date(v, from_workbook)
+    if type_ == "int":
+        return parse.parse_int
+    if type_ == "commune":
+        return lambda v: reference.matcher.resolve(v) or parse.INVALID
+    return parse.parse_text
 
 
 def _unknown_commune(value, reference: Reference) -> str:
