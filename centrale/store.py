@@ -24,6 +24,8 @@ import duckdb
 import pandas as pd
 
 SCHEMA_PATH = Path(__file__).with_name("schema.sql")
+
+
 # A store built by another version of the schema lacks tables or macros the
 # queries use: its version is the schema file's own fingerprint.
 @functools.cache
