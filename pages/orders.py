@@ -77,15 +77,14 @@ shares = load(queries.provider_shares, day, solutions)
 if shares.empty:
     ui.empty_state("Aucun accord-cadre actif ni commande attribuée à cette date.")
 else:
-    metric = st.segmented_control(
+    metric = ui.metric_picker(
         "Comparer les prestataires selon",
-        options=list(charts.PROVIDER_METRICS),
-        format_func=lambda m: charts.PROVIDER_METRICS[m][0],
+        charts.PROVIDER_METRICS,
         default="orders_won",
         key="orders_provider_metric",
     )
     ui.chart(
-        charts.providers_by_solution(shares, metric or "orders_won"),
+        charts.providers_by_solution(shares, metric),
         "prestataires-par-solution",
         key="orders_providers",
     )

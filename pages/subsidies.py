@@ -71,15 +71,11 @@ with cards[3]:
 st.subheader("Par province")
 left, right = st.columns(2)
 with left:
-    metric = st.segmented_control(
-        "Indicateur",
-        options=list(charts.SUBSIDY_METRICS),
-        format_func=lambda m: charts.SUBSIDY_METRICS[m][0],
-        default="amount_eur",
-        key="subsidies_metric",
+    metric = ui.metric_picker(
+        "Indicateur", charts.SUBSIDY_METRICS, default="amount_eur", key="subsidies_metric"
     )
     ui.chart(
-        charts.subsidies_by_province(this_call, metric or "amount_eur"),
+        charts.subsidies_by_province(this_call, metric),
         f"subsides-par-province-{year}",
         key="subsidies_by_province",
     )

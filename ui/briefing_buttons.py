@@ -32,28 +32,36 @@ def briefing_downloads(nis: str, as_of: dt.date, key_prefix: str = "briefing") -
         st.warning(str(exc), icon=":material/info:")
         return
     name = files.base_name(b)
-    left, right = st.columns(2)
-    with left:
-        st.download_button(
+    buttons = (
+        (
             "Présentation PowerPoint (.pptx)",
-            data=lambda: deck.deck_bytes(b),
-            file_name=f"{name}.pptx",
-            mime=PPTX_MIME,
-            key=f"{key_prefix}_pptx_{b.nis_code}_{as_of.isoformat()}",
-            icon=":material/slideshow:",
-            on_click="ignore",
-            width="stretch",
-            help=f"7 diapositives 16:9 pour {b.name}, graphiques modifiables dans PowerPoint.",
-        )
-    with right:
-        st.download_button(
+            lambda: deck.deck_bytes(b),
+            "pptx",
+            PPTX_MIME,
+            ":material/slideshow:",
+            f"7 diapositives 16:9 pour {b.name}, graphiques modifiables dans PowerPoint.",
+        ),
+        (
             "Fiche commune (.pdf)",
-            data=lambda: sheet.sheet_bytes(b),
-            file_name=f"{name}.pdf",
-            mime=PDF_MIME,
-            key=f"{key_prefix}_pdf_{b.nis_code}_{as_of.isoformat()}",
-            icon=":material/picture_as_pdf:",
-            on_click="ignore",
-            width="stretch",
-            help=f"Une page A4 imprimable : les chiffres de {b.name} en bref.",
-        )
+            lambda: sheet.sheet_bytes(b),
+            "pdf",
+            PDF_MIME,
+            ":material/picture_as_pdf:",
+            f"Une page A4 imprimable : les chiffres de {b.name} en bref.",
+        ),
+    )
+    for column, (label, build, extension, mime, icon, help_text) in zip(
+        st.columns(len(buttons)), buttons
+    ):
+        with column:
+            st.download_button(
+                label,
+                data=build,
+                file_name=f"{name}.{extension}",
+                mime=mime,
+                key=f"{key_prefix}_{extension}_{b.nis_code}_{as_of.isoformat()}",
+                icon=icon,
+                on_click="ignore",
+                width="stretch",
+                help=help_text,
+            )

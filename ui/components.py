@@ -276,6 +276,18 @@ def excel_button(
     )
 
 
+def metric_picker(label: str, metrics: dict, default: str, key: str) -> str:
+    """A segmented control over `metrics` (key -> (French label, …)); never empty."""
+    picked = st.segmented_control(
+        label,
+        options=list(metrics),
+        format_func=lambda m: metrics[m][0],
+        default=default,
+        key=key,
+    )
+    return picked or default
+
+
 def situation_caption(day: dt.date, solutions: Sequence[str] | None = None) -> None:
     """'Situation au 31 janvier 2020', and the solution filter when one is active."""
     text = f"Situation au {fmt.long_date(day)}"
