@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import functools
 import json
 import os
@@ -31,6 +30,7 @@ from pathlib import Path
 import bcrypt
 
 from centrale.config import REPO_ROOT
+from centrale.locks import exclusive, write_atomic
 
 ROLES = ("viewer", "editor")
 ROLE_LABELS = {"viewer": "lecteur", "editor": "éditeur"}
@@ -137,26 +137,28 @@ def add_user(name: str, password: str, role: str = "viewer", path: Path | None =
     if role not in ROLES:
         raise AccountError(f"rôle inconnu « {role} » : attendu viewer ou editor.")
     hashed = bcrypt.hashpw(_check_password(password), bcrypt.gensalt(rounds=12)).decode()
-    accounts = read_accounts(path)
-    users = dict(local_users(path))
-    users[name] = {"role": role, "password_hash": hashed}
-    lines = ["# Comptes du tableau de bord (python -m etl user add). Ne pas versionner.", ""]
-    for user, entry in sorted(users.items()):
-        lines += [
-            f"[users.{_toml_string(user)}]",
-            f"role = {_toml_string(entry.get('role', 'viewer'))}",
-            f"password_hash = {_toml_string(entry['password_hash'])}",
-            "",
-        ]
-    editors = sorted(oidc_editors(path)) if accounts.get("oidc") else []
-    if editors:
-        lines += ["[oidc]", "editors = [" + ", ".join(_toml_string(e) for e in editors) + "]", ""]
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write("\n".join(lines))
-    os.replace(tmp, path)
+    # Read, change and write under one lock: two `user add` at once keep both accounts.
+    with exclusive(path.with_name(path.name + ".lock")):
+        accounts = read_accounts(path)
+        users = dict(local_users(path))
+        users[name] = {"role": role, "password_hash": hashed}
+        lines = ["# Comptes du tableau de bord (python -m etl user add). Ne pas versionner.", ""]
+        for user, entry in sorted(users.items()):
+            lines += [
+                f"[users.{_toml_string(user)}]",
+                f"role = {_toml_string(entry.get('role', 'viewer'))}",
+                f"password_hash = {_toml_string(entry['password_hash'])}",
+                "",
+            ]
+        editors = sorted(oidc_editors(path)) if accounts.get("oidc") else []
+        if editors:
+            lines += [
+                "[oidc]",
+                "editors = [" + ", ".join(_toml_string(e) for e in editors) + "]",
+                "",
+            ]
+        write_atomic(path, "\n".join(lines).encode("utf-8"), mode=0o600)
     return path
 
 
@@ -165,19 +167,13 @@ def _locked_failures(path: Path):
     """The failure counts, read and written under an exclusive lock."""
     failures_file = _failures_path(path)
     failures_file.parent.mkdir(parents=True, exist_ok=True)
-    with open(failures_file.with_name(failures_file.name + ".lock"), "a+") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            data = {}
-            if failures_file.is_file():
-                with contextlib.suppress(ValueError):
-                    data = json.loads(failures_file.read_text(encoding="utf-8"))
-            yield data
-            tmp = failures_file.with_name(failures_file.name + ".tmp")
-            tmp.write_text(json.dumps(data), encoding="utf-8")
-            os.replace(tmp, failures_file)
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+    with exclusive(failures_file.with_name(failures_file.name + ".lock")):
+        data = {}
+        if failures_file.is_file():
+            with contextlib.suppress(ValueError):
+                data = json.loads(failures_file.read_text(encoding="utf-8"))
+        yield data
+        write_atomic(failures_file, json.dumps(data).encode("utf-8"), mode=0o600)
 
 
 def _recent(stamps: list[str], now: dt.datetime) -> list[str]:

@@ -24,15 +24,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import hashlib
 import io
 import json
-import os
 import re
 import tempfile
 import unicodedata
-import uuid
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +40,7 @@ import pandas as pd
 
 from centrale.build import BuildResult, ReferenceData, build_store, read_reference, shape_tables
 from centrale.config import Settings
+from centrale.locks import exclusive, write_atomic
 from centrale.names import normalise
 from centrale.sources.folder import ensure_sources_folder
 from centrale.sources.kinds import KINDS, kind_of_file
@@ -530,26 +528,13 @@ def _blob_path(folder: Path, sha: str, extension: str) -> Path:
     return archive_dir(folder) / f"{sha}{extension}"
 
 
-def _write_atomic(target: Path, data: bytes) -> None:
-    tmp = target.with_name(f".{target.name}.tmp-{uuid.uuid4().hex[:8]}")
-    try:
-        with open(tmp, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-
-
 def _archive(folder: Path, data: bytes, sha: str, extension: str) -> tuple[Path, bool]:
     """Keep `data` under its SHA-256; returns (path, created)."""
     blob = _blob_path(folder, sha, extension)
     if blob.is_file():
         return blob, False
     blob.parent.mkdir(exist_ok=True)
-    _write_atomic(blob, data)
+    write_atomic(blob, data)
     return blob, True
 
 
@@ -568,13 +553,8 @@ def archive_sources(folder: Path) -> None:
 @contextlib.contextmanager
 def sources_lock(folder: Path):
     """One change of the sources folder at a time (other sessions, other processes)."""
-    archive_dir(folder).mkdir(parents=True, exist_ok=True)
-    with open(archive_dir(folder) / ".lock", "a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with exclusive(archive_dir(folder) / ".lock"):
+        yield
 
 
 def _journal(folder: Path, record: dict) -> None:
@@ -650,7 +630,7 @@ def apply_upload(settings: Settings, preview: Preview, loaded_by: str) -> BuildR
             if created:
                 blob.unlink(missing_ok=True)
             raise
-        _write_atomic(target, upload.data)
+        write_atomic(target, upload.data)
         if preview.replaces:
             (folder / preview.replaces).unlink(missing_ok=True)
         _journal(
@@ -740,7 +720,7 @@ def restore_load(settings: Settings, load_id: int, loaded_by: str) -> BuildResul
             if path.name not in restored:
                 path.unlink()
         for blob, name in blobs.items():
-            _write_atomic(folder / name, blob.read_bytes())
+            write_atomic(folder / name, blob.read_bytes())
         _journal(
             folder,
             {

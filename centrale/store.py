@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import functools
 import hashlib
 import json
@@ -22,6 +21,8 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+
+from centrale.locks import exclusive, sync_folder
 
 SCHEMA_PATH = Path(__file__).with_name("schema.sql")
 
@@ -122,13 +123,8 @@ class StoreReader:
 def build_lock(db_path: Path):
     """One build at a time per store: concurrent builds queue instead of racing."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    lock_path = db_path.with_name(db_path.name + ".lock")
-    with open(lock_path, "a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with exclusive(db_path.with_name(db_path.name + ".lock")):
+        yield
 
 
 @dataclass
@@ -199,6 +195,7 @@ def write_store(db_path: Path, tables: dict[str, pd.DataFrame], entry: LoadEntry
         with open(tmp, "rb") as handle:
             os.fsync(handle.fileno())
         os.replace(tmp, db_path)
+        sync_folder(db_path.parent)
         return db_path
     finally:
         for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):

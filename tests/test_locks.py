@@ -1,0 +1,81 @@
+"""The portable locks and atomic writes (centrale/locks.py), with real processes."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from centrale.config import REPO_ROOT
+from centrale.locks import exclusive, write_atomic
+
+HOLDER = """
+import sys, time
+from pathlib import Path
+from centrale.locks import exclusive
+with exclusive(Path(sys.argv[1])):
+    Path(sys.argv[2]).write_text("held")
+    time.sleep(float(sys.argv[3]))
+"""
+
+
+def _wait_for(path: Path, deadline: float = 60) -> None:
+    end = time.monotonic() + deadline
+    while not path.exists():
+        assert time.monotonic() < end, f"{path} never appeared"
+        time.sleep(0.02)
+
+
+def test_a_lock_held_by_another_process_makes_us_wait(tmp_path):
+    lock, flag = tmp_path / "x.lock", tmp_path / "held"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(lock), str(flag), "1.0"], cwd=REPO_ROOT
+    )
+    try:
+        _wait_for(flag)
+        started = time.monotonic()
+        with exclusive(lock):
+            waited = time.monotonic() - started
+        # The holder keeps the lock 1 s after saying so: we cannot have had it sooner.
+        assert waited > 0.5
+    finally:
+        holder.wait(timeout=60)
+
+
+def test_a_killed_holder_releases_the_lock(tmp_path):
+    lock, flag = tmp_path / "x.lock", tmp_path / "held"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(lock), str(flag), "600"], cwd=REPO_ROOT
+    )
+    _wait_for(flag)
+    holder.kill()
+    holder.wait(timeout=60)
+    with exclusive(lock):
+        pass
+
+
+def test_no_fcntl_anywhere_in_the_code():
+    tracked = subprocess.run(
+        ["git", "grep", "-l", "fcntl", "--", "*.py"], cwd=REPO_ROOT, capture_output=True, text=True
+    )
+    assert tracked.stdout.strip() in ("", "tests/test_locks.py")
+
+
+def test_atomic_write_replaces_whole_and_leaves_no_temporary(tmp_path):
+    target = tmp_path / "f.txt"
+    target.write_text("old")
+    write_atomic(target, b"new content")
+    assert target.read_bytes() == b"new content"
+    assert [p.name for p in tmp_path.iterdir()] == ["f.txt"]
+
+
+def test_atomic_write_of_a_secret_is_never_world_readable(tmp_path):
+    old = os.umask(0)
+    try:
+        write_atomic(tmp_path / "secret", b"x", mode=0o600)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "secret").stat().st_mode) == 0o600
