@@ -116,13 +116,12 @@ def test_limesurvey_codes_mapping_step(config):
     assert (by_header["budget[CCC]"].role, by_header["budget[CCC]"].need) == ("budget", "CCC")
     assert by_header["besoins[other]"].role == "other_need"
     assert by_header["commentaire"].role == "comment"
-    # The option codes cannot be placed: the mapping step asks about them.
-    assert [c.header for c in si.unplaced(mapping)] == ["besoins[SQ001]", "besoins[SQ002]"]
-    assert si.mapping_problems(mapping) == [
-        "2 colonne(s) à préciser : « besoins[SQ001] », « besoins[SQ002] »"
-    ]
+    # The option codes cannot be placed: ignored until decided, and shown for review.
+    assert [c.header for c in si.to_review(mapping)] == ["besoins[SQ001]", "besoins[SQ002]"]
+    assert by_header["besoins[SQ001]"].role == "ignore"
+    assert si.mapping_problems(mapping) == []
     table = si.mapping_table(mapping, options)
-    assert table.loc[table["colonne"] == "besoins[SQ001]", "certitude"].item() == "à préciser"
+    assert table.loc[table["colonne"] == "besoins[SQ001]", "certitude"].item() == "à vérifier"
     assert table.loc[table["colonne"] == "prio[CCC]", "besoin"].item() == "Solution C"
 
     mapping = si.apply_choice(mapping, by_header["besoins[SQ001]"].position, "need", "AAA")
@@ -161,14 +160,17 @@ def test_limesurvey_full_text_headings_in_windows_1252(config):
     by_header = {c.header: c for c in mapping}
     assert by_header["Votre commune"].role == "commune"
     assert by_header["Date de soumission"].role == "submitted_on"
-    assert by_header["ID de la réponse"].role is None  # not a field we know: asked
+    assert (by_header["ID de la réponse"].role, by_header["ID de la réponse"].sure) == (
+        "ignore",
+        True,
+    )  # LimeSurvey's French technical column
     assert by_header["Quels sont vos besoins ? [Solution A]"].need == "AAA"
-    assert by_header["Quels sont vos besoins ? [Autre]"].role == "other_need"
+    # Empty "Autre" column: judged from its values (none), not from the word.
+    assert by_header["Quels sont vos besoins ? [Autre]"].role == "ignore"
     assert (by_header["Priorité [Solution B]"].role, by_header["Priorité [Solution B]"].need) == (
         "priority",
         "BBB",
     )
-    mapping = si.apply_choice(mapping, by_header["ID de la réponse"].position, "ignore")
     long_rows = si.to_long(export, mapping, year=2024)
     assert [(r[1], r[2], r[3], r[6]) for r in long_rows.rows] == [
         ("Bertrix", "AAA", "1", "02/04/2024"),

@@ -28,7 +28,7 @@ imported commune-years replacing older answers.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
+import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -40,7 +40,7 @@ from centrale.build import read_reference
 from centrale.config import Settings
 from centrale.names import normalise
 from centrale.sources.kinds import SURVEY
-from centrale.sources.problems import ERROR, Problem, SourceError
+from centrale.sources.problems import ERROR, WARNING, Problem, SourceError
 from centrale.sources.read import _csv_rows, _workbook_rows
 from centrale.sources.survey_entry import (
     HEADERS,
@@ -49,30 +49,64 @@ from centrale.sources.survey_entry import (
     replace_answers,
     rows_csv,
 )
+from centrale.sources.survey_mapping import (
+    _BRACKET,
+    FALSE_VALUES,
+    NEED_ROLES,
+    NOT_SHOWN,
+    ROLE_LABELS,
+    SINGLE_ROLES,
+    SUBMIT_HEADINGS,
+    TRUE_VALUES,
+    ColumnChoice,
+    NeedOption,
+    accept_question,
+    accept_suggestions,
+    apply_choice,
+    apply_saved,
+    confirm_ignored,
+    folded,
+    is_tick_word,
+    mapping_json,
+    mapping_problems,
+    mapping_table,
+    need_options,
+    propose_mapping,
+    questions,
+    read_mapping_file,
+    save_mapping,
+    saved_mapping,
+    split_heading,
+    to_review,
+    unplaced,
+)
 from centrale.sources.validate import validate_files
 
-ROLE_LABELS = {
-    "commune": "Commune",
-    "year": "Année de l'enquête",
-    "submitted_on": "Date de réponse",
-    "respondent": "Répondant",
-    "comment": "Commentaire général",
-    "need": "Besoin coché (une colonne par besoin)",
-    "priority": "Priorité d'un besoin",
-    "horizon": "Année souhaitée d'un besoin",
-    "budget": "Budget d'un besoin",
-    "need_comment": "Commentaire d'un besoin",
-    "other_need": "Autre besoin (texte libre)",
-    "no_needs": "Case « aucun besoin »",
-    "ignore": "Ignorer cette colonne",
-}
-# Roles that are about one need: the column must also say which need.
-NEED_ROLES = ("need", "priority", "horizon", "budget", "need_comment")
-# Roles one column at most may take (the first proposed wins, the others are ignored).
-SINGLE_ROLES = ("commune", "year", "submitted_on", "respondent", "comment", "no_needs")
-
-TRUE_VALUES = {"y", "yes", "oui", "o", "1", "1 0", "true", "vrai", "x", "coche", "selected"}
-FALSE_VALUES = {"", "n", "no", "non", "0", "0 0", "false", "faux", "not selected"}
+__all__ = [
+    "FALSE_VALUES",
+    "NEED_ROLES",
+    "ROLE_LABELS",
+    "TRUE_VALUES",
+    "ColumnChoice",
+    "NeedOption",
+    "accept_question",
+    "accept_suggestions",
+    "apply_choice",
+    "apply_saved",
+    "confirm_ignored",
+    "mapping_json",
+    "mapping_problems",
+    "mapping_table",
+    "need_options",
+    "propose_mapping",
+    "questions",
+    "read_mapping_file",
+    "save_mapping",
+    "saved_mapping",
+    "split_heading",
+    "to_review",
+    "unplaced",
+]
 PRIORITY_WORDS = {
     "haute": 1,
     "elevee": 1,
@@ -84,70 +118,9 @@ PRIORITY_WORDS = {
     "basse": 3,
     "faible": 3,
 }
-# Columns the tools add on their own: never a question.
-TECHNICAL = {
-    "id",
-    "lastpage",
-    "startlanguage",
-    "seed",
-    "startdate",
-    "datestamp",
-    "ipaddr",
-    "refurl",
-    "token",
-    "uuid",
-    "index",
-    "status",
-    "submitted by",
-    "version",
-    "validation status",
-    "notes",
-    "tags",
-    "start",
-    "end",
-    "today",
-    "deviceid",
-    "meta instanceid",
-    "instanceid",
-    "parent index",
-    "parent table name",
-    "formhub uuid",
-    "username",
-    "simserial",
-    "subscriberid",
-    "phonenumber",
-    "audit",
-    "interviewtime",
-    "instanceid meta",
-}
-_FIELD_WORDS = (  # (role, words any of which in the heading's question part places it)
-    (
-        "submitted_on",
-        (
-            "submitdate",
-            "submission time",
-            "date de reponse",
-            "date de soumission",
-            "date reponse",
-            "date",
-        ),
-    ),
-    ("no_needs", ("aucun besoin", "pas de besoin")),
-    ("other_need", ("autre besoin", "autres besoins", "nouveau besoin", "nouveaux besoins")),
-    ("respondent", ("repondant", "fonction", "qui repond", "role", "nom du repondant")),
-    ("comment", ("commentaire", "remarque", "observations")),
-    ("commune", ("commune", "code ins", "code nis", "municipalite")),
-    ("year", ("annee de l enquete", "campagne", "annee", "year")),
-)
-_NEED_FIELD_WORDS = (
-    ("priority", ("priorite", "priority", "prio")),
-    ("budget", ("budget", "montant")),
-    ("horizon", ("horizon", "annee souhaitee", "quand", "echeance", "annee de mise en oeuvre")),
-    ("need_comment", ("commentaire", "remarque", "precision")),
-)
-_OTHER_OPTIONS = {"other", "autre", "autres", "autre besoin"}
-_CODE_LIKE = re.compile(r"^(sq|a|q|opt|option|choix)?\s?\d+$")
-_BRACKET = re.compile(r"^(.*)\[([^\]]*)\]\s*$")
+# LimeSurvey's anonymised surveys write this as every submit date.
+ANONYMISED_DATE = "1980-01-01"
+
 _ISO_DATETIME = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})[ T]")
 _FR_DATETIME = re.compile(r"^(\d{1,2}/\d{1,2}/\d{4})[ T]")
 _SPLIT_OTHER = re.compile(r"[;\n]+")
@@ -167,18 +140,16 @@ class ExportFile:
     tool: str  # "LimeSurvey" | "KoboToolbox" | "inconnu"
     data: bytes = b""
     problems: list[Problem] = field(default_factory=list)
+    left_out: list[LeftOut] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
-class ColumnChoice:
-    """What one column of a wide export becomes."""
+class LeftOut:
+    """A row of the export that gives no answer, and why (French)."""
 
-    position: int
-    header: str
-    role: str | None  # a key of ROLE_LABELS; None: not placed, the user must decide
-    need: str | None = None  # catalogue code or a new need's label (NEED_ROLES only)
-    sure: bool = True  # False: a guess to confirm
-    reason: str = ""  # French: why this proposal
+    row: int  # as Excel numbers it
+    reason: str
+    commune: str = ""
 
 
 @dataclass
@@ -188,6 +159,7 @@ class LongRows:
     rows: list[list[str]]
     provenance: list[tuple[int, dict[str, str]]]  # export row, long header -> export header
     problems: list[Problem]
+    left_out: list[LeftOut] = field(default_factory=list)
 
 
 # --- 1. Reading ------------------------------------------------------------
@@ -231,13 +203,18 @@ def read_export(data: bytes, name: str, max_bytes: int | None = None) -> ExportF
         )
     width = max((i + 1 for r in rows for i, v in enumerate(r) if not _blank(v)), default=0)
     headers = [
-        "" if _blank(v) else str(v).strip()
+        "" if _blank(v) else html.unescape(str(v)).strip()  # LimeSurvey keeps `&amp;`
         for v in (list(rows[header_at]) + [None] * width)[:width]
     ]
-    body, numbers = [], []
+    body, numbers, left_out = [], [], []
     for number, row in enumerate(rows[header_at + 1 :], start=header_at + 2):
         values = (list(row) + [None] * width)[:width]
         if all(_blank(v) for v in values):
+            continue
+        if not body and not left_out and _hxl_row(values):
+            left_out.append(
+                LeftOut(number, "ligne de hashtags HXL (#date, #loc…) : pas une réponse")
+            )
             continue
         body.append([v.strip() if isinstance(v, str) else v for v in values])
         numbers.append(number)
@@ -255,7 +232,14 @@ def read_export(data: bytes, name: str, max_bytes: int | None = None) -> ExportF
         _tool(headers),
         data,
         problems,
+        left_out,
     )
+
+
+def _hxl_row(values: list) -> bool:
+    """Kobo's CSV may carry HXL hashtags (`#date`, `#loc+name`) as its second row."""
+    filled = [str(v).strip() for v in values if not _blank(v)]
+    return bool(filled) and all(v.startswith("#") and " " not in v for v in filled)
 
 
 def receive(settings: Settings, original_name: str, data: bytes) -> ExportFile:
@@ -283,269 +267,7 @@ def _tool(headers: list[str]) -> str:
     return "inconnu"
 
 
-# --- 2. Mapping ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class NeedOption:
-    """A need a column may stand for: a catalogue solution or a known new need."""
-
-    value: str  # solution_id, or the label of a new need
-    name: str  # what people read
-    aliases: tuple[str, ...]  # normalised texts that name it
-
-
-def need_options(catalogue: pd.DataFrame, known_labels=()) -> list[NeedOption]:
-    """Catalogue solutions (solution_id, name_fr) then the new needs already seen."""
-    options = [
-        NeedOption(sid, name, (normalise(sid), normalise(name)))
-        for sid, name in zip(catalogue["solution_id"], catalogue["name_fr"])
-    ]
-    seen = {a for o in options for a in o.aliases}
-    for label in known_labels:
-        key = normalise(label)
-        if key and key not in seen:
-            options.append(NeedOption(label, label, (key,)))
-            seen.add(key)
-    return options
-
-
-def split_heading(header: str) -> tuple[str, str | None]:
-    """(question, option): `Q [opt]` (LimeSurvey) or `groupe/q/opt` (Kobo) or (header, None)."""
-    match = _BRACKET.match(header)
-    if match:
-        return match.group(1).strip(), match.group(2).strip()
-    if "/" in header:
-        question, option = header.rsplit("/", 1)
-        return question.strip(), option.strip()
-    return header.strip(), None
-
-
-def match_need(text: str, options: list[NeedOption]) -> tuple[NeedOption | None, bool]:
-    """The need `text` names, and whether the match is certain.
-
-    Certain: the text is a code or name (folded), or holds a code as a word
-    (`priorite_eclairage`). A guess: the closest name by spelling (typos,
-    shortened labels).
-    """
-    key = normalise(text)
-    if not key:
-        return None, False
-    for option in options:
-        if key in option.aliases:
-            return option, True
-    words = set(key.split())
-    for option in options:
-        if option.aliases[0] in words or any(
-            len(a.split()) > 1 and re.search(rf"\b{re.escape(a)}\b", key) for a in option.aliases
-        ):
-            return option, True
-    aliases = {a: o for o in options for a in o.aliases}
-    close = difflib.get_close_matches(key, list(aliases), n=1, cutoff=0.75)
-    if close:
-        return aliases[close[0]], False
-    best, score = None, 0.0
-    for option in options:
-        for alias in option.aliases[1:] or option.aliases:
-            tokens = set(alias.split())
-            overlap = len(tokens & words) / len(tokens | words) if tokens else 0.0
-            if overlap > score:
-                best, score = option, overlap
-    return (best, False) if score >= 0.5 else (None, False)
-
-
-def _words_in(text: str, words) -> bool:
-    return any(re.search(rf"\b{re.escape(w)}", text) for w in words)
-
-
-def _path_parents(headers: list[str]) -> dict[str, int]:
-    """Kobo paths: how many columns each `group/question` prefix has below it."""
-    parents: dict[str, int] = {}
-    for header in headers:
-        if "/" in header and not _BRACKET.match(header):
-            parent = header.rsplit("/", 1)[0].strip()
-            parents[parent] = parents.get(parent, 0) + 1
-    return parents
-
-
-def propose_column(
-    position: int,
-    header: str,
-    options: list[NeedOption],
-    values: list,
-    parents: dict[str, int] | None = None,
-) -> ColumnChoice:
-    """The proposal for one column (see `propose_mapping`).
-
-    `parents` (from all the headings) tells a Kobo option column
-    (`groupe/besoins/aaa`, one of several under `groupe/besoins`) from a field
-    inside a group (`groupe_identite/commune`, alone under its group).
-    """
-    parents = parents if parents is not None else _path_parents([header])
-    full = normalise(header)
-    if not full:
-        return ColumnChoice(position, header, "ignore", reason="colonne sans en-tête")
-    if full in TECHNICAL or full.lstrip("_") in TECHNICAL:
-        return ColumnChoice(position, header, "ignore", reason="colonne technique de l'outil")
-    if parents.get(header.strip(), 0) >= 2:
-        return ColumnChoice(
-            position,
-            header,
-            "ignore",
-            reason="choix multiples regroupés dans une cellule : les colonnes par option "
-            "sont lues à la place",
-        )
-    question, option = split_heading(header)
-    if option is not None and not _BRACKET.match(header) and parents.get(question, 0) < 2:
-        question, option = option, None  # a field inside a group: its own name counts
-    q = normalise(question)
-    if option is not None:
-        o = normalise(option)
-        if o in _OTHER_OPTIONS or o.startswith("other"):
-            return ColumnChoice(
-                position,
-                header,
-                "other_need",
-                reason="option « autre » : texte libre d'un nouveau besoin",
-            )
-        if o in ("aucun", "aucun besoin", "none", "neant"):
-            return ColumnChoice(position, header, "no_needs", reason="option « aucun besoin »")
-        role = next((r for r, words in _NEED_FIELD_WORDS if _words_in(q, words)), "need")
-        need, sure = match_need(option, options)
-        if need is None:
-            need, sure = match_need(header, options)
-        if need is not None:
-            how = "reconnu" if sure else "le plus proche (à confirmer)"
-            return ColumnChoice(
-                position,
-                header,
-                role,
-                need.value,
-                sure,
-                f"option « {option} » : {need.name} ({how})",
-            )
-        if _CODE_LIKE.match(o):
-            return ColumnChoice(
-                position,
-                header,
-                role,
-                None,
-                False,
-                f"code d'option « {option} » : à quel besoin correspond-il ?",
-            )
-        return ColumnChoice(
-            position,
-            header,
-            role,
-            option.strip(),
-            False,
-            f"option « {option} » absente du catalogue : nouveau besoin ?",
-        )
-    for role, words in _FIELD_WORDS:
-        if q in words or _words_in(q, words):
-            if role == "year" and not _looks_like_years(values):
-                continue
-            if role == "commune" and _words_in(q, ("besoin",)):
-                continue
-            return ColumnChoice(position, header, role, reason=f"en-tête « {header} »")
-    need, sure = match_need(header, options)
-    if need is not None and sure:
-        role = next((r for r, words in _NEED_FIELD_WORDS if _words_in(q, words)), "need")
-        return ColumnChoice(
-            position, header, role, need.value, True, f"en-tête « {header} » : {need.name}"
-        )
-    if need is not None:
-        return ColumnChoice(
-            position,
-            header,
-            "need",
-            need.value,
-            False,
-            f"en-tête proche de « {need.name} » (à confirmer)",
-        )
-    return ColumnChoice(
-        position, header, None, None, False, "colonne non reconnue : que contient-elle ?"
-    )
-
-
-def _looks_like_years(values: list) -> bool:
-    years = [v for v in values if not _blank(v)]
-    return bool(years) and all(re.fullmatch(r"(19|20)\d\d(\.0)?", str(v).strip()) for v in years)
-
-
-def propose_mapping(export: ExportFile, options: list[NeedOption]) -> list[ColumnChoice]:
-    """One proposal per column of a wide export; `role=None` where the user must decide.
-
-    A field one column at most may hold (commune, date…) goes to the first
-    column proposing it; later ones are proposed as ignored, with the reason.
-    """
-    proposals, taken = [], {}
-    parents = _path_parents(export.headers)
-    for position, header in enumerate(export.headers):
-        values = [row[position] for row in export.rows[:50]]
-        choice = propose_column(position, header, options, values, parents)
-        if choice.role in SINGLE_ROLES:
-            if choice.role in taken:
-                choice = replace(
-                    choice,
-                    role="ignore",
-                    reason=(f"{ROLE_LABELS[choice.role]} déjà lue dans « {taken[choice.role]} »"),
-                )
-            else:
-                taken[choice.role] = header
-        proposals.append(choice)
-    return proposals
-
-
-def unplaced(mapping: list[ColumnChoice]) -> list[ColumnChoice]:
-    """The columns still waiting for a decision (no role, or a need role without a need)."""
-    return [c for c in mapping if c.role is None or (c.role in NEED_ROLES and not c.need)]
-
-
-def apply_choice(
-    mapping: list[ColumnChoice], position: int, role: str, need: str | None = None
-) -> list[ColumnChoice]:
-    """The mapping with the user's decision for the column at `position`."""
-    if role not in ROLE_LABELS:
-        raise ValueError(f"rôle inconnu : {role}")
-    return [
-        replace(
-            c,
-            role=role,
-            need=need if role in NEED_ROLES else None,
-            sure=True,
-            reason="choisi à l'import",
-        )
-        if c.position == position
-        else c
-        for c in mapping
-    ]
-
-
-def mapping_problems(mapping: list[ColumnChoice]) -> list[str]:
-    """French reasons why the mapping cannot be used yet (empty: ready)."""
-    problems = []
-    roles = [c.role for c in mapping]
-    if "commune" not in roles:
-        problems.append("aucune colonne n'indique la commune")
-    waiting = unplaced(mapping)
-    if waiting:
-        problems.append(
-            f"{len(waiting)} colonne(s) à préciser : "
-            + ", ".join(f"« {c.header} »" for c in waiting)
-        )
-    return problems
-
-
 # --- 3. Wide -> long ---------------------------------------------------------------
-
-
-def _folded(value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return normalise(value)
 
 
 def _cell_text(value) -> str:
@@ -579,14 +301,23 @@ def _priority_text(value) -> str:
     return match.group(1) if match else text
 
 
-def to_long(export: ExportFile, mapping: list[ColumnChoice], year: int | None = None) -> LongRows:
+def to_long(
+    export: ExportFile,
+    mapping: list[ColumnChoice],
+    year: int | None = None,
+    resolve: Callable[[str], str | None] | None = None,
+) -> LongRows:
     """Respondents -> long-format rows (columns HEADERS), with each row's origin.
 
     One row per ticked need (a need without a tick column counts as asked when
     its priority, year or budget is filled), one per "other need" text (split
     on `;` and line breaks), and one "aucun besoin" row for a respondent who
     asked for nothing. The year is the year column's, else `year`, else the
-    answer date's. Unrecognised tick values are errors (row, column, value).
+    answer date's. Unrecognised tick values are errors (row, column, value);
+    `N/A` (question not shown) is no tick. Left out, and said in `left_out`:
+    incomplete responses (the tool's submit date empty) and the HXL row. A
+    commune answering twice is an error naming both rows (`resolve` turns a
+    commune cell into its code, so `Arlon` and `81001` are one commune).
     """
     if export.layout == "long":
         raise ValueError("un fichier au format long s'importe tel quel")
@@ -602,6 +333,11 @@ def to_long(export: ExportFile, mapping: list[ColumnChoice], year: int | None = 
                 needs.setdefault(choice.need, {}).setdefault(role, choice)
 
     rows, provenance, problems = [], [], []
+    left_out = list(export.left_out)
+    answered: dict[str, int] = {}  # commune key -> first row answering
+    anonymised: list[int] = []
+    submit = single.get("submitted_on")
+    tool_submit = submit is not None and normalise(submit.header) in SUBMIT_HEADINGS
     for values, number in zip(export.rows, export.row_numbers):
 
         def cell(choice: ColumnChoice | None, values=values):
@@ -629,7 +365,20 @@ def to_long(export: ExportFile, mapping: list[ColumnChoice], year: int | None = 
         ):
             if role in single:
                 origin[label] = single[role].header
-        submitted = _date_text(cell(single.get("submitted_on")))
+        commune_text = _cell_text(cell(single.get("commune")))
+        if tool_submit and (_blank(cell(submit)) or folded(cell(submit)) in NOT_SHOWN):
+            left_out.append(
+                LeftOut(
+                    number,
+                    f"réponse incomplète : « {submit.header} » est vide (non envoyée)",
+                    commune_text,
+                )
+            )
+            continue
+        submitted = _date_text(cell(submit))
+        if submitted.startswith(ANONYMISED_DATE):
+            anonymised.append(number)
+            submitted = ""
         row_year = _cell_text(cell(single.get("year")))
         if not row_year:
             if year is not None:
@@ -638,7 +387,25 @@ def to_long(export: ExportFile, mapping: list[ColumnChoice], year: int | None = 
                 row_year = submitted[:4]
             elif re.match(r"^\d{1,2}/\d{1,2}/\d{4}$", submitted):
                 row_year = submitted[-4:]
-        common = [row_year, _cell_text(cell(single.get("commune")))]
+        common = [row_year, commune_text]
+        if commune_text:
+            key = (resolve(commune_text) if resolve else None) or normalise(commune_text)
+            if key in answered:
+                problems.append(
+                    Problem(
+                        ERROR,
+                        export.name,
+                        f"la commune « {commune_text} » a répondu deux fois dans cet export "
+                        f"(lignes {answered[key]} et {number}) : gardez une seule réponse",
+                        sheet=export.sheet,
+                        row=number,
+                        column=single["commune"].header,
+                        value=commune_text,
+                        code="reponse-en-double",
+                    )
+                )
+            else:
+                answered[key] = number
         tail = [submitted, _cell_text(cell(single.get("respondent")))]
         general_comment = _cell_text(cell(single.get("comment")))
 
@@ -648,22 +415,25 @@ def to_long(export: ExportFile, mapping: list[ColumnChoice], year: int | None = 
             tick = columns.get("need")
             if tick is not None:
                 value = cell(tick)
-                folded = _folded(value)
-                if folded in TRUE_VALUES or (
-                    folded
-                    and folded
-                    in (normalise(tick.need), normalise(split_heading(tick.header)[1] or ""))
+                key = folded(value)
+                if key in TRUE_VALUES or (
+                    key
+                    and key in (normalise(tick.need), normalise(tick.option or ""))
+                    and key not in NOT_SHOWN
                 ):
                     asked.append((need, columns))
-                elif folded not in FALSE_VALUES:
+                elif key not in FALSE_VALUES and key not in NOT_SHOWN:
                     problem(
                         tick,
                         "case à cocher : valeur non reconnue, attendu Y, Oui, 1, "
                         "True (coché) ou N, Non, 0, False, vide (non coché)",
                         value,
                     )
-            elif any(not _blank(cell(c)) for c in columns.values()):
+            elif any(
+                not _blank(cell(c)) and folded(cell(c)) not in NOT_SHOWN for c in columns.values()
+            ):
                 asked.append((need, columns))
+        asked = [(need, columns) for need, columns in asked if not is_tick_word(need)]
         for need, columns in asked:
             origin_need = dict(origin)
             for role, label in (
@@ -690,10 +460,10 @@ def to_long(export: ExportFile, mapping: list[ColumnChoice], year: int | None = 
             provenance.append((number, origin_need))
         for choice in by_role.get("other_need", []):
             for label in _SPLIT_OTHER.split(_cell_text(cell(choice))):
-                if label.strip():
+                if not is_tick_word(label):
                     rows.append([*common, label.strip(), "", "", "", *tail, general_comment])
                     provenance.append((number, {**origin, "besoin": choice.header}))
-        said_none = "no_needs" in single and _folded(cell(single["no_needs"])) in TRUE_VALUES
+        said_none = "no_needs" in single and folded(cell(single["no_needs"])) in TRUE_VALUES
         if said_none and len(rows) > start:
             problem(
                 single["no_needs"],
@@ -707,7 +477,21 @@ def to_long(export: ExportFile, mapping: list[ColumnChoice], year: int | None = 
         problems.append(
             Problem(ERROR, export.name, "aucune colonne n'indique la commune", sheet=export.sheet)
         )
-    return LongRows(rows, provenance, problems)
+    if anonymised:
+        problems.append(
+            Problem(
+                WARNING,
+                export.name,
+                f"{len(anonymised)} réponse(s) datée(s) du 01/01/1980 : l'enquête est "
+                "anonymisée, la date réelle de réponse est inconnue (laissée vide)",
+                sheet=export.sheet,
+                row=anonymised[0],
+                column=submit.header if submit else None,
+                value=ANONYMISED_DATE,
+                code="date-anonymisee",
+            )
+        )
+    return LongRows(rows, provenance, problems, left_out)
 
 
 def long_file_name(export: ExportFile, now: dt.datetime) -> str:
@@ -802,25 +586,6 @@ def preview(long_rows: LongRows) -> pd.DataFrame:
     frame = pd.DataFrame(long_rows.rows, columns=list(HEADERS))
     frame.insert(0, "ligne d'origine", [p[0] for p in long_rows.provenance])
     return frame
-
-
-def mapping_table(mapping: list[ColumnChoice], options: list[NeedOption]) -> pd.DataFrame:
-    """The mapping as a French table: column, what it becomes, need, certainty, why."""
-    names = {o.value: o.name for o in options}
-    return pd.DataFrame(
-        {
-            "colonne": [c.header for c in mapping],
-            "devient": [
-                ROLE_LABELS.get(c.role, "à préciser") if c.role else "à préciser" for c in mapping
-            ],
-            "besoin": [names.get(c.need, c.need) if c.need else "" for c in mapping],
-            "certitude": [
-                "à préciser" if c in unplaced(mapping) else ("sûr" if c.sure else "proposé")
-                for c in mapping
-            ],
-            "pourquoi": [c.reason for c in mapping],
-        }
-    )
 
 
 def long_csv(long_rows: LongRows) -> bytes:

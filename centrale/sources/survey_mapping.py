@@ -1,0 +1,734 @@
+"""What each column of a survey tool's wide export holds: the mapping step.
+
+LimeSurvey and KoboToolbox export one row per respondent and one column per
+question, a multiple choice as one column per option. The conventions they
+follow (see REAL-WORLD.md §1) decide most columns on their own:
+
+- technical columns (LimeSurvey's, in French and English; Kobo's `_uuid`,
+  `_submission_time`, geopoint parts…) are ignored, the submit date kept;
+- an option column is `Question [Option]` (LimeSurvey) or
+  `question/option` (Kobo), split on the *known question prefix* so that an
+  option label holding a `/` ("Application web/mobile") stays whole;
+- a column's values say what it is: ticks (`Oui`/`Non`, `Y`/empty, `1`/`0`,
+  `x`, `True`…, with `N/A` meaning "not shown"), free text or codes. The
+  "Autre" option is text (a new need) or a tick (ignored: the text is in the
+  "Si autre, précisez" question), judged from its values only;
+- only the option part of a heading can name a catalogue need: a question
+  whose text holds a catalogue word ("Décrivez votre participation…") is not
+  that need.
+
+Anything uncertain is proposed as *ignored*, with the guess kept as a
+suggestion (`ColumnChoice.suggestion`) that the person can accept one by one
+or in bulk (`accept_question`): an uncertain guess never imports silently.
+A finished mapping is saved beside the sources (`save_mapping`) and offered
+again for the same questionnaire (`saved_mapping`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pandas as pd
+
+from centrale.names import normalise
+
+ROLE_LABELS = {
+    "commune": "Commune",
+    "year": "Année de l'enquête",
+    "submitted_on": "Date de réponse",
+    "respondent": "Répondant",
+    "comment": "Commentaire général",
+    "need": "Besoin coché (une colonne par besoin)",
+    "priority": "Priorité d'un besoin",
+    "horizon": "Année souhaitée d'un besoin",
+    "budget": "Budget d'un besoin",
+    "need_comment": "Commentaire d'un besoin",
+    "other_need": "Autre besoin (texte libre)",
+    "no_needs": "Case « aucun besoin »",
+    "ignore": "Ignorer cette colonne",
+}
+# Roles that are about one need: the column must also say which need.
+NEED_ROLES = ("need", "priority", "horizon", "budget", "need_comment")
+# Roles one column at most may take (the first proposed wins, the others are ignored).
+SINGLE_ROLES = ("commune", "year", "submitted_on", "respondent", "comment", "no_needs")
+
+TRUE_VALUES = {"y", "yes", "oui", "o", "1", "1 0", "true", "vrai", "x", "coche", "selected"}
+FALSE_VALUES = {"", "n", "no", "non", "0", "0 0", "false", "faux", "not selected"}
+# LimeSurvey writes N/A where a condition hid the question: neither ticked nor a need.
+NOT_SHOWN = {"n a", "na", "nan"}
+# What a need label must never be (REAL-WORLD.md: "a need named 0, Non, N/A or Oui is a bug").
+TICK_WORDS = (TRUE_VALUES | FALSE_VALUES | NOT_SHOWN) - {""}
+
+# Technical columns of the tools (normalised headings): never a question.
+LIMESURVEY_TECHNICAL = {
+    # codes
+    "id",
+    "lastpage",
+    "startlanguage",
+    "seed",
+    "startdate",
+    "datestamp",
+    "ipaddr",
+    "refurl",
+    "token",
+    # French
+    "id de la reponse",
+    "derniere page",
+    "langue de depart",
+    "tete de serie",
+    "date de lancement",
+    "date de la derniere action",
+    "adresse ip",
+    "url referente",
+    "jeton",
+    # English
+    "response id",
+    "last page",
+    "start language",
+    "date started",
+    "date last action",
+    "ip address",
+    "referrer url",
+}
+KOBO_TECHNICAL = {
+    "start",
+    "end",
+    "today",
+    "deviceid",
+    "id",
+    "uuid",
+    "validation status",
+    "notes",
+    "status",
+    "submitted by",
+    "version",
+    "tags",
+    "index",
+    "parent index",
+    "parent table name",
+    "meta instanceid",
+    "instanceid",
+    "formhub uuid",
+    "username",
+    "simserial",
+    "subscriberid",
+    "phonenumber",
+    "audit",
+    "meta rootuuid",
+    "meta deprecatedid",
+}
+TECHNICAL = LIMESURVEY_TECHNICAL | KOBO_TECHNICAL
+# The submit date of each tool: empty means an incomplete response (LimeSurvey).
+SUBMIT_HEADINGS = {"submitdate", "date de soumission", "date submitted", "submission time"}
+_GEOPOINT_PART = re.compile(r"^_.+_(latitude|longitude|altitude|precision)$")
+
+_FIELD_WORDS = (  # (role, words any of which in a plain heading places it)
+    ("submitted_on", ("date de reponse", "date reponse", "date de la reponse")),
+    ("no_needs", ("aucun besoin", "pas de besoin")),
+    (
+        "other_need",
+        (
+            "autre besoin",
+            "autres besoins",
+            "nouveau besoin",
+            "nouveaux besoins",
+            "si autre",
+            "besoins autre",
+            "besoin autre",
+        ),
+    ),
+    ("respondent", ("repondant", "fonction", "qui repond", "nom du repondant")),
+    ("comment", ("commentaire", "remarque", "observations")),
+    ("commune", ("commune", "code ins", "code nis", "municipalite")),
+    ("year", ("annee de l enquete", "campagne", "annee", "year")),
+)
+_NEED_FIELD_WORDS = (
+    ("priority", ("priorite", "priority", "prio")),
+    ("budget", ("budget", "montant")),
+    ("horizon", ("horizon", "annee souhaitee", "quand", "echeance", "annee de mise en oeuvre")),
+    ("need_comment", ("commentaire", "remarque", "precision", "comment")),
+)
+# Words that make a question about needs (when several questions name catalogue options).
+_NEED_QUESTION_WORDS = ("besoin", "souhait", "interess", "envisag", "need", "projet")
+_OTHER_OPTIONS = {"other", "autre", "autres", "autre besoin", "autres besoins"}
+_NONE_OPTIONS = {"aucun", "aucun besoin", "none", "neant", "pas de besoin"}
+_CODE_LIKE = re.compile(r"^(sq|a|q|opt|option|choix)?\s?\d+$")
+_BRACKET = re.compile(r"^(.*?)\s*\[([^\]]*)\]\s*(?:\[([^\]]*)\])?\s*$")
+_COMMENT_SUFFIX = re.compile(r"^(.*?)\s*(comment|commentaire)$")
+SAMPLE_ROWS = 200  # rows whose values decide a column's nature
+
+
+def blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def folded(value) -> str:
+    """A cell as compared with tick words: `1.0` -> `1`, `True` -> `true`."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return normalise(value)
+
+
+def not_shown(value) -> bool:
+    return folded(value) in NOT_SHOWN
+
+
+def is_tick_word(text) -> bool:
+    """True for a label that is a tick value or nothing (never a need's name)."""
+    key = folded(text)
+    return not key or key in TICK_WORDS
+
+
+@dataclass(frozen=True)
+class ColumnChoice:
+    """What one column of a wide export becomes."""
+
+    position: int
+    header: str
+    role: str | None  # a key of ROLE_LABELS; None: the person must decide
+    need: str | None = None  # catalogue code or a new need's label (NEED_ROLES only)
+    sure: bool = True  # False: shown for review (an ignored guess, an unknown column)
+    reason: str = ""  # French: why this proposal
+    question: str = ""  # the question the column belongs to (grouping in the mapping step)
+    option: str | None = None  # the option part of the heading, if any
+    values: str = ""  # "tick" | "text" | "empty": what the column's cells look like
+    suggestion: tuple[str, str | None] | None = None  # (role, need) proposed but not applied
+
+
+@dataclass(frozen=True)
+class NeedOption:
+    """A need a column may stand for: a catalogue solution or a known new need."""
+
+    value: str  # solution_id, or the label of a new need
+    name: str  # what people read
+    aliases: tuple[str, ...]  # normalised texts that name it
+
+
+def need_options(catalogue: pd.DataFrame, known_labels=()) -> list[NeedOption]:
+    """Catalogue solutions (solution_id, name_fr) then the new needs already seen."""
+    options = [
+        NeedOption(sid, name, (normalise(sid), normalise(name)))
+        for sid, name in zip(catalogue["solution_id"], catalogue["name_fr"])
+    ]
+    seen = {a for o in options for a in o.aliases}
+    for label in known_labels:
+        key = normalise(label)
+        if key and key not in seen and not is_tick_word(label):
+            options.append(NeedOption(label, label, (key,)))
+            seen.add(key)
+    return options
+
+
+# --- headings ------------------------------------------------------------------
+
+
+def question_prefixes(headers: list[str]) -> set[str]:
+    """Kobo question paths: a heading other headings hang under (`q` for `q/opt`), or a
+    path two headings or more share. Splitting on these, not on the last `/`, keeps an
+    option such as "Application web/mobile" whole."""
+    known = {h.strip() for h in headers}
+    children: dict[str, int] = {}
+    for header in headers:
+        if _BRACKET.match(header):
+            continue
+        parts = header.strip().split("/")
+        for i in range(1, len(parts)):
+            prefix = "/".join(parts[:i]).strip()
+            children[prefix] = children.get(prefix, 0) + 1
+    return {p for p, n in children.items() if n >= 2 or (p in known and n >= 1)}
+
+
+def split_heading(header: str, prefixes: set[str] | None = None) -> tuple[str, str | None]:
+    """(question, option) of a heading.
+
+    `Q [opt]` and `Q [opt][comment]` (LimeSurvey), `q/opt` split on the longest
+    known question prefix (Kobo: `prefixes` from `question_prefixes`), else
+    (heading, None).
+    """
+    text = header.strip()
+    match = _BRACKET.match(text)
+    if match:
+        option = match.group(2).strip()
+        if match.group(3) is not None:
+            option = f"{option} {match.group(3).strip()}"
+        return match.group(1).strip(), option
+    if "/" in text:
+        prefixes = question_prefixes([text]) if prefixes is None else prefixes
+        parts = text.split("/")
+        for i in range(len(parts) - 1, 0, -1):
+            prefix = "/".join(parts[:i]).strip()
+            if prefix in prefixes:
+                return prefix, "/".join(parts[i:]).strip()
+    return text, None
+
+
+def match_need(text: str, options: list[NeedOption]) -> tuple[NeedOption | None, bool]:
+    """The need `text` names (an option's label or code), and whether it is certain.
+
+    Certain: the text is a code or name (folded), or holds one as whole words.
+    A guess: the closest name by spelling (typos, shortened labels).
+    """
+    key = normalise(text)
+    if not key:
+        return None, False
+    for option in options:
+        if key in option.aliases:
+            return option, True
+    words = set(key.split())
+    for option in options:
+        if option.aliases[0] in words or any(
+            len(a.split()) > 1 and re.search(rf"\b{re.escape(a)}\b", key) for a in option.aliases
+        ):
+            return option, True
+    aliases = {a: o for o in options for a in o.aliases}
+    close = difflib.get_close_matches(key, list(aliases), n=1, cutoff=0.75)
+    if close:
+        return aliases[close[0]], False
+    best, score = None, 0.0
+    for option in options:
+        for alias in option.aliases[1:] or option.aliases:
+            tokens = set(alias.split())
+            overlap = len(tokens & words) / len(tokens | words) if tokens else 0.0
+            if overlap > score:
+                best, score = option, overlap
+    return (best, False) if score >= 0.5 else (None, False)
+
+
+def _words_in(text: str, words) -> bool:
+    return any(re.search(rf"\b{re.escape(w)}", text) for w in words)
+
+
+def column_values(values: list) -> str:
+    """ "tick" (ticks and N/A only), "empty" (nothing but blanks and N/A) or "text"."""
+    seen = [folded(v) for v in values if not blank(v)]
+    seen = [v for v in seen if v not in NOT_SHOWN]
+    if not seen:
+        return "empty"
+    ticks = sum(v in TRUE_VALUES or v in FALSE_VALUES for v in seen)
+    # Mostly ticks: a tick column with a few bad cells (each reported), not free text.
+    if ticks == len(seen) or (ticks >= 2 and ticks >= 0.8 * len(seen)):
+        return "tick"
+    return "text"
+
+
+def _some_ticks(values: list) -> bool:
+    return any(folded(v) in TRUE_VALUES for v in values if not blank(v))
+
+
+def _looks_like_years(values: list) -> bool:
+    years = [v for v in values if not blank(v)]
+    return bool(years) and all(re.fullmatch(r"(19|20)\d\d(\.0)?", str(v).strip()) for v in years)
+
+
+def _technical(header: str) -> bool:
+    key = normalise(header)
+    return (
+        key in TECHNICAL
+        or key.lstrip("_") in TECHNICAL
+        or bool(_GEOPOINT_PART.match(header.strip()))
+        or (header.strip().startswith("_") and key not in SUBMIT_HEADINGS)
+    )
+
+
+# --- proposals -----------------------------------------------------------------
+
+
+def _ignored(base: ColumnChoice, reason: str, suggestion=None, sure=False) -> ColumnChoice:
+    return replace(base, role="ignore", need=None, sure=sure, reason=reason, suggestion=suggestion)
+
+
+def _option_column(base: ColumnChoice, options: list[NeedOption], values: str) -> ColumnChoice:
+    """An option column (`Question [Option]`, `question/option`)."""
+    q, o = normalise(base.question), normalise(base.option)
+    comment = _COMMENT_SUFFIX.match(o)
+    if comment:  # `[SQ001comment]`, `[Éclairage][comment]`: the comment of an option
+        need, sure = match_need(comment.group(1), options)
+        if need is not None and sure:
+            return replace(
+                base,
+                role="need_comment",
+                need=need.value,
+                reason=f"commentaire de l'option « {need.name} »",
+            )
+        return _ignored(base, "commentaire d'une option", sure=True)
+    if o in _OTHER_OPTIONS or o.startswith("other"):
+        if values == "text":
+            return replace(
+                base, role="other_need", reason="option « autre » en texte libre : nouveau besoin"
+            )
+        return _ignored(
+            base,
+            "option « autre » cochée (Oui/Non, 1/0) : le besoin lui-même est dans la question "
+            "« si autre, précisez »",
+            sure=True,
+        )
+    if o in _NONE_OPTIONS:
+        if values == "text":
+            return _ignored(base, "option « aucun » en texte libre : à vérifier")
+        return replace(base, role="no_needs", reason="option « aucun besoin »")
+    role = next((r for r, words in _NEED_FIELD_WORDS if _words_in(q, words)), "need")
+    if role == "need" and values == "text":
+        return _ignored(
+            base,
+            "texte libre, pas des cases à cocher : ce n'est pas une liste de besoins",
+            suggestion=("comment", None),
+        )
+    need, sure = match_need(base.option, options)
+    if need is not None and sure:
+        return replace(
+            base, role=role, need=need.value, reason=f"option « {base.option} » : {need.name}"
+        )
+    if need is not None:
+        return _ignored(
+            base,
+            f"option « {base.option} » proche de « {need.name} » : à confirmer",
+            suggestion=(role, need.value),
+        )
+    if _CODE_LIKE.match(o):
+        return _ignored(
+            base, f"code d'option « {base.option} » : à quel besoin correspond-il ?", (role, None)
+        )
+    return _ignored(
+        base,
+        f"option « {base.option} » absente du catalogue : nouveau besoin ?",
+        suggestion=(role, base.option.strip()),
+    )
+
+
+def _plain_column(
+    base: ColumnChoice, options: list[NeedOption], raw: list, values: str
+) -> ColumnChoice:
+    """A heading without an option part: a field, or (exactly named) a need."""
+    q = normalise(base.header)
+    for role, words in _FIELD_WORDS:
+        if q in words or _words_in(q, words):
+            if role == "year" and not _looks_like_years(raw):
+                continue
+            if role == "commune" and _words_in(q, ("besoin",)):
+                continue
+            if role in ("no_needs",) and values == "text":
+                continue
+            return replace(base, role=role, reason=f"en-tête « {base.header} »")
+    # A need field named after a need (`priorite_aaa`, `Budget Solution C`): the rest of
+    # the heading, once the field word is removed, must name the need exactly.
+    for role, words in _NEED_FIELD_WORDS:
+        for word in words:
+            if q.startswith(word + " ") or q.endswith(" " + word):
+                rest = q.removeprefix(word + " ").removesuffix(" " + word).strip()
+                need = next((o for o in options if rest in o.aliases), None)
+                if need is not None:
+                    return replace(
+                        base,
+                        role=role,
+                        need=need.value,
+                        reason=f"en-tête « {base.header} » : {need.name}",
+                    )
+    need = next((o for o in options if q in o.aliases), None)
+    if need is not None and values != "text":
+        return replace(
+            base, role="need", need=need.value, reason=f"en-tête « {base.header} » : {need.name}"
+        )
+    return _ignored(base, "colonne non reconnue : ignorée (à vérifier)")
+
+
+def propose_mapping(export, options: list[NeedOption]) -> list[ColumnChoice]:
+    """One proposal per column of a wide export (`export`: headers and rows).
+
+    Sure proposals are applied; every uncertain one is *ignored*, kept visible
+    (`sure=False`) with its `suggestion`. A field one column at most may hold
+    (commune, date…) goes to the first column proposing it.
+    """
+    headers = export.headers
+    prefixes = question_prefixes(headers)
+    rows = export.rows[:SAMPLE_ROWS]
+    proposals: list[ColumnChoice] = []
+    seen_headers: dict[str, str] = {}
+    natures = [column_values([row[p] for row in rows]) for p in range(len(headers))]
+    splits = [split_heading(h, prefixes) for h in headers]
+    tick_questions = {
+        q for (q, o), nature in zip(splits, natures) if o is not None and nature == "tick"
+    }
+    for position, header in enumerate(headers):
+        raw = [row[position] for row in rows]
+        values = natures[position]
+        question, option = splits[position]
+        if values == "text" and question in tick_questions and _some_ticks(raw):
+            values = "tick"  # a tick column among tick siblings, with a few bad cells
+        base = ColumnChoice(position, header, None, question=question, option=option)
+        base = replace(base, values=values)
+        key = normalise(header)
+        if not key:
+            choice = _ignored(base, "colonne sans en-tête", sure=values == "empty")
+        elif header.strip().casefold() in seen_headers:
+            first = seen_headers[header.strip().casefold()]
+            choice = _ignored(base, f"en-tête répété : la colonne « {first} » est déjà lue")
+        elif _technical(header) and key not in SUBMIT_HEADINGS:
+            choice = _ignored(base, "colonne technique de l'outil", sure=True)
+        elif key in SUBMIT_HEADINGS:
+            choice = replace(base, role="submitted_on", reason="date de soumission de l'outil")
+        elif header.strip() in prefixes:
+            choice = _ignored(
+                base,
+                "choix multiples regroupés dans une cellule : les colonnes par option sont lues",
+                sure=True,
+            )
+        elif option is not None and (_BRACKET.match(header) or values != "text"):
+            choice = _option_column(base, options, values)
+        elif option is not None:
+            # Kobo text under a path: a field inside a group (`groupe_identite/commune`)
+            # by its own name, else an option column holding text.
+            own = _plain_column(replace(base, header=option), options, raw, values)
+            if own.role not in (None, "ignore"):
+                choice = replace(own, header=header)
+            else:
+                choice = _option_column(base, options, values)
+        else:
+            choice = _plain_column(base, options, raw, values)
+        seen_headers.setdefault(header.strip().casefold(), header)
+        proposals.append(choice)
+    return _single_roles(_need_question_only(proposals))
+
+
+def _need_question_only(mapping: list[ColumnChoice]) -> list[ColumnChoice]:
+    """Where several questions name catalogue options ("Quels sont vos besoins ?",
+    "Quelles solutions utilisez-vous déjà ?"), only a question about needs keeps them
+    sure; the others become suggestions."""
+    counts: dict[str, int] = {}
+    for c in mapping:
+        if c.role == "need" and c.option is not None:
+            counts[c.question] = counts.get(c.question, 0) + 1
+    if len(counts) < 2:
+        return mapping
+    wordy = {q for q in counts if _words_in(normalise(q), _NEED_QUESTION_WORDS)}
+    keep = wordy or {max(counts, key=counts.get)}
+    return [
+        _ignored(
+            c,
+            f"option d'une autre question que celle des besoins : « {c.question} »",
+            suggestion=("need", c.need),
+        )
+        if c.role == "need" and c.option is not None and c.question not in keep
+        else c
+        for c in mapping
+    ]
+
+
+def _single_roles(mapping: list[ColumnChoice]) -> list[ColumnChoice]:
+    taken: dict[str, str] = {}
+    out = []
+    for choice in mapping:
+        if choice.role in SINGLE_ROLES:
+            if choice.role in taken:
+                choice = _ignored(
+                    choice,
+                    f"{ROLE_LABELS[choice.role]} déjà lue dans « {taken[choice.role]} »",
+                    suggestion=(choice.role, None),
+                )
+            else:
+                taken[choice.role] = choice.header
+        out.append(choice)
+    return out
+
+
+# --- decisions -------------------------------------------------------------------
+
+
+def unplaced(mapping: list[ColumnChoice]) -> list[ColumnChoice]:
+    """Columns waiting for a decision: no role, or a need role without a need."""
+    return [c for c in mapping if c.role is None or (c.role in NEED_ROLES and not c.need)]
+
+
+def to_review(mapping: list[ColumnChoice]) -> list[ColumnChoice]:
+    """Columns shown for review: uncertain guesses (ignored until accepted) and unplaced."""
+    return [c for c in mapping if not c.sure or c in unplaced(mapping)]
+
+
+def apply_choice(
+    mapping: list[ColumnChoice], position: int, role: str, need: str | None = None
+) -> list[ColumnChoice]:
+    """The mapping with the person's decision for the column at `position`."""
+    if role not in ROLE_LABELS:
+        raise ValueError(f"rôle inconnu : {role}")
+    return [
+        replace(
+            c,
+            role=role,
+            need=need if role in NEED_ROLES else None,
+            sure=True,
+            reason="choisi à l'import",
+        )
+        if c.position == position
+        else c
+        for c in mapping
+    ]
+
+
+def questions(mapping: list[ColumnChoice]) -> dict[str, list[ColumnChoice]]:
+    """Option columns grouped by question (in the export's order), for the mapping step."""
+    groups: dict[str, list[ColumnChoice]] = {}
+    for c in mapping:
+        if c.option is not None:
+            groups.setdefault(c.question, []).append(c)
+    return {q: cs for q, cs in groups.items() if len(cs) >= 2}
+
+
+def accept_question(mapping: list[ColumnChoice], question: str) -> list[ColumnChoice]:
+    """Bulk choice "les options de cette question sont les besoins": each tick option
+    of `question` becomes a need (its catalogue match, else its label as a new need);
+    "Autre", "aucun" and comment columns keep their roles."""
+    out = []
+    for c in mapping:
+        if c.question == question and c.option is not None and c.values != "text":
+            o = normalise(c.option)
+            special = o in _OTHER_OPTIONS or o in _NONE_OPTIONS or _COMMENT_SUFFIX.match(o)
+            if not special and c.role in (None, "ignore", "need"):
+                need = c.need or (c.suggestion[1] if c.suggestion else None) or c.option
+                if not is_tick_word(need) and not _CODE_LIKE.match(normalise(need)):
+                    c = replace(
+                        c, role="need", need=need, sure=True, reason="option de la question"
+                    )
+        out.append(c)
+    return out
+
+
+def accept_suggestions(mapping: list[ColumnChoice]) -> list[ColumnChoice]:
+    """Every ignored guess that names a role and a need (or a single field) applied."""
+    out = []
+    for c in mapping:
+        if not c.sure and c.suggestion and c.role == "ignore":
+            role, need = c.suggestion
+            if role not in NEED_ROLES or need:
+                c = replace(c, role=role, need=need, sure=True, reason="proposition acceptée")
+        out.append(c)
+    return _single_roles(out)
+
+
+def confirm_ignored(mapping: list[ColumnChoice]) -> list[ColumnChoice]:
+    """Bulk choice "ignorer toutes les autres colonnes": every column still under review
+    is ignored for good."""
+    return [
+        replace(c, role="ignore", need=None, sure=True) if (not c.sure or c.role is None) else c
+        for c in mapping
+    ]
+
+
+def mapping_problems(mapping: list[ColumnChoice]) -> list[str]:
+    """French reasons why the mapping cannot be used yet (empty: ready)."""
+    problems = []
+    if "commune" not in [c.role for c in mapping]:
+        problems.append("aucune colonne n'indique la commune")
+    waiting = unplaced(mapping)
+    if waiting:
+        problems.append(
+            f"{len(waiting)} colonne(s) à préciser : "
+            + ", ".join(f"« {c.header} »" for c in waiting)
+        )
+    return problems
+
+
+def mapping_table(mapping: list[ColumnChoice], options: list[NeedOption]) -> pd.DataFrame:
+    """The mapping as a French table: question, column, what it becomes, need, why."""
+    names = {o.value: o.name for o in options}
+    waiting = unplaced(mapping)
+    return pd.DataFrame(
+        {
+            "question": [c.question for c in mapping],
+            "colonne": [c.header for c in mapping],
+            "devient": [
+                ROLE_LABELS.get(c.role, "à préciser") if c.role else "à préciser" for c in mapping
+            ],
+            "besoin": [names.get(c.need, c.need) if c.need else "" for c in mapping],
+            "certitude": [
+                "à préciser" if c in waiting else ("sûr" if c.sure else "à vérifier")
+                for c in mapping
+            ],
+            "pourquoi": [c.reason for c in mapping],
+        }
+    )
+
+
+# --- saved mappings ----------------------------------------------------------------
+
+MAPPING_PREFIX = "correspondance-enquete-"
+
+
+def questionnaire_key(headers: list[str]) -> str:
+    """Same questions, same key: technical columns and order do not count."""
+    keys = sorted({normalise(h) for h in headers if normalise(h) and not _technical(h)})
+    return hashlib.sha256("\n".join(keys).encode()).hexdigest()[:12]
+
+
+def mapping_path(folder: Path, headers: list[str]) -> Path:
+    return Path(folder) / f"{MAPPING_PREFIX}{questionnaire_key(headers)}.json"
+
+
+def mapping_json(mapping: list[ColumnChoice]) -> list[dict]:
+    return [
+        {
+            "column": c.header,
+            "question": c.question,
+            "role": c.role,
+            "need": c.need,
+            "sure": c.sure,
+            "reason": c.reason,
+        }
+        for c in mapping
+    ]
+
+
+def save_mapping(folder: Path, headers: list[str], mapping: list[ColumnChoice]) -> Path:
+    """Write the mapping beside the sources (a small JSON file, one per questionnaire)."""
+    path = mapping_path(folder, headers)
+    data = {"questionnaire": questionnaire_key(headers), "columns": mapping_json(mapping)}
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    return path
+
+
+def read_mapping_file(path: Path) -> dict[str, tuple[str, str | None]]:
+    """A saved mapping: heading -> (role, need). Raises ValueError (French) if unreadable."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        return {
+            str(c["column"]): (str(c["role"]), c.get("need"))
+            for c in data["columns"]
+            if c.get("role") in ROLE_LABELS
+        }
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ValueError(f"correspondance illisible : {Path(path).name}") from exc
+
+
+def saved_mapping(folder: Path, headers: list[str]) -> dict[str, tuple[str, str | None]] | None:
+    """The mapping saved for this questionnaire, if any."""
+    path = mapping_path(folder, headers)
+    if not path.is_file():
+        return None
+    try:
+        return read_mapping_file(path)
+    except ValueError:
+        return None
+
+
+def apply_saved(
+    mapping: list[ColumnChoice], saved: dict[str, tuple[str, str | None]]
+) -> list[ColumnChoice]:
+    """The proposals with each saved decision applied (matched by heading)."""
+    out = []
+    for c in mapping:
+        if c.header in saved:
+            role, need = saved[c.header]
+            c = replace(
+                c,
+                role=role,
+                need=need if role in NEED_ROLES else None,
+                sure=True,
+                reason="correspondance enregistrée",
+            )
+        out.append(c)
+    return out
