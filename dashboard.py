@@ -4,6 +4,7 @@ import streamlit as st
 
 from ui.auth import draw_account_box, may_read, visible_pages
 from ui.data import store_ready
+from ui.shell import navigation
 from ui.state import draw_sidebar
 
 st.set_page_config(
@@ -36,7 +37,7 @@ PAGES = {
 }
 
 # Editor pages are not even listed for viewers; only the sign-in page when required.
-page = st.navigation(visible_pages(PAGES))
+page = navigation(visible_pages(PAGES))
 draw_account_box()
 if not may_read():
     page.run()

@@ -24,6 +24,12 @@ def _float(value) -> float | None:
     return None if value is None else float(value)
 
 
+# Events in a period (`centrale.periods`): `col BETWEEN ? AND ?` with `_window(since,
+# until)`; None stands for "unbounded" (the earliest / latest date DuckDB knows).
+def _window(since: dt.date | None, until: dt.date | None) -> list:
+    return [since or dt.date.min, until or dt.date.max]
+
+
 def default_call_year(con, as_of: dt.date) -> int | None:
     """The latest call for projects whose year is not after `as_of`."""
     return _one(con, "SELECT max(call_year) FROM subsidies WHERE call_year <= ?", [as_of.year])
@@ -58,34 +64,86 @@ def kpis(con, as_of: dt.date, call_year: int | None = None, survey_year: int | N
         """,
         [as_of, as_of],
     )
-    orders = con.execute(
-        """
-        SELECT count(*) FILTER (WHERE status <> 'annulé'),
-               count(*) FILTER (WHERE status = 'attribué'),
-               count(*) FILTER (WHERE status = 'envoyé'),
-               median(lead_days),
-               avg(CASE WHEN lead_days <= ? THEN 1.0 ELSE 0.0 END)
-                   FILTER (WHERE lead_days IS NOT NULL),
-               sum(amount_eur) FILTER (WHERE status = 'attribué')
-        FROM orders_at(?)
-        """,
-        [AWARD_PROMISE_DAYS, as_of],
-    ).fetchone()
+    orders = period_figures(con, as_of)
     return {
         "as_of": as_of.isoformat(),
         "communes_total": total,
         "communes_adhered": adhered,
         "adhesion_rate": adhered / total if total else None,
-        "orders_sent": orders[0],
-        "orders_awarded": orders[1],
-        "orders_pending": orders[2],
-        "median_award_days": _float(orders[3]),
-        "share_awarded_within_20_days": _float(orders[4]),
-        "amount_awarded_eur": _float(orders[5]),
+        "orders_sent": orders["orders_sent"],
+        "orders_awarded": orders["orders_awarded"],
+        "orders_pending": orders["orders_pending"],
+        "median_award_days": orders["median_award_days"],
+        "share_awarded_within_20_days": orders["share_awarded_within_20_days"],
+        "amount_awarded_eur": orders["amount_awarded_eur"],
         "call_year": call_year,
         "province_subsidy_share": province_subsidy_share(con, call_year),
         "survey_year": survey_year,
         "survey_response_rate": survey_response_rate(con, survey_year, as_of),
+    }
+
+
+def period_figures(
+    con,
+    as_of: dt.date,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    solution_ids: tuple[str, ...] | None = None,
+) -> dict:
+    """Order figures of a period (`centrale.periods`), as known on `as_of`.
+
+    orders_sent: order forms sent in the period (not cancelled); orders_awarded,
+    amount_awarded_eur, median_award_days, share_awarded_within_20_days: awards
+    made in the period; orders_pending: sent in the period, still waiting on
+    `as_of`; orders_late: sent in the period and the promise not kept (awarded
+    after more than AWARD_PROMISE_DAYS days, or waiting longer than that on
+    `as_of`); members_joined: conventions signed in the period (first signature
+    of a commune). Without `since`/`until`: every event up to `as_of`.
+    """
+    ids = list(solution_ids) if solution_ids else None
+    row = con.execute(
+        """
+        WITH o AS (
+            SELECT * FROM orders_at(?)
+            WHERE ?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], solution_id))
+        SELECT count(*) FILTER (WHERE status <> 'annulé' AND sent_on BETWEEN ? AND ?),
+               count(*) FILTER (WHERE status = 'attribué' AND awarded_on BETWEEN ? AND ?),
+               count(*) FILTER (WHERE status = 'envoyé' AND sent_on BETWEEN ? AND ?),
+               median(lead_days) FILTER (WHERE awarded_on BETWEEN ? AND ?),
+               avg(CASE WHEN lead_days <= ? THEN 1.0 ELSE 0.0 END)
+                   FILTER (WHERE lead_days IS NOT NULL AND awarded_on BETWEEN ? AND ?),
+               sum(amount_eur) FILTER (WHERE status = 'attribué' AND awarded_on BETWEEN ? AND ?),
+               count(*) FILTER (WHERE status <> 'annulé' AND sent_on BETWEEN ? AND ?
+                                AND coalesce(lead_days, days_pending) > ?)
+        FROM o
+        """,
+        [as_of, ids, ids]
+        + _window(since, until) * 3
+        + _window(since, until)
+        + [AWARD_PROMISE_DAYS]
+        + _window(since, until) * 2
+        + _window(since, until)
+        + [AWARD_PROMISE_DAYS],
+    ).fetchone()
+    joined = _one(
+        con,
+        """
+        SELECT count(*) FROM (
+            SELECT commune_nis, min(signed_on) AS first_signed FROM adhesions_at(?)
+            GROUP BY commune_nis)
+        WHERE first_signed BETWEEN ? AND ?
+        """,
+        [as_of, *_window(since, until)],
+    )
+    return {
+        "orders_sent": row[0],
+        "orders_awarded": row[1],
+        "orders_pending": row[2],
+        "median_award_days": _float(row[3]),
+        "share_awarded_within_20_days": _float(row[4]),
+        "amount_awarded_eur": _float(row[5]),
+        "orders_late": row[6],
+        "members_joined": joined,
     }
 
 
@@ -209,59 +267,89 @@ def adhesion_curve(con, as_of: dt.date) -> pd.DataFrame:
 
 
 def orders_table(
-    con, as_of: dt.date, solution_ids: list[str] | None = None, limit: int | None = None
+    con,
+    as_of: dt.date,
+    solution_ids: list[str] | None = None,
+    limit: int | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
 ) -> pd.DataFrame:
-    """Every order sent by `as_of` (the `limit` latest), with names, lead time, days pending."""
+    """Every order sent by `as_of` (only those sent from `since` to `until` when given;
+    the `limit` latest), with names, lead time, days pending, and `ordered_by`: the
+    commune that sent the order form (a merged commune's orders count for its
+    successor, `commune`, but keep who ordered them)."""
     return con.execute(
         """
-        SELECT o.order_id, o.commune_nis, c.name_fr AS commune, o.solution_id,
-               s.name_fr AS solution, s.catalogue, o.sent_on, o.awarded_on, o.provider,
-               o.amount_eur::DOUBLE AS amount_eur, o.status, o.lead_days, o.days_pending
+        SELECT o.order_id, o.commune_nis, c.name_fr AS commune, b.name_fr AS ordered_by,
+               o.solution_id, s.name_fr AS solution, s.catalogue, o.sent_on, o.awarded_on,
+               o.provider, o.amount_eur::DOUBLE AS amount_eur, o.status, o.lead_days,
+               o.days_pending
         FROM orders_at(?) o
         JOIN communes c ON c.nis_code = o.commune_nis
+        JOIN communes b ON b.nis_code = o.ordered_by_nis
         JOIN solutions s USING (solution_id)
-        WHERE ?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], o.solution_id)
+        WHERE (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], o.solution_id))
+          AND o.sent_on BETWEEN ? AND ?
         ORDER BY o.sent_on DESC, o.order_id
         LIMIT ?
         """,
-        [as_of, solution_ids, solution_ids, limit],
+        [as_of, solution_ids, solution_ids, *_window(since, until), limit],
     ).df()
 
 
-def order_counts(con, as_of: dt.date, solution_ids: tuple[str, ...] | None = None) -> dict:
-    """Orders sent by `as_of`: all of them, sent (not cancelled), awarded by then."""
+def order_counts(
+    con,
+    as_of: dt.date,
+    solution_ids: tuple[str, ...] | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> dict:
+    """Orders sent by `as_of` (from `since` to `until` when given): all of them, sent
+    (not cancelled), awarded by `as_of`."""
     row = con.execute(
         """
         SELECT count(*), count(*) FILTER (WHERE status <> 'annulé'),
                count(*) FILTER (WHERE status = 'attribué')
         FROM orders_at(?)
-        WHERE ?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], solution_id)
+        WHERE (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], solution_id))
+          AND sent_on BETWEEN ? AND ?
         """,
-        [as_of, solution_ids, solution_ids],
+        [as_of, solution_ids, solution_ids, *_window(since, until)],
     ).fetchone()
     return {"total": row[0], "sent": row[1], "awarded": row[2]}
 
 
 def awarded_lead_days(
-    con, as_of: dt.date, solution_ids: tuple[str, ...] | None = None
+    con,
+    as_of: dt.date,
+    solution_ids: tuple[str, ...] | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
 ) -> pd.DataFrame:
-    """lead_days of every order awarded by `as_of` (one small column, even at scale)."""
+    """lead_days of every order awarded by `as_of` (awarded from `since` to `until` when
+    given; one small column, even at scale)."""
     return con.execute(
         """
         SELECT lead_days FROM orders_at(?)
         WHERE lead_days IS NOT NULL
           AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], solution_id))
+          AND awarded_on BETWEEN ? AND ?
         """,
-        [as_of, solution_ids, solution_ids],
+        [as_of, solution_ids, solution_ids, *_window(since, until)],
     ).df()
 
 
 def orders_per_month(
-    con, as_of: dt.date, solution_ids: tuple[str, ...] | None = None
+    con,
+    as_of: dt.date,
+    solution_ids: tuple[str, ...] | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
 ) -> pd.DataFrame:
     """month (first day), orders_sent, orders_awarded (by the month of each event).
 
-    `solution_ids` limits the count to those solutions (None: all).
+    `solution_ids` limits the count to those solutions (None: all); `since`/`until`
+    to the events of that period.
     """
     return con.execute(
         """
@@ -270,45 +358,59 @@ def orders_per_month(
             WHERE ?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], solution_id)),
         ev AS (
             SELECT date_trunc('month', sent_on) AS month, 1 AS sent, 0 AS awarded
-            FROM o WHERE status <> 'annulé'
+            FROM o WHERE status <> 'annulé' AND sent_on BETWEEN ? AND ?
             UNION ALL
             SELECT date_trunc('month', awarded_on), 0, 1 FROM o
-            WHERE awarded_on IS NOT NULL)
+            WHERE awarded_on IS NOT NULL AND awarded_on BETWEEN ? AND ?)
         SELECT month::DATE AS month, sum(sent)::INTEGER AS orders_sent,
                sum(awarded)::INTEGER AS orders_awarded
         FROM ev GROUP BY month ORDER BY month
         """,
-        [as_of, solution_ids, solution_ids],
+        [as_of, solution_ids, solution_ids, *_window(since, until), *_window(since, until)],
     ).df()
 
 
 def orders_by_solution(
-    con, as_of: dt.date, solution_ids: tuple[str, ...] | None = None
+    con,
+    as_of: dt.date,
+    solution_ids: tuple[str, ...] | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
 ) -> pd.DataFrame:
-    """Per catalogue solution (or only `solution_ids`): awarded and pending orders,
-    amount, communes."""
+    """Per catalogue solution (or only `solution_ids`): awarded orders (awarded from
+    `since` to `until` when given), pending ones (sent in that period), amount, communes."""
     return con.execute(
         """
         SELECT s.solution_id, s.name_fr AS solution, s.catalogue,
-               count(o.order_id) FILTER (WHERE o.status = 'attribué') AS orders_awarded,
-               count(o.order_id) FILTER (WHERE o.status = 'envoyé') AS orders_pending,
-               coalesce(sum(o.amount_eur) FILTER (WHERE o.status = 'attribué'), 0)::DOUBLE
-                   AS amount_eur,
-               count(DISTINCT o.commune_nis) FILTER (WHERE o.status = 'attribué')
+               count(o.order_id) FILTER (WHERE o.status = 'attribué'
+                                         AND o.awarded_on BETWEEN ? AND ?) AS orders_awarded,
+               count(o.order_id) FILTER (WHERE o.status = 'envoyé'
+                                         AND o.sent_on BETWEEN ? AND ?) AS orders_pending,
+               coalesce(sum(o.amount_eur) FILTER (WHERE o.status = 'attribué'
+                                                  AND o.awarded_on BETWEEN ? AND ?),
+                        0)::DOUBLE AS amount_eur,
+               count(DISTINCT o.commune_nis) FILTER (WHERE o.status = 'attribué'
+                                                     AND o.awarded_on BETWEEN ? AND ?)
                    AS communes
         FROM solutions s LEFT JOIN orders_at(?) o USING (solution_id)
         WHERE ?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], s.solution_id)
         GROUP BY ALL ORDER BY orders_awarded DESC, s.name_fr
         """,
-        [as_of, solution_ids, solution_ids],
+        [*_window(since, until), *_window(since, until), *_window(since, until)]
+        + [*_window(since, until), as_of, solution_ids, solution_ids],
     ).df()
 
 
 def provider_shares(
-    con, as_of: dt.date, solution_ids: tuple[str, ...] | None = None
+    con,
+    as_of: dt.date,
+    solution_ids: tuple[str, ...] | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
 ) -> pd.DataFrame:
     """Per solution (or only `solution_ids`) and framework provider active on `as_of`
-    (or having won orders): orders won, amount and median lead time."""
+    (or having won orders): orders won (awarded from `since` to `until` when given),
+    amount and median lead time."""
     return con.execute(
         """
         WITH holders AS (
@@ -323,10 +425,11 @@ def provider_shares(
         FROM holders h JOIN solutions s USING (solution_id)
         LEFT JOIN orders_at(?) o ON o.solution_id = h.solution_id
              AND o.provider = h.provider AND o.status = 'attribué'
+             AND o.awarded_on BETWEEN ? AND ?
         WHERE ?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], h.solution_id)
         GROUP BY ALL ORDER BY s.name_fr, orders_won DESC, h.provider
         """,
-        [as_of, as_of, as_of, as_of, solution_ids, solution_ids],
+        [as_of, as_of, as_of, as_of, *_window(since, until), solution_ids, solution_ids],
     ).df()
 
 
@@ -444,25 +547,33 @@ def data_bounds(con) -> tuple[dt.date | None, dt.date | None]:
 
 
 def pending_orders(
-    con, as_of: dt.date, solution_ids: tuple[str, ...] | None = None
+    con,
+    as_of: dt.date,
+    solution_ids: tuple[str, ...] | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
 ) -> pd.DataFrame:
-    """Orders sent by `as_of` and not awarded by then (cancelled ones excluded), oldest first.
+    """Orders sent by `as_of` (from `since` to `until` when given) and not awarded by
+    then (cancelled ones excluded), oldest first.
 
     days_pending counts calendar days since the order form was sent; `late` is
     true past the centrale's promise (AWARD_PROMISE_DAYS).
     """
     return con.execute(
         """
-        SELECT o.order_id, c.name_fr AS commune, s.name_fr AS solution, o.sent_on,
-               o.amount_eur::DOUBLE AS amount_eur, o.days_pending, o.days_pending > ? AS late
+        SELECT o.order_id, c.name_fr AS commune, b.name_fr AS ordered_by,
+               s.name_fr AS solution, o.sent_on, o.amount_eur::DOUBLE AS amount_eur,
+               o.days_pending, o.days_pending > ? AS late
         FROM orders_at(?) o
         JOIN communes c ON c.nis_code = o.commune_nis
+        JOIN communes b ON b.nis_code = o.ordered_by_nis
         JOIN solutions s USING (solution_id)
         WHERE o.status = 'envoyé'
           AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], o.solution_id))
+          AND o.sent_on BETWEEN ? AND ?
         ORDER BY o.days_pending DESC, o.order_id
         """,
-        [AWARD_PROMISE_DAYS, as_of, solution_ids, solution_ids],
+        [AWARD_PROMISE_DAYS, as_of, solution_ids, solution_ids, *_window(since, until)],
     ).df()
 
 

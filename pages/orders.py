@@ -8,7 +8,7 @@ from ui import components as ui
 from ui.components import Col
 from ui.data import load
 from ui.shell import ensure_shell
-from ui.state import as_of, solution_filter
+from ui.state import as_of, period_picker, solution_filter
 
 ensure_shell()
 
@@ -17,29 +17,52 @@ solutions = solution_filter()
 
 st.title("Commandes et prestataires")
 ui.situation_caption(day, ui.solution_names(solutions))
+span = period_picker()
+since, until = span.bounds
+# Which events each figure counts, said under it: orders sent in the period, awards
+# made in it; "en attente" is the situation on the reference date.
+sent_in = f"Envoyés {span.label}"
+awarded_in = f"Attribuées {span.label}"
 
 # At scale (a million orders) only counts, lead times and the latest rows come to
 # the page; the Excel file fetches every order when clicked.
-counts = load(queries.order_counts, day, solutions)
-orders = load(queries.orders_table, day, solutions, limit=ui.MAX_TABLE_ROWS)
-lead_days = load(queries.awarded_lead_days, day, solutions)
-pending = load(queries.pending_orders, day, solutions)
+counts = load(queries.order_counts, day, solutions, since, until)
+flows = load(queries.period_figures, day, since, until, solutions)
+orders = load(
+    queries.orders_table, day, solutions, limit=ui.MAX_TABLE_ROWS, since=since, until=until
+)
+lead_days = load(queries.awarded_lead_days, day, solutions, since, until)
+pending = load(queries.pending_orders, day, solutions, since, until)
 late = int(pending["late"].sum())
 
-cards = st.columns(4)
+cards = st.columns(5)
 with cards[0]:
     ui.kpi_card("Bons de commande envoyés", fmt.number(counts["sent"]))
+    st.caption(sent_in)
 with cards[1]:
-    ui.kpi_card("Commandes attribuées", fmt.number(counts["awarded"]))
+    ui.kpi_card("Commandes attribuées", fmt.number(flows["orders_awarded"]))
+    st.caption(awarded_in)
 with cards[2]:
-    ui.kpi_card("En attente d'attribution", fmt.number(len(pending)))
+    ui.kpi_card(
+        "Délai médian",
+        fmt.days(flows["median_award_days"], 1),
+        help="Jours entre l'envoi du bon de commande et l'attribution (médiane des "
+        f"commandes attribuées pendant la période). La centrale promet {AWARD_PROMISE_DAYS} "
+        "jours.",
+    )
+    st.caption(awarded_in)
 with cards[3]:
+    ui.kpi_card("En attente d'attribution", fmt.number(len(pending)))
+    st.caption(f"Au {fmt.date(day)}, envoyés {span.label}")
+with cards[4]:
     ui.kpi_card(
         f"En retard (plus de {AWARD_PROMISE_DAYS} jours)",
-        fmt.number(late),
-        help=f"Bons de commande envoyés il y a plus de {AWARD_PROMISE_DAYS} jours "
-        "et toujours sans attribution : la promesse de la centrale n'est pas tenue.",
+        fmt.number(flows["orders_late"]),
+        help=f"Bons de commande envoyés pendant la période et attribués après plus de "
+        f"{AWARD_PROMISE_DAYS} jours, ou toujours sans attribution après {AWARD_PROMISE_DAYS} "
+        "jours : la promesse de la centrale n'est pas tenue.",
     )
+    st.caption(f"{sent_in} ; dont {fmt.number(late)} toujours en attente")
 
 st.subheader("Commandes en attente d'attribution")
 if late:
@@ -53,6 +76,7 @@ ui.show_table(
     [
         Col("order_id", "N° de commande"),
         Col("commune", "Commune"),
+        Col("ordered_by", "Commandée par"),
         Col("solution", "Solution"),
         Col("sent_on", "Envoi du bon de commande", "date"),
         Col("days_pending", "Jours d'attente", "days"),
@@ -63,17 +87,18 @@ ui.show_table(
     key="orders_pending_xlsx",
     file_name=f"commandes-en-attente-{day.isoformat()}",
     sheet="En attente",
-    empty_message="Aucune commande en attente d'attribution à cette date.",
+    empty_message=f"Aucune commande envoyée {span.label} n'est en attente d'attribution.",
 )
 
-st.subheader("Délai d'attribution")
+st.subheader(f"Délai d'attribution — commandes attribuées {span.label}")
 if not lead_days.empty:
     ui.chart(charts.lead_time_distribution(lead_days), "delai-attribution", key="orders_lead")
 else:
-    ui.empty_state("Aucune commande attribuée à cette date.")
+    ui.empty_state(f"Aucune commande attribuée {span.label}.")
 
 st.subheader("Prestataires des accords-cadres")
-shares = load(queries.provider_shares, day, solutions)
+st.caption(f"Commandes remportées : attribuées {span.label}.")
+shares = load(queries.provider_shares, day, solutions, since, until)
 if shares.empty:
     ui.empty_state("Aucun accord-cadre actif ni commande attribuée à cette date.")
 else:
@@ -99,17 +124,23 @@ else:
                 Col("median_lead_days", "Délai médian (jours)", "decimal"),
             ],
             key="orders_providers_xlsx",
-            file_name=f"prestataires-{day.isoformat()}",
+            file_name=f"prestataires-{span.param.replace('..', '_')}-{day.isoformat()}",
             sheet="Prestataires",
             empty_message="Aucun prestataire à cette date.",
         )
 
-st.subheader("Toutes les commandes")
+st.subheader(f"Commandes envoyées {span.label}")
 ui.show_table(
     orders,
     [
         Col("order_id", "N° de commande"),
         Col("commune", "Commune"),
+        Col(
+            "ordered_by",
+            "Commandée par",
+            help="La commune qui a envoyé le bon de commande, quand elle a depuis fusionné "
+            "avec celle de la colonne « Commune ».",
+        ),
         Col("solution", "Solution"),
         Col("catalogue", "Catalogue"),
         Col("sent_on", "Envoi du bon de commande", "date"),
@@ -121,10 +152,10 @@ ui.show_table(
         Col("days_pending", "Jours d'attente", "days"),
     ],
     key="orders_all_xlsx",
-    file_name=f"commandes-{day.isoformat()}",
+    file_name=f"commandes-{span.param.replace('..', '_')}-{day.isoformat()}",
     sheet="Commandes",
-    empty_message="Aucune commande à cette date.",
+    empty_message=f"Aucune commande envoyée {span.label}.",
     height=420,
     total=counts["total"],
-    everything=lambda: load(queries.orders_table, day, solutions),
+    everything=lambda: load(queries.orders_table, day, solutions, since=since, until=until),
 )

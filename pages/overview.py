@@ -7,7 +7,7 @@ from centrale.config import AWARD_PROMISE_DAYS
 from ui import components as ui
 from ui.data import load
 from ui.shell import ensure_shell
-from ui.state import OPENED_ON, as_of, solution_filter
+from ui.state import OPENED_ON, as_of, period_picker, solution_filter
 
 ensure_shell()
 
@@ -17,12 +17,27 @@ year_before = ui.one_year_before(day)
 
 st.title("Vue d'ensemble")
 ui.situation_caption(day)
+span = period_picker()
+since, until = span.bounds
+in_span = f"Période : {span.label}"
 
+# Stocks (members, subsidy share) are "au <date>"; flows (orders, awards, lead times)
+# count the events of the period, as known on that date.
 now = load(queries.kpis, day)
-# Before the centrale opened there is nothing to compare with.
-before = load(queries.kpis, year_before) if year_before >= OPENED_ON else None
+flows = load(queries.period_figures, day, since, until)
+# The period a year earlier, to compare with; "depuis l'ouverture" compares with the
+# situation a year before. Before the centrale opened there is nothing to compare with.
+earlier = span.previous()
+if span.kind == "all":
+    before = load(queries.kpis, year_before) if year_before >= OPENED_ON else None
+    vs = f"vs {fmt.date(year_before)}"
+    flows_before = before
+else:
+    before = None
+    flows_before = load(queries.period_figures, day, *earlier.bounds) if earlier else None
+    vs = f"vs {earlier.label}" if earlier else None
 prev = before or {}
-vs = f"vs {fmt.date(year_before)}"
+prev_flows = flows_before or {}
 
 # Two rows of three: five figures side by side truncate their labels on a laptop.
 cards = [*st.columns(3), *st.columns(3)]
@@ -36,42 +51,52 @@ with cards[0]:
         "adhésion active à la date (convention signée et non retirée).",
     )
     st.caption(f"{fmt.percent(now['adhesion_rate'])} des communes de la province")
+    if span.kind != "all":
+        st.caption(f"{fmt.number(flows['members_joined'])} nouvelle(s) adhésion(s) {span.label}")
 with cards[1]:
     ui.kpi_card(
         "Commandes attribuées",
-        fmt.number(now["orders_awarded"]),
-        ui.count_delta(now["orders_awarded"], prev.get("orders_awarded")),
+        fmt.number(flows["orders_awarded"]),
+        ui.count_delta(flows["orders_awarded"], prev_flows.get("orders_awarded")),
         description=vs,
-        help="Commandes dont le marché est attribué au plus tard à la date.",
+        help="Commandes dont le marché a été attribué pendant la période (au plus tard à la "
+        "date « Situation au »).",
     )
-    st.caption(f"{fmt.number(now['orders_pending'])} en attente d'attribution")
+    st.caption(in_span)
+    st.caption(f"{fmt.number(flows['orders_pending'])} en attente d'attribution")
 with cards[2]:
     ui.kpi_card(
         "Montant attribué (HTVA)",
-        fmt.money(now["amount_awarded_eur"], 0),
-        help="Somme des montants HTVA des commandes attribuées au plus tard à la date.",
+        fmt.money(flows["amount_awarded_eur"] or 0, 0),
+        help="Somme des montants HTVA des commandes attribuées pendant la période.",
     )
+    st.caption(in_span)
 with cards[3]:
     ui.kpi_card(
         "Délai médian",
-        fmt.days(now["median_award_days"], 1),
-        ui.days_delta(now["median_award_days"], prev.get("median_award_days")),
+        fmt.days(flows["median_award_days"], 1),
+        ui.days_delta(flows["median_award_days"], prev_flows.get("median_award_days")),
         lower_is_better=True,
         description=vs,
-        help="Jours entre l'envoi du bon de commande et l'attribution du marché "
-        f"(médiane des commandes attribuées). La centrale promet {AWARD_PROMISE_DAYS} jours.",
+        help="Jours entre l'envoi du bon de commande et l'attribution du marché (médiane "
+        "des commandes attribuées pendant la période). La centrale promet "
+        f"{AWARD_PROMISE_DAYS} jours.",
     )
+    st.caption(in_span)
     st.caption(f"Promesse : {AWARD_PROMISE_DAYS} jours")
 with cards[4]:
     ui.kpi_card(
         f"Dans les {AWARD_PROMISE_DAYS} jours",
-        fmt.percent(now["share_awarded_within_20_days"]),
+        fmt.percent(flows["share_awarded_within_20_days"]),
         ui.points_delta(
-            now["share_awarded_within_20_days"], prev.get("share_awarded_within_20_days")
+            flows["share_awarded_within_20_days"], prev_flows.get("share_awarded_within_20_days")
         ),
         description=vs,
-        help=f"Part des commandes attribuées dans le délai promis de {AWARD_PROMISE_DAYS} jours.",
+        help=f"Part des commandes attribuées pendant la période dans le délai promis de "
+        f"{AWARD_PROMISE_DAYS} jours.",
     )
+    st.caption(in_span)
+    st.caption(f"{fmt.number(flows['orders_late'])} commande(s) en retard")
 with cards[5]:
     call_year = now["call_year"]
     prev_year = prev.get("call_year")
@@ -96,19 +121,19 @@ if curve.empty or curve["communes_adhered"].max() == 0:
 else:
     ui.chart(charts.adhesion_curve(curve, day), "adhesions-cumul", key="overview_adhesions")
 
-st.subheader("Commandes")
+st.subheader(f"Commandes — {span.label}")
 names = ui.solution_names(solutions)
 if names:
     st.caption("Solutions retenues dans la barre latérale : " + ", ".join(names))
 left, right = st.columns(2)
 with left:
-    monthly = load(queries.orders_per_month, day, solutions)
+    monthly = load(queries.orders_per_month, day, solutions, since, until)
     if monthly.empty:
-        ui.empty_state("Aucune commande à cette date.")
+        ui.empty_state(f"Aucune commande {span.label}.")
     else:
         ui.chart(charts.orders_per_month(monthly), "commandes-par-mois", key="overview_monthly")
 with right:
-    by_solution = load(queries.orders_by_solution, day, solutions)
+    by_solution = load(queries.orders_by_solution, day, solutions, since, until)
     if (by_solution["orders_awarded"].sum() + by_solution["orders_pending"].sum()) == 0:
         ui.empty_state("Aucune commande à cette date.")
     else:

@@ -108,8 +108,14 @@ def test_deep_link_on_fresh_server(demo_db, browser, tmp_path):
         page.goto(f"{server.url}/commune?nis=84009&date={PRESS_DAY}")
         wait_rendered(page, "Bertrix")
         nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+        heading = page.locator("h2").first.inner_text().strip()
+        url = page.url
+        # The shell's public st.navigation call must not make Streamlit report a missing page.
+        not_found = page.get_by_text("Page not found").count()
         context.close()
     assert "Vue d'ensemble" in nav
+    assert heading == "Bertrix" and "/commune?nis=84009" in url
+    assert not_found == 0
 
 
 def test_blank_or_uniform_map_area_is_detected():
