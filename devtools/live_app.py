@@ -24,7 +24,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-ENTRY_POINT = REPO_ROOT / "dashboard.py"
+ENTRY_POINT = REPO_ROOT / "dashboard.py"  # the pages (read by `registered_pages`)
+SERVER_ENTRY = REPO_ROOT / "app.py"  # what `make run` serves: dashboard.py + warm-up
 CHROMIUM = Path("/usr/bin/chromium")
 # No background traffic (updates, sync, component downloads): the browser stays offline too.
 CHROMIUM_ARGS = [
@@ -81,7 +82,7 @@ def start_app(
     port: int,
     log: Path | None,
     extra_env: Mapping[str, str] | None = None,
-    script: Path = ENTRY_POINT,
+    script: Path = SERVER_ENTRY,
 ) -> subprocess.Popen:
     """Launch `streamlit run <script>` on 127.0.0.1:`port`; returns at once, does not wait.
 

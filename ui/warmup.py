@@ -1,0 +1,87 @@
+"""Server start-up work, so the first visitor does not pay for it.
+
+`streamlit run app.py` serves `dashboard.py` through `st.App`, whose lifespan
+calls `start()`: a background thread imports the heavy modules (pandas,
+plotly, DuckDB, the pages' own modules), draws a throw-away plotly figure (its
+validators load lazily) and opens the store. The server listens meanwhile, so
+this overlaps with the browser fetching Streamlit's JavaScript; a visitor who
+comes sooner simply waits on Python's import lock, never on duplicated work.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+import time
+
+from streamlit.logger import get_logger
+
+LOG = get_logger(__name__)
+
+# What the pages import, heaviest first (the overview's needs before the map's).
+MODULES = (
+    "pandas",
+    "duckdb",
+    "plotly.graph_objects",
+    "plotly.express",
+    "centrale.queries",
+    "centrale.charts",
+    "ui.data",
+    "ui.state",
+    "ui.components",
+    "ui.auth",
+    "ui.shell",
+    "centrale.mapfig",
+    "centrale.survey_figures",
+)
+
+
+def _warm() -> None:
+    started = time.monotonic()
+    for name in MODULES:
+        importlib.import_module(name)
+    import plotly.graph_objects as go
+
+    go.Figure(go.Bar(x=["a"], y=[1])).to_json()  # loads the validators a chart needs
+    from centrale.store import StoreMissing
+    from ui import data
+
+    try:
+        data.store_version()  # opens the shared read-only connection (cache_resource)
+    except StoreMissing:
+        return  # the first page explains it in French
+    _warm_overview()
+    LOG.info("préchargement terminé en %.1f s", time.monotonic() - started)
+
+
+def _warm_overview() -> None:
+    """The default view's reads (today, all solutions) into the shared cache, and its
+    charts drawn once: the first visitor lands on the overview."""
+    import datetime as dt
+
+    from centrale import charts, queries
+    from ui import components
+    from ui.data import load
+
+    day = dt.date.today()
+    load(queries.solutions)
+    load(queries.kpis, day)
+    load(queries.kpis, components.one_year_before(day))
+    curve = load(queries.adhesion_curve, day)
+    charts.adhesion_curve(curve, day)
+    charts.orders_per_month(load(queries.orders_per_month, day, None))
+    charts.orders_by_solution(load(queries.orders_by_solution, day, None))
+
+
+def start() -> threading.Thread:
+    """Start the warm-up in a daemon thread and return at once (the server must listen)."""
+    thread = threading.Thread(target=_warm_safely, name="centrale-warmup", daemon=True)
+    thread.start()
+    return thread
+
+
+def _warm_safely() -> None:
+    try:
+        _warm()
+    except Exception:  # a warm-up failure must never stop the server: pages redo the work
+        LOG.exception("préchargement interrompu")
