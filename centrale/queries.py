@@ -815,3 +815,59 @@ def commune_order_figures(
         """,
         [as_of, ids, ids, as_of],
     ).df()
+
+
+# --- Crossings managers ask for (two facts at once) -------------------------------------
+
+
+def members_without_order(con, as_of: dt.date) -> pd.DataFrame:
+    """Communes adhering on `as_of` that have no order sent or awarded by then (cancelled
+    ones do not count): `commune_status` rows, oldest member first."""
+    status = commune_status(con, as_of)
+    idle = status[
+        (status["adhesion_status"] == "adhérente")
+        & (status["orders_awarded"] + status["orders_pending"] == 0)
+    ]
+    return idle.sort_values(["signed_on", "name_fr"]).reset_index(drop=True)
+
+
+def non_members_who_answered(con, as_of: dt.date) -> pd.DataFrame:
+    """Communes without an active adhesion on `as_of` that answered at least one needs
+    survey by then: `commune_status` rows (last_survey_year: their latest survey),
+    most recent answer first."""
+    status = commune_status(con, as_of)
+    answered = status[
+        (status["adhesion_status"] != "adhérente") & status["last_survey_year"].notna()
+    ]
+    return answered.sort_values(
+        ["last_survey_year", "name_fr"], ascending=[False, True]
+    ).reset_index(drop=True)
+
+
+def coverage_by_solution(con, as_of: dt.date) -> pd.DataFrame:
+    """Per catalogue solution: the communes existing on `as_of` that have taken it (an
+    order sent or awarded, not cancelled; a merged commune's orders count for its
+    successor), their population, and the share (0–1) of the province's population
+    they hold. Solutions nobody has taken are listed with 0.
+
+    Columns: solution_id, solution, catalogue, communes, population, population_share,
+    commune_names (comma-separated, alphabetical). Most population first.
+    """
+    return con.execute(
+        """
+        WITH c AS (SELECT nis_code, name_fr, population FROM communes_at(?)),
+        took AS (
+            SELECT DISTINCT o.solution_id, c.nis_code, c.name_fr, c.population
+            FROM orders_at(?) o JOIN c ON c.nis_code = o.commune_nis
+            WHERE o.status <> 'annulé')
+        SELECT s.solution_id, s.name_fr AS solution, s.catalogue,
+               count(t.nis_code) AS communes,
+               coalesce(sum(t.population), 0)::BIGINT AS population,
+               coalesce(sum(t.population), 0)::DOUBLE
+                   / (SELECT sum(population) FROM c)::DOUBLE AS population_share,
+               coalesce(string_agg(t.name_fr, ', ' ORDER BY t.name_fr), '') AS commune_names
+        FROM solutions s LEFT JOIN took t USING (solution_id)
+        GROUP BY ALL ORDER BY population DESC, s.name_fr
+        """,
+        [as_of, as_of],
+    ).df()

@@ -5,6 +5,7 @@ import streamlit as st
 from centrale import charts, fmt, queries
 from centrale.config import AWARD_PROMISE_DAYS
 from ui import components as ui
+from ui.components import Col
 from ui.data import load
 from ui.shell import ensure_shell
 from ui.state import OPENED_ON, as_of, period_picker, solution_filter
@@ -142,3 +143,73 @@ with right:
             "commandes-par-solution",
             key="overview_by_solution",
         )
+
+# The crossings managers ask for: two facts at once, on the reference date.
+st.subheader(f"Croisements au {fmt.date(day)}")
+idle_tab, answered_tab, coverage_tab = st.tabs(
+    ["Adhérentes sans commande", "Non adhérentes ayant répondu", "Population couverte par solution"]
+)
+with idle_tab:
+    idle = load(queries.members_without_order, day)
+    st.caption(
+        f"{fmt.number(len(idle))} commune(s) adhérente(s) au {fmt.date(day)} sans aucune "
+        "commande envoyée ou attribuée (hors annulations), depuis l'ouverture."
+    )
+    ui.show_table(
+        idle,
+        [
+            Col("name_fr", "Commune"),
+            Col("arrondissement", "Arrondissement"),
+            Col("population", "Population", "int"),
+            Col("signed_on", "Adhésion signée le", "date"),
+        ],
+        key="overview_idle_xlsx",
+        file_name=f"adherentes-sans-commande-{day.isoformat()}",
+        sheet="Adhérentes sans commande",
+        empty_message="Toutes les communes adhérentes ont passé au moins une commande.",
+    )
+with answered_tab:
+    answered = load(queries.non_members_who_answered, day)
+    answered = answered.assign(
+        last_text=answered["last_survey_year"].map(lambda y: str(int(y))),
+        status_text=answered["adhesion_status"],
+    )
+    st.caption(
+        f"{fmt.number(len(answered))} commune(s) sans adhésion active au {fmt.date(day)} "
+        "ont répondu à au moins une enquête des besoins : des besoins à qui proposer la centrale."
+    )
+    ui.show_table(
+        answered,
+        [
+            Col("name_fr", "Commune"),
+            Col("status_text", "Statut"),
+            Col("arrondissement", "Arrondissement"),
+            Col("population", "Population", "int"),
+            Col("last_text", "Dernière enquête répondue"),
+        ],
+        key="overview_answered_xlsx",
+        file_name=f"non-adherentes-ayant-repondu-{day.isoformat()}",
+        sheet="Non adhérentes ayant répondu",
+        empty_message="Aucune commune non adhérente n'a répondu à une enquête à cette date.",
+    )
+with coverage_tab:
+    coverage = load(queries.coverage_by_solution, day)
+    st.caption(
+        "Par solution : les communes qui l'ont prise (commande envoyée ou attribuée, hors "
+        f"annulations) au {fmt.date(day)}, leur population et la part de la population de "
+        "la province qu'elles représentent (Statbel, 1er janvier 2020)."
+    )
+    ui.show_table(
+        coverage,
+        [
+            Col("solution", "Solution"),
+            Col("communes", "Communes", "int"),
+            Col("population", "Population couverte", "int"),
+            Col("population_share", "Part de la province", "percent"),
+            Col("commune_names", "Communes"),
+        ],
+        key="overview_coverage_xlsx",
+        file_name=f"population-couverte-{day.isoformat()}",
+        sheet="Population couverte",
+        empty_message="Aucune solution au catalogue.",
+    )
