@@ -654,3 +654,28 @@ def respondents_by_year(con, as_of: dt.date) -> pd.DataFrame:
 def respondents_in(counts: pd.DataFrame, year: int) -> int:
     """How many communes answered survey `year`, from `respondents_by_year` (0 if none)."""
     return int(counts.loc[counts["year"] == year, "respondents"].sum())
+
+
+def arrondissement_demand_at(con, as_of: dt.date, year: int) -> pd.DataFrame:
+    """`demand_by_arrondissement(survey_answers_at(con, as_of), year)`."""
+    return demand_by_arrondissement(survey_answers_at(con, as_of), year)
+
+
+def new_needs_history_at(con, as_of: dt.date, year: int, by: str = "communes") -> pd.DataFrame:
+    """Survey after survey, the communes asking for the needs of `year` that no framework
+    covers on `as_of` (`need_history`), in the order of their ranking `by`."""
+    answers = survey_answers_at(con, as_of)
+    ranked = rank_needs(answers, year, by)
+    return need_history(answers, list(ranked.loc[~ranked["covered"], "need_key"]))
+
+
+def response_curve_at(
+    con, year: int, as_of: dt.date, sent_on: dt.date, until: dt.date
+) -> pd.DataFrame:
+    """`response_curve(campaign_status(con, year, as_of), sent_on, until)`."""
+    return response_curve(campaign_status(con, year, as_of), sent_on, until)
+
+
+def campaign_map_at(con, year: int, as_of: dt.date) -> pd.DataFrame:
+    """`map_categories(campaign_status(con, year, as_of))`: what the campaign map colours."""
+    return map_categories(campaign_status(con, year, as_of))

@@ -19,7 +19,6 @@ QUERY_MODULES = (
     "centrale.queries",
     "centrale.loads",
     "centrale.survey",
-    "centrale.survey_figures",  # finished plotly figures: their validation costs a rerun
     "centrale.briefing",
     "reports.mapimage",  # the rendered map picture: ~0.3 s of matplotlib, worth caching
 )

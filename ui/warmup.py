@@ -32,7 +32,7 @@ MODULES = (
     "ui.auth",
     "ui.shell",
     "centrale.mapfig",
-    "centrale.survey_figures",
+    "centrale.survey_charts",
 )
 
 

@@ -7,12 +7,13 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from centrale import charts, fmt, survey, survey_charts, survey_figures
+from centrale import charts, fmt, mapfig, queries, survey, survey_charts
 from ui import components as ui
 from ui.data import load
 from ui.survey.common import campaign_dates, known_years
 
 MEMBER_TEXT = {True: "adhérente", False: "non adhérente"}
+CAMPAIGN_MAP_HEIGHT = 420  # px: the map stands beside the response curve
 # The three response cards: label, summary keys (answered, total, rate), the caption
 # under the card (`{}`: the rate) and the help text.
 RESPONSE_CARDS = (
@@ -91,16 +92,21 @@ def campaign_tab(year: int, day: dt.date) -> None:
             answered_days = pd.to_datetime(status["submitted_on"]).dropna()
             end = max([deadline or sent_on] + [d.date() for d in answered_days])
             until = min(day, end + dt.timedelta(days=7))
-            with_previous = prev_status is not None and bool(prev_sent)
-            fig = load(
-                survey_figures.response_curve_figure,
+            curve = load(survey.response_curve_at, year, day, sent_on, until)
+            previous = None
+            if prev_status is not None and prev_sent:
+                # The previous campaign over as many days after its own sending.
+                prev_end = min(prev_sent + dt.timedelta(days=max(len(curve) - 1, 0)), day)
+                previous = load(
+                    survey.response_curve_at, previous_year, prev_end, prev_sent, prev_end
+                )
+            fig = survey_charts.response_curve(
+                curve,
                 year,
-                day,
-                sent_on,
-                until,
-                deadline,
-                previous_year if with_previous else None,
-                prev_sent if with_previous else None,
+                (deadline - sent_on).days if deadline else None,
+                len(status),
+                previous,
+                previous_year if previous is not None else None,
             )
             ui.chart(fig, f"enquete-{year}-reponses", key="survey_curve")
             if prev_deadline and prev_sent:
@@ -117,10 +123,18 @@ def campaign_tab(year: int, day: dt.date) -> None:
 
 def _answers_map(year: int, day: dt.date) -> None:
     """The communes existing on `day`, coloured by answered / not, member / not."""
-    fig = load(survey_figures.campaign_map_figure, year, day)
-    if fig is None:
+    shapes = load(queries.commune_shapes, day)
+    if shapes.empty:
         ui.empty_state("Aucune commune à afficher à cette date.")
         return
+    fig = mapfig.category_map(
+        load(survey.campaign_map_at, year, day),
+        shapes,
+        "survey_map",
+        survey.MAP_CATEGORIES,
+        f"Enquête {year}",
+        height=CAMPAIGN_MAP_HEIGHT,
+    )
     st.plotly_chart(
         fig,
         key="survey_map",

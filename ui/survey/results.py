@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from centrale import fmt, survey, survey_figures
+from centrale import fmt, survey, survey_charts
 from ui import components as ui
 from ui.data import load
 
@@ -39,8 +39,7 @@ def results_tab(year: int, day: dt.date) -> None:
         help="Demande pondérée : priorité 1 = 3 points, priorité 2 = 2, priorité 3 = 1 "
         "(sans priorité : 1).",
     )
-    # Derived frames and finished figures come from the store cache (`load`): only the
-    # widgets and tables are drawn again at each rerun.
+    # Query -> DataFrame (cached, `load`) -> chart -> layout, like every page.
     ranked = load(survey.ranked_needs, day, year, by)
     _summary_cards(answered, ranked)
     _ranking(ranked, by, year, day)
@@ -49,7 +48,9 @@ def results_tab(year: int, day: dt.date) -> None:
     _trends(has_previous, load(survey.needs_year_on_year, day, year), by, year, day)
     st.subheader("Par arrondissement")
     ui.chart(
-        load(survey_figures.arrondissement_figure, day, year, by),
+        survey_charts.by_arrondissement(
+            load(survey.arrondissement_demand_at, day, year), list(ranked["need"])
+        ),
         f"enquete-{year}-arrondissements",
         "survey_arrondissements",
     )
@@ -86,7 +87,7 @@ def _summary_cards(answered: int, ranked: pd.DataFrame) -> None:
 def _ranking(ranked: pd.DataFrame, by: str, year: int, day: dt.date) -> None:
     """The needs ranked `by` the chosen measure: chart, then table with its Excel file."""
     ui.chart(
-        load(survey_figures.ranking_figure, day, year, by),
+        survey_charts.ranking(ranked, by),
         f"enquete-{year}-classement",
         "survey_ranking",
     )
@@ -190,7 +191,7 @@ def _trends(has_previous: bool, trends: pd.DataFrame, by: str, year: int, day: d
             height=300,
         )
     ui.chart(
-        load(survey_figures.new_needs_history_figure, day, year, by),
+        survey_charts.history(load(survey.new_needs_history_at, day, year, by), year),
         f"enquete-{year}-nouveaux-besoins",
         "survey_history",
     )
@@ -204,7 +205,7 @@ def _conversion(day: dt.date) -> None:
         "Pour chaque solution du catalogue : combien des communes qui l'ont demandée (toutes "
         "enquêtes jusqu'à la date) l'ont commandée depuis leur demande."
     )
-    ui.chart(load(survey_figures.conversion_figure, day), "enquete-conversion", "survey_conversion")
+    ui.chart(survey_charts.conversion(conv), "enquete-conversion", "survey_conversion")
     ui.show_table(
         conv,
         [
