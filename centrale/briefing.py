@@ -30,6 +30,7 @@ import shapely
 
 from centrale import queries
 from centrale.config import CENTRALE_OPENED_ON
+from centrale.domain import NeedMatch
 
 OPENED_ON = dt.date.fromisoformat(CENTRALE_OPENED_ON)
 # How many communes of closest population make the "similar size" peer group.
@@ -38,13 +39,13 @@ SIZE_PEERS = 6
 # sharing a border may be a few metres apart; this bridges that gap.
 NEIGHBOUR_TOLERANCE = 0.0005
 
-# How a survey need matches the catalogue (values of `survey["match"]`).
-MATCH_ORDERED = "déjà commandée"
-MATCH_ORDERABLE = "commandable dès maintenant"
-MATCH_AFTER_ADHESION = "commandable dès l'adhésion"  # framework active, commune not a member
-MATCH_NOT_YET = "au catalogue, pas encore d'accord-cadre"
-MATCH_NEW = "hors catalogue (nouveau besoin)"
-MATCH_NO_NEEDS = "aucun besoin déclaré"
+# How a survey need matches the catalogue (values of `survey["match"]`): centrale.domain.
+MATCH_ORDERED = NeedMatch.ORDERED
+MATCH_ORDERABLE = NeedMatch.ORDERABLE
+MATCH_AFTER_ADHESION = NeedMatch.AFTER_ADHESION
+MATCH_NOT_YET = NeedMatch.NOT_YET
+MATCH_NEW = NeedMatch.NEW
+MATCH_NO_NEEDS = NeedMatch.NO_NEEDS
 
 
 class BriefingError(ValueError):

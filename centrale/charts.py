@@ -20,19 +20,19 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from centrale import fmt
+from centrale import domain, fmt
 from centrale.config import AWARD_PROMISE_DAYS, PROVINCE_NIS
 
 # --- Colours ---------------------------------------------------------------
-# Okabe–Ito: distinguishable with every common colour-vision deficiency.
-BLUE = "#0072B2"
-ORANGE = "#E69F00"
-SKY_BLUE = "#56B4E9"
-GREEN = "#009E73"
-YELLOW = "#F0E442"
-VERMILLION = "#D55E00"
-PURPLE = "#CC79A7"
-GREY = "#7F7F7F"
+# Okabe–Ito (centrale.domain): distinguishable with every common colour-vision deficiency.
+BLUE = domain.BLUE
+ORANGE = domain.ORANGE
+SKY_BLUE = domain.SKY_BLUE
+GREEN = domain.GREEN
+YELLOW = domain.YELLOW
+VERMILLION = domain.VERMILLION
+PURPLE = domain.PURPLE
+GREY = domain.GREY
 CATEGORICAL = (BLUE, ORANGE, GREEN, PURPLE, SKY_BLUE, VERMILLION, YELLOW, GREY)
 # Cividis: a sequential scale designed to read the same with colour-vision
 # deficiencies (dark blue -> yellow). For choropleths and other continuous values.
@@ -48,8 +48,8 @@ SEQUENTIAL = (
     "#E4CF5B",
     "#FEE838",
 )
-NO_DATA = "#D9D9D9"  # "pas de données": a light neutral grey, never a scale colour
-ADHESION_COLOURS = {"adhérente": BLUE, "non adhérente": ORANGE, "retirée": PURPLE}
+NO_DATA = domain.NO_DATA_COLOUR
+ADHESION_COLOURS = domain.ADHESION_COLOURS
 HIGHLIGHT = BLUE  # the province of Luxembourg among the others
 MUTED = "#B8C2C0"  # the other provinces, the ceiling
 LATE = VERMILLION  # past the 20-day promise

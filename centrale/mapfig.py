@@ -21,13 +21,13 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from centrale import charts, fmt
+from centrale import charts, domain, fmt, measures
 from centrale.geo import bounds_of, feature_collection
 
 # Colours shared with the other charts (Okabe–Ito categories, cividis scale):
 # both read the same with the common colour-vision deficiencies.
-ADHESION_COLOURS = charts.ADHESION_COLOURS
-SURVEY_COLOURS = {"a répondu": charts.GREEN, "n'a pas répondu": charts.ORANGE}
+ADHESION_COLOURS = domain.ADHESION_COLOURS
+SURVEY_COLOURS = domain.SURVEY_ANSWER_COLOURS
 NO_DATA = "pas de données"
 NO_DATA_COLOUR = charts.NO_DATA
 # Reversed cividis: pale yellow = little, dark blue = much; zero stays visible
@@ -60,37 +60,26 @@ class Metric:
     scale_title: str | None = None  # short colour bar title (a long one pushes the bar left)
 
 
-def _money0(value) -> str:
-    return fmt.money(value, 0)
+def _measure_metric(key: str) -> Metric:
+    """A continuous map indicator read from the registry of measures."""
+    m = measures.measure(key)
+    return Metric(
+        m.label,
+        m.name,
+        "continuous",
+        m.format,
+        unit=m.tick_suffix,
+        scale_title=m.short_label,
+    )
 
 
 METRICS: dict[str, Metric] = {
     "adhesion": Metric(
         "Statut d'adhésion", "adhesion_status", "category", colours=ADHESION_COLOURS
     ),
-    "solutions": Metric(
-        "Nombre de solutions commandées",
-        "solutions_ordered",
-        "continuous",
-        fmt.number,
-        scale_title="Solutions",
-    ),
-    "amount": Metric(
-        "Montant commandé (HTVA)",
-        "amount_eur",
-        "continuous",
-        _money0,
-        unit=" €",
-        scale_title="Montant<br>HTVA",
-    ),
-    "per_inhabitant": Metric(
-        "Montant commandé par habitant (HTVA)",
-        "amount_per_inhabitant",
-        "continuous",
-        fmt.money,
-        unit=" €",
-        scale_title="HTVA par<br>habitant",
-    ),
+    "solutions": _measure_metric("solutions_ordered"),
+    "amount": _measure_metric("amount_eur"),
+    "per_inhabitant": _measure_metric("amount_per_inhabitant"),
     "survey": Metric(
         "Réponse à l'enquête des besoins", "survey_status", "category", colours=SURVEY_COLOURS
     ),
@@ -335,5 +324,10 @@ def survey_status(response: pd.DataFrame | None) -> pd.DataFrame:
         return pd.DataFrame(
             {"nis_code": pd.Series(dtype=str), "survey_status": pd.Series(dtype=str)}
         )
-    status = response["answered"].map({True: "a répondu", False: "n'a pas répondu"})
+    status = response["answered"].map(
+        {
+            True: str(domain.SurveyAnswerStatus.ANSWERED),
+            False: str(domain.SurveyAnswerStatus.NOT_ANSWERED),
+        }
+    )
     return pd.DataFrame({"nis_code": response["nis_code"], "survey_status": status})

@@ -23,6 +23,7 @@ import datetime as dt
 import pandas as pd
 
 from centrale import fmt
+from centrale.domain import Coverage
 from centrale.names import normalise
 
 # Priority 1 (highest) weighs 3, priority 2 weighs 2, priority 3 weighs 1; a need
@@ -30,8 +31,8 @@ from centrale.names import normalise
 PRIORITY_WEIGHTS = {1: 3, 2: 2, 3: 1}
 DEFAULT_WEIGHT = 1
 TRENDS = ("nouveau", "en hausse", "stable", "en baisse", "première enquête")
-COVERED = "catalogue en vigueur"
-NOT_COVERED = "nouveau besoin"
+COVERED = Coverage.COVERED
+NOT_COVERED = Coverage.NOT_COVERED
 
 
 # --- Queries -----------------------------------------------------------------

@@ -2,8 +2,10 @@
 
 No browser, no tiles: the shapes are the store's GeoJSON (`queries.commune_shapes`,
 carried by `CommuneBriefing.map_communes`). Every commune is filled with its
-adhesion status; the briefed commune stands out in the accent colour with a
-thick outline; its neighbours are named so their status reads at a glance.
+adhesion status, in the one palette of `centrale.domain` (the same as the
+dashboard's map); the briefed commune keeps its status colour, hatched, with a
+thick black outline (as on the dashboard's map); its neighbours are named so
+their status reads at a glance.
 The legend is in French.
 
 Uses matplotlib's object API (`Figure`), never pyplot: no global state, so it is
@@ -24,20 +26,15 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
+from centrale import domain
 from centrale.briefing import commune_briefing
 from reports import style
 
-STATUS_COLOURS = {
-    "adhérente": style.PRIMARY_HEX,
-    "retirée": style.WITHDRAWN_HEX,
-    "non adhérente": style.NOT_ADHERED_HEX,
-}
+STATUS_COLOURS = domain.ADHESION_COLOURS
+STATUS_LABELS = domain.ADHESION_LEGEND
 ZOOM_WIDTH = 0.61  # share of the figure's width given to the zoom panel
-STATUS_LABELS = {
-    "adhérente": "Commune adhérente",
-    "retirée": "Adhésion retirée",
-    "non adhérente": "Commune non adhérente",
-}
+HIGHLIGHT_HEX = "#000000"  # the briefed commune's outline, as on the dashboard's map
+HIGHLIGHT_HATCH = "///"
 
 
 def _frame(map_communes) -> gpd.GeoDataFrame:
@@ -141,7 +138,15 @@ def map_figure(
     _spread_labels(figure, zoom, labels)
 
     present = [s for s in STATUS_LABELS if (frame["adhesion_status"] == s).any()]
-    handles = [Patch(facecolor=style.ACCENT_HEX, edgecolor=style.DARK_HEX, label=commune_name)]
+    handles = [
+        Patch(
+            facecolor="white",
+            edgecolor=HIGHLIGHT_HEX,
+            hatch=HIGHLIGHT_HATCH,
+            linewidth=2,
+            label=commune_name,
+        )
+    ]
     handles += [
         Patch(facecolor=STATUS_COLOURS[s], edgecolor="white", label=STATUS_LABELS[s])
         for s in present
@@ -162,11 +167,16 @@ def map_figure(
 
 
 def _draw_communes(axes, frame: gpd.GeoDataFrame) -> None:
-    colours = frame["adhesion_status"].map(STATUS_COLOURS).fillna(style.NOT_ADHERED_HEX)
+    colours = frame["adhesion_status"].map(STATUS_COLOURS).fillna(domain.NO_DATA_COLOUR)
     frame.plot(ax=axes, color=colours, edgecolor="white", linewidth=0.6)
     frame[frame["role"] == "voisine"].boundary.plot(ax=axes, color=style.DARK_HEX, linewidth=1)
-    frame[frame["role"] == "commune"].plot(
-        ax=axes, color=style.ACCENT_HEX, edgecolor=style.DARK_HEX, linewidth=2
+    mine = frame[frame["role"] == "commune"]
+    mine.plot(
+        ax=axes,
+        color=mine["adhesion_status"].map(STATUS_COLOURS).fillna(domain.NO_DATA_COLOUR),
+        edgecolor=HIGHLIGHT_HEX,
+        hatch=HIGHLIGHT_HATCH,
+        linewidth=2.5,
     )
 
 

@@ -234,7 +234,7 @@ def _survey_and_steps(pdf: _Sheet, b: CommuneBriefing, y: float) -> float:
 
 
 def _footer(pdf: _Sheet, b: CommuneBriefing) -> None:
-    pdf.draw(style.NOT_ADHERED_HEX)
+    pdf.draw(style.RULE_HEX)
     pdf.set_line_width(0.2)
     pdf.line(MARGIN, FOOTER_Y - 1, PAGE_W - MARGIN, FOOTER_Y - 1)
     pdf.text_at(

@@ -10,8 +10,9 @@ from __future__ import annotations
 PRIMARY_HEX = "#00594F"  # IDELUX teal: adhered communes, titles, the commune's own series
 PRIMARY_LIGHT_HEX = "#7FB3AC"  # peers' series
 ACCENT_HEX = "#E0A526"  # the commune being presented
-WITHDRAWN_HEX = "#B58B6B"
-NOT_ADHERED_HEX = "#D5D8D6"
+RULE_HEX = "#D5D8D6"  # thin rules (the PDF's footer line)
+# Status colours (adhesion, orders) are not here: they live in `centrale.domain`, one
+# palette for the dashboard, the deck, the PDF and the map image.
 DARK_HEX = "#1F2A28"  # body text
 GREY_HEX = "#5F6B69"  # secondary text
 PALE_HEX = "#EEF4F3"  # tiles' background

@@ -1,0 +1,293 @@
+"""The registry of measures: every figure the dashboard shows, defined once.
+
+A `Measure` says what a number is in French (label, short label, unit), how it
+is written (`kind`, formatted through `centrale.fmt`, Belgian conventions) and
+what it means (`help`, one or two sentences a manager can read aloud). Tables
+(`ui.components.Col.of`), Excel headers, the map's indicators, the chart
+pickers and the deck read their words from here: one figure never has two
+names or two definitions.
+
+`key` is also the column name in the frames of `centrale.queries`
+(`kpis()` keys, `commune_status()` columns…), unless `column` says otherwise.
+
+Streamlit-free, pandas-free at import.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from centrale import fmt
+from centrale.config import AWARD_PROMISE_DAYS
+
+# How a measure is written; the same names as `ui.components.Col.kind`.
+KINDS = ("int", "decimal", "percent", "money", "money0", "days", "days1")
+# plotly tick formats and suffixes for an axis or a colour bar of each kind.
+_TICKS = {
+    "int": (",d", ""),
+    "decimal": (",.2f", ""),
+    "percent": (".0%", ""),
+    "money": (",.2f", f"{fmt.NBSP}€"),
+    "money0": (",.0f", f"{fmt.NBSP}€"),
+    "days": (",d", f"{fmt.NBSP}j"),
+    "days1": (",.1f", f"{fmt.NBSP}j"),
+}
+
+
+@dataclass(frozen=True)
+class Measure:
+    key: str
+    label: str  # full French label: a table header, an Excel header, a picker option
+    kind: str  # one of KINDS
+    help: str  # what it counts, in one or two French sentences
+    unit: str = ""  # spelled-out unit for prose: 'communes', 'jours', '€ HTVA'
+    short: str | None = None  # a colour bar or a KPI card title when `label` is too long
+    column: str | None = None  # the frame column when it differs from `key`
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"format inconnu pour {self.key} : {self.kind}")
+
+    @property
+    def name(self) -> str:
+        """The frame column this measure reads."""
+        return self.column or self.key
+
+    @property
+    def short_label(self) -> str:
+        return self.short or self.label
+
+    def format(self, value) -> str:
+        """One value as French text: '1 234 €', '21 %', '15,0 jours', '–' when missing."""
+        if self.kind == "int":
+            return fmt.number(value)
+        if self.kind == "decimal":
+            return fmt.number(value, 2)
+        if self.kind == "percent":
+            return fmt.percent(value)
+        if self.kind == "money":
+            return fmt.money(value)
+        if self.kind == "money0":
+            return fmt.money(value, 0)
+        if self.kind == "days":
+            return fmt.days(value)
+        return fmt.days(value, 1)
+
+    @property
+    def tick_format(self) -> str:
+        return _TICKS[self.kind][0]
+
+    @property
+    def tick_suffix(self) -> str:
+        return _TICKS[self.kind][1]
+
+
+_ALL = [
+    # --- The centrale (queries.kpis) ----------------------------------------------------
+    Measure(
+        "communes_total",
+        "Communes de la province",
+        "int",
+        "Communes de la province de Luxembourg existant à la date (44, puis 43 après la "
+        "fusion Bertogne–Bastogne du 02/12/2024).",
+        unit="communes",
+    ),
+    Measure(
+        "communes_adhered",
+        "Communes adhérentes",
+        "int",
+        "Communes ayant une convention d'adhésion active à la date ; l'adhésion d'une "
+        "commune fusionnée compte pour celle qui lui succède.",
+        unit="communes",
+    ),
+    Measure(
+        "adhesion_rate",
+        "Taux d'adhésion",
+        "percent",
+        "Communes adhérentes sur communes de la province, à la date.",
+    ),
+    Measure(
+        "orders_sent",
+        "Bons de commande envoyés",
+        "int",
+        "Bons de commande envoyés jusqu'à la date, commandes annulées exclues.",
+        unit="commandes",
+    ),
+    Measure(
+        "orders_awarded",
+        "Commandes attribuées",
+        "int",
+        "Commandes dont le marché était attribué à la date.",
+        unit="commandes",
+    ),
+    Measure(
+        "orders_pending",
+        "Commandes en cours d'attribution",
+        "int",
+        "Bons de commande envoyés, pas encore attribués à la date (hors annulations).",
+        unit="commandes",
+        short="En cours",
+    ),
+    Measure(
+        "median_award_days",
+        "Délai médian d'attribution",
+        "days1",
+        "Médiane, en jours, du délai entre l'envoi du bon de commande et l'attribution, "
+        "pour les commandes attribuées à la date.",
+        unit="jours",
+        short="Délai médian",
+    ),
+    Measure(
+        "share_awarded_within_20_days",
+        f"Attribuées en {AWARD_PROMISE_DAYS} jours au plus",
+        "percent",
+        f"Part des commandes attribuées en {AWARD_PROMISE_DAYS} jours au plus après l'envoi "
+        "du bon de commande (la promesse de la centrale).",
+    ),
+    Measure(
+        "amount_awarded_eur",
+        "Montant attribué (HTVA)",
+        "money0",
+        "Somme des montants hors TVA des commandes attribuées à la date.",
+        unit="€ HTVA",
+    ),
+    Measure(
+        "province_subsidy_share",
+        "Part de la province dans le subside régional",
+        "percent",
+        "Part du subside « Smart » de la Région wallonne d'un appel à projets allée à des "
+        "projets de la province de Luxembourg.",
+        short="Part de la province",
+    ),
+    Measure(
+        "survey_response_rate",
+        "Taux de réponse à l'enquête",
+        "percent",
+        "Communes ayant répondu à l'enquête des besoins à la date (« aucun besoin » compte "
+        "comme une réponse), sur communes de la province.",
+    ),
+    # --- One commune (queries.commune_status) -------------------------------------------
+    Measure(
+        "population",
+        "Population",
+        "int",
+        "Habitants de la commune (Statbel, tel que dans la base).",
+        unit="habitants",
+    ),
+    Measure(
+        "solutions_ordered",
+        "Nombre de solutions commandées",
+        "int",
+        "Solutions différentes dont la commune a une commande attribuée à la date.",
+        unit="solutions",
+        short="Solutions",
+    ),
+    Measure(
+        "amount_eur",
+        "Montant commandé (HTVA)",
+        "money0",
+        "Somme hors TVA des commandes attribuées de la commune à la date.",
+        unit="€ HTVA",
+        short="Montant<br>HTVA",
+    ),
+    Measure(
+        "amount_per_inhabitant",
+        "Montant commandé par habitant (HTVA)",
+        "money",
+        "Montant attribué hors TVA divisé par la population de la commune.",
+        unit="€ HTVA par habitant",
+        short="HTVA par<br>habitant",
+    ),
+    # --- One order ------------------------------------------------------------------------
+    Measure(
+        "lead_days",
+        "Délai d'attribution",
+        "days",
+        "Jours entre l'envoi du bon de commande et l'attribution du marché "
+        f"(promesse : {AWARD_PROMISE_DAYS} jours).",
+        unit="jours",
+        short="Délai",
+    ),
+    Measure(
+        "days_pending",
+        "En attente depuis",
+        "days",
+        "Jours depuis l'envoi du bon de commande, pour une commande pas encore attribuée.",
+        unit="jours",
+    ),
+    Measure(
+        "order_amount_eur",
+        "Montant HTVA",
+        "money",
+        "Montant hors TVA de la commande.",
+        unit="€ HTVA",
+        column="amount_eur",
+    ),
+    # --- Providers --------------------------------------------------------------------------
+    Measure(
+        "orders_won",
+        "Commandes remportées",
+        "int",
+        "Commandes attribuées à ce prestataire après la mise en concurrence.",
+        unit="commandes",
+    ),
+    Measure(
+        "provider_amount_eur",
+        "Montant attribué (HTVA)",
+        "money",
+        "Somme hors TVA des commandes remportées par ce prestataire.",
+        unit="€ HTVA",
+        column="amount_eur",
+    ),
+    Measure(
+        "median_lead_days",
+        "Délai médian d'attribution",
+        "days1",
+        "Médiane du délai d'attribution des commandes remportées.",
+        unit="jours",
+    ),
+    # --- Subsidies --------------------------------------------------------------------------
+    Measure(
+        "subsidy_amount_eur",
+        "Montant accordé",
+        "money0",
+        "Subside régional accordé aux projets retenus.",
+        unit="€",
+        column="amount_eur",
+    ),
+    Measure(
+        "subsidy_per_inhabitant",
+        "Montant par habitant",
+        "money",
+        "Subside accordé divisé par la population.",
+        unit="€ par habitant",
+        column="amount_per_inhabitant",
+    ),
+    Measure(
+        "subsidy_share",
+        "Part du subside régional",
+        "percent",
+        "Part de l'enveloppe régionale de l'appel à projets.",
+        column="share",
+    ),
+]
+
+MEASURES: dict[str, Measure] = {m.key: m for m in _ALL}
+if len(MEASURES) != len(_ALL):  # pragma: no cover - a duplicate key is a coding error
+    raise RuntimeError("clé de mesure en double")
+
+
+def measure(key: str) -> Measure:
+    """The measure named `key`; a French KeyError for an unknown one."""
+    try:
+        return MEASURES[key]
+    except KeyError:
+        raise KeyError(f"mesure inconnue : {key}") from None
+
+
+def label(key: str) -> str:
+    return measure(key).label
+
+
+def format_value(key: str, value) -> str:
+    return measure(key).format(value)
