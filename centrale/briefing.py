@@ -6,15 +6,16 @@ tell exactly the same story:
 
 1. the centrale in figures (`queries.kpis`) and its adhesion curve;
 2. the commune: adhesion, neighbours (shared border) and the province map data;
-3. what it ordered (orders sent by `as_of`, cancelled ones left out);
-4. what its peers took that it has not: peers of similar size (the
-   `SIZE_PEERS` communes of the province closest in population) and the other
-   communes of its arrondissement;
+3. what it ordered (`queries.commune_orders`: the one list of its orders);
+4. what its peers took that it has not (`queries.peer_uptake`): its communes
+   semblables (`queries.similar_communes`, rule in `domain.SIMILAR_RULE`) and the
+   other communes of its arrondissement; "taken" is `domain.TAKEN_STATUSES`;
 5. its answers to its latest needs survey answered by `as_of`, each matched
    against the catalogue and the framework agreements active on `as_of`;
-6. next steps: the solutions it asked for in that survey that it could order
-   now (a framework agreement is active on `as_of`) and has not ordered yet;
-   for a commune that is not (or no longer) a member, once it adheres.
+6. next steps: every solution it asked for in any survey answered by `as_of`
+   that a framework agreement now covers and that it has not taken, the
+   oldest request first (then the highest priority); for a commune that is not
+   (or no longer) a member, once it adheres.
 
 Streamlit-free; every value bound with `?`.
 """
@@ -22,7 +23,6 @@ Streamlit-free; every value bound with `?`.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -30,11 +30,11 @@ import shapely
 
 from centrale import queries
 from centrale.config import CENTRALE_OPENED_ON
-from centrale.domain import NeedMatch
+from centrale.domain import SIMILAR_COUNT, AdhesionStatus, NeedMatch
 
 OPENED_ON = dt.date.fromisoformat(CENTRALE_OPENED_ON)
-# How many communes of closest population make the "similar size" peer group.
-SIZE_PEERS = 6
+# How many communes make the "communes semblables" (one rule: centrale.domain).
+SIZE_PEERS = SIMILAR_COUNT
 # Degrees: shapes are simplified and rounded to 4 decimals, so two communes
 # sharing a border may be a few metres apart; this bridges that gap.
 NEIGHBOUR_TOLERANCE = 0.0005
@@ -61,25 +61,29 @@ class CommuneBriefing:
     name: str
     arrondissement: str
     population: int
-    adhesion_status: str  # 'adhérente' | 'retirée' | 'non adhérente'
+    adhesion_status: AdhesionStatus
     signed_on: dt.date | None
     withdrawn_on: dt.date | None
     figures: dict  # queries.kpis(as_of)
     # day, communes_adhered, communes_total: the province's adhesion curve
     adhesion_curve: pd.DataFrame
-    # order_id, solution_id, solution, sent_on, awarded_on, provider, amount_eur,
-    # status ('attribué' | 'envoyé'), lead_days — oldest first
+    # queries.commune_orders: order_id, solution_id, solution, ordered_by, sent_on,
+    # awarded_on, lead_days, provider, amount_eur, status ('attribué' | 'envoyé'),
+    # days_pending — newest first
     orders: pd.DataFrame
     # nis_code, name_fr, population, adhesion_status, solutions_ordered,
     # size_peer (bool), same_arrondissement (bool)
     peers: pd.DataFrame
-    # solution_id, solution, size_peers, arrondissement_peers (counts of peers with an
-    # awarded order), size_names, arrondissement_names, orderable (framework active)
+    # the solutions it has not taken that peers took (queries.peer_uptake's rows):
+    # solution_id, solution, size_peers, arrondissement_peers (counts of peers that
+    # took it), size_names, arrondissement_names, orderable (framework active)
     peer_uptake: pd.DataFrame
     survey_year: int | None
     # need, solution_id, catalogue, priority, horizon, budget_eur, comment, match
     survey: pd.DataFrame
-    # solution_id, solution, priority, horizon, providers (text, active frameworks)
+    # solution_id, solution, first_year (first survey asking for it), years (text),
+    # priority (best given), horizon (latest given), providers (text, active
+    # frameworks) — oldest request first, then priority
     next_steps: pd.DataFrame
     # nis_code, name_fr, adhesion_status, geojson, role ('commune' | 'voisine' | 'autre')
     map_communes: pd.DataFrame
@@ -90,7 +94,7 @@ class CommuneBriefing:
 
     @property
     def adhered(self) -> bool:
-        return self.adhesion_status == "adhérente"
+        return self.adhesion_status == AdhesionStatus.ADHERED
 
     @property
     def size_peer_count(self) -> int:
@@ -130,11 +134,13 @@ def commune_briefing(con, nis_code: str, as_of: dt.date) -> CommuneBriefing:
     if row.empty:
         raise BriefingError(_unknown_commune_message(con, nis_code, as_of))
     me = row.iloc[0]
-    orders = _commune_orders(con, nis_code, as_of)
+    orders = queries.commune_orders(con, nis_code, as_of)
     ordered_ids = set(orders["solution_id"])
     orderable = _orderable_solutions(con, as_of)
-    peers = _peers(status, me)
-    adhered = me["adhesion_status"] == "adhérente"
+    similar = queries.similar_communes(con, nis_code, as_of, SIZE_PEERS)
+    peers = _peers(status, me, similar)
+    adhesion_status = AdhesionStatus(me["adhesion_status"])
+    adhered = adhesion_status == AdhesionStatus.ADHERED
     survey_year, survey = _survey(con, nis_code, as_of, ordered_ids, orderable, adhered)
     map_communes, neighbours = _map_communes(con, status, nis_code, as_of)
     return CommuneBriefing(
@@ -143,17 +149,17 @@ def commune_briefing(con, nis_code: str, as_of: dt.date) -> CommuneBriefing:
         name=str(me["name_fr"]),
         arrondissement=str(me["arrondissement"]),
         population=int(me["population"]),
-        adhesion_status=str(me["adhesion_status"]),
+        adhesion_status=adhesion_status,
         signed_on=_date_or_none(me["signed_on"]),
         withdrawn_on=_date_or_none(me["withdrawn_on"]),
         figures=queries.kpis(con, as_of),
         adhesion_curve=queries.adhesion_curve(con, as_of),
         orders=orders,
         peers=peers,
-        peer_uptake=_peer_uptake(con, peers, ordered_ids, orderable, as_of),
+        peer_uptake=_peer_uptake(con, nis_code, as_of),
         survey_year=survey_year,
         survey=survey,
-        next_steps=_next_steps(survey, orderable),
+        next_steps=_next_steps(con, nis_code, as_of, ordered_ids, orderable),
         map_communes=map_communes,
         catalogue=_catalogue(con, orderable, ordered_ids),
         neighbours=neighbours,
@@ -187,19 +193,6 @@ def _unknown_commune_message(con, nis_code: str, as_of: dt.date) -> str:
     )
 
 
-def _commune_orders(con, nis_code: str, as_of: dt.date) -> pd.DataFrame:
-    return con.execute(
-        """
-        SELECT o.order_id, o.solution_id, s.name_fr AS solution, o.sent_on, o.awarded_on,
-               o.provider, o.amount_eur::DOUBLE AS amount_eur, o.status, o.lead_days
-        FROM orders_at(?) o JOIN solutions s USING (solution_id)
-        WHERE o.commune_nis = ? AND o.status <> 'annulé'
-        ORDER BY o.sent_on, o.order_id
-        """,
-        [as_of, nis_code],
-    ).df()
-
-
 def _orderable_solutions(con, as_of: dt.date) -> dict[str, list[str]]:
     """solution_id -> providers of the framework agreements active on `as_of`."""
     rows = con.execute(
@@ -213,15 +206,10 @@ def _orderable_solutions(con, as_of: dt.date) -> dict[str, list[str]]:
     return {solution_id: list(providers) for solution_id, providers in rows}
 
 
-def _peers(status: pd.DataFrame, me: pd.Series) -> pd.DataFrame:
-    """The size peers and the arrondissement's other communes (one row per commune)."""
+def _peers(status: pd.DataFrame, me: pd.Series, similar: pd.DataFrame) -> pd.DataFrame:
+    """The communes semblables and the arrondissement's other communes (one row each)."""
     others = status[status["nis_code"] != me["nis_code"]].copy()
-    # Closeness in population on a log scale: 3 000 vs 6 000 is as far as 15 000 vs 30 000.
-    others["distance"] = [
-        abs(math.log(p / me["population"])) for p in others["population"].astype(float)
-    ]
-    nearest = others.nsmallest(SIZE_PEERS, "distance")["nis_code"]
-    others["size_peer"] = others["nis_code"].isin(nearest)
+    others["size_peer"] = others["nis_code"].isin(similar["nis_code"])
     others["same_arrondissement"] = others["arrondissement"] == me["arrondissement"]
     peers = others[others["size_peer"] | others["same_arrondissement"]]
     columns = [
@@ -236,60 +224,33 @@ def _peers(status: pd.DataFrame, me: pd.Series) -> pd.DataFrame:
     return peers.sort_values(["population"], ascending=False)[columns].reset_index(drop=True)
 
 
-def _peer_uptake(
-    con,
-    peers: pd.DataFrame,
-    ordered_ids: set[str],
-    orderable: dict[str, list[str]],
-    as_of: dt.date,
-) -> pd.DataFrame:
-    """Per solution the commune has not ordered: how many peers have it awarded."""
-    columns = [
-        "solution_id",
-        "solution",
-        "size_peers",
-        "arrondissement_peers",
-        "size_names",
-        "arrondissement_names",
-        "orderable",
+def _peer_uptake(con, nis_code: str, as_of: dt.date) -> pd.DataFrame:
+    """The solutions the commune has not taken and at least one of its peers has."""
+    uptake = queries.peer_uptake(con, nis_code, as_of, SIZE_PEERS)
+    missing = uptake[
+        ~uptake["taken"] & (uptake["similar_count"] + uptake["arrondissement_count"] > 0)
     ]
-    taken = con.execute(
-        """
-        SELECT DISTINCT o.commune_nis, o.solution_id, s.name_fr AS solution
-        FROM orders_at(?) o JOIN solutions s USING (solution_id)
-        WHERE o.status = 'attribué' AND list_contains(?::VARCHAR[], o.commune_nis)
-        """,
-        [as_of, peers["nis_code"].tolist()],
-    ).df()
-    taken = taken[~taken["solution_id"].isin(ordered_ids)].merge(
-        peers[["nis_code", "name_fr", "size_peer", "same_arrondissement"]],
-        left_on="commune_nis",
-        right_on="nis_code",
-    )
-    if taken.empty:
-        # Typed, so that filtering on `orderable` still selects rows, not columns.
-        return pd.DataFrame(columns=columns).astype(
-            {"size_peers": "int64", "arrondissement_peers": "int64", "orderable": "bool"}
-        )
-    rows = []
-    for (solution_id, solution), group in taken.groupby(["solution_id", "solution"]):
-        size = sorted(group.loc[group["size_peer"], "name_fr"])
-        arrondissement = sorted(group.loc[group["same_arrondissement"], "name_fr"])
-        rows.append(
-            {
-                "solution_id": solution_id,
-                "solution": solution,
-                "size_peers": len(size),
-                "arrondissement_peers": len(arrondissement),
-                "size_names": ", ".join(size),
-                "arrondissement_names": ", ".join(arrondissement),
-                "orderable": solution_id in orderable,
+    return (
+        missing.rename(
+            columns={
+                "similar_count": "size_peers",
+                "arrondissement_count": "arrondissement_peers",
+                "similar_names": "size_names",
             }
-        )
-    frame = pd.DataFrame(rows, columns=columns)
-    frame["total"] = frame["size_peers"] + frame["arrondissement_peers"]
-    frame = frame.sort_values(["total", "solution"], ascending=[False, True])
-    return frame.drop(columns="total").reset_index(drop=True)
+        )[
+            [
+                "solution_id",
+                "solution",
+                "size_peers",
+                "arrondissement_peers",
+                "size_names",
+                "arrondissement_names",
+                "orderable",
+            ]
+        ]
+        .astype({"size_peers": "int64", "arrondissement_peers": "int64", "orderable": "bool"})
+        .reset_index(drop=True)
+    )
 
 
 def _survey(
@@ -360,12 +321,31 @@ def _catalogue(con, orderable: dict[str, list[str]], ordered_ids: set[str]) -> p
     ).reset_index(drop=True)
 
 
-def _next_steps(survey: pd.DataFrame, orderable: dict[str, list[str]]) -> pd.DataFrame:
-    asked = survey[survey["match"].isin([MATCH_ORDERABLE, MATCH_AFTER_ADHESION])]
-    steps = asked[["solution_id", "need", "priority", "horizon"]].rename(
-        columns={"need": "solution"}
-    )
-    steps = steps.drop_duplicates("solution_id").reset_index(drop=True)
+def _next_steps(
+    con, nis_code: str, as_of: dt.date, taken: set[str], orderable: dict[str, list[str]]
+) -> pd.DataFrame:
+    """Its still-unmet requests a framework agreement now covers, oldest request first.
+
+    Every survey it answered by `as_of` counts, not only the latest: a need asked in
+    2020 and not taken since is still unmet. Within a year, priority 1 comes first.
+    """
+    asked = con.execute(
+        """
+        SELECT a.need_solution_id AS solution_id, s.name_fr AS solution,
+               min(a.year) AS first_year,
+               string_agg(DISTINCT a.year::VARCHAR, ', ' ORDER BY a.year::VARCHAR) AS years,
+               min(a.priority) AS priority, arg_max(a.horizon, a.year) AS horizon
+        FROM survey_answers a JOIN solutions s ON s.solution_id = a.need_solution_id
+        WHERE effective_nis(a.commune_nis, ?) = ? AND NOT a.no_needs
+          AND (a.submitted_on IS NULL OR a.submitted_on <= ?)
+        GROUP BY ALL
+        ORDER BY first_year, priority NULLS LAST, solution
+        """,
+        [as_of, nis_code, as_of],
+    ).df()
+    steps = asked[
+        asked["solution_id"].isin(list(orderable)) & ~asked["solution_id"].isin(list(taken))
+    ].reset_index(drop=True)
     steps["providers"] = [", ".join(orderable[s]) for s in steps["solution_id"]]
     return steps
 

@@ -196,7 +196,16 @@ def que(name: str) -> str:
     return elide("que", name)
 
 
-def arrondissement_of(name: str, article: bool = False) -> str:
-    """'arrondissement d'Arlon' ; with `article`: 'l'arrondissement d'Arlon'."""
+def arrondissement_of(name: str, article: bool = False, capital: bool = False) -> str:
+    """'arrondissement d'Arlon'; with `article`: 'l'arrondissement d'Arlon';
+    with `capital`: 'Arrondissement d'Arlon' (a sentence or a legend starts with it)."""
     text = f"arrondissement {de(name)}"
-    return f"l'{text}" if article else text
+    if article:
+        text = f"l'{text}"
+    return upper_first(text) if capital else text
+
+
+def upper_first(text: str) -> str:
+    """Capitalise the first letter only ('arrondissement d'Arlon' -> 'Arrondissement
+    d'Arlon'); `str.capitalize` would lower the names that follow."""
+    return text[:1].upper() + text[1:]

@@ -7,6 +7,8 @@ across lines; the decimal separator is a comma. `None`/NaN print as an en dash.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 
 import pandas as pd
 
@@ -98,3 +100,15 @@ def kpi_lines(figures: dict) -> list[str]:
             f"{percent(figures['survey_response_rate'])}"
         )
     return lines
+
+
+def file_part(text: str) -> str:
+    """A name made safe for a file name on any system: 'Vaux-sur-Sûre' -> 'Vaux-sur-Sure',
+    'La Roche-en-Ardenne' -> 'La-Roche-en-Ardenne', "Saint-Léger" -> 'Saint-Leger'.
+
+    Accents are dropped (an e-mail client or a USB stick formatted FAT may mangle
+    them), spaces and anything but letters, digits, '-' and '_' become '-'.
+    """
+    ascii_text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    cleaned = re.sub(r"[^A-Za-z0-9_-]+", "-", ascii_text).strip("-_")
+    return re.sub(r"-{2,}", "-", cleaned) or "commune"

@@ -178,7 +178,8 @@ _ALL = [
         "solutions_ordered",
         "Nombre de solutions commandées",
         "int",
-        "Solutions différentes dont la commune a une commande attribuée à la date.",
+        "Solutions différentes que la commune a prises à la date : un bon de commande "
+        "envoyé ou attribué, hors annulations.",
         unit="solutions",
         short="Solutions",
     ),

@@ -13,6 +13,11 @@ import datetime as dt
 import pandas as pd
 
 from centrale.config import AWARD_PROMISE_DAYS, PROVINCE_NIS, REGION_NIS
+from centrale.domain import SIMILAR_COUNT, TAKEN_STATUSES, OrderStatus
+
+# "Solution prise": the order statuses that count (bound as a VARCHAR[] parameter).
+_TAKEN = [str(s) for s in TAKEN_STATUSES]
+_AWARDED = str(OrderStatus.AWARDED)
 
 
 def _one(con, sql: str, params: list) -> object:
@@ -186,8 +191,11 @@ def survey_response_rate(con, year: int | None, as_of: dt.date) -> float | None:
 def commune_status(con, as_of: dt.date) -> pd.DataFrame:
     """Per commune existing on `as_of`: adhesion status and uptake (one row per commune).
 
-    adhesion_status is 'adhérente', 'retirée' (adhered once, withdrawn by then) or
-    'non adhérente'. Amounts are awarded orders' amounts excl. VAT.
+    adhesion_status (`domain.AdhesionStatus`, derived here and nowhere else) is
+    'adhérente', 'retirée' (adhered once, withdrawn by then) or 'non adhérente';
+    signed_on is the first signature, withdrawn_on the withdrawal of a 'retirée'.
+    Counts and amounts are of awarded orders, excl. VAT, except solutions_ordered:
+    the distinct solutions taken (`domain.TAKEN_STATUSES`: sent or awarded).
     """
     return con.execute(
         """
@@ -199,7 +207,7 @@ def commune_status(con, as_of: dt.date) -> pd.DataFrame:
             SELECT commune_nis,
                    count(*) FILTER (WHERE status = 'attribué') AS orders_awarded,
                    count(*) FILTER (WHERE status = 'envoyé') AS orders_pending,
-                   count(DISTINCT solution_id) FILTER (WHERE status = 'attribué')
+                   count(DISTINCT solution_id) FILTER (WHERE list_contains(?::VARCHAR[], status))
                        AS solutions_ordered,
                    coalesce(sum(amount_eur) FILTER (WHERE status = 'attribué'), 0)
                        AS amount_eur
@@ -226,7 +234,7 @@ def commune_status(con, as_of: dt.date) -> pd.DataFrame:
         LEFT JOIN surv ON surv.commune_nis = c.nis_code
         ORDER BY c.name_fr
         """,
-        [as_of, as_of, as_of, as_of, as_of],
+        [as_of, _TAKEN, as_of, as_of, as_of, as_of],
     ).df()
 
 
@@ -669,25 +677,31 @@ def commune_adhesions(con, nis: str, as_of: dt.date) -> pd.DataFrame:
 
 
 def commune_orders(con, nis: str, as_of: dt.date) -> pd.DataFrame:
-    """Orders sent by `as_of` that count for commune `nis`, as known on `as_of`:
-    order_id, solution, ordered_by, sent_on, awarded_on, lead_days, provider,
-    amount_eur (excl. VAT), status, days_pending. Newest first."""
+    """The commune's orders on `as_of`: every order sent by then that counts for commune
+    `nis` (its own and those of communes merged into it), cancelled ones left out — the
+    one list the commune page, the Présentation page, the deck and the PDF show.
+
+    Columns: order_id, solution_id, solution, ordered_by, sent_on, awarded_on, lead_days,
+    provider, amount_eur (excl. VAT), status ('envoyé' | 'attribué'), days_pending.
+    Newest first (by sending date, then order id).
+    """
     return con.execute(
         """
-        SELECT o.order_id, s.name_fr AS solution, c.name_fr AS ordered_by, o.sent_on,
-               o.awarded_on, o.lead_days, o.provider, o.amount_eur::DOUBLE AS amount_eur,
-               o.status, o.days_pending
+        SELECT o.order_id, o.solution_id, s.name_fr AS solution, c.name_fr AS ordered_by,
+               o.sent_on, o.awarded_on, o.lead_days, o.provider,
+               o.amount_eur::DOUBLE AS amount_eur, o.status, o.days_pending
         FROM orders_at(?) o JOIN solutions s USING (solution_id)
         JOIN communes c ON c.nis_code = o.ordered_by_nis
-        WHERE o.commune_nis = ? ORDER BY o.sent_on DESC, o.order_id
+        WHERE o.commune_nis = ? AND list_contains(?::VARCHAR[], o.status)
+        ORDER BY o.sent_on DESC, o.order_id DESC
         """,
-        [as_of, nis],
+        [as_of, nis, _TAKEN],
     ).df()
 
 
 def commune_solutions_not_taken(con, nis: str, as_of: dt.date) -> pd.DataFrame:
     """Solutions that could be ordered on `as_of` (a framework agreement in force) and
-    that commune `nis` has not ordered (no order other than cancelled ones):
+    that commune `nis` has not taken (`domain.TAKEN_STATUSES`):
     solution_id, solution, category, catalogue, providers (comma-separated)."""
     return con.execute(
         """
@@ -696,10 +710,11 @@ def commune_solutions_not_taken(con, nis: str, as_of: dt.date) -> pd.DataFrame:
         FROM solutions s JOIN framework f USING (solution_id)
         WHERE f.starts_on <= ? AND (f.ends_on IS NULL OR f.ends_on >= ?)
           AND s.solution_id NOT IN (
-              SELECT solution_id FROM orders_at(?) WHERE commune_nis = ? AND status <> 'annulé')
+              SELECT solution_id FROM orders_at(?)
+              WHERE commune_nis = ? AND list_contains(?::VARCHAR[], status))
         GROUP BY ALL ORDER BY s.catalogue, s.name_fr
         """,
-        [as_of, as_of, as_of, nis],
+        [as_of, as_of, as_of, nis, _TAKEN],
     ).df()
 
 
@@ -738,82 +753,118 @@ def commune_survey_answers(con, nis: str, as_of: dt.date) -> pd.DataFrame:
     ).df()
 
 
-def population_peers(con, nis: str, as_of: dt.date, count: int = 8) -> pd.DataFrame:
-    """The `count` communes existing on `as_of` whose population is nearest to that of
-    `nis` (ties by NIS code): nis_code, name_fr, arrondissement, population."""
+def similar_communes(con, nis: str, as_of: dt.date, count: int = SIMILAR_COUNT) -> pd.DataFrame:
+    """The "communes semblables" of `nis` on `as_of` (`domain.SIMILAR_RULE`): the `count`
+    other communes existing then whose population is nearest on a log scale, whatever
+    their arrondissement, ties broken by NIS code. Nearest first.
+
+    Columns: nis_code, name_fr, arrondissement, population.
+    """
     return con.execute(
         """
         WITH me AS (SELECT population FROM communes_at(?) WHERE nis_code = ?)
         SELECT c.nis_code, c.name_fr, c.arrondissement, c.population
         FROM communes_at(?) c, me
         WHERE c.nis_code <> ?
-        ORDER BY abs(c.population - me.population), c.nis_code
+        ORDER BY abs(ln(c.population::DOUBLE) - ln(me.population::DOUBLE)), c.nis_code
         LIMIT ?
         """,
         [as_of, nis, as_of, nis, count],
     ).df()
 
 
-def peer_uptake(con, nis: str, as_of: dt.date, peers: tuple[str, ...]) -> pd.DataFrame:
-    """Per solution orderable by `as_of` (framework started) or already ordered: has
-    commune `nis` taken it (`taken`), and the share (0–1) of `peers` and of the other
-    communes of its arrondissement that took it (an order other than cancelled).
+def peer_uptake(con, nis: str, as_of: dt.date, count: int = SIMILAR_COUNT) -> pd.DataFrame:
+    """Per solution on offer by `as_of` (a framework agreement started) or already taken
+    by someone: has commune `nis` taken it, and which of its peers took it — its
+    `similar_communes` and the other communes of its arrondissement existing on `as_of`.
+    "Taken" is `domain.TAKEN_STATUSES` (an order sent or awarded, not cancelled).
 
-    Columns: solution_id, solution, taken, peers_share, peers_count,
-    arrondissement_share, arrondissement_count.
+    Columns: solution_id, solution, taken (bool), orderable (a framework agreement in
+    force on `as_of`), similar_count / similar_total / similar_share / similar_names,
+    arrondissement_count / arrondissement_total / arrondissement_share /
+    arrondissement_names (names comma-separated, alphabetical). Most taken first.
     """
-    return con.execute(
-        """
+    similar = similar_communes(con, nis, as_of, count)["nis_code"].tolist()
+    return (
+        con.execute(
+            """
         WITH took AS (
             SELECT DISTINCT commune_nis, solution_id FROM orders_at(?)
-            WHERE status <> 'annulé'),
+            WHERE list_contains(?::VARCHAR[], status)),
         arr AS (
-            SELECT c.nis_code FROM communes_at(?) c
-            WHERE c.arr_nis = (SELECT arr_nis FROM communes WHERE nis_code = ?)
+            SELECT c.nis_code, c.name_fr FROM communes_at(?) c
+            WHERE c.arrondissement = (SELECT arrondissement FROM communes WHERE nis_code = ?)
               AND c.nis_code <> ?),
-        peer AS (SELECT unnest(?::VARCHAR[]) AS nis_code),
+        sim AS (
+            SELECT c.nis_code, c.name_fr FROM communes_at(?) c
+            WHERE list_contains(?::VARCHAR[], c.nis_code)),
+        active AS (
+            SELECT DISTINCT solution_id FROM framework
+            WHERE starts_on <= ? AND (ends_on IS NULL OR ends_on >= ?)),
         offer AS (
             SELECT solution_id FROM framework WHERE starts_on <= ?
             UNION SELECT solution_id FROM took)
         SELECT s.solution_id, s.name_fr AS solution,
                EXISTS (SELECT 1 FROM took t WHERE t.commune_nis = ?
                        AND t.solution_id = s.solution_id) AS taken,
-               (SELECT count(*) FROM took t JOIN peer p ON p.nis_code = t.commune_nis
-                WHERE t.solution_id = s.solution_id)
-                   / nullif((SELECT count(*) FROM peer), 0)::DOUBLE AS peers_share,
-               (SELECT count(*) FROM peer) AS peers_count,
+               s.solution_id IN (SELECT solution_id FROM active) AS orderable,
+               (SELECT count(*) FROM took t JOIN sim p ON p.nis_code = t.commune_nis
+                WHERE t.solution_id = s.solution_id) AS similar_count,
+               (SELECT count(*) FROM sim) AS similar_total,
+               coalesce((SELECT string_agg(p.name_fr, ', ' ORDER BY p.name_fr)
+                FROM took t JOIN sim p ON p.nis_code = t.commune_nis
+                WHERE t.solution_id = s.solution_id), '') AS similar_names,
                (SELECT count(*) FROM took t JOIN arr r ON r.nis_code = t.commune_nis
-                WHERE t.solution_id = s.solution_id)
-                   / nullif((SELECT count(*) FROM arr), 0)::DOUBLE AS arrondissement_share,
-               (SELECT count(*) FROM arr) AS arrondissement_count
+                WHERE t.solution_id = s.solution_id) AS arrondissement_count,
+               (SELECT count(*) FROM arr) AS arrondissement_total,
+               coalesce((SELECT string_agg(r.name_fr, ', ' ORDER BY r.name_fr)
+                FROM took t JOIN arr r ON r.nis_code = t.commune_nis
+                WHERE t.solution_id = s.solution_id), '') AS arrondissement_names
         FROM solutions s WHERE s.solution_id IN (SELECT solution_id FROM offer)
-        ORDER BY peers_share DESC, arrondissement_share DESC, s.name_fr
         """,
-        [as_of, as_of, nis, nis, list(peers), as_of, nis],
-    ).df()
+            [as_of, _TAKEN, as_of, nis, nis, as_of, similar, as_of, as_of, as_of, nis],
+        )
+        .df()
+        .pipe(_uptake_shares)
+    )
+
+
+def _uptake_shares(frame: pd.DataFrame) -> pd.DataFrame:
+    frame["similar_share"] = frame["similar_count"] / frame["similar_total"].where(
+        frame["similar_total"] > 0
+    )
+    frame["arrondissement_share"] = frame["arrondissement_count"] / frame[
+        "arrondissement_total"
+    ].where(frame["arrondissement_total"] > 0)
+    frame["peers"] = frame["similar_count"] + frame["arrondissement_count"]
+    frame = frame.sort_values(
+        ["peers", "similar_count", "solution"], ascending=[False, False, True]
+    )
+    return frame.drop(columns="peers").reset_index(drop=True)
 
 
 def commune_order_figures(
     con, as_of: dt.date, solution_ids: tuple[str, ...] | None = None
 ) -> pd.DataFrame:
-    """Per commune existing on `as_of`: awarded orders limited to `solution_ids` (None:
-    all): nis_code, orders_awarded, solutions_ordered, amount_eur, amount_per_inhabitant
+    """Per commune existing on `as_of`, orders limited to `solution_ids` (None: all):
+    nis_code, orders_awarded, solutions_ordered, amount_eur, amount_per_inhabitant
     (the same meaning as in `commune_status`, which counts every solution)."""
     ids = list(solution_ids) if solution_ids else None
     return con.execute(
         """
         WITH o AS (
             SELECT * FROM orders_at(?)
-            WHERE status = 'attribué'
+            WHERE list_contains(?::VARCHAR[], status)
               AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], solution_id)))
-        SELECT c.nis_code, count(o.order_id) AS orders_awarded,
+        SELECT c.nis_code, count(o.order_id) FILTER (WHERE o.status = ?) AS orders_awarded,
                count(DISTINCT o.solution_id) AS solutions_ordered,
-               coalesce(sum(o.amount_eur), 0)::DOUBLE AS amount_eur,
-               coalesce(sum(o.amount_eur), 0)::DOUBLE / c.population AS amount_per_inhabitant
+               coalesce(sum(o.amount_eur) FILTER (WHERE o.status = ?), 0)::DOUBLE AS amount_eur,
+               coalesce(sum(o.amount_eur) FILTER (WHERE o.status = ?), 0)::DOUBLE
+                   / c.population AS amount_per_inhabitant
         FROM communes_at(?) c LEFT JOIN o ON o.commune_nis = c.nis_code
         GROUP BY c.nis_code, c.population ORDER BY c.nis_code
         """,
-        [as_of, ids, ids, as_of],
+        [as_of, _TAKEN, ids, ids, _AWARDED, _AWARDED, _AWARDED, as_of],
     ).df()
 
 

@@ -8,6 +8,14 @@ can be bookmarked or sent.
 import streamlit as st
 
 from centrale import charts, fmt, mapfig, queries
+from centrale.domain import (
+    ORDER_STATUS_LABELS,
+    AdhesionStatus,
+    OrderStatus,
+    arrondissement_of,
+    de,
+    similar_rule,
+)
 from ui.briefing_buttons import briefing_downloads
 from ui.components import Col, empty_state, kpi_card, show_table, situation_caption
 from ui.data import load
@@ -18,7 +26,6 @@ ensure_shell()
 
 PICK_KEY = "commune_nis"
 URL_KEY = "commune_url_nis"  # the URL's nis last applied to the select box
-PEER_COUNT = 8
 
 
 def _sync_url() -> None:
@@ -74,7 +81,7 @@ if nis is None:
             # A button rather than st.page_link: same page, only the address changes,
             # and the session (date, filters) is kept.
             if st.button(
-                f"Voir la fiche de {identity['successor_name']}",
+                f"Voir la fiche {de(identity['successor_name'])}",
                 icon=":material/arrow_forward:",
                 key="commune_successor",
             ):
@@ -93,15 +100,16 @@ orders = load(queries.commune_orders, nis, day)
 not_taken = load(queries.commune_solutions_not_taken, nis, day)
 subsidies = load(queries.commune_subsidies, nis, day)
 answers = load(queries.commune_survey_answers, nis, day)
-peers = load(queries.population_peers, nis, day, PEER_COUNT)
-uptake = load(queries.peer_uptake, nis, day, tuple(peers["nis_code"]))
+peers = load(queries.similar_communes, nis, day)
+uptake = load(queries.peer_uptake, nis, day)
 shapes = load(queries.commune_shapes, day)
 status = load(queries.commune_status, day)
+me = status[status["nis_code"] == nis].iloc[0]  # its adhesion status: derived in SQL only
 
 st.header(name)
 facts = [
     f"Code INS {nis}",
-    f"arrondissement de {identity['arrondissement']}",
+    arrondissement_of(identity["arrondissement"]),
     f"{fmt.number(identity['population'])} habitants",
 ]
 st.markdown(" · ".join(facts))
@@ -115,21 +123,18 @@ with st.expander("Présenter cette commune : diaporama et fiche PDF", icon=":mat
     briefing_downloads(nis, day, key_prefix="commune")
 
 # --- Key figures ---------------------------------------------------------------
-active = adhesions[adhesions["active"]] if not adhesions.empty else adhesions
-if not active.empty:
-    adhesion_value = "Adhérente"
-    adhesion_help = f"Convention signée le {fmt.date(active['signed_on'].min())}."
-elif not adhesions.empty:
-    adhesion_value = "Retirée"
-    adhesion_help = f"Retrait le {fmt.date(adhesions['withdrawn_on'].max())}."
+adhesion = AdhesionStatus(me["adhesion_status"])
+if adhesion == AdhesionStatus.ADHERED:
+    adhesion_help = f"Convention signée le {fmt.date(me['signed_on'])}."
+elif adhesion == AdhesionStatus.WITHDRAWN:
+    adhesion_help = f"Retrait le {fmt.date(me['withdrawn_on'])}."
 else:
-    adhesion_value = "Non adhérente"
     adhesion_help = "Aucune convention d'adhésion signée à cette date."
-awarded = orders[orders["status"] == "attribué"]
-pending = orders[orders["status"] == "envoyé"]
+awarded = orders[orders["status"] == OrderStatus.AWARDED]
+pending = orders[orders["status"] == OrderStatus.SENT]
 cards = st.columns(4)
 with cards[0]:
-    kpi_card("Adhésion", adhesion_value, help=adhesion_help)
+    kpi_card("Adhésion", adhesion.label, help=adhesion_help)
 with cards[1]:
     kpi_card(
         "Commandes attribuées",
@@ -160,7 +165,8 @@ with left:
                 line += f", retirée le **{fmt.date(row.withdrawn_on)}**"
             st.markdown(f"- {line}.")
     st.caption(
-        f"{fmt.number(len(peers))} communes de population proche : "
+        similar_rule(name, len(peers))
+        + " "
         + ", ".join(
             f"{n} ({fmt.number(p)} hab.)" for n, p in zip(peers["name_fr"], peers["population"])
         )
@@ -193,12 +199,12 @@ order_columns = [
 if identity["absorbed"]:  # say which commune ordered, before the merger
     order_columns.append(Col("ordered_by", "Commandée par"))
 show_table(
-    orders,
+    orders.assign(status=orders["status"].map(ORDER_STATUS_LABELS)),
     order_columns,
     key="commune_orders_excel",
-    file_name=f"commandes-{nis}-{day.isoformat()}",
+    file_name=f"commandes-{fmt.file_part(name)}-{day.isoformat()}",
     sheet="Commandes",
-    empty_message=f"Aucune commande de {name} à cette date.",
+    empty_message=f"Aucune commande {de(name)} à cette date.",
     highlight=list(orders["lead_days"].fillna(0) > 20),
 )
 if not orders.empty and (orders["lead_days"].fillna(0) > 20).any():
@@ -214,31 +220,33 @@ show_table(
         Col("providers", "Prestataires de l'accord-cadre"),
     ],
     key="commune_not_taken_excel",
-    file_name=f"solutions-non-commandees-{nis}-{day.isoformat()}",
+    file_name=f"solutions-non-commandees-{fmt.file_part(name)}-{day.isoformat()}",
     sheet="Solutions non commandées",
     empty_message=f"{name} a déjà commandé toutes les solutions disponibles à cette date.",
 )
 
 # --- Peers ---------------------------------------------------------------------
 st.subheader("Comparaison avec des communes semblables")
-peer_count = int(uptake["peers_count"].iloc[0]) if not uptake.empty else 0
-arr_count = int(uptake["arrondissement_count"].iloc[0]) if not uptake.empty else 0
+peer_count = int(uptake["similar_total"].iloc[0]) if not uptake.empty else len(peers)
+arr_count = int(uptake["arrondissement_total"].iloc[0]) if not uptake.empty else 0
 st.markdown(
-    f"Part des communes qui ont commandé chaque solution (commande envoyée ou attribuée, "
-    f"hors annulations) : les **{peer_count} communes de la province dont la population est "
-    f"la plus proche** de celle de {name}, et les **{arr_count} autres communes de "
-    f"l'arrondissement de {identity['arrondissement']}**."
+    f"Part des communes qui ont pris chaque solution (bon de commande envoyé ou attribué, "
+    f"hors annulations) : les **{peer_count} communes semblables** et les **{arr_count} "
+    f"autres communes de {arrondissement_of(identity['arrondissement'], article=True)}**."
 )
+st.caption(similar_rule(name, peer_count))
 show_table(
     uptake,
     [
         Col("solution", "Solution"),
         Col("taken", name, "flag", flag_text="✔ commandée"),
-        Col("peers_share", f"Communes de taille proche ({peer_count})", "percent"),
+        Col("similar_share", f"Communes semblables ({peer_count})", "percent"),
+        Col("similar_names", "Communes semblables qui l'ont"),
         Col("arrondissement_share", f"Arrondissement ({arr_count})", "percent"),
+        Col("arrondissement_names", "Communes de l'arrondissement qui l'ont"),
     ],
     key="commune_peers_excel",
-    file_name=f"comparaison-{nis}-{day.isoformat()}",
+    file_name=f"comparaison-{fmt.file_part(name)}-{day.isoformat()}",
     sheet="Comparaison",
     empty_message="Aucune solution disponible à cette date.",
 )
@@ -255,7 +263,7 @@ show_table(
         Col("amount_eur", "Montant", "money"),
     ],
     key="commune_subsidies_excel",
-    file_name=f"subsides-{nis}-{day.isoformat()}",
+    file_name=f"subsides-{fmt.file_part(name)}-{day.isoformat()}",
     sheet="Subsides",
     empty_message=f"{name} n'a reçu aucun subside régional « Smart » jusqu'en {day.year}.",
 )
@@ -286,7 +294,7 @@ else:
                     Col("comment", "Commentaire"),
                 ],
                 key=f"commune_survey_excel_{year}",
-                file_name=f"enquete-{year}-{nis}",
+                file_name=f"enquete-{year}-{fmt.file_part(name)}",
                 sheet=f"Enquête {year}",
                 empty_message="Aucune réponse.",
             )

@@ -12,6 +12,7 @@ import html
 import streamlit as st
 
 from centrale import briefing, fmt, queries
+from centrale.domain import ORDER_STATUS_LABELS, arrondissement_of
 from reports import figures, mapimage, story, style
 from ui import components as ui
 from ui.briefing_buttons import briefing_downloads
@@ -99,8 +100,9 @@ except briefing.BriefingError as exc:
 st.html(
     f'<p class="pres-kicker">IDELUX Projets publics · Centrale d\'achats Smart</p>'
     f'<div class="pres-title">{html.escape(story.title(b))}</div>'
-    f'<p class="pres-kicker">Situation au {fmt.long_date(b.as_of)} · arrondissement de '
-    f"{html.escape(b.arrondissement)} · {fmt.number(b.population)} habitants</p>"
+    f'<p class="pres-kicker">Situation au {fmt.long_date(b.as_of)} · '
+    f"{html.escape(arrondissement_of(b.arrondissement))} · "
+    f"{fmt.number(b.population)} habitants</p>"
 )
 briefing_downloads(b.nis_code, day, key_prefix="presentation")
 
@@ -127,7 +129,7 @@ _section(titles[2])
 _text([story.orders_summary(b)])
 if not b.orders.empty:
     ui.show_table(
-        b.orders,
+        b.orders.assign(status=b.orders["status"].map(ORDER_STATUS_LABELS)),
         [
             ui.Col("solution", "Solution"),
             ui.Col("provider", "Prestataire"),
@@ -138,7 +140,7 @@ if not b.orders.empty:
             ui.Col("status", "Statut"),
         ],
         key="presentation_orders_excel",
-        file_name=f"commandes_{b.nis_code}_{b.as_of.isoformat()}",
+        file_name=f"commandes_{fmt.file_part(b.name)}_{b.as_of.isoformat()}",
         sheet="Commandes",
         empty_message="Aucune commande.",
     )
@@ -182,7 +184,7 @@ else:
             ui.Col("comment", "Commentaire"),
         ],
         key="presentation_survey_excel",
-        file_name=f"enquete_{b.survey_year}_{b.nis_code}",
+        file_name=f"enquete_{b.survey_year}_{fmt.file_part(b.name)}",
         sheet=f"Enquête {b.survey_year}",
         empty_message="Aucune réponse.",
     )
@@ -192,6 +194,6 @@ _section(titles[5])
 _text(story.next_step_lines(b, limit=5), bullets=True)
 steps = "".join(
     f'<div class="pres-step">{index}. {html.escape(text)}</div>'
-    for index, text in enumerate(story.HOW_TO_ORDER, start=1)
+    for index, text in enumerate(story.how_to_order(b), start=1)
 )
 st.html(f'<div class="pres-steps">{steps}</div>')

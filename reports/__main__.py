@@ -1,8 +1,9 @@
 """`python -m reports brief (--nis CODE | --all) [--as-of AAAA-MM-JJ] [--db PATH] --out DIR`.
 
-Writes `<nis>_<date>.pptx` (the deck) and `<nis>_<date>.pdf` (the one-page
-fiche) for one commune, or for every commune existing at that date, with a
-plain-text progress line per commune on stderr.
+Writes `<Commune>_<date>.pptx` (the deck) and `<Commune>_<date>.pdf` (the
+one-page fiche; `Bertrix_2020-01-31.pdf`, accents dropped: `Vaux-sur-Sure_…`)
+for one commune, or for every commune existing at that date, with a plain-text
+progress line per commune on stderr.
 
 Exit codes: 0 success, 1 a French message (unknown NIS code, a date before
 the centrale opened, no store), 2 bad usage.

@@ -24,6 +24,7 @@ from pptx.util import Emu, Inches, Pt
 from centrale import fmt
 from centrale.briefing import CommuneBriefing
 from centrale.config import AWARD_PROMISE_DAYS
+from centrale.domain import arrondissement_of, de
 from reports import mapimage, story, style
 
 SLIDE_W, SLIDE_H = Emu(12192000), Emu(6858000)  # 16:9, 13,333 × 7,5 pouces
@@ -283,7 +284,7 @@ def _title_slide(deck, b: CommuneBriefing) -> None:
         Inches(1.2),
         [
             "IDELUX Projets publics · Centrale d'achats Smart de la province de Luxembourg",
-            f"Commune de {b.name} · arrondissement de {b.arrondissement} · "
+            f"Commune {de(b.name)} · {arrondissement_of(b.arrondissement)} · "
             f"{fmt.number(b.population)} habitants",
         ],
         size=18,
@@ -402,7 +403,7 @@ def _peers_slide(deck, b: CommuneBriefing, title: str) -> None:
     chart = slide.shapes.add_chart(
         XL_CHART_TYPE.BAR_CLUSTERED, MARGIN, top, CONTENT_W, height, data
     ).chart
-    _style_chart(chart, f"Solutions que {b.name} n'a pas commandées : communes qui les ont", True)
+    _style_chart(chart, story.peer_chart_title(b), True)
     _count_axis(chart, maximum=max(size + arrondissement) + 1)
     chart.category_axis.reverse_order = True
     chart.value_axis.tick_label_position = XL_TICK_LABEL_POSITION.HIGH
@@ -428,9 +429,9 @@ def _survey_slide(deck, b: CommuneBriefing, title: str) -> None:
     widths = (3.5, 1.05, 1.15, 1.3, 5.4)
     top = CONTENT_TOP + Inches(0.2)
     _table(slide, MARGIN, top, CONTENT_W, story.SURVEY_HEADERS, rows, widths)
-    hidden = len(b.survey) - len(rows)
-    if hidden > 0:
-        more = [f"… et {hidden} autres besoins (voir le tableau de bord)."]
+    left_out = story.survey_left_out(b, len(rows))
+    if left_out:
+        more = [left_out]
         box_top = FOOTER_TOP - Inches(0.5)
         _text_box(slide, MARGIN, box_top, CONTENT_W, Inches(0.45), more, size=14, colour=GREY)
 
@@ -442,10 +443,10 @@ def _next_steps_slide(deck, b: CommuneBriefing, title: str) -> None:
     _text_box(
         slide, MARGIN, top, CONTENT_W, Inches(2.9), lines, size=18, bullet=True, space_after=10
     )
-    _how_to_order(slide)
+    _how_to_order(slide, b)
 
 
-def _how_to_order(slide) -> None:
+def _how_to_order(slide, b: CommuneBriefing) -> None:
     """The four steps of an order through the centrale, as a band of numbered tiles."""
     top, height, gap = Inches(5.05), Inches(1.2), Inches(0.2)
     _text_box(
@@ -453,7 +454,7 @@ def _how_to_order(slide) -> None:
         ["Commander via la centrale, sans cahier des charges à rédiger :"],
         size=16, colour=GREY, bold=True,
     )  # fmt: skip
-    steps = story.HOW_TO_ORDER
+    steps = story.how_to_order(b)
     width = int((CONTENT_W - gap * (len(steps) - 1)) / len(steps))
     for index, text in enumerate(steps):
         left = MARGIN + index * (width + gap)

@@ -112,7 +112,7 @@ def peers_figure(b: CommuneBriefing) -> go.Figure:
         )
     _large(
         fig,
-        f"Solutions que {b.name} n'a pas commandées : nombre de communes qui les ont",
+        story.peer_chart_title(b),
         160 + 90 * max(len(solutions), 2),
     )
     fig.update_layout(barmode="group")

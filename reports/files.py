@@ -1,17 +1,19 @@
-"""File names and writing of a briefing pack: `<nis>_<date>.pptx` and `<nis>_<date>.pdf`."""
+"""File names and writing of a briefing pack: `<Commune>_<date>.pptx` and `.pdf`."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
+from centrale import fmt
 from centrale.briefing import CommuneBriefing
 from reports import deck, sheet
 
 
 def base_name(b: CommuneBriefing) -> str:
-    """'84009_2020-01-31': the NIS code and the ISO date (sorts well in a folder)."""
-    return f"{b.nis_code}_{b.as_of.isoformat()}"
+    """'Bertrix_2020-01-31', 'Vaux-sur-Sure_2020-01-31': the commune's name, safe for
+    any file system (`fmt.file_part`), and the ISO date (sorts well in a folder)."""
+    return f"{fmt.file_part(b.name)}_{b.as_of.isoformat()}"
 
 
 def write_briefing(b: CommuneBriefing, out_dir: Path) -> tuple[Path, Path]:

@@ -23,6 +23,7 @@ from fpdf.enums import XPos, YPos
 from centrale import fmt
 from centrale.briefing import CommuneBriefing
 from centrale.config import AWARD_PROMISE_DAYS
+from centrale.domain import arrondissement_of
 from reports import mapimage, story, style
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
@@ -120,7 +121,10 @@ def _header(pdf: _Sheet, b: CommuneBriefing) -> float:
     )  # fmt: skip
     pdf.fill(style.ACCENT_HEX)
     pdf.rect(0, 24, PAGE_W, 1.2, style="F")
-    facts = f"Arrondissement de {b.arrondissement} · {fmt.number(b.population)} habitants"
+    facts = (
+        f"{arrondissement_of(b.arrondissement, capital=True)} · "
+        f"{fmt.number(b.population)} habitants"
+    )
     pdf.text_at(MARGIN, 27.5, CONTENT_W, 5, facts, 9, True)
     pdf.text_at(MARGIN, 32, CONTENT_W, 5, story.status_sentence(b), 9)
     return 37
@@ -196,7 +200,7 @@ def _peers(pdf: _Sheet, b: CommuneBriefing, y: float) -> float:
         MARGIN,
         y + 1,
         CONTENT_W,
-        f"Solutions que {b.name} n'a pas commandées : nombre de communes qui les ont",
+        story.peer_chart_title(b, limit=4),
         solutions,
         [(size, style.PRIMARY_HEX), (arrondissement, style.PRIMARY_LIGHT_HEX)],
         legend=[size_name, arrondissement_name],
@@ -215,14 +219,17 @@ def _survey_and_steps(pdf: _Sheet, b: CommuneBriefing, y: float) -> float:
         rows = [[r[0], r[1]] for r in story.catalogue_rows(b)][:6]
         headers = story.CATALOGUE_HEADERS[:2]
         y = _table(pdf, MARGIN, y + 1, (50.0, 62.0), headers, rows, size=7)
-        extra = len(b.catalogue) - len(rows)
-        if extra > 0:
-            pdf.text_at(MARGIN, y, left_w, 4, f"… et {extra} autres solutions.", 7)
+        left_out = story.catalogue_left_out(b, len(rows))
+        if left_out:
+            pdf.text_at(MARGIN, y, left_w, 4, left_out, 7, False, style.GREY_HEX)
     else:
         matches = b.survey["match"].tolist()
         rows = [[r[0], r[1], r[2], m] for r, m in zip(story.survey_rows(b, limit=5), matches)]
         headers = [story.SURVEY_HEADERS[i] for i in (0, 1, 2, 4)]
-        _table(pdf, MARGIN, y, (38.0, 14.0, 14.0, 46.0), headers, rows, size=7)
+        y = _table(pdf, MARGIN, y, (38.0, 14.0, 14.0, 46.0), headers, rows, size=7)
+        left_out = story.survey_left_out(b, len(rows))
+        if left_out:
+            pdf.text_at(MARGIN, y, left_w, 4, left_out, 7, False, style.GREY_HEX)
     y = pdf.section(right_x, top, right_w, "Prochaines étapes")
     for line in story.next_step_lines(b, limit=3):
         if y > FOOTER_Y - 10:

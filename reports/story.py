@@ -14,17 +14,31 @@ from dataclasses import dataclass
 import pandas as pd
 
 from centrale import fmt
-from centrale.briefing import (
-    MATCH_NEW,
-    MATCH_NOT_YET,
-    MATCH_ORDERED,
-    OPENED_ON,
-    CommuneBriefing,
-)
+from centrale.briefing import OPENED_ON, CommuneBriefing
 from centrale.config import AWARD_PROMISE_DAYS
+from centrale.domain import (
+    ADHESION_LABELS,
+    AdhesionStatus,
+    NeedMatch,
+    OrderStatus,
+    arrondissement_of,
+    de,
+    que,
+    similar_rule,
+    upper_first,
+)
 
 ORDERS_SHOWN = 6  # rows of orders on a slide; the rest is summed up in one line
 NAMES_SHOWN = 8  # names listed in one sentence before "et N autres"
+PEER_BARS = 6  # solutions in the peers chart of the deck and the page
+SURVEY_ROWS = 7  # needs in the survey table of a slide
+NEXT_STEPS = 3  # lines of next steps on a slide and the PDF
+
+
+def shown_of(shown: int, total: int, noun: str, feminine: bool = True) -> str:
+    """'les 6 premières sur 14 solutions': said whenever a list is cut."""
+    first = "premières" if feminine else "premiers"
+    return f"les {shown} {first} sur {total} {noun}"
 
 
 @dataclass(frozen=True)
@@ -47,7 +61,7 @@ def section_titles(b: CommuneBriefing) -> list[str]:
     return [
         "La centrale d'achats en chiffres",
         f"{b.name} sur la carte de la province",
-        f"Ce que {b.name} a commandé",
+        f"Ce {que(b.name)} a commandé",
         "Ce que ses pairs ont déjà commandé",
         "Ses besoins exprimés dans l'enquête",
         "Prochaines étapes",
@@ -92,7 +106,7 @@ def key_figures(b: CommuneBriefing) -> list[KeyFigure]:
 def status_sentence(b: CommuneBriefing) -> str:
     if b.adhered:
         return f"{b.name} adhère à la centrale depuis le {fmt.date(b.signed_on)}."
-    if b.adhesion_status == "retirée":
+    if b.adhesion_status == AdhesionStatus.WITHDRAWN:
         return (
             f"{b.name} a adhéré le {fmt.date(b.signed_on)} et s'est retirée "
             f"le {fmt.date(b.withdrawn_on)}."
@@ -116,11 +130,8 @@ def neighbour_lines(b: CommuneBriefing) -> list[str]:
     """Its neighbours grouped by adhesion status ('Voisines adhérentes : …')."""
     frame = b.map_communes[b.map_communes["role"] == "voisine"]
     lines = []
-    for status, label in (
-        ("adhérente", "Voisines adhérentes"),
-        ("retirée", "Voisines retirées"),
-        ("non adhérente", "Voisines non adhérentes"),
-    ):
+    for status in AdhesionStatus:
+        label = f"Voisines {ADHESION_LABELS[status].lower()}s"
         group = sorted(frame.loc[frame["adhesion_status"] == status, "name_fr"])
         if group:
             lines.append(f"{label} ({len(group)}) : {names(group)}")
@@ -128,8 +139,8 @@ def neighbour_lines(b: CommuneBriefing) -> list[str]:
 
 
 def orders_summary(b: CommuneBriefing) -> str:
-    awarded = b.orders[b.orders["status"] == "attribué"]
-    pending = b.orders[b.orders["status"] == "envoyé"]
+    awarded = b.orders[b.orders["status"] == OrderStatus.AWARDED]
+    pending = b.orders[b.orders["status"] == OrderStatus.SENT]
     if b.orders.empty:
         return f"{b.name} n'a encore passé aucune commande via la centrale au {fmt.date(b.as_of)}."
     text = (
@@ -147,9 +158,9 @@ ORDER_HEADERS = ["Solution", "Prestataire", "Attribution", "Délai", "Montant HT
 def order_rows(b: CommuneBriefing, limit: int | None = ORDERS_SHOWN) -> list[list[str]]:
     """The commune's orders as table rows (newest first), at most `limit` of them."""
     rows = []
-    frame = b.orders.iloc[::-1]
+    frame = b.orders
     for _, o in (frame if limit is None else frame.head(limit)).iterrows():
-        awarded = o["status"] == "attribué"
+        awarded = o["status"] == OrderStatus.AWARDED
         rows.append(
             [
                 o["solution"],
@@ -166,14 +177,16 @@ def orders_left_out(b: CommuneBriefing, limit: int = ORDERS_SHOWN) -> str | None
     extra = len(b.orders) - limit
     if extra <= 0:
         return None
+    shown = shown_of(limit, len(b.orders), "commandes").replace("premières", "plus récentes")
     return (
-        f"… et {extra} commande{'s' if extra > 1 else ''} plus ancienne{'s' if extra > 1 else ''}."
+        f"Ci-dessus {shown} ; {extra} plus ancienne{'s' if extra > 1 else ''} "
+        "dans le tableau de bord."
     )
 
 
 def lead_time_series(b: CommuneBriefing, limit: int = ORDERS_SHOWN) -> tuple[list, list[float]]:
     """The latest awarded orders (newest first, as in `order_rows`): award dates, lead days."""
-    awarded = b.orders[b.orders["status"] == "attribué"].iloc[::-1].head(limit)
+    awarded = b.orders[b.orders["status"] == OrderStatus.AWARDED].head(limit)
     dates = [pd.Timestamp(d).date() for d in awarded["awarded_on"]]
     return dates, [float(v) for v in awarded["lead_days"]]
 
@@ -220,25 +233,32 @@ def adhesion_points(b: CommuneBriefing) -> tuple[list[str], list[int], list[int]
 
 
 def peers_sentences(b: CommuneBriefing) -> list[str]:
+    """The rule of the communes semblables, who they are, and its arrondissement."""
     size = b.peers[b.peers["size_peer"]]
     arrondissement = b.peers[b.peers["same_arrondissement"]]
     lines = [
-        f"Taille comparable ({fmt.number(size['population'].min())} à "
+        similar_rule(b.name, b.size_peer_count),
+        f"Communes semblables ({fmt.number(size['population'].min())} à "
         f"{fmt.number(size['population'].max())} habitants ; {b.name} : "
-        f"{fmt.number(b.population)}) : {names(sorted(size['name_fr']))}."
+        f"{fmt.number(b.population)}) : {names(sorted(size['name_fr']))}.",
     ]
-    adhered = int((arrondissement["adhesion_status"] == "adhérente").sum())
+    adhered = int((arrondissement["adhesion_status"] == AdhesionStatus.ADHERED).sum())
     lines.append(
-        f"Arrondissement de {b.arrondissement} : {len(arrondissement)} autres communes, "
-        f"dont {adhered} adhérente{'s' if adhered > 1 else ''}."
+        f"{arrondissement_of(b.arrondissement, capital=True)} : {len(arrondissement)} autres "
+        f"communes, dont {adhered} adhérente{'s' if adhered > 1 else ''}."
     )
     return lines
 
 
+def similar_names(b: CommuneBriefing) -> list[str]:
+    """The communes semblables' names, alphabetical (what every surface lists)."""
+    return sorted(b.peers.loc[b.peers["size_peer"], "name_fr"])
+
+
 def peer_uptake_series(
-    b: CommuneBriefing, limit: int = 6
+    b: CommuneBriefing, limit: int = PEER_BARS
 ) -> tuple[list[str], list[int], list[int]]:
-    """Solutions peers took and the commune has not: names, size-peer and arrondissement counts."""
+    """Solutions peers took and the commune has not: names, similar and arrondissement counts."""
     top = b.peer_uptake.head(limit)
     return (
         top["solution"].tolist(),
@@ -247,17 +267,26 @@ def peer_uptake_series(
     )
 
 
+def peer_chart_title(b: CommuneBriefing, limit: int = PEER_BARS) -> str:
+    """The peers chart's title; says when the chart shows only some of the solutions."""
+    text = f"Solutions {que(b.name)} n'a pas commandées : nombre de communes qui les ont"
+    total = len(b.peer_uptake)
+    if total > limit:
+        text += f" ({shown_of(limit, total, 'solutions')})"
+    return text
+
+
 def peer_series_names(b: CommuneBriefing) -> tuple[str, str]:
     return (
-        f"Communes de taille comparable (sur {b.size_peer_count})",
-        f"Arrondissement de {b.arrondissement} (sur {b.arrondissement_peer_count})",
+        f"Communes semblables (sur {b.size_peer_count})",
+        f"{arrondissement_of(b.arrondissement, capital=True)} (sur {b.arrondissement_peer_count})",
     )
 
 
 def no_peer_uptake(b: CommuneBriefing) -> str:
     return (
         f"Au {fmt.date(b.as_of)}, ses pairs n'ont commandé aucune solution "
-        f"que {b.name} n'ait pas déjà."
+        f"{que(b.name)} n'ait pas déjà."
     )
 
 
@@ -270,11 +299,11 @@ def survey_title(b: CommuneBriefing) -> str:
     return f"Ses besoins exprimés dans l'enquête {b.survey_year}"
 
 
-def survey_rows(b: CommuneBriefing, limit: int = 7) -> list[list[str]]:
+def survey_rows(b: CommuneBriefing, limit: int = SURVEY_ROWS) -> list[list[str]]:
     rows = []
     for _, a in b.survey.head(limit).iterrows():
         catalogue = a["match"]
-        if isinstance(a["catalogue"], str) and catalogue != "aucun besoin déclaré":
+        if isinstance(a["catalogue"], str) and catalogue != NeedMatch.NO_NEEDS:
             catalogue = f"{catalogue} (catalogue {a['catalogue']})"
         rows.append(
             [
@@ -286,6 +315,22 @@ def survey_rows(b: CommuneBriefing, limit: int = 7) -> list[list[str]]:
             ]
         )
     return rows
+
+
+def survey_left_out(b: CommuneBriefing, limit: int = SURVEY_ROWS) -> str | None:
+    """'Ci-dessus les 7 premiers sur 12 besoins…' when the table is cut, else None."""
+    if len(b.survey) <= limit:
+        return None
+    return (
+        f"Ci-dessus {shown_of(limit, len(b.survey), 'besoins', feminine=False)} "
+        "(par priorité) ; tous dans le tableau de bord."
+    )
+
+
+def catalogue_left_out(b: CommuneBriefing, limit: int) -> str | None:
+    if len(b.catalogue) <= limit:
+        return None
+    return f"Ci-dessus {shown_of(limit, len(b.catalogue), 'solutions')} commandables."
 
 
 def no_survey(b: CommuneBriefing) -> str:
@@ -306,18 +351,30 @@ def catalogue_rows(b: CommuneBriefing) -> list[list[str]]:
     ]
 
 
-HOW_TO_ORDER = [
-    "Adhérer : la convention avec IDELUX",
-    "Envoyer le bon de commande",
-    "Mise en concurrence des prestataires",
-    f"Attribution en {AWARD_PROMISE_DAYS} jours",
-]
+def how_to_order(b: CommuneBriefing) -> list[str]:
+    """The steps of an order through the centrale, for this commune: a member is never
+    told to adhere; a commune that withdrew is told to sign again."""
+    steps = [
+        "Envoyer le bon de commande",
+        "Mise en concurrence des prestataires",
+        f"Attribution en {AWARD_PROMISE_DAYS} jours",
+    ]
+    if b.adhesion_status == AdhesionStatus.WITHDRAWN:
+        return ["Signer à nouveau la convention d'adhésion", *steps]
+    if not b.adhered:
+        return ["Adhérer : la convention avec IDELUX", *steps]
+    return steps
 
 
-def next_step_lines(b: CommuneBriefing, limit: int = 3) -> list[str]:
-    """What the commune can do now, most urgent first: at most `limit` lines, never none."""
+def next_step_lines(b: CommuneBriefing, limit: int = NEXT_STEPS) -> list[str]:
+    """What the commune can do now, most urgent first: at most `limit` lines, never none.
+
+    A member is never told to adhere. The requests come from every survey it
+    answered (`b.next_steps`, oldest request first); when they do not all fit, the
+    last line says how many are shown out of how many and names the others.
+    """
     lines = []
-    if b.adhesion_status == "retirée":
+    if b.adhesion_status == AdhesionStatus.WITHDRAWN:
         lines.append(
             f"Signer à nouveau la convention d'adhésion (retrait le {fmt.date(b.withdrawn_on)}) : "
             "elle précède toute commande."
@@ -330,18 +387,24 @@ def next_step_lines(b: CommuneBriefing, limit: int = 3) -> list[str]:
     steps = list(b.next_steps.itertuples(index=False))
     room = max(limit - len(lines), 1)
     detailed = steps if len(steps) <= room else steps[: room - 1]
+    verb = "Commander" if b.adhered else "Dès l'adhésion, commander"
     for step in detailed:
-        when = "" if pd.isna(step.horizon) else f", souhaitée pour {int(step.horizon)}"
-        priority = "" if pd.isna(step.priority) else f"priorité {int(step.priority)}"
+        details = [f"demandée depuis l'enquête {int(step.first_year)}"]
+        if not pd.isna(step.priority):
+            details.append(f"priorité {int(step.priority)}")
+        if not pd.isna(step.horizon):
+            details.append(f"souhaitée pour {int(step.horizon)}")
         lines.append(
-            f"Commander « {step.solution} » ({priority}{when}) : mise en concurrence "
-            f"de {names(step.providers.split(', '))}, attribution en "
+            f"{verb} « {step.solution} » ({', '.join(details)}) : mise en concurrence "
+            f"{de(names(step.providers.split(', ')))}, attribution en "
             f"{AWARD_PROMISE_DAYS} jours."
         )
     rest = steps[len(detailed) :]
     if rest:
         lines.append(
-            f"Également demandées et commandables : {names([s.solution for s in rest], 4)}."
+            f"{upper_first(shown_of(len(detailed), len(steps), 'demandes'))} détaillées ; "
+            f"également demandées et commandables : "
+            f"{names([s.solution for s in rest], limit=len(rest))}."
         )
     if b.next_steps.empty:
         if b.survey_year is None:
@@ -350,8 +413,8 @@ def next_step_lines(b: CommuneBriefing, limit: int = 3) -> list[str]:
                 "solutions du catalogue."
             )
         else:
-            waiting = b.survey[b.survey["match"].isin([MATCH_NEW, MATCH_NOT_YET])]["need"]
-            done = b.survey[b.survey["match"] == MATCH_ORDERED]["need"]
+            waiting = b.survey[b.survey["match"].isin([NeedMatch.NEW, NeedMatch.NOT_YET])]["need"]
+            done = b.survey[b.survey["match"] == NeedMatch.ORDERED]["need"]
             if len(waiting):
                 lines.append(
                     f"Ses besoins sans accord-cadre à ce jour ({names(list(waiting), 4)}) "

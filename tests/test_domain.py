@@ -103,3 +103,21 @@ def test_every_kpi_key_has_a_measure(demo_db):
         figures = queries.kpis(con, dt.date(2020, 1, 31))
     numeric = {k for k in figures if k not in ("as_of", "call_year", "survey_year")}
     assert numeric <= set(measures.MEASURES)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Bertrix", "Bertrix"),
+        ("Vaux-sur-Sûre", "Vaux-sur-Sure"),
+        ("La Roche-en-Ardenne", "La-Roche-en-Ardenne"),
+        ("Saint-Léger", "Saint-Leger"),
+        ("Érezée", "Erezee"),
+        ("../../etc/passwd", "etc-passwd"),
+        ("", "commune"),
+    ],
+)
+def test_file_part_is_safe_on_any_file_system(name, expected):
+    from centrale import fmt
+
+    assert fmt.file_part(name) == expected

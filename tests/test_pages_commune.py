@@ -46,12 +46,18 @@ def test_bertrix_on_press_day_shows_its_four_orders(app_env):
 
 def test_peers_and_arrondissement(app_env):
     at = run_commune(PRESS_DAY, "84009")
-    peers = next(d.value for d in at.dataframe if "peers_share" in d.value.columns)
+    peers = next(d.value for d in at.dataframe if "similar_share" in d.value.columns)
     # Bertrix took 4 solutions; the table has one row per solution on offer.
     assert (peers["taken"] == "✔ commandée").sum() == 4
-    assert peers["peers_share"].between(0, 1).all()
-    assert any("8 communes" in m.value for m in at.markdown)
-    assert any("arrondissement de Neufchâteau" in m.value for m in at.markdown)
+    assert peers["similar_share"].between(0, 1).all()
+    assert any("6 communes semblables" in m.value for m in at.markdown)
+    assert any("l'arrondissement de Neufchâteau" in m.value for m in at.markdown)
+    # The rule is said in one sentence, and the peers are named.
+    rule = next(c.value for c in at.caption if c.value.startswith("Communes semblables"))
+    assert "celle de Bertrix" in rule and "Libramont-Chevigny" in rule
+    # Who took each solution, by name (shares alone do not say which peers).
+    names = ", ".join(peers["similar_names"])
+    assert "Libramont-Chevigny" in names or "Virton" in names
 
 
 def test_page_follows_the_date(app_env):
@@ -60,7 +66,7 @@ def test_page_follows_the_date(app_env):
     at.run()
     assert not at.exception
     assert list(orders_table(at)["order_id"]) == ["CA-2019-001"]
-    assert list(orders_table(at)["status"]) == ["envoyé"]
+    assert list(orders_table(at)["status"]) == ["En cours d'attribution"]
     assert metrics(at)["Commandes attribuées"] == "0"
 
 

@@ -72,7 +72,11 @@ def test_solutions_ordered_on_press_day(app_env):
     values = dict(zip(table(at)["name_fr"], table(at)["solutions_ordered"]))
     assert values["Bertrix"] == 4
     assert values["Daverdisse"] == 2
-    assert sum(values.values()) == 16  # 16 awarded orders, each a different solution here
+    # A solution is taken once its order form is sent (centrale.domain.TAKEN_STATUSES):
+    # the 16 awarded orders, each a different solution here, and Paliseul's e-guichet
+    # sent on the day and not yet awarded.
+    assert values["Paliseul"] == 1
+    assert sum(values.values()) == 17
 
 
 def test_solution_filter_limits_the_order_metrics(app_env):

@@ -26,7 +26,7 @@ from streamlit.testing.v1 import AppTest
 
 from centrale import briefing, queries
 from centrale.config import REPO_ROOT
-from reports import deck, sheet
+from reports import deck, sheet, story
 from reports.__main__ import main as reports_main
 from tests.conftest import PRESS_DAY
 
@@ -91,7 +91,7 @@ def bertrix_files(demo_db, tmp_path_factory) -> tuple[Path, Path, float]:
     )
     elapsed = time.perf_counter() - started
     assert code == 0
-    return out / "84009_2020-01-31.pptx", out / "84009_2020-01-31.pdf", elapsed
+    return out / "Bertrix_2020-01-31.pptx", out / "Bertrix_2020-01-31.pdf", elapsed
 
 
 # -- the data ------------------------------------------------------------------------
@@ -124,8 +124,24 @@ def test_next_steps_are_asked_for_and_orderable_now(con):
     later = briefing.commune_briefing(con, BERTRIX, dt.date(2023, 6, 30))
     assert later.survey_year == 2023
     assert set(later.survey["match"]) == {briefing.MATCH_ORDERABLE}
-    assert list(later.next_steps["solution_id"]) == ["CONSULTATION", "BULLES"]
+    # Every unmet request of every survey answered by then, the oldest request first
+    # (then priority): CIMETIERES and AIR were asked in 2020 and 2022, not in 2023.
+    assert list(later.next_steps["solution_id"]) == [
+        "CONSULTATION",
+        "CIMETIERES",
+        "AIR",
+        "SALLES",
+        "BULLES",
+    ]
+    assert list(later.next_steps["first_year"]) == [2020, 2020, 2022, 2022, 2023]
+    assert later.next_steps["years"].iloc[0] == "2020, 2023"
     assert later.next_steps["providers"].iloc[0] == "Agora Civique SRL, VoxCité SA"
+    # A member is never told to adhere; the cut list says so.
+    lines = story.next_step_lines(later, limit=3)
+    assert not any("adhésion" in line.lower() for line in lines)
+    assert "Les 2 premières sur 5 demandes détaillées" in lines[-1]
+    assert "Monitoring de la qualité de l'air" in lines[-1]
+    assert story.how_to_order(later)[0] == "Envoyer le bon de commande"
     # The same answer before the 2.0 framework agreements existed (15/01/2023):
     # BULLES was asked for in 2023 only, so look at 2022's SALLES instead.
     earlier = briefing.commune_briefing(con, BERTRIX, dt.date(2022, 12, 31))
@@ -253,7 +269,7 @@ def test_deck_opens_in_libreoffice(bertrix_files, tmp_path):
          str(bertrix_files[0])],
         check=True, capture_output=True, timeout=180,
     )  # fmt: skip
-    text = pdf_text(tmp_path / "84009_2020-01-31.pdf")
+    text = pdf_text(tmp_path / "Bertrix_2020-01-31.pdf")
     assert text.count("\f") == 7  # one page per slide
     for words in ("23 sur 44", "Betterstreet", "Prochaines étapes", "Situation au 31 janvier 2020"):
         assert words in text

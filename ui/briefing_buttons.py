@@ -13,6 +13,7 @@ import datetime as dt
 import streamlit as st
 
 from centrale import briefing
+from centrale.domain import de
 from reports import deck, files, sheet
 from ui.data import load
 
@@ -47,7 +48,7 @@ def briefing_downloads(nis: str, as_of: dt.date, key_prefix: str = "briefing") -
             "pdf",
             PDF_MIME,
             ":material/picture_as_pdf:",
-            f"Une page A4 imprimable : les chiffres de {b.name} en bref.",
+            f"Une page A4 imprimable : les chiffres {de(b.name)} en bref.",
         ),
     )
     for column, (label, build, extension, mime, icon, help_text) in zip(
