@@ -680,3 +680,24 @@ def response_curve_at(
 def campaign_map_at(con, year: int, as_of: dt.date) -> pd.DataFrame:
     """`map_categories(campaign_status(con, year, as_of))`: what the campaign map colours."""
     return map_categories(campaign_status(con, year, as_of))
+
+
+def next_catalogue(con, as_of: dt.date) -> str:
+    """The catalogue the shortlist prepares on `as_of`: the one after the newest catalogue
+    with a framework agreement started by then ('2.0' in 2020, when only 1.0 was under
+    contract; '3.0' once 2.0's agreements started in 2023). Catalogues are numbered
+    '1.0', '2.0'… in the sources; '1.0' when nothing is under contract yet."""
+    rows = con.execute(
+        """
+        SELECT DISTINCT s.catalogue FROM framework f JOIN solutions s USING (solution_id)
+        WHERE f.starts_on <= ? AND s.catalogue IS NOT NULL
+        """,
+        [as_of],
+    ).fetchall()
+    majors = []
+    for (name,) in rows:
+        try:
+            majors.append(int(float(name)))
+        except ValueError:
+            continue  # a catalogue not named by a number does not move the count
+    return f"{max(majors, default=0) + 1}.0"

@@ -38,11 +38,12 @@ def for_survey(tab, year: int | None, day: dt.date, empty_message: str) -> None:
 day = as_of()
 today = dt.date.today()
 
-st.title("Enquête des besoins « 2.0 »")
+st.title("Enquête des besoins")
 ui.situation_caption(day)
 st.caption(
     "Chaque année, IDELUX demande aux communes leurs besoins pour choisir les solutions du "
-    "prochain catalogue. Une réponse « aucun besoin » compte comme une réponse."
+    f"prochain catalogue ({load(survey.next_catalogue, day)}). Une réponse « aucun besoin » "
+    "compte comme une réponse."
 )
 # Always drawn (empty or not), so that the tabs below keep their place in the page and
 # the browser stays on the tab the person was using after a save's rerun.

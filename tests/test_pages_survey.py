@@ -1,4 +1,4 @@
-"""The "Enquête 2.0" page at several dates, and its Excel export (formula cells neutralised)."""
+"""The needs survey page at several dates, and its Excel export (formula cells neutralised)."""
 
 from __future__ import annotations
 
@@ -87,7 +87,9 @@ def test_page_runs_at_several_dates(demo_page, day):
     assert not at.error, [e.value for e in at.error]
     if day.year > 2020:
         assert at.selectbox(key="survey_year").value == day.year
-        assert "Candidats pour le catalogue 2.0" in [s.value for s in at.subheader]
+        # 2.0 is under contract since 2023: the shortlist prepares the next one.
+        expected = "3.0" if day.year >= 2023 else "2.0"
+        assert f"Candidats pour le catalogue {expected}" in [s.value for s in at.subheader]
         # Results: the ranking chart and the 2.0 shortlist are there.
         labels = [m.label for m in at.get("metric")]
         assert "Couverts par le catalogue" in labels
@@ -133,3 +135,36 @@ def test_answers_export_neutralises_formula_cells(tmp_path, monkeypatch, downloa
     assert starts == []  # no cell Excel would run as a formula
     dates = [c.value for c in sheet["K"][1:]]
     assert all(isinstance(d, dt.datetime) for d in dates)  # real dates, not text
+
+
+def test_answers_tab_obeys_the_survey_chosen_at_the_top(demo_page):
+    at = demo_page(dt.date(2026, 11, 24))
+    at.selectbox(key="survey_year").set_value(2022).run()
+    assert not at.exception, at.exception
+    answers = at.tabs[4].dataframe[0].value
+    assert set(answers["year"]) == {2022}
+    at.checkbox(key="survey_answers_every_year").check().run()
+    assert len(set(at.tabs[4].dataframe[0].value["year"])) > 1
+    assert at.query_params["enquete"] in ("2022", ["2022"])  # the address carries the survey
+
+
+def test_a_commune_without_answer_is_said_plainly(demo_page):
+    at = demo_page(dt.date(2026, 11, 24))
+    at.selectbox(key="survey_year").set_value(2022).run()
+    at.multiselect(key="survey_answers_communes").select("Habay").run()
+    assert not at.exception, at.exception
+    infos = [i.value for i in at.tabs[4].info]
+    assert (
+        "Habay n'a pas répondu en 2022 ; dernière réponse : 2021 ; a répondu de nouveau en 2023."
+        in infos
+    )
+
+
+def test_shortlist_names_the_next_catalogue_from_the_data(demo_db):
+    from centrale import survey
+    from centrale.store import connect_read_only
+
+    with connect_read_only(demo_db) as con:
+        assert survey.next_catalogue(con, dt.date(2020, 6, 1)) == "2.0"
+        assert survey.next_catalogue(con, dt.date(2023, 1, 14)) == "2.0"
+        assert survey.next_catalogue(con, dt.date(2023, 1, 15)) == "3.0"  # 2.0 signed

@@ -39,9 +39,13 @@ def answers_tab(year: int, day: dt.date) -> None:
     if answers.empty:
         ui.empty_state("Aucune réponse à une enquête à cette date.")
         return
-    rows = _filtered(answers, year)
+    rows, picked_communes, every_year = _filtered(answers, year)
+    if not every_year:
+        for line in not_answered(answers, picked_communes, year):
+            st.info(line, icon=":material/mark_email_unread:")
     st.caption(
-        f"{fmt.number(len(rows))} ligne(s), {fmt.number(rows['commune'].nunique())} commune(s)."
+        f"{fmt.number(len(rows))} ligne(s), {fmt.number(rows['commune'].nunique())} commune(s)"
+        + ("." if every_year else f", enquête {year}.")
     )
     if rows.empty:
         ui.empty_state("Aucune réponse ne correspond à ces filtres.")
@@ -97,18 +101,38 @@ def _excel_button(rows: pd.DataFrame, day: dt.date) -> None:
     )
 
 
-def _filtered(answers: pd.DataFrame, year: int) -> pd.DataFrame:
-    """The filter widgets, and the answers they keep, newest survey first."""
+def not_answered(answers: pd.DataFrame, communes: list[str], year: int) -> list[str]:
+    """For each of `communes` with no answer to the `year` survey among `answers` (as
+    known on the page's date), the plain sentence: "Habay n'a pas répondu en 2022 ;
+    dernière réponse : 2021." (and the next answer, when it answered again since)."""
+    lines = []
+    for commune in communes:
+        own = answers[(answers["commune"] == commune) | (answers["answered_as"] == commune)]
+        years = set(int(y) for y in own["year"])
+        if year in years:
+            continue
+        before = [y for y in years if y < year]
+        after = [y for y in years if y > year]
+        line = f"{commune} n'a pas répondu en {year} ; " + (
+            f"dernière réponse : {max(before)}" if before else "aucune réponse avant"
+        )
+        if after:
+            line += f" ; a répondu de nouveau en {min(after)}"
+        lines.append(line + ".")
+    return lines
+
+
+def _filtered(answers: pd.DataFrame, year: int) -> tuple[pd.DataFrame, list[str], bool]:
+    """The filter widgets, and (the answers they keep, newest survey first; the communes
+    picked; whether every survey is shown rather than the `year` one chosen at the top)."""
     row1 = st.columns([1, 2, 2])
-    all_years = sorted(answers["year"].unique(), reverse=True)
-    picked_years = row1[0].multiselect(
-        "Enquêtes",
-        [int(y) for y in all_years],
-        default=[year] if year in all_years else [],
-        key="survey_answers_years",
-        placeholder="Toutes",
+    every_year = row1[0].checkbox(
+        "Toutes les enquêtes",
+        key="survey_answers_every_year",
+        help=f"Sinon, seulement l'enquête {year}, choisie en haut de la page.",
     )
-    commune_names = sorted(answers["commune"].unique())
+    # Communes that answered (and, after a merger, under their old name too).
+    commune_names = sorted(set(answers["commune"]) | set(answers["answered_as"]))
     picked_communes = row1[1].multiselect(
         "Communes", commune_names, key="survey_answers_communes", placeholder="Toutes"
     )
@@ -132,8 +156,8 @@ def _filtered(answers: pd.DataFrame, year: int) -> pd.DataFrame:
     search = row2[2].text_input("Rechercher (commentaire, répondant)", key="survey_answers_search")
 
     rows = answers
-    if picked_years:
-        rows = rows[rows["year"].isin(picked_years)]
+    if not every_year:
+        rows = rows[rows["year"] == year]
     if picked_communes:
         rows = rows[
             rows["commune"].isin(picked_communes) | rows["answered_as"].isin(picked_communes)
@@ -150,7 +174,8 @@ def _filtered(answers: pd.DataFrame, year: int) -> pd.DataFrame:
             rows["comment"].fillna("").str.lower().str.contains(text, regex=False)
             | rows["respondent"].fillna("").str.lower().str.contains(text, regex=False)
         ]
-    return rows.sort_values(["year", "commune", "priority"], ascending=[False, True, True])
+    rows = rows.sort_values(["year", "commune", "priority"], ascending=[False, True, True])
+    return rows, list(picked_communes), every_year
 
 
 def _with_display_texts(rows: pd.DataFrame) -> pd.DataFrame:

@@ -16,8 +16,10 @@ from centrale.sources.problems import SourceError
 from centrale.store import BuildCheckFailed
 from ui import components as ui
 from ui.auth import is_editor
+from ui.state import url_value, write_param
 
 FLASH_KEY = "survey_flash"  # message of the last save or import, shown once
+YEAR_KEY, YEAR_KEPT, YEAR_PARAM = "survey_year", "survey_year_kept", "enquete"
 PRIORITY_LABELS = {1: "1 — haute", 2: "2 — moyenne", 3: "3 — basse"}
 
 
@@ -42,13 +44,24 @@ def year_picker(campaigns: pd.DataFrame, day: dt.date, default_year) -> int | No
         )
         ui.empty_state(f"Aucune enquête n'avait encore été envoyée au {fmt.date(day)}.{when}")
         return None
-    return st.selectbox(
+    # The survey comes from the session, else from the address (a shared link), else
+    # the latest one sent; it is written back to the address (`?enquete=2022`).
+    chosen = st.session_state.get(YEAR_KEY) or st.session_state.get(YEAR_KEPT)
+    if chosen not in years:
+        from_url = url_value(YEAR_PARAM)
+        chosen = int(from_url) if from_url and from_url.isdigit() else None
+    if chosen not in years:
+        chosen = default_year if default_year in years else years[0]
+    st.session_state[YEAR_KEY] = chosen
+    picked = st.selectbox(
         "Enquête",
         years,
-        index=years.index(default_year) if default_year in years else 0,
-        key="survey_year",
+        key=YEAR_KEY,
         help="L'enquête suivie dans les onglets Campagne, Résultats et Réponses.",
     )
+    st.session_state[YEAR_KEPT] = picked
+    write_param(YEAR_PARAM, str(picked))
+    return picked
 
 
 def campaign_dates(

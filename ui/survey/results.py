@@ -1,5 +1,5 @@
-"""Résultats tab: the needs of one survey ranked, the 2.0 shortlist, the change since the
-previous survey, demand by arrondissement and how often a need became an order."""
+"""Résultats tab: the needs of one survey ranked, the next catalogue's shortlist, the change
+since the previous survey, demand by arrondissement and how often a need became an order."""
 
 from __future__ import annotations
 
@@ -121,8 +121,10 @@ def _ranking(ranked: pd.DataFrame, by: str, year: int, day: dt.date) -> None:
 
 
 def _shortlist(by: str, year: int, day: dt.date) -> None:
-    """The needs no framework agreement covers, asked by enough communes: the 2.0 candidates."""
-    st.subheader("Candidats pour le catalogue 2.0")
+    """The needs no framework agreement covers, asked by enough communes: the candidates
+    for the next catalogue (named from the data: `survey.next_catalogue`)."""
+    catalogue = load(survey.next_catalogue, day)
+    st.subheader(f"Candidats pour le catalogue {catalogue}")
     min_communes = st.slider(
         "Nombre minimal de communes demandeuses",
         min_value=1,
@@ -157,8 +159,8 @@ def _shortlist(by: str, year: int, day: dt.date) -> None:
                 ui.Col("reasons", "Raisons"),
             ],
             key="survey_shortlist_excel",
-            file_name=f"enquete-{year}-candidats-catalogue-2-0",
-            sheet="Candidats 2.0",
+            file_name=f"enquete-{year}-candidats-catalogue-{catalogue.replace('.', '-')}",
+            sheet=f"Candidats {catalogue}",
         )
 
 
