@@ -79,10 +79,12 @@ class CommuneMatcher:
             return text if text in self.names else None
         return self._by_key.get(normalise(text))
 
-    def suggest(self, value: object, limit: int = 3) -> list[str]:
-        """The official names closest to `value`, best first (province first)."""
+    def suggest(self, value: object, limit: int = 3, within=None) -> list[str]:
+        """The official names closest to `value`, best first (province first); with
+        `within` (NIS codes), only those communes' names and aliases."""
         key = normalise(value)
-        keys = difflib.get_close_matches(key, list(self._by_key), n=limit * 3, cutoff=0.6)
+        candidates = [k for k, nis in self._by_key.items() if within is None or nis in within]
+        keys = difflib.get_close_matches(key, candidates, n=limit * 3, cutoff=0.6)
         names: list[str] = []
         ranked = sorted(keys, key=lambda k: self._by_key[k] not in self.preferred)
         for k in ranked:

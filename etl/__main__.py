@@ -18,8 +18,9 @@ from centrale.cli import FrenchArgumentParser, iso_date
 from centrale.config import CENTRALE_OPENED_ON, settings
 from centrale.geo import BoundariesError
 from centrale.sources.folder import ensure_sources_folder
-from centrale.sources.problems import SourceError
-from etl import users
+from centrale.sources.kinds import kind_of_file
+from centrale.sources.problems import SourceError, grouped, summary_line
+from etl import survey_cmd, users
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -43,6 +44,12 @@ def _parser() -> argparse.ArgumentParser:
             help="fichier TopoJSON des limites "
             "communales (défaut : ../shared/geo/… ou $CENTRALE_BOUNDARIES)",
         )
+    check.add_argument(
+        "--json",
+        action="store_true",
+        help='sortie JSON : {"problems": [...]} (file, sheet, row, column, value, '
+        "expected, message, severity, code)",
+    )
     build.add_argument(
         "--db", type=Path, help="base à remplacer (défaut : data/centrale.duckdb ou $CENTRALE_DB)"
     )
@@ -72,6 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     kpis.add_argument("--json", action="store_true", help="sortie JSON")
     users.add_arguments(sub, FrenchArgumentParser)
+    survey_cmd.add_arguments(sub, FrenchArgumentParser)
     return parser
 
 
@@ -82,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
         config = dataclasses.replace(config, boundaries_path=args.boundaries)
     if args.command == "user":
         return users.run(args)
+    if args.command == "survey-import":
+        return survey_cmd.run(args, config)
     try:
         if args.command == "kpis":
             return _kpis(args, config)
@@ -101,6 +111,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Erreur : dossier des sources introuvable : {sources}", file=sys.stderr)
             return 2
         if args.command == "check":
+            if args.json:
+                validated = check_sources(sources, config, progress=lambda _: None)
+                problems = [p.as_json() for p in validated.problems]
+                print(json.dumps({"problems": problems}, ensure_ascii=False, indent=2))
+                return 0 if validated.ok else 1
             validated = check_sources(sources, config, progress=_progress)
             _print_problems(validated.problems)
             print(
@@ -129,7 +144,12 @@ def _progress(message: str) -> None:
 
 
 def _print_problems(problems) -> None:
-    for problem in problems:
+    """A first line (how many, in how many files, what to fix first), then each problem,
+    runs of the same problem on consecutive rows told once."""
+    if not problems:
+        return
+    print(summary_line(problems, kind_of_file), file=sys.stderr)
+    for problem in grouped(problems):
         print(str(problem), file=sys.stderr)
 
 

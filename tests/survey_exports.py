@@ -199,3 +199,85 @@ def kobo_xml_rows() -> list[list]:
         ["2024-03-11T09:00", "Attert", "Échevin", "APP", "0", "1", "0", "", "", "", "u-2",
          "2024-03-11T10:00:00"],
     ]  # fmt: skip
+
+
+# --- Wide exports as big as real ones (the browser test of the mapping step) ---------
+
+DEMO_NEEDS = {  # the demo catalogue's names -> codes (data/sample/solutions.xlsx)
+    "E-guichet": "EGUICHET",
+    "Repas scolaires et accueil extrascolaire": "REPAS",
+    "Plateforme de participation citoyenne": "PARTICIPATION",
+    "Consultation citoyenne en ligne": "CONSULTATION",
+    "Monitoring énergétique": "ENERGIE",
+    "Monitoring de la qualité de l'air": "AIR",
+    "Application mobile communale": "APPLI",
+    "Service travaux et signalement des incivilités": "TRAVAUX",
+    "Wi-Fi public communal": "WIFI",
+    "Affichage dynamique": "AFFICHAGE",
+    "Éclairage public intelligent": "ECLAIRAGE",
+    "Sondes de remplissage des bulles à verre": "BULLES",
+    "Gestion des salles communales": "SALLES",
+    "Gestion numérique des cimetières": "CIMETIERES",
+}
+NEW_NEEDS = ["Bornes de recharge", "Caméras urbaines", "Télérelève des compteurs d'eau"]
+# (commune, submit date, needs ticked); "" date: an incomplete response.
+BIG_ANSWERS = [
+    ("Daverdisse", "2026-03-10 10:00:00", ["Éclairage public intelligent", "Bornes de recharge"]),
+    ("Tellin", "2026-03-11 11:00:00", ["E-guichet", "Wi-Fi public communal"]),
+    ("Wellin", "2026-03-12 09:30:00", []),
+    ("Paliseul", "", ["Affichage dynamique"]),
+    ("Bouillon", "2026-03-13 14:00:00", ["Caméras urbaines", "Monitoring énergétique"]),
+]
+
+
+def limesurvey_100_columns() -> list[list]:
+    """A 100-column LimeSurvey "full text" export: 9 technical columns, the needs
+    question (14 catalogue options, 3 new needs, Autre), a priority per catalogue
+    option, two other multiple-choice questions and open questions."""
+    channels = ["Facebook", "Site internet", "Bulletin communal", "Newsletter", "Instagram",
+                "LinkedIn", "Affichage", "Presse locale", "Radio", "Bouche-à-oreille"]  # fmt: skip
+    heard = ["IDELUX", "UVCW", "Une autre commune", "La presse", "Un prestataire",
+             "Un salon", "Le site web", "Autre"]  # fmt: skip
+    header = [*LIME_TECH_FR, "Votre commune", "Votre fonction", "Votre nom"]
+    header += [f"{NEEDS_Q} [{o}]" for o in [*DEMO_NEEDS, *NEW_NEEDS, "Autre"]]
+    header += [f"Priorité de ce besoin [{o}]" for o in DEMO_NEEDS]
+    header += [f"Quels canaux de communication utilisez-vous ? [{c}]" for c in channels]
+    header += [f"Comment avez-vous connu la centrale ? [{h}]" for h in heard]
+    header += ["Décrivez votre participation aux projets Smart de la province"]
+    filler = 100 - len(header)
+    header += [f"Q{k:02d}. Votre avis sur le thème {k}" for k in range(1, filler + 1)]
+    rows = [header]
+    for i, (commune, date, needs) in enumerate(BIG_ANSWERS, start=1):
+        row = [str(i), date, "3", "fr", str(1000 + i), date, date, "", ""]
+        row += [commune, "Directeur général", f"Personne {i}"]
+        row += ["Oui" if o in needs else "Non" for o in [*DEMO_NEEDS, *NEW_NEEDS]] + [""]
+        row += ["1" if o in needs else "" for o in DEMO_NEEDS]
+        row += ["Oui" if k % 2 else "Non" for k in range(len(channels))]
+        row += ["Oui" if k == i % len(heard) else "Non" for k in range(len(heard))]
+        row += ["Nous avons participé à une réunion d'information"]
+        row += [f"Réponse libre {k}" for k in range(filler)]
+        rows.append(row)
+    return rows
+
+
+def kobo_wide_rows() -> list[list]:
+    """A KoboToolbox "labels" .xlsx-sized export: the same answers as a select_multiple
+    with 1/0 option columns, "Autre" + "Si autre, précisez", a geopoint, technical columns."""
+    q = "Quels sont vos besoins ?"
+    options = [*DEMO_NEEDS, *NEW_NEEDS]
+    header = ["start", "end", "today", "deviceid", "Commune", "Fonction", q]
+    header += [f"{q}/{o}" for o in options] + [f"{q}/Autre", "Si autre, précisez"]
+    header += ["Position", "_Position_latitude", "_Position_longitude", "_Position_altitude",
+               "_Position_precision", "_id", "_uuid", "_submission_time", "_validation_status",
+               "_notes", "_status", "_submitted_by", "__version__", "_tags", "_index"]  # fmt: skip
+    rows = [header]
+    for i, (commune, date, needs) in enumerate(BIG_ANSWERS, start=1):
+        if not date:
+            continue  # Kobo only exports submitted forms
+        stamp = date.replace(" ", "T")
+        row = [stamp, stamp, date[:10], f"ee:{i}", commune, "Échevin", " ".join(needs)]
+        row += [1 if o in needs else 0 for o in options] + [0, ""]
+        row += ["49.9 5.1 0 5", 49.9, 5.1, 0, 5, i, f"uuid-{i}", stamp, "", "", "", "", "v1",
+                "", i]  # fmt: skip
+        rows.append(row)
+    return rows

@@ -175,3 +175,43 @@ def kind_of_file(filename: str) -> str | None:
             if stem.startswith(prefix) and len(prefix) > best[0]:
                 best = (len(prefix), kind)
     return best[1]
+
+
+# How each column is named to people (messages, tables): the contract's French labels.
+FRENCH_LABELS = {
+    ("solutions", "solution_id"): "code",
+    ("solutions", "name_fr"): "solution",
+    ("solutions", "category"): "catégorie",
+    ("framework", "solution_id"): "code",
+    ("framework", "provider"): "prestataire",
+    ("framework", "starts_on"): "début",
+    ("framework", "ends_on"): "fin",
+    ("orders", "order_id"): "n° de commande",
+    ("orders", "sent_on"): "date d'envoi du bon de commande",
+    ("orders", "awarded_on"): "date d'attribution",
+    ("orders", "provider"): "adjudicataire",
+    ("orders", "amount_eur"): "montant HTVA",
+    ("subsidies", "call"): "appel à projets",
+    ("subsidies", "call_year"): "année",
+    ("subsidies", "beneficiary"): "bénéficiaire",
+    ("subsidies", "amount_eur"): "montant",
+    ("survey", "year"): "année",
+    ("survey", "priority"): "priorité",
+    ("survey", "horizon"): "année souhaitée",
+    ("survey", "submitted_on"): "date de réponse",
+    ("survey", "respondent"): "répondant",
+    ("campaigns", "year"): "année",
+    ("campaigns", "sent_on"): "date d'envoi",
+}
+
+
+def french_label(kind: str | None, column: str) -> str:
+    """The French label of a kind's column (never the internal English name when the
+    kind declares labels): the table above, else the column's first label."""
+    if (kind, column) in FRENCH_LABELS:
+        return FRENCH_LABELS[(kind, column)]
+    if kind in KINDS:
+        col = next((c for c in KINDS[kind].columns if c.name == column), None)
+        if col is not None and col.labels:
+            return col.labels[0]
+    return column

@@ -94,7 +94,7 @@ def code_of(message: str) -> str:
 def expected_of(message: str) -> str | None:
     """What was expected, when the message says it (`attendu …`), else None."""
     match = re.search(r"\battendue?s?\s*:?\s*(.+)$", message)
-    return match.group(1).strip() if match else None
+    return match.group(1).split(" ; ")[0].strip() if match else None
 
 
 def grouped(problems: list[Problem]) -> list[Problem]:

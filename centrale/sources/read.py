@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from centrale.names import normalise
-from centrale.sources.kinds import FILE_PREFIXES, Kind
+from centrale.sources.kinds import FILE_PREFIXES, Kind, french_label
 from centrale.sources.problems import ERROR, WARNING, Problem
 
 # A workbook is a zip: refuse those that would inflate past this or hold too
@@ -269,14 +269,11 @@ def _cells_from_rows(rows, kind: Kind, name: str, sheet, problems: list[Problem]
             headers[column] = str(text).strip()
     for col in kind.columns:
         if col.required and col.name not in positions:
-            labels = " / ".join(
-                dict.fromkeys((col.labels[0] if col.labels else col.name, col.name))
-            )
             problems.append(
                 Problem(
                     ERROR,
                     name,
-                    f"colonne obligatoire manquante : « {labels} »",
+                    f"colonne obligatoire manquante : « {french_label(kind.name, col.name)} »",
                     sheet=sheet,
                     row=header_at + 1,
                 )

@@ -39,7 +39,7 @@ import pandas as pd
 from centrale.build import read_reference
 from centrale.config import Settings
 from centrale.names import normalise
-from centrale.sources.kinds import SURVEY
+from centrale.sources.kinds import SURVEY, kind_of_file
 from centrale.sources.problems import ERROR, WARNING, Problem, SourceError
 from centrale.sources.read import _csv_rows, _workbook_rows
 from centrale.sources.survey_entry import (
@@ -68,6 +68,7 @@ from centrale.sources.survey_mapping import (
     folded,
     is_tick_word,
     mapping_json,
+    mapping_path,
     mapping_problems,
     mapping_table,
     need_options,
@@ -80,7 +81,7 @@ from centrale.sources.survey_mapping import (
     to_review,
     unplaced,
 )
-from centrale.sources.validate import validate_files
+from centrale.sources.validate import list_source_files, validate_files
 
 __all__ = [
     "FALSE_VALUES",
@@ -519,7 +520,8 @@ def translate(
             row, origins = long_rows.provenance[index]
             column = origins.get(normalise_header(p.column), p.column) if p.column else None
         out.append(replace(p, file=export.name, sheet=export.sheet, row=row, column=column))
-    return out
+    # One export row gives several long rows (one per need): its problem is told once.
+    return list(dict.fromkeys(out))
 
 
 def normalise_header(header: str | None) -> str | None:
@@ -546,11 +548,22 @@ def check(
         return problems
     data = export.data if long_rows is None else rows_csv(long_rows.rows)
     reference = reference or read_reference(settings).reference()
+    # The catalogue and the campaigns of the sources come along: survey rules read them
+    # (answer dates within the campaign). Their own problems are not the import's.
+    context = _context_files(settings, ("solutions", "campaigns"))
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name
         path.write_bytes(data)
-        validated = validate_files([path], reference)
-    return problems + translate(validated.problems, name, export, long_rows)
+        validated = validate_files([*context, path], reference)
+    own = [p for p in validated.problems if p.file == name]
+    return problems + translate(own, name, export, long_rows)
+
+
+def _context_files(settings: Settings, kinds: tuple[str, ...]) -> list[Path]:
+    folder = Path(settings.sources_dir)
+    if not folder.is_dir():
+        return []
+    return [p for p in list_source_files(folder) if kind_of_file(p.name) in kinds]
 
 
 def import_export(
@@ -591,3 +604,167 @@ def preview(long_rows: LongRows) -> pd.DataFrame:
 def long_csv(long_rows: LongRows) -> bytes:
     """The generated long file's bytes (what lands in the sources folder)."""
     return rows_csv(long_rows.rows)
+
+
+# --- 4. One path for the dashboard and `python -m etl survey-import` ---------------
+
+CANONICAL = ("year", "commune", "need", "priority", "horizon", "budget_eur", "submitted_on")
+CANONICAL += ("respondent", "comment")
+
+
+@dataclass
+class ImportPlan:
+    """What importing an export would do: its mapping, the long rows, what is left out
+    and every problem (nothing written)."""
+
+    export: ExportFile
+    mapping: list[ColumnChoice]  # empty for a long file
+    long_rows: LongRows | None  # None for a long file (imported byte for byte)
+    problems: list[Problem]
+    name: str  # the file name the import takes in the sources
+    saved_mapping: Path | None = None  # the saved mapping applied, if any
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.level == ERROR for p in self.problems)
+
+    @property
+    def left_out(self) -> list[LeftOut]:
+        return self.long_rows.left_out if self.long_rows else list(self.export.left_out)
+
+    def rows(self) -> list[dict]:
+        """The rows it would write, with the survey kind's canonical columns, typed."""
+        from centrale.sources import parse
+
+        if self.long_rows is None:
+            source = [
+                [_cell_text(v) for v in row[: len(HEADERS)]] + [""] * (len(HEADERS) - len(row))
+                for row in self.export.rows
+            ]
+        else:
+            source = self.long_rows.rows
+        out = []
+        for cells in source:
+            record = dict(zip(CANONICAL, cells))
+            for key in ("year", "priority", "horizon"):
+                value = parse.parse_int(record[key] or None)
+                record[key] = value if isinstance(value, int) else None
+            budget = parse.parse_amount(record["budget_eur"] or None)
+            record["budget_eur"] = budget if isinstance(budget, float) else None
+            date = parse.parse_date(record["submitted_on"] or None, False)
+            record["submitted_on"] = date.isoformat() if isinstance(date, dt.date) else None
+            for key in ("respondent", "comment"):
+                record[key] = record[key] or None
+            out.append(record)
+        return out
+
+    def as_json(self) -> dict:
+        return {
+            "mapping": mapping_json(self.mapping),
+            "rows": self.rows(),
+            "left_out": [
+                {"row": o.row, "reason": o.reason, "commune": o.commune} for o in self.left_out
+            ],
+            "problems": [p.as_json() for p in self.problems],
+        }
+
+    def summary(self) -> dict:
+        """For the preview: communes, needs per commune, responses left out."""
+        rows = self.rows()
+        communes: dict[str, int] = {}
+        for row in rows:
+            needs = 0 if normalise(row["need"]) == normalise(NO_NEEDS) else 1
+            communes[row["commune"]] = communes.get(row["commune"], 0) + needs
+        return {
+            "communes": len(communes),
+            "rows": len(rows),
+            "needs": sum(communes.values()),
+            "no_needs": sum(1 for n in communes.values() if n == 0),
+            "left_out": len(self.left_out),
+        }
+
+
+def catalogue_options(settings: Settings, reference=None) -> list[NeedOption]:
+    """The needs a column may name: the sources' catalogue, then new needs already
+    answered in earlier surveys (read from the sources, not the store)."""
+    files = _context_files(settings, ("solutions", "survey"))
+    reference = reference or read_reference(settings).reference()
+    tables = validate_files(files, reference).tables
+    catalogue = tables["solutions"].dropna(subset=["solution_id"])
+    answers = tables["survey"]
+    known = []
+    if len(answers) and "need_solution_id" in answers:
+        labels = answers.loc[answers["need_solution_id"].isna(), "need"].dropna()
+        known = sorted(set(labels))
+    return need_options(catalogue, known)
+
+
+def plan_import(
+    settings: Settings,
+    export: ExportFile,
+    year: int | None = None,
+    mapping: list[ColumnChoice] | None = None,
+    saved: Path | None = None,
+    options: list[NeedOption] | None = None,
+    reference=None,
+    now: dt.datetime | None = None,
+) -> ImportPlan:
+    """Everything an import would do, nothing written.
+
+    The mapping is `mapping` (the person's, from the dashboard), else the file
+    `saved`, else the one saved beside the sources for this questionnaire, else
+    the automatic proposal (sure choices only; uncertain ones stay ignored).
+    """
+    name = long_file_name(export, now or dt.datetime.now())
+    if any(p.level == ERROR for p in export.problems) or export.layout == "long":
+        problems = (
+            list(export.problems)
+            if any(p.level == ERROR for p in export.problems)
+            else check(settings, export, None, name, reference)
+        )
+        return ImportPlan(export, [], None, problems, name)
+    reference = reference or read_reference(settings).reference()
+    used = None
+    if mapping is None:
+        options = options if options is not None else catalogue_options(settings, reference)
+        mapping = propose_mapping(export, options)
+        decisions = None
+        if saved is not None:
+            decisions, used = read_mapping_file(saved), saved
+        else:
+            decisions = saved_mapping(settings.sources_dir, export.headers)
+            used = mapping_path(settings.sources_dir, export.headers) if decisions else None
+        if decisions:
+            mapping = apply_saved(mapping, decisions)
+    long_rows = to_long(export, mapping, year, reference.matcher.resolve)
+    problems = [Problem(ERROR, export.name, p) for p in mapping_problems(mapping)]
+    problems += check(settings, export, long_rows, name, reference)
+    return ImportPlan(export, mapping, long_rows, problems, name, used)
+
+
+def apply_plan(
+    settings: Settings,
+    plan: ImportPlan,
+    loaded_by: str | None = None,
+    progress: Callable[[str], None] = lambda _: None,
+) -> SavedSources:
+    """Write the plan's rows into the sources and rebuild (all or nothing); the
+    mapping is saved beside the sources, to be offered again for this questionnaire."""
+    if not plan.ok:
+        raise SourceError([p for p in plan.problems if p.level == ERROR])
+    saved = import_export(
+        settings,
+        plan.export,
+        plan.long_rows,
+        loaded_by,
+        now=_stamp_of(plan.name),
+        progress=progress,
+    )
+    if plan.mapping:
+        save_mapping(settings.sources_dir, plan.export.headers, plan.mapping)
+    return saved
+
+
+def _stamp_of(name: str) -> dt.datetime | None:
+    match = re.search(r"(\d{8}-\d{6})", name)
+    return dt.datetime.strptime(match.group(1), "%Y%m%d-%H%M%S") if match else None

@@ -17,9 +17,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from centrale.config import CENTRALE_OPENED_ON
 from centrale.names import CommuneMatcher, normalise
 from centrale.sources import parse
-from centrale.sources.kinds import KINDS, NO_NEED_WORDS, ORDER_STATUSES, Kind, kind_of_file
+from centrale.sources.kinds import (
+    KINDS,
+    NO_NEED_WORDS,
+    ORDER_STATUSES,
+    Kind,
+    french_label,
+    kind_of_file,
+)
 from centrale.sources.problems import ERROR, WARNING, Problem
 from centrale.sources.read import RawTable, read_source
 
@@ -29,6 +37,7 @@ _EXPECTED = {
     "int": "un nombre entier attendu",
 }
 META = ["_file", "_sheet", "_row"]
+ANONYMISED_DATE = "1980-01-01"  # LimeSurvey's every submit date in an anonymised survey
 
 
 def _memo(func):
@@ -111,6 +120,7 @@ class _Report:
     def __init__(self, headers: dict[str, dict[str, str]]):
         self.headers = headers  # file -> canonical column -> header as written
         self.problems: list[Problem] = []
+        self.held_back: dict[str, str] = {}  # rule code -> the file to fix first
 
     def add(
         self,
@@ -120,13 +130,20 @@ class _Report:
         column: str | None,
         message,
         value_column: str | None = None,
+        code: str = "",
     ) -> None:
-        """One problem per row of `frame[mask]`; `message` may be a function of the row."""
+        """One problem per row of `frame[mask]`; `message` may be a function of the row.
+
+        The column is named as the file writes it, else by its French label."""
         rows = frame[mask] if mask is not None else frame
         value_column = value_column or column
         for record in rows.to_dict("records"):
             file = record["_file"]
-            header = self.headers.get(file, {}).get(column, column) if column else None
+            header = None
+            if column:
+                header = self.headers.get(file, {}).get(column) or french_label(
+                    kind_of_file(file), column
+                )
             value = record.get(f"_raw_{value_column}", record.get(value_column))
             text = message(record) if callable(message) else message
             self.problems.append(
@@ -138,14 +155,28 @@ class _Report:
                     row=record["_row"],
                     column=header,
                     value=None if _missing(value) else value,
+                    code=code,
                 )
             )
 
-    def error(self, frame, mask, column, message, value_column=None):
-        self.add(ERROR, frame, mask, column, message, value_column)
+    def error(self, frame, mask, column, message, value_column=None, code=""):
+        self.add(ERROR, frame, mask, column, message, value_column, code)
 
-    def warn(self, frame, mask, column, message, value_column=None):
-        self.add(WARNING, frame, mask, column, message, value_column)
+    def warn(self, frame, mask, column, message, value_column=None, code=""):
+        self.add(WARNING, frame, mask, column, message, value_column, code)
+
+    def hold_back(self, frame: pd.DataFrame, rule: str, broken: str, code: str) -> None:
+        """A cross-file rule not run because the file it reads is broken: said once per
+        checked file ("corrigez d'abord adhesions.xlsx"), instead of one error per row."""
+        for file in dict.fromkeys(frame["_file"]):
+            self.problems.append(
+                Problem(
+                    WARNING,
+                    file,
+                    f"{rule} non vérifié : corrigez d'abord {broken}",
+                    code=code,
+                )
+            )
 
 
 def _missing(value) -> bool:
@@ -196,6 +227,12 @@ def validate_files(
 
     headers = {raw.file: raw.headers for group in raws.values() for raw in group}
     report = _Report(headers)
+    # Files that could not be read whole: rules of other files that read them wait.
+    broken = {
+        kind: next(raw.file for raw in group if any(p.level == ERROR for p in raw.problems))
+        for kind, group in raws.items()
+        if any(p.level == ERROR for raw in group for p in raw.problems)
+    }
     typed = {kind: _typed(KINDS[kind], group, reference, report) for kind, group in raws.items()}
     _check_solutions(typed["solutions"], report)
     _check_framework(typed["framework"], typed["solutions"], report)
@@ -207,11 +244,14 @@ def validate_files(
         typed["adhesions"],
         reference,
         report,
+        broken,
     )
     _check_subsidies(typed["subsidies"], reference, report)
     _check_survey(typed["survey"], typed["solutions"], report)
     _check_campaigns(typed["campaigns"], report)
     _check_future_dates(typed, reference.today, report)
+    _check_opening_dates(typed, report)
+    _check_survey_dates(typed["survey"], typed["campaigns"], report, broken)
     problems.extend(report.problems)
     tables = {
         kind: frame.drop(columns=[c for c in frame if c.startswith("_raw_")])
@@ -253,6 +293,7 @@ def _typed(kind: Kind, raws: list[RawTable], reference: Reference, report: _Repo
                     invalid,
                     col.name,
                     lambda r, c=col.name: _unknown_commune(r[f"_raw_{c}"], reference),
+                    code="commune-inconnue",
                 )
             else:
                 report.error(frame, invalid, col.name, _EXPECTED[col.type])
@@ -308,7 +349,13 @@ def _cell_parser(type_: str, from_workbook: bool, reference: Reference):
 
 
 def _unknown_commune(value, reference: Reference) -> str:
-    suggestions = reference.matcher.suggest(value)
+    """Names proposed only among the communes that may adhere (the province's, with the
+    old names of merged ones), unless every province may."""
+    allowed = reference.adhesion_provinces or frozenset({reference.province_nis})
+    within = None
+    if "*" not in allowed:
+        within = {nis for nis, prov in reference.province_of.items() if prov in allowed}
+    suggestions = reference.matcher.suggest(value, within=within)
     text = "commune inconnue : attendu un nom de commune ou un code INS à 5 chiffres"
     if suggestions:
         text += " ; communes les plus proches : " + ", ".join(suggestions)
@@ -461,7 +508,8 @@ def _membership_periods(adhesions: pd.DataFrame, mergers: pd.DataFrame) -> pd.Da
     return pd.concat(periods, ignore_index=True)
 
 
-def _check_orders(frame, solutions, framework, adhesions, reference, report):
+def _check_orders(frame, solutions, framework, adhesions, reference, report, broken=None):
+    broken = broken or {}
     report.error(
         frame,
         _duplicates(frame, ["order_id"]),
@@ -517,7 +565,11 @@ def _check_orders(frame, solutions, framework, adhesions, reference, report):
 
     # The winning provider must hold the solution's framework on the award date.
     check = frame[awarded & frame["provider"].notna() & frame["solution"].notna()]
-    if len(check):
+    if len(check) and "framework" in broken:
+        report.hold_back(
+            frame, "l'accord-cadre des adjudicataires", broken["framework"], "attente-accords"
+        )
+    elif len(check):
         agreements = framework.dropna(subset=["solution_id", "provider", "starts_on"])
         key = agreements.assign(p=agreements["provider"].map(normalise))
         merged = (
@@ -546,6 +598,12 @@ def _check_orders(frame, solutions, framework, adhesions, reference, report):
         )
 
     # The commune must have adhered on or before the order form was sent.
+    if "adhesions" in broken:
+        if len(frame):
+            report.hold_back(
+                frame, "l'adhésion des communes", broken["adhesions"], "attente-adhesions"
+            )
+        return
     periods = _membership_periods(adhesions, reference.mergers)
     sent = frame.dropna(subset=["commune", "sent_on"])[["commune", "sent_on"]]
     joined = sent.reset_index().merge(periods, on="commune", how="left")
@@ -558,7 +616,8 @@ def _check_orders(frame, solutions, framework, adhesions, reference, report):
         frame,
         not_member,
         "commune",
-        lambda r: (
+        code="commande-avant-adhesion",
+        message=lambda r: (
             f"{reference.names.get(r['commune'], r['commune'])} n'avait pas "
             f"d'adhésion active le {r['sent_on']:%d/%m/%Y} (date d'envoi) : la "
             "convention doit être signée avant la commande"
@@ -650,3 +709,65 @@ def _check_future_dates(typed, today, report):
                 continue
             future = frame[col.name] > pd.Timestamp(today)
             report.warn(frame, future, col.name, f"date dans le futur (après le {today:%d/%m/%Y})")
+
+
+def _check_opening_dates(typed, report):
+    """Adhesions and orders dated before the centrale opened cannot be right (a typo in
+    the year, or another register's date)."""
+    opened = pd.Timestamp(CENTRALE_OPENED_ON)
+    for kind, column in (("adhesions", "signed_on"), ("orders", "sent_on")):
+        frame = typed[kind]
+        if not len(frame):
+            continue
+        report.error(
+            frame,
+            frame[column] < opened,
+            column,
+            f"date antérieure à l'ouverture de la centrale ({opened:%d/%m/%Y}) : vérifiez l'année",
+            code="avant-ouverture",
+        )
+
+
+def _check_survey_dates(survey, campaigns, report, broken=None):
+    """Answer dates within their campaign: not before it was sent, not more than a year
+    after (a file of another year); LimeSurvey's anonymised 1980-01-01 is warned."""
+    if not len(survey):
+        return
+    anonymised = survey["submitted_on"] == pd.Timestamp(ANONYMISED_DATE)
+    report.warn(
+        survey,
+        anonymised,
+        "submitted_on",
+        "date anonymisée (01/01/1980, export LimeSurvey anonymisé) : la date réelle de "
+        "réponse est inconnue ; laissez la cellule vide",
+        code="date-anonymisee",
+    )
+    if "campaigns" in (broken or {}):
+        report.hold_back(survey, "la date des réponses", broken["campaigns"], "attente-campagnes")
+        return
+    sent = dict(
+        zip(
+            campaigns.dropna(subset=["year", "sent_on"])["year"].astype(int),
+            campaigns.dropna(subset=["year", "sent_on"])["sent_on"],
+        )
+    )
+    dated = survey["submitted_on"].notna() & survey["year"].notna() & ~anonymised
+    year = survey["year"].astype("Float64")
+    start = year.map(lambda y: sent.get(int(y)) if pd.notna(y) else None)
+    has_campaign = start.notna()
+    start = pd.to_datetime(start)
+    early = dated & has_campaign & (survey["submitted_on"] < start)
+    late = dated & has_campaign & (survey["submitted_on"] > start + pd.Timedelta(days=365))
+    answered_year = survey["submitted_on"].dt.year
+    off_year = dated & ~has_campaign & ((answered_year < year) | (answered_year > year + 1))
+    report.error(
+        survey,
+        (early | late | off_year).fillna(False).astype(bool),
+        "submitted_on",
+        lambda r: (
+            f"réponse datée du {r['submitted_on']:%d/%m/%Y} pour l'enquête {int(r['year'])}"
+            + (f" envoyée le {sent[int(r['year'])]:%d/%m/%Y}" if int(r["year"]) in sent else "")
+            + " : hors de la campagne ; vérifiez l'année de l'enquête ou la date"
+        ),
+        code="reponse-hors-campagne",
+    )

@@ -1,6 +1,12 @@
 """Importer tab: a survey tool's export (long format, or a LimeSurvey / KoboToolbox wide
-export mapped column by column), checked, then written and rebuilt in one step
-(centrale.sources.survey_import)."""
+export whose columns are mapped first), checked, then written and rebuilt in one step.
+
+The same path as `python -m etl survey-import`: `survey_import.plan_import` then
+`apply_plan`. The mapping step is meant to take a few actions on a 100-column
+export: the tools' conventions decide most columns, uncertain guesses stay
+ignored and are listed, bulk choices settle a whole question at once, and the
+mapping saved last time for the same questionnaire is applied.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +18,7 @@ import streamlit as st
 from centrale import fmt, queries, survey
 from centrale.config import settings
 from centrale.ingest import UploadRefused, problems_frame
-from centrale.sources import survey_import
+from centrale.sources import survey_import as si
 from ui import components as ui
 from ui.auth import loaded_by
 from ui.data import load
@@ -29,18 +35,17 @@ UPLOAD_ROUND = "survey_import_round"  # bumped to empty the uploader after an im
 
 
 def import_tab(default: int) -> None:
-    """The upload, its preview and checks, and the import button, for editors; `default`
-    is the survey year proposed when the export has no year column."""
+    """The upload, its mapping, preview and checks, and the import button, for editors;
+    `default` is the survey year proposed when the export has no year column."""
     if not editors_only("importer des réponses"):
         return
     config = settings()
     st.write(
         "Importez l'export de l'outil d'enquête : le **format long** des fichiers sources "
         "(une ligne par commune et besoin) ou l'**export large** de LimeSurvey ou "
-        "KoboToolbox (une ligne par commune, une colonne par question, une colonne par case "
-        "cochée avec `Y`, `Oui`, `1` ou `True`). Les réponses importées remplacent celles "
-        "des mêmes communes pour la même enquête ; les anciennes versions restent dans "
-        "l'historique des sources."
+        "KoboToolbox (une ligne par commune, une colonne par question ou par option). "
+        "Les réponses importées remplacent celles des mêmes communes pour la même "
+        "enquête ; les anciennes versions restent dans l'historique des sources."
     )
     round_ = st.session_state.get(UPLOAD_ROUND, 0)
     uploaded = st.file_uploader(
@@ -52,7 +57,7 @@ def import_tab(default: int) -> None:
     if uploaded is None:
         return
     try:
-        export = survey_import.receive(config, uploaded.name, uploaded.getvalue())
+        export = si.receive(config, uploaded.name, uploaded.getvalue())
     except UploadRefused as exc:
         st.error(f"**Fichier refusé.** {exc}")
         return
@@ -64,31 +69,25 @@ def import_tab(default: int) -> None:
         f"**{export.name}** : {layout}, {len(export.headers)} colonnes, "
         f"{fmt.number(len(export.rows))} ligne(s)."
     )
-    long_rows = None
+    today = dt.date.today()
+    mapping, year = None, None
     if export.layout == "wide":
-        long_rows = _mapping_step(export, default)
-        if long_rows is None:
-            return
-        preview = survey_import.preview(long_rows)
-        st.markdown(
-            f"**Aperçu : {fmt.number(len(preview))} ligne(s) au format long** pour "
-            f"{fmt.number(preview['commune'].nunique())} commune(s)."
-        )
-        st.dataframe(preview.head(300), hide_index=True, width="stretch", height=260)
-    else:
-        st.dataframe(
-            pd.DataFrame(export.rows[:300], columns=export.headers).astype(str),
-            hide_index=True,
-            width="stretch",
-            height=260,
-        )
-    name = survey_import.long_file_name(export, dt.datetime.now())
+        mapping = _mapping_step(export, config)
+        if not any(c.role == "year" for c in mapping):
+            choices = campaign_years(load(survey.survey_campaigns), today)
+            year = st.selectbox(
+                "Enquête (le fichier n'a pas de colonne « année »)",
+                choices,
+                index=choices.index(default) if default in choices else 0,
+                key="survey_import_year",
+            )
     with st.spinner("Vérification…"):
-        problems = survey_import.check(config, export, long_rows, name)
-    if any(p.level == "erreur" for p in problems):
-        show_problems(problems, key="survey_import_errors")
+        plan = si.plan_import(config, export, year, mapping=mapping)
+    _preview(plan)
+    if not plan.ok:
+        show_problems(plan.problems, key="survey_import_errors")
         return
-    warnings = [p for p in problems if p.level != "erreur"]
+    warnings = [p for p in plan.problems if p.level != "erreur"]
     if warnings:
         with st.expander(f"{len(warnings)} avertissement(s) (n'empêchent pas l'import)"):
             st.dataframe(
@@ -98,7 +97,7 @@ def import_tab(default: int) -> None:
             )
     if st.button("Importer ces réponses", type="primary", key="survey_import_apply"):
         saved = write_and_rebuild(
-            lambda: survey_import.import_export(config, export, long_rows, loaded_by()),
+            lambda: si.apply_plan(config, plan, loaded_by()),
             spinner="Import et reconstruction de la base…",
             errors_key="survey_import_build_errors",
             refused="importé",
@@ -120,87 +119,160 @@ def import_tab(default: int) -> None:
         st.rerun()
 
 
-def _mapping_step(export, default: int):
-    """What each column of a wide export holds, proposed from its header and decided by
-    the editor where unsure; the export's rows in the long format, or None (with the
-    reason shown) while a column is still to decide."""
-    today = dt.date.today()
+def _options():
     catalogue = load(queries.solutions)
-    every_answer = load(survey.survey_answers_at, today)
-    options = survey_import.need_options(catalogue, new_need_labels(every_answer))
-    proposed = survey_import.propose_mapping(export, options)
-    key = f"survey_import_{abs(hash((export.name, len(export.data)))) % 10**8}"
-    show_all = st.toggle(
-        "Revoir aussi les colonnes reconnues",
-        key=f"{key}_all",
-        help="Par défaut, seules les colonnes incertaines demandent une décision.",
+    return si.need_options(
+        catalogue, new_need_labels(load(survey.survey_answers_at, dt.date.today()))
     )
-    need_names = {o.value: o.name for o in options}
-    roles = list(survey_import.ROLE_LABELS)
-    mapping = list(proposed)
-    to_ask = [c for c in proposed if show_all or not c.sure or c.role is None]
-    if to_ask:
-        st.markdown(
-            "**Colonnes à préciser** — pour chaque colonne, dites ce qu'elle contient "
-            "(les propositions viennent des en-têtes)."
+
+
+def _mapping_step(export, config) -> list:
+    """The mapping, kept in the session while the person decides: proposed (or the
+    saved one), changed by bulk choices and, where wanted, column by column."""
+    key = f"survey_import_{abs(hash((export.name, len(export.data)))) % 10**8}"
+    options = _options()
+    if f"{key}_mapping" not in st.session_state:
+        mapping = si.propose_mapping(export, options)
+        saved = si.saved_mapping(config.sources_dir, export.headers)
+        if saved:
+            mapping = si.apply_saved(mapping, saved)
+        st.session_state[f"{key}_mapping"] = mapping
+        st.session_state[f"{key}_saved"] = bool(saved)
+        st.session_state[f"{key}_version"] = 0
+    mapping = st.session_state[f"{key}_mapping"]
+    if st.session_state[f"{key}_saved"]:
+        st.info(
+            "Correspondance des colonnes reprise de l'import précédent de ce questionnaire "
+            "(enregistrée à côté des sources)."
         )
-    for choice in to_ask:
-        sample = [
-            str(r[choice.position]).strip()
-            for r in export.rows[:40]
-            if r[choice.position] is not None and str(r[choice.position]).strip()
-        ][:3]
+
+    def update(change, *args) -> None:
+        st.session_state[f"{key}_mapping"] = change(st.session_state[f"{key}_mapping"], *args)
+        st.session_state[f"{key}_version"] += 1  # the column widgets start again from it
+
+    sure = sum(1 for c in mapping if c.sure and c.role not in (None, "ignore"))
+    review = si.to_review(mapping)
+    st.markdown(
+        f"**Correspondance des colonnes** : {sure} colonne(s) reconnue(s), "
+        f"{len(review)} ignorée(s) à vérifier, "
+        f"{len(mapping) - sure - len(review)} ignorée(s) d'office (colonnes techniques)."
+    )
+    names = {o.value: o.name for o in options}
+    for question, columns in si.questions(mapping).items():
+        needs = [c for c in columns if c.role == "need"]
+        waiting = [c for c in columns if c in review]
+        if not waiting and not needs:
+            continue
+        with st.container(border=True):
+            st.markdown(f"**{question}** — {len(columns)} options")
+            st.caption(
+                f"Besoins : {', '.join(names.get(c.need, c.need) for c in needs) or 'aucun'}"
+                + (
+                    f" · à vérifier : {', '.join(c.option for c in waiting[:8])}"
+                    + ("…" if len(waiting) > 8 else "")
+                    if waiting
+                    else ""
+                )
+            )
+            if waiting:
+                st.button(
+                    "Les options de cette question sont les besoins",
+                    key=f"{key}_question_{columns[0].position}",
+                    on_click=update,
+                    args=(si.accept_question, question),
+                )
+    if review:
+        cols = st.columns(2)
+        cols[0].button(
+            "Accepter les propositions",
+            key=f"{key}_accept",
+            on_click=update,
+            args=(si.accept_suggestions,),
+            help="Chaque colonne à vérifier prend le rôle proposé (entre parenthèses).",
+        )
+        cols[1].button(
+            "Ignorer toutes les autres colonnes",
+            key=f"{key}_ignore",
+            on_click=update,
+            args=(si.confirm_ignored,),
+        )
+        with st.expander(f"Revoir les {len(review)} colonne(s) à vérifier une par une"):
+            _column_widgets(review, key, names, update)
+    with st.expander("Correspondance complète des colonnes"):
+        st.dataframe(si.mapping_table(mapping, options), hide_index=True, width="stretch")
+    for problem in si.mapping_problems(mapping):
+        st.warning(f"Avant d'importer : {problem}.")
+    return mapping
+
+
+def _column_widgets(review, key, names, update) -> None:
+    roles = list(si.ROLE_LABELS)
+    version = st.session_state[f"{key}_version"]
+    for choice in review:
         cols = st.columns([3, 2, 2])
         cols[0].markdown(f"**{choice.header}**")
-        cols[0].caption(
-            (choice.reason or "") + (f" · exemples : {', '.join(sample)}" if sample else "")
-        )
+        hint = ""
+        if choice.suggestion:
+            role, need = choice.suggestion
+            hint = f" · proposé : {si.ROLE_LABELS[role]}" + (
+                f" « {names.get(need, need)} »" if need else ""
+            )
+        cols[0].caption(choice.reason + hint)
         role = cols[1].selectbox(
             "Contenu",
             roles,
             index=roles.index(choice.role) if choice.role else None,
-            format_func=survey_import.ROLE_LABELS.get,
+            format_func=si.ROLE_LABELS.get,
             placeholder="À préciser…",
-            key=f"{key}_role_{choice.position}",
+            key=f"{key}_role_{choice.position}_{version}",
         )
-        need = None
-        if role in survey_import.NEED_ROLES:
-            need_choices = list(need_names)
-            if choice.need and choice.need not in need_names:
-                need_choices.append(choice.need)  # the option's text, as a new need
+        need = choice.need or (choice.suggestion[1] if choice.suggestion else None)
+        if role in si.NEED_ROLES:
+            need_choices = list(names)
+            if need and need not in names:
+                need_choices.append(need)  # the option's text, as a new need
             need = cols[2].selectbox(
                 "Besoin",
                 need_choices,
-                index=need_choices.index(choice.need) if choice.need in need_choices else None,
-                format_func=lambda v: need_names.get(v, f"{v} (nouveau besoin)"),
+                index=need_choices.index(need) if need in need_choices else None,
+                format_func=lambda v: names.get(v, f"{v} (nouveau besoin)"),
                 placeholder="Quel besoin ?",
-                key=f"{key}_need_{choice.position}",
+                key=f"{key}_need_{choice.position}_{version}",
             )
-        if role is not None:
-            mapping = survey_import.apply_choice(mapping, choice.position, role, need)
-        elif choice.role is not None:
-            mapping = [
-                c
-                if c.position != choice.position
-                else survey_import.ColumnChoice(c.position, c.header, None)
-                for c in mapping
-            ]
-    with st.expander("Correspondance complète des colonnes"):
+        if role is not None and (role, need if role in si.NEED_ROLES else None) != (
+            choice.role,
+            choice.need,
+        ):
+            if role not in si.NEED_ROLES or need:
+                st.session_state[f"{key}_mapping"] = si.apply_choice(
+                    st.session_state[f"{key}_mapping"], choice.position, role, need
+                )
+
+
+def _preview(plan) -> None:
+    """What the import would write: a summary, the rows, the responses left out."""
+    summary = plan.summary()
+    st.markdown(
+        f"**Aperçu** : {fmt.number(summary['communes'])} commune(s), "
+        f"{fmt.number(summary['needs'])} besoin(s) "
+        f"({fmt.number(summary['no_needs'])} commune(s) sans besoin), "
+        f"{fmt.number(summary['left_out'])} réponse(s) laissée(s) de côté."
+    )
+    rows = pd.DataFrame(plan.rows())
+    if len(rows):
+        per_commune = (
+            rows.assign(besoin=rows["need"].where(rows["need"] != "aucun besoin"))
+            .groupby("commune", sort=True)["besoin"]
+            .apply(lambda s: ", ".join(s.dropna()) or "aucun besoin")
+            .reset_index()
+            .rename(columns={"commune": "Commune", "besoin": "Besoins"})
+        )
+        st.dataframe(per_commune, hide_index=True, width="stretch", height=220)
+    if plan.left_out:
         st.dataframe(
-            survey_import.mapping_table(mapping, options), hide_index=True, width="stretch"
+            pd.DataFrame(
+                [{"Ligne": o.row, "Commune": o.commune, "Raison": o.reason} for o in plan.left_out]
+            ),
+            hide_index=True,
+            width="stretch",
         )
-    has_year = any(c.role == "year" for c in mapping)
-    year = None
-    if not has_year:
-        choices = campaign_years(load(survey.survey_campaigns), today)
-        year = st.selectbox(
-            "Enquête (le fichier n'a pas de colonne « année »)",
-            choices,
-            index=choices.index(default) if default in choices else 0,
-            key=f"{key}_year",
-        )
-    blocking = survey_import.mapping_problems(mapping)
-    if blocking:
-        st.warning("Avant d'importer : " + " ; ".join(blocking) + ".")
-        return None
-    return survey_import.to_long(export, mapping, year)

@@ -1,0 +1,105 @@
+"""`python -m etl survey-import FILE --year Y …`: a survey tool's export into the sources.
+
+The same path as the dashboard's import tab (`survey_import.plan_import`, then
+`apply_plan`): the automatic mapping (or a saved one), the rows it would write,
+the responses left out and why, the problems. Exit codes as `etl build`:
+0 done, 1 invalid input (nothing written), 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+from pathlib import Path
+
+from centrale.sources import survey_import
+from centrale.sources.problems import SourceError, grouped, summary_line
+from centrale.sources.survey_mapping import ROLE_LABELS
+
+
+def add_arguments(sub, parser_class) -> None:
+    p = sub.add_parser(
+        "survey-import",
+        help="importer l'export d'un outil d'enquête (LimeSurvey, KoboToolbox ou format long)",
+    )
+    p.add_argument("file", type=Path, help="l'export (.csv ou .xlsx)")
+    p.add_argument("--year", type=int, required=True, help="année de l'enquête")
+    p.add_argument("--mapping", type=Path, help="correspondance des colonnes enregistrée (.json)")
+    p.add_argument("--sources", type=Path, help="dossier des fichiers sources")
+    p.add_argument("--db", type=Path, help="base à reconstruire")
+    p.add_argument("--dry-run", action="store_true", help="ne rien écrire")
+    p.add_argument("--json", action="store_true", help="sortie JSON")
+
+
+def run(args, config) -> int:
+    if args.sources:
+        config = dataclasses.replace(config, sources_dir=args.sources)
+    if args.db:
+        config = dataclasses.replace(config, db_path=args.db)
+    if not args.file.is_file():
+        print(f"Erreur : fichier introuvable : {args.file}", file=sys.stderr)
+        return 2
+    if args.mapping and not args.mapping.is_file():
+        print(f"Erreur : correspondance introuvable : {args.mapping}", file=sys.stderr)
+        return 2
+    if not config.sources_dir.is_dir():
+        print(f"Erreur : dossier des sources introuvable : {config.sources_dir}", file=sys.stderr)
+        return 2
+    data = args.file.read_bytes()
+    export = survey_import.read_export(data, args.file.name, config.max_upload_bytes)
+    try:
+        plan = survey_import.plan_import(config, export, args.year, saved=args.mapping)
+    except ValueError as exc:  # an unreadable mapping file
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return 2
+    written = None
+    if plan.ok and not args.dry_run:
+        try:
+            written = survey_import.apply_plan(config, plan, loaded_by="etl survey-import")
+        except SourceError as exc:
+            plan.problems = exc.problems
+    if args.json:
+        print(json.dumps(plan.as_json(), ensure_ascii=False, indent=2))
+    else:
+        _print_plan(plan)
+    ok = plan.ok and (args.dry_run or written is not None)
+    if not ok:
+        print("Import refusé : rien n'a été écrit.", file=sys.stderr)
+        return 1
+    if args.dry_run:
+        print("Essai (--dry-run) : rien n'a été écrit.", file=sys.stderr)
+    else:
+        print(
+            f"Importé dans {written.written[0]} ; base reconstruite : {config.db_path}",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _print_plan(plan) -> None:
+    export = plan.export
+    print(f"{export.name} : {export.layout}, outil {export.tool}, {len(export.rows)} ligne(s)")
+    if plan.saved_mapping:
+        print(f"Correspondance enregistrée appliquée : {plan.saved_mapping.name}")
+    if plan.mapping:
+        print("\nCorrespondance des colonnes :")
+        for c in plan.mapping:
+            need = f" → {c.need}" if c.need else ""
+            flag = "" if c.sure else " (à vérifier)"
+            print(f"  {c.header} : {ROLE_LABELS.get(c.role, '?')}{need}{flag} — {c.reason}")
+    rows = plan.rows()
+    print(f"\nLignes à écrire ({len(rows)}) :")
+    for r in rows:
+        print(
+            f"  {r['year']} ; {r['commune']} ; {r['need']} ; priorité {r['priority'] or '-'} ; "
+            f"réponse {r['submitted_on'] or '-'}"
+        )
+    if plan.left_out:
+        print(f"\nRéponses laissées de côté ({len(plan.left_out)}) :")
+        for o in plan.left_out:
+            print(f"  ligne {o.row} {o.commune} : {o.reason}")
+    if plan.problems:
+        print(f"\n{summary_line(plan.problems)}", file=sys.stderr)
+        for problem in grouped(plan.problems):
+            print(str(problem), file=sys.stderr)

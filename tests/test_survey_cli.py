@@ -1,0 +1,158 @@
+"""`python -m etl survey-import` and `python -m etl check --json`: the import path from a
+terminal, on realistic LimeSurvey and KoboToolbox exports (tests.survey_exports)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from centrale.store import connect_read_only
+from etl.__main__ import main
+from tests.survey_exports import csv_bytes, kobo_labels_rows, limesurvey_full_text
+from tests.survey_fixtures import tiny_settings
+
+# The exports name these needs: a second catalogue file adds them to the fixture's.
+SMART_SOLUTIONS = """code;solution;catégorie;catalogue
+ECL;Éclairage public intelligent;Smart;2.0
+APP;Application web/mobile;Smart;2.0
+STA;Capteurs de stationnement;Smart;2.0
+PAR;Participation citoyenne;Smart;2.0
+WIFI;Wi-Fi public;Smart;2.0
+"""
+
+
+@pytest.fixture
+def config(tmp_path):
+    return tiny_settings(tmp_path, **{"solutions_smart.csv": SMART_SOLUTIONS})
+
+
+def run(capsys, config, *args):
+    code = main(
+        [*args, "--sources", str(config.sources_dir), "--db", str(config.db_path)]
+        if args[0] == "survey-import"
+        else list(args)
+    )
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def snapshot(config):
+    files = {p.name: p.read_bytes() for p in config.sources_dir.iterdir() if p.is_file()}
+    return files, config.db_path.read_bytes()
+
+
+def test_limesurvey_export_dry_run_json(config, tmp_path, capsys):
+    export = tmp_path / "results-survey-2024.csv"
+    export.write_bytes(csv_bytes(limesurvey_full_text()))
+    before = snapshot(config)
+    code, out, err = run(capsys, config, "survey-import", str(export), "--year", "2024",
+                         "--dry-run", "--json")  # fmt: skip
+    assert code == 0, err
+    result = json.loads(out)
+    assert set(result) == {"mapping", "rows", "left_out", "problems"}
+    assert [(r["commune"], r["need"]) for r in result["rows"]] == [
+        ("Arlon", "ECL"),
+        ("Arlon", "STA"),
+        ("Attert", "APP"),
+        ("Attert", "Drones"),
+        ("Aubange", "aucun besoin"),
+    ]
+    first = result["rows"][0]
+    assert first == {
+        "year": 2024,
+        "commune": "Arlon",
+        "need": "ECL",
+        "priority": None,
+        "horizon": None,
+        "budget_eur": None,
+        "submitted_on": "2024-03-15",
+        "respondent": "Bourgmestre",
+        "comment": None,
+    }
+    assert [(o["row"], o["commune"]) for o in result["left_out"]] == [(4, "Bertrix")]
+    assert result["problems"] == []
+    assert snapshot(config) == before  # --dry-run writes nothing
+
+
+def test_kobo_export_is_imported_and_its_mapping_offered_again(config, tmp_path, capsys):
+    export = tmp_path / "kobo_besoins.csv"
+    export.write_bytes(csv_bytes(kobo_labels_rows(), sep=","))
+    code, out, err = run(capsys, config, "survey-import", str(export), "--year", "2024")
+    assert code == 0, err
+    assert "Lignes à écrire (4)" in out and "Importé dans" in err
+    with connect_read_only(config.db_path) as con:
+        stored = con.execute(
+            "SELECT commune_nis, coalesce(need_solution_id, need_label) FROM survey_answers "
+            "WHERE year = 2024 AND commune_nis IN ('81001', '81003', '84009') ORDER BY ALL"
+        ).fetchall()
+    assert stored == [
+        ("81001", "APP"),
+        ("81001", "ECL"),
+        ("81003", "Caméras de surveillance"),
+        ("84009", None),
+    ]
+    saved = list(config.sources_dir.glob("correspondance-enquete-*.json"))
+    assert len(saved) == 1
+    code, out, err = run(capsys, config, "survey-import", str(export), "--year", "2024",
+                         "--dry-run")  # fmt: skip
+    assert code == 0 and f"Correspondance enregistrée appliquée : {saved[0].name}" in out
+
+
+def test_invalid_export_writes_nothing_exit_1(config, tmp_path, capsys):
+    rows = limesurvey_full_text()
+    rows[1][9] = "Arlonn"  # the commune column
+    export = tmp_path / "results.csv"
+    export.write_bytes(csv_bytes(rows))
+    before = snapshot(config)
+    code, out, err = run(capsys, config, "survey-import", str(export), "--year", "2024",
+                         "--json")  # fmt: skip
+    assert code == 1
+    (problem,) = json.loads(out)["problems"]
+    assert (problem["row"], problem["column"], problem["value"]) == (2, "Votre commune", "Arlonn")
+    assert problem["severity"] == "error" and problem["code"] == "commune-inconnue"
+    assert snapshot(config) == before
+
+
+def test_an_export_of_another_year_is_refused(config, tmp_path, capsys):
+    rows = limesurvey_full_text()
+    for row in rows[1:]:
+        row[1] = row[1].replace("2024", "2021")
+    export = tmp_path / "results.csv"
+    export.write_bytes(csv_bytes(rows))
+    code, out, err = run(capsys, config, "survey-import", str(export), "--year", "2024",
+                         "--json")  # fmt: skip
+    assert code == 1
+    codes = {p["code"] for p in json.loads(out)["problems"]}
+    assert codes == {"reponse-hors-campagne"}
+
+
+def test_usage_errors_exit_2(config, tmp_path, capsys):
+    with pytest.raises(SystemExit) as usage:
+        main(["survey-import", str(tmp_path / "x.csv")])
+    assert usage.value.code == 2
+    code, _, err = run(capsys, config, "survey-import", str(tmp_path / "absent.csv"),
+                       "--year", "2024")  # fmt: skip
+    assert code == 2 and "introuvable" in err
+
+
+def test_check_json_problem_fields(config, capsys):
+    (config.sources_dir / "orders_bad.csv").write_text(
+        "n° de commande;commune;solution;date d'envoi\nX-1;Arlonn;AAA;01/06/2024\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, config, "check", "--json", "--sources", str(config.sources_dir))
+    assert code == 1
+    problems = json.loads(out)["problems"]
+    (unknown,) = [p for p in problems if p["code"] == "commune-inconnue"]
+    assert set(unknown) == {
+        "file", "sheet", "row", "column", "value", "expected", "message", "severity", "code"
+    }  # fmt: skip
+    assert (unknown["file"], unknown["row"], unknown["column"], unknown["value"]) == (
+        "orders_bad.csv",
+        2,
+        "commune",
+        "Arlonn",
+    )
+    assert unknown["severity"] == "error" and "Arlon" in unknown["message"]
+    assert unknown["expected"].startswith("un nom de commune")
