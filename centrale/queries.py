@@ -12,6 +12,7 @@ import datetime as dt
 
 import pandas as pd
 
+from centrale import fmt
 from centrale.config import AWARD_PROMISE_DAYS, PROVINCE_NIS, REGION_NIS
 from centrale.domain import SIMILAR_COUNT, TAKEN_STATUSES, OrderStatus
 
@@ -922,3 +923,38 @@ def coverage_by_solution(con, as_of: dt.date) -> pd.DataFrame:
         """,
         [as_of, as_of],
     ).df()
+
+
+def commune_search(con, as_of: dt.date) -> pd.DataFrame:
+    """What a commune search box offers on `as_of`: every commune existing then, and the
+    communes merged by then under their old name, leading to their successor.
+
+    Columns: nis_code (the code to open: an old code shows the merger explained and a
+    link to the successor), label ("Bastogne", or "Bertogne → Bastogne (fusion du
+    02/12/2024)"), name_fr. Sorted by name.
+    """
+    frame = con.execute(
+        """
+        SELECT nis_code, name_fr, NULL AS successor, NULL::DATE AS merged_on
+        FROM communes_at(?)
+        UNION ALL
+        SELECT m.old_nis, o.name_fr, n.name_fr, m.merged_on
+        FROM commune_mergers m
+        JOIN communes o ON o.nis_code = m.old_nis
+        JOIN communes n ON n.nis_code = m.new_nis
+        WHERE m.merged_on <= ? AND o.prov_nis = ?
+        ORDER BY name_fr
+        """,
+        [as_of, as_of, PROVINCE_NIS],
+    ).df()
+    merged = frame["successor"].notna()
+    frame["label"] = frame["name_fr"]
+    frame.loc[merged, "label"] = [
+        f"{old} → {new} (fusion du {fmt.date(d)})"
+        for old, new, d in zip(
+            frame.loc[merged, "name_fr"],
+            frame.loc[merged, "successor"],
+            frame.loc[merged, "merged_on"],
+        )
+    ]
+    return frame[["nis_code", "label", "name_fr"]]

@@ -51,10 +51,12 @@ elif st.session_state.get(PICK_KEY) not in names:
 
 st.title("Fiche commune")
 situation_caption(day)
+# Old names of merged communes are offered too: they show the merger and lead on.
+search = dict(load(queries.commune_search, day)[["nis_code", "label"]].itertuples(index=False))
 st.selectbox(
     "Commune",
-    options=list(names),
-    format_func=lambda nis: f"{names[nis]} ({nis})",
+    options=list(search),
+    format_func=lambda nis: f"{search[nis]} ({nis})",
     index=None,
     placeholder="Rechercher une commune par son nom ou son code INS…",
     key=PICK_KEY,

@@ -8,7 +8,7 @@ from centrale import charts, fmt, mapfig, queries
 from ui.components import Col, empty_state, show_table, situation_caption, solution_names
 from ui.data import load
 from ui.shell import ensure_shell
-from ui.state import as_of, solution_filter
+from ui.state import as_of, remembered, solution_filter
 
 ensure_shell()
 
@@ -45,13 +45,17 @@ picked_solutions = solution_filter()
 st.title("Carte de la province")
 situation_caption(day, solution_names(picked_solutions))
 
+# The indicator travels in the address (`?indicateur=amount`) and survives a page change.
+keep_metric = remembered("map_metric", "indicateur", list(mapfig.METRICS))
 metric = st.radio(
     "Indicateur",
     options=list(mapfig.METRICS),
     format_func=lambda key: mapfig.METRICS[key].label,
     horizontal=True,
     key="map_metric",
+    on_change=keep_metric,
 )
+keep_metric()
 spec = mapfig.METRICS[metric]
 
 shapes = load(queries.commune_shapes, day)
@@ -88,14 +92,18 @@ with map_column:
         open_commune(clicked[0])
 
 with side_column:
+    # Old names of merged communes are searchable too: they lead to the successor.
+    search = load(queries.commune_search, day)
+    labels = dict(zip(search["nis_code"], search["label"]))
     chosen = st.selectbox(
         "Ouvrir la fiche d'une commune",
-        options=sorted(names, key=names.get),
-        format_func=names.get,
+        options=list(labels),
+        format_func=labels.get,
         index=None,
         placeholder="Rechercher une commune…",
         key="map_commune",
-        help="Tapez le début du nom. Un clic sur une commune de la carte ouvre aussi sa fiche.",
+        help="Tapez le début du nom (les anciens noms des communes fusionnées aussi). Un clic "
+        "sur une commune de la carte ouvre aussi sa fiche.",
     )
     if chosen:
         open_commune(chosen)

@@ -95,3 +95,16 @@ def test_map_follows_the_date(app_env):
     assert "Bertogne" not in at.selectbox(key="map_commune").options
     names = [t["name"] for t in map_spec(at)["data"]]
     assert names != ["adhérente (23)", "non adhérente (21)"]
+
+
+def test_old_name_of_a_merged_commune_is_searchable(app_env):
+    at = AppTest.from_file(str(REPO_ROOT / "pages" / "commune.py"), default_timeout=60)
+    at.session_state["shared_as_of"] = dt.date(2026, 11, 24)
+    at.run()
+    box = at.selectbox(key="commune_nis")
+    assert "Bertogne → Bastogne (fusion du 02/12/2024) (82005)" in box.options
+    box.set_value("82005").run()
+    assert not at.exception, at.exception
+    shown = " ".join(i.value for i in at.info)
+    assert "**Bertogne** a fusionné avec **Bastogne** le 02/12/2024" in shown
+    assert at.button(key="commune_successor").label == "Voir la fiche de Bastogne"

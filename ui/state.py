@@ -166,6 +166,26 @@ def solution_filter() -> tuple[str, ...] | None:
     return tuple(picked) or None
 
 
+def remembered(widget_key: str, param: str, allowed: list[str]):
+    """Prepare a page's widget `widget_key` whose value travels in the address as `param`:
+    its value comes from this session (even after a page change, when Streamlit has
+    forgotten the widget), else from the address, else the widget's default. Returns
+    the function to call after drawing it (and as its `on_change`): it keeps the value
+    and writes it to the address."""
+    kept_key = f"{widget_key}_kept"
+    if widget_key not in st.session_state:
+        value = st.session_state.get(kept_key) or url_value(param)
+        if value in allowed:
+            st.session_state[widget_key] = value
+
+    def keep() -> None:
+        value = st.session_state.get(widget_key)
+        st.session_state[kept_key] = value
+        write_param(param, value if isinstance(value, str) else None)
+
+    return keep
+
+
 # --- Period (overview and orders pages) ------------------------------------------
 
 
