@@ -109,6 +109,23 @@ def oidc_editors(path: Path | None = None) -> set[str]:
     return {str(e).strip().lower() for e in editors if str(e).strip()}
 
 
+# The identity provider may say the role itself, in the token's `roles` claim (a list
+# or one string, as Keycloak, Entra ID and Authentik can send it).
+ROLE_CLAIM = "roles"
+EDITOR_CLAIM_VALUES = {"editor", "éditeur", "editeur"}
+
+
+def role_from_claims(claims: dict, editors: set[str]) -> str:
+    """'editor' if the token's `roles` claim names the editor role or its e-mail is listed
+    under [oidc] editors; otherwise 'viewer'."""
+    value = claims.get(ROLE_CLAIM) or []
+    roles = {value} if isinstance(value, str) else set(value)
+    if {str(r).strip().lower() for r in roles} & EDITOR_CLAIM_VALUES:
+        return "editor"
+    email = str(claims.get("email") or "").strip().lower()
+    return "editor" if email and email in editors else "viewer"
+
+
 def _check_password(password: str) -> bytes:
     encoded = password.encode("utf-8")
     if len(password) < MIN_PASSWORD_LENGTH:

@@ -71,12 +71,12 @@ def _oidc_user() -> User | None:
     try:
         if not st.user.is_logged_in:
             return None
-        email = str(st.user.get("email") or "").lower()
-        name = str(st.user.get("name") or email or "utilisateur")
+        claims = st.user.to_dict()
     except Exception:  # st.user unavailable (no auth configured in this run)
         return None
-    role = "editor" if email and email in auth.oidc_editors() else "viewer"
-    return User(email or name, role, "oidc")
+    email = str(claims.get("email") or "").lower()
+    name = str(claims.get("name") or email or "utilisateur")
+    return User(email or name, auth.role_from_claims(claims, auth.oidc_editors()), "oidc")
 
 
 def current_user() -> User | None:
