@@ -112,6 +112,8 @@ def make(
     "year" takes `year` (default: the year before `as_of`'s); "range" takes `since`/`until`
     (swapped if reversed; default: the whole time). An unknown kind is "all".
     """
+    if kind == "year" and year == as_of.year:  # the reference date's own year so far
+        kind = "this_year"
     if kind == "this_year":
         return Period(kind, _clamp(dt.date(as_of.year, 1, 1), as_of), as_of, as_of, as_of.year)
     if kind == "year":

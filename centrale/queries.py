@@ -14,7 +14,7 @@ import pandas as pd
 
 from centrale import fmt
 from centrale.config import AWARD_PROMISE_DAYS, PROVINCE_NIS, REGION_NIS
-from centrale.domain import SIMILAR_COUNT, TAKEN_STATUSES, OrderStatus
+from centrale.domain import SIMILAR_COUNT, TAKEN_STATUSES, AdhesionStatus, OrderStatus
 
 # "Solution prise": the order statuses that count (bound as a VARCHAR[] parameter).
 _TAKEN = [str(s) for s in TAKEN_STATUSES]
@@ -873,11 +873,11 @@ def commune_order_figures(
 
 
 def members_without_order(con, as_of: dt.date) -> pd.DataFrame:
-    """Communes adhering on `as_of` that have no order sent or awarded by then (cancelled
-    ones do not count): `commune_status` rows, oldest member first."""
+    """Communes adhering on `as_of` that have taken no solution by then (no order sent or
+    awarded: `domain.TAKEN_STATUSES`): `commune_status` rows, oldest member first."""
     status = commune_status(con, as_of)
     idle = status[
-        (status["adhesion_status"] == "adhérente")
+        (status["adhesion_status"] == str(AdhesionStatus.ADHERED))
         & (status["orders_awarded"] + status["orders_pending"] == 0)
     ]
     return idle.sort_values(["signed_on", "name_fr"]).reset_index(drop=True)
@@ -889,7 +889,8 @@ def non_members_who_answered(con, as_of: dt.date) -> pd.DataFrame:
     most recent answer first."""
     status = commune_status(con, as_of)
     answered = status[
-        (status["adhesion_status"] != "adhérente") & status["last_survey_year"].notna()
+        (status["adhesion_status"] != str(AdhesionStatus.ADHERED))
+        & status["last_survey_year"].notna()
     ]
     return answered.sort_values(
         ["last_survey_year", "name_fr"], ascending=[False, True]
@@ -897,8 +898,8 @@ def non_members_who_answered(con, as_of: dt.date) -> pd.DataFrame:
 
 
 def coverage_by_solution(con, as_of: dt.date) -> pd.DataFrame:
-    """Per catalogue solution: the communes existing on `as_of` that have taken it (an
-    order sent or awarded, not cancelled; a merged commune's orders count for its
+    """Per catalogue solution: the communes existing on `as_of` that have taken it
+    (`domain.TAKEN_STATUSES`: an order sent or awarded; a merged commune's orders count for its
     successor), their population, and the share (0–1) of the province's population
     they hold. Solutions nobody has taken are listed with 0.
 
@@ -911,7 +912,7 @@ def coverage_by_solution(con, as_of: dt.date) -> pd.DataFrame:
         took AS (
             SELECT DISTINCT o.solution_id, c.nis_code, c.name_fr, c.population
             FROM orders_at(?) o JOIN c ON c.nis_code = o.commune_nis
-            WHERE o.status <> 'annulé')
+            WHERE list_contains(?::VARCHAR[], o.status))
         SELECT s.solution_id, s.name_fr AS solution, s.catalogue,
                count(t.nis_code) AS communes,
                coalesce(sum(t.population), 0)::BIGINT AS population,
@@ -921,7 +922,7 @@ def coverage_by_solution(con, as_of: dt.date) -> pd.DataFrame:
         FROM solutions s LEFT JOIN took t USING (solution_id)
         GROUP BY ALL ORDER BY population DESC, s.name_fr
         """,
-        [as_of, as_of],
+        [as_of, as_of, _TAKEN],
     ).df()
 
 

@@ -26,7 +26,9 @@ def test_each_kind_is_clamped_to_the_opening_and_the_reference_date():
     )
     assert periods.make("year", TODAY, year=2023).label == "en 2023"
     assert periods.make("year", TODAY).year == 2025  # default: the last full year
-    assert periods.make("year", PRESS_DAY, year=2020).label == "en 2020 (jusqu'au 31/01/2020)"
+    # The reference date's own year is "cette année"; a past year is whole.
+    assert periods.make("year", PRESS_DAY, year=2020).kind == "this_year"
+    assert periods.from_param("2019", PRESS_DAY).label == "en 2019"
     assert periods.make("all", PRESS_DAY).bounds == (dt.date(2019, 1, 1), PRESS_DAY)
     reversed_range = periods.make(
         "range", TODAY, since=dt.date(2023, 6, 30), until=dt.date(2023, 3, 1)

@@ -30,7 +30,6 @@ DATE_TEXT_KEY = "shared_as_of_text"  # the typed date (a text field: it applies 
 DATE_ERROR_KEY = "shared_as_of_error"
 SOLUTIONS_WIDGET = "shared_solutions_widget"
 PERIOD_KIND_WIDGET = "period_kind_widget"
-PERIOD_YEAR_WIDGET = "period_year_widget"
 PERIOD_RANGE_WIDGET = "period_range_widget"
 
 # Address parameters (French, short: they are read by people who forward a link).
@@ -197,55 +196,71 @@ def period() -> periods.Period:
     return periods.from_param(text, day) or periods.make("all", day)
 
 
+RANGE_CHOICE = "plage"  # the period control's "De … à …" choice
+
+
+def _period_choices(day: dt.date) -> dict[str, str]:
+    """The period control's choices on `day` (address text -> French label): since the
+    opening, this year, each earlier full year (one click for "the orders of 2023"),
+    and a free range."""
+    years = [y for y in periods.years(day) if y != day.year]
+    return {
+        periods.make("all", day).param: periods.KINDS["all"],
+        periods.make("this_year", day).param: periods.KINDS["this_year"],
+        **{str(y): str(y) for y in years},
+        RANGE_CHOICE: periods.KINDS["range"],
+    }
+
+
 def _store_period() -> None:
     day = as_of()
-    # Clicking the chosen kind again unselects it: keep the period as it was.
-    kind = st.session_state.get(PERIOD_KIND_WIDGET) or period().kind
-    chosen_range = st.session_state.get(PERIOD_RANGE_WIDGET) or ()
-    picked = periods.make(
-        kind,
-        day,
-        year=st.session_state.get(PERIOD_YEAR_WIDGET),
-        since=chosen_range[0] if len(chosen_range) > 0 else None,
-        until=chosen_range[1] if len(chosen_range) > 1 else None,
-    )
+    # Clicking the chosen segment again unselects it: keep the period as it was.
+    choice = st.session_state.get(PERIOD_KIND_WIDGET) or period().param
+    if choice == RANGE_CHOICE or ".." in choice:
+        chosen_range = st.session_state.get(PERIOD_RANGE_WIDGET) or ()
+        current = period()
+        picked = periods.make(
+            "range",
+            day,
+            since=chosen_range[0] if len(chosen_range) > 0 else current.since,
+            until=chosen_range[1] if len(chosen_range) > 1 else current.until,
+        )
+    else:
+        picked = periods.from_param(choice, day) or periods.make("all", day)
     st.session_state[PERIOD_KEY] = picked.param
 
 
 def period_picker() -> periods.Period:
-    """The period control (kind, then the year or the two dates), written to the address."""
+    """The period control (one click per choice; two dates for a free range), written to
+    the address (`?periode=2023`)."""
     current = period()
+    choices = _period_choices(current.as_of)
     st.session_state[PERIOD_KEY] = current.param
-    st.session_state[PERIOD_KIND_WIDGET] = current.kind
-    left, right = st.columns([3, 2], vertical_alignment="bottom")
-    with left:
-        st.segmented_control(
-            "Période",
-            options=list(periods.KINDS),
-            format_func=periods.KINDS.get,
-            key=PERIOD_KIND_WIDGET,
-            on_change=_store_period,
-            help="Les chiffres de flux (commandes envoyées, attribuées, délais, retards) ne "
-            "comptent que les événements de cette période, connus à la date « Situation au ».",
+    st.session_state[PERIOD_KIND_WIDGET] = (
+        RANGE_CHOICE
+        if current.kind == "range"
+        else (
+            current.param if current.param in choices else periods.make("all", current.as_of).param
         )
-    with right:
-        if current.kind == "year":
-            st.session_state[PERIOD_YEAR_WIDGET] = current.year
-            st.selectbox(
-                "Année",
-                periods.years(current.as_of),
-                key=PERIOD_YEAR_WIDGET,
-                on_change=_store_period,
-            )
-        elif current.kind == "range":
-            st.session_state[PERIOD_RANGE_WIDGET] = (current.since, current.until)
-            st.date_input(
-                "Du … au …",
-                key=PERIOD_RANGE_WIDGET,
-                min_value=OPENED_ON,
-                max_value=current.as_of,
-                format="DD/MM/YYYY",
-                on_change=_store_period,
-            )
+    )
+    st.segmented_control(
+        "Période",
+        options=list(choices),
+        format_func=choices.get,
+        key=PERIOD_KIND_WIDGET,
+        on_change=_store_period,
+        help="Les chiffres de flux (commandes envoyées, attribuées, délais, retards) ne "
+        "comptent que les événements de cette période, connus à la date « Situation au ».",
+    )
+    if current.kind == "range":
+        st.session_state[PERIOD_RANGE_WIDGET] = (current.since, current.until)
+        st.date_input(
+            "Du … au …",
+            key=PERIOD_RANGE_WIDGET,
+            min_value=OPENED_ON,
+            max_value=current.as_of,
+            format="DD/MM/YYYY",
+            on_change=_store_period,
+        )
     write_param(PERIOD_PARAM, current.param)
     return current
