@@ -1,6 +1,7 @@
 """`make bench` (`python -m bench`): measure, write bench/RESULTS.md, print the same table.
 
     python -m bench [--quick] [--no-browser]
+    python -m bench load [...]      many people at once only (see bench/load.py)
 
 --quick runs a small scale set once each (a smoke run, minutes → seconds);
 the figures then say nothing about the targets.
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 import time
 from pathlib import Path
 
@@ -26,6 +28,11 @@ COUNTRY_ENV = {"CENTRALE_ADHESION_PROVINCES": "*"}
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["load"]:
+        from bench import load
+
+        load.main(sys.argv[2:])
+        return
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--quick", action="store_true", help="petit jeu, une mesure de chaque")
     parser.add_argument("--no-browser", action="store_true", help="sans Chromium")
@@ -87,6 +94,11 @@ def main() -> None:
         from bench import browser
 
         figures += browser.browser_figures(demo_db, scale_db, PORTS, runs or 5, label)
+
+    print("Charge (plusieurs personnes à la fois)…", flush=True)
+    from bench import load
+
+    figures += load.load_figures(quick=args.quick)
 
     text = report(figures, spec, scope, sources, time.monotonic() - started, args.quick)
     if not args.quick:

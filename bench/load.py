@@ -1,0 +1,390 @@
+"""Many people at once: websocket clients against one `streamlit run app.py`, loopback only.
+
+    python -m bench load [--people 1,10,30] [--reading 10] [--rounds 2] [--burst 20]
+                         [--rebuilds 5] [--json PATH]
+
+Each simulated person speaks Streamlit's own protocol (protobuf `BackMsg` /
+`ForwardMsg` over the `/_stcore/stream` websocket, as the browser does): it
+opens the overview, map, commune and survey pages in turn, `--rounds` times,
+with about `--reading` seconds of reading between clicks (±30 %, so clicks do
+not line up). People arrive spread over the first reading pause. While they
+click, the store is rebuilt `--rebuilds` times by `python -m etl build` into
+the file the server reads (the real `os.replace` path).
+
+Page time: from the click (a `rerun_script` sent) to the run's end
+(`script_finished`, after any rerun the page asked for). An error: a
+connection that fails, a page over the time limit, a script exception or a
+French error box (`st.error`) drawn by the page.
+
+Then the burst: `--burst` sessions open the overview within the same second,
+while a prober pings the server every 0.25 s (websocket ping + `/_stcore/health`)
+and records the slowest answer. After the burst the sessions stay open and
+idle; server memory per idle session = (RSS with them − RSS before) / count.
+
+Every loop is bounded (people × rounds × pages; burst size; time limit per
+page) and every request goes to 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.proc import REPO
+from devtools.live_app import free_port, start_app, stop_app, wait_healthy
+
+# (url path, query string): the four pages a visitor reads.
+PAGES = (("", ""), ("map", ""), ("commune", "nis=84009"), ("survey", ""))
+PAGE_LIMIT = 180.0  # seconds: a page slower than this counts as an error
+SEED = 15
+
+
+@dataclass
+class Run:
+    """What one scenario measured."""
+
+    people: int
+    page_times: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    ping_max: float = 0.0
+    health_max: float = 0.0
+    rss_before_mb: float = 0.0
+    rss_after_mb: float = 0.0
+
+    def percentile(self, q: float) -> float:
+        if not self.page_times:
+            return float("nan")
+        if len(self.page_times) == 1:
+            return self.page_times[0]
+        return statistics.quantiles(self.page_times, n=100, method="inclusive")[int(q) - 1]
+
+    def summary(self) -> dict:
+        return {
+            "people": self.people,
+            "pages": len(self.page_times),
+            "p50_s": round(self.percentile(50), 3),
+            "p95_s": round(self.percentile(95), 3),
+            "errors": len(self.errors),
+            "error_samples": self.errors[:5],
+            "ping_max_s": round(self.ping_max, 3),
+            "health_max_s": round(self.health_max, 3),
+            "rss_before_mb": round(self.rss_before_mb, 1),
+            "rss_after_mb": round(self.rss_after_mb, 1),
+        }
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process, in MB (Linux /proc)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+class Session:
+    """One browser tab: a websocket speaking Streamlit's protocol."""
+
+    def __init__(self, url: str):
+        self.url = url.replace("http://", "ws://") + "/_stcore/stream"
+        self.ws = None
+
+    async def open(self) -> None:
+        from websockets.asyncio.client import connect
+
+        self.ws = await connect(
+            self.url, subprotocols=["streamlit"], max_size=None, open_timeout=PAGE_LIMIT
+        )
+
+    async def page(self, url_path: str, query: str) -> list[str]:
+        """Open a page and wait for its run to end; the problems seen (empty: fine)."""
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        msg = BackMsg()
+        msg.rerun_script.query_string = query
+        msg.rerun_script.page_name = url_path
+        await self.ws.send(msg.SerializeToString())
+        problems = []
+        while True:
+            fwd = ForwardMsg.FromString(await self.ws.recv())
+            kind = fwd.WhichOneof("type")
+            if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
+                element = fwd.delta.new_element
+                if element.WhichOneof("type") == "exception":
+                    problems.append(f"/{url_path} : exception (voir bench/out/load-server.log)")
+                elif element.WhichOneof("type") == "alert" and element.alert.format == 1:
+                    problems.append(f"/{url_path} : st.error : {element.alert.body[:120]}")
+            elif kind == "page_not_found":
+                problems.append(f"page introuvable : {url_path}")
+            elif kind == "script_finished":
+                status = fwd.script_finished
+                if status == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                    continue  # the page asked for a rerun: its time goes on
+                if status == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
+                    problems.append("erreur de compilation")
+                return problems
+
+    async def close(self) -> None:
+        if self.ws is not None:
+            await self.ws.close()
+
+
+async def _timed_page(session: Session, run: Run, url_path: str, query: str) -> None:
+    started = time.monotonic()
+    try:
+        problems = await asyncio.wait_for(session.page(url_path, query), PAGE_LIMIT)
+    except TimeoutError:
+        problems = [f"page /{url_path} au-delà de {PAGE_LIMIT:g} s"]
+    except Exception as exc:  # a dropped connection is an error of the run, not of the bench
+        problems = [f"/{url_path} : {type(exc).__name__} {exc}"]
+    run.page_times.append(time.monotonic() - started)
+    run.errors.extend(problems)
+
+
+async def _person(url: str, run: Run, rounds: int, reading: float, rng: random.Random) -> None:
+    await asyncio.sleep(rng.uniform(0, reading))  # people arrive over the first pause
+    session = Session(url)
+    try:
+        await session.open()
+    except Exception as exc:
+        run.errors.append(f"connexion : {type(exc).__name__} {exc}")
+        return
+    try:
+        for i in range(rounds):
+            for j, (url_path, query) in enumerate(PAGES):
+                await _timed_page(session, run, url_path, query)
+                if i < rounds - 1 or j < len(PAGES) - 1:
+                    await asyncio.sleep(reading * rng.uniform(0.7, 1.3))
+    finally:
+        await session.close()
+
+
+async def _probe(url: str, run: Run, stop: asyncio.Event) -> None:
+    """Websocket ping and health check every 0.25 s: the slowest answers = the stalls."""
+    from websockets.asyncio.client import connect
+
+    def health() -> float:
+        started = time.monotonic()
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=PAGE_LIMIT) as answer:
+            answer.read()
+        return time.monotonic() - started
+
+    ws_url = url.replace("http://", "ws://") + "/_stcore/stream"
+    async with connect(ws_url, subprotocols=["streamlit"], ping_interval=None) as ws:
+        while not stop.is_set():
+            started = time.monotonic()
+            pong = await ws.ping()
+            await asyncio.wait_for(pong, PAGE_LIMIT)
+            run.ping_max = max(run.ping_max, time.monotonic() - started)
+            run.health_max = max(run.health_max, await asyncio.to_thread(health))
+            await asyncio.sleep(0.25)
+
+
+def _rebuild(sources: Path, db: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "etl", "build", "--sources", str(sources), "--db", str(db)],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+
+async def _rebuilds(sources: Path, db: Path, count: int, every: float, run: Run) -> None:
+    for _ in range(count):
+        await asyncio.sleep(every)
+        build = await asyncio.to_thread(_rebuild, sources, db)
+        _, err = await asyncio.to_thread(build.communicate)
+        if build.returncode != 0:
+            run.errors.append(f"reconstruction : code {build.returncode} {err.decode()[-200:]}")
+
+
+async def people_run(url, sources, db, people, rounds, reading, rebuilds, seed) -> Run:
+    run = Run(people)
+    rng = random.Random(seed)
+    stop = asyncio.Event()
+    probe = asyncio.create_task(_probe(url, run, stop))
+    duration = reading * (rounds * len(PAGES))  # about how long the reading lasts
+    builder = asyncio.create_task(_rebuilds(sources, db, rebuilds, duration / (rebuilds + 1), run))
+    rngs = [random.Random(rng.random()) for _ in range(people)]
+    await asyncio.gather(*(_person(url, run, rounds, reading, r) for r in rngs))
+    await builder
+    stop.set()
+    await probe
+    return run
+
+
+async def burst_run(url: str, pid: int, size: int) -> Run:
+    """`size` sessions open the overview within the same second, then stay idle."""
+    run = Run(size)
+    run.rss_before_mb = rss_mb(pid)
+    stop = asyncio.Event()
+    probe = asyncio.create_task(_probe(url, run, stop))
+    sessions = [Session(url) for _ in range(size)]
+
+    async def one(session: Session) -> None:
+        try:
+            await session.open()
+        except Exception as exc:
+            run.errors.append(f"connexion : {type(exc).__name__} {exc}")
+            return
+        await _timed_page(session, run, *PAGES[0])
+
+    await asyncio.gather(*(one(s) for s in sessions))
+    await asyncio.sleep(3)  # let the sessions settle: idle, as a tab left open
+    stop.set()
+    await probe
+    run.rss_after_mb = rss_mb(pid)
+    for session in sessions:
+        await session.close()
+    return run
+
+
+def _store(work: Path) -> tuple[Path, Path]:
+    """A demo store of its own, built from a copy of the demo sources."""
+    sources = work / "sources"
+    shutil.copytree(REPO / "data" / "sample", sources)
+    db = work / "centrale.duckdb"
+    build = _rebuild(sources, db)
+    _, err = build.communicate()
+    if build.returncode != 0:
+        raise RuntimeError(f"construction de la base impossible : {err.decode()[-500:]}")
+    return sources, db
+
+
+def measure(people_counts, rounds, reading, burst, rebuilds) -> dict:
+    with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
+        work = Path(tmp)
+        sources, db = _store(work)
+        port = free_port()
+        log = work / "server.log"
+        server = start_app(db, port, log, extra_env={"CENTRALE_SOURCES": str(sources)})
+        url = f"http://127.0.0.1:{port}"
+        try:
+            wait_healthy(url, server, log, timeout=120)
+            asyncio.run(_warm(url))  # the first visitor's cold start is measured elsewhere
+            runs = []
+            for i, people in enumerate(people_counts):
+                print(f"Charge : {people} personne(s)…", flush=True)
+                run = asyncio.run(
+                    people_run(url, sources, db, people, rounds, reading, rebuilds, SEED + i)
+                )
+                runs.append(run.summary())
+                print(json.dumps(runs[-1], ensure_ascii=False), flush=True)
+            print(f"Rafale : {burst} sessions dans la même seconde…", flush=True)
+            result = asyncio.run(burst_run(url, server.pid, burst))
+            summary = result.summary()
+            summary["mb_per_idle_session"] = round(
+                (result.rss_after_mb - result.rss_before_mb) / burst, 1
+            )
+            print(json.dumps(summary, ensure_ascii=False), flush=True)
+            return {"people": runs, "burst": summary}
+        finally:
+            stop_app(server)
+            kept = REPO / "bench" / "out"
+            kept.mkdir(exist_ok=True)
+            shutil.copyfile(log, kept / "load-server.log")  # the tracebacks of any error
+
+
+async def _warm(url: str) -> None:
+    session = Session(url)
+    await session.open()
+    try:
+        for url_path, query in PAGES:
+            await asyncio.wait_for(session.page(url_path, query), PAGE_LIMIT)
+    finally:
+        await session.close()
+
+
+def load_figures(quick: bool = False) -> list:
+    """The load figures for `make bench`'s table (--quick: small and short, not the targets)."""
+    from bench.stats import Figure, check
+
+    if quick:
+        result = measure([1, 3], rounds=1, reading=2.0, burst=4, rebuilds=1)
+    else:
+        result = measure([1, 10, 30, 1], rounds=2, reading=10.0, burst=20, rebuilds=5)
+    scenarios = result["people"]
+    alone = [s for s in scenarios if s["people"] == 1]
+    alone_p95 = statistics.median(s["p95_s"] for s in alone)
+    figures = []
+    for s in scenarios:
+        who = f"{s['people']} personne(s), lecture ~10 s, 5 reconstructions"
+        figures.append(Figure("Charge", "page, médiane (p50)", who, "s", runs=[s["p50_s"]]))
+        figures.append(Figure("Charge", "page, p95", who, "s", runs=[s["p95_s"]]))
+        figures.append(
+            check(Figure("Charge", "erreurs", who, "", runs=[s["errors"]], target="0"), 0.5)
+        )
+    most = max(scenarios, key=lambda s: s["people"])
+    ratio = Figure(
+        "Charge",
+        f"p95 à {most['people']} / p95 seul (même run)",
+        "démo",
+        "×",
+        runs=[most["p95_s"] / alone_p95],
+        target="≤ 2×",
+    )
+    figures.append(check(ratio, 2.0 + 1e-9))
+    burst = result["burst"]
+    who = f"rafale de {burst['people']} sessions"
+    figures.append(Figure("Charge", "page, p95", who, "s", runs=[burst["p95_s"]]))
+    figures.append(
+        check(Figure("Charge", "erreurs", who, "", runs=[burst["errors"]], target="0"), 0.5)
+    )
+    figures.append(
+        check(
+            Figure(
+                "Charge",
+                "ping websocket le plus lent",
+                who,
+                "s",
+                runs=[burst["ping_max_s"]],
+                target="< 2 s",
+            ),
+            2.0,
+        )
+    )
+    figures.append(
+        check(
+            Figure(
+                "Charge",
+                "mémoire serveur par session inactive",
+                who,
+                "MB",
+                runs=[burst["mb_per_idle_session"]],
+                target="≤ 50 MB",
+            ),
+            50.0,
+        )
+    )
+    return figures
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(prog="python -m bench load")
+    parser.add_argument("--people", default="1,10,30", help="scénarios, ex. 1,10,30")
+    parser.add_argument("--rounds", type=int, default=2, help="tours des 4 pages par personne")
+    parser.add_argument("--reading", type=float, default=10.0, help="secondes entre deux clics")
+    parser.add_argument("--burst", type=int, default=20, help="sessions ouvertes d'un coup")
+    parser.add_argument("--rebuilds", type=int, default=5, help="reconstructions par scénario")
+    parser.add_argument("--json", type=Path, help="écrire le résultat dans ce fichier")
+    args = parser.parse_args(argv)
+    counts = [int(n) for n in args.people.split(",") if n.strip()]
+    result = measure(counts, args.rounds, args.reading, args.burst, args.rebuilds)
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
+    return result
+
+
+if __name__ == "__main__":
+    main()
