@@ -20,7 +20,7 @@ from centrale.geo import BoundariesError
 from centrale.sources.folder import ensure_sources_folder
 from centrale.sources.kinds import kind_of_file
 from centrale.sources.problems import SourceError, grouped, summary_line
-from etl import survey_cmd, users
+from etl import backup_cmd, survey_cmd, users
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -80,6 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     kpis.add_argument("--json", action="store_true", help="sortie JSON")
     users.add_arguments(sub, FrenchArgumentParser)
     survey_cmd.add_arguments(sub, FrenchArgumentParser)
+    backup_cmd.add_arguments(sub, FrenchArgumentParser)
     return parser
 
 
@@ -92,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
         return users.run(args)
     if args.command == "survey-import":
         return survey_cmd.run(args, config)
+    if args.command in ("backup", "restore"):
+        return backup_cmd.run(args, config)
     try:
         if args.command == "kpis":
             return _kpis(args, config)
