@@ -49,6 +49,12 @@ run: $(RUNTIME)
 	CENTRALE_SOURCES=$(SOURCES) CENTRALE_DB=$(DB) \
 	  $(VENV)/bin/streamlit run app.py --server.port $(PORT)
 
+# For a team: Caddy (apt-get install caddy) with TLS in front, sign-in required (README).
+serve: $(RUNTIME)
+	$(PY) -m etl init --sources $(SOURCES)
+	@$(MAKE) --no-print-directory $(DB)
+	CENTRALE_SOURCES=$(SOURCES) CENTRALE_DB=$(DB) $(PY) -m deploy.serve
+
 test: $(DEV)
 	$(PY) -m pytest
 
