@@ -19,6 +19,8 @@ _DATE_PATTERNS = (
     (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$"), ("y", "m", "d")),
 )
 _SPACES = re.compile(r"[\s\u00a0\u202f']+")
+_COMMA_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")
+_INT_THOUSANDS = re.compile(r"-?\d{1,3}(?:[ ,.\u00a0\u202f']\d{3})+")
 # What the vectorised amount parser handles itself: ASCII digits, separators,
 # signs, the thousands spaces (space, NBSP, U+202F, apostrophe) and €. On these
 # characters Arrow's regex engine (RE2) and Python's `re` agree; any other cell
@@ -66,7 +68,10 @@ def parse_amount(value: object):
     text = text[1:] if text[:1] in "+-" else text
     if not text or not re.fullmatch(r"[\d.,]+", text):
         return INVALID
-    if "," in text and "." in text:
+    if _COMMA_THOUSANDS.fullmatch(text):
+        # `14,304`, `1,234,567`: thousands commas (an amount has no third decimal).
+        text = text.replace(",", "")
+    elif "," in text and "." in text:
         # The last separator is the decimal one: 1.234,50 or 1,234.50.
         decimal = "," if text.rfind(",") > text.rfind(".") else "."
         thousands = "." if decimal == "," else ","
@@ -122,7 +127,8 @@ def _parse_amount_texts(text: pd.Series) -> np.ndarray:
     shaped = text.str.fullmatch("[0-9.,]+").to_numpy(dtype=bool)
     has_comma = text.str.contains(",", regex=False).to_numpy(dtype=bool)
     # The last separator is a comma (the only one, or after the dots): decimal comma.
-    comma_decimal = text.str.contains(",[0-9]*$").to_numpy(dtype=bool)
+    comma_thousands = text.str.fullmatch("[0-9]{1,3}(?:,[0-9]{3})+").to_numpy(dtype=bool)
+    comma_decimal = text.str.contains(",[0-9]*$").to_numpy(dtype=bool) & ~comma_thousands
     # Belgian thousands dots: 1.234 or 1.234.567 (no comma).
     dot_thousands = ~has_comma & (
         text.str.contains("[.].*[.]").to_numpy(dtype=bool)
@@ -158,6 +164,8 @@ def parse_int(value: object):
         return int(text)
     if re.fullmatch(r"-?\d+[.,]0+", text):
         return int(re.split(r"[.,]", text)[0])
+    if _INT_THOUSANDS.fullmatch(text):  # `29 858`, `14,304`: thousands separators
+        return int(re.sub(r"[^\d-]", "", text))
     return INVALID
 
 

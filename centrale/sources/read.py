@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import operator
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,9 @@ from centrale.sources.problems import ERROR, WARNING, Problem
 MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_XLSX_ENTRIES = 2000
 SEPARATORS = (";", ",", "\t")
+HEADER_SEARCH_ROWS = 15  # a title block puts the header on row 4 to 10
+_TOTAL = re.compile(r"^(sous )?totaux?\b|^total\b")
+_NOTE = re.compile(r"^(source|sources|note|notes|nb|n b|remarque)\b")
 
 
 @dataclass
@@ -44,14 +48,23 @@ class RawTable:
 
 
 def read_source(path: Path, kind: Kind, display_name: str | None = None) -> RawTable:
-    """Read `path` as a file of `kind`; problems are collected, never raised."""
+    """Read `path` as a file of `kind` (its first table); problems are collected."""
+    return read_sources(path, kind, display_name)[0]
+
+
+def read_sources(path: Path, kind: Kind, display_name: str | None = None) -> list[RawTable]:
+    """Read `path` as a file of `kind`: one RawTable per sheet holding the table.
+
+    A workbook's every non-empty sheet is looked at: the sheets holding the
+    kind's table are all read (one per year, per arrondissement…); a sheet
+    that holds something else is said to be ignored, never dropped silently.
+    Problems are collected, never raised.
+    """
     name = display_name or path.name
     data = path.read_bytes()
     suffix = path.suffix.lower()
     problems: list[Problem] = []
-    rows: list[list[object]] = []
-    sheet = None
-    from_workbook = suffix == ".xlsx"
+    sheets: list[tuple[str | None, list]] = [(None, [])]
     if suffix == ".xlsx":
         if not data.startswith(b"PK"):
             problems.append(
@@ -64,11 +77,13 @@ def read_source(path: Path, kind: Kind, display_name: str | None = None) -> RawT
                 )
             )
         else:
-            sheet, rows, problem = _workbook_rows(data, kind, name)
+            found, problem = _workbook_sheets(data, name)
             if problem:
                 problems.append(problem)
+            sheets = _table_sheets(found, kind, name, problems) or sheets
     elif suffix == ".csv":
         rows, problem = _csv_rows(data, name, fast=True)
+        sheets = [(None, rows)]
         if problem:
             problems.append(problem)
     else:
@@ -80,11 +95,50 @@ def read_source(path: Path, kind: Kind, display_name: str | None = None) -> RawT
                 "non pris en charge : attendu .xlsx ou .csv",
             )
         )
-    cells, headers = _cells_from_rows(rows, kind, name, sheet, problems)
-    return RawTable(name, sheet, kind, cells, headers, from_workbook, problems)
+    tables = []
+    for sheet, rows in sheets:
+        own = problems if not tables else []
+        cells, headers = _cells_from_rows(rows, kind, name, sheet, own)
+        tables.append(RawTable(name, sheet, kind, cells, headers, suffix == ".xlsx", own))
+    return tables
 
 
-def _workbook_rows(data: bytes, kind: Kind, name: str):
+def _table_sheets(found, kind: Kind, name: str, problems: list[Problem]):
+    """The sheets holding `kind`'s table (all of them), else the one named after the kind
+    or the one naming most columns; every other non-empty sheet is reported as ignored."""
+    scored = [(sheet, rows, _header_row(rows, kind)[1]) for sheet, rows in found]
+    required = {c.name for c in kind.columns if c.required}
+    # A sheet naming one of the required columns is the table (whole or not: a missing
+    # column is then reported on that sheet, never dropped).
+    holding = [(s, r) for s, r, known in scored if required & known]
+    if not holding:
+        wanted = {normalise(p) for p in (kind.name, kind.label_fr, *FILE_PREFIXES[kind.name])}
+        named = [(s, r) for s, r, _ in scored if normalise(s) in wanted]
+        best = max(scored, key=lambda item: len(item[2]), default=None)
+        holding = named[:1] or ([(best[0], best[1])] if best else [])
+    kept = {s for s, _ in holding}
+    for sheet, rows, _known in scored:
+        if sheet not in kept and any(not _blank(v) for r in rows for v in r):
+            problems.append(
+                Problem(
+                    WARNING,
+                    name,
+                    f"feuille ignorée : elle ne contient pas le tableau des {kind.label_fr} "
+                    f"(colonnes obligatoires : {_required_labels(kind)})",
+                    sheet=sheet,
+                    code="feuille-ignoree",
+                )
+            )
+    return holding
+
+
+def _required_labels(kind: Kind) -> str:
+    return ", ".join(f"« {french_label(kind.name, c.name)} »" for c in kind.columns if c.required)
+
+
+def _workbook_sheets(data: bytes, name: str):
+    """([(sheet name, rows)] of every worksheet, problem); formulas read by the values
+    Excel cached when it saved the file (what the person saw)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
@@ -92,7 +146,6 @@ def _workbook_rows(data: bytes, kind: Kind, name: str):
                 sum(i.file_size for i in infos) > MAX_XLSX_UNCOMPRESSED
             ):
                 return (
-                    None,
                     [],
                     Problem(
                         ERROR,
@@ -101,19 +154,30 @@ def _workbook_rows(data: bytes, kind: Kind, name: str):
                     ),
                 )
     except zipfile.BadZipFile:
-        return None, [], Problem(ERROR, name, "classeur Excel illisible (archive .xlsx corrompue)")
+        return [], Problem(ERROR, name, "classeur Excel illisible (archive .xlsx corrompue)")
     import openpyxl  # deferred: only workbooks need it
 
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file
-        return None, [], Problem(ERROR, name, f"classeur Excel illisible ({type(exc).__name__})")
+        return [], Problem(ERROR, name, f"classeur Excel illisible ({type(exc).__name__})")
     try:
-        wanted = {normalise(p) for p in (kind.name, kind.label_fr, *FILE_PREFIXES[kind.name])}
-        sheet = next((s for s in book.sheetnames if normalise(s) in wanted), book.sheetnames[0])
-        rows = [list(r) for r in book[sheet].iter_rows(values_only=True)]
+        sheets = [
+            (sheet.title, [list(r) for r in sheet.iter_rows(values_only=True)])
+            for sheet in book.worksheets
+        ]
     finally:
         book.close()
+    return sheets, None
+
+
+def _workbook_rows(data: bytes, kind: Kind, name: str):
+    """(sheet, rows, problem) of the one sheet named after `kind`, else the first."""
+    sheets, problem = _workbook_sheets(data, name)
+    if problem or not sheets:
+        return None, [], problem
+    wanted = {normalise(p) for p in (kind.name, kind.label_fr, *FILE_PREFIXES[kind.name])}
+    sheet, rows = next(((s, r) for s, r in sheets if normalise(s) in wanted), sheets[0])
     return sheet, rows, None
 
 
@@ -225,9 +289,24 @@ def _cells_from_rows(rows, kind: Kind, name: str, sheet, problems: list[Problem]
     if table is not None:  # the CSV fast path: same rows, column by column
         stripped = [_stripped(table[c]) for c in table]
         filled = np.flatnonzero(~np.all([np.equal(v, None) for v in stripped], axis=0))
-        header_at = int(filled[0]) if len(filled) else None
+        first = int(filled[0]) if len(filled) else None
+        top = [table.iloc[i].tolist() for i in range(min(len(table), HEADER_SEARCH_ROWS))]
     else:
-        header_at = next((i for i, r in enumerate(rows) if any(not _blank(v) for v in r)), None)
+        first = next((i for i, r in enumerate(rows) if any(not _blank(v) for v in r)), None)
+        top = rows[:HEADER_SEARCH_ROWS]
+    header_at = _header_row(top, kind)[0] if first is not None else None
+    if header_at is not None and header_at != first:
+        problems.append(
+            Problem(
+                WARNING,
+                name,
+                f"la ligne {header_at + 1} est l'en-tête du tableau : les lignes {first + 1} "
+                f"à {header_at} au-dessus (titre) sont ignorées",
+                sheet=sheet,
+                row=header_at + 1,
+                code="titre-au-dessus",
+            )
+        )
     if header_at is None:
         if not any(p.level == ERROR for p in problems):
             problems.append(
@@ -298,6 +377,26 @@ def _cells_from_rows(rows, kind: Kind, name: str, sheet, problems: list[Problem]
         for j, column in enumerate(columns):
             values[:, j] = [(v.strip() or None) if isinstance(v, str) else v for v in column]
     keep = ~np.equal(values, None).all(axis=1)  # blank rows (trailing or not) carry nothing
+    if table is not None:
+        totals = _total_rows_table(stripped, header_at)
+    else:
+        totals = np.array([_is_total(r) for r in rows[header_at + 1 :]], dtype=bool)
+    under = keep & _under_table(values, totals)
+    if under.any():
+        numbers = (np.flatnonzero(under) + header_at + 2).tolist()
+        shown = ", ".join(map(str, numbers[:5])) + ("…" if len(numbers) > 5 else "")
+        problems.append(
+            Problem(
+                WARNING,
+                name,
+                f"{len(numbers)} ligne(s) de total ou de note sous le tableau, ignorée(s) "
+                f"(ligne(s) {shown})",
+                sheet=sheet,
+                row=numbers[0],
+                code="total-ou-note",
+            )
+        )
+        keep &= ~under
     index = np.arange(header_at + 2, header_at + 2 + body_rows)[keep]
     records = values[keep]
     cells = pd.DataFrame(
@@ -307,3 +406,58 @@ def _cells_from_rows(rows, kind: Kind, name: str, sheet, problems: list[Problem]
         if col.name not in cells:
             cells[col.name] = None
     return cells[[c.name for c in kind.columns]], headers
+
+
+def _header_row(rows, kind: Kind) -> tuple[int | None, set[str]]:
+    """(index of the row naming the most of the kind's columns, those columns); the
+    first non-blank row when none names any."""
+    lookup = kind.header_lookup()
+    best, best_known = None, set()
+    for i, row in enumerate(rows):
+        if all(_blank(v) for v in row):
+            continue
+        if best is None:
+            best = i
+        known = {lookup[k] for v in row if not _blank(v) and (k := normalise(v)) in lookup}
+        if len(known) > len(best_known):
+            best, best_known = i, known
+    return best, best_known
+
+
+def _is_total(row) -> bool:
+    return any(isinstance(v, str) and _TOTAL.match(normalise(v)) for v in row)
+
+
+def _total_rows_table(stripped: list[np.ndarray], header_at: int) -> np.ndarray:
+    body = [column[header_at + 1 :] for column in stripped]
+    if not body:
+        return np.zeros(0, dtype=bool)
+    out = np.zeros(len(body[0]), dtype=bool)
+    for column in body:
+        out |= np.fromiter(
+            (isinstance(v, str) and bool(_TOTAL.match(normalise(v))) for v in column),
+            dtype=bool,
+            count=len(column),
+        )
+    return out
+
+
+def _under_table(values: np.ndarray, totals: np.ndarray) -> np.ndarray:
+    """Rows that are not data: totals (anywhere), and notes under the last data row
+    (one text cell, long or starting like a note: "Source : …", "* …")."""
+    under = totals.copy()
+    if values.shape[1] < 2 or not len(values):
+        return under
+    filled = (~np.equal(values, None)).sum(axis=1)
+    data_rows = np.flatnonzero((filled >= 2) & ~totals)
+    last = data_rows[-1] if len(data_rows) else -1
+    for i in range(last + 1, len(values)):
+        if filled[i] == 1:
+            text = next(v for v in values[i] if v is not None)
+            if isinstance(text, str) and (
+                len(text) >= 25
+                or text.lstrip().startswith(("*", "("))
+                or _NOTE.match(normalise(text))
+            ):
+                under[i] = True
+    return under

@@ -29,7 +29,7 @@ from centrale.sources.kinds import (
     kind_of_file,
 )
 from centrale.sources.problems import ERROR, WARNING, Problem
-from centrale.sources.read import RawTable, read_source
+from centrale.sources.read import RawTable, read_sources
 
 _EXPECTED = {
     "date": "une date attendue (jj/mm/aaaa ou aaaa-mm-jj)",
@@ -220,10 +220,10 @@ def validate_files(
                 )
             )
             continue
-        raw = read_source(path, KINDS[kind], name)
-        problems.extend(raw.problems)
-        files[-1].rows = len(raw.cells)
-        raws[kind].append(raw)
+        for raw in read_sources(path, KINDS[kind], name):  # one per sheet of the table
+            problems.extend(raw.problems)
+            files[-1].rows += len(raw.cells)
+            raws[kind].append(raw)
 
     headers = {raw.file: raw.headers for group in raws.values() for raw in group}
     report = _Report(headers)
