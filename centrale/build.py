@@ -145,6 +145,25 @@ def _dates(series: pd.Series) -> pd.Series:
     return series.dt.date.astype(object).where(series.notna(), None)
 
 
+def _offers(offers: pd.DataFrame) -> pd.DataFrame:
+    """Offers with a total score: the one given, else price + quality points."""
+    summed = offers["price_points"] + offers["quality_points"]
+    return pd.DataFrame(
+        {
+            "order_id": offers["order_id"],
+            "provider": offers["provider"],
+            "amount_eur": offers["amount_eur"].round(2),
+            "price_points": offers["price_points"],
+            "quality_points": offers["quality_points"],
+            "total_points": offers["total_points"].where(offers["total_points"].notna(), summed),
+            "received_on": _dates(offers["received_on"]),
+            "chosen": offers["chosen"].astype(bool),
+            "source_file": offers["_file"],
+            "source_row": offers["_row"],
+        }
+    )
+
+
 def shape_tables(typed: dict[str, pd.DataFrame], ref: ReferenceData) -> dict[str, pd.DataFrame]:
     """Validated frames -> the store's tables (staging names -> mart names)."""
     adhesions, orders = typed["adhesions"], typed["orders"]
@@ -210,6 +229,20 @@ def shape_tables(typed: dict[str, pd.DataFrame], ref: ReferenceData) -> dict[str
                 "comment": survey["comment"],
                 "source_file": survey["_file"],
                 "source_row": survey["_row"],
+            }
+        ),
+        "offers": _offers(typed["offers"]),
+        "events": pd.DataFrame(
+            {
+                "held_on": _dates(typed["events"]["held_on"]),
+                "kind": typed["events"]["kind"],
+                "title": typed["events"]["title"],
+                "commune_nis": typed["events"]["commune"],
+                "roles": typed["events"]["roles"],
+                "has_bourgmestre": typed["events"].get("has_bourgmestre"),
+                "people": typed["events"]["people"],
+                "source_file": typed["events"]["_file"],
+                "source_row": typed["events"]["_row"],
             }
         ),
         "survey_campaigns": typed["campaigns"].assign(

@@ -33,6 +33,22 @@ CHECKS: tuple[tuple[str, str], ...] = (
         "adhésions : commune connue",
         "SELECT count(*) FROM adhesions a ANTI JOIN communes c ON c.nis_code = a.commune_nis",
     ),
+    (
+        "offres : une par commande et par prestataire",
+        "SELECT count(*) - count(DISTINCT (order_id, provider)) FROM offers",
+    ),
+    (
+        "offres : commande connue",
+        "SELECT count(*) FROM offers f ANTI JOIN orders o USING (order_id)",
+    ),
+    (
+        "offres : montant strictement positif",
+        "SELECT count(*) FROM offers WHERE amount_eur <= 0",
+    ),
+    (
+        "rencontres : commune connue",
+        "SELECT count(*) FROM events e ANTI JOIN communes c ON c.nis_code = e.commune_nis",
+    ),
     ("commandes : numéro unique", "SELECT count(*) - count(DISTINCT order_id) FROM orders"),
     (
         "commandes : solution connue",

@@ -99,6 +99,24 @@ def kpi_lines(figures: dict) -> list[str]:
             f"  Taux de réponse à l'enquête {figures['survey_year']} : "
             f"{percent(figures['survey_response_rate'])}"
         )
+    if figures.get("orders_amount_eur") is not None:
+        lines.append(f"  Montant des commandes attribuées {money(figures['orders_amount_eur'])}")
+    if figures.get("competition_gain_eur") is not None:
+        lines.append(f"  Gain de la remise en concurrence {money(figures['competition_gain_eur'])}")
+    if figures.get("communes_met") is not None:
+        lines.append(f"  Communes rencontrées           {figures['communes_met']}")
+    meetings = figures.get("info_meetings") or {}
+    if meetings.get("communes_represented"):
+        lines.append(
+            f"  Séances d'information          {meetings['communes_represented']} communes "
+            f"représentées, {meetings['by_bourgmestre']} par leur bourgmestre, "
+            f"{number(meetings['people'])} personnes"
+        )
+    if figures.get("funnel"):
+        lines.append(
+            "  Entonnoir                      "
+            + " → ".join(str(step["communes"]) for step in figures["funnel"])
+        )
     return lines
 
 

@@ -61,6 +61,8 @@ KIND_WORD = {
     "subsidies": "subsides",
     "survey": "enquête",
     "campaigns": "campagnes",
+    "offers": "offres",
+    "events": "rencontres",
 }
 # What identifies a row of each table an upload can change (for the preview).
 TABLE_KEYS: dict[str, tuple[str, ...]] = {
@@ -71,6 +73,8 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "subsidies": ("call", "call_year", "beneficiary", "project"),
     "survey_answers": ("year", "commune_nis", "need_solution_id", "need_label"),
     "survey_campaigns": ("year",),
+    "offers": ("order_id", "provider"),
+    "events": ("held_on", "kind", "title", "commune_nis"),
 }
 TABLE_LABELS = {
     "solutions": "Solutions du catalogue",
@@ -80,6 +84,8 @@ TABLE_LABELS = {
     "subsidies": "Subsides",
     "survey_answers": "Réponses à l'enquête",
     "survey_campaigns": "Campagnes d'enquête",
+    "offers": "Offres",
+    "events": "Rencontres",
 }
 # Where a row came from is not a change of the data itself.
 IGNORED_COLUMNS = {"source_file", "source_row"}

@@ -12,7 +12,7 @@ import datetime as dt
 
 import pandas as pd
 
-from centrale import fmt
+from centrale import competition, fmt, outreach
 from centrale.config import AWARD_PROMISE_DAYS, PROVINCE_NIS, REGION_NIS
 from centrale.domain import SIMILAR_COUNT, TAKEN_STATUSES, AdhesionStatus, OrderStatus
 
@@ -86,6 +86,14 @@ def kpis(con, as_of: dt.date, call_year: int | None = None, survey_year: int | N
         "province_subsidy_share": province_subsidy_share(con, call_year),
         "survey_year": survey_year,
         "survey_response_rate": survey_response_rate(con, survey_year, as_of),
+        # Issue 14: what the centrale is worth and how communes came to it.
+        "orders_amount_eur": _float(orders[5]),
+        "competition_gain_eur": competition.competition_gain_eur(con, as_of),
+        "communes_met": outreach.communes_met(con, as_of),
+        "info_meetings": outreach.info_meetings(con, as_of),
+        "funnel": [
+            {"step": s["step"], "communes": s["communes"]} for s in outreach.funnel(con, as_of)
+        ],
     }
 
 

@@ -93,6 +93,31 @@ CREATE TABLE survey_answers (
     source_row INTEGER
 );
 
+CREATE TABLE offers (              -- every offer received for an order (mini-competition)
+    order_id VARCHAR NOT NULL,
+    provider VARCHAR NOT NULL,
+    amount_eur DECIMAL(14, 2) NOT NULL,
+    price_points DOUBLE,
+    quality_points DOUBLE,
+    total_points DOUBLE,            -- as given, or price + quality points
+    received_on DATE,
+    chosen BOOLEAN NOT NULL,
+    source_file VARCHAR,
+    source_row INTEGER
+);
+
+CREATE TABLE events (              -- contacts with the communes (roles, never names)
+    held_on DATE NOT NULL,
+    kind VARCHAR NOT NULL,          -- séance d'information, visite, présentation au collège…
+    title VARCHAR,
+    commune_nis VARCHAR NOT NULL,
+    roles VARCHAR,
+    has_bourgmestre BOOLEAN NOT NULL,
+    people INTEGER,
+    source_file VARCHAR,
+    source_row INTEGER
+);
+
 CREATE TABLE survey_campaigns (year INTEGER PRIMARY KEY, sent_on DATE NOT NULL, deadline DATE);
 
 CREATE TABLE load_log (
@@ -165,3 +190,11 @@ CREATE MACRO survey_answers_at(d) AS TABLE
     FROM survey_answers a
     LEFT JOIN commune_mergers m ON m.old_nis = a.commune_nis AND m.merged_on <= d
     WHERE a.submitted_on IS NULL OR a.submitted_on <= d;
+
+-- Contacts held on or before d, counted for the commune that exists on d.
+CREATE MACRO events_at(d) AS TABLE
+    SELECT e.held_on, e.kind, e.title, coalesce(m.new_nis, e.commune_nis) AS commune_nis,
+           e.commune_nis AS met_as_nis, e.roles, e.has_bourgmestre, e.people
+    FROM events e
+    LEFT JOIN commune_mergers m ON m.old_nis = e.commune_nis AND m.merged_on <= d
+    WHERE e.held_on <= d;

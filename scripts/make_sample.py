@@ -170,20 +170,23 @@ SOLUTION_NAME = {s[0]: s[1] for s in SOLUTIONS}
 SOLUTION_CATALOGUE = {s[0]: s[3] for s in SOLUTIONS}
 AMOUNT_RANGE = {s[0]: s[5] for s in SOLUTIONS}
 
-# Only Betterstreet and Fluicity are real (named by the press); every other
-# provider is an invented name. AIR keeps a single provider ("dans la mesure du
-# possible"); EGUICHET changed one provider at the 2023 renewal.
+# The record names five providers (be-smartcity.com, 28/01/2020): Betterstreet
+# (works service) and Fluicity (participation) with their solution; Civadis,
+# LetsGoCity and Flag2000 without one, so the solution we give them is our
+# assumption. Every other provider is an invented name. AIR keeps a single
+# provider ("dans la mesure du possible"); EGUICHET changed one provider at the
+# 2023 renewal.
 PROVIDERS_2019 = {
-    "EGUICHET": ["Numéria SRL", "Guichet Plus SRL"],
+    "EGUICHET": ["Numéria SRL", "Civadis"],
     "REPAS": ["Cantine Facile SRL", "Écoles en Ligne SA"],
     "PARTICIPATION": ["Fluicity", "Agora Civique SRL"],
     "CONSULTATION": ["VoxCité SA", "Agora Civique SRL"],
     "ENERGIE": ["Watt Suivi SRL", "Énergie Claire SRL"],
     "AIR": ["Souffle Mesure SRL"],
-    "APPLI": ["PocheApp SRL", "CitéConnect SA"],
+    "APPLI": ["PocheApp SRL", "LetsGoCity"],
     "TRAVAUX": ["Betterstreet", "Voirie Active SRL"],
     "WIFI": ["Ardenne Connect SRL", "CitéConnect SA"],
-    "AFFICHAGE": ["Panneau Vif SRL", "CitéConnect SA"],
+    "AFFICHAGE": ["Panneau Vif SRL", "Flag2000"],
 }
 PROVIDERS_2023 = {**PROVIDERS_2019, "EGUICHET": ["Numéria SRL", "Formalis SA"]}
 PROVIDERS_2023.update(
@@ -490,10 +493,26 @@ SOLUTION_WEIGHT = {
 }
 
 
+# An order's amount is its four-year contract (press: "contrats de quatre ans").
+# The ranges are illustrative; four-year totals run above the survey's yearly
+# budgets, hence the factor.
+FOUR_YEAR_FACTOR = 1.6
+PRESS_ORDERS_CENTS = 400_000_00  # the 16 orders of January 2020 (be-smartcity.com, 28/01/2020)
+
+
 def order_amount(code: str, rng: random.Random) -> float:
-    """An illustrative amount (EUR excl. VAT) in the solution's range, to 10 cents."""
+    """An illustrative four-year amount (EUR excl. VAT) in the solution's range, to 1 cent."""
     low, high = AMOUNT_RANGE[code]
-    return round(rng.uniform(low, high), 2)
+    return round(rng.uniform(low, high) * FOUR_YEAR_FACTOR, 2)
+
+
+def scale_to_total(orders: list[Order], total_cents: int) -> None:
+    """Rescale the orders' amounts so they sum to exactly `total_cents` (last one absorbs cents)."""
+    cents = [round(o.amount * 100) for o in orders]
+    scaled = [round(c * total_cents / sum(cents)) for c in cents]
+    scaled[-1] += total_cents - sum(scaled)
+    for order, value in zip(orders, scaled, strict=True):
+        order.amount = value / 100
 
 
 def make_orders(communes, adhesions, frameworks) -> list[Order]:
@@ -513,6 +532,7 @@ def make_orders(communes, adhesions, frameworks) -> list[Order]:
                 commune_text=spelling,
             )
         )
+    scale_to_total(orders, PRESS_ORDERS_CENTS)
     for name, code, sent, lead, status, provider in FIXED_LATER_ORDERS:
         order = Order(
             nis_of(communes, name), code, D(sent), status=status, amount=order_amount(code, rng)
@@ -574,27 +594,243 @@ def make_orders(communes, adhesions, frameworks) -> list[Order]:
 
 
 # ---------------------------------------------------------------------------
+# Offers: the mini-competition behind every order (all illustrative)
+# ---------------------------------------------------------------------------
+
+PRICE_POINTS, QUALITY_POINTS = 60, 40  # award criteria weights (illustrative)
+
+
+@dataclass
+class Offer:
+    order_id: str
+    provider: str
+    amount: float
+    price_points: float
+    quality_points: float
+    received: dt.date
+    chosen: bool
+
+
+def _half(value: float) -> float:
+    return round(value * 2) / 2
+
+
+def make_offers(orders: list[Order], frameworks) -> list[Offer]:
+    """One offer per framework provider for each awarded order, the winner's = the order.
+
+    The order's provider usually wins on price; about one order in four it is
+    dearer and wins on quality. Pending orders older than ten days already
+    have their offers, none chosen yet; cancelled orders have none.
+    """
+    rng = random.Random(f"{SEED}-offers")
+    offers: list[Offer] = []
+    for o in orders:
+        if o.status == "annulé" or (o.status == "envoyé" and (TODAY - o.sent).days < 10):
+            continue
+        rivals = providers_on(frameworks, o.code, o.sent)
+        deadline = o.awarded or TODAY
+        span = max(1, (deadline - o.sent).days - 3)
+        received = [
+            weekday_before(o.sent + dt.timedelta(days=2 + rng.randrange(span))) for _ in rivals
+        ]
+        if o.awarded is None:  # not yet compared: offers received, none chosen
+            for provider, day in zip(rivals, received, strict=True):
+                amount = round(o.amount * rng.uniform(0.9, 1.15), 2)
+                offers.append(Offer(o.order_id, provider, amount, 0.0, 0.0, day, False))
+            continue
+        assert o.provider in rivals, (o.order_id, o.provider, rivals)
+        other = [p for p in rivals if p != o.provider]
+        if not other:  # a single framework provider: no competition
+            offers.append(
+                Offer(
+                    o.order_id,
+                    o.provider,
+                    o.amount,
+                    PRICE_POINTS,
+                    _half(rng.uniform(26, 36)),
+                    received[0],
+                    True,
+                )
+            )
+            continue
+        cheapest = rng.random() < 0.75
+        factor = rng.uniform(1.04, 1.32) if cheapest else rng.uniform(0.90, 0.975)
+        other_amount = round(o.amount * factor, 2)
+        low = min(o.amount, other_amount)
+        price_won = _half(PRICE_POINTS * low / o.amount)
+        price_lost = _half(PRICE_POINTS * low / other_amount)
+        if cheapest:
+            q_won = _half(rng.uniform(22, 37))
+            q_lost = min(_half(rng.uniform(20, 38)), q_won + price_won - price_lost - 0.5)
+        else:  # dearer: better quality makes up for the price gap
+            q_lost = _half(rng.uniform(18, 30))
+            q_won = min(QUALITY_POINTS, q_lost + price_lost - price_won + _half(rng.uniform(1, 6)))
+        assert price_won + q_won > price_lost + q_lost, o.order_id
+        for provider, day in zip(rivals, received, strict=True):
+            mine = provider == o.provider
+            offers.append(
+                Offer(
+                    o.order_id,
+                    provider,
+                    o.amount if mine else other_amount,
+                    price_won if mine else price_lost,
+                    q_won if mine else q_lost,
+                    day,
+                    mine,
+                )
+            )
+    return offers
+
+
+# ---------------------------------------------------------------------------
+# Outreach: meetings and visits (roles, never names)
+# ---------------------------------------------------------------------------
+
+# The information meeting (seeds: "34 [communes] étaient représentées, dont 11
+# par leur bourgmestre. En tout, une centaine de personnes"). Its date and
+# place are invented (DOMAIN.md: 2018–2019; before the first adhesion here).
+INFO_MEETING = (D("2018-12-11"), "Séance d'information sur la centrale d'achats Smart")
+INFO_REPRESENTED_OTHERS = [  # besides the 23 communes adhered by January 2020
+    "Virton",
+    "Léglise",
+    "Messancy",
+    "La Roche-en-Ardenne",
+    "Vielsalm",
+    "Nassogne",
+    "Bouillon",
+    "Chiny",
+    "Houffalize",
+    "Bastogne",
+    "Fauvillers",
+]
+INFO_BY_BOURGMESTRE = [
+    "Bertrix",
+    "Daverdisse",
+    "Martelange",
+    "Attert",
+    "Habay",
+    "Vaux-sur-Sûre",
+    "Libramont-Chevigny",
+    "Tellin",
+    "Herbeumont",
+    "Gouvy",
+    "Bastogne",
+]
+INFO_PEOPLE = 100  # "une centaine de personnes": the sample takes it as 100
+EVENT_ROLES = [
+    "échevin",
+    "directeur général",
+    "agent communal",
+    "conseiller communal",
+    "responsable informatique",
+    "président du CPAS",
+    "conseiller en énergie",
+]
+# Later contacts, all invented: (date, kind, title, commune, roles, people).
+LATER_EVENTS = [
+    ("2020-02-18", "présentation au conseil", "", "Virton", "échevin; directeur général", 2),
+    ("2020-05-26", "présentation au collège", "", "Léglise", "bourgmestre; échevin", 3),
+    ("2020-09-08", "présentation au collège", "", "Messancy", "échevin; agent communal", 2),
+    ("2021-01-19", "visite", "", "La Roche-en-Ardenne", "bourgmestre; directeur général", 2),
+    ("2021-04-20", "présentation au collège", "", "Vielsalm", "bourgmestre; échevin", 4),
+    ("2021-10-12", "visite", "", "Nassogne", "échevin; agent communal", 2),
+    ("2022-02-15", "présentation au conseil", "", "Bouillon", "bourgmestre; échevin", 5),
+    ("2022-05-17", "visite", "", "Manhay", "échevin", 1),
+    ("2022-06-21", "présentation au collège", "", "Chiny", "échevin; directeur général", 2),
+    ("2022-10-20", "salon", "Salon des mandataires", "Bastogne", "échevin", 2),
+    ("2022-10-20", "salon", "Salon des mandataires", "Fauvillers", "bourgmestre", 1),
+    ("2022-10-20", "salon", "Salon des mandataires", "Erezée", "conseiller communal", 1),
+    ("2022-10-20", "salon", "Salon des mandataires", "Marche-en-Famenne", "échevin", 2),
+    ("2022-11-29", "présentation au collège", "", "Houffalize", "bourgmestre; échevin", 3),
+    ("2023-06-13", "présentation au collège", "", "Wellin", "bourgmestre; directeur général", 2),
+    ("2024-01-23", "présentation au collège", "", "Sainte-Ode", "échevin; agent communal", 2),
+    ("2024-06-11", "visite", "", "Bertrix", "échevin; responsable informatique", 2),
+    ("2024-11-26", "présentation au collège", "", "Rendeux", "bourgmestre; échevin", 3),
+    ("2025-09-16", "visite", "", "Saint-Léger", "échevin; agent communal", 2),
+    ("2025-10-14", "présentation au conseil", "", "Musson", "bourgmestre; échevin", 4),
+    ("2026-09-22", "visite", "", "Arlon", "échevin; responsable informatique", 2),
+]
+
+
+@dataclass
+class Event:
+    day: dt.date
+    kind: str
+    title: str
+    nis: str
+    roles: str
+    people: int
+
+
+def make_events(communes) -> list[Event]:
+    """The information meeting (34 communes, 11 bourgmestres, 100 people) and later contacts."""
+    rng = random.Random(f"{SEED}-events")
+    represented = [name for name, _ in ADHESIONS_2019] + INFO_REPRESENTED_OTHERS
+    assert len(set(represented)) == 34 and set(INFO_BY_BOURGMESTRE) <= set(represented)
+    rows = []
+    for name in represented:
+        roles = rng.sample(EVENT_ROLES, rng.choice((1, 1, 2)))
+        if name in INFO_BY_BOURGMESTRE:
+            roles = ["bourgmestre", *roles[:1]]
+        rows.append([name, roles, len(roles) + rng.choice((0, 1, 1, 2))])
+    while (total := sum(r[2] for r in rows)) != INFO_PEOPLE:
+        row = rng.choice(rows)
+        row[2] += 1 if total < INFO_PEOPLE else -1
+        row[2] = max(row[2], len(row[1]))
+    day, title = INFO_MEETING
+    events = [
+        Event(day, "séance d'information", title, nis_of(communes, n), "; ".join(r), people)
+        for n, r, people in rows
+    ]
+    for when, kind, title, name, roles, people in LATER_EVENTS:
+        assert D(when).weekday() < 5, when
+        events.append(Event(D(when), kind, title, nis_of(communes, name), roles, people))
+    return events
+
+
+# ---------------------------------------------------------------------------
 # Subsidies
 # ---------------------------------------------------------------------------
 
 SMART_CALL_2019 = "Appel à projets Territoire intelligent (Smart Région)"
-LATER_CALLS = {
-    2021: "Appel à projets Smart Région – Communes connectées",
-    2023: "Appel à projets Smart Région – Transition numérique des communes",
+# The second call (submissions until 13/10/2023): 34 laureates in a first
+# phase, 46 more in a second phase in 2024 (Digital Wallonia). No 2021 call.
+CALL_2023 = "Appel à projets Territoire intelligent 2023 – première phase"
+CALL_2024 = "Appel à projets Territoire intelligent 2023 – seconde phase"
+LATER_CALLS = {  # year -> (call, laureates, of which in the province, total in cents)
+    2023: (CALL_2023, 34, 6, 5_200_000_00),  # totals and Luxembourg counts: invented
+    2024: (CALL_2024, 46, 9, 6_900_000_00),
 }
-# Luxembourg's 2019 projects: 840 000,00 EUR of a 4 000 000,00 EUR call = 21 % (press).
+# 2019 call (regional-it.be 11/01 and 31/05/2019, UVCW 17/01/2019): 4 M EUR,
+# 88 applications, 43 laureates, grants from 20 000 to 275 000 EUR, 17 above
+# 100 000 EUR and 26 below. RTBF: 10 laureates from the province plus the
+# joint IDELUX–BEP project; the seeds give the province 21 % (840 000 EUR).
+CALL_2019_APPLICATIONS = 88
+CALL_2019_LAUREATES = 43
+CALL_2019_ABOVE_100K = 17
+GRANT_MIN_CENTS, GRANT_MAX_CENTS = 20_000_00, 275_000_00
+JOINT_PROJECT = "IDELUX – BEP (projet commun)"
+# (beneficiary, project, amount in cents). Communes and the projects of Aubange,
+# Nassogne, Attert, Bertrix, Martelange and of the joint project are named by
+# the press; Arlon, Marche-en-Famenne and Libramont-Chevigny, the titles of
+# Bastogne and La Roche-en-Ardenne and every amount are invented.
 LUX_2019 = [
-    (
-        "IDELUX Projets publics",
-        "Plateforme supracommunale de données ouvertes pour les communes",
-        200_000_00,
-    ),
     ("Arlon", "Capteurs de stationnement et guidage en centre-ville", 150_000_00),
-    ("Marche-en-Famenne", "Jumeau numérique du centre-ville", 135_000_00),
-    ("Libramont-Chevigny", "Monitoring énergétique des bâtiments communaux", 110_000_00),
-    ("Bertrix", "Village connecté : capteurs environnementaux et Wi-Fi public", 95_000_00),
-    ("Durbuy", "Tourisme connecté : balades numériques et comptage des visiteurs", 80_000_00),
-    ("Habay", "Éclairage public intelligent télégéré", 70_000_00),
+    ("Marche-en-Famenne", "Jumeau numérique du centre-ville", 125_000_00),
+    ("Bastogne", "Tourisme connecté : balades numériques et comptage des visiteurs", 110_000_00),
+    ("Libramont-Chevigny", "Monitoring énergétique des bâtiments communaux", 60_000_00),
+    ("Aubange", "Consultation citoyenne en ligne", 45_000_00),
+    ("Nassogne", "Distribution intelligente de l'eau potable", 55_000_00),
+    ("Attert", "Distribution intelligente de l'eau potable", 52_500_00),
+    ("Bertrix", "Surveillance environnementale connectée", 62_500_00),
+    ("Martelange", "Application communale du commerce local et du tourisme", 35_000_00),
+    ("La Roche-en-Ardenne", "Comptage des visiteurs et information touristique", 50_000_00),
+    (JOINT_PROJECT, "Réservation de véhicules partagés (mobilité partagée)", 95_000_00),
+]
+# The two largest grants (regional-it.be, 31/05/2019), and the smallest (invented who).
+LARGEST_2019 = [
+    ("SPI", "Mind your Territory", 275_000_00),
+    ("Ottignies-Louvain-la-Neuve", "ShutLLN", 275_000_00),
 ]
 TOTAL_2019_CENTS = 4_000_000_00
 PROVINCE_NAMES = {
@@ -604,7 +840,12 @@ PROVINCE_NAMES = {
     "20002": "Brabant wallon",
     "80000": "Luxembourg",
 }
-BODY_PROVINCE = {"IDELUX Projets publics": "Luxembourg", "Province de Namur": "Namur"}
+BODY_PROVINCE = {
+    JOINT_PROJECT: "Luxembourg",  # led from the province (our assumption)
+    "Province de Namur": "Namur",
+    "SPI": "Liège",
+}
+# The other 30 laureates of 2019 (invented): communes by NIS code, or a body.
 OTHER_2019 = [
     "52011",
     "53053",
@@ -613,7 +854,9 @@ OTHER_2019 = [
     "57096",
     "51004",
     "55040",
-    "56078",  # Hainaut
+    "56078",
+    "52021",
+    "55004",  # Hainaut
     "62063",
     "63079",
     "61031",
@@ -630,7 +873,6 @@ OTHER_2019 = [
     "91030",
     "92003",  # Namur
     "Province de Namur",
-    "25121",
     "25112",
     "25072",
     "25048",
@@ -672,6 +914,25 @@ def split_cents(total: int, n: int, rng: random.Random, low=0.45, high=1.8) -> l
     return parts
 
 
+def banded_cents(total: int, bands: list[tuple[int, int]], rng: random.Random) -> list[int]:
+    """One amount per band (low, high) in cents, multiples of 250 EUR, summing to `total`.
+
+    Drawn uniformly in each band, then nudged 250 EUR at a time, inside the
+    bands, until the sum is exact: the 2019 call's "17 above 100 000 EUR and 26
+    below" must survive the fitting.
+    """
+    step = 25_000
+    parts = [rng.randrange(low // step, high // step + 1) * step for low, high in bands]
+    assert sum(lo for lo, _ in bands) <= total <= sum(hi for _, hi in bands)
+    while sum(parts) != total:
+        i = rng.randrange(len(parts))
+        low, high = bands[i]
+        delta = step if sum(parts) < total else -step
+        if low <= parts[i] + delta <= high:
+            parts[i] += delta
+    return parts
+
+
 def project_titles(n: int, rng: random.Random) -> list[str]:
     """`n` project titles, each used once before any repeats."""
     titles: list[str] = []
@@ -684,24 +945,28 @@ def make_subsidies(communes) -> list[tuple[str, int, str, str, int, str]]:
     """(call, year, beneficiary, project, amount in cents, province of a body or '')."""
     rng = random.Random(f"{SEED}-subsidies")
     rows = []
-    for who, project, cents in LUX_2019:
+    for who, project, cents in LUX_2019 + LARGEST_2019:
         rows.append((SMART_CALL_2019, 2019, who, project, cents, BODY_PROVINCE.get(who, "")))
-    lux_cents = sum(r[4] for r in rows)
-    amounts = split_cents(TOTAL_2019_CENTS - lux_cents, len(OTHER_2019), rng)
+    fixed = rows[:]
+    above_left = CALL_2019_ABOVE_100K - sum(r[4] > 100_000_00 for r in fixed)
+    below = (GRANT_MIN_CENTS, 97_500_00)
+    above = (102_500_00, 250_000_00)
+    bands = [above] * above_left + [below] * (len(OTHER_2019) - above_left - 1)
+    bands.append((GRANT_MIN_CENTS, GRANT_MIN_CENTS))  # the smallest grant the call allowed
+    amounts = banded_cents(TOTAL_2019_CENTS - sum(r[4] for r in fixed), bands, rng)
+    order = rng.sample(range(len(OTHER_2019)), len(OTHER_2019))
     projects = project_titles(len(OTHER_2019), rng)
-    for who, cents, project in zip(OTHER_2019, amounts, projects, strict=True):
+    for i, who, project in zip(order, OTHER_2019, projects, strict=True):
         name = who if who in BODY_PROVINCE else communes[who]["name_fr"]
-        rows.append((SMART_CALL_2019, 2019, name, project, cents, BODY_PROVINCE.get(who, "")))
+        rows.append((SMART_CALL_2019, 2019, name, project, amounts[i], BODY_PROVINCE.get(who, "")))
 
     # By NIS prefix, not by the file's region field: the boundaries file puts
     # Messines/Mesen (33016, West Flanders) in Hainaut.
     walloon = sorted(n for n in communes if n.startswith(("25", "5", "6", "9")))
-    for year, call in LATER_CALLS.items():
-        total = {2021: 2_500_000_00, 2023: 3_200_000_00}[year]
-        n_lux, n_other = {2021: (3, 12), 2023: (5, 11)}[year]
-        lux = rng.sample([n for n in lux_nis(communes) if n != BASTOGNE], n_lux)
-        other = rng.sample(walloon, n_other)
-        amounts = split_cents(total, n_lux + n_other, rng)
+    for year, (call, laureates, n_lux, total) in LATER_CALLS.items():
+        lux = rng.sample([n for n in lux_nis(communes) if n != BERTOGNE], n_lux)
+        other = rng.sample(walloon, laureates - n_lux)
+        amounts = split_cents(total, laureates, rng)
         for nis, cents, project in zip(
             lux + other, amounts, project_titles(len(amounts), rng), strict=True
         ):
@@ -962,6 +1227,8 @@ def write_all(out: Path) -> dict[str, int]:
     orders = make_orders(communes, adhesions, frameworks)
     subsidies = make_subsidies(communes)
     survey = make_survey(communes, adhesions, orders)
+    offers = make_offers(orders, frameworks)
+    events = make_events(communes)
     out.mkdir(parents=True, exist_ok=True)
     counts = {}
 
@@ -1080,6 +1347,49 @@ def write_all(out: Path) -> dict[str, int]:
         ",",
     )
     counts["campaigns.csv"] = len(CAMPAIGNS)
+
+    write_xlsx(
+        out / "offers.xlsx",
+        "offres",
+        [
+            "n° de commande",
+            "prestataire",
+            "montant HTVA",
+            "points prix",
+            "points qualité",
+            "date de réception",
+            "retenue",
+        ],
+        [
+            [
+                f.order_id,
+                f.provider,
+                f.amount,
+                f.price_points if f.price_points or f.chosen else None,
+                f.quality_points if f.quality_points or f.chosen else None,
+                f.received,
+                "oui" if f.chosen else "non",
+            ]
+            for f in offers
+        ],
+        {"montant HTVA": MONEY_FMT, "date de réception": DATE_FMT},
+        {"n° de commande": 14, "prestataire": 24, "montant HTVA": 14, "date de réception": 14},
+    )
+    counts["offers.xlsx"] = len(offers)
+
+    rng = random.Random(f"{SEED}-events-spelling")
+    write_xlsx(
+        out / "events.xlsx",
+        "rencontres",
+        ["date", "type", "intitulé", "commune", "rôles des présents", "nombre de personnes"],
+        [
+            [e.day, e.kind, e.title or None, written(e.nis, communes, rng), e.roles, e.people]
+            for e in events
+        ],
+        {"date": DATE_FMT, "commune": "@"},
+        {"type": 24, "intitulé": 50, "commune": 22, "rôles des présents": 36},
+    )
+    counts["events.xlsx"] = len(events)
     return counts
 
 
@@ -1156,6 +1466,8 @@ def check(out: Path) -> None:
     assert (orders["montant HTVA"] >= 0).all()
     early = awarded[awarded["awarded"] <= PRESS_DATE]
     assert len(early) == 16, len(early)
+    # "400 000 euros" for the 16 orders (be-smartcity.com, 28/01/2020), to the cent.
+    assert round(early["montant HTVA"].sum() * 100) == PRESS_ORDERS_CENTS
     pairs = set(zip(early["nis"], early["code"], strict=True))
     for name, code in NAMED_PAIRS:
         assert (nis_of(communes, name), code) in pairs, (name, code)
@@ -1202,6 +1514,20 @@ def check(out: Path) -> None:
     assert lux_cents * 100 == y19["cents"].sum() * 21, (lux_cents, y19["cents"].sum())
     assert y19.loc[y19["prov"] == "Luxembourg", "euros"].sum() / y19["euros"].sum() == 0.21
     assert len(set(y19["prov"])) == 5, set(y19["prov"])
+    # The 2019 call as the record gives it: 43 laureates, 17 above 100 000 EUR
+    # and 26 below, grants from 20 000 to 275 000 EUR, the two largest named.
+    assert len(y19) == CALL_2019_LAUREATES
+    assert (y19["cents"] > 100_000_00).sum() == CALL_2019_ABOVE_100K
+    assert (y19["cents"] < 100_000_00).sum() == CALL_2019_LAUREATES - CALL_2019_ABOVE_100K
+    assert y19["cents"].min() == GRANT_MIN_CENTS and y19["cents"].max() == GRANT_MAX_CENTS
+    top = y19[y19["cents"] == GRANT_MAX_CENTS]
+    assert set(top["projet"]) == {"Mind your Territory", "ShutLLN"}
+    lux19 = y19[y19["prov"] == "Luxembourg"]
+    assert len(lux19) == 11 and JOINT_PROJECT in set(lux19["bénéficiaire"])
+    press_named = {"Aubange", "Nassogne", "Attert", "Bertrix", "Martelange", "Bastogne"}
+    assert press_named | {"La Roche-en-Ardenne"} <= set(lux19["bénéficiaire"])
+    per_year = sub.groupby("année").size().to_dict()
+    assert per_year == {"2019": 43, "2023": 34, "2024": 46}, per_year  # no 2021 call
     assert not sub.duplicated(["appel à projets", "année", "bénéficiaire", "projet"]).any()
 
     camp = pd.read_csv(out / "campaigns.csv", encoding="utf-8", dtype=str)
@@ -1229,6 +1555,37 @@ def check(out: Path) -> None:
     parking = survey[survey["besoin"] == "Capteurs de stationnement"].groupby("année").size()
     assert parking.get(2022) == 2 and parking.get(2026) == 6
 
+    offers = pd.read_excel(out / "offers.xlsx", sheet_name="offres")
+    offers["received"] = offers["date de réception"].dt.date
+    assert not offers.duplicated(["n° de commande", "prestataire"]).any()
+    assert (offers["montant HTVA"] > 0).all()
+    by_id = orders.set_index("n° de commande")
+    chosen = offers[offers["retenue"] == "oui"]
+    assert chosen["n° de commande"].is_unique
+    assert set(chosen["n° de commande"]) == set(awarded["n° de commande"])  # every award
+    for row in offers.itertuples():
+        order = by_id.loc[row[1]]
+        assert holds(order["code"], row.prestataire, order["sent"]), row
+        assert order["sent"] <= row.received <= (order["awarded"] or TODAY), row
+        if row.retenue == "oui":
+            assert row.prestataire == order["adjudicataire"], row
+            assert row[3] == order["montant HTVA"], row
+    scored = offers.dropna(subset=["points prix"])
+    total = scored["points prix"] + scored["points qualité"]
+    best = scored.assign(total=total).sort_values("total").groupby("n° de commande").tail(1)
+    assert (best["retenue"] == "oui").all()  # the winner has the best score
+
+    events = pd.read_excel(out / "events.xlsx", sheet_name="rencontres", dtype={"commune": str})
+    events["nis"] = events["commune"].map(resolve)
+    meeting = events[events["type"] == "séance d'information"]
+    assert meeting["nis"].nunique() == len(meeting) == 34  # 34 of 44 communes represented
+    assert meeting["rôles des présents"].str.contains("bourgmestre").sum() == 11
+    assert meeting["nombre de personnes"].sum() == INFO_PEOPLE  # "une centaine"
+    first_contact = events.groupby("nis")["date"].min().dt.date
+    for nis, signed in zip(adh["nis"], adh["signed"], strict=True):
+        assert first_contact.get(nis, TODAY) < signed, nis  # met before adhering
+    assert 1 <= len(set(lux_nis(communes)) - set(events["nis"])) <= 5  # some never met
+
     event_dates = [
         *adh["signed"],
         *filter(None, adh["withdrawn"]),
@@ -1237,8 +1594,11 @@ def check(out: Path) -> None:
         *survey["day"],
         *(D(s) for s in camp["date d'envoi"]),
         *(D(s) for s in camp["date limite"]),
+        *offers["received"],
     ]
     assert max(event_dates) <= TODAY and min(event_dates) >= D("2019-01-01")
+    # Contacts start before the centrale: the information meeting (2018).
+    assert events["date"].dt.date.max() <= TODAY and events["date"].dt.date.min().year == 2018
     assert int(sub["année"].astype(int).max()) <= TODAY.year
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+import duckdb
 from streamlit.testing.v1 import AppTest
 
+from centrale import queries
 from centrale.config import REPO_ROOT
 from centrale.fmt import NBSP
 from tests.conftest import PRESS_DAY
@@ -35,7 +37,8 @@ def test_press_day_shows_21_percent_for_2019(app_env):
     shown = metrics(at)
     assert shown["Part de la province"] == f"21{NBSP}%"
     assert shown["Montant pour la province"] == f"840{NBSP}000{NBSP}€"  # of 4 000 000 €
-    assert shown["Projets dans la province"] == "7"
+    # RTBF: 10 laureates of the province plus the joint IDELUX–BEP project.
+    assert shown["Projets dans la province"] == "11"
 
 
 def test_province_table_and_charts_for_2019(app_env):
@@ -53,11 +56,14 @@ def test_province_table_and_charts_for_2019(app_env):
     assert projects["amount_eur"].sum() == 840_000
 
 
-def test_the_reference_date_moves_the_call_and_a_picked_call_sticks(app_env):
+def test_the_reference_date_moves_the_call_and_a_picked_call_sticks(app_env, demo_db):
     at = run_page(SAMPLE_TODAY)
-    assert at.selectbox[0].value == 2023
-    assert [o[:4] for o in at.selectbox[0].options] == ["2019", "2021", "2023"]
-    assert metrics(at)["Part de la province"] == f"28{NBSP}%"
+    # The public record: the 2019 call, the 2023 call and its 2024 second phase; no 2021 call.
+    assert at.selectbox[0].value == 2024
+    assert [o[:4] for o in at.selectbox[0].options] == ["2019", "2023", "2024"]
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        share_2024 = queries.province_subsidy_share(con, 2024)
+    assert metrics(at)["Part de la province"] == f"{round(share_2024 * 100)}{NBSP}%"
     at.selectbox[0].set_value(2019).run()
     assert not at.exception
     assert metrics(at)["Part de la province"] == f"21{NBSP}%"

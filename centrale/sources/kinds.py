@@ -147,8 +147,54 @@ CAMPAIGNS = Kind(
     ("year",),
 )
 
+# One row per offer received for an order (the mini-competition between the
+# solution's framework providers).
+OFFERS = Kind(
+    "offers",
+    "offres",
+    (
+        Column(
+            "order_id",
+            ("n de commande", "no de commande", "numero de commande", "commande"),
+            "text",
+            True,
+            True,
+        ),
+        Column("provider", ("prestataire", "soumissionnaire", "fournisseur"), "text", True, True),
+        Column(
+            "amount_eur",
+            ("montant htva", "montant", "montant de l offre", "montant htva eur"),
+            "amount",
+            True,
+            True,
+        ),
+        Column("price_points", ("points prix", "cotation prix"), "amount"),
+        Column("quality_points", ("points qualite", "cotation qualite"), "amount"),
+        Column("total_points", ("score total", "total des points", "score"), "amount"),
+        Column("received_on", ("date de reception", "reception", "recue le"), "date"),
+        Column("chosen", ("retenue", "offre retenue", "choisie"), "text", True, True),
+    ),
+    ("order_id", "provider"),
+)
+
+# One row per commune present at a contact (meeting, visit, presentation…).
+EVENTS = Kind(
+    "events",
+    "rencontres",
+    (
+        Column("held_on", ("date", "date de la rencontre"), "date", True, True),
+        Column("kind", ("type", "type de rencontre", "nature"), "text", True, True),
+        Column("title", ("intitule", "objet", "lieu"), "text"),
+        Column("commune", ("commune", "code ins"), "commune", True, True),
+        Column("roles", ("roles des presents", "roles", "role", "fonctions"), "text"),
+        Column("people", ("nombre de personnes", "personnes", "participants"), "int"),
+    ),
+    ("held_on", "kind", "title", "commune"),
+)
+
 KINDS: dict[str, Kind] = {
-    k.name: k for k in (SOLUTIONS, FRAMEWORK, ADHESIONS, ORDERS, SUBSIDIES, SURVEY, CAMPAIGNS)
+    k.name: k
+    for k in (SOLUTIONS, FRAMEWORK, ADHESIONS, ORDERS, SUBSIDIES, SURVEY, CAMPAIGNS, OFFERS, EVENTS)
 }
 
 # French words accepted at the start of a file name, besides the kind's own name.
@@ -160,9 +206,52 @@ FILE_PREFIXES = {
     "subsidies": ("subsidies", "subsides"),
     "survey": ("survey", "enquete", "enquête"),
     "campaigns": ("campaigns", "campagnes"),
+    "offers": ("offers", "offres"),
+    "events": ("events", "rencontres"),
 }
 
 ORDER_STATUSES = {"envoye": "envoyé", "attribue": "attribué", "annule": "annulé"}
+YES_WORDS = {"oui", "o", "yes", "y", "x", "1", "vrai", "true", "retenue"}
+NO_WORDS = {"non", "n", "no", "0", "faux", "false", "non retenue", "ecartee"}
+# The kinds of contact (normalised -> as shown) and the roles present: roles
+# only, never a person's name (the outreach file is shared with the board).
+EVENT_KINDS = {
+    "seance d information": "séance d'information",
+    "reunion d information": "séance d'information",
+    "visite": "visite",
+    "presentation au college": "présentation au collège",
+    "presentation au conseil": "présentation au conseil",
+    "salon": "salon",
+    "reunion": "réunion",
+    "appel": "appel",
+    "atelier": "atelier",
+}
+INFO_MEETING_KIND = "séance d'information"
+EVENT_ROLES = {
+    "bourgmestre",
+    "echevin",
+    "echevine",
+    "directeur general",
+    "directrice generale",
+    "directeur financier",
+    "directrice financiere",
+    "president du cpas",
+    "presidente du cpas",
+    "conseiller communal",
+    "conseillere communale",
+    "agent communal",
+    "agente communale",
+    "agent",
+    "agente",
+    "responsable informatique",
+    "conseiller en energie",
+    "conseillere en energie",
+    "agent de developpement local",
+    "secretaire communal",
+    "secretaire communale",
+    "employe d administration",
+    "employee d administration",
+}
 NO_NEED_WORDS = {"aucun besoin", "aucun", "neant", "pas de besoin", "none"}
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,9 +22,13 @@ from centrale.config import CENTRALE_OPENED_ON
 from centrale.names import CommuneMatcher, normalise
 from centrale.sources import parse
 from centrale.sources.kinds import (
+    EVENT_KINDS,
+    EVENT_ROLES,
     KINDS,
     NO_NEED_WORDS,
+    NO_WORDS,
     ORDER_STATUSES,
+    YES_WORDS,
     Kind,
     french_label,
     kind_of_file,
@@ -246,6 +251,8 @@ def validate_files(
         report,
         broken,
     )
+    _check_offers(typed["offers"], typed["orders"], typed["framework"], report)
+    _check_events(typed["events"], reference, report)
     _check_subsidies(typed["subsidies"], reference, report)
     _check_survey(typed["survey"], typed["solutions"], report)
     _check_campaigns(typed["campaigns"], report)
@@ -570,23 +577,7 @@ def _check_orders(frame, solutions, framework, adhesions, reference, report, bro
             frame, "l'accord-cadre des adjudicataires", broken["framework"], "attente-accords"
         )
     elif len(check):
-        agreements = framework.dropna(subset=["solution_id", "provider", "starts_on"])
-        key = agreements.assign(p=agreements["provider"].map(normalise))
-        merged = (
-            check.reset_index()
-            .assign(p=check["provider"].map(_memo(normalise)).values)
-            .merge(
-                key[["solution_id", "p", "starts_on", "ends_on"]],
-                how="left",
-                left_on=["solution", "p"],
-                right_on=["solution_id", "p"],
-            )
-        )
-        holds = (merged["starts_on"] <= merged["awarded_on"]) & (
-            merged["ends_on"].isna() | (merged["ends_on"] >= merged["awarded_on"])
-        )
-        holding = merged[holds.fillna(False).astype(bool)]["index"].unique()
-        not_holding = check.index.difference(holding)
+        not_holding = check.index.difference(_holds_framework(check, framework, "awarded_on"))
         report.error(
             frame,
             frame.index.isin(not_holding),
@@ -622,6 +613,231 @@ def _check_orders(frame, solutions, framework, adhesions, reference, report, bro
             f"d'adhésion active le {r['sent_on']:%d/%m/%Y} (date d'envoi) : la "
             "convention doit être signée avant la commande"
         ),
+    )
+
+
+def _holds_framework(rows: pd.DataFrame, framework: pd.DataFrame, day: str) -> pd.Index:
+    """Index of `rows` (solution, provider, `day`) whose provider holds the framework that day."""
+    agreements = framework.dropna(subset=["solution_id", "provider", "starts_on"])
+    key = agreements.assign(p=agreements["provider"].map(normalise))
+    merged = (
+        rows.reset_index()
+        .assign(p=rows["provider"].map(_memo(normalise)).values)
+        .merge(
+            key[["solution_id", "p", "starts_on", "ends_on"]],
+            how="left",
+            left_on=["solution", "p"],
+            right_on=["solution_id", "p"],
+        )
+    )
+    holds = (merged["starts_on"] <= merged[day]) & (
+        merged["ends_on"].isna() | (merged["ends_on"] >= merged[day])
+    )
+    return pd.Index(merged[holds.fillna(False).astype(bool)]["index"].unique())
+
+
+def _yes_no(value) -> bool | None:
+    if value is None:
+        return None
+    text = normalise(value)
+    return True if text in YES_WORDS else False if text in NO_WORDS else None
+
+
+def _check_offers(frame, orders, framework, report):
+    """An offer belongs to a known order, from a framework provider; one winner per award."""
+    if not len(frame):
+        return
+    report.error(
+        frame,
+        _duplicates(frame, ["order_id", "provider"]),
+        "provider",
+        "offre en double : une seule offre par commande et par prestataire",
+    )
+    chosen = frame["chosen"].map(_memo(_yes_no))
+    report.error(
+        frame,
+        frame["chosen"].notna() & chosen.isna(),
+        "chosen",
+        "valeur attendue : « oui » (offre retenue) ou « non »",
+    )
+    frame["chosen"] = chosen.fillna(False).astype(bool)
+    report.error(
+        frame,
+        frame["amount_eur"] <= 0,
+        "amount_eur",
+        "le montant d'une offre doit être strictement positif",
+    )
+    for column in ("price_points", "quality_points", "total_points"):
+        report.error(frame, frame[column] < 0, column, "les points doivent être positifs ou nuls")
+
+    known = orders.dropna(subset=["order_id"]).drop_duplicates("order_id")
+    known = known.assign(_key=known["order_id"].map(normalise)).set_index("_key")
+    key = frame["order_id"].map(_memo(lambda v: normalise(v) if v is not None else None))
+    unknown = frame["order_id"].notna() & ~key.isin(known.index)
+    report.error(
+        frame,
+        unknown,
+        "order_id",
+        "commande inconnue : ce n° de commande n'est dans aucun fichier de commandes",
+    )
+    # The order's facts beside each offer (the order's own number, as written there).
+    facts = ["order_id", "solution", "sent_on", "awarded_on", "provider", "status"]
+    beside = pd.DataFrame({"_key": key.values}).merge(
+        known[facts].rename(columns=lambda c: f"_order_{c}"),
+        how="left",
+        left_on="_key",
+        right_index=True,
+    )
+    for column in facts:
+        frame[f"_order_{column}"] = beside[f"_order_{column}"].values
+    frame["order_id"] = frame["_order_order_id"].where(unknown.eq(False), frame["order_id"])
+    report.error(
+        frame,
+        frame["received_on"].notna() & (frame["received_on"] < frame["_order_sent_on"]),
+        "received_on",
+        lambda r: f"offre reçue avant l'envoi du bon de commande ({r['_order_sent_on']:%d/%m/%Y})",
+    )
+
+    # The provider must hold the solution's framework when the order form left.
+    check = frame[~unknown & frame["provider"].notna() & frame["_order_solution"].notna()]
+    check = check.assign(solution=check["_order_solution"], day=check["_order_sent_on"])
+    holding = _holds_framework(check, framework, "day")
+    report.error(
+        frame,
+        frame.index.isin(check.index.difference(holding)),
+        "provider",
+        lambda r: (
+            f"ce prestataire ne détient pas l'accord-cadre de la solution "
+            f"{r['_order_solution']} à la date d'envoi du bon de commande "
+            f"({r['_order_sent_on']:%d/%m/%Y}) : il ne peut pas remettre d'offre"
+        ),
+    )
+
+    awarded = frame["_order_awarded_on"].notna()
+    report.error(
+        frame,
+        frame["chosen"] & ~awarded & ~unknown,
+        "chosen",
+        "offre retenue pour une commande qui n'est pas attribuée "
+        "(pas de date d'attribution dans le fichier des commandes)",
+    )
+    same = frame["provider"].map(_memo(lambda v: normalise(v) if v else None)) == frame[
+        "_order_provider"
+    ].map(_memo(lambda v: normalise(v) if isinstance(v, str) else None))
+    report.error(
+        frame,
+        frame["chosen"] & awarded & ~same,
+        "provider",
+        lambda r: (
+            f"l'offre retenue doit être celle de l'adjudicataire de la commande "
+            f"({r['_order_provider']})"
+        ),
+    )
+    chosen_count = (
+        frame[~unknown]
+        .groupby("order_id")["chosen"]
+        .transform("sum")
+        .reindex(frame.index, fill_value=-1)
+    )
+    first_of_order = ~frame.duplicated("order_id")
+    report.error(
+        frame,
+        awarded & (chosen_count == 0) & first_of_order,
+        "chosen",
+        "commande attribuée sans offre retenue : indiquez « oui » pour l'offre de l'adjudicataire",
+    )
+    extra = frame["chosen"] & frame[frame["chosen"]].duplicated("order_id").reindex(
+        frame.index, fill_value=False
+    )
+    report.error(
+        frame,
+        extra & awarded,
+        "chosen",
+        "plus d'une offre retenue pour cette commande : une seule offre est retenue",
+    )
+
+    # An awarded order without any offer: allowed (older orders), but said.
+    offered = set(key[~unknown])
+    order_keys = orders["order_id"].map(_memo(lambda v: normalise(v) if v is not None else None))
+    report.warn(
+        orders,
+        orders["awarded_on"].notna() & ~order_keys.isin(offered),
+        "order_id",
+        "commande attribuée sans aucune offre dans les fichiers d'offres : "
+        "le gain de la remise en concurrence n'est pas calculé pour elle",
+    )
+
+
+def _split_roles(value) -> list[str]:
+    return [part.strip() for part in re.split(r"[;,/+]| et ", value) if part.strip()]
+
+
+def _role_key(role: str) -> str | None:
+    text = normalise(role)
+    for candidate in (text, text.removesuffix("s"), text.replace("s ", " ", 1)):
+        if candidate in EVENT_ROLES:
+            return candidate
+    return None
+
+
+def _check_events(frame, reference, report):
+    """Contacts with the communes: known kind, commune of the province, roles not names."""
+    if not len(frame):
+        frame["has_bourgmestre"] = pd.Series(dtype=bool)
+        return
+    kind = frame["kind"].map(_memo(lambda v: EVENT_KINDS.get(normalise(v)) if v else None))
+    report.error(
+        frame,
+        frame["kind"].notna() & kind.isna(),
+        "kind",
+        "type de rencontre inconnu : attendu " + ", ".join(sorted(set(EVENT_KINDS.values()))),
+    )
+    frame["kind"] = kind.where(kind.notna(), frame["kind"])
+    outside = frame["commune"].notna() & frame["commune"].map(
+        _memo(lambda n: reference.province_of.get(n) != reference.province_nis)
+    )
+    report.error(
+        frame,
+        outside,
+        "commune",
+        "commune hors de la province : les rencontres suivies sont celles "
+        "des communes de la province",
+    )
+
+    def unknown_roles(value) -> list[str]:
+        return [r for r in _split_roles(value) if _role_key(r) is None] if value else []
+
+    bad = frame["roles"].map(_memo(lambda v: tuple(unknown_roles(v))))
+    report.error(
+        frame,
+        bad.map(bool),
+        "roles",
+        lambda r: (
+            "rôle inconnu : « "
+            + " », « ".join(unknown_roles(r["roles"]))
+            + " » ; indiquez des fonctions (bourgmestre, échevin, directeur général, "
+            "agent communal…), jamais le nom d'une personne"
+        ),
+    )
+    frame["has_bourgmestre"] = frame["roles"].map(
+        _memo(lambda v: bool(v) and any(_role_key(r) == "bourgmestre" for r in _split_roles(v)))
+    )
+    report.error(
+        frame,
+        frame["people"] < 1,
+        "people",
+        "nombre de personnes attendu : au moins 1",
+    )
+    few = frame["people"].notna() & (
+        frame["people"] < frame["roles"].map(_memo(lambda v: len(_split_roles(v)) if v else 0))
+    )
+    report.warn(frame, few.fillna(False).astype(bool), "people", "moins de personnes que de rôles")
+    keyed = frame.assign(_title=frame["title"].fillna(""))
+    report.error(
+        keyed,
+        _duplicates(keyed, ["held_on", "kind", "_title", "commune"]),
+        "commune",
+        "rencontre en double : une seule ligne par commune et par rencontre",
     )
 
 

@@ -1,0 +1,179 @@
+"""How the communes came to the centrale: contacts, meetings and the funnel.
+
+The `events` table holds one row per commune present at a contact (an
+information meeting, a visit, a presentation to the collège…), with the
+roles present, never names. Figures are "as known on `as_of`": contacts held
+by then, counted for the commune that exists on that day (a merged commune's
+contacts count for its successor).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from centrale.sources.kinds import INFO_MEETING_KIND
+
+FUNNEL_STEPS = (
+    ("province", "Communes de la province"),
+    ("met", "Rencontrées au moins une fois"),
+    ("adhered", "Adhérentes"),
+    ("ordered", "Ayant commandé"),
+    ("ordered_2", "Ayant commandé deux solutions ou plus"),
+)
+
+
+def communes_met(con, as_of: dt.date) -> int:
+    """Communes existing on `as_of` with at least one contact by then."""
+    return con.execute(
+        "SELECT count(DISTINCT e.commune_nis) FROM events_at(?) e "
+        "JOIN communes_at(?) c ON c.nis_code = e.commune_nis",
+        [as_of, as_of],
+    ).fetchone()[0]
+
+
+def info_meetings(con, as_of: dt.date) -> dict:
+    """Over the information meetings held by `as_of`: communes represented, by their
+    bourgmestre, and people present (the sum of the rows' counts)."""
+    row = con.execute(
+        """
+        SELECT count(DISTINCT commune_nis),
+               count(DISTINCT commune_nis) FILTER (WHERE has_bourgmestre),
+               sum(people)
+        FROM events_at(?) e WHERE kind = ?
+        """,
+        [as_of, INFO_MEETING_KIND],
+    ).fetchone()
+    return {
+        "communes_represented": row[0],
+        "by_bourgmestre": row[1],
+        "people": None if row[2] is None else int(row[2]),
+    }
+
+
+def events_summary(con, as_of: dt.date) -> pd.DataFrame:
+    """One row per contact held by `as_of`: communes represented, by bourgmestre, people."""
+    return con.execute(
+        """
+        SELECT held_on, kind, coalesce(title, '') AS title,
+               count(DISTINCT commune_nis) AS communes,
+               count(DISTINCT commune_nis) FILTER (WHERE has_bourgmestre) AS by_bourgmestre,
+               sum(people)::INTEGER AS people
+        FROM events_at(?) e GROUP BY ALL ORDER BY held_on DESC, kind
+        """,
+        [as_of],
+    ).df()
+
+
+def communes_by_role(con, as_of: dt.date) -> pd.DataFrame:
+    """Per contact and role: how many communes sent someone in that role."""
+    return con.execute(
+        """
+        SELECT held_on, kind, coalesce(title, '') AS title, lower(trim(role)) AS role,
+               count(DISTINCT commune_nis) AS communes
+        FROM events_at(?) e, unnest(string_split(replace(e.roles, ',', ';'), ';')) AS r(role)
+        WHERE trim(role) <> ''
+        GROUP BY ALL ORDER BY held_on DESC, communes DESC, role
+        """,
+        [as_of],
+    ).df()
+
+
+def commune_steps(con, as_of: dt.date) -> pd.DataFrame:
+    """Per commune existing on `as_of`: the date it reached each step of the funnel.
+
+    first_contact, signed_on (first adhesion, counted only if active on
+    `as_of`), first_order (first award) and second_solution (first award of
+    its second distinct solution); NULL when the step is not reached.
+    """
+    return con.execute(
+        """
+        WITH contacts AS (
+            SELECT commune_nis, min(held_on) AS first_contact, max(held_on) AS last_contact,
+                   count(*) AS contacts,
+                   arg_max(kind, held_on) AS last_kind
+            FROM events_at(?) e GROUP BY commune_nis
+        ), adhered AS (
+            SELECT commune_nis, min(signed_on) AS signed_on
+            FROM adhesions_at(?) GROUP BY commune_nis HAVING bool_or(active)
+        ), firsts AS (
+            SELECT commune_nis, solution_id, min(awarded_on) AS awarded_on
+            FROM orders_at(?) WHERE status = 'attribué' GROUP BY ALL
+        ), ordered AS (
+            SELECT commune_nis, min(awarded_on) AS first_order,
+                   CASE WHEN count(*) >= 2 THEN list_sort(list(awarded_on))[2] END
+                       AS second_solution,
+                   count(*) AS solutions
+            FROM firsts GROUP BY commune_nis
+        )
+        SELECT c.nis_code AS commune_nis, c.name_fr AS commune, c.arrondissement,
+               k.first_contact, k.last_contact, k.last_kind, coalesce(k.contacts, 0) AS contacts,
+               a.signed_on, o.first_order, o.second_solution,
+               coalesce(o.solutions, 0) AS solutions
+        FROM communes_at(?) c
+        LEFT JOIN contacts k ON k.commune_nis = c.nis_code
+        LEFT JOIN adhered a ON a.commune_nis = c.nis_code
+        LEFT JOIN ordered o ON o.commune_nis = c.nis_code
+        ORDER BY c.name_fr
+        """,
+        [as_of, as_of, as_of, as_of],
+    ).df()
+
+
+def funnel(con, as_of: dt.date) -> list[dict]:
+    """The funnel on `as_of`: communes at each step, conversion from the step before, and the
+    median days from the previous step's date (communes that reached both).
+
+    Each step counts the communes that reached it, whatever the earlier
+    steps (a commune adhered without a recorded contact still counts as
+    adhered): the conversion is the ratio of two counts, not a cohort.
+    """
+    steps = commune_steps(con, as_of)
+    columns = {
+        "province": None,
+        "met": "first_contact",
+        "adhered": "signed_on",
+        "ordered": "first_order",
+        "ordered_2": "second_solution",
+    }
+    out, previous_count, previous_column = [], None, None
+    for key, label in FUNNEL_STEPS:
+        column = columns[key]
+        reached = steps if column is None else steps[steps[column].notna()]
+        count = len(reached)
+        median_days = None
+        if column is not None and previous_column is not None:
+            both = reached[reached[previous_column].notna()]
+            days = (pd.to_datetime(both[column]) - pd.to_datetime(both[previous_column])).dt.days
+            median_days = float(days.median()) if len(days) else None
+        out.append(
+            {
+                "step": key,
+                "label": label,
+                "communes": count,
+                "conversion": (count / previous_count) if previous_count else None,
+                "median_days_from_previous": median_days,
+            }
+        )
+        previous_count, previous_column = count, column
+    return out
+
+
+def never_met(con, as_of: dt.date) -> pd.DataFrame:
+    """Communes existing on `as_of` with no contact by then: a list to plan visits."""
+    steps = commune_steps(con, as_of)
+    return steps[steps["first_contact"].isna()][
+        ["commune_nis", "commune", "arrondissement", "signed_on"]
+    ].reset_index(drop=True)
+
+
+def commune_contacts(con, nis: str, as_of: dt.date) -> pd.DataFrame:
+    """The contacts of one commune held by `as_of`, latest first."""
+    return con.execute(
+        """
+        SELECT held_on, kind, title, roles, people FROM events_at(?) e
+        WHERE commune_nis = ? ORDER BY held_on DESC
+        """,
+        [as_of, nis],
+    ).df()
