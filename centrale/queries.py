@@ -87,7 +87,7 @@ def kpis(con, as_of: dt.date, call_year: int | None = None, survey_year: int | N
         "survey_year": survey_year,
         "survey_response_rate": survey_response_rate(con, survey_year, as_of),
         # Issue 14: what the centrale is worth and how communes came to it.
-        "orders_amount_eur": _float(orders[5]),
+        "orders_amount_eur": orders["amount_awarded_eur"],
         "competition_gain_eur": competition.competition_gain_eur(con, as_of),
         "communes_met": outreach.communes_met(con, as_of),
         "info_meetings": outreach.info_meetings(con, as_of),

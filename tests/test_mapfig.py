@@ -11,6 +11,7 @@ import pytest
 from centrale import fmt, mapfig, queries
 from centrale.geo import bounds_of
 from tests.conftest import PRESS_DAY
+from tests.sample_figures import awarded_amount
 
 MAX_FIGURE_BYTES = 150_000
 
@@ -81,8 +82,9 @@ def test_hover_is_french_with_belgian_numbers(status, shapes):
     bertrix = dict(zip(trace.locations, trace.customdata))["84009"]
     assert bertrix[0] == "Bertrix"
     assert bertrix[1] == f"8{fmt.NBSP}844"
-    # 68 564,57 € over 8 844 inhabitants
-    assert bertrix[2] == f"7,75{fmt.NBSP}€"
+    # Bertrix's amount over its 8 844 inhabitants
+    expected = awarded_amount("84009", "Bertrix", PRESS_DAY) / 8844
+    assert bertrix[2] == fmt.money(expected)
     assert fig.layout.separators == fmt.PLOTLY_SEPARATORS
 
 

@@ -55,8 +55,8 @@ def test_offer_rules_each_reported_with_row_column_value(sources_copy, reference
     amount = find(problems, 3, "montant HTVA")
     assert amount.value == "-10" and "strictement positif" in amount.message
     assert "double" in find(problems, 4, "prestataire").message
-    unknown = find(problems, 5, "n° de commande")
-    assert unknown.value == "CA-9999-999" and "commande inconnue" in unknown.message
+    unknown = find(problems, 5, "n° de commande", WARNING)
+    assert unknown.value == "CA-9999-999" and "offre ignorée" in unknown.message
     holder = find(problems, 6, "prestataire")
     assert holder.value == "Inconnu SA" and "accord-cadre" in holder.message
     assert "date d'envoi" in holder.message
@@ -160,13 +160,16 @@ def test_hostile_offer_cells_are_refused_and_nothing_is_written(workspace):
         ";".join(OFFER_HEADER)
         + f'\n"{hostile}";Betterstreet;1 000,00;;;;oui\n'
         + '=HYPERLINK("http://x");Betterstreet;1 000,00;;;;oui\n'
+        + 'CA-2019-001;Betterstreet;1 000,00;;;;"\'; DROP TABLE orders; --"\n'
     ).encode("utf-8")
     before = workspace.db_path.read_bytes()
     offers_before = _store_rows(workspace, "offers")
     preview = ingest.preview_upload(workspace, ingest.receive_upload(workspace, "offres.csv", data))
     assert not preview.ok
-    unknown = [p for p in preview.validated.errors if "commande inconnue" in p.message]
+    unknown = [p for p in preview.validated.warnings if "offre ignorée" in p.message]
     assert {p.value for p in unknown} == {hostile, '=HYPERLINK("http://x")'}
+    [chosen] = [p for p in preview.validated.errors if p.column == "retenue"]
+    assert chosen.value == "'; DROP TABLE orders; --" and chosen.row == 4
     with pytest.raises(ingest.ApplyRefused, match="erreurs"):
         ingest.apply_upload(workspace, preview, "test")
     assert workspace.db_path.read_bytes() == before

@@ -6,8 +6,10 @@ import datetime as dt
 
 from streamlit.testing.v1 import AppTest
 
+from centrale import fmt
 from centrale.config import REPO_ROOT
 from tests.conftest import PRESS_DAY
+from tests.sample_figures import awarded_amount
 
 COMMUNE_PAGE = str(REPO_ROOT / "pages" / "commune.py")
 BERTRIX_ORDERS = ["CA-2019-014", "CA-2019-008", "CA-2019-003", "CA-2019-001"]
@@ -39,7 +41,8 @@ def test_bertrix_on_press_day_shows_its_four_orders(app_env):
     figures = metrics(at)
     assert figures["Adhésion"] == "Adhérente"
     assert figures["Commandes attribuées"] == "4"
-    assert figures["Montant attribué (HTVA)"] == "68\u00a0565\u00a0€"
+    expected = awarded_amount("84009", "Bertrix", PRESS_DAY)
+    assert figures["Montant attribué (HTVA)"] == fmt.money(expected, 0)
     assert at.selectbox(key="commune_nis").value == "84009"
     assert "ordered_by" not in orders_table(at).columns  # no merger: no "Commandée par"
 

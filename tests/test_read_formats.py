@@ -33,8 +33,8 @@ def adhesions_text(separator=";", iso=False):
 
 @pytest.fixture
 def minimal_sources(sources_copy):
-    """The demo sources without orders (so adhesions can be swapped freely)."""
-    for name in ("orders.xlsx", "adhesions.csv"):
+    """The demo sources without orders and their offers (so adhesions can be swapped freely)."""
+    for name in ("orders.xlsx", "offers.xlsx", "adhesions.csv"):
         (sources_copy / name).unlink()
     return sources_copy
 
@@ -129,4 +129,6 @@ def test_demo_sources_are_valid_with_no_warning(reference_data):
         "subsidies",
         "survey",
         "campaigns",
+        "offers",
+        "events",
     }

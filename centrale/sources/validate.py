@@ -251,7 +251,7 @@ def validate_files(
         report,
         broken,
     )
-    _check_offers(typed["offers"], typed["orders"], typed["framework"], report)
+    typed["offers"] = _check_offers(typed["offers"], typed["orders"], typed["framework"], report)
     _check_events(typed["events"], reference, report)
     _check_subsidies(typed["subsidies"], reference, report)
     _check_survey(typed["survey"], typed["solutions"], report)
@@ -643,10 +643,15 @@ def _yes_no(value) -> bool | None:
     return True if text in YES_WORDS else False if text in NO_WORDS else None
 
 
-def _check_offers(frame, orders, framework, report):
-    """An offer belongs to a known order, from a framework provider; one winner per award."""
+def _check_offers(frame, orders, framework, report) -> pd.DataFrame:
+    """An offer belongs to a known order, from a framework provider; one winner per award.
+
+    Returns the offers to load: an offer for an order no orders file holds
+    (an orders file replaced, a typo) is left out with a warning, since
+    nothing about it can be checked or shown.
+    """
     if not len(frame):
-        return
+        return frame
     report.error(
         frame,
         _duplicates(frame, ["order_id", "provider"]),
@@ -674,11 +679,11 @@ def _check_offers(frame, orders, framework, report):
     known = known.assign(_key=known["order_id"].map(normalise)).set_index("_key")
     key = frame["order_id"].map(_memo(lambda v: normalise(v) if v is not None else None))
     unknown = frame["order_id"].notna() & ~key.isin(known.index)
-    report.error(
+    report.warn(
         frame,
         unknown,
         "order_id",
-        "commande inconnue : ce n° de commande n'est dans aucun fichier de commandes",
+        "offre ignorée : ce n° de commande n'est dans aucun fichier de commandes",
     )
     # The order's facts beside each offer (the order's own number, as written there).
     facts = ["order_id", "solution", "sent_on", "awarded_on", "provider", "status"]
@@ -766,6 +771,7 @@ def _check_offers(frame, orders, framework, report):
         "commande attribuée sans aucune offre dans les fichiers d'offres : "
         "le gain de la remise en concurrence n'est pas calculé pour elle",
     )
+    return frame[~unknown]
 
 
 def _split_roles(value) -> list[str]:
