@@ -199,3 +199,15 @@ def test_hostile_event_cells_are_stored_as_text_or_refused(workspace):
     with duckdb.connect(str(workspace.db_path), read_only=True) as con:
         stored = con.execute("SELECT title FROM events WHERE held_on = '2026-03-12'").fetchall()
     assert stored == [(title,)]
+
+
+def test_uploads_are_recognised_by_their_headers():
+    offers = (";".join(OFFER_HEADER) + "\nCA-2019-001;Betterstreet;1 000,00;;;;oui\n").encode()
+    events = (";".join(EVENT_HEADER) + "\n12/03/2026;visite;;Bertrix;échevin;1\n").encode()
+    assert ingest.detect_kind(offers, ".csv") == "offers"
+    assert ingest.detect_kind(events, ".csv") == "events"
+    orders = (
+        "n° de commande;commune;solution;date d'envoi du bon de commande;date d'attribution;"
+        "adjudicataire;montant HTVA;statut\nCA-1;Bertrix;TRAVAUX;01/03/2026;;;;envoyé\n"
+    ).encode()
+    assert ingest.detect_kind(orders, ".csv") == "orders"  # not taken for offers
