@@ -251,7 +251,9 @@ def validate_files(
         report,
         broken,
     )
-    typed["offers"] = _check_offers(typed["offers"], typed["orders"], typed["framework"], report)
+    typed["offers"] = _check_offers(
+        typed["offers"], typed["orders"], typed["framework"], report, broken
+    )
     _check_events(typed["events"], reference, report)
     _check_subsidies(typed["subsidies"], reference, report)
     _check_survey(typed["survey"], typed["solutions"], report)
@@ -643,7 +645,7 @@ def _yes_no(value) -> bool | None:
     return True if text in YES_WORDS else False if text in NO_WORDS else None
 
 
-def _check_offers(frame, orders, framework, report) -> pd.DataFrame:
+def _check_offers(frame, orders, framework, report, broken=None) -> pd.DataFrame:
     """An offer belongs to a known order, from a framework provider; one winner per award.
 
     Returns the offers to load: an offer for an order no orders file holds
@@ -651,6 +653,12 @@ def _check_offers(frame, orders, framework, report) -> pd.DataFrame:
     nothing about it can be checked or shown.
     """
     if not len(frame):
+        return frame
+    waiting = next((broken[k] for k in ("orders", "framework") if k in (broken or {})), None)
+    if waiting is not None:
+        # The offers are checked against the orders and the agreements: not while
+        # one of those files is unreadable (one message, not one per offer).
+        report.hold_back(frame, "la cohérence des offres", waiting, "attente-commandes")
         return frame
     report.error(
         frame,
