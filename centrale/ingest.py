@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from centrale.build import BuildResult, ReferenceData, build_store, read_reference, shape_tables
+from centrale.commit import ARCHIVE_DIR, JOURNAL_FILE, FolderChange, recover
 from centrale.config import Settings
 from centrale.locks import exclusive, write_atomic
 from centrale.names import normalise
@@ -48,8 +49,6 @@ from centrale.sources.problems import ERROR, Problem, SourceError
 from centrale.sources.read import MAX_XLSX_ENTRIES, MAX_XLSX_UNCOMPRESSED
 from centrale.sources.validate import Validated, list_source_files, validate_files
 
-ARCHIVE_DIR = ".archive"
-JOURNAL_FILE = "journal.jsonl"
 EXTENSIONS = (".csv", ".xlsx")
 # The French word put before an upload's name when the name itself does not
 # say its kind (validation picks the kind from the start of the file name).
@@ -560,13 +559,19 @@ def archive_sources(folder: Path) -> None:
 def sources_lock(folder: Path):
     """One change of the sources folder at a time (other sessions, other processes)."""
     with exclusive(archive_dir(folder) / ".lock"):
+        # Whatever a killed process left half done is settled before anything else.
+        recover(folder)
         yield
 
 
-def _journal(folder: Path, record: dict) -> None:
-    archive_dir(folder).mkdir(exist_ok=True)
-    with open(archive_dir(folder) / JOURNAL_FILE, "a", encoding="utf-8") as handle:
-        handle.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+def settle_interrupted(folder: Path) -> str | None:
+    """Finish or undo a load a killed process left (start-up of the app and of `etl`);
+    a French sentence saying which, or None when there was nothing to settle."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return None
+    with exclusive(archive_dir(folder) / ".lock"):
+        return recover(folder)
 
 
 def journal(settings: Settings) -> pd.DataFrame:
@@ -599,13 +604,14 @@ def _last_load_id(db_path: Path) -> int | None:
 
 
 def apply_upload(settings: Settings, preview: Preview, loaded_by: str) -> BuildResult:
-    """Rebuild the store with the upload, then keep its original bytes in the sources.
+    """Rebuild the store with the upload; the file enters the sources at the same step.
 
-    The store is rebuilt first, all-or-nothing; only a successful build
-    changes the sources folder (the new file under its generated name, the
-    replaced file removed — every version stays in `.archive/`). Raises
-    ApplyRefused when the preview has errors or the sources changed since it
-    was made, SourceError if the build finds a problem.
+    The file is staged, hidden, in the sources folder; the store is rebuilt
+    all-or-nothing; its swap is the commit point after which the file takes
+    its generated name and the replaced file goes (see centrale/commit.py;
+    every version stays in `.archive/`). Raises ApplyRefused when the preview
+    has errors or the sources changed since it was made, SourceError if the
+    build finds a problem; the folder is then unchanged.
     """
     if not preview.ok:
         raise ApplyRefused("Le fichier contient des erreurs : rien n'a été chargé.")
@@ -618,41 +624,34 @@ def apply_upload(settings: Settings, preview: Preview, loaded_by: str) -> BuildR
                 "lieu) : vérifiez à nouveau le fichier avant de l'appliquer."
             )
         archive_sources(folder)
-        blob, created = _archive(folder, upload.data, upload.sha256, upload.extension)
+        _archive(folder, upload.data, upload.sha256, upload.extension)
         kept = [p for p in current if p.name != preview.replaces]
         target = folder / upload.safe_name
-        try:
-            result = build_store(
+        change = FolderChange(folder, settings.db_path)
+        staged = change.stage(target.name, upload.data)
+        if preview.replaces:
+            change.remove(preview.replaces)
+        change.journal = {
+            "action": "import",
+            "original_name": upload.original_name,
+            "stored_name": target.name,
+            "replaced": preview.replaces,
+            "sha256": upload.sha256,
+            "by": loaded_by,
+            "at": dt.datetime.now().isoformat(timespec="seconds"),
+        }
+        return change.commit(
+            lambda: build_store(
                 settings,
                 folder,
                 settings.db_path,
                 progress=lambda _: None,
                 loaded_by=loaded_by,
                 action="import",
-                paths=kept + [blob],
-                display_names={blob: target.name},
+                paths=kept + [staged],
+                display_names={staged: target.name},
             )
-        except BaseException:
-            if created:
-                blob.unlink(missing_ok=True)
-            raise
-        write_atomic(target, upload.data)
-        if preview.replaces:
-            (folder / preview.replaces).unlink(missing_ok=True)
-        _journal(
-            folder,
-            {
-                "load_id": _last_load_id(settings.db_path),
-                "action": "import",
-                "original_name": upload.original_name,
-                "stored_name": target.name,
-                "replaced": preview.replaces,
-                "sha256": upload.sha256,
-                "by": loaded_by,
-                "at": dt.datetime.now().isoformat(timespec="seconds"),
-            },
         )
-    return result
 
 
 def restorable_loads(settings: Settings) -> dict[int, list[str]]:
@@ -711,33 +710,30 @@ def restore_load(settings: Settings, load_id: int, loaded_by: str) -> BuildResul
                 f"Le chargement n° {load_id} ne peut pas être restauré : ces versions de "
                 f"fichiers n'ont pas été conservées : {', '.join(missing)}."
             )
-        result = build_store(
-            settings,
-            folder,
-            settings.db_path,
-            progress=lambda _: None,
-            loaded_by=loaded_by,
-            action="restore",
-            paths=list(blobs),
-            display_names=blobs,
-        )
-        restored = {name for name in blobs.values()}
+        restored = set(blobs.values())
+        change = FolderChange(folder, settings.db_path)
+        staged = {change.stage(name, blob.read_bytes()): name for blob, name in blobs.items()}
         for path in list_source_files(folder):
             if path.name not in restored:
-                path.unlink()
-        for blob, name in blobs.items():
-            write_atomic(folder / name, blob.read_bytes())
-        _journal(
-            folder,
-            {
-                "load_id": _last_load_id(settings.db_path),
-                "action": "restore",
-                "restored_from": int(load_id),
-                "by": loaded_by,
-                "at": dt.datetime.now().isoformat(timespec="seconds"),
-            },
+                change.remove(path.name)
+        change.journal = {
+            "action": "restore",
+            "restored_from": int(load_id),
+            "by": loaded_by,
+            "at": dt.datetime.now().isoformat(timespec="seconds"),
+        }
+        return change.commit(
+            lambda: build_store(
+                settings,
+                folder,
+                settings.db_path,
+                progress=lambda _: None,
+                loaded_by=loaded_by,
+                action="restore",
+                paths=list(staged),
+                display_names=staged,
+            )
         )
-    return result
 
 
 def rebuild_from_sources(settings: Settings, loaded_by: str, action: str = "build") -> BuildResult:

@@ -19,20 +19,19 @@ anyone, gives the same store as the dashboard, and no file silently overrides
 another. Nothing is lost: every file changed or replaced is first copied to
 `historique/<horodatage>_<nom>` (a sub-folder, which the ETL does not read).
 
-All or nothing: the changed files are prepared in a hidden staging folder and
-the store is built from them (same validation as every load). Only if that
-build succeeds are the files moved into the sources folder; on any problem
-the folder and the store stay exactly as they were.
+All or nothing: the changed files are staged, hidden, in the sources folder
+and the store is built from them (same validation as every load); the store
+swap is the commit point after which they take their names (see
+centrale/commit.py: a crash at any step is finished or undone). On any
+problem the folder and the store stay exactly as they were.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
-import os
-import shutil
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,10 +39,11 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 
-from centrale.build import BuildResult, ReferenceData, build_store, read_reference
+from centrale.build import BuildResult, build_store, read_reference
+from centrale.commit import FolderChange
 from centrale.config import Settings
 from centrale.excel import neutralise
-from centrale.ingest import archive_sources, sources_lock
+from centrale.ingest import _archive, archive_sources, sources_lock
 from centrale.sources.folder import ensure_sources_folder
 from centrale.sources.kinds import kind_of_file
 from centrale.sources.read import SEPARATORS, _count_outside_quotes
@@ -191,129 +191,89 @@ def replace_answers(
     now = now or dt.datetime.now()
     # The data page's lock: uploads, restores and survey saves queue behind each other.
     with sources_lock(folder):
-        reference_data = read_reference(settings)
-        reference = reference_data.reference()
-        staging = folder / f".en-cours-{uuid.uuid4().hex[:8]}"
-        staging.mkdir()
-        try:
-            return _replace(
-                settings,
-                folder,
-                staging,
-                new_files,
-                reference_data,
-                reference,
-                loaded_by,
-                action,
-                now,
-                progress,
-            )
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
+        reference = read_reference(settings).reference()
+        change = FolderChange(folder, settings.db_path)
+        staged_new = {name: change.stage(name, data) for name, data in new_files.items()}
+        keys: set[tuple[int, str]] = set()
+        for path in staged_new.values():
+            keys |= commune_years(path, reference)
 
+        current = list_source_files(folder)
+        trimmed: dict[Path, tuple[Path | None, int]] = {}  # file -> (staged copy or None, rows)
+        for path in current:
+            if path.name in new_files or kind_of_file(path.name) != "survey":
+                continue
+            rows, sheet, total = rows_of(path, reference, keys)
+            if not rows:
+                continue
+            if len(rows) == total:
+                trimmed[path] = (None, len(rows))  # nothing would be left: remove the file
+                change.remove(path.name)
+            else:
+                copy = change.stage(path.name, without_rows(path, sheet, rows))
+                trimmed[path] = (copy, len(rows))
 
-def _replace(
-    settings,
-    folder,
-    staging,
-    new_files,
-    reference_data: ReferenceData,
-    reference: Reference,
-    loaded_by,
-    action,
-    now,
-    progress,
-) -> SavedSources:
-    staged_new = {}
-    for name, data in new_files.items():
-        staged_new[name] = staging / name
-        staged_new[name].write_bytes(data)
-    keys: set[tuple[int, str]] = set()
-    for path in staged_new.values():
-        keys |= commune_years(path, reference)
-
-    current = list_source_files(folder)
-    trimmed: dict[Path, tuple[Path | None, int]] = {}  # file -> (staged copy or None, rows)
-    for path in current:
-        if path.name in new_files or kind_of_file(path.name) != "survey":
-            continue
-        rows, sheet, total = rows_of(path, reference, keys)
-        if not rows:
-            continue
-        if len(rows) == total:
-            trimmed[path] = (None, len(rows))  # nothing would be left: remove the file
-        else:
-            copy = staging / path.name
-            copy.write_bytes(without_rows(path, sheet, rows))
-            trimmed[path] = (copy, len(rows))
-
-    paths, display = [], {}
-    for path in current:
-        if path.name in new_files:
-            continue
-        if path in trimmed:
-            copy = trimmed[path][0]
-            if copy is not None:
-                paths.append(copy)
-                display[copy] = path.name
-        else:
+        paths, display = [], {}
+        for path in current:
+            if path.name in new_files:
+                continue
+            if path in trimmed:
+                copy = trimmed[path][0]
+                if copy is not None:
+                    paths.append(copy)
+                    display[copy] = path.name
+            else:
+                paths.append(path)
+        for name, path in staged_new.items():
             paths.append(path)
-    for name, path in staged_new.items():
-        paths.append(path)
-        display[path] = name
-    paths.sort(key=lambda p: display.get(p, p.name))
+            display[path] = name
+        paths.sort(key=lambda p: display.get(p, p.name))
 
-    result = build_store(
-        settings,
-        sources_dir=folder,
-        progress=progress,
-        loaded_by=loaded_by,
-        action=action,
-        paths=paths,
-        display_names=display,
-    )
-
-    # The new store is in place: bring the folder in line with it. The data page's
-    # content-addressed archive keeps every version a load used (before and after),
-    # so this load can be restored from "Historique des chargements" like any other.
-    archive_sources(folder)
-    stamp = now.strftime(STAMP_FORMAT)
-    archived = [
-        archive(path, stamp)
-        for path in [*trimmed, *(folder / n for n in new_files)]
-        if path.is_file()
-    ]
-    removed = []
-    for path, (copy, _) in trimmed.items():
-        if copy is None:
-            path.unlink()
-            removed.append(path.name)
-        else:
-            os.replace(copy, path)
-    written = []
-    for name, path in staged_new.items():
-        os.replace(path, folder / name)
-        written.append(folder / name)
-    archive_sources(folder)
+        # Every version a load used is kept (historique/ for people, the data page's
+        # content-addressed archive for restores) before anything is replaced.
+        stamp = now.strftime(STAMP_FORMAT)
+        archived = []
+        for path in [*trimmed, *(folder / n for n in new_files)]:
+            if path.is_file():
+                kept = history_name(path, stamp)
+                change.stage(f"{HISTORY_DIR}/{kept.name}", path.read_bytes())
+                archived.append(kept)
+        archive_sources(folder)
+        for path in change.writes.values():
+            _archive_blob(folder, path)
+        result = change.commit(
+            lambda: build_store(
+                settings,
+                sources_dir=folder,
+                progress=progress,
+                loaded_by=loaded_by,
+                action=action,
+                paths=paths,
+                display_names=display,
+            )
+        )
     return SavedSources(
-        written=written,
+        written=[folder / name for name in new_files],
         archived=archived,
         trimmed={p.name: n for p, (_, n) in trimmed.items()},
-        removed=removed,
+        removed=[p.name for p, (copy, _) in trimmed.items() if copy is None],
         build=result,
     )
 
 
-def archive(path: Path, stamp: str) -> Path:
-    """Copy `path` to historique/<stamp>_<name> (never overwriting an earlier copy)."""
+def _archive_blob(folder: Path, path: Path) -> None:
+    data = path.read_bytes()
+    _archive(folder, data, hashlib.sha256(data).hexdigest(), path.suffix.lower())
+
+
+def history_name(path: Path, stamp: str) -> Path:
+    """historique/<stamp>_<name> for a copy of `path` (never an earlier copy's name)."""
     target_dir = path.parent / HISTORY_DIR
-    target_dir.mkdir(exist_ok=True)
     target = target_dir / f"{stamp}_{path.name}"
     counter = 2
     while target.exists():
         target = target_dir / f"{stamp}-{counter}_{path.name}"
         counter += 1
-    shutil.copy2(path, target)
     return target
 
 

@@ -1,0 +1,259 @@
+"""The commit point of a load: the store swap and the sources folder change as one step.
+
+A load from the dashboard (import, restore, survey answer) changes two things,
+the store file and the sources folder, and no file system swaps both at once.
+So the store swap (`os.replace`) is the one commit point, and the folder
+follows it:
+
+1. the new files are written, hidden, inside the sources folder
+   (`.en-cours-<id>/`), so they are on the same disk and the ETL skips them;
+2. a note of the intended change — files to bring in, files to remove, and the
+   names and SHA-256 the folder will then hold — is written atomically
+   (`.archive/pending.json`);
+3. the store is built and swapped in: **the commit point**; its load log
+   records the SHA-256 of every file it was built from;
+4. the staged files are renamed into place, the replaced ones removed, the
+   note deleted.
+
+A process killed anywhere leaves at most the note and the staging folder. The
+next load, the dashboard's start-up and `python -m etl` call `recover`: if
+the store's last load holds the fingerprint of the note, the change is
+finished (roll forward), otherwise it is undone (roll back). Either way the
+folder and the store agree again. `mismatch` says in French, with the fix,
+when they do not (a file dropped or edited by hand, for instance).
+
+Call everything that changes the folder under `centrale.ingest.sources_lock`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from centrale.locks import sync_folder, write_atomic
+from centrale.sources.validate import list_source_files
+
+ARCHIVE_DIR = ".archive"
+NOTE_FILE = "pending.json"
+JOURNAL_FILE = "journal.jsonl"
+STAGING_PREFIX = ".en-cours-"
+
+
+def _note_path(folder: Path) -> Path:
+    return Path(folder) / ARCHIVE_DIR / NOTE_FILE
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def folder_fingerprint(folder: Path) -> dict[str, str]:
+    """name -> SHA-256 of every source file the ETL would read in `folder`."""
+    return {p.name: _sha256(p) for p in list_source_files(folder)}
+
+
+def store_fingerprint(db_path: Path) -> tuple[dict[str, str], str | None] | None:
+    """(name -> SHA-256, sources folder) of the store's last load; None without a load log."""
+    if not Path(db_path).is_file():
+        return None
+    try:
+        with duckdb.connect(str(db_path), read_only=True) as con:
+            last = con.execute(
+                "SELECT load_id, sources_dir FROM load_log ORDER BY load_id DESC LIMIT 1"
+            ).fetchone()
+            if last is None:
+                return None
+            rows = con.execute(
+                "SELECT file, sha256 FROM load_files WHERE load_id = ?", [last[0]]
+            ).fetchall()
+    except duckdb.Error:
+        return None  # an older or damaged store: the schema check says so elsewhere
+    files = {
+        str(name): str(sha)
+        for name, sha in rows
+        if Path(str(name)).suffix.lower() in (".csv", ".xlsx")
+    }
+    return files, last[1]
+
+
+@dataclass
+class FolderChange:
+    """A change of the sources folder that takes effect with the next store swap."""
+
+    folder: Path
+    db_path: Path
+    staging: Path = field(init=False)
+    writes: dict[str, Path] = field(default_factory=dict)  # relative target -> staged file
+    removes: list[str] = field(default_factory=list)
+    journal: dict | None = None  # the record the data page's journal gets once done
+
+    def __post_init__(self) -> None:
+        self.folder = Path(self.folder)
+        self.staging = self.folder / f"{STAGING_PREFIX}{uuid.uuid4().hex[:8]}"
+        self.staging.mkdir()
+
+    def stage(self, target: str, data: bytes) -> Path:
+        """Write `data` now, hidden; it becomes `folder/target` at the commit point."""
+        # The staged file keeps its name: the kind of a source file is read from its name.
+        staged = self.staging / Path(target).name
+        if staged.exists():
+            raise ValueError(f"{target} : déjà préparé")
+        write_atomic(staged, data)
+        self.writes[target] = staged
+        return staged
+
+    def remove(self, name: str) -> None:
+        self.removes.append(name)
+
+    def expected(self) -> dict[str, str]:
+        """The folder's fingerprint once the change is done."""
+        result = {
+            name: sha
+            for name, sha in folder_fingerprint(self.folder).items()
+            if name not in self.removes
+        }
+        for target, staged in self.writes.items():
+            if "/" not in target:
+                result[target] = _sha256(staged)
+        return result
+
+    def prepare(self) -> None:
+        """Write the note: from now on a crash is finished or undone by `recover`."""
+        note = {
+            "db_path": str(Path(self.db_path).resolve()),
+            "staging": self.staging.name,
+            "writes": {t: s.name for t, s in self.writes.items()},
+            "removes": self.removes,
+            "expected": self.expected(),
+            "journal": self.journal,
+        }
+        _note_path(self.folder).parent.mkdir(exist_ok=True)
+        write_atomic(_note_path(self.folder), json.dumps(note, ensure_ascii=False).encode())
+
+    def commit(self, swap: Callable[[], object]):
+        """Prepare, run `swap` (the store build), then bring the folder in line.
+
+        If `swap` fails, the folder is left exactly as it was. Returns what
+        `swap` returns.
+        """
+        self.prepare()
+        try:
+            result = swap()
+        except BaseException:
+            recover(self.folder)  # the store did not change: this undoes the change
+            raise
+        recover(self.folder)  # the store has the new load: this finishes the change
+        return result
+
+
+def recover(folder: Path) -> str | None:
+    """Finish or undo a folder change a killed process left; a French sentence, or None.
+
+    Idempotent: it may itself be interrupted and run again.
+    """
+    folder = Path(folder)
+    note_path = _note_path(folder)
+    if not note_path.is_file():
+        _drop_stray_staging(folder)
+        return None
+    try:
+        note = json.loads(note_path.read_text(encoding="utf-8"))
+    except ValueError:
+        note = None  # written atomically, so this is a hand-edited or foreign file
+    if not isinstance(note, dict):
+        note_path.unlink()
+        _drop_stray_staging(folder)
+        return None
+    staging = folder / str(note["staging"])
+    built = store_fingerprint(Path(note["db_path"]))
+    if built is not None and built[0] == note["expected"]:
+        for target, staged_name in note["writes"].items():
+            staged = staging / staged_name
+            if staged.is_file():
+                (folder / target).parent.mkdir(exist_ok=True)
+                os.replace(staged, folder / target)
+        for name in note["removes"]:
+            (folder / name).unlink(missing_ok=True)
+        sync_folder(folder)
+        if note.get("journal"):
+            _append_journal(folder, Path(note["db_path"]), note["journal"])
+        message = (
+            "Un chargement interrompu (arrêt du serveur ou de l'ordinateur) avait déjà mis "
+            "à jour la base : ses fichiers ont été rangés dans le dossier des sources."
+        )
+    else:
+        message = (
+            "Un chargement interrompu (arrêt du serveur ou de l'ordinateur) n'avait pas "
+            "encore mis à jour la base : il a été annulé, rien n'a changé. Recommencez-le "
+            "si nécessaire."
+        )
+    note_path.unlink()
+    sync_folder(note_path.parent)
+    _drop_stray_staging(folder)
+    return message
+
+
+def _drop_stray_staging(folder: Path) -> None:
+    """Staging folders no note refers to (only called with no change in progress)."""
+    if folder.is_dir():
+        for path in folder.glob(f"{STAGING_PREFIX}*"):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _append_journal(folder: Path, db_path: Path, record: dict) -> None:
+    """Add the record once, with the load id the store gave it."""
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        load_id = con.execute("SELECT max(load_id) FROM load_log").fetchone()[0]
+    path = folder / ARCHIVE_DIR / JOURNAL_FILE
+    if path.is_file():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            with contextlib.suppress(ValueError):
+                if json.loads(line).get("load_id") == load_id:
+                    return  # a recovery after a crash between this line and the note's removal
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(json.dumps({"load_id": load_id, **record}, ensure_ascii=False) + "\n")
+
+
+def mismatch(folder: Path, db_path: Path) -> str | None:
+    """A French sentence, with the fix, when the store was not built from exactly the
+    files now in `folder` (None when they agree, or when the store was built from
+    another folder, such as the demo sources)."""
+    folder, db_path = Path(folder), Path(db_path)
+    built = store_fingerprint(db_path)
+    if built is None or not folder.is_dir():
+        return None
+    files, built_from = built
+    if built_from and Path(built_from).resolve() != folder.resolve():
+        return None
+    present = folder_fingerprint(folder)
+    gone = sorted(set(files) - set(present))
+    new = sorted(set(present) - set(files))
+    changed = sorted(n for n in set(files) & set(present) if files[n] != present[n])
+    if not (gone or new or changed):
+        return None
+    parts = []
+    if gone:
+        parts.append("absents du dossier : " + ", ".join(gone))
+    if new:
+        parts.append("pas encore dans la base : " + ", ".join(new))
+    if changed:
+        parts.append("modifiés depuis : " + ", ".join(changed))
+    return (
+        f"La base ({db_path}) ne correspond pas aux fichiers du dossier des sources "
+        f"({folder}) — {' ; '.join(parts)}. Pour les remettre d'accord, reconstruisez la "
+        f"base depuis le dossier (« python -m etl build --sources {folder} --db {db_path} ») "
+        "ou restaurez un chargement depuis la page « Historique des chargements »."
+    )

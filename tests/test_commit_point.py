@@ -1,0 +1,176 @@
+"""A load from the dashboard killed (SIGKILL, real process) at every step of its work:
+afterwards the store and the sources folder agree, and the load happened whole or
+not at all (centrale/commit.py)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from centrale import ingest
+from centrale.build import build_store
+from centrale.commit import STAGING_PREFIX, folder_fingerprint, mismatch, store_fingerprint
+from centrale.config import REPO_ROOT, settings
+from tests.survey_fixtures import ORDERS, write_sources
+
+pytestmark = pytest.mark.slow
+
+NEW_ORDERS = (ORDERS + "T-5;Bertrix;AAA;01/10/2024;envoyé\n").encode()
+
+# Runs one load in a child process. An audit hook counts every change the process
+# makes to the test's folder (files opened for writing, renames, removals, new
+# folders; not the no-ops such as creating a folder that exists) and kills the
+# process with SIGKILL just before the N-th one; with N = 0 it only lists them.
+CHILD = r"""
+import dataclasses, datetime as dt, os, signal, sys
+from pathlib import Path
+from centrale.config import settings
+from centrale import ingest
+from centrale.sources import survey_entry as se
+
+root, operation, kill_at = Path(sys.argv[1]).resolve(), sys.argv[2], int(sys.argv[3])
+config = dataclasses.replace(settings(), db_path=root / "store.duckdb", sources_dir=root / "sources")
+WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
+steps = 0
+
+def inside(path):
+    try:
+        return Path(os.fsdecode(path)).resolve().is_relative_to(root)
+    except (TypeError, ValueError):
+        return False
+
+def hook(event, args):
+    global steps
+    if event == "open":
+        changes = args[1] is not None and any(c in str(args[1]) for c in "wax+")
+        changes = changes or (isinstance(args[2], int) and args[2] & WRITE_FLAGS)
+    else:
+        changes = event in ("os.rename", "os.remove", "os.mkdir", "os.rmdir", "os.chmod",
+                            "shutil.rmtree", "os.truncate")
+    if changes and event == "os.mkdir" and os.path.isdir(args[0]):
+        changes = False
+    if changes and event == "os.remove" and not os.path.lexists(args[0]):
+        changes = False
+    if changes and inside(args[0]):
+        steps += 1
+        if steps == kill_at:
+            os.kill(os.getpid(), signal.SIGKILL)
+        if kill_at == 0:
+            print("STEP", event, os.fsdecode(args[0])[len(str(root)):], flush=True)
+
+if operation == "import":
+    upload = ingest.receive_upload(config, "commandes octobre.csv", (root / "upload.csv").read_bytes(), "orders")
+    preview = ingest.preview_upload(config, upload, replaces="orders.csv")
+    sys.addaudithook(hook)
+    ingest.apply_upload(config, preview, "test")
+elif operation == "survey":
+    answer = se.SurveyAnswer(2024, "84009", dt.date(2024, 4, 20), "Directeur général",
+                             (se.NeedEntry("AAA", 1),))
+    sys.addaudithook(hook)
+    se.save_answer(config, answer, loaded_by="test")
+elif operation == "restore":
+    sys.addaudithook(hook)
+    ingest.restore_load(config, 1, "test")
+print("STEPS", steps)
+"""
+
+
+def _prepare(root: Path, operation: str):
+    config = dataclasses.replace(
+        settings(), db_path=root / "store.duckdb", sources_dir=root / "sources"
+    )
+    write_sources(config.sources_dir)
+    (root / "upload.csv").write_bytes(NEW_ORDERS)
+    build_store(config, config.sources_dir, config.db_path, progress=lambda _: None)
+    if operation == "restore":  # a second load to go back from
+        upload = ingest.receive_upload(config, "orders_new.csv", NEW_ORDERS, "orders")
+        ingest.apply_upload(config, ingest.preview_upload(config, upload, "orders.csv"), "t")
+    return config
+
+
+def _run(root: Path, operation: str, kill_at: int) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", CHILD, str(root), operation, str(kill_at)],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+    )
+
+
+def _load_count(config) -> int:
+    import duckdb
+
+    with duckdb.connect(str(config.db_path), read_only=True) as con:
+        return con.execute("SELECT count(*) FROM load_log").fetchone()[0]
+
+
+@pytest.mark.parametrize("operation", ["import", "survey", "restore"])
+def test_a_load_killed_at_any_step_leaves_store_and_folder_in_agreement(tmp_path, operation):
+    counting = tmp_path / "count"
+    counting.mkdir()
+    _prepare(counting, operation)
+    done = _run(counting, operation, 0)
+    assert done.returncode == 0, done.stderr
+    steps = [line for line in done.stdout.splitlines() if line.startswith("STEP ")]
+    assert len(steps) == int(done.stdout.split("STEPS")[-1]) >= 10, done.stdout
+    chosen = range(1, len(steps) + 1)
+    if operation != "import":
+        # The steps before the note (archiving, staging) are the import's own, killed
+        # one by one in its run: from the last staged file on, every step.
+        first = next(i for i, step in enumerate(steps, 1) if "pending.json" in step)
+        chosen = range(first - 1, len(steps) + 1)
+
+    outcomes = {"before": 0, "after": 0}
+    for kill_at in chosen:
+        root = tmp_path / f"kill-{kill_at}"
+        root.mkdir()
+        config = _prepare(root, operation)
+        loads_before = _load_count(config)
+        killed = _run(root, operation, kill_at)
+        assert killed.returncode == -signal.SIGKILL, (kill_at, killed.stderr[-2000:])
+
+        # What the dashboard's and the ETL's start-up do:
+        ingest.settle_interrupted(config.sources_dir)
+
+        built = store_fingerprint(config.db_path)
+        assert built is not None, f"store unreadable after a kill at step {kill_at}"
+        assert built[0] == folder_fingerprint(config.sources_dir), f"step {kill_at}"
+        assert mismatch(config.sources_dir, config.db_path) is None
+        assert not list(config.sources_dir.glob(f"{STAGING_PREFIX}*")), f"step {kill_at}"
+        assert not (config.sources_dir / ".archive" / "pending.json").exists()
+        landed = _load_count(config) == loads_before + 1
+        outcomes["after" if landed else "before"] += 1
+        names = set(folder_fingerprint(config.sources_dir))
+        if operation == "import":
+            assert ("orders.csv" not in names) is landed, f"step {kill_at}"
+            assert any(n.startswith("orders-") for n in names) is landed
+            if landed:  # the data page's journal names the upload once
+                journal = (config.sources_dir / ".archive" / "journal.jsonl").read_text()
+                records = [json.loads(line) for line in journal.splitlines()]
+                assert [r["action"] for r in records].count("import") == 1
+        if operation == "survey":
+            assert ("survey_2024_84009.csv" in names) is landed, f"step {kill_at}"
+        if operation == "restore":
+            assert ("orders.csv" in names) is landed, f"step {kill_at}"
+    # Kills fell on both sides of the commit point.
+    assert outcomes["before"] and outcomes["after"], outcomes
+
+
+def test_a_file_changed_by_hand_is_reported_in_french_with_the_fix(tmp_path):
+    config = _prepare(tmp_path, "import")
+    assert mismatch(config.sources_dir, config.db_path) is None
+    (config.sources_dir / "orders.csv").write_bytes(NEW_ORDERS)
+    (config.sources_dir / "adhesions.csv").unlink()
+    message = mismatch(config.sources_dir, config.db_path)
+    assert "absents du dossier : adhesions.csv" in message
+    assert "modifiés depuis : orders.csv" in message
+    assert "python -m etl build --sources" in message
