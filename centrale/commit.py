@@ -39,7 +39,7 @@ from pathlib import Path
 
 import duckdb
 
-from centrale.locks import sync_folder, write_atomic
+from centrale.locks import exclusive, sync_folder, write_atomic
 from centrale.sources.validate import list_source_files
 
 ARCHIVE_DIR = ".archive"
@@ -157,6 +157,25 @@ class FolderChange:
             raise
         recover(self.folder)  # the store has the new load: this finishes the change
         return result
+
+
+@contextlib.contextmanager
+def sources_lock(folder: Path):
+    """One change of the sources folder at a time (other sessions, other processes)."""
+    with exclusive(Path(folder) / ARCHIVE_DIR / ".lock"):
+        # Whatever a killed process left half done is settled before anything else.
+        recover(folder)
+        yield
+
+
+def settle_interrupted(folder: Path) -> str | None:
+    """Finish or undo a load a killed process left (start-up of the app and of `etl`);
+    a French sentence saying which, or None when there was nothing to settle."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return None
+    with exclusive(folder / ARCHIVE_DIR / ".lock"):
+        return recover(folder)
 
 
 def recover(folder: Path) -> str | None:

@@ -39,9 +39,14 @@ import numpy as np
 import pandas as pd
 
 from centrale.build import BuildResult, ReferenceData, build_store, read_reference, shape_tables
-from centrale.commit import ARCHIVE_DIR, JOURNAL_FILE, FolderChange, recover
+from centrale.commit import (
+    ARCHIVE_DIR,
+    JOURNAL_FILE,
+    FolderChange,
+    sources_lock,
+)
 from centrale.config import Settings
-from centrale.locks import exclusive, write_atomic
+from centrale.locks import write_atomic
 from centrale.names import normalise
 from centrale.sources.folder import ensure_sources_folder
 from centrale.sources.kinds import KINDS, kind_of_file
@@ -553,25 +558,6 @@ def archive_sources(folder: Path) -> None:
         if path.suffix.lower() in EXTENSIONS:
             data = path.read_bytes()
             _archive(folder, data, hashlib.sha256(data).hexdigest(), path.suffix.lower())
-
-
-@contextlib.contextmanager
-def sources_lock(folder: Path):
-    """One change of the sources folder at a time (other sessions, other processes)."""
-    with exclusive(archive_dir(folder) / ".lock"):
-        # Whatever a killed process left half done is settled before anything else.
-        recover(folder)
-        yield
-
-
-def settle_interrupted(folder: Path) -> str | None:
-    """Finish or undo a load a killed process left (start-up of the app and of `etl`);
-    a French sentence saying which, or None when there was nothing to settle."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        return None
-    with exclusive(archive_dir(folder) / ".lock"):
-        return recover(folder)
 
 
 def journal(settings: Settings) -> pd.DataFrame:

@@ -4,7 +4,7 @@ Every process that changes a shared file (the store, the sources folder, the
 accounts, the sign-in counters) takes one of these locks, and every file is
 written whole through a temporary sibling then `os.replace`d: a reader or a
 crash sees the old content or the new one, never half of it. Built on
-`filelock` (fcntl on POSIX, msvcrt on Windows) so that the app also starts on
+`filelock` (the native lock of each system) so that the app also starts on
 the Windows laptops of the project leads.
 """
 

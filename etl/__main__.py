@@ -15,6 +15,7 @@ from pathlib import Path
 
 from centrale.build import build_store, check_sources
 from centrale.cli import FrenchArgumentParser, iso_date
+from centrale.commit import mismatch, settle_interrupted
 from centrale.config import CENTRALE_OPENED_ON, settings
 from centrale.geo import BoundariesError
 from centrale.sources.folder import ensure_sources_folder
@@ -113,7 +114,12 @@ def main(argv: list[str] | None = None) -> int:
         if not sources.is_dir():
             print(f"Erreur : dossier des sources introuvable : {sources}", file=sys.stderr)
             return 2
+        # A load the dashboard could not finish (server killed) is settled first.
+        settled = settle_interrupted(sources)
+        if settled:
+            print(f"Attention : {settled}", file=sys.stderr)
         if args.command == "check":
+            _warn_mismatch(sources, config.db_path)
             if args.json:
                 validated = check_sources(sources, config, progress=lambda _: None)
                 problems = [p.as_json() for p in validated.problems]
@@ -140,6 +146,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {table:<17} {rows:>9} lignes")
     print(f"  avertissements    {len(result.validated.warnings):>9}")
     return 0
+
+
+def _warn_mismatch(folder: Path, db_path: Path) -> None:
+    """Say so when the store was not built from exactly the files of `folder`."""
+    message = mismatch(folder, db_path)
+    if message:
+        print(f"Attention : {message}", file=sys.stderr)
 
 
 def _progress(message: str) -> None:
@@ -172,6 +185,7 @@ def _kpis(args, config) -> int:
     except StoreMissing as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
         return 1
+    _warn_mismatch(config.sources_dir, args.db or config.db_path)
     with con:
         figures = queries.kpis(con, args.as_of, args.call_year, args.survey_year)
     if args.json:

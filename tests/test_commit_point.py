@@ -36,7 +36,9 @@ from centrale import ingest
 from centrale.sources import survey_entry as se
 
 root, operation, kill_at = Path(sys.argv[1]).resolve(), sys.argv[2], int(sys.argv[3])
-config = dataclasses.replace(settings(), db_path=root / "store.duckdb", sources_dir=root / "sources")
+config = dataclasses.replace(
+    settings(), db_path=root / "store.duckdb", sources_dir=root / "sources"
+)
 WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
 steps = 0
 
@@ -66,7 +68,8 @@ def hook(event, args):
             print("STEP", event, os.fsdecode(args[0])[len(str(root)):], flush=True)
 
 if operation == "import":
-    upload = ingest.receive_upload(config, "commandes octobre.csv", (root / "upload.csv").read_bytes(), "orders")
+    data = (root / "upload.csv").read_bytes()
+    upload = ingest.receive_upload(config, "commandes octobre.csv", data, "orders")
     preview = ingest.preview_upload(config, upload, replaces="orders.csv")
     sys.addaudithook(hook)
     ingest.apply_upload(config, preview, "test")
@@ -174,3 +177,46 @@ def test_a_file_changed_by_hand_is_reported_in_french_with_the_fix(tmp_path):
     assert "absents du dossier : adhesions.csv" in message
     assert "modifiés depuis : orders.csv" in message
     assert "python -m etl build --sources" in message
+
+
+def test_the_dashboard_and_etl_say_when_the_store_and_folder_differ(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    config = _prepare(tmp_path, "import")
+    (config.sources_dir / "orders.csv").write_bytes(NEW_ORDERS)
+    monkeypatch.setenv("CENTRALE_DB", str(config.db_path))
+    monkeypatch.setenv("CENTRALE_SOURCES", str(config.sources_dir))
+    monkeypatch.setenv("CENTRALE_USERS", str(tmp_path / "no-users.toml"))
+    at = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=90).run()
+    assert not at.exception
+    assert any("modifiés depuis : orders.csv" in w.value for w in at.warning)
+
+    kpis = subprocess.run(
+        [sys.executable, "-m", "etl", "kpis", "--as-of", "2024-12-31"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CENTRALE_DB": str(config.db_path)},
+        timeout=300,
+    )
+    assert kpis.returncode == 0, kpis.stderr
+    assert "Attention : La base" in kpis.stderr and "etl build --sources" in kpis.stderr
+
+
+def test_etl_settles_a_load_left_half_done_and_says_so(tmp_path):
+    config = _prepare(tmp_path, "import")
+    killed = _run(tmp_path, "import", 24)  # after the note, before the store swap
+    assert killed.returncode == -signal.SIGKILL
+    assert (config.sources_dir / ".archive" / "pending.json").exists()
+    check = subprocess.run(
+        [sys.executable, "-m", "etl", "check", "--sources", str(config.sources_dir)],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CENTRALE_DB": str(config.db_path)},
+        timeout=300,
+    )
+    assert check.returncode == 0, check.stderr
+    assert "chargement interrompu" in check.stderr and "annulé" in check.stderr
+    assert not (config.sources_dir / ".archive" / "pending.json").exists()
+    assert mismatch(config.sources_dir, config.db_path) is None

@@ -8,10 +8,13 @@ interaction without restarting the server, and old entries simply age out.
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 
 import streamlit as st
 
+from centrale.commit import mismatch, settle_interrupted
 from centrale.config import settings
+from centrale.sources.validate import list_source_files
 from centrale.store import StoreMissing, StoreReader, schema_is_current
 
 # Modules whose functions `load` may call: (con, *args) -> DataFrame | dict.
@@ -78,4 +81,33 @@ def store_ready() -> bool:
             "Reconstruisez-la depuis les sources avec « make etl » (ou relancez « make run »)."
         )
         return False
+    for notice in sources_notices():
+        st.warning(notice, icon=":material/sync_problem:")
     return True
+
+
+@st.cache_resource(show_spinner=False)
+def _settled_at_start(folder: str) -> str | None:
+    """Once per server: finish or undo a load that a killed server left half done."""
+    return settle_interrupted(Path(folder))
+
+
+@st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
+def _mismatch(version: str, db: str, folder: str, listing: tuple) -> str | None:
+    return mismatch(Path(folder), Path(db))
+
+
+def sources_notices() -> list[str]:
+    """French sentences about the sources folder and the store (interrupted load settled,
+    store not built from exactly the files of the folder), for every page's top."""
+    config = settings()
+    folder = config.sources_dir
+    notices = [m for m in [_settled_at_start(str(folder))] if m]
+    try:
+        listing = tuple(
+            (p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in list_source_files(folder)
+        )
+        message = _mismatch(store_version(), str(config.db_path), str(folder), listing)
+    except (OSError, StoreMissing):
+        message = None  # no folder or no store yet: said elsewhere
+    return notices + ([message] if message else [])
