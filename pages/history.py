@@ -11,6 +11,7 @@ import streamlit as st
 from centrale import fmt, ingest, loads
 from centrale.config import settings
 from centrale.sources.kinds import KINDS
+from ui import components as ui
 from ui.auth import is_editor, loaded_by
 from ui.data import load
 from ui.shell import ensure_shell
@@ -60,7 +61,7 @@ def _note(load_id: int, notes: pd.DataFrame) -> str:
 st.title("Historique des chargements")
 st.write(
     "Chaque reconstruction de la base est notée ici : qui, quand, avec quels fichiers "
-    "(empreinte SHA-256), combien de lignes et quels avertissements."
+    "(chacun reconnu par son empreinte), combien de lignes et quels avertissements."
 )
 if RESTORED_KEY in st.session_state:
     st.success(st.session_state.pop(RESTORED_KEY))
@@ -84,7 +85,7 @@ table = pd.DataFrame(
         "Avertissements": log["warnings"].map(lambda w: len(json.loads(w or "[]"))),
     }
 )
-st.dataframe(table, hide_index=True, width="stretch")
+ui.styled_table(table, [ui.Col(c, c) for c in table.columns])
 
 labels = {
     int(r.load_id): f"n° {r.load_id} — {fmt.date(r.loaded_at)} {r.loaded_at:%H:%M} — "
@@ -100,20 +101,32 @@ chosen = st.selectbox(
 row = log[log["load_id"] == chosen].iloc[0]
 files = load(loads.load_files, chosen)
 left, right = st.columns([5, 2])
-left.dataframe(
-    pd.DataFrame(
-        {
-            "Fichier": files["file"],
-            "Type": files["kind"].map(lambda k: KINDS[k].label_fr if k in KINDS else "ignoré"),
-            "Lignes": files["rows"],
-            "Taille": files["size_bytes"].map(lambda b: f"{fmt.number(b / 1024, 1)} ko"),
-            "SHA-256": files["sha256"].str.slice(0, 16) + "…",
-        }
-    ),
-    hide_index=True,
-    width="stretch",
-    column_config={"Fichier": st.column_config.TextColumn(width="large")},
+files_shown = pd.DataFrame(
+    {
+        "Fichier": files["file"],
+        "Type": files["kind"].map(lambda k: KINDS[k].label_fr if k in KINDS else "ignoré"),
+        "Lignes": files["rows"],
+        "Taille": files["size_bytes"].map(lambda b: f"{fmt.number(b / 1024, 1)} ko"),
+        "Empreinte": files["sha256"].str.slice(0, 12) + "…",
+    }
 )
+with left:
+    ui.styled_table(
+        files_shown,
+        [
+            ui.Col("Fichier", "Fichier"),
+            ui.Col("Type", "Type"),
+            ui.Col("Lignes", "Lignes", "int"),
+            ui.Col("Taille", "Taille"),
+            ui.Col(
+                "Empreinte",
+                "Empreinte",
+                help="Identifie le contenu exact du fichier : deux fichiers de même "
+                "empreinte sont identiques.",
+            ),
+        ],
+        width_budget=680,  # five sevenths of the main area at 1366 px
+    )
 right.markdown("**Lignes chargées** : " + (_counts_text(row["row_counts"]) or fmt.MISSING))
 warnings = json.loads(row["warnings"] or "[]")
 if warnings:

@@ -15,6 +15,7 @@ from centrale import briefing, fmt, queries
 from centrale.domain import ORDER_STATUS_LABELS, arrondissement_of
 from reports import figures, mapimage, story, style
 from ui import components as ui
+from ui import theme
 from ui.briefing_buttons import briefing_downloads
 from ui.data import load
 from ui.shell import ensure_shell
@@ -105,6 +106,7 @@ st.html(
     f"{fmt.number(b.population)} habitants</p>"
 )
 briefing_downloads(b.nis_code, day, key_prefix="presentation")
+theme.projector_button()
 
 titles = story.section_titles(b)
 
@@ -121,7 +123,7 @@ ui.chart(figures.adhesion_figure(b), f"adhesions_{b.as_of.isoformat()}", "presen
 
 # 3. The map
 _section(titles[1])
-st.image(load(mapimage.commune_map_png, b.nis_code, day), width="stretch")
+theme.image(load(mapimage.commune_map_png, b.nis_code, day), story.map_alt_text(b))
 _text([story.status_sentence(b)] + story.neighbour_lines(b))
 
 # 4. Its orders

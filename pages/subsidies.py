@@ -160,6 +160,7 @@ else:
             file_name=f"subside-par-habitant-{year}",
             sheet=f"Communes {year}",
             empty_message="Aucune commune subsidiée.",
+            width_budget=370,  # two fifths of the main area at 1366 px
         )
     st.caption(
         "Montant reçu par la commune elle-même, divisé par sa population. Les projets "

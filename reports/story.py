@@ -432,3 +432,19 @@ def next_step_lines(b: CommuneBriefing, limit: int = NEXT_STEPS) -> list[str]:
         if ideas:
             lines.append(f"À discuter, car ses pairs l'ont fait : {names(ideas)}.")
     return lines[:limit]
+
+
+def map_alt_text(b: CommuneBriefing) -> str:
+    """The map picture in words, with its key figures (screen readers, slide alt text)."""
+    adhered, total = b.figures.get("communes_adhered"), b.figures.get("communes_total")
+    count = (
+        f" {fmt.number(adhered)} communes adhérentes sur {fmt.number(total)} dans la province."
+        if adhered is not None and total
+        else ""
+    )
+    return (
+        f"Carte de la province de Luxembourg au {fmt.date(b.as_of)} : {b.name} et ses "
+        f"voisines, colorées selon leur statut d'adhésion.{count} {status_sentence(b)} "
+        + " ; ".join(neighbour_lines(b))
+        + "."
+    )

@@ -21,6 +21,7 @@ import streamlit as st
 
 from centrale import charts, fmt, queries
 from centrale.excel import workbook_bytes
+from ui import theme
 from ui.data import load
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -176,24 +177,81 @@ def table_styler(
     return styler
 
 
+# The main area's width at 1366×768 (sidebar open), less the grid's borders.
+FULL_WIDTH_PX = 960
+PX_PER_CHAR = 7.6  # the grid's 14-px font, average character
+MIN_COLUMN_PX, MAX_COLUMN_PX = 56, 340
+
+
+def column_widths(
+    frame: pd.DataFrame, columns: Sequence[Col], budget: int | None = None
+) -> dict[str, int]:
+    """Pixel widths that show every column within `budget` (default FULL_WIDTH_PX).
+
+    Each column asks for its header or its longest usual value (90th percentile
+    of the shown texts); when they do not all fit, the widest are narrowed
+    first (their long texts end in '…', the full text shows on hover).
+    """
+    budget = budget or FULL_WIDTH_PX
+    wanted = {}
+    sample = frame.head(300)
+    for c in columns:
+        if c.kind == "flag":
+            texts = [c.flag_text] if len(sample) else []
+        else:
+            formatter = _formatter(c)
+            texts = [str(formatter(v)) for v in sample[c.name]]
+        usual = pd.Series([len(t) for t in texts]).quantile(0.9) if texts else 0
+        header = max((len(word) for word in c.label.split()), default=0)
+        chars = max(usual, min(len(c.label), 18), header)
+        wanted[c.name] = int(min(max(chars * PX_PER_CHAR + 22, MIN_COLUMN_PX), MAX_COLUMN_PX))
+    if sum(wanted.values()) <= budget:
+        return wanted
+    # Water-filling: the largest cap such that the capped widths fit the budget.
+    low, high = MIN_COLUMN_PX, MAX_COLUMN_PX
+    while high - low > 1:
+        cap = (low + high) // 2
+        if sum(min(w, cap) for w in wanted.values()) <= budget:
+            low = cap
+        else:
+            high = cap
+    return {name: min(w, low) for name, w in wanted.items()}
+
+
 def styled_table(
     frame: pd.DataFrame,
     columns: Sequence[Col],
     *,
     highlight: Sequence[bool] | None = None,
     height: int | str = "auto",
+    width_budget: int | None = None,
 ) -> None:
     """`frame`'s `columns` as a sortable table (see `table_styler`), no download.
+
+    Column widths fit `width_budget` pixels (default: the main area of a
+    1366-pixel laptop screen), so no column hides behind a horizontal scroll.
 
     Blank cells read '–': the browser draws a null cell with the table's
     placeholder whatever text the Styler gives it (without one: "None").
     """
+    widths = column_widths(frame, columns, width_budget)
     st.dataframe(
         table_styler(frame, columns, highlight),
         hide_index=True,
         height=height,
         placeholder=fmt.MISSING,
-        column_config={c.name: st.column_config.Column(c.label, help=c.help) for c in columns},
+        column_config={
+            c.name: st.column_config.Column(c.label, help=c.help, width=widths[c.name])
+            for c in columns
+        },
+    )
+    # The grid is a canvas: paper gets a plain copy of its first rows, every column wrapped.
+    printed = frame.head(theme.PRINT_TABLE_ROWS).rename(columns={c.name: c.label for c in columns})
+    renamed = [Col(c.label, c.label, c.kind, c.help, c.flag_text) for c in columns]
+    theme.print_table(
+        table_styler(printed, renamed).hide(axis="index").to_html(),
+        total=len(frame),
+        shown=len(printed),
     )
 
 
@@ -215,6 +273,7 @@ def show_table(
     height: int | str = "auto",
     total: int | None = None,
     everything: Callable[[], pd.DataFrame] | None = None,
+    width_budget: int | None = None,
 ) -> None:
     """A sortable table with French headers and Belgian formats, plus its Excel download.
 
@@ -234,6 +293,7 @@ def show_table(
         columns,
         highlight=None if highlight is None else list(highlight)[:MAX_TABLE_ROWS],
         height=height,
+        width_budget=width_budget,
     )
     if total > len(shown):
         st.caption(

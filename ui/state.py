@@ -98,9 +98,14 @@ def _keep_solutions() -> None:
     st.session_state[SOLUTIONS_KEY] = list(st.session_state.get(SOLUTIONS_WIDGET) or [])
 
 
-def draw_sidebar() -> None:
+def draw_sidebar(where=None) -> None:
     """The reference date and solution filter; both come from the address in a new
-    session, live in session state across pages, and are written back to the address."""
+    session, live in session state across pages, and are written back to the address.
+
+    `where`: the sidebar container to draw in (default: the sidebar's end); the
+    shell puts them at the top, so they are visible at 1366×768 without scrolling.
+    """
+    where = where or st.sidebar
     if AS_OF_KEY not in st.session_state:
         st.session_state[AS_OF_KEY] = _date_from_url() or dt.date.today()
     catalogue = load(queries.solutions)
@@ -117,7 +122,7 @@ def draw_sidebar() -> None:
         DATE_ERROR_KEY not in st.session_state
     ):
         st.session_state[DATE_TEXT_KEY] = fmt.date(day)
-    st.sidebar.text_input(
+    where.text_input(
         "Situation au",
         key=DATE_TEXT_KEY,
         on_change=_apply_typed_date,
@@ -127,8 +132,8 @@ def draw_sidebar() -> None:
         "la presse (23 communes, 16 commandes).",
     )
     if DATE_ERROR_KEY in st.session_state:
-        st.sidebar.error(st.session_state[DATE_ERROR_KEY], icon=":material/event_busy:")
-    with st.sidebar.popover("Calendrier", icon=":material/calendar_month:"):
+        where.error(st.session_state[DATE_ERROR_KEY], icon=":material/event_busy:")
+    with where.popover("Calendrier", icon=":material/calendar_month:"):
         st.session_state["shared_as_of_calendar"] = day
         st.date_input(
             "Situation au",
@@ -141,7 +146,7 @@ def draw_sidebar() -> None:
         )
 
     st.session_state[SOLUTIONS_WIDGET] = [s for s in st.session_state[SOLUTIONS_KEY] if s in names]
-    st.sidebar.multiselect(
+    where.multiselect(
         "Solutions",
         options=list(names),
         format_func=names.get,

@@ -1,0 +1,256 @@
+/* The dashboard's one script, injected once by ui/theme.py (st.html, not iframed).
+ * Never write a less-than sign followed by a letter or a slash in this file: st.html's
+ * sanitiser (DOMPurify) then drops the whole script.
+ *
+ * Streamlit 1.67 has no option for the language of its own strings nor for
+ * the html lang attribute: this shim sets lang="fr" and translates the few English texts
+ * and aria labels Streamlit draws (help icons, sidebar button, table toolbar,
+ * file uploader, select boxes). It also runs the Présentation page's
+ * projector mode (one section per screen, ←/→/space, Échap), the "Imprimer"
+ * button, and keeps charts sized for A4 when printed.
+ * It only changes texts, attributes and classes; it never removes Streamlit's nodes.
+ */
+(function () {
+  if (window.__centraleTheme) return;
+  window.__centraleTheme = true;
+  const doc = window.parent && window.parent.document ? window.parent.document : document;
+
+  // ---- French ------------------------------------------------------------
+  const EXACT = {
+    "Skip to main content": "Aller au contenu principal",
+    "Collapse sidebar": "Replier la barre latérale",
+    "Expand sidebar": "Déplier la barre latérale",
+    "Close sidebar": "Fermer la barre latérale",
+    "Open sidebar": "Ouvrir la barre latérale",
+    "Fullscreen": "Plein écran",
+    "View fullscreen": "Plein écran",
+    "Exit fullscreen": "Quitter le plein écran",
+    "Close fullscreen": "Quitter le plein écran",
+    "Search": "Rechercher",
+    "Show/hide columns": "Afficher ou masquer des colonnes",
+    "Download as CSV": "Télécharger en CSV",
+    "Clear value": "Effacer",
+    "Clear all": "Tout effacer",
+    "Clear": "Effacer",
+    "Remove": "Retirer",
+    "Open": "Ouvrir",
+    "Close": "Fermer",
+    "Choose an option": "Choisir une option",
+    "Choose options": "Choisir des options",
+    "No results": "Aucun résultat",
+    "No options to select": "Aucune option",
+    "Upload": "Parcourir",
+    "Browse files": "Parcourir",
+    "Drag and drop file here": "Glisser-déposer le fichier ici",
+    "Drag and drop files here": "Glisser-déposer les fichiers ici",
+    "file upload": "envoi de fichier",
+    "Stop": "Arrêter",
+    "Running...": "Calcul en cours…",
+    "Select all": "Tout sélectionner",
+    "Main menu": "Menu principal",
+    "Settings": "Paramètres",
+    "Print": "Imprimer",
+    "day/month/year": "jour/mois/année",
+    "Press Enter to apply": "Entrée pour valider",
+  };
+  const PATTERNS = [
+    [/^Help for (.+)$/, "Aide : $1"],
+    [/^(\d+)\s?MB per file(.*)$/, "$1 Mo par fichier$2"],
+    [/^Select (\d+) matches$/, "Sélectionner les $1 résultats"],
+    [/^Remove (.+)$/, "Retirer $1"],
+    [/^Delete (.+)$/, "Supprimer $1"],
+  ];
+  const ATTRIBUTES = ["aria-label", "title", "placeholder", "aria-placeholder", "alt"];
+
+  function french(text) {
+    const key = text.trim();
+    if (!key) return null;
+    if (Object.prototype.hasOwnProperty.call(EXACT, key)) return text.replace(key, EXACT[key]);
+    for (const [pattern, replacement] of PATTERNS) {
+      if (pattern.test(key)) return text.replace(key, key.replace(pattern, replacement));
+    }
+    return null;
+  }
+
+  function translate(root) {
+    if (doc.documentElement.lang !== "fr") doc.documentElement.lang = "fr";
+    const walker = doc.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const parent = node.parentElement;
+      if (!parent || parent.closest("[data-testid='stIconMaterial'], script, style, .js-plotly-plot")) continue;
+      const replaced = french(node.data);
+      if (replaced !== null && replaced !== node.data) node.data = replaced;
+    }
+    for (const name of ATTRIBUTES) {
+      for (const el of root.querySelectorAll("[" + name + "]")) {
+        const replaced = french(el.getAttribute(name));
+        if (replaced !== null) el.setAttribute(name, replaced);
+      }
+    }
+    fixStructure(root);
+  }
+
+  // ---- Accessibility of Streamlit's own markup ---------------------------
+  function fixStructure(root) {
+    // The sidebar navigation is ul > div (section) > li: give the lists the
+    // section groups, so screen readers (and axe) see well-formed lists.
+    for (const ul of root.querySelectorAll("[data-testid='stSidebarNav'] ul, [data-testid='stSidebarNavItems']")) {
+      if ([...ul.children].some((c) => c.tagName !== "LI")) {
+        ul.setAttribute("role", "none");
+        for (const group of ul.children) {
+          if (group.tagName !== "LI" && group.querySelector("li")) group.setAttribute("role", "list");
+          for (const child of group.children) {
+            if (group.getAttribute("role") === "list" && child.tagName !== "LI") child.setAttribute("role", "none");
+          }
+        }
+      }
+    }
+    // Material icons are ligatures ("download", "upload"): not words to read aloud.
+    for (const icon of root.querySelectorAll("[data-testid='stIconMaterial']:not([aria-hidden])")) {
+      icon.setAttribute("aria-hidden", "true");
+    }
+    // Chart modebars: out of the tab order (the PNG stays one click away with the mouse).
+    for (const button of root.querySelectorAll(".modebar-btn:not([tabindex])")) {
+      button.setAttribute("tabindex", "-1");
+    }
+    sizeChartsForPrint(root);
+    watchMaps(root);
+    if (doc.body.classList.contains("centrale-projector")) showSlide(current);
+  }
+
+  // ---- Print: charts scaled to the A4 width ------------------------------
+  const A4_CONTENT_PX = 700; // 190 mm less a little, at 96 dpi
+  function sizeChartsForPrint(root) {
+    for (const chart of root.querySelectorAll("[data-testid='stPlotlyChart']")) {
+      const width = chart.getBoundingClientRect().width;
+      if (width > 0) chart.style.setProperty("--centrale-print-zoom", Math.min(1, A4_CONTENT_PX / width).toFixed(3));
+    }
+  }
+  // A WebGL map prints blank (its drawing buffer is not kept): copy each map's
+  // picture into an image, right after the map draws, shown on paper instead.
+  function watchMaps(root) {
+    for (const gd of root.querySelectorAll(".js-plotly-plot")) {
+      const subplot = gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+      const map = subplot && subplot.map;
+      if (!map || map.__centraleSnapshot) continue;
+      map.__centraleSnapshot = true;
+      const canvas = map.getCanvas();
+      const picture = doc.createElement("img");
+      picture.className = "centrale-map-snapshot";
+      picture.alt = "";
+      picture.setAttribute("aria-hidden", "true");
+      canvas.parentElement.appendChild(picture);
+      let last = 0;
+      let trailing = null;
+      map.on("render", () => {
+        const now = Date.now();
+        if (now - last < 400) {
+          // Moving: copy again once it settles, not at every frame.
+          clearTimeout(trailing);
+          trailing = setTimeout(() => map.triggerRepaint(), 450);
+          return;
+        }
+        last = now;
+        try { picture.src = canvas.toDataURL("image/png"); } catch (error) { /* tainted: keep the last */ }
+      });
+      map.triggerRepaint();
+    }
+  }
+  function stampPrintDate() {
+    const now = new Date();
+    const text = now.toLocaleDateString("fr-BE") + " à " +
+      now.toLocaleTimeString("fr-BE", { hour: "2-digit", minute: "2-digit" });
+    for (const el of doc.querySelectorAll(".centrale-print-date")) el.textContent = text;
+  }
+  window.addEventListener("beforeprint", () => { stampPrintDate(); sizeChartsForPrint(doc); });
+
+  // ---- Projector mode (Présentation) -------------------------------------
+  let current = 0;
+  function slides() {
+    const block = doc.querySelector("[data-testid='stMainBlockContainer'] > [data-testid='stVerticalBlock']");
+    if (!block) return [];
+    const groups = [[]];
+    for (const child of block.children) {
+      if (child.querySelector(".pres-section") && groups[groups.length - 1].length) groups.push([]);
+      groups[groups.length - 1].push(child);
+    }
+    return groups;
+  }
+  function showSlide(index) {
+    const all = slides();
+    if (!all.length) return;
+    current = Math.max(0, Math.min(index, all.length - 1));
+    all.forEach((group, i) => group.forEach((el) => el.classList.toggle("centrale-slide-hidden", i !== current)));
+    const bar = doc.getElementById("centrale-projector-bar");
+    if (bar) bar.querySelector(".centrale-slide-number").textContent = `Diapositive ${current + 1} sur ${all.length}`;
+    doc.querySelector("[data-testid='stMain']")?.scrollTo?.(0, 0);
+    window.scrollTo(0, 0);
+  }
+  function enterProjector() {
+    if (!doc.querySelector(".pres-section")) return;
+    doc.body.classList.add("centrale-projector");
+    if (!doc.getElementById("centrale-projector-bar")) {
+      const bar = doc.createElement("div");
+      bar.id = "centrale-projector-bar";
+      bar.setAttribute("role", "region");
+      bar.setAttribute("aria-label", "Mode projection");
+      // Built node by node: st.html's sanitiser drops a script whose text holds markup.
+      const part = (tag, text, attributes) => {
+        const el = doc.createElement(tag);
+        el.textContent = text;
+        for (const [name, value] of Object.entries(attributes || {})) el.setAttribute(name, value);
+        return el;
+      };
+      bar.append(
+        part("button", "← Précédente", { type: "button", "data-centrale-action": "previous" }),
+        part("span", "", { class: "centrale-slide-number", "aria-live": "polite" }),
+        part("span", "← → ou espace : changer · Échap : quitter"),
+        part("button", "Suivante →", { type: "button", "data-centrale-action": "next" }),
+      );
+      doc.body.appendChild(bar);
+    }
+    showSlide(0);
+  }
+  function leaveProjector() {
+    doc.body.classList.remove("centrale-projector");
+    doc.getElementById("centrale-projector-bar")?.remove();
+    for (const el of doc.querySelectorAll(".centrale-slide-hidden")) el.classList.remove("centrale-slide-hidden");
+  }
+  doc.addEventListener("keydown", (event) => {
+    const target = event.target;
+    const typing = target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+    if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (doc.body.classList.contains("centrale-projector")) {
+      if (["ArrowRight", "PageDown", " ", "Spacebar"].includes(event.key)) showSlide(current + 1);
+      else if (["ArrowLeft", "PageUp"].includes(event.key)) showSlide(current - 1);
+      else if (event.key === "Escape") leaveProjector();
+      else return;
+      event.preventDefault();
+    } else if ((event.key === "p" || event.key === "P") && doc.querySelector(".pres-section")) {
+      event.preventDefault();
+      enterProjector();
+    }
+  }, true);
+
+  // ---- Buttons drawn by ui/theme.py (no inline script) -------------------
+  doc.addEventListener("click", (event) => {
+    const button = event.target.closest && event.target.closest("[data-centrale-action]");
+    if (!button) return;
+    const action = button.getAttribute("data-centrale-action");
+    if (action === "print") { stampPrintDate(); sizeChartsForPrint(doc); window.print(); }
+    else if (action === "projector") enterProjector();
+    else if (action === "next") showSlide(current + 1);
+    else if (action === "previous") showSlide(current - 1);
+  });
+
+  // Streamlit redraws as it runs: translate what it adds, once per frame.
+  let pending = false;
+  new MutationObserver(() => {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => { pending = false; translate(doc.body); });
+  }).observe(doc.body, { childList: true, subtree: true, characterData: true, attributes: true,
+                         attributeFilter: ATTRIBUTES });
+  translate(doc.body);
+  stampPrintDate();
+})();

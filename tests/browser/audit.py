@@ -1,0 +1,171 @@
+"""What a manager checks on a page, as functions over a Playwright page.
+
+- `axe_violations`: axe-core (the npm package in `node_modules/`, injected
+  from disk into the page: no CDN) run on the whole document, WCAG 2.1 A/AA;
+- `horizontal_overflow`: elements of the main area wider than the window
+  or cut on the right (a table losing columns, a label cut);
+- `english_words`: English words left in visible text, aria labels, titles
+  and placeholders (Streamlit's own strings included).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+AXE_JS = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+# Words a French reader must never meet; matched as whole words, case-insensitive.
+ENGLISH = [
+    "upload",
+    "browse files",
+    "per file",
+    "no results",
+    "stop",
+    "download as csv",
+    "download",
+    "search",
+    "fullscreen",
+    "full screen",
+    "select",
+    "matches",
+    "clear all",
+    "clear",
+    "remove",
+    "skip to main content",
+    "help for",
+    "day/month/year",
+    "close",
+    "open",
+    "settings",
+    "show",
+    "hide",
+    "loading",
+    "running",
+    "choose an option",
+    "no options",
+    "sort",
+    "ascending",
+    "descending",
+    "collapse",
+    "expand",
+    "copy",
+    "rerun",
+    "deploy",
+    "view",
+    "press enter",
+    "keyboard",
+]
+ENGLISH_RE = re.compile(r"\b(" + "|".join(re.escape(w) for w in ENGLISH) + r")\b", re.I)
+
+
+def axe_available() -> bool:
+    return AXE_JS.exists()
+
+
+def axe_violations(page) -> list[dict]:
+    """axe-core's violations on the page now: [{id, impact, help, nodes: [target…]}]."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_JS))
+    return page.evaluate(
+        """async (tags) => {
+            const result = await axe.run(document, {runOnly: {type: 'tag', values: tags},
+                                                    resultTypes: ['violations']});
+            return result.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: '
+                                                  + (n.failureSummary || '').slice(0, 200)),
+            }));
+        }""",
+        AXE_TAGS,
+    )
+
+
+def serious(violations: list[dict]) -> list[dict]:
+    return [v for v in violations if v["impact"] in ("critical", "serious")]
+
+
+def horizontal_overflow(page) -> list[str]:
+    """Visible things sticking out on the right: the document wider than the window,
+    or an element of the main area whose right edge passes the viewport (or whose
+    own content is wider than its box when it does not scroll on purpose)."""
+    return page.evaluate(
+        """() => {
+            const out = [];
+            const width = document.documentElement.clientWidth;
+            if (document.documentElement.scrollWidth > width + 1)
+                out.push(`document ${document.documentElement.scrollWidth}px > ${width}px`);
+            const main = document.querySelector('[data-testid="stMain"]');
+            if (!main) return out;
+            for (const el of main.querySelectorAll('*')) {
+                const r = el.getBoundingClientRect();
+                if (!r.width || !r.height) continue;
+                const style = getComputedStyle(el);
+                if (style.visibility === 'hidden' || style.display === 'none') continue;
+                if (r.right > width + 1) {
+                    out.push(`${el.tagName.toLowerCase()}[${el.dataset.testid || el.className}]`
+                             + ` right=${Math.round(r.right)} > ${width}`);
+                }
+            }
+            // Tables: every column must be reachable without a hidden scroll.
+            for (const grid of main.querySelectorAll('[data-testid="stDataFrame"]')) {
+                const scroller = grid.querySelector('.dvn-scroller');
+                if (scroller && scroller.scrollWidth > scroller.clientWidth + 2) {
+                    out.push(`tableau coupé (${scroller.scrollWidth}px`
+                             + ` > ${scroller.clientWidth}px)`);
+                }
+            }
+            // Labels and metric values cut with an ellipsis.
+            for (const el of main.querySelectorAll(
+                    '[data-testid="stMetricLabel"] *, [data-testid="stMetricValue"] *,'
+                    + ' [data-testid="stWidgetLabel"] *,'
+                    + ' [data-testid="stBaseButton-segmented_control"] *,'
+                    + ' [data-testid="stButtonGroup"] button *')) {
+                if (el.children.length) continue;
+                const clips = getComputedStyle(el).overflow !== 'visible';
+                if (el.scrollWidth > el.clientWidth + 1 && clips)
+                    out.push(`texte coupé : « ${el.textContent.trim().slice(0, 60)} »`);
+            }
+            return [...new Set(out)].slice(0, 30);
+        }"""
+    )
+
+
+def visible_strings(page) -> list[str]:
+    """Visible text of the page plus every aria-label, title, placeholder and alt."""
+    return page.evaluate(
+        """() => {
+            // Text nodes a reader meets: visible, not inside an aria-hidden part
+            // (material icons are ligatures such as "download", hidden from readers).
+            const out = [];
+            const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+            for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+                const el = n.parentElement;
+                if (!el || !n.data.trim() || el.closest('[aria-hidden="true"], script, style'))
+                    continue;
+                if (!el.getClientRects().length) continue;
+                out.push(n.data);
+            }
+            for (const el of document.querySelectorAll(
+                    '[aria-label], [title], [placeholder], [alt], [aria-placeholder]')) {
+                for (const name of ['aria-label', 'title', 'placeholder', 'alt',
+                                    'aria-placeholder']) {
+                    const v = el.getAttribute(name);
+                    if (v) out.push(v);
+                }
+            }
+            return out;
+        }"""
+    )
+
+
+def english_words(page) -> list[str]:
+    """English words found in `visible_strings`, each with its surroundings."""
+    found = []
+    for text in visible_strings(page):
+        for match in ENGLISH_RE.finditer(text):
+            start, end = max(match.start() - 30, 0), match.end() + 30
+            found.append(text[start:end].replace("\n", " ⏎ "))
+    return sorted(set(found))

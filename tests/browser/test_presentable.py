@@ -1,0 +1,188 @@
+"""Every page as a manager meets it: laptop and large screens, paper, projector,
+French, WCAG 2.1 AA (issue 13).
+
+One app server for the module (the session's `app_server`), one browser
+context per page. Screenshots, PDFs and their renderings go to the test's
+temporary folder (the failure message names them).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from tests.browser import audit
+from tests.browser.conftest import registered_pages, wait_rendered
+
+pytestmark = pytest.mark.browser
+
+PAGES = registered_pages()
+IDS = [p.url_path or "accueil" for p in PAGES]
+PRESS_DAY = "2020-01-31"
+# Pages shown on a commune, as a user opens them from the map.
+QUERY = {"commune": "nis=84009&", "presentation": "nis=84009&"}
+MAP_PAGES = {"map", "commune"}
+MAX_PRINTED_PAGES = 14  # a page that prints to more is not something to hand out
+
+
+def _open(browser, server, app_page, width, height, media="screen"):
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, locale="fr-BE", service_workers="block"
+    )
+    page = context.new_page()
+    page.set_default_timeout(45_000)
+    page.emulate_media(media=media)
+    query = QUERY.get(app_page.url_path, "") + f"date={PRESS_DAY}"
+    page.goto(f"{server.url}/{app_page.url_path}?{query}")
+    wait_rendered(page)
+    page.wait_for_timeout(800)  # charts finish their layout after the run
+    return context, page
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)], ids=["1366x768", "1920x1080"])
+@pytest.mark.parametrize("app_page", PAGES, ids=IDS)
+def test_page_fits_the_screen(app_server, browser, tmp_path, app_page, size):
+    context, page = _open(browser, app_server, app_page, *size)
+    try:
+        shot = tmp_path / f"{app_page.url_path or 'accueil'}-{size[0]}x{size[1]}.png"
+        page.screenshot(path=shot)
+        overflow = audit.horizontal_overflow(page)
+        assert not overflow, f"débordement horizontal ({shot}) : {overflow}"
+        # The date and the filter are seen at once, without scrolling the sidebar.
+        for label in ("Situation au", "Solutions"):
+            box = page.locator('[data-testid="stSidebar"]').get_by_text(label, exact=True)
+            rect = box.first.bounding_box()
+            assert rect and rect["y"] + rect["height"] <= size[1], f"« {label} » sous le pli"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("app_page", PAGES, ids=IDS)
+def test_page_is_french_and_accessible(app_server, browser, app_page):
+    if not audit.axe_available():
+        pytest.skip("axe-core absent : lancez « npm ci » à la racine du dépôt")
+    context, page = _open(browser, app_server, app_page, 1366, 768)
+    try:
+        assert page.evaluate("() => document.documentElement.lang") == "fr"
+        english = audit.english_words(page)
+        assert not english, f"mots anglais sur {app_page.title} : {english}"
+        blocking = audit.serious(audit.axe_violations(page))
+        assert not blocking, f"axe-core, {app_page.title} : {blocking}"
+    finally:
+        context.close()
+
+
+def test_english_scan_finds_english(app_server, browser):
+    """The scan itself: English put on the page is reported, in text and in labels."""
+    context, page = _open(browser, app_server, PAGES[0], 1366, 768)
+    try:
+        assert audit.english_words(page) == []
+        page.evaluate(
+            """() => { const p = document.createElement('p'); p.textContent = 'Loading the files';
+                       p.setAttribute('aria-label', 'Search in the table');
+                       document.querySelector('[data-testid="stMain"]').appendChild(p); }"""
+        )
+        found = " ".join(audit.english_words(page))
+        assert "Loading" in found and "Search in" in found
+    finally:
+        context.close()
+
+
+def _saturated_share(image) -> float:
+    """Share of clearly coloured pixels (channels far apart): map fills, not grey text."""
+    import numpy as np
+
+    pixels = np.asarray(image.convert("RGB")).astype(int).reshape(-1, 3)
+    return float(((pixels.max(axis=1) - pixels.min(axis=1)) > 60).mean())
+
+
+def _pdf_pages(pdf) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    return int(re.search(r"^Pages:\s+(\d+)", info.stdout, re.M).group(1))
+
+
+@pytest.mark.parametrize("app_page", PAGES, ids=IDS)
+def test_page_prints_to_a4(app_server, browser, tmp_path, app_page):
+    if not (shutil.which("pdftoppm") and shutil.which("pdfinfo")):
+        pytest.skip("poppler-utils absent : test d'impression sauté")
+    from PIL import Image
+
+    context, page = _open(browser, app_server, app_page, 1366, 768)
+    try:
+        page.emulate_media(media="print")
+        page.wait_for_timeout(500)
+        # Nothing of the screen's furniture on paper, and no chart wider than the sheet.
+        assert not page.locator('[data-testid="stSidebar"]').is_visible()
+        header = page.locator(".centrale-print-header")
+        assert header.is_visible() and "Situation au 31 janvier 2020" in header.inner_text()
+        assert "Imprimé le" in header.inner_text() and "Source" in header.inner_text()
+        sheet_width = page.evaluate("() => document.documentElement.clientWidth")
+        for chart in page.locator('[data-testid="stPlotlyChart"]').all():
+            if chart.is_visible():
+                rect = chart.evaluate(
+                    "el => { const r = el.querySelector('.main-svg, canvas')"
+                    "            ?.getBoundingClientRect(); return r && [r.left, r.right]; }"
+                )
+                assert rect is None or rect[1] <= sheet_width + 2, f"graphique coupé : {rect}"
+        if app_page.url_path in MAP_PAGES:  # the WebGL map is printed as its picture
+            snapshot = page.locator("img.centrale-map-snapshot").first
+            snapshot.wait_for(state="visible")
+            assert snapshot.evaluate("img => img.naturalWidth") > 100
+        pdf = tmp_path / f"{app_page.url_path or 'accueil'}.pdf"
+        page.pdf(path=str(pdf), format="A4", print_background=True)
+    finally:
+        context.close()
+    pages = _pdf_pages(pdf)
+    assert 1 <= pages <= MAX_PRINTED_PAGES, f"{pdf} : {pages} pages"
+    subprocess.run(["pdftoppm", "-r", "50", "-png", str(pdf), str(tmp_path / "p")], check=True)
+    renders = sorted(tmp_path.glob("p-*.png"))
+    assert len(renders) == pages
+    first = Image.open(renders[0]).convert("RGB")
+    # Width of what is drawn: content reaches the right half, nothing is cropped at the edge.
+    if app_page.url_path in MAP_PAGES:
+        # A drawn map fills an area with strong colours; text and tables hardly any.
+        best = max(_saturated_share(Image.open(r)) for r in renders)
+        assert best >= 0.005, f"carte absente du PDF ({pdf}) : {best:.1%} de pixels colorés"
+    assert first.size[0] < first.size[1]  # portrait A4
+
+
+def test_presentation_runs_as_slides(app_server, browser, tmp_path):
+    presentation = next(p for p in PAGES if p.url_path == "presentation")
+    context, page = _open(browser, app_server, presentation, 1280, 720)
+    try:
+        sections = page.locator(".pres-section")
+        total = sections.count()
+        assert total >= 4
+        page.keyboard.press("p")
+        page.wait_for_function("() => document.body.classList.contains('centrale-projector')")
+        assert not page.locator('[data-testid="stSidebar"]').is_visible()
+
+        def visible_titles():
+            return [s.inner_text() for s in sections.all() if s.is_visible()]
+
+        assert visible_titles() == []  # the title slide: commune, date, downloads
+        page.screenshot(path=tmp_path / "projection-1.png")
+        seen = []
+        for key in ["ArrowRight", " ", "ArrowRight"]:
+            page.keyboard.press(key)
+            titles = visible_titles()
+            assert len(titles) == 1, titles
+            seen.append(titles[0])
+        page.screenshot(path=tmp_path / "projection-4.png")
+        assert len(set(seen)) == 3
+        page.keyboard.press("ArrowLeft")
+        assert visible_titles() == [seen[1]]
+        bar = page.locator("#centrale-projector-bar").inner_text()
+        assert "Diapositive 3 sur" in bar
+        # Large type, dark on white.
+        size = sections.nth(1).evaluate("el => parseFloat(getComputedStyle(el).fontSize)")
+        assert size >= 40
+        page.keyboard.press("Escape")
+        page.wait_for_function("() => !document.body.classList.contains('centrale-projector')")
+        assert page.locator('[data-testid="stSidebar"]').is_visible()
+        assert len(visible_titles()) == total
+    finally:
+        context.close()

@@ -1,0 +1,123 @@
+"""The dashboard's look for screens, projectors and paper, in one place.
+
+`apply()` (called once per run by `dashboard.py`) injects `assets/theme.css`
+and `assets/theme.js`. Why a script at all: Streamlit 1.67 has no setting for
+the document language nor for its own English strings ("Help for…", "Skip to
+main content", the file uploader's "Upload"…), so a small documented shim
+sets `<html lang="fr">` and translates them; everything else is plain CSS.
+The table toolbar's CSV download is removed by the supported option
+`client.disableDataExport` (`.streamlit/config.toml`): each table has its own
+Excel button, which Belgian Excel opens correctly.
+
+The other helpers draw what pages share around their content: the print-only
+header (page title, situation date, source, print date), the "Imprimer" and
+"Projeter" buttons, the "données à jour au" line, and print-only copies of
+tables and map pictures (a canvas table or a WebGL map does not print).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from centrale import fmt, loads
+from ui.data import load
+
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
+SOURCE = "centrale d'achats Smart d'IDELUX Projets publics (fichiers sources chargés)"
+PRINT_TABLE_ROWS = 60  # past this, the paper says "and N more rows, in the Excel file"
+
+
+def _asset(name: str) -> str:
+    return (ASSETS / name).read_text(encoding="utf-8")
+
+
+def apply() -> None:
+    """The theme's CSS and script, once per run, in a hidden container."""
+    st.html(f"<style>{_asset('theme.css')}</style>")
+    with st.container(key="centrale-theme"):
+        st.html(f"<script>{_asset('theme.js')}</script>", unsafe_allow_javascript=True)
+
+
+def freshness_text(loaded_at) -> str:
+    """'Données à jour au 24/11/2026 à 10:15' from the last load's timestamp."""
+    if loaded_at is None or pd.isna(loaded_at):
+        return "Données : aucun chargement enregistré"
+    stamp = pd.Timestamp(loaded_at)
+    return f"Données à jour au {fmt.date(stamp.date())} à {stamp:%H:%M}"
+
+
+def last_loaded_at():
+    """When the store was last loaded (its newest load), or None."""
+    log = load(loads.load_log)
+    return None if log.empty else log["loaded_at"].iloc[0]
+
+
+def print_header(page_title: str, day: dt.date, loaded_at, filters: str | None = None) -> None:
+    """The block that heads every printed page (hidden on screen)."""
+    parts = [
+        f"<strong>{html.escape(page_title)}</strong> — Centrale d'achats Smart, IDELUX",
+        f"Situation au {html.escape(fmt.long_date(day))}",
+    ]
+    if filters:
+        parts.append(html.escape(filters))
+    parts.append(f"Source : {html.escape(SOURCE)} · {html.escape(freshness_text(loaded_at))}")
+    parts.append('Imprimé le <span class="centrale-print-date"></span>')
+    st.html(
+        '<div class="centrale-print-only centrale-print-header">' + "<br>".join(parts) + "</div>"
+    )
+
+
+def sidebar_actions(loaded_at) -> None:
+    """'Données à jour au …' and the print button, at the bottom of the sidebar."""
+    st.sidebar.caption(freshness_text(loaded_at))
+    st.sidebar.html(
+        '<div class="centrale-print-button" data-testid="centrale-print">'
+        '<button type="button" data-centrale-action="print" class="centrale-button">'
+        "Imprimer cette page</button></div>"
+    )
+
+
+def projector_button() -> None:
+    """'Projeter' for the Présentation page (also key P; ←/→/espace; Échap to leave)."""
+    st.html(
+        '<button type="button" data-centrale-action="projector" class="centrale-button">'
+        "Projeter en plein écran (touche P)</button>"
+        '<span class="centrale-hint"> Puis ← → ou espace pour changer de section, '
+        "Échap pour revenir.</span>"
+    )
+
+
+def print_table(styler_html: str, total: int, shown: int) -> None:
+    """A static copy of a table for paper (hidden on screen): all columns, wrapped."""
+    note = ""
+    if total > shown:
+        note = (
+            f"<p>… et {fmt.number(total - shown)} autres lignes, dans le fichier Excel "
+            "de cette page.</p>"
+        )
+    st.html(f'<div class="centrale-print-only">{styler_html}{note}</div>')
+
+
+def print_image(png: bytes, alt: str) -> None:
+    """A picture shown on paper only (a WebGL map prints blank): `alt` says what it shows."""
+    data = base64.b64encode(png).decode("ascii")
+    st.html(
+        '<div class="centrale-print-only">'
+        f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" '
+        'style="width:100%;max-width:180mm"></div>'
+    )
+
+
+def image(png: bytes, alt: str, max_height: str = "70vh") -> None:
+    """A picture with its alternative text (st.image has none)."""
+    data = base64.b64encode(png).decode("ascii")
+    st.html(
+        f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" '
+        f'style="width:100%;max-height:{max_height};object-fit:contain">'
+    )
