@@ -43,13 +43,24 @@ def ensure_shell() -> None:
     """Called first by every page file: if the shell has never run in this server,
     leave the legacy mode (a public `st.navigation` call) and rerun through it.
 
-    The navigation lists only the calling page, under its own URL path, so that
-    Streamlit does not report "page not found" for the address being opened; the
-    rerun keeps the URL (page and query string).
+    The navigation lists the calling page under its own URL path, beside a default page
+    (a default page answers at "/"; were the calling page the default, the browser
+    would report "page not found" for the address being opened); the rerun keeps the
+    URL (page and query string).
     """
     if _navigation_called.is_set():
         return
     caller = inspect.currentframe().f_back
     page_file = Path(caller.f_globals.get("__file__", "page.py"))
-    navigation([st.Page(page_file, url_path=page_file.stem)], position="hidden")
+    navigation(
+        [
+            st.Page(_never_shown, title="Accueil", default=True),
+            st.Page(page_file, url_path=page_file.stem),
+        ],
+        position="hidden",
+    )
     st.rerun()
+
+
+def _never_shown() -> None:
+    """The default page of the one-off navigation above: never run (the rerun replaces it)."""
