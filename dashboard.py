@@ -34,6 +34,7 @@ PAGES = {
     "Données": [
         st.Page("pages/data.py", title="Importer des données", icon=":material/upload_file:"),
         st.Page("pages/history.py", title="Historique des chargements", icon=":material/history:"),
+        st.Page("pages/help.py", title="Aide", icon=":material/help:"),
     ],
 }
 

@@ -204,7 +204,7 @@ def _apply(config, preview):
     st.session_state.pop(PREVIEW_KEY, None)
     st.session_state[UPLOADER_ROUND] = st.session_state.get(UPLOADER_ROUND, 0) + 1
     st.session_state[APPLIED_KEY] = {
-        "message": f"« {preview.upload.original_name} » est chargé : base reconstruite en "
+        "message": f"« {preview.upload.original_name} » est chargé : chiffres mis à jour en "
         f"{fmt.number(result.seconds, 1)} s ({fmt.number(sum(result.row_counts.values()))} "
         "lignes). Les autres sessions voient les nouvelles données à leur prochaine action.",
         "before": before,

@@ -131,3 +131,39 @@ def test_one_sheet_per_frame_even_when_empty():
     assert book.sheetnames == ["Commandes", "Autre"]
     assert [c.value for c in book["Commandes"][1]] == ["order_id"]
     assert book["Commandes"].freeze_panes == "A2"
+
+
+def test_workbook_stands_alone_on_paper_and_in_a_mail():
+    """Issue 13: an "À propos" sheet, A4 landscape one page wide with the header row
+    repeated, thousands formats on quantities but not on codes and years."""
+    frame = pd.DataFrame(
+        {
+            "nis_code": [84009, 81001],
+            "year": [2019, 2020],
+            "population": [8844, 29858],
+            "amount_eur": [1234.5, 20.0],
+        }
+    )
+    about = {"Situation au": "31/01/2020", "Filtres": "aucun (toutes)", "Exporté le": "x"}
+    book = openpyxl.load_workbook(
+        io.BytesIO(
+            workbook_bytes(
+                {"Communes": frame},
+                headers={"nis_code": "Code INS", "year": "Année", "population": "Population"},
+                about=about,
+            )
+        )
+    )
+    assert book.sheetnames == ["Communes", "À propos"]
+    sheet = book["Communes"]
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 0
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.print_title_rows == "$1:$1"
+    assert "31/01/2020" in sheet.oddHeader.right.text
+    assert sheet["C2"].number_format == "#,##0" and sheet["C3"].value == 29858
+    assert sheet["A2"].number_format == "General"  # a code, not a quantity
+    assert sheet["B2"].number_format == "General"  # a year
+    assert sheet["D2"].number_format.startswith("#,##0.00")
+    facts = {row[0].value: row[1].value for row in book["À propos"].iter_rows(min_row=3)}
+    assert facts == about

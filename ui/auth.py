@@ -188,7 +188,7 @@ def draw_account_box() -> None:
         box.caption(
             ":material/lock_open: **Mode poste unique** : aucun compte n'est configuré, "
             "toute personne utilisant ce poste peut modifier les données. "
-            "Voir « Données et droits » dans le README pour créer des comptes."
+            "Pour réserver l'import à quelques personnes, voir la page Aide."
         )
         return
     if user:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from centrale import charts, fmt, queries
+from centrale import charts, fmt, loads, queries
 from centrale.excel import workbook_bytes
 from ui import theme
 from ui.data import load
@@ -303,13 +303,53 @@ def show_table(
     excel_button(everything or frame, columns, key=key, file_name=file_name, sheet=sheet)
 
 
-def excel_bytes(frame: pd.DataFrame, columns: Sequence[Col], sheet: str) -> bytes:
-    """`frame`'s `columns` as an .xlsx: French headers, real dates and numbers, flags as text."""
+def _readable_codes(frame: pd.DataFrame) -> pd.DataFrame:
+    """Codes a reader would not understand alone, as words ('1.0' -> 'Catalogue 1.0')."""
+    if "catalogue" in frame.columns:
+        frame = frame.copy()
+        frame["catalogue"] = [
+            v if v is None or pd.isna(v) or str(v).startswith("Catalogue") else f"Catalogue {v}"
+            for v in frame["catalogue"]
+        ]
+    return frame
+
+
+def excel_bytes(
+    frame: pd.DataFrame, columns: Sequence[Col], sheet: str, about: dict | None = None
+) -> bytes:
+    """`frame`'s `columns` as an .xlsx: French headers, real dates and numbers, flags as
+    text, codes as words, and an "À propos" sheet from `about` (see `export_about`)."""
     return workbook_bytes(
-        {sheet: _with_flags_as_text(frame.head(EXCEL_MAX_ROWS), columns)},
+        {sheet: _readable_codes(_with_flags_as_text(frame.head(EXCEL_MAX_ROWS), columns))},
         headers={c.name: c.label for c in columns},
         money_columns=tuple(c.name for c in columns if c.kind in ("money", "money0")),
+        about=about,
     )
+
+
+def export_about(sheet: str, rows: int | None = None) -> dict[str, str]:
+    """What an exported table is, for its "À propos" sheet: the page's situation date,
+    period and filters, the source files of the last load, and (at click) the time."""
+    from ui import state
+
+    solutions = solution_names(state.solution_filter())
+    log = load(loads.load_log)
+    about = {
+        "Tableau": sheet,
+        "Situation au": fmt.date(state.as_of()),
+        "Période": state.period().label,
+        "Filtres": "Solutions : " + ", ".join(solutions) if solutions else "aucun (toutes)",
+    }
+    if rows is not None:
+        about["Lignes"] = fmt.number(rows)
+    if not log.empty:
+        last = log.iloc[0]
+        files = load(loads.load_files, int(last["load_id"]))
+        about["Données à jour au"] = (
+            f"{fmt.date(last['loaded_at'])} à {pd.Timestamp(last['loaded_at']):%H:%M}"
+        )
+        about["Fichiers sources"] = ", ".join(files["file"]) if not files.empty else fmt.MISSING
+    return about
 
 
 def excel_button(
@@ -325,9 +365,17 @@ def excel_button(
     when clicked, not at every rerun.
     """
     rows = frame if callable(frame) else (lambda: frame)
+    about = export_about(sheet)
+
+    def workbook() -> bytes:
+        everything = rows()
+        stamp = dt.datetime.now().strftime("%d/%m/%Y à %H:%M")
+        facts = {**about, "Lignes": fmt.number(len(everything)), "Exporté le": stamp}
+        return excel_bytes(everything, columns, sheet, about=facts)
+
     st.download_button(
         "Télécharger en Excel",
-        data=lambda: excel_bytes(rows(), columns, sheet),
+        data=workbook,
         file_name=f"{file_name}.xlsx",
         mime=XLSX_MIME,
         key=key,

@@ -35,9 +35,9 @@ def entry_tab(default: int, day: dt.date) -> None:
     today = dt.date.today()
     st.write(
         "Pour une commune qui a répondu par téléphone ou en réunion. La réponse est "
-        "enregistrée comme un fichier source (`survey_<année>_<code INS>.csv`), la base est "
-        "reconstruite et la réponse compte aussitôt. Modifier une réponse la remplace ; "
-        "l'ancienne version reste dans les sources (dossier `historique`)."
+        "enregistrée avec les autres fichiers de la centrale, les chiffres sont mis à jour "
+        "et la réponse compte aussitôt. Modifier une réponse la remplace ; l'ancienne "
+        "version est gardée dans l'historique."
     )
     if day < today:
         st.warning(
