@@ -21,6 +21,7 @@ from ui.components import Col, empty_state, kpi_card, show_table, situation_capt
 from ui.data import load
 from ui.shell import ensure_shell
 from ui.state import as_of
+from ui.worth import commune_section
 
 ensure_shell()
 
@@ -211,6 +212,8 @@ show_table(
 )
 if not orders.empty and (orders["lead_days"].fillna(0) > 20).any():
     st.caption("Surlignées : attribuées en plus de 20 jours (la promesse de la centrale).")
+
+commune_section(day, nis, de(name))
 
 st.subheader("Solutions pas encore commandées")
 show_table(

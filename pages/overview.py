@@ -5,6 +5,7 @@ import streamlit as st
 from centrale import charts, fmt, queries
 from centrale.config import AWARD_PROMISE_DAYS
 from ui import components as ui
+from ui import worth as worth_ui
 from ui.components import Col
 from ui.data import load
 from ui.shell import ensure_shell
@@ -213,3 +214,6 @@ with coverage_tab:
         sheet="Population couverte",
         empty_message="Aucune solution au catalogue.",
     )
+
+worth_ui.competition_section(day)
+worth_ui.funnel_section(day)

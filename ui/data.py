@@ -20,6 +20,9 @@ from centrale.store import StoreMissing, StoreReader, schema_is_current
 # Modules whose functions `load` may call: (con, *args) -> DataFrame | dict.
 QUERY_MODULES = (
     "centrale.queries",
+    "centrale.competition",
+    "centrale.outreach",
+    "centrale.worth",
     "centrale.loads",
     "centrale.survey",
     "centrale.briefing",

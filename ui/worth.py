@@ -1,0 +1,172 @@
+"""The sections "what the competition gained" and "from first contact to order".
+
+Shared by the overview (province) and the commune page: widgets only, every
+figure from `centrale.competition`, `centrale.outreach` and `centrale.worth`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from centrale import competition, fmt, outreach, worth, worth_charts
+from centrale.config import AWARD_PROMISE_DAYS
+from ui import components as ui
+from ui.data import load
+
+GAIN_HELP = (
+    "Pour chaque commande attribuée, les deux prestataires de l'accord-cadre ont remis une "
+    "offre. Le gain est l'offre écartée la moins chère moins l'offre retenue : négatif "
+    "quand l'offre retenue, plus chère, l'a emporté sur la qualité."
+)
+FUNNEL_COLUMNS = [
+    ui.Col("label", "Étape"),
+    ui.Col("communes", "Communes", "int"),
+    ui.Col("conversion", "Part de l'étape précédente", "percent"),
+    ui.Col("median_days_from_previous", "Délai médian depuis l'étape précédente", "days"),
+]
+
+
+def competition_section(day: dt.date) -> None:
+    """ "Ce que la remise en concurrence a fait gagner aux communes" (province)."""
+    st.subheader("Ce que la remise en concurrence a fait gagner aux communes")
+    orders = load(competition.order_competition, day)
+    compared = orders[orders["gain_eur"].notna()]
+    if compared.empty:
+        ui.empty_state("Aucune commande attribuée dont les offres sont connues à cette date.")
+        return
+    cards = st.columns(3)
+    with cards[0]:
+        ui.kpi_card(
+            "Gain de la remise en concurrence",
+            fmt.money(compared["gain_eur"].sum(), 0),
+            help=GAIN_HELP,
+        )
+        st.caption("HTVA, contrats de quatre ans, depuis l'ouverture")
+    with cards[1]:
+        ui.kpi_card(
+            "Commandes mises en concurrence",
+            f"{fmt.number(len(compared))} / {fmt.number(len(orders))}",
+            help="Commandes attribuées avec au moins deux offres connues, sur toutes les "
+            "commandes attribuées à la date.",
+        )
+    with cards[2]:
+        quality = int((compared["won_on"] == "qualité").sum())
+        ui.kpi_card(
+            "Gagnées sur la qualité",
+            fmt.number(quality),
+            help="Commandes dont l'offre retenue n'était pas la moins chère : elle a gagné "
+            "par ses points de qualité.",
+        )
+    ui.chart(
+        worth_charts.gain_by_year(load(competition.gain_by, day, "year")),
+        "gain-remise-en-concurrence",
+        key="worth_gain_by_year",
+    )
+
+
+def funnel_section(day: dt.date) -> None:
+    """ "De la rencontre à la commande": the funnel, meetings and the communes never met."""
+    st.subheader("De la rencontre à la commande")
+    steps = load(outreach.funnel, day)
+    left, right = st.columns([3, 2])
+    with left:
+        ui.chart(worth_charts.funnel(steps), "entonnoir-communes", key="worth_funnel")
+    with right:
+        ui.styled_table(pd.DataFrame(steps), FUNNEL_COLUMNS)
+        meetings = load(outreach.info_meetings, day)
+        if meetings["communes_represented"]:
+            st.caption(
+                f"Séances d'information : {meetings['communes_represented']} communes "
+                f"représentées, dont {meetings['by_bourgmestre']} par leur bourgmestre, "
+                f"{fmt.number(meetings['people'])} personnes."
+            )
+    never = load(outreach.never_met, day)
+    with st.expander(f"Communes jamais rencontrées ({len(never)}) — à planifier"):
+        ui.show_table(
+            never,
+            [
+                ui.Col("commune", "Commune"),
+                ui.Col("arrondissement", "Arrondissement"),
+                ui.Col("signed_on", "Adhésion", "date"),
+            ],
+            key="worth_never_met",
+            file_name="communes-jamais-rencontrees",
+            sheet="Jamais rencontrées",
+            empty_message="Toutes les communes ont été rencontrées au moins une fois.",
+        )
+
+
+def commune_section(day: dt.date, nis: str, name_with_de: str) -> None:
+    """ "Ce que la centrale a apporté à votre commune": gain and days saved, assumption shown."""
+    st.subheader("Ce que la centrale a apporté à la commune")
+    default = worth.classic_procedure().days
+    classic = st.number_input(
+        "Hypothèse : durée d'une procédure classique (jours)",
+        min_value=1,
+        max_value=730,
+        value=default,
+        step=10,
+        key="commune_classic_days",
+        help=worth.classic_procedure().basis,
+    )
+    figures = load(worth.commune_worth, nis, day, int(classic))
+    if figures["orders"]:
+        _commune_cards(figures)
+    else:
+        ui.empty_state(f"Aucune commande attribuée {name_with_de} à cette date.")
+    contacts = load(outreach.commune_contacts, nis, day)
+    last = (
+        f"dernier contact le {fmt.date(contacts.iloc[0]['held_on'])}"
+        if len(contacts)
+        else ("jamais rencontrée")
+    )
+    with st.expander(f"Rencontres avec la commune ({len(contacts)}, {last})"):
+        ui.show_table(
+            contacts,
+            [
+                ui.Col("held_on", "Date", "date"),
+                ui.Col("kind", "Type"),
+                ui.Col("title", "Intitulé"),
+                ui.Col("roles", "Rôles des présents"),
+                ui.Col("people", "Personnes", "int"),
+            ],
+            key="commune_contacts",
+            file_name="rencontres-commune",
+            sheet="Rencontres",
+            empty_message="Aucune rencontre avec la commune à cette date.",
+        )
+
+
+def _commune_cards(figures: dict) -> None:
+    cards = st.columns(3)
+    with cards[0]:
+        ui.kpi_card(
+            "Gain de la remise en concurrence",
+            fmt.money(figures["gain_eur"], 0) if figures["gain_eur"] is not None else fmt.MISSING,
+            help=GAIN_HELP,
+        )
+        st.caption(
+            f"{figures['compared']} commande(s) mise(s) en concurrence, "
+            f"{figures['won_on_quality']} gagnée(s) sur la qualité"
+        )
+    with cards[1]:
+        ui.kpi_card(
+            "Délai médian bon de commande → attribution",
+            fmt.days(figures["median_lead_days"], 1),
+            help=f"La centrale promet {AWARD_PROMISE_DAYS} jours.",
+        )
+        st.caption(
+            f"{figures['within_promise']} sur {figures['orders']} dans les "
+            f"{AWARD_PROMISE_DAYS} jours promis"
+        )
+    with cards[2]:
+        ui.kpi_card(
+            "Jours gagnés face à une procédure classique",
+            fmt.number(figures["days_saved"]),
+            help=figures["classic_basis"],
+        )
+        kind = "estimation" if figures["classic_is_estimate"] else "source"
+        st.caption(f"Procédure classique : {figures['classic_days']} jours ({kind})")
