@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -174,10 +175,11 @@ sys.path.insert(0, {root!r})
 from centrale.store import StoreReader
 reader = StoreReader({db!r})
 counts = set()
-end = time.monotonic() + 120
+end = time.monotonic() + 900  # a safety net only: the test says when to stop
 while time.monotonic() < end and not os.path.exists({stop!r}):
     with reader.cursor() as cur:
         counts.add(cur.execute("SELECT count(*) FROM orders").fetchone()[0])
+    open({stop!r} + ".ready", "w").close()  # has read the store at least once
 with reader.cursor() as cur:  # the first query after the rebuild sees the new store
     counts.add(cur.execute("SELECT count(*) FROM orders").fetchone()[0])
 print(sorted(counts))
@@ -193,7 +195,13 @@ def test_rebuild_while_a_reader_has_the_store_open(sources_copy, tmp_path):
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(1.0)
+    # The rebuild must start only once the reader has the old store open (a poll:
+    # on a busy machine the reader's start-up can take many seconds).
+    ready, deadline = Path(str(stop) + ".ready"), time.monotonic() + 120
+    while not ready.exists():
+        assert reader.poll() is None, reader.communicate()[1]
+        assert time.monotonic() < deadline, "the reader never read the store"
+        time.sleep(0.05)
     (sources_copy / "orders_extra.csv").write_text(
         "n° de commande;commune;solution;date d'envoi\nNEW-1;Bertrix;TRAVAUX;01/10/2026\n"
     )

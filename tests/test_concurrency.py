@@ -37,12 +37,13 @@ import json, sys, time
 from pathlib import Path
 from centrale.store import StoreReader, connect_read_only
 db, ready, stop = (Path(a) for a in sys.argv[1:4])
+built = stop.with_name("built")
 follow = sys.argv[4] == "1"
 SQL = "SELECT (SELECT count(*) FROM orders), (SELECT count(*) FROM survey_answers)"
 reader = StoreReader(db)
 pairs, errors, reads = {}, [], 0
 ready.touch()
-deadline = time.monotonic() + 90
+deadline = time.monotonic() + 900  # a safety net only: the test says when to stop
 while not stop.exists() and time.monotonic() < deadline:
     try:
         if follow:  # the dashboard's way: one connection that reopens after a swap
@@ -54,6 +55,8 @@ while not stop.exists() and time.monotonic() < deadline:
         key = f"{pair[0]},{pair[1]}"
         pairs[key] = pairs.get(key, 0) + 1
         reads += 1
+        if built.exists():  # a read after the last build: it saw the final store
+            Path(str(ready) + ".final").touch()
     except Exception as exc:
         errors.append(f"{type(exc).__name__}: {exc}")
     time.sleep(0.005)  # leave the 2 cores some room for the builds
@@ -121,9 +124,16 @@ def test_readers_never_see_a_mixed_or_broken_store_during_rebuilds(tmp_path):
         for start in (0, 1)
     ]
     for builder in builders:
-        _, stderr = builder.communicate(timeout=120)
+        _, stderr = builder.communicate(timeout=600)  # generous: a busy machine
         assert builder.returncode == 0, stderr
-    time.sleep(0.3)  # let every reader see the last store too
+    # Every reader reads the last store at least once before stopping (a poll, not a
+    # fixed wait: on a busy machine a reader may be descheduled for seconds).
+    (tmp_path / "built").touch()
+    deadline = time.monotonic() + 120
+    while not all(Path(f"{ready}.final").exists() for ready, _ in readers):
+        assert all(proc.poll() is None for _, proc in readers), "a reader stopped early"
+        assert time.monotonic() < deadline, "a reader never read the last store"
+        time.sleep(0.05)
     stop.touch()
     results = [json.loads(proc.communicate(timeout=60)[0]) for _, proc in readers]
 
