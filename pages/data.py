@@ -13,7 +13,8 @@ from streamlit.errors import StreamlitPageNotFoundError
 from centrale import fmt, ingest, queries
 from centrale.config import settings
 from centrale.excel import workbook_bytes
-from centrale.sources.kinds import KINDS
+from centrale.sources.kinds import KINDS, kind_of_file
+from centrale.sources.problems import grouped, summary_line
 from ui.auth import loaded_by, require_editor
 from ui.components import PROBLEM_HEADERS
 from ui.data import load
@@ -123,10 +124,10 @@ def _problems_shown(table):
 def _show_problems(preview):
     errors = preview.validated.errors
     st.error(
-        f"**{len(errors)} erreur(s) : rien ne sera chargé.** Corrigez le fichier dans "
-        "Excel puis envoyez-le à nouveau. La base de données n'a pas été modifiée."
+        f"**{summary_line(errors, kind_of_file)}** Rien ne sera chargé : corrigez le fichier "
+        "dans Excel puis envoyez-le à nouveau. La base de données n'a pas été modifiée."
     )
-    table = ingest.problems_frame(errors)
+    table = ingest.problems_frame(grouped(errors))
     st.dataframe(_problems_shown(table), hide_index=True, width="stretch")
     st.download_button(
         "Télécharger la liste des erreurs (Excel)",

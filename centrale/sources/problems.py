@@ -60,6 +60,8 @@ class Problem:
         record.pop("code")
         record.pop("last_row")
         record["value"] = None if self.value is None else str(self.value)
+        if self.last_row is not None and self.last_row != self.row:
+            record["message"] = f"{self.message} (lignes {self.row} à {self.last_row})"
         return record
 
     def as_json(self) -> dict:

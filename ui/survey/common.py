@@ -12,7 +12,7 @@ import streamlit as st
 from centrale import fmt
 from centrale.excel import workbook_bytes
 from centrale.ingest import problems_frame
-from centrale.sources.problems import SourceError
+from centrale.sources.problems import SourceError, grouped, summary_line
 from centrale.store import BuildCheckFailed
 from ui import components as ui
 from ui.auth import is_editor
@@ -131,10 +131,10 @@ def show_problems(problems: Sequence, key: str) -> None:
     """The errors that stopped a save or an import, and their Excel list (button `key`)."""
     errors = [p for p in problems if p.level == "erreur"]
     st.error(
-        f"**{len(errors)} erreur(s) : rien n'a été enregistré.** Les sources et la base "
+        f"**{summary_line(errors)}** Rien n'a été enregistré : les sources et la base "
         "restent exactement comme avant."
     )
-    shown = problems_frame(errors).drop(columns="level").rename(columns=ui.PROBLEM_HEADERS)
+    shown = problems_frame(grouped(errors)).drop(columns="level").rename(columns=ui.PROBLEM_HEADERS)
     st.dataframe(shown, hide_index=True, width="stretch")
     st.download_button(
         "Télécharger la liste des erreurs (Excel)",

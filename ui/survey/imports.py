@@ -158,12 +158,12 @@ def _mapping_step(export, config) -> list:
         f"{len(mapping) - sure - len(review)} ignorée(s) d'office (colonnes techniques)."
     )
     names = {o.value: o.name for o in options}
-    for question, columns in si.questions(mapping).items():
+    for index, (question, columns) in enumerate(si.questions(mapping).items()):
         needs = [c for c in columns if c.role == "need"]
         waiting = [c for c in columns if c in review]
         if not waiting and not needs:
             continue
-        with st.container(border=True):
+        with st.container(border=True, key=f"survey_import_question_{index}"):
             st.markdown(f"**{question}** — {len(columns)} options")
             st.caption(
                 f"Besoins : {', '.join(names.get(c.need, c.need) for c in needs) or 'aucun'}"

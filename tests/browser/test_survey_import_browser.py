@@ -1,0 +1,129 @@
+"""The import tab in a real browser: a 100-column full-text LimeSurvey export and a
+KoboToolbox labels export mapped and imported in at most 10 actions each (a click, an
+upload, a choice: each counts), the store then holding the right needs.
+
+Each test runs its own server on a copy of the demo store and sources: the import
+rebuilds the store, which the session's shared server must not see.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+import pytest
+
+from centrale import survey
+from centrale.store import connect_read_only
+from tests.browser.conftest import (
+    RENDER_TIMEOUT_MS,
+    VIEWPORT,
+    Offline,
+    assert_no_error_box,
+    running_app,
+    wait_rendered,
+)
+from tests.survey_exports import csv_bytes, kobo_wide_rows, limesurvey_100_columns, workbook_bytes
+
+pytestmark = pytest.mark.browser
+NEEDS_Q = "Quels sont les besoins de votre commune ?"
+EXPECTED = {
+    # "Bornes de recharge" is taken as the new need the demo answers already name.
+    "Daverdisse": {"Éclairage public intelligent", "Bornes de recharge pour véhicules électriques"},
+    "Tellin": {"E-guichet", "Wi-Fi public communal"},
+    "Wellin": set(),  # answered "no needs"
+    "Bouillon": {"Caméras urbaines", "Monitoring énergétique"},
+}
+MAX_ACTIONS = 10
+
+
+class Actions:
+    """What a person does, counted: clicks, uploads, choices."""
+
+    def __init__(self, page):
+        self.page, self.count = page, 0
+
+    def click(self, locator) -> None:
+        locator.click()
+        self.count += 1
+        wait_rendered(self.page)
+
+    def upload(self, locator, path) -> None:
+        locator.set_input_files(str(path))
+        self.count += 1
+        wait_rendered(self.page)
+
+
+@pytest.fixture
+def import_app(demo_db, browser, tmp_path):
+    db = tmp_path / "centrale.duckdb"
+    shutil.copy(demo_db, db)
+    with running_app(db, tmp_path) as server:
+        context = browser.new_context(viewport=VIEWPORT, locale="fr-BE", service_workers="block")
+        offline = Offline()
+        context.route("**/*", offline.route)
+        page = context.new_page()
+        page.set_default_timeout(RENDER_TIMEOUT_MS)
+        page.goto(server.url)  # the entry point first: it registers the pages
+        wait_rendered(page)
+        page.goto(f"{server.url}/survey")
+        wait_rendered(page)
+        try:
+            yield page, server, db
+        finally:
+            context.close()
+        assert not offline.blocked, "requêtes externes : " + ", ".join(offline.blocked)
+
+
+def import_in_browser(page, server, path, question: str) -> int:
+    actions = Actions(page)
+    actions.click(page.get_by_role("tab", name="Importer"))
+    uploader = page.locator('[data-testid="stFileUploader"]', has_text="Export de l'enquête")
+    actions.upload(uploader.locator('input[type="file"]'), path)
+    page.get_by_text("Correspondance des colonnes").first.wait_for(state="visible")
+    assert_no_error_box(page, server)
+    # The question's own box (each has a `st-key-survey_import_question_N` class).
+    bulk = page.locator('[class*="st-key-survey_import_question_"]', has_text=question)
+    actions.click(bulk.get_by_role("button", name="Les options de cette question sont les besoins"))
+    ignore = page.get_by_role("button", name="Ignorer toutes les autres colonnes")
+    if ignore.count():
+        actions.click(ignore)
+    page.get_by_text("Aperçu").first.wait_for(state="visible")
+    assert page.get_by_text("1 réponse(s) laissée(s) de côté").count() or "kobo" in str(path)
+    actions.click(page.get_by_role("button", name="Importer ces réponses"))
+    page.get_by_text("importé").first.wait_for(state="visible")
+    assert_no_error_box(page, server)
+    return actions.count
+
+
+def stored_needs(db) -> dict[str, set[str]]:
+    with connect_read_only(db) as con:
+        answers = survey.survey_answers_at(con, dt.date(2026, 12, 31))
+    answers = answers[(answers["year"] == 2026) & answers["commune"].isin(list(EXPECTED))]
+    out = {name: set() for name in answers["commune"]}
+    for name, need, none in zip(answers["commune"], answers["need"], answers["no_needs"]):
+        if not none:
+            out[name].add(need)
+    return out
+
+
+def test_limesurvey_100_columns_in_at_most_10_actions(import_app, tmp_path, record_property):
+    page, server, db = import_app
+    path = tmp_path / "results-survey-2026.csv"
+    path.write_bytes(csv_bytes(limesurvey_100_columns()))
+    count = import_in_browser(page, server, path, NEEDS_Q)
+    record_property("actions", count)
+    print(f"LimeSurvey 100 colonnes : {count} actions")
+    assert count <= MAX_ACTIONS
+    assert stored_needs(db) == EXPECTED
+
+
+def test_kobo_labels_export_in_at_most_10_actions(import_app, tmp_path, record_property):
+    page, server, db = import_app
+    path = tmp_path / "kobo-besoins-2026.xlsx"
+    path.write_bytes(workbook_bytes({"Besoins 2026": kobo_wide_rows()}))
+    count = import_in_browser(page, server, path, "Quels sont vos besoins ?")
+    record_property("actions", count)
+    print(f"KoboToolbox : {count} actions")
+    assert count <= MAX_ACTIONS
+    assert stored_needs(db) == EXPECTED
