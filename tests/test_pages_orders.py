@@ -160,3 +160,20 @@ def test_a_huge_table_shows_its_first_rows_and_says_so():
     assert any("2\u00a0000 premières lignes sur 5\u00a0000" in c.value for c in at.caption)
     [table] = at.dataframe
     assert len(table.value) == 2000
+
+
+def test_merged_commune_orders_keep_who_ordered_them(app_env):
+    """Bertogne's orders count for Bastogne after the 2024 merger, but the table and its
+    Excel file say Bertogne sent them ("Commandée par")."""
+    with connect_read_only(app_env) as con:
+        orders = queries.orders_table(con, SAMPLE_TODAY)
+    bertogne = orders[orders["ordered_by"] == "Bertogne"]
+    assert len(bertogne) > 0 and set(bertogne["commune"]) == {"Bastogne"}
+    columns = [Col("order_id", "N° de commande"), Col("commune", "Commune")]
+    columns.append(Col("ordered_by", "Commandée par"))
+    sheet = openpyxl.load_workbook(io.BytesIO(excel_bytes(bertogne, columns, "Commandes")))
+    rows = list(sheet["Commandes"].iter_rows(values_only=True))
+    assert rows[0] == ("N° de commande", "Commune", "Commandée par")
+    assert {r[1:] for r in rows[1:]} == {("Bastogne", "Bertogne")}
+    shown = run_page(SAMPLE_TODAY).dataframe[-1].value
+    assert "ordered_by" in shown.columns
