@@ -106,36 +106,42 @@ def test_readers_never_see_a_mixed_or_broken_store_during_rebuilds(tmp_path):
         ready = tmp_path / f"ready-{i}"
         args = [sys.executable, "-c", READER, str(db), str(ready), str(stop), str(i % 2)]
         readers.append((ready, subprocess.Popen(args, env=env, stdout=subprocess.PIPE, text=True)))
-    started = time.monotonic()
-    while not all(ready.exists() for ready, _ in readers):
-        assert time.monotonic() - started < 60, "readers did not start"
-        time.sleep(0.05)
+    builders = []
+    try:
+        started = time.monotonic()
+        while not all(ready.exists() for ready, _ in readers):
+            assert time.monotonic() - started < 60, "readers did not start"
+            time.sleep(0.05)
 
-    # Two builder processes at once (3 + 2 rebuilds, large and small alternating): they
-    # queue on the build lock while the readers keep reading.
-    plan = [str(large if i % 2 == 0 else small) for i in range(REBUILDS)]
-    builders = [
-        subprocess.Popen(
-            [sys.executable, "-c", BUILDER, str(db), *plan[start::2]],
-            env=env,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for start in (0, 1)
-    ]
-    for builder in builders:
-        _, stderr = builder.communicate(timeout=600)  # generous: a busy machine
-        assert builder.returncode == 0, stderr
-    # Every reader reads the last store at least once before stopping (a poll, not a
-    # fixed wait: on a busy machine a reader may be descheduled for seconds).
-    (tmp_path / "built").touch()
-    deadline = time.monotonic() + 120
-    while not all(Path(f"{ready}.final").exists() for ready, _ in readers):
-        assert all(proc.poll() is None for _, proc in readers), "a reader stopped early"
-        assert time.monotonic() < deadline, "a reader never read the last store"
-        time.sleep(0.05)
-    stop.touch()
-    results = [json.loads(proc.communicate(timeout=60)[0]) for _, proc in readers]
+        # Two builder processes at once (3 + 2 rebuilds, large and small alternating): they
+        # queue on the build lock while the readers keep reading.
+        plan = [str(large if i % 2 == 0 else small) for i in range(REBUILDS)]
+        builders += [
+            subprocess.Popen(
+                [sys.executable, "-c", BUILDER, str(db), *plan[start::2]],
+                env=env,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for start in (0, 1)
+        ]
+        for builder in builders:
+            _, stderr = builder.communicate(timeout=600)  # generous: a busy machine
+            assert builder.returncode == 0, stderr
+        # Every reader reads the last store at least once before stopping (a poll, not a
+        # fixed wait: on a busy machine a reader may be descheduled for seconds).
+        (tmp_path / "built").touch()
+        deadline = time.monotonic() + 120
+        while not all(Path(f"{ready}.final").exists() for ready, _ in readers):
+            assert all(proc.poll() is None for _, proc in readers), "a reader stopped early"
+            assert time.monotonic() < deadline, "a reader never read the last store"
+            time.sleep(0.05)
+    finally:  # the readers stop even when the test fails (no process left behind)
+        stop.touch()
+        for builder in builders:
+            if builder.poll() is None:
+                builder.kill()
+    results = [json.loads(proc.communicate(timeout=120)[0]) for _, proc in readers]
 
     for result in results:
         assert result["error_count"] == 0, result["errors"]
