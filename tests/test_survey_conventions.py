@@ -150,6 +150,23 @@ def test_limesurvey_codes_and_html_entities_in_headings():
     assert [row[2] for row in long_rows.rows] == ["ECL"]
 
 
+def test_limesurvey_code_and_text_headings_are_one_question():
+    q = "G01Q02[{}]. Quels sont vos besoins ? [{}]"
+    data = csv_bytes(
+        [
+            ["submitdate", "G01Q01. Votre commune",
+             q.format("SQ001", "Éclairage public intelligent"), q.format("SQ002", "Drones"),
+             q.format("SQ003", "Wi-Fi public")],
+            ["2024-03-15 10:00:00", "Arlon", "Y", "Y", ""],
+        ]
+    )  # fmt: skip
+    export, mapping, long_rows = imported(data, "results.csv")
+    assert list(si.questions(mapping)) == ["G01Q02. Quels sont vos besoins ?"]
+    assert [row[2] for row in long_rows.rows] == ["ECL"]  # Drones: a suggestion only
+    mapping = si.accept_question(mapping, "G01Q02. Quels sont vos besoins ?")
+    assert [row[2] for row in si.to_long(export, mapping, 2024).rows] == ["ECL", "Drones"]
+
+
 def test_comment_columns_of_options():
     data = csv_bytes(
         [

@@ -130,12 +130,14 @@ def test_subsidy_amounts_as_text_in_a_workbook(sources_copy, reference_data):
     assert not [p for p in result.problems if p.file == "subsidies_texte.xlsx"]
 
 
-def test_csv_header_below_a_title_line(sources_copy, reference_data):
+def test_csv_title_line_totals_and_note(sources_copy, reference_data):
     (sources_copy / "adhesions_export.csv").write_text(
-        "Export du registre;;\n;;\ncommune;date de signature;\nFauvillers;01/02/2021;\n",
+        "Export du registre;;\n;;\ncommune;date de signature;\nFauvillers;01/02/2021;\n"
+        ";;\nTotal;1;\nSource : registre des délibérations;;\n",
         encoding="utf-8",
     )
     result = validated(sources_copy, reference_data)
     own = [p for p in result.problems if p.file == "adhesions_export.csv"]
-    assert [(p.rule, p.row) for p in own] == [("titre-au-dessus", 3)]
+    assert [(p.rule, p.row) for p in own] == [("titre-au-dessus", 3), ("total-ou-note", 6)]
+    assert "6, 7" in own[1].message
     assert re.search(r"lignes 1 à 2", own[0].message)

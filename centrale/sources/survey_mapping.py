@@ -159,6 +159,7 @@ _OTHER_OPTIONS = {"other", "autre", "autres", "autre besoin", "autres besoins"}
 _NONE_OPTIONS = {"aucun", "aucun besoin", "none", "neant", "pas de besoin"}
 _CODE_LIKE = re.compile(r"^(sq|a|q|opt|option|choix)?\s?\d+$")
 _BRACKET = re.compile(r"^(.*?)\s*\[([^\]]*)\]\s*(?:\[([^\]]*)\])?\s*$")
+_CODED_QUESTION = re.compile(r"^(\w+)\[[^\]]*\]\.\s+(.*)$")
 _COMMENT_SUFFIX = re.compile(r"^(.*?)\s*(comment|commentaire)$")
 SAMPLE_ROWS = 200  # rows whose values decide a column's nature
 
@@ -258,7 +259,10 @@ def split_heading(header: str, prefixes: set[str] | None = None) -> tuple[str, s
         option = match.group(2).strip()
         if match.group(3) is not None:
             option = f"{option} {match.group(3).strip()}"
-        return match.group(1).strip(), option
+        question = match.group(1).strip()
+        # "Code and text" headings: `G01Q02[SQ001]. Quels sont… [Option]`: one question.
+        coded = _CODED_QUESTION.match(question)
+        return (f"{coded.group(1)}. {coded.group(2)}" if coded else question), option
     if "/" in text:
         prefixes = question_prefixes([text]) if prefixes is None else prefixes
         parts = text.split("/")
