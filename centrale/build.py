@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from centrale.checks import run_checks
@@ -23,6 +24,69 @@ from centrale.sources.validate import Reference, Validated, list_source_files, v
 from centrale.store import LoadEntry, build_lock, write_store
 
 Progress = Callable[[str], None]
+
+# The tables that come from the sources (the others come from the boundaries).
+SOURCE_TABLES = {
+    "solutions": "solutions du catalogue",
+    "framework": "accords-cadres",
+    "adhesions": "adhésions",
+    "orders": "commandes",
+    "subsidies": "subsides",
+    "survey_answers": "réponses à l'enquête",
+    "survey_campaigns": "campagnes d'enquête",
+}
+
+
+class LoadRefused(Exception):
+    """The load is refused before anything is written; the message (French) says why
+    and what to do."""
+
+
+class EmptySources(LoadRefused):
+    pass
+
+
+class ShrinkRefused(LoadRefused):
+    """The new store would empty a table, or lose more than half of its rows.
+
+    `shrinks`: table -> (rows now, rows after), for the tables concerned.
+    """
+
+    def __init__(self, shrinks: dict[str, tuple[int, int]]):
+        self.shrinks = shrinks
+        # (French label, rows now, rows after), for the confirmation people see.
+        self.rows = [(SOURCE_TABLES[t], before, after) for t, (before, after) in shrinks.items()]
+        lines = "; ".join(
+            f"{SOURCE_TABLES[t]} : {before} → {after} ligne(s)"
+            for t, (before, after) in shrinks.items()
+        )
+        super().__init__(
+            f"Reconstruction refusée : elle viderait ou réduirait de plus de moitié des "
+            f"tables de la base ({lines}). La base n'a pas été modifiée. Vérifiez que le "
+            "dossier des sources contient bien tous les fichiers ; si cette réduction est "
+            "voulue, confirmez-la (option --allow-shrink en ligne de commande)."
+        )
+
+
+def shrinking_tables(db_path: Path, row_counts: dict[str, int]) -> dict[str, tuple[int, int]]:
+    """Tables of the current store that the new counts would empty or more than halve."""
+    if not Path(db_path).is_file():
+        return {}
+    found = {}
+    try:
+        with duckdb.connect(str(db_path), read_only=True) as con:
+            for table in SOURCE_TABLES:
+                try:
+                    # Table names from the constant above only.
+                    (before,) = con.execute(f"SELECT count(*) FROM {table}").fetchone()  # noqa: S608
+                except duckdb.Error:
+                    continue  # a table this store does not have yet
+                after = row_counts.get(table, 0)
+                if before > 0 and (after == 0 or after * 2 < before):
+                    found[table] = (int(before), int(after))
+    except duckdb.Error:
+        return {}  # an unreadable or older store: nothing to compare with
+    return found
 
 
 @dataclass
@@ -93,13 +157,27 @@ def build_store(
     action: str = "build",
     paths: list[Path] | None = None,
     display_names: dict[Path, str] | None = None,
+    allow_shrink: bool = False,
 ) -> BuildResult:
-    """Build the store from the sources; raise SourceError and write nothing on bad input."""
+    """Build the store from the sources; raise SourceError and write nothing on bad input.
+
+    Raises EmptySources when there is no source file at all, and ShrinkRefused
+    (unless `allow_shrink`) when the new store would leave a table that has
+    rows empty or with less than half of them: a folder emptied by mistake
+    must not silently wipe the store.
+    """
     started = time.perf_counter()
     timings: dict[str, float] = {}
     sources_dir = Path(sources_dir or settings.sources_dir)
     db_path = Path(db_path or settings.db_path)
 
+    if paths is None and not list_source_files(sources_dir):
+        raise EmptySources(
+            f"Le dossier des sources {sources_dir} ne contient aucun fichier .xlsx ou .csv : "
+            "rien à charger, la base n'a pas été modifiée. Vérifiez le chemin (--sources ou "
+            "CENTRALE_SOURCES) ou copiez-y les fichiers (« python -m etl init » crée le "
+            "dossier à partir de la démonstration)."
+        )
     progress("Lecture des limites communales…")
     reference = read_reference(settings)
     timings["référence"] = time.perf_counter() - started
@@ -129,6 +207,9 @@ def build_store(
     )
     progress(f"Écriture de la base ({sum(row_counts.values())} lignes) et contrôles…")
     with build_lock(db_path):
+        shrinks = {} if allow_shrink else shrinking_tables(db_path, row_counts)
+        if shrinks:
+            raise ShrinkRefused(shrinks)
         write_store(db_path, tables, entry, run_checks)
     timings["écriture"] = time.perf_counter() - started - sum(timings.values())
     return BuildResult(db_path, row_counts, validated, time.perf_counter() - started, timings)

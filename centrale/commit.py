@@ -172,8 +172,8 @@ def settle_interrupted(folder: Path) -> str | None:
     """Finish or undo a load a killed process left (start-up of the app and of `etl`);
     a French sentence saying which, or None when there was nothing to settle."""
     folder = Path(folder)
-    if not folder.is_dir():
-        return None
+    if not _note_path(folder).is_file():
+        return None  # nothing to settle; and a read-only folder (the demo) stays untouched
     with exclusive(folder / ARCHIVE_DIR / ".lock"):
         return recover(folder)
 

@@ -38,7 +38,15 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from centrale.build import BuildResult, ReferenceData, build_store, read_reference, shape_tables
+from centrale.build import (
+    BuildResult,
+    LoadRefused,
+    ReferenceData,
+    ShrinkRefused,
+    build_store,
+    read_reference,
+    shape_tables,
+)
 from centrale.commit import (
     ARCHIVE_DIR,
     JOURNAL_FILE,
@@ -589,7 +597,9 @@ def _last_load_id(db_path: Path) -> int | None:
 # --------------------------------------------------------------------------- apply / restore
 
 
-def apply_upload(settings: Settings, preview: Preview, loaded_by: str) -> BuildResult:
+def apply_upload(
+    settings: Settings, preview: Preview, loaded_by: str, allow_shrink: bool = False
+) -> BuildResult:
     """Rebuild the store with the upload; the file enters the sources at the same step.
 
     The file is staged, hidden, in the sources folder; the store is rebuilt
@@ -636,6 +646,7 @@ def apply_upload(settings: Settings, preview: Preview, loaded_by: str) -> BuildR
                 action="import",
                 paths=kept + [staged],
                 display_names={staged: target.name},
+                allow_shrink=allow_shrink,
             )
         )
 
@@ -661,7 +672,9 @@ def restorable_loads(settings: Settings) -> dict[int, list[str]]:
     return result
 
 
-def restore_load(settings: Settings, load_id: int, loaded_by: str) -> BuildResult:
+def restore_load(
+    settings: Settings, load_id: int, loaded_by: str, allow_shrink: bool = False
+) -> BuildResult:
     """Rebuild the store from the sources as they were at `load_id`; a new 'restore' load.
 
     The sources folder is then made to hold exactly those files (every
@@ -718,6 +731,7 @@ def restore_load(settings: Settings, load_id: int, loaded_by: str) -> BuildResul
                 action="restore",
                 paths=list(staged),
                 display_names=staged,
+                allow_shrink=allow_shrink,
             )
         )
 
@@ -739,6 +753,8 @@ def error_count(problems: list[Problem]) -> int:
 
 __all__ = [
     "ApplyRefused",
+    "LoadRefused",
+    "ShrinkRefused",
     "Preview",
     "SourceError",
     "TableDiff",

@@ -268,10 +268,11 @@ def _append_load_log(
             json.dumps(entry.warnings, ensure_ascii=False),
         ],
     )
-    con.executemany(
-        "INSERT INTO load_files VALUES (?, ?, ?, ?, ?, ?)",
-        [
-            [load_id, f["file"], f["kind"], f["sha256"], f["size_bytes"], f["rows"]]
-            for f in entry.files
-        ],
-    )
+    if entry.files:  # executemany refuses an empty list
+        con.executemany(
+            "INSERT INTO load_files VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                [load_id, f["file"], f["kind"], f["sha256"], f["size_bytes"], f["rows"]]
+                for f in entry.files
+            ],
+        )

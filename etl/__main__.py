@@ -13,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-from centrale.build import build_store, check_sources
+from centrale.build import LoadRefused, build_store, check_sources
 from centrale.cli import FrenchArgumentParser, iso_date
 from centrale.commit import mismatch, settle_interrupted
 from centrale.config import CENTRALE_OPENED_ON, settings
@@ -50,6 +50,12 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help='sortie JSON : {"problems": [...]} (file, sheet, row, column, value, '
         "expected, message, severity, code)",
+    )
+    build.add_argument(
+        "--allow-shrink",
+        action="store_true",
+        help="accepter une base qui viderait une table ou perdrait plus de la moitié de ses "
+        "lignes (refusé sans cette option)",
     )
     build.add_argument(
         "--db", type=Path, help="base à remplacer (défaut : data/centrale.duckdb ou $CENTRALE_DB)"
@@ -132,7 +138,12 @@ def main(argv: list[str] | None = None) -> int:
                 file=sys.stderr if not validated.ok else sys.stdout,
             )
             return 0 if validated.ok else 1
-        result = build_store(config, sources, args.db, progress=_progress)
+        result = build_store(
+            config, sources, args.db, progress=_progress, allow_shrink=args.allow_shrink
+        )
+    except LoadRefused as exc:
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return 1
     except BoundariesError as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
         return 1

@@ -16,7 +16,7 @@ from centrale.excel import workbook_bytes
 from centrale.sources.kinds import KINDS, kind_of_file
 from centrale.sources.problems import grouped, summary_line
 from ui.auth import loaded_by, require_editor
-from ui.components import PROBLEM_HEADERS
+from ui.components import PROBLEM_HEADERS, confirm_shrink
 from ui.data import load
 from ui.shell import ensure_shell
 from ui.state import as_of
@@ -26,6 +26,7 @@ ensure_shell()
 require_editor()
 
 PREVIEW_KEY = "data_preview"  # (upload key, Preview)
+SHRINK_KEY = "data_shrink"  # (upload key, rows lost) of an apply refused as too large a loss
 APPLIED_KEY = "data_applied"  # message and figures of the last apply, shown once
 UPLOADER_ROUND = "data_uploader_round"  # bumped to empty the uploader after an apply
 COLUMN_HEADERS = {
@@ -191,11 +192,14 @@ def _show_diff(preview):
                         st.caption(f"{SHOWN_ROWS} premières lignes sur {fmt.number(len(frame))}.")
 
 
-def _apply(config, preview):
+def _apply(config, preview, upload_key, allow_shrink=False):
     before = _figures()
     try:
         with st.spinner("Reconstruction de la base…"):
-            result = ingest.apply_upload(config, preview, loaded_by())
+            result = ingest.apply_upload(config, preview, loaded_by(), allow_shrink)
+    except ingest.ShrinkRefused as exc:
+        st.session_state[SHRINK_KEY] = (upload_key, exc.rows)
+        st.rerun()
     except ingest.ApplyRefused as exc:
         st.error(str(exc))
         return
@@ -203,6 +207,7 @@ def _apply(config, preview):
         st.error(f"{exc}. La base n'a pas été modifiée.")
         return
     st.session_state.pop(PREVIEW_KEY, None)
+    st.session_state.pop(SHRINK_KEY, None)
     st.session_state[UPLOADER_ROUND] = st.session_state.get(UPLOADER_ROUND, 0) + 1
     st.session_state[APPLIED_KEY] = {
         "message": f"« {preview.upload.original_name} » est chargé : chiffres mis à jour en "
@@ -325,5 +330,9 @@ if not preview.ok:
 st.success(f"**« {preview.upload.original_name} » est valide.**")
 _show_warnings(preview)
 _show_diff(preview)
-if st.button("Appliquer", type="primary", key="data_apply"):
-    _apply(config, preview)
+shrink = st.session_state.get(SHRINK_KEY)
+if shrink is not None and shrink[0] == upload_key:
+    if confirm_shrink(shrink[1], key="data_shrink_confirm"):
+        _apply(config, preview, upload_key, allow_shrink=True)
+elif st.button("Appliquer", type="primary", key="data_apply"):
+    _apply(config, preview, upload_key)

@@ -13,6 +13,7 @@ from centrale.config import settings
 from centrale.sources.kinds import KINDS
 from ui import components as ui
 from ui.auth import is_editor, loaded_by
+from ui.components import confirm_shrink
 from ui.data import load
 from ui.shell import ensure_shell
 
@@ -34,6 +35,7 @@ TABLES = {
 }
 RESTORED_KEY = "history_restored"  # message of the last restore, shown once
 CONFIRM_ROUND = "history_confirm_round"  # bumped after a restore to untick the confirmation
+SHRINK_KEY = "history_shrink"  # (load id, rows lost) of a restore refused as too large a loss
 
 
 def _counts_text(row_counts: str) -> str:
@@ -163,15 +165,25 @@ confirmed = st.checkbox(
     # A new key after each restore: the confirmation never carries over to the next one.
     key=f"history_confirm_{st.session_state.get(CONFIRM_ROUND, 0)}",
 )
-if st.button("Restaurer", type="primary", disabled=not confirmed, key="history_restore"):
+shrink = st.session_state.get(SHRINK_KEY)
+allow_shrink = False
+if shrink is not None and shrink[0] == int(chosen):
+    allow_shrink = confirm_shrink(shrink[1], key="history_shrink_confirm")
+if allow_shrink or st.button(
+    "Restaurer", type="primary", disabled=not confirmed, key="history_restore"
+):
     try:
         with st.spinner("Restauration et reconstruction de la base…"):
-            result = ingest.restore_load(config, int(chosen), loaded_by())
+            result = ingest.restore_load(config, int(chosen), loaded_by(), allow_shrink)
+    except ingest.ShrinkRefused as exc:
+        st.session_state[SHRINK_KEY] = (int(chosen), exc.rows)
+        st.rerun()
     except ingest.ApplyRefused as exc:
         st.error(str(exc))
     except ingest.SourceError as exc:
         st.error(f"{exc}. La base n'a pas été modifiée.")
     else:
+        st.session_state.pop(SHRINK_KEY, None)
         st.session_state[RESTORED_KEY] = (
             f"Données du chargement n° {chosen} restaurées ("
             f"{_counts_text(json.dumps(result.row_counts))})."

@@ -411,3 +411,23 @@ def solution_names(solution_ids: Sequence[str] | None) -> list[str]:
     catalogue = load(queries.solutions)
     names = dict(zip(catalogue["solution_id"], catalogue["name_fr"]))
     return [names.get(s, s) for s in solution_ids]
+
+
+# --- Confirming a load that loses many rows ------------------------------------
+def confirm_shrink(rows: Sequence[tuple[str, int, int]], key: str) -> bool:
+    """Show what a refused load would lose (table, rows now, rows after) and ask to
+    confirm; True when the person ticked the box and pressed the button."""
+    st.warning(
+        "**Ce chargement viderait ou réduirait de plus de moitié des tables de la base.** "
+        "Rien n'a été modifié. Vérifiez qu'il ne manque pas de fichier ; si la réduction "
+        "est voulue, confirmez-la."
+    )
+    st.dataframe(
+        pd.DataFrame(
+            [(label, fmt.number(before), fmt.number(after)) for label, before, after in rows],
+            columns=["Table", "Lignes actuelles", "Lignes après"],
+        ),
+        hide_index=True,
+    )
+    sure = st.checkbox("Je confirme : ces lignes doivent disparaître de la base.", key=key)
+    return st.button("Charger malgré tout", disabled=not sure, key=f"{key}_go")

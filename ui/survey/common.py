@@ -11,7 +11,7 @@ import streamlit as st
 
 from centrale import fmt
 from centrale.excel import workbook_bytes
-from centrale.ingest import problems_frame
+from centrale.ingest import LoadRefused, problems_frame
 from centrale.sources.problems import SourceError, grouped, summary_line
 from centrale.store import BuildCheckFailed
 from ui import components as ui
@@ -155,4 +155,6 @@ def write_and_rebuild(write: Callable, *, spinner: str, errors_key: str, refused
         show_problems(exc.problems, key=errors_key)
     except BuildCheckFailed as exc:
         st.error(f"Contrôles de cohérence échoués, rien n'a été {refused} : {exc}")
+    except LoadRefused as exc:
+        st.error(str(exc))
     return None
