@@ -18,13 +18,17 @@ from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
+from pptx.enum.dml import MSO_LINE_DASH_STYLE
+from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE_TYPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
 from centrale import fmt
 from centrale.briefing import CommuneBriefing
 from centrale.config import AWARD_PROMISE_DAYS
 from centrale.domain import arrondissement_of, de
+from centrale.measures import MEASURES
 from reports import mapimage, story, style
 
 SLIDE_W, SLIDE_H = Emu(12192000), Emu(6858000)  # 16:9, 13,333 × 7,5 pouces
@@ -48,6 +52,7 @@ DARK = _colour(style.DARK_HEX)
 GREY = _colour(style.GREY_HEX)
 PALE = _colour(style.PALE_HEX)
 WHITE = RGBColor(0xFF, 0xFF, 0xFF)
+ACCENT_DARK = _colour("#9A5B00")  # the promise: warm like the accent, 5:1 on white
 
 
 def deck_bytes(b: CommuneBriefing, map_png: bytes | None = None) -> bytes:
@@ -68,9 +73,14 @@ def deck_bytes(b: CommuneBriefing, map_png: bytes | None = None) -> bytes:
     _survey_slide(deck, b, story.survey_title(b))
     _next_steps_slide(deck, b, titles[5])
     total = len(deck.slides)
+    notes = speaker_notes(b)
     for number, slide in enumerate(deck.slides, start=1):
         if number > 1:
             _footer(slide, b, number, total)
+        _describe_visuals(slide, b)
+        slide.notes_slide.notes_text_frame.text = "\n".join(
+            notes[number - 1] if number <= len(notes) else [story.source_note(b)]
+        )
     buffer = io.BytesIO()
     deck.save(buffer)
     return buffer.getvalue()
@@ -370,27 +380,82 @@ def _orders_slide(deck, b: CommuneBriefing, title: str) -> None:
     data = CategoryChartData()
     data.categories = [fmt.date(d) for d in labels]
     data.add_series("Délai d'attribution (jours)", values)
-    data.add_series(f"Promesse : {AWARD_PROMISE_DAYS} jours", [AWARD_PROMISE_DAYS] * len(values))
     left = MARGIN + table_w + Inches(0.2)
-    size = (SLIDE_W - MARGIN - left, FOOTER_TOP - top)
-    chart = slide.shapes.add_chart(
-        XL_CHART_TYPE.BAR_CLUSTERED, left, top - Inches(0.1), *size, data
-    ).chart
-    _style_chart(chart, "Délai d'attribution (jours), par date", True)
-    _count_axis(chart, maximum=max(values + [AWARD_PROMISE_DAYS]) + 5)
+    width, height = SLIDE_W - MARGIN - left, FOOTER_TOP - top
+    frame = slide.shapes.add_chart(
+        XL_CHART_TYPE.BAR_CLUSTERED, left, top - Inches(0.1), width, height, data
+    )
+    chart = frame.chart
+    _style_chart(chart, "Délai d'attribution (jours), par date", False)
+    maximum = max(values + [AWARD_PROMISE_DAYS]) + 5
+    _count_axis(chart, maximum=maximum)
     chart.category_axis.reverse_order = True  # first category on top, as in the table
     chart.value_axis.tick_label_position = XL_TICK_LABEL_POSITION.HIGH
-    _colour_series(chart, [PRIMARY, _colour("#C9CFCD")])
+    _colour_series(chart, [PRIMARY])
     chart.plots[0].gap_width = 60
     _data_labels(chart.plots[0].series[0])
+    _promise_line(slide, frame, maximum)
+
+
+# Where the bars are drawn inside the orders chart (fractions of the chart frame), fixed
+# so that the promise line can be placed at its exact value on the axis.
+PLOT_X, PLOT_Y, PLOT_W, PLOT_H = 0.27, 0.16, 0.66, 0.7
+
+
+def _inner_plot_layout(chart, x: float, y: float, w: float, h: float) -> None:
+    """Pin the plot area (the bars, without axis labels) to fractions of the frame."""
+    plot_area = chart._chartSpace.chart.plotArea
+    layout = plot_area.find(qn("c:layout"))
+    if layout is None:
+        layout = plot_area.makeelement(qn("c:layout"), {})
+        plot_area.insert(0, layout)
+    for child in list(layout):
+        layout.remove(child)
+    manual = layout.makeelement(qn("c:manualLayout"), {})
+    layout.append(manual)
+    for tag, value in (
+        ("c:layoutTarget", "inner"),
+        ("c:xMode", "edge"),
+        ("c:yMode", "edge"),
+        ("c:x", x),
+        ("c:y", y),
+        ("c:w", w),
+        ("c:h", h),
+    ):
+        manual.append(manual.makeelement(qn(tag), {"val": str(value)}))
+
+
+def _promise_line(slide, frame, maximum: float) -> None:
+    """The 20-day promise as one dashed vertical line across the bars, labelled: a
+    threshold, not a second measure drawn as a bar under every order."""
+    _inner_plot_layout(frame.chart, PLOT_X, PLOT_Y, PLOT_W, PLOT_H)
+    x = frame.left + int(frame.width * (PLOT_X + PLOT_W * AWARD_PROMISE_DAYS / maximum))
+    y_top = frame.top + int(frame.height * PLOT_Y)
+    y_bottom = frame.top + int(frame.height * (PLOT_Y + PLOT_H))
+    line = slide.shapes.add_connector(MSO_CONNECTOR.STRAIGHT, x, y_top, x, y_bottom)
+    line.line.color.rgb = ACCENT_DARK
+    line.line.width = Pt(2.5)
+    line.line.dash_style = MSO_LINE_DASH_STYLE.DASH
+    line.name = "Promesse 20 jours"
+    # Under the axis' numbers, ending at the line (the chart sits at the slide's right).
+    label_w = Inches(2.4)
+    left = min(x + Inches(0.15), SLIDE_W - MARGIN) - label_w
+    box = _text_box(
+        slide, left, y_bottom + Inches(0.3), label_w, Inches(0.35),
+        [f"promesse : {AWARD_PROMISE_DAYS} jours"], size=14, colour=ACCENT_DARK, bold=True,
+    )  # fmt: skip
+    box.text_frame.paragraphs[0].alignment = PP_ALIGN.RIGHT
 
 
 def _peers_slide(deck, b: CommuneBriefing, title: str) -> None:
     slide = _slide(deck, title)
     lines = story.peers_sentences(b)
-    _text_box(slide, MARGIN, CONTENT_TOP, CONTENT_W, Inches(1.0), lines, size=16, space_after=2)
+    # The chart starts under the text, however many lines it wraps to (16 pt: ~115
+    # characters and 0.3 inch a line across the slide).
+    text_h = Inches(0.3) * sum(-(-len(line) // 115) for line in lines) + Inches(0.1)
+    _text_box(slide, MARGIN, CONTENT_TOP, CONTENT_W, text_h, lines, size=16, space_after=2)
     solutions, size, arrondissement = story.peer_uptake_series(b)
-    top = CONTENT_TOP + Inches(1.1)
+    top = CONTENT_TOP + text_h + Inches(0.1)
     if not solutions:
         _text_box(slide, MARGIN, top + Inches(0.3), CONTENT_W, Inches(1), [story.no_peer_uptake(b)])
         return
@@ -467,3 +532,95 @@ def _how_to_order(slide, b: CommuneBriefing) -> None:
             slide, left + Inches(0.1), top + Inches(0.1), width - Inches(0.2),
             height - Inches(0.2), [f"{index + 1}. {text}"], size=18, colour=PRIMARY, bold=True,
         )  # fmt: skip
+
+
+# -- alternative text and speaker notes ------------------------------------------------
+
+
+def _set_alt(shape, text: str) -> None:
+    """The shape's alternative text (PowerPoint: right click > Edit Alt Text)."""
+    properties = shape._element.find(".//" + qn("p:cNvPr"))
+    if properties is not None:
+        properties.set("descr", text)
+        properties.set("title", text[:80])
+
+
+def chart_alt_text(chart) -> str:
+    """A chart in words: its title, then each series' values by category (a few)."""
+    title = chart.chart_title.text_frame.text if chart.has_title else "Graphique"
+    plot = chart.plots[0]
+    categories = list(plot.categories)
+    parts = []
+    for series in plot.series:
+        points = [
+            f"{c} : {fmt.number(v, 1 if isinstance(v, float) and v % 1 else 0)}"
+            for c, v in zip(categories, series.values)
+            if v is not None
+        ]
+        shown = points[-8:] if len(points) > 8 else points
+        more = f" (les {len(shown)} derniers points sur {len(points)})" if shown != points else ""
+        parts.append(f"{series.name}{more} — " + " ; ".join(shown))
+    return f"Graphique : {title}. " + ". ".join(parts) + "."
+
+
+def _describe_visuals(slide, b: CommuneBriefing) -> None:
+    """Alternative text on every picture and chart of the slide."""
+    for shape in slide.shapes:
+        if shape.shape_type == MSO_SHAPE_TYPE.PICTURE:
+            _set_alt(shape, story.map_alt_text(b))
+        elif getattr(shape, "has_chart", False) and shape.has_chart:
+            _set_alt(shape, chart_alt_text(shape.chart))
+
+
+def _definitions(*keys: str) -> list[str]:
+    return [f"{MEASURES[k].label} : {MEASURES[k].help}" for k in keys if k in MEASURES]
+
+
+def speaker_notes(b: CommuneBriefing) -> list[list[str]]:
+    """What the presenter may say on each slide: the definitions of its figures and
+    where they come from (one list of lines per slide, in order)."""
+    source = story.source_note(b)
+    return [
+        [
+            f"Présentation de la centrale d'achats Smart d'IDELUX à {b.name}, situation au "
+            f"{fmt.date(b.as_of)} : tous les chiffres sont ceux connus à cette date.",
+            source,
+        ],
+        _definitions(
+            "communes_adhered",
+            "orders_awarded",
+            "median_award_days",
+            "share_awarded_within_20_days",
+            "province_subsidy_share",
+        )
+        + [source],
+        [
+            "Statut d'adhésion : adhérente (convention signée et active à la date), retirée "
+            "(a adhéré puis s'est retirée), non adhérente.",
+            "Voisines : communes de la province qui partagent une limite avec la commune.",
+            source,
+        ],
+        _definitions("orders_awarded", "lead_days", "order_amount_eur")
+        + [
+            f"La ligne pointillée marque la promesse de la centrale : une attribution en "
+            f"{AWARD_PROMISE_DAYS} jours au plus après l'envoi du bon de commande.",
+            source,
+        ],
+        [
+            "Communes semblables : les communes de la province de population la plus proche "
+            "et celles du même arrondissement ; part de celles qui ont pris chaque solution "
+            "(bon de commande envoyé ou attribué, hors annulations).",
+            source,
+        ],
+        [
+            "Réponses de la commune à la dernière enquête des besoins envoyée à la date ; "
+            "« au catalogue » : un accord-cadre actif de la centrale couvre ce besoin. "
+            "Priorité 1 = la plus haute.",
+            source,
+        ],
+        [
+            "Prochaines étapes : solutions demandées dans l'enquête et commandables à la "
+            "date (accord-cadre actif), avec les prestataires mis en concurrence.",
+            source,
+        ],
+    ]

@@ -448,3 +448,12 @@ def map_alt_text(b: CommuneBriefing) -> str:
         + " ; ".join(neighbour_lines(b))
         + "."
     )
+
+
+def source_note(b: CommuneBriefing) -> str:
+    """Where every figure of the briefing comes from, in one sentence."""
+    return (
+        "Source : fichiers de la centrale d'achats Smart d'IDELUX Projets publics "
+        "(adhésions, commandes, accords-cadres, subsides régionaux, enquête des besoins), "
+        f"situation au {fmt.date(b.as_of)}."
+    )

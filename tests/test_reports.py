@@ -228,7 +228,12 @@ def test_charts_are_native_and_hold_the_stores_numbers(bertrix_files, con):
     orders = queries.orders_table(con, PRESS_DAY)
     mine = orders[orders["commune_nis"] == BERTRIX].sort_values("awarded_on", ascending=False)
     assert list(lead.plots[0].series[0].values) == [float(v) for v in mine["lead_days"]]
-    assert list(lead.plots[0].series[1].values) == [20.0] * 4  # the promise
+    # The promise is one dashed line across the bars, not a second series (issue 13).
+    assert len(lead.plots[0].series) == 1
+    frame = next(shape for shape in slides[3].shapes if shape.has_chart)
+    (line,) = [shape for shape in slides[3].shapes if shape.name == "Promesse 20 jours"]
+    assert frame.left < line.begin_x == line.end_x < frame.left + frame.width
+    assert line.end_y - line.begin_y > frame.height // 2
     assert list(lead.plots[0].categories) == [f"{d:%d/%m/%Y}" for d in mine["awarded_on"]]
     table = next(shape.table for shape in slides[3].shapes if shape.has_table)
     cells = [[c.text for c in row.cells] for row in table.rows]
@@ -244,6 +249,25 @@ def test_charts_are_native_and_hold_the_stores_numbers(bertrix_files, con):
     ]
     size_counts = list(peers.plots[0].series[0].values)
     assert size_counts == [1.0, 1.0]  # Neufchâteau (REPAS), Habay (CONSULTATION)
+
+
+def test_every_slide_has_notes_and_every_visual_a_description(bertrix_files):
+    """Issue 13: speaker notes with definitions and the source on every slide;
+    alternative text (not a file name) on every picture and chart."""
+    from pptx.oxml.ns import qn
+
+    for number, slide in enumerate(Presentation(str(bertrix_files[0])).slides, start=1):
+        notes = slide.notes_slide.notes_text_frame.text
+        assert "Source :" in notes and "31/01/2020" in notes, number
+        for shape in slide.shapes:
+            if shape.shape_type == 13 or getattr(shape, "has_chart", False):
+                alt = shape._element.find(".//" + qn("p:cNvPr")).get("descr") or ""
+                assert len(alt) > 40 and not alt.endswith(".png"), (number, alt)
+    slides = Presentation(str(bertrix_files[0])).slides
+    map_alt = next(s for s in slides[2].shapes if s.shape_type == 13)
+    alt = map_alt._element.find(".//" + qn("p:cNvPr")).get("descr")
+    assert "Bertrix" in alt and "23 communes adhérentes sur 44" in alt
+    assert "Délai médian d'attribution" in slides[1].notes_slide.notes_text_frame.text
 
 
 def test_deck_of_a_commune_without_orders_explains_it(con):
