@@ -52,7 +52,10 @@ with cards[0]:
         help=f"{fmt.percent(now['adhesion_rate'])} des communes de la province ont une "
         "adhésion active à la date (convention signée et non retirée).",
     )
-    st.caption(f"{fmt.percent(now['adhesion_rate'])} des communes de la province")
+    # A stock, not a flow: it is the situation on the reference date, whatever the period.
+    st.caption(
+        f"Au {fmt.date(day)} : {fmt.percent(now['adhesion_rate'])} des communes de la province"
+    )
     if span.kind != "all":
         st.caption(f"{fmt.number(flows['members_joined'])} nouvelle(s) adhésion(s) {span.label}")
 with cards[1]:

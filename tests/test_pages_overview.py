@@ -46,7 +46,7 @@ def test_press_day_captions_and_charts(app_env):
     at = run_page(PRESS_DAY)
     captions = [c.value for c in at.caption]
     assert "Situation au 31 janvier 2020" in captions
-    assert f"52{NBSP}% des communes de la province" in captions
+    assert f"Au 31/01/2020 : 52{NBSP}% des communes de la province" in captions
     assert "Appel à projets 2019" in captions
     figures = charts(at)
     assert set(figures) == {
