@@ -89,8 +89,8 @@ def code_of(message: str) -> str:
     numbers or parentheses (`commune inconnue : …` -> `commune-inconnue`)."""
     head = message.split(" : ")[0]
     head = re.sub(r"«[^»]*»|\([^)]*\)|\d+", " ", head)
-    slug = re.sub(r"[^a-z]+", "-", _ascii(head)).strip("-")
-    return slug[:60] or "probleme"
+    words = re.sub(r"[^a-z]+", " ", _ascii(head)).split()
+    return "-".join(words[:6]) or "probleme"
 
 
 def expected_of(message: str) -> str | None:
