@@ -22,6 +22,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from centrale.errors import as_os_error
 from centrale.locks import exclusive, sync_folder
 
 SCHEMA_PATH = Path(__file__).with_name("schema.sql")
@@ -166,32 +167,39 @@ def write_store(db_path: Path, tables: dict[str, pd.DataFrame], entry: LoadEntry
     tmp = db_path.with_name(f".{db_path.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
     try:
         history, history_files = previous_load_log(db_path)
-        con = duckdb.connect(str(tmp))
         try:
-            con.execute("BEGIN")
-            con.execute(SCHEMA_PATH.read_text(encoding="utf-8"))
-            for name, frame in tables.items():
-                con.register("incoming", frame)
-                # Identifiers only, from code and checked against the schema: no value
-                # is ever formatted into SQL.
-                columns = ", ".join(f'"{_column(con, name, c)}"' for c in frame.columns)
+            con = duckdb.connect(str(tmp))
+            try:
+                con.execute("BEGIN")
+                con.execute(SCHEMA_PATH.read_text(encoding="utf-8"))
+                for name, frame in tables.items():
+                    con.register("incoming", frame)
+                    # Identifiers only, from code and checked against the schema: no value
+                    # is ever formatted into SQL.
+                    columns = ", ".join(f'"{_column(con, name, c)}"' for c in frame.columns)
+                    con.execute(
+                        f"INSERT INTO {_table(con, name)} ({columns}) "  # noqa: S608
+                        f"SELECT {columns} FROM incoming"
+                    )
+                    con.unregister("incoming")
+                _append_load_log(con, history, history_files, entry)
                 con.execute(
-                    f"INSERT INTO {_table(con, name)} ({columns}) "  # noqa: S608
-                    f"SELECT {columns} FROM incoming"
+                    "INSERT INTO meta VALUES ('schema_version', ?), ('built_at', ?)",
+                    [schema_version(), dt.datetime.now().isoformat(timespec="seconds")],
                 )
-                con.unregister("incoming")
-            _append_load_log(con, history, history_files, entry)
-            con.execute(
-                "INSERT INTO meta VALUES ('schema_version', ?), ('built_at', ?)",
-                [schema_version(), dt.datetime.now().isoformat(timespec="seconds")],
-            )
-            con.execute("COMMIT")
-            failures = check(con)
-            if failures:
-                raise BuildCheckFailed(failures)
-            con.execute("CHECKPOINT")
-        finally:
-            con.close()
+                con.execute("COMMIT")
+                failures = check(con)
+                if failures:
+                    raise BuildCheckFailed(failures)
+                con.execute("CHECKPOINT")
+            finally:
+                con.close()
+        except duckdb.Error as exc:
+            # A full or read-only disk reaches us as a failed commit or checkpoint.
+            os_error = as_os_error(exc)
+            if os_error is None:
+                raise
+            raise os_error from exc
         with open(tmp, "rb") as handle:
             os.fsync(handle.fileno())
         os.replace(tmp, db_path)

@@ -17,6 +17,7 @@ from centrale.build import LoadRefused, build_store, check_sources
 from centrale.cli import FrenchArgumentParser, iso_date
 from centrale.commit import mismatch, settle_interrupted
 from centrale.config import CENTRALE_OPENED_ON, settings
+from centrale.errors import FILE_SYSTEM_ERRORS, explain
 from centrale.geo import BoundariesError
 from centrale.sources.folder import ensure_sources_folder
 from centrale.sources.kinds import kind_of_file
@@ -93,6 +94,15 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    try:
+        return _run(args)
+    except FILE_SYSTEM_ERRORS as exc:
+        # A read-only or full disk, a missing folder, a file locked elsewhere: in French.
+        print(f"Erreur : {explain(exc, getattr(args, 'db', None))}", file=sys.stderr)
+        return 1
+
+
+def _run(args) -> int:
     config = settings()
     if getattr(args, "boundaries", None):
         config = dataclasses.replace(config, boundaries_path=args.boundaries)

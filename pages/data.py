@@ -12,6 +12,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 
 from centrale import fmt, ingest, queries
 from centrale.config import settings
+from centrale.errors import FILE_SYSTEM_ERRORS, explain
 from centrale.excel import workbook_bytes
 from centrale.sources.kinds import KINDS, kind_of_file
 from centrale.sources.problems import grouped, summary_line
@@ -205,6 +206,9 @@ def _apply(config, preview, upload_key, allow_shrink=False):
         return
     except ingest.SourceError as exc:
         st.error(f"{exc}. La base n'a pas été modifiée.")
+        return
+    except FILE_SYSTEM_ERRORS as exc:
+        st.error(explain(exc, config.db_path))
         return
     st.session_state.pop(PREVIEW_KEY, None)
     st.session_state.pop(SHRINK_KEY, None)

@@ -10,6 +10,7 @@ import streamlit as st
 
 from centrale import fmt, ingest, loads
 from centrale.config import settings
+from centrale.errors import FILE_SYSTEM_ERRORS, explain
 from centrale.sources.kinds import KINDS
 from ui import components as ui
 from ui.auth import is_editor, loaded_by
@@ -182,6 +183,8 @@ if allow_shrink or st.button(
         st.error(str(exc))
     except ingest.SourceError as exc:
         st.error(f"{exc}. La base n'a pas été modifiée.")
+    except FILE_SYSTEM_ERRORS as exc:
+        st.error(explain(exc, config.db_path))
     else:
         st.session_state.pop(SHRINK_KEY, None)
         st.session_state[RESTORED_KEY] = (

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from centrale import fmt
+from centrale.errors import FILE_SYSTEM_ERRORS, explain
 from centrale.excel import workbook_bytes
 from centrale.ingest import LoadRefused, problems_frame
 from centrale.sources.problems import SourceError, grouped, summary_line
@@ -157,4 +158,6 @@ def write_and_rebuild(write: Callable, *, spinner: str, errors_key: str, refused
         st.error(f"Contrôles de cohérence échoués, rien n'a été {refused} : {exc}")
     except LoadRefused as exc:
         st.error(str(exc))
+    except FILE_SYSTEM_ERRORS as exc:
+        st.error(explain(exc))
     return None
