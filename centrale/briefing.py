@@ -30,7 +30,7 @@ import shapely
 
 from centrale import queries
 from centrale.config import CENTRALE_OPENED_ON
-from centrale.domain import SIMILAR_COUNT, AdhesionStatus, NeedMatch
+from centrale.domain import SIMILAR_COUNT, AdhesionStatus, NeedMatch, de
 
 OPENED_ON = dt.date.fromisoformat(CENTRALE_OPENED_ON)
 # How many communes make the "communes semblables" (one rule: centrale.domain).
@@ -185,7 +185,7 @@ def _unknown_commune_message(con, nis_code: str, as_of: dt.date) -> str:
         old, new, new_nis, on = merged
         return (
             f"La commune {old} ({nis_code}) n'existe plus au {as_of:%d/%m/%Y} : elle a "
-            f"fusionné avec {new} ({new_nis}) le {on:%d/%m/%Y}. Demandez la fiche de {new}."
+            f"fusionné avec {new} ({new_nis}) le {on:%d/%m/%Y}. Demandez la fiche {de(new)}."
         )
     return (
         f"Code INS inconnu : « {nis_code} » n'est pas une commune de la province de "

@@ -20,7 +20,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from centrale import domain, fmt
+from centrale import domain, fmt, measures
 from centrale.config import AWARD_PROMISE_DAYS, PROVINCE_NIS
 
 # --- Colours ---------------------------------------------------------------
@@ -458,10 +458,11 @@ def lead_time_distribution(orders: pd.DataFrame, promise_days: int = AWARD_PROMI
     return fig
 
 
+# Labels from the registry of measures (centrale.measures): one name per figure.
 PROVIDER_METRICS = {
-    "orders_won": ("Commandes remportées", lambda v: _plural(int(v), "commande")),
-    "amount_eur": ("Montant attribué (HTVA)", fmt.money),
-    "median_lead_days": ("Délai médian d'attribution", lambda v: fmt.days(v, 1)),
+    "orders_won": (measures.label("orders_won"), lambda v: _plural(int(v), "commande")),
+    "amount_eur": (measures.label("provider_amount_eur"), fmt.money),
+    "median_lead_days": (measures.label("median_lead_days"), lambda v: fmt.days(v, 1)),
 }
 
 
@@ -539,14 +540,12 @@ def providers_by_solution(shares: pd.DataFrame, metric: str = "orders_won") -> g
 
 # --- Subsidies -------------------------------------------------------------
 SUBSIDY_METRICS = {
-    "amount_eur": ("Montant accordé", lambda v: fmt.money(v, 0), ",.0f", f"{fmt.NBSP}€"),
-    "amount_per_inhabitant": (
-        "Montant par habitant",
-        lambda v: fmt.money(v, 2),
-        ",.2f",
-        f"{fmt.NBSP}€",
-    ),
-    "share": ("Part du subside régional", fmt.percent, ".0%", ""),
+    key: (m.label, m.format, m.tick_format, m.tick_suffix)
+    for key, m in (
+        ("amount_eur", measures.measure("subsidy_amount_eur")),
+        ("amount_per_inhabitant", measures.measure("subsidy_per_inhabitant")),
+        ("share", measures.measure("subsidy_share")),
+    )
 }
 
 

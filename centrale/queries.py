@@ -19,6 +19,7 @@ from centrale.domain import SIMILAR_COUNT, TAKEN_STATUSES, AdhesionStatus, Order
 # "Solution prise": the order statuses that count (bound as a VARCHAR[] parameter).
 _TAKEN = [str(s) for s in TAKEN_STATUSES]
 _AWARDED = str(OrderStatus.AWARDED)
+_SENT = str(OrderStatus.SENT)
 
 
 def _one(con, sql: str, params: list) -> object:
@@ -214,21 +215,20 @@ def commune_status(con, as_of: dt.date) -> pd.DataFrame:
             FROM adhesions_at(?) GROUP BY commune_nis),
         ord AS (
             SELECT commune_nis,
-                   count(*) FILTER (WHERE status = 'attribué') AS orders_awarded,
-                   count(*) FILTER (WHERE status = 'envoyé') AS orders_pending,
+                   count(*) FILTER (WHERE status = ?) AS orders_awarded,
+                   count(*) FILTER (WHERE status = ?) AS orders_pending,
                    count(DISTINCT solution_id) FILTER (WHERE list_contains(?::VARCHAR[], status))
                        AS solutions_ordered,
-                   coalesce(sum(amount_eur) FILTER (WHERE status = 'attribué'), 0)
-                       AS amount_eur
+                   coalesce(sum(amount_eur) FILTER (WHERE status = ?), 0) AS amount_eur
             FROM orders_at(?) GROUP BY commune_nis),
         surv AS (
             SELECT effective_nis(commune_nis, ?) AS commune_nis, max(year) AS last_survey_year
             FROM survey_answers WHERE submitted_on IS NULL OR submitted_on <= ?
             GROUP BY 1)
         SELECT c.nis_code, c.name_fr, c.arrondissement, c.population,
-               CASE WHEN adh.active THEN 'adhérente'
-                    WHEN adh.commune_nis IS NOT NULL THEN 'retirée'
-                    ELSE 'non adhérente' END AS adhesion_status,
+               CASE WHEN adh.active THEN ?
+                    WHEN adh.commune_nis IS NOT NULL THEN ?
+                    ELSE ? END AS adhesion_status,
                adh.first_signed_on AS signed_on,
                CASE WHEN NOT adh.active THEN adh.withdrawn_on END AS withdrawn_on,
                coalesce(ord.orders_awarded, 0) AS orders_awarded,
@@ -243,7 +243,9 @@ def commune_status(con, as_of: dt.date) -> pd.DataFrame:
         LEFT JOIN surv ON surv.commune_nis = c.nis_code
         ORDER BY c.name_fr
         """,
-        [as_of, _TAKEN, as_of, as_of, as_of, as_of],
+        [as_of, _AWARDED, _SENT, _TAKEN, _AWARDED, as_of, as_of, as_of]
+        + [str(s) for s in AdhesionStatus]  # ADHERED, WITHDRAWN, NOT_ADHERED, in this order
+        + [as_of],
     ).df()
 
 
@@ -585,12 +587,12 @@ def pending_orders(
         JOIN communes c ON c.nis_code = o.commune_nis
         JOIN communes b ON b.nis_code = o.ordered_by_nis
         JOIN solutions s USING (solution_id)
-        WHERE o.status = 'envoyé'
+        WHERE o.status = ?
           AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], o.solution_id))
           AND o.sent_on BETWEEN ? AND ?
         ORDER BY o.days_pending DESC, o.order_id
         """,
-        [AWARD_PROMISE_DAYS, as_of, solution_ids, solution_ids, *_window(since, until)],
+        [AWARD_PROMISE_DAYS, as_of, _SENT, solution_ids, solution_ids, *_window(since, until)],
     ).df()
 
 

@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from centrale import charts, fmt
+from centrale.domain import arrondissement_of
 from centrale.survey import COVERED, NOT_COVERED, RANK_BY
 
 STATUS_COLOURS = {COVERED: charts.BLUE, NOT_COVERED: charts.ORANGE}
@@ -186,7 +187,10 @@ def by_arrondissement(long: pd.DataFrame, needs_order: list[str]) -> go.Figure:
             showscale=False,
             xgap=2,
             ygap=2,
-            hovertemplate="%{y}<br>Arrondissement de %{x} : %{z} commune(s)<extra></extra>",
+            # The arrondissement's name elided ("Arrondissement d'Arlon"), not "de %{x}".
+            customdata=[[arrondissement_of(str(a), capital=True) for a in table.columns]]
+            * len(table.index),
+            hovertemplate="%{y}<br>%{customdata} : %{z} commune(s)<extra></extra>",
         )
     )
     charts.french_layout(

@@ -7,7 +7,7 @@ can be bookmarked or sent.
 
 import streamlit as st
 
-from centrale import charts, fmt, mapfig, queries
+from centrale import charts, fmt, mapfig, measures, queries
 from centrale.domain import (
     ORDER_STATUS_LABELS,
     AdhesionStatus,
@@ -17,7 +17,14 @@ from centrale.domain import (
     similar_rule,
 )
 from ui.briefing_buttons import briefing_downloads
-from ui.components import Col, empty_state, kpi_card, show_table, situation_caption
+from ui.components import (
+    Col,
+    commune_order_columns,
+    empty_state,
+    kpi_card,
+    show_table,
+    situation_caption,
+)
 from ui.data import load
 from ui.shell import ensure_shell
 from ui.state import as_of
@@ -140,12 +147,15 @@ with cards[0]:
     kpi_card("Adhésion", adhesion.label, help=adhesion_help)
 with cards[1]:
     kpi_card(
-        "Commandes attribuées",
-        fmt.number(len(awarded)),
+        measures.label("orders_awarded"),
+        measures.format_value("orders_awarded", len(awarded)),
         help=f"{fmt.number(len(pending))} en attente d'attribution à cette date.",
     )
 with cards[2]:
-    kpi_card("Montant attribué (HTVA)", fmt.money(awarded["amount_eur"].sum(), 0))
+    kpi_card(
+        measures.label("amount_awarded_eur"),
+        measures.format_value("amount_awarded_eur", awarded["amount_eur"].sum()),
+    )
 with cards[3]:
     kpi_card(
         "Solutions non commandées",
@@ -189,18 +199,8 @@ with right:
 
 # --- Orders --------------------------------------------------------------------
 st.subheader("Commandes")
-order_columns = [
-    Col("order_id", "N° de commande"),
-    Col("solution", "Solution"),
-    Col("provider", "Adjudicataire"),
-    Col("sent_on", "Envoyée le", "date", help="Date d'envoi du bon de commande"),
-    Col("awarded_on", "Attribuée le", "date"),
-    Col("lead_days", "Délai", "days", help="De l'envoi du bon de commande à l'attribution"),
-    Col("amount_eur", "Montant HTVA", "money"),
-    Col("status", "Statut"),
-]
-if identity["absorbed"]:  # say which commune ordered, before the merger
-    order_columns.append(Col("ordered_by", "Commandée par"))
+# "Commandée par" only when communes merged into this one (which one ordered, before).
+order_columns = commune_order_columns(ordered_by=bool(identity["absorbed"]))
 show_table(
     orders.assign(status=orders["status"].map(ORDER_STATUS_LABELS)),
     order_columns,

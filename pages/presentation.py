@@ -132,15 +132,7 @@ _text([story.orders_summary(b)])
 if not b.orders.empty:
     ui.show_table(
         b.orders.assign(status=b.orders["status"].map(ORDER_STATUS_LABELS)),
-        [
-            ui.Col("solution", "Solution"),
-            ui.Col("provider", "Prestataire"),
-            ui.Col("sent_on", "Envoi du bon de commande", "date"),
-            ui.Col("awarded_on", "Attribution", "date"),
-            ui.Col("lead_days", "Délai (jours)", "int"),
-            ui.Col("amount_eur", "Montant HTVA", "money"),
-            ui.Col("status", "Statut"),
-        ],
+        ui.commune_order_columns(),
         key="presentation_orders_excel",
         file_name=f"commandes_{fmt.file_part(b.name)}_{b.as_of.isoformat()}",
         sheet="Commandes",

@@ -3,8 +3,8 @@
 No browser, no tiles: the shapes are the store's GeoJSON (`queries.commune_shapes`,
 carried by `CommuneBriefing.map_communes`). Every commune is filled with its
 adhesion status, in the one palette of `centrale.domain` (the same as the
-dashboard's map); the briefed commune keeps its status colour, hatched, with a
-thick black outline (as on the dashboard's map); its neighbours are named so
+dashboard's map); the briefed commune keeps its status colour, with a thick
+black outline (as on the dashboard's map); its neighbours are named so
 their status reads at a glance.
 The legend is in French.
 
@@ -34,7 +34,6 @@ STATUS_COLOURS = domain.ADHESION_COLOURS
 STATUS_LABELS = domain.ADHESION_LEGEND
 ZOOM_WIDTH = 0.61  # share of the figure's width given to the zoom panel
 HIGHLIGHT_HEX = "#000000"  # the briefed commune's outline, as on the dashboard's map
-HIGHLIGHT_HATCH = "///"
 
 
 def _frame(map_communes) -> gpd.GeoDataFrame:
@@ -142,7 +141,6 @@ def map_figure(
         Patch(
             facecolor="white",
             edgecolor=HIGHLIGHT_HEX,
-            hatch=HIGHLIGHT_HATCH,
             linewidth=2,
             label=commune_name,
         )
@@ -175,7 +173,6 @@ def _draw_communes(axes, frame: gpd.GeoDataFrame) -> None:
         ax=axes,
         color=mine["adhesion_status"].map(STATUS_COLOURS).fillna(domain.NO_DATA_COLOUR),
         edgecolor=HIGHLIGHT_HEX,
-        hatch=HIGHLIGHT_HATCH,
         linewidth=2.5,
     )
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from centrale import fmt
+from centrale import fmt, measures
 from centrale.briefing import OPENED_ON, CommuneBriefing
 from centrale.config import AWARD_PROMISE_DAYS
 from centrale.domain import (
@@ -68,26 +68,31 @@ def section_titles(b: CommuneBriefing) -> list[str]:
     ]
 
 
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
 def key_figures(b: CommuneBriefing) -> list[KeyFigure]:
-    """The centrale in four figures on `as_of`."""
+    """The centrale in four figures on `as_of` (labels and formats: centrale.measures)."""
     f = b.figures
     pending = f["orders_pending"] or 0
     within = f["share_awarded_within_20_days"]
     figures = [
         KeyFigure(
             f"{f['communes_adhered']} sur {f['communes_total']}",
-            "communes adhérentes",
-            f"{fmt.percent(f['adhesion_rate'])} des communes",
+            _lower_first(measures.label("communes_adhered")),
+            f"{measures.format_value('adhesion_rate', f['adhesion_rate'])} des communes",
         ),
         KeyFigure(
-            fmt.number(f["orders_awarded"]),
-            "commandes attribuées",
+            measures.format_value("orders_awarded", f["orders_awarded"]),
+            _lower_first(measures.label("orders_awarded")),
             f"et {pending} en cours" if pending else "aucune en attente",
         ),
         KeyFigure(
-            fmt.days(f["median_award_days"]),
-            "délai médian d'attribution",
-            f"{fmt.percent(within)} en {AWARD_PROMISE_DAYS} jours au plus"
+            measures.format_value("median_award_days", f["median_award_days"]),
+            _lower_first(measures.label("median_award_days")),
+            f"{measures.format_value('share_awarded_within_20_days', within)} en "
+            f"{AWARD_PROMISE_DAYS} jours au plus"
             if within is not None
             else f"promesse : {AWARD_PROMISE_DAYS} jours",
         ),

@@ -121,3 +121,25 @@ def test_file_part_is_safe_on_any_file_system(name, expected):
     from centrale import fmt
 
     assert fmt.file_part(name) == expected
+
+
+def test_status_literals_left_in_sql_are_the_domain_values():
+    """SQL that still spells a status (schema.sql's orders_at, the build checks, a few
+    period queries) must spell exactly a `centrale.domain` value: a typo such as
+    'attribue' would silently count nothing."""
+    import re
+
+    from centrale.config import REPO_ROOT
+
+    allowed = {s.value for s in OrderStatus} | {s.value for s in AdhesionStatus}
+    pattern = re.compile(r"(?:status\s*(?:=|<>|!=)\s*|THEN\s+|\(|,\s*)'([^']+)'")
+    found = set()
+    for path in ["centrale/schema.sql", "centrale/queries.py", "centrale/checks.py"]:
+        text = (REPO_ROOT / path).read_text(encoding="utf-8")
+        for literal in pattern.findall(text):
+            if literal.lower() in {"month", "year", "day"} or literal.startswith(("%", " ")):
+                continue
+            if re.fullmatch(r"[a-zé ]+", literal) and ("é" in literal or "adh" in literal):
+                found.add(literal)
+    assert found, "no status literal found: the pattern no longer matches the SQL"
+    assert found <= allowed, found - allowed

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from centrale import charts, fmt, loads, queries
+from centrale import charts, fmt, loads, measures, queries
 from centrale.excel import workbook_bytes
 from ui import theme
 from ui.data import load
@@ -122,8 +122,10 @@ def chart(fig, file_name: str, key: str, theme: str | None = "streamlit") -> Non
 class Col:
     """One column shown: its name in the frame, its French header, how to format it.
 
-    kind: text | date | money | money0 (no cents) | int | days | percent |
+    kind: text | date | money | money0 (no cents) | int | days | days1 | percent |
     decimal | flag (a boolean shown as `flag_text` or nothing).
+    `Col.of("lead_days")` takes name, label, kind and help from the registry of
+    measures (`centrale.measures`), so a figure has one header everywhere.
     """
 
     name: str
@@ -131,6 +133,30 @@ class Col:
     kind: str = "text"
     help: str | None = None
     flag_text: str = "oui"
+
+    @classmethod
+    def of(cls, key: str, label: str | None = None) -> Col:
+        """The column of measure `key` (its label unless `label` is given)."""
+        m = measures.measure(key)
+        return cls(m.name, label or m.label, m.kind, help=m.help)
+
+
+def commune_order_columns(ordered_by: bool = False) -> list[Col]:
+    """The columns of a commune's orders (`queries.commune_orders`), the same on the
+    Commune and Présentation pages; `ordered_by` adds "Commandée par" (after a merger)."""
+    columns = [
+        Col("order_id", "N° de commande"),
+        Col("solution", "Solution"),
+        Col("provider", "Adjudicataire"),
+        Col("sent_on", "Envoyée le", "date", help="Date d'envoi du bon de commande"),
+        Col("awarded_on", "Attribuée le", "date"),
+        Col.of("lead_days"),
+        Col.of("order_amount_eur"),
+        Col("status", "Statut"),
+    ]
+    if ordered_by:
+        columns.append(Col("ordered_by", "Commandée par"))
+    return columns
 
 
 def _formatter(col: Col) -> Callable[[object], str] | None:
@@ -144,6 +170,8 @@ def _formatter(col: Col) -> Callable[[object], str] | None:
         return fmt.number
     if col.kind == "days":
         return fmt.days
+    if col.kind == "days1":
+        return lambda v: fmt.days(v, 1)
     if col.kind == "percent":
         return lambda v: fmt.percent(v, 1)
     if col.kind == "decimal":

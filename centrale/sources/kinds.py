@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from centrale.domain import OrderStatus
 from centrale.names import normalise
 
 
@@ -210,7 +211,8 @@ FILE_PREFIXES = {
     "events": ("events", "rencontres"),
 }
 
-ORDER_STATUSES = {"envoye": "envoyé", "attribue": "attribué", "annule": "annulé"}
+# Accepted spellings (normalised: no accent, lower case) -> the stored status.
+ORDER_STATUSES = {normalise(s.value): s.value for s in OrderStatus}
 YES_WORDS = {"oui", "o", "yes", "y", "x", "1", "vrai", "true", "retenue"}
 NO_WORDS = {"non", "n", "no", "0", "faux", "false", "non retenue", "ecartee"}
 # The kinds of contact (normalised -> as shown) and the roles present: roles

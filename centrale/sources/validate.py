@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from centrale.config import CENTRALE_OPENED_ON
+from centrale.domain import OrderStatus
 from centrale.names import CommuneMatcher, normalise
 from centrale.sources import parse
 from centrale.sources.kinds import (
@@ -35,6 +36,8 @@ from centrale.sources.kinds import (
 )
 from centrale.sources.problems import ERROR, WARNING, Problem
 from centrale.sources.read import RawTable, read_sources
+
+_AWARDED = OrderStatus.AWARDED.value
 
 _EXPECTED = {
     "date": "une date attendue (jj/mm/aaaa ou aaaa-mm-jj)",
@@ -536,7 +539,9 @@ def _check_orders(frame, solutions, framework, adhesions, reference, report, bro
     )
     # A blank status is derived: awarded if there is an award date, else sent.
     derived = pd.Series(
-        np.where(frame["awarded_on"].notna(), "attribué", "envoyé"), index=frame.index, dtype=object
+        np.where(frame["awarded_on"].notna(), _AWARDED, OrderStatus.SENT.value),
+        index=frame.index,
+        dtype=object,
     )
     frame["status"] = status.where(frame["status"].notna(), derived)
     awarded = frame["awarded_on"].notna()
@@ -555,13 +560,13 @@ def _check_orders(frame, solutions, framework, adhesions, reference, report, bro
     )
     report.error(
         frame,
-        (frame["status"] == "attribué") & ~awarded,
+        (frame["status"] == _AWARDED) & ~awarded,
         "awarded_on",
         "commande « attribuée » sans date d'attribution",
     )
     report.error(
         frame,
-        (frame["status"] != "attribué") & awarded & ~bad_status,
+        (frame["status"] != _AWARDED) & awarded & ~bad_status,
         "status",
         lambda r: (
             f"une commande avec une date d'attribution doit avoir le statut "

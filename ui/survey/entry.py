@@ -10,6 +10,7 @@ import streamlit as st
 
 from centrale import fmt, queries, survey
 from centrale.config import settings
+from centrale.domain import de
 from centrale.names import normalise
 from centrale.sources import survey_entry
 from ui import components as ui
@@ -155,7 +156,7 @@ def entry_tab(default: int, day: dt.date) -> None:
         what = "aucun besoin" if not needs else f"{len(needs)} besoin(s)"
         replaced = " (réponse précédente conservée dans l'historique)" if saved.archived else ""
         st.session_state[FLASH_KEY] = (
-            f"Réponse de {names[nis]} à l'enquête {year} enregistrée : {what}{replaced}. "
+            f"Réponse {de(names[nis])} à l'enquête {year} enregistrée : {what}{replaced}. "
             f"Base reconstruite en {fmt.number(saved.build.seconds, 1)} s."
         )
         st.rerun()

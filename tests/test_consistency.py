@@ -1,0 +1,247 @@
+"""One fact, one answer: every surface tells a commune the same peers, orders and totals.
+
+For every commune of the province at three dates (the first half-year, the press
+day, today), this renders the four things a manager shows a bourgmestre:
+
+- the Commune page (AppTest), reading `queries` through the page's cache;
+- the Présentation page (AppTest), reading the briefing;
+- the deck, written by `python -m reports brief --all` and opened with python-pptx;
+- the one-page PDF from the same run, read back with pdftotext;
+
+then reads from each, as a person would, the communes semblables, the orders
+(solution and date sent, newest first; the deck and the PDF show the first rows
+and say how many there are) and the totals (orders awarded, in progress, amount
+awarded), and asserts they agree with each other and with the store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+from pptx import Presentation
+from streamlit.testing.v1 import AppTest
+
+from centrale import fmt, queries
+from centrale.config import REPO_ROOT
+from centrale.domain import SIMILAR_COUNT, OrderStatus
+from reports.__main__ import main as reports_main
+
+COMMUNE_PAGE = str(REPO_ROOT / "pages" / "commune.py")
+PRESENTATION_PAGE = str(REPO_ROOT / "pages" / "presentation.py")
+DATES = (dt.date(2019, 6, 30), dt.date(2020, 1, 31), dt.date.today())
+
+pytestmark = pytest.mark.slow
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What one surface says about one commune."""
+
+    peers: frozenset[str]
+    orders: tuple[tuple[str, str], ...]  # (solution, date sent dd/mm/yyyy), newest first
+    order_count: int  # every order listed, or the total the surface says it cut from
+    awarded: int
+    pending: int
+    amount: str  # awarded amount, '68 565 €'
+
+
+def plain(text: str) -> str:
+    """No-break spaces made plain and runs of white space collapsed (PDF line breaks)."""
+    return re.sub(r"\s+", " ", text.replace("\u00a0", " ").replace("\u202f", " ")).strip()
+
+
+def names_in(text: str) -> frozenset[str]:
+    """'A, B et C' -> {A, B, C}."""
+    return frozenset(n.strip() for n in re.split(r", | et ", text) if n.strip())
+
+
+PEERS_SENTENCE = re.compile(r"Communes semblables \([^)]*\) : (.+?)\.(?: |$)")
+SUMMARY = re.compile(
+    r"(\d+) commandes? attribuées? pour ([\d ]+ €) HTVA(?:, (\d+) en cours d'attribution)?\."
+)
+NO_ORDER = "n'a encore passé aucune commande"
+CUT = re.compile(r"les (\d+) plus récentes sur (\d+) commandes")
+
+
+def summary_totals(text: str) -> tuple[int, int, str]:
+    """(awarded, pending, amount) from `story.orders_summary`'s sentence."""
+    if NO_ORDER in text:
+        return 0, 0, fmt.money(0, 0).replace("\u00a0", " ")
+    match = SUMMARY.search(text)
+    assert match, text[:400]
+    return int(match[1]), int(match[3] or 0), match[2]
+
+
+def cut_total(text: str, shown: int) -> int:
+    match = CUT.search(text)
+    return int(match[2]) if match else shown
+
+
+# --- The four surfaces --------------------------------------------------------------------
+
+
+def commune_page_facts(at: AppTest, name: str) -> Facts:
+    assert not at.exception, at.exception
+    assert at.header[0].value == name
+    rule = next(c.value for c in at.caption if c.value.startswith("Communes semblables"))
+    peers = frozenset(re.findall(r"([^,()]+?) \([\d\s\u00a0]+ hab\.\)", rule.split(").", 1)[1]))
+    peers = frozenset(p.strip() for p in peers)
+    metrics = {m.label: plain(m.value) for m in at.metric}
+    frame = at.dataframe[0].value if at.dataframe else None
+    orders: tuple = ()
+    pending = 0
+    if frame is not None and "order_id" in frame.columns:
+        orders = tuple(zip(frame["solution"], (fmt.date(d) for d in frame["sent_on"])))
+        pending = int((frame["status"] == OrderStatus.SENT.label).sum())
+    return Facts(
+        peers,
+        orders,
+        len(orders),
+        int(metrics["Commandes attribuées"]),
+        pending,
+        metrics["Montant attribué (HTVA)"],
+    )
+
+
+def presentation_facts(at: AppTest) -> Facts:
+    assert not at.exception, at.exception
+    page = " ".join(h.proto.body for h in at.get("html"))
+    page = plain(html.unescape(re.sub(r"<[^>]+>", " ", page)))
+    peers = names_in(PEERS_SENTENCE.search(page)[1])
+    orders: tuple = ()
+    tables = [d.value for d in at.dataframe if "provider" in d.value.columns]
+    if tables:
+        frame = tables[0]
+        orders = tuple(zip(frame["solution"], (fmt.date(d) for d in frame["sent_on"])))
+    awarded, pending, amount = summary_totals(page)
+    return Facts(peers, orders, len(orders), awarded, pending, amount)
+
+
+def deck_facts(path: Path) -> Facts:
+    slides = list(Presentation(str(path)).slides)
+
+    def texts(slide) -> tuple[str, list[list[str]]]:
+        words, rows = [], []
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                words.append(shape.text_frame.text)
+            if getattr(shape, "has_table", False) and shape.has_table:
+                rows += [[c.text for c in r.cells] for r in shape.table.rows]
+        return plain(" ".join(words)), rows
+
+    orders_text, rows = texts(slides[3])
+    peers_text, _ = texts(slides[4])
+    awarded, pending, amount = summary_totals(orders_text)
+    # Rows: Solution, Prestataire, Attribution, Délai, Montant (no date sent): solutions only.
+    shown = tuple((r[0], "") for r in rows[1:])
+    return Facts(
+        names_in(PEERS_SENTENCE.search(peers_text)[1]),
+        shown,
+        cut_total(orders_text, len(shown)),
+        awarded,
+        pending,
+        amount,
+    )
+
+
+def pdf_facts(path: Path) -> Facts:
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    text = plain(text).replace("- ", "-")  # a name wrapped after its hyphen
+    awarded, pending, amount = summary_totals(text)
+    shown_match = CUT.search(text)
+    return Facts(
+        names_in(PEERS_SENTENCE.search(text)[1]),
+        (),
+        int(shown_match[2]) if shown_match else -1,
+        awarded,
+        pending,
+        amount,
+    )
+
+
+# --- The test -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def needs_poppler() -> None:
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils absent (pdftotext) : test PDF sauté")
+
+
+@pytest.mark.parametrize("day", DATES, ids=[d.isoformat() for d in DATES])
+def test_every_surface_tells_every_commune_the_same(app_env, needs_poppler, tmp_path, day):
+    out = tmp_path / "dossiers"
+    assert reports_main(["brief", "--all", "--as-of", day.isoformat(), "--out", str(out)]) == 0
+    with duckdb.connect(str(app_env), read_only=True) as con:
+        communes = queries.communes_list(con, day)
+        store = {
+            nis: (
+                frozenset(queries.similar_communes(con, nis, day)["name_fr"]),
+                queries.commune_orders(con, nis, day),
+            )
+            for nis in communes["nis_code"]
+        }
+
+    commune_page = AppTest.from_file(COMMUNE_PAGE, default_timeout=120)
+    commune_page.session_state["shared_as_of"] = day
+    presentation = AppTest.from_file(PRESENTATION_PAGE, default_timeout=120)
+    presentation.session_state["shared_as_of"] = day
+    presentation.query_params["nis"] = communes["nis_code"].iloc[0]
+    presentation.run()
+
+    checked = 0
+    for nis, name in zip(communes["nis_code"], communes["name_fr"]):
+        peers, orders = store[nis]
+        assert len(peers) == SIMILAR_COUNT and name not in peers
+        awarded = orders[orders["status"] == OrderStatus.AWARDED]
+        expected = Facts(
+            peers,
+            tuple(zip(orders["solution"], (fmt.date(d) for d in orders["sent_on"]))),
+            len(orders),
+            len(awarded),
+            int((orders["status"] == OrderStatus.SENT).sum()),
+            plain(fmt.money(awarded["amount_eur"].sum(), 0)),
+        )
+
+        commune_page.query_params["nis"] = nis
+        commune_page.run()
+        on_page = commune_page_facts(commune_page, name)
+        presentation.selectbox(key="presentation_nis").set_value(nis).run()
+        on_screen = presentation_facts(presentation)
+        stem = f"{fmt.file_part(name)}_{day.isoformat()}"
+        in_deck = deck_facts(out / f"{stem}.pptx")
+        in_pdf = pdf_facts(out / f"{stem}.pdf")
+
+        where = f"{name} ({nis}) au {day:%d/%m/%Y}"
+        assert on_page == expected, where
+        assert on_screen == expected, where
+        # The deck and the PDF show the newest orders and say how many there are in all.
+        assert in_deck.peers == expected.peers, where
+        assert [s for s, _ in in_deck.orders] == [s for s, _ in expected.orders][
+            : len(in_deck.orders)
+        ], where
+        assert in_deck.order_count == expected.order_count, where
+        assert (in_deck.awarded, in_deck.pending, in_deck.amount) == (
+            expected.awarded,
+            expected.pending,
+            expected.amount,
+        ), where
+        assert in_pdf.peers == expected.peers, where
+        assert in_pdf.order_count in (-1, expected.order_count), where
+        assert (in_pdf.awarded, in_pdf.pending, in_pdf.amount) == (
+            expected.awarded,
+            expected.pending,
+            expected.amount,
+        ), where
+        checked += 1
+    assert checked == len(communes) >= 43
