@@ -166,6 +166,30 @@ _ALL = [
         "Communes ayant répondu à l'enquête des besoins à la date (« aucun besoin » compte "
         "comme une réponse), sur communes de la province.",
     ),
+    Measure(
+        "orders_amount_eur",
+        "Montant des commandes (HTVA)",
+        "money0",
+        "Montant hors TVA (contrats de quatre ans) des commandes attribuées au plus tard à "
+        "la date.",
+        unit="€ HTVA",
+    ),
+    Measure(
+        "competition_gain_eur",
+        "Gain de la remise en concurrence",
+        "money0",
+        "Pour chaque commande attribuée ayant reçu au moins deux offres : la moins chère des "
+        "autres offres moins l'offre retenue, additionné (négatif quand une offre plus chère "
+        "a gagné sur la qualité).",
+        unit="€ HTVA",
+    ),
+    Measure(
+        "communes_met",
+        "Communes rencontrées",
+        "int",
+        "Communes existant à la date rencontrées au moins une fois (fichier des rencontres).",
+        unit="communes",
+    ),
     # --- One commune (queries.commune_status) -------------------------------------------
     Measure(
         "population",
