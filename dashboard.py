@@ -5,6 +5,7 @@ import streamlit as st
 from ui import theme
 from ui.auth import draw_account_box, may_read, visible_pages
 from ui.data import store_ready
+from ui.runs import run_slot
 from ui.shell import navigation
 from ui.state import as_of, draw_sidebar
 
@@ -39,16 +40,18 @@ PAGES = {
 }
 
 theme.apply()
-# Editor pages are not even listed for viewers; only the sign-in page when required.
-page = navigation(visible_pages(PAGES))
-# The date and the filter come first in the sidebar: visible at 1366×768 without scrolling.
-controls = st.sidebar.container()
-draw_account_box()
-if not may_read():
-    page.run()
-elif store_ready():
-    draw_sidebar(controls)
-    loaded_at = theme.last_loaded_at()
-    theme.sidebar_actions(loaded_at)
-    theme.print_header(page.title, as_of(), loaded_at)
-    page.run()
+# One run at a time per core (ui/runs.py): many sessions queue instead of thrashing.
+with run_slot():
+    # Editor pages are not even listed for viewers; only the sign-in page when required.
+    page = navigation(visible_pages(PAGES))
+    # The date and the filter come first in the sidebar: visible at 1366×768 without scrolling.
+    controls = st.sidebar.container()
+    draw_account_box()
+    if not may_read():
+        page.run()
+    elif store_ready():
+        draw_sidebar(controls)
+        loaded_at = theme.last_loaded_at()
+        theme.sidebar_actions(loaded_at)
+        theme.print_header(page.title, as_of(), loaded_at)
+        page.run()

@@ -59,13 +59,15 @@ def _warm_overview() -> None:
     charts drawn once: the first visitor lands on the overview."""
     import datetime as dt
 
-    from centrale import charts, queries
+    from centrale import charts, loads, periods, queries
     from ui import components
     from ui.data import load
 
     day = dt.date.today()
     load(queries.solutions)
+    load(loads.load_log)  # the sidebar's "last loaded"
     load(queries.kpis, day)
+    load(queries.period_figures, day, *periods.make("all", day).bounds)
     load(queries.kpis, components.one_year_before(day))
     curve = load(queries.adhesion_curve, day)
     charts.adhesion_curve(curve, day)
