@@ -308,12 +308,17 @@ async def _warm(url: str) -> None:
 
 def load_figures(quick: bool = False) -> list:
     """The load figures for `make bench`'s table (--quick: small and short, not the targets)."""
-    from bench.stats import Figure, check
-
     if quick:
         result = measure([1, 3], rounds=1, reading=2.0, burst=4, rebuilds=1)
     else:
         result = measure([1, 10, 30, 1], rounds=2, reading=10.0, burst=20, rebuilds=5)
+    return figures_from(result)
+
+
+def figures_from(result: dict) -> list:
+    """The table lines of one `measure` result, with the issue's targets checked."""
+    from bench.stats import Figure, check
+
     scenarios = result["people"]
     alone = [s for s in scenarios if s["people"] == 1]
     alone_p95 = statistics.median(s["p95_s"] for s in alone)

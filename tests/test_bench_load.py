@@ -1,0 +1,30 @@
+"""bench/load.py's arithmetic: percentiles and the targets of the results table."""
+
+from bench.load import Run, figures_from
+
+
+def test_percentiles_of_page_times():
+    run = Run(3, page_times=[float(i) for i in range(1, 101)])
+    assert run.percentile(50) == 50.5
+    assert 95 <= run.percentile(95) <= 96
+    assert Run(1, page_times=[2.0]).percentile(95) == 2.0
+
+
+def _scenario(people, p95, errors=0):
+    return {"people": people, "p50_s": p95 / 2, "p95_s": p95, "errors": errors}
+
+
+def test_targets_two_times_alone_zero_errors_light_sessions():
+    burst = {"people": 20, "p95_s": 5.0, "errors": 0, "ping_max_s": 0.5}
+    burst["mb_per_idle_session"] = 3.0
+    result = {"people": [_scenario(1, 2.0), _scenario(30, 3.9), _scenario(1, 2.2)], "burst": burst}
+    figures = {(f.what, f.scale): f for f in figures_from(result)}
+    ratio = next(f for f in figures.values() if f.what.startswith("p95 à 30"))
+    assert ratio.runs == [3.9 / 2.1] and ratio.met  # against the median of the two "alone" runs
+    assert all(f.met for f in figures.values() if f.met is not None)
+
+    result["people"][1] = _scenario(30, 4.5, errors=1)
+    burst["mb_per_idle_session"] = 60.0
+    missed = [f.what for f in figures_from(result) if f.met is False]
+    assert "erreurs" in missed and "mémoire serveur par session inactive" in missed
+    assert any(w.startswith("p95 à 30") for w in missed)
