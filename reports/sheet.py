@@ -231,8 +231,15 @@ def _survey_and_steps(pdf: _Sheet, b: CommuneBriefing, y: float) -> float:
         if left_out:
             pdf.text_at(MARGIN, y, left_w, 4, left_out, 7, False, style.GREY_HEX)
     y = pdf.section(right_x, top, right_w, "Prochaines étapes")
-    for line in story.next_step_lines(b, limit=3):
-        if y > FOOTER_Y - 10:
+    lines = story.next_step_lines(b, limit=3)
+    for index, line in enumerate(lines):
+        if y > FOOTER_Y - 14 and index < len(lines):
+            # No room left: say so rather than drop steps silently.
+            rest = len(lines) - index
+            note = f"+ {rest} autre{'s' if rest > 1 else ''} étape{'s' if rest > 1 else ''} : "
+            pdf.text_at(
+                right_x, y, right_w, 4, note + "voir la présentation.", 7, False, style.GREY_HEX
+            )
             break
         pdf.fill(style.ACCENT_HEX)
         pdf.rect(right_x, y + 1.2, 1.6, 1.6, style="F")

@@ -36,7 +36,10 @@ NEXT_STEPS = 3  # lines of next steps on a slide and the PDF
 
 
 def shown_of(shown: int, total: int, noun: str, feminine: bool = True) -> str:
-    """'les 6 premières sur 14 solutions': said whenever a list is cut."""
+    """'les 6 premières sur 14 solutions' ('la première sur 5 demandes' for one):
+    said whenever a list is cut."""
+    if shown == 1:
+        return f"{'la première' if feminine else 'le premier'} sur {total} {noun}"
     first = "premières" if feminine else "premiers"
     return f"les {shown} {first} sur {total} {noun}"
 
@@ -407,7 +410,8 @@ def next_step_lines(b: CommuneBriefing, limit: int = NEXT_STEPS) -> list[str]:
     rest = steps[len(detailed) :]
     if rest:
         lines.append(
-            f"{upper_first(shown_of(len(detailed), len(steps), 'demandes'))} détaillées ; "
+            f"{upper_first(shown_of(len(detailed), len(steps), 'demandes'))} "
+            f"détaillée{'s' if len(detailed) > 1 else ''} ; "
             f"également demandées et commandables : "
             f"{names([s.solution for s in rest], limit=len(rest))}."
         )
