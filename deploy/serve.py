@@ -84,7 +84,10 @@ def root_certificate(state: Path) -> Path:
     return state / "caddy" / "pki" / "authorities" / "local" / "root.crt"
 
 
-def streamlit_command(app_port: int, upload_mb: int) -> list[str]:
+def streamlit_command(app_port: int, upload_mb: int, host: str) -> list[str]:
+    # The websocket answers only to these Host headers (no DNS rebinding): the
+    # loopback names, and the server's name that Caddy passes on.
+    hosts = dict.fromkeys(["localhost", "127.0.0.1", "::1", host])
     return [
         sys.executable,
         "-m",
@@ -99,6 +102,7 @@ def streamlit_command(app_port: int, upload_mb: int) -> list[str]:
         f"--server.maxUploadSize={upload_mb}",
         "--server.fileWatcherType=none",
         "--browser.gatherUsageStats=false",
+        *(f"--server.allowedHosts={name}" for name in hosts),
     ]
 
 
@@ -142,7 +146,9 @@ def main(argv: list[str] | None = None) -> int:
         encoding="utf-8",
     )
     env = dict(os.environ, CENTRALE_REQUIRE_LOGIN="1", STREAMLIT_SECRETS_FILES=str(args.secrets))
-    app = subprocess.Popen(streamlit_command(args.app_port, args.upload_mb), cwd=REPO_ROOT, env=env)
+    app = subprocess.Popen(
+        streamlit_command(args.app_port, args.upload_mb, args.host), cwd=REPO_ROOT, env=env
+    )
     # XDG_DATA_HOME too: Caddy keeps nothing in the user's home.
     proxy_env = dict(os.environ, XDG_DATA_HOME=str(args.state), XDG_CONFIG_HOME=str(args.state))
     proxy = subprocess.Popen(
