@@ -32,6 +32,7 @@ class Settings:
     mergers_path: Path
     max_upload_bytes: int
     adhesion_provinces: frozenset[str]  # NIS codes of provinces that may adhere, or {"*"}
+    read_seconds: float = 60.0  # time one sent workbook may take to read (CENTRALE_READ_SECONDS)
 
 
 def _path_from_env(name: str, default: Path) -> Path:
@@ -54,6 +55,7 @@ def settings() -> Settings:
             "CENTRALE_MERGERS", REPO_ROOT / "data" / "reference" / "commune_mergers.csv"
         ),
         max_upload_bytes=int(os.environ.get("CENTRALE_MAX_UPLOAD_MB", "20")) * 1024 * 1024,
+        read_seconds=float(os.environ.get("CENTRALE_READ_SECONDS", "60")),
         adhesion_provinces=frozenset(
             os.environ.get("CENTRALE_ADHESION_PROVINCES", PROVINCE_NIS).replace(" ", "").split(",")
         ),

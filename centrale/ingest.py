@@ -59,7 +59,7 @@ from centrale.names import normalise
 from centrale.sources.folder import ensure_sources_folder
 from centrale.sources.kinds import KINDS, kind_of_file
 from centrale.sources.problems import ERROR, Problem, SourceError
-from centrale.sources.read import MAX_XLSX_ENTRIES, MAX_XLSX_UNCOMPRESSED
+from centrale.sources.read import MAX_XLSX_ENTRIES, MAX_XLSX_UNCOMPRESSED, READ_BUDGET
 from centrale.sources.validate import Validated, list_source_files, validate_files
 
 EXTENSIONS = (".csv", ".xlsx")
@@ -101,6 +101,7 @@ TABLE_LABELS = {
 }
 # Where a row came from is not a change of the data itself.
 IGNORED_COLUMNS = {"source_file", "source_row"}
+INFLATE_FACTOR = 5  # a sent workbook may inflate to 5 times the upload limit, no more
 _NULL = "\x00∅"  # stands for a missing value while comparing (never a real cell)
 
 
@@ -186,7 +187,20 @@ def _refuse_size(size: int, limit: int, name: str) -> None:
         raise UploadRefused(f"« {name} » est vide.")
 
 
-def _sniff_xlsx(data: bytes, name: str) -> None:
+def refuse_control_characters(original_name: str) -> None:
+    """A name holding NUL or other invisible control characters is refused, in French:
+    no file of a person's is named so, and such a name breaks paths and displays."""
+    bad = [c for c in str(original_name or "") if unicodedata.category(c) == "Cc"]
+    if bad:
+        codes = ", ".join(sorted({f"U+{ord(c):04X}" for c in bad}))
+        raise UploadRefused(
+            "Le nom du fichier contient des caractères de contrôle invisibles "
+            f"({codes}) : renommez le fichier avec des lettres, des chiffres et des "
+            "tirets, puis envoyez-le à nouveau."
+        )
+
+
+def _sniff_xlsx(data: bytes, name: str, limit: int = MAX_XLSX_UNCOMPRESSED) -> None:
     if not data.startswith(b"PK\x03\x04"):
         raise UploadRefused(
             f"« {name} » n'est pas un classeur Excel (.xlsx) : son contenu ne correspond "
@@ -198,7 +212,7 @@ def _sniff_xlsx(data: bytes, name: str) -> None:
             names = {i.filename for i in infos}
     except zipfile.BadZipFile as exc:
         raise UploadRefused(f"« {name} » est un classeur Excel endommagé (illisible).") from exc
-    if len(infos) > MAX_XLSX_ENTRIES or sum(i.file_size for i in infos) > MAX_XLSX_UNCOMPRESSED:
+    if len(infos) > MAX_XLSX_ENTRIES or sum(i.file_size for i in infos) > limit:
         raise UploadRefused(
             f"« {name} » est refusé : une fois décompressé, ce classeur serait anormalement "
             "volumineux (possible « bombe zip »). Aucun fichier n'a été lu ni enregistré."
@@ -272,6 +286,7 @@ def receive_upload(
     `kind` is the kind the person picked (None: from the file name, else the
     headers). Raises UploadRefused with a French message.
     """
+    refuse_control_characters(original_name)
     name = clean_display_name(original_name)
     _refuse_size(len(data), settings.max_upload_bytes, name)
     extension = _extension(name)
@@ -282,7 +297,11 @@ def receive_upload(
             f"{hint}. Formats acceptés : .xlsx et .csv."
         )
     if extension == ".xlsx":
-        _sniff_xlsx(data, name)
+        # A workbook is a zip: its XML may be far bigger than the file. A few times the
+        # upload limit is generous for a real table and stops a "zip bomb" early.
+        _sniff_xlsx(
+            data, name, min(MAX_XLSX_UNCOMPRESSED, INFLATE_FACTOR * settings.max_upload_bytes)
+        )
     else:
         _sniff_csv(data, name)
     if kind is not None and kind not in KINDS:
@@ -373,7 +392,11 @@ def preview_upload(
     with tempfile.TemporaryDirectory(prefix="centrale-upload-") as tmp:
         staged = Path(tmp) / upload.safe_name
         staged.write_bytes(upload.data)
-        validated = validate_files(kept + [staged], reference.reference(), {staged: display})
+        budget = READ_BUDGET.set(settings.read_seconds)
+        try:
+            validated = validate_files(kept + [staged], reference.reference(), {staged: display})
+        finally:
+            READ_BUDGET.reset(budget)
     diff: dict[str, TableDiff] = {}
     if validated.ok:
         new_tables = shape_tables(validated.tables, reference)

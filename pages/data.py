@@ -243,10 +243,19 @@ kind = left.selectbox(
 )
 uploaded = right.file_uploader(
     "Fichier à importer",
-    type=["xlsx", "csv"],
-    max_upload_size=max(1, config.max_upload_bytes // (1024 * 1024)),
+    # No `type=`: with it Streamlit itself raises an English error on a name holding
+    # a NUL byte, before this page runs; `receive_upload` checks the extension and
+    # the name in French.
+    type=None,
+    # Twice the limit in the browser: a file just over it reaches the French refusal
+    # below instead of the uploader's bare red icon.
+    max_upload_size=2 * max(1, config.max_upload_bytes // (1024 * 1024)),
     key=f"data_file_{st.session_state.get(UPLOADER_ROUND, 0)}",
     help=f"Au plus {config.max_upload_bytes // (1024 * 1024)} Mo.",
+)
+right.caption(
+    f"Au plus {config.max_upload_bytes // (1024 * 1024)} Mo par fichier : un fichier plus "
+    "gros est refusé (découpez-le, par exemple un fichier par mois)."
 )
 if kind:
     with st.expander(f"Colonnes attendues — {KINDS[kind].label_fr}"):

@@ -8,10 +8,12 @@ reported at once with the row a person sees in Excel.
 
 from __future__ import annotations
 
+import contextvars
 import csv
 import io
 import operator
 import re
+import time
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +29,12 @@ from centrale.sources.problems import ERROR, WARNING, Problem
 # many parts before openpyxl parses anything (zip bombs, billion laughs).
 MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_XLSX_ENTRIES = 2000
+# Seconds one workbook may take to read, when a caller sets it (the dashboard, for a file
+# a person sent): a small file that inflates into a huge sheet stops, said in French,
+# instead of holding the server for minutes. Unset (None) for the ETL's own folder.
+READ_BUDGET: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "read_budget", default=None
+)
 SEPARATORS = (";", ",", "\t")
 HEADER_SEARCH_ROWS = 15  # a title block puts the header on row 4 to 10
 _TOTAL = re.compile(r"^(?:sous )?tota(?:l|ux)\b")  # total, totaux, sous-total (normalised)
@@ -161,11 +169,23 @@ def _workbook_sheets(data: bytes, name: str):
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file
         return [], Problem(ERROR, name, f"classeur Excel illisible ({type(exc).__name__})")
+    budget = READ_BUDGET.get()
+    deadline = None if budget is None else time.monotonic() + budget
     try:
-        sheets = [
-            (sheet.title, [list(r) for r in sheet.iter_rows(values_only=True)])
-            for sheet in book.worksheets
-        ]
+        sheets = []
+        for sheet in book.worksheets:
+            rows = []
+            for row in sheet.iter_rows(values_only=True):
+                rows.append(list(row))
+                if deadline is not None and time.monotonic() > deadline:
+                    return [], Problem(
+                        ERROR,
+                        name,
+                        f"lecture arrêtée après {budget:g} s : ce classeur est anormalement "
+                        "long à lire pour sa taille (feuille démesurée ?). Enregistrez dans "
+                        "Excel seulement le tableau attendu, ou découpez le fichier",
+                    )
+            sheets.append((sheet.title, rows))
     finally:
         book.close()
     return sheets, None
@@ -210,7 +230,18 @@ def _csv_rows(data: bytes, name: str, fast: bool = False):
     table = _csv_table(text, separator) if fast else None
     if table is not None:
         return table, None
-    return _csv_module_rows(text, separator), None
+    try:
+        return _csv_module_rows(text, separator), None
+    except csv.Error:
+        # A cell over the csv module's limit: an unclosed quote that swallowed the rest of
+        # the file, or a cell nobody types (the store's cells are short texts).
+        return [], Problem(
+            ERROR,
+            name,
+            f"une cellule dépasse {csv.field_size_limit() // 1024} Ko de texte : un "
+            'guillemet (") ouvert et jamais refermé, ou une cellule démesurée. Corrigez la '
+            "cellule dans Excel puis enregistrez à nouveau en CSV",
+        )
 
 
 def _csv_module_rows(text: str, separator: str) -> list[list[str]]:

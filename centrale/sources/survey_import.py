@@ -41,7 +41,7 @@ from centrale.config import Settings
 from centrale.names import normalise
 from centrale.sources.kinds import SURVEY, kind_of_file
 from centrale.sources.problems import ERROR, WARNING, Problem, SourceError
-from centrale.sources.read import _csv_rows, _workbook_rows
+from centrale.sources.read import READ_BUDGET, _csv_rows, _workbook_rows
 from centrale.sources.survey_entry import (
     HEADERS,
     NO_NEEDS,
@@ -252,7 +252,11 @@ def receive(settings: Settings, original_name: str, data: bytes) -> ExportFile:
     from centrale.ingest import receive_upload  # the one gate every upload goes through
 
     upload = receive_upload(settings, original_name, data, kind="survey")
-    return read_export(upload.data, upload.original_name, settings.max_upload_bytes)
+    budget = READ_BUDGET.set(settings.read_seconds)  # a sent file: bounded reading time
+    try:
+        return read_export(upload.data, upload.original_name, settings.max_upload_bytes)
+    finally:
+        READ_BUDGET.reset(budget)
 
 
 def _tool(headers: list[str]) -> str:

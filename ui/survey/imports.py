@@ -50,9 +50,18 @@ def import_tab(default: int) -> None:
     round_ = st.session_state.get(UPLOAD_ROUND, 0)
     uploaded = st.file_uploader(
         "Export de l'enquête",
-        type=["xlsx", "csv"],
-        max_upload_size=max(1, config.max_upload_bytes // (1024 * 1024)),
+        # No `type=`: with it Streamlit itself raises an English error on a name holding
+        # a NUL byte, before this page runs; `receive_upload` checks the extension and
+        # the name in French.
+        type=None,
+        # Twice the limit in the browser: a file just over it reaches the French refusal
+        # below instead of the uploader's bare red icon.
+        max_upload_size=2 * max(1, config.max_upload_bytes // (1024 * 1024)),
         key=f"survey_import_file_{round_}",
+    )
+    st.caption(
+        f"Au plus {config.max_upload_bytes // (1024 * 1024)} Mo par fichier : un fichier plus "
+        "gros est refusé."
     )
     if uploaded is None:
         return
