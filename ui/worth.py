@@ -75,7 +75,7 @@ def funnel_section(day: dt.date) -> None:
     with left:
         ui.chart(worth_charts.funnel(steps), "entonnoir-communes", key="worth_funnel")
     with right:
-        ui.styled_table(pd.DataFrame(steps), FUNNEL_COLUMNS)
+        ui.styled_table(pd.DataFrame(steps), FUNNEL_COLUMNS, width_budget=380)  # 2/5 at 1366 px
         meetings = load(outreach.info_meetings, day)
         if meetings["communes_represented"]:
             st.caption(
