@@ -135,7 +135,8 @@ def report(figures, spec, scope, sources, seconds, quick) -> str:
             "",
             "## Jeu d'échelle (`bench/synth.py`, graine fixe)",
             f"- {_n(rows)} commandes, {_n(survey)} réponses à l'enquête, {_n(subsidies)} "
-            f"subsides ; 10 ans ({synth.START:%d/%m/%Y}–{synth.END:%d/%m/%Y}) ; {scope_text}.",
+            f"subsides ; {len(synth.YEARS)} ans "
+            f"({synth.START:%d/%m/%Y}–{synth.END:%d/%m/%Y}) ; {scope_text}.",
             f"- Sources en CSV (gros types) et XLSX (petits) : `{sources.relative_to(REPO)}`.",
             "",
             "## Méthode",

@@ -1,7 +1,7 @@
 """A deterministic scale set of source files, as IDELUX staff would drop them in a folder.
 
 Every Belgian commune of the boundaries file (581), as if each province ran
-its own centrale; ten years (2017-01-01 to 2026-10-31); by default 1,000,000
+its own centrale; from the centrale's opening (2019-01-01) to 2026-10-31; by default 1,000,000
 orders, 200,000 survey rows and every subsidy of the Walloon Region. Files
 are the kinds the ETL reads: small ones as .xlsx, big ones as Belgian-Excel
 CSV (UTF-8 with BOM, `;`, `dd/mm/yyyy`, decimal comma).
@@ -31,13 +31,14 @@ import pandas as pd
 from centrale.config import PROVINCE_NIS, REGION_NIS
 
 SEED = 20190121  # the day Bertrix signed the first convention
-START = dt.date(2017, 1, 1)
+# Nothing before the centrale opened: the ETL refuses such dates as typos.
+START = dt.date(2019, 1, 1)
 END = dt.date(2026, 10, 31)  # before the machine's "today": no future-date warnings
 YEARS = list(range(START.year, END.year + 1))
-# Framework agreements: three successive four-year periods, two providers each.
+# Framework agreements: three successive periods, two providers each.
 FRAMEWORK_PERIODS = (
-    (dt.date(2017, 1, 1), dt.date(2020, 12, 31)),
-    (dt.date(2021, 1, 1), dt.date(2024, 12, 31)),
+    (dt.date(2019, 1, 1), dt.date(2021, 12, 31)),
+    (dt.date(2022, 1, 1), dt.date(2024, 12, 31)),
     (dt.date(2025, 1, 1), None),
 )
 SOLUTIONS = (
