@@ -156,3 +156,22 @@ def test_check_json_problem_fields(config, capsys):
     )
     assert unknown["severity"] == "error" and "Arlon" in unknown["message"]
     assert unknown["expected"].startswith("un nom de commune")
+
+
+def test_long_file_rows_follow_its_headings(config, tmp_path, capsys):
+    export = tmp_path / "enquete_2024.csv"
+    export.write_text(
+        "commune;besoin;année;priorité;date de réponse\nArlon;BBB;2024;2;12/04/2024\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(capsys, config, "survey-import", str(export), "--year", "2024",
+                         "--dry-run", "--json")  # fmt: skip
+    assert code == 0, err
+    (row,) = json.loads(out)["rows"]
+    assert (row["year"], row["commune"], row["need"], row["priority"], row["submitted_on"]) == (
+        2024,
+        "Arlon",
+        "BBB",
+        2,
+        "2024-04-12",
+    )

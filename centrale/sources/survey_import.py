@@ -640,9 +640,14 @@ class ImportPlan:
         """The rows it would write, with the survey kind's canonical columns, typed."""
         from centrale.sources import parse
 
-        if self.long_rows is None:
+        if self.long_rows is None:  # a long file: its columns by their headings
+            lookup = SURVEY.header_lookup()
+            at = {
+                lookup.get(normalise(h)): i
+                for i, h in reversed(list(enumerate(self.export.headers)))
+            }
             source = [
-                [_cell_text(v) for v in row[: len(HEADERS)]] + [""] * (len(HEADERS) - len(row))
+                [_cell_text(row[at[c]]) if c in at else "" for c in CANONICAL]
                 for row in self.export.rows
             ]
         else:
