@@ -185,6 +185,18 @@
     if (bar) bar.querySelector(".centrale-slide-number").textContent = `Diapositive ${current + 1} sur ${all.length}`;
     doc.querySelector("[data-testid='stMain']")?.scrollTo?.(0, 0);
     window.scrollTo(0, 0);
+    requestAnimationFrame(fitSlide);
+  }
+  // A section taller than the screen is scaled down to fit it (never below 55 %):
+  // in a council room nobody scrolls.
+  function fitSlide() {
+    const block = doc.querySelector("[data-testid='stMainBlockContainer']");
+    if (!block || !doc.body.classList.contains("centrale-projector")) return;
+    const bar = doc.getElementById("centrale-projector-bar");
+    const available = window.innerHeight - (bar ? bar.offsetHeight : 0) - 8;
+    block.style.zoom = "1";
+    const needed = block.getBoundingClientRect().height;
+    if (needed > available) block.style.zoom = Math.max(0.55, available / needed).toFixed(3);
   }
   function enterProjector() {
     if (!doc.querySelector(".pres-section")) return;
@@ -213,6 +225,8 @@
   }
   function leaveProjector() {
     doc.body.classList.remove("centrale-projector");
+    const block = doc.querySelector("[data-testid='stMainBlockContainer']");
+    if (block) block.style.zoom = "";
     doc.getElementById("centrale-projector-bar")?.remove();
     for (const el of doc.querySelectorAll(".centrale-slide-hidden")) el.classList.remove("centrale-slide-hidden");
   }

@@ -171,6 +171,12 @@ def test_presentation_runs_as_slides(app_server, browser, tmp_path):
             titles = visible_titles()
             assert len(titles) == 1, titles
             seen.append(titles[0])
+            page.wait_for_timeout(300)  # the section is scaled to the screen after drawing
+            bottom = page.evaluate(
+                "() => document.querySelector('[data-testid=\"stMainBlockContainer\"]')"
+                ".getBoundingClientRect().bottom"
+            )
+            assert bottom <= 720 + 1, f"section « {titles[0]} » plus haute que l'écran"
         page.screenshot(path=tmp_path / "projection-4.png")
         assert len(set(seen)) == 3
         page.keyboard.press("ArrowLeft")
