@@ -21,6 +21,7 @@ import streamlit as st
 
 from centrale import charts, fmt, loads, measures, queries
 from centrale.excel import workbook_bytes
+from centrale.store import StoreMissing
 from ui import theme
 from ui.data import load
 
@@ -361,7 +362,10 @@ def export_about(sheet: str, rows: int | None = None) -> dict[str, str]:
     from ui import state
 
     solutions = solution_names(state.solution_filter())
-    log = load(loads.load_log)
+    try:
+        log = load(loads.load_log)
+    except StoreMissing:  # a table drawn without a store (tests, a page's own frame)
+        log = pd.DataFrame()
     about = {
         "Tableau": sheet,
         "Situation au": fmt.date(state.as_of()),
