@@ -91,7 +91,8 @@ def import_in_browser(page, server, path, question: str) -> int:
     page.get_by_text("Aperçu").first.wait_for(state="visible")
     assert page.get_by_text("1 réponse(s) laissée(s) de côté").count() or "kobo" in str(path)
     actions.click(page.get_by_role("button", name="Importer ces réponses"))
-    page.get_by_text("importé").first.wait_for(state="visible")
+    # The flash message of a finished import (the tab's own text says "importées").
+    page.get_by_text(f"« {path.name} » importé").first.wait_for(state="visible")
     assert_no_error_box(page, server)
     return actions.count
 
