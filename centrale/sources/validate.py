@@ -181,7 +181,7 @@ class _Report:
                 Problem(
                     WARNING,
                     file,
-                    f"{rule} non vérifié : corrigez d'abord {broken}",
+                    f"contrôle de {rule} reporté : corrigez d'abord {broken}",
                     code=code,
                 )
             )
