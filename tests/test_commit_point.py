@@ -16,7 +16,13 @@ import pytest
 
 from centrale import ingest
 from centrale.build import build_store
-from centrale.commit import STAGING_PREFIX, folder_fingerprint, mismatch, store_fingerprint
+from centrale.commit import (
+    STAGING_PREFIX,
+    folder_fingerprint,
+    mismatch,
+    settle_interrupted,
+    store_fingerprint,
+)
 from centrale.config import REPO_ROOT, settings
 from tests.survey_fixtures import ORDERS, write_sources
 
@@ -142,7 +148,7 @@ def test_a_load_killed_at_any_step_leaves_store_and_folder_in_agreement(tmp_path
         assert killed.returncode == -signal.SIGKILL, (kill_at, killed.stderr[-2000:])
 
         # What the dashboard's and the ETL's start-up do:
-        ingest.settle_interrupted(config.sources_dir)
+        settle_interrupted(config.sources_dir)
 
         built = store_fingerprint(config.db_path)
         assert built is not None, f"store unreadable after a kill at step {kill_at}"
