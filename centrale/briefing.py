@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import shapely
 
-from centrale import queries
+from centrale import queries, worth
 from centrale.config import CENTRALE_OPENED_ON
 from centrale.domain import SIMILAR_COUNT, AdhesionStatus, NeedMatch, de
 
@@ -91,6 +91,8 @@ class CommuneBriefing:
     # with a framework agreement active on `as_of`, i.e. what can be ordered that day
     catalogue: pd.DataFrame
     neighbours: list[str] = field(default_factory=list)  # names, alphabetical
+    # worth.commune_worth: what the centrale brought the commune (gain, days saved)
+    worth: dict = field(default_factory=dict)
 
     @property
     def adhered(self) -> bool:
@@ -163,6 +165,7 @@ def commune_briefing(con, nis_code: str, as_of: dt.date) -> CommuneBriefing:
         map_communes=map_communes,
         catalogue=_catalogue(con, orderable, ordered_ids),
         neighbours=neighbours,
+        worth=worth.commune_worth(con, nis_code, as_of),
     )
 
 

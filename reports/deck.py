@@ -1,8 +1,9 @@
-"""A commune's briefing as a 16:9 PowerPoint deck (python-pptx), 7 slides.
+"""A commune's briefing as a 16:9 PowerPoint deck (python-pptx), 8 slides.
 
 1. title · 2. the centrale in figures (+ adhesion curve) · 3. the map ·
 4. the commune's orders (+ lead times vs the 20-day promise) · 5. what peers
-took that it has not · 6. its survey answers vs the catalogue · 7. next steps.
+took that it has not · 6. its survey answers vs the catalogue · 7. next steps ·
+8. what the centrale brought it (competition gain, days vs a classic procedure).
 
 Charts are native PowerPoint charts (`add_chart` with `CategoryChartData`), so
 a manager can restyle them and PowerPoint shows their data; only the map is
@@ -72,6 +73,7 @@ def deck_bytes(b: CommuneBriefing, map_png: bytes | None = None) -> bytes:
     _peers_slide(deck, b, titles[3])
     _survey_slide(deck, b, story.survey_title(b))
     _next_steps_slide(deck, b, titles[5])
+    _worth_slide(deck, b, story.worth_title(b))
     total = len(deck.slides)
     notes = speaker_notes(b)
     for number, slide in enumerate(deck.slides, start=1):
@@ -623,4 +625,46 @@ def speaker_notes(b: CommuneBriefing) -> list[list[str]]:
             "date (accord-cadre actif), avec les prestataires mis en concurrence.",
             source,
         ],
+        [
+            "Gain de la remise en concurrence : pour chaque commande attribuée, l'offre "
+            "écartée la moins chère moins l'offre retenue (négatif quand l'offre retenue, "
+            "plus chère, a gagné sur la qualité).",
+            f"Procédure classique : {b.worth.get('classic_basis', '')}.",
+            source,
+        ],
     ]
+
+
+def _worth_slide(deck, b: CommuneBriefing, title: str) -> None:
+    """What the centrale brought: the competition's gain and the days against a classic
+    procedure, the assumption said on the slide."""
+    slide = _slide(deck, title)
+    lines = story.worth_lines(b)
+    text_w = Inches(6.6)
+    _text_box(slide, MARGIN, CONTENT_TOP, text_w, Inches(3.6), lines, size=18, space_after=10)
+    assumption = story.worth_assumption(b)
+    if assumption:
+        box_top = FOOTER_TOP - Inches(1.15)
+        _text_box(slide, MARGIN, box_top, text_w, Inches(1.0), [assumption], size=14, colour=GREY)
+    labels, values = story.worth_series(b)
+    if not labels:
+        return
+    data = CategoryChartData()
+    data.categories = labels
+    data.add_series("Jours du bon de commande à l'attribution", values)
+    left = MARGIN + text_w + Inches(0.3)
+    chart = slide.shapes.add_chart(
+        XL_CHART_TYPE.BAR_CLUSTERED,
+        left,
+        CONTENT_TOP,
+        SLIDE_W - MARGIN - left,
+        FOOTER_TOP - CONTENT_TOP - Inches(0.1),
+        data,
+    ).chart
+    _style_chart(chart, "Jours du bon de commande à l'attribution", False)
+    _count_axis(chart, maximum=max(values) * 1.15)
+    chart.category_axis.reverse_order = True
+    chart.value_axis.tick_label_position = XL_TICK_LABEL_POSITION.HIGH
+    _colour_series(chart, [PRIMARY])
+    chart.plots[0].gap_width = 60
+    _data_labels(chart.plots[0].series[0], "0")

@@ -161,6 +161,10 @@ def _orders(pdf: _Sheet, b: CommuneBriefing, y: float) -> float:
     y += 5
     if b.orders.empty:
         return y
+    if b.worth.get("orders"):
+        # "Ce que la centrale a apporté", in one line: the page is full (the deck has a slide).
+        pdf.text_at(MARGIN, y - 0.5, CONTENT_W, 3.5, story.worth_summary(b), 7, True)
+        y += 3.5
     widths = (49.0, 27.0, 18.0, 13.0, 17.0)
     table_w = sum(widths)
     rows = story.order_rows(b, limit=5)

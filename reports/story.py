@@ -466,3 +466,75 @@ def source_note(b: CommuneBriefing) -> str:
         "(adhésions, commandes, accords-cadres, subsides régionaux, enquête des besoins), "
         f"situation au {fmt.date(b.as_of)}."
     )
+
+
+def worth_title(b: CommuneBriefing) -> str:
+    return f"Ce que la centrale a apporté à {b.name}"
+
+
+def worth_lines(b: CommuneBriefing) -> list[str]:
+    """The gain of the competition and the time saved, each with what it is compared with."""
+    w = b.worth
+    if not w or not w.get("orders"):
+        return [
+            f"Aucune commande de {b.name} n'était attribuée au {fmt.date(b.as_of)} : "
+            "rien à mesurer encore."
+        ]
+    lines = []
+    if w["gain_eur"] is not None:
+        quality = (
+            f", dont {w['won_on_quality']} gagnée(s) sur la qualité par une offre plus chère"
+            if w["won_on_quality"]
+            else ""
+        )
+        lines.append(
+            f"Remise en concurrence : {fmt.money(w['gain_eur'], 0)} HTVA gagnés sur "
+            f"{w['compared']} commande(s){quality} (offre écartée la moins chère moins "
+            "offre retenue)."
+        )
+    lines.append(
+        f"Délai médian du bon de commande à l'attribution : {fmt.days(w['median_lead_days'], 1)}, "
+        f"pour une promesse de {w['promise_days']} jours ({w['within_promise']} commande(s) "
+        f"sur {w['orders']} dans le délai)."
+    )
+    kind = "estimation" if w["classic_is_estimate"] else "source"
+    lines.append(
+        f"Face à une procédure classique ({w['classic_days']} jours, {kind}) : "
+        f"{fmt.number(w['days_saved'])} jours gagnés sur ses {w['orders']} commande(s)."
+    )
+    return lines
+
+
+def worth_assumption(b: CommuneBriefing) -> str:
+    return f"Hypothèse : {b.worth['classic_basis']}." if b.worth else ""
+
+
+def worth_series(b: CommuneBriefing) -> tuple[list[str], list[float]]:
+    """Days compared: the commune's median lead time, the promise, a classic procedure."""
+    w = b.worth
+    if not w or w.get("median_lead_days") is None:
+        return [], []
+    kind = "estimation" if w["classic_is_estimate"] else "source"
+    return (
+        [
+            f"{b.name} (délai médian)",
+            "Promesse de la centrale",
+            f"Procédure classique ({kind})",
+        ],
+        [w["median_lead_days"], float(w["promise_days"]), float(w["classic_days"])],
+    )
+
+
+def worth_summary(b: CommuneBriefing) -> str:
+    """One line for the PDF: the gain and the days saved, the assumption named."""
+    w = b.worth
+    kind = "estimation" if w["classic_is_estimate"] else "source"
+    gain = (
+        f"{fmt.money(w['gain_eur'], 0)} par la remise en concurrence · "
+        if w.get("gain_eur") is not None
+        else ""
+    )
+    return (
+        f"Gagné via la centrale : {gain}{fmt.number(w['days_saved'])} jours face à une "
+        f"procédure classique ({w['classic_days']} j, {kind})"
+    )

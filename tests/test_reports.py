@@ -24,7 +24,7 @@ from pptx import Presentation
 from pptx.util import Pt
 from streamlit.testing.v1 import AppTest
 
-from centrale import briefing, fmt, queries
+from centrale import briefing, fmt, queries, worth
 from centrale.config import REPO_ROOT
 from reports import deck, sheet, story
 from reports.__main__ import main as reports_main
@@ -41,6 +41,7 @@ SLIDE_TITLES = [
     "Ce que ses pairs ont déjà commandé",
     "Ses besoins et le catalogue actuel",  # no survey answered yet on 31/01/2020
     "Prochaines étapes",
+    "Ce que la centrale a apporté à Bertrix",
 ]
 PRESENTATION_PAGE = str(REPO_ROOT / "pages" / "presentation.py")
 POPPLER_MISSING = (
@@ -201,10 +202,10 @@ def charts_of(slide):
     return [shape.chart for shape in slide.shapes if shape.has_chart]
 
 
-def test_deck_has_seven_16_9_slides_with_french_titles(bertrix_files):
+def test_deck_has_eight_16_9_slides_with_french_titles(bertrix_files):
     presentation = Presentation(str(bertrix_files[0]))
     assert (presentation.slide_width, presentation.slide_height) == (12192000, 6858000)  # 16:9
-    assert len(presentation.slides) == 7
+    assert len(presentation.slides) == len(SLIDE_TITLES) == 8
     assert [s.shapes.title.text for s in presentation.slides] == SLIDE_TITLES
 
 
@@ -249,6 +250,19 @@ def test_charts_are_native_and_hold_the_stores_numbers(bertrix_files, con):
     ]
     size_counts = list(peers.plots[0].series[0].values)
     assert size_counts == [1.0, 1.0]  # Neufchâteau (REPAS), Habay (CONSULTATION)
+    # Slide 8: what the centrale brought, the days compared as in the store.
+    expected = worth.commune_worth(con, BERTRIX, PRESS_DAY)
+    (days,) = charts_of(slides[7])
+    assert list(days.plots[0].series[0].values) == [
+        expected["median_lead_days"],
+        20.0,
+        float(expected["classic_days"]),
+    ]
+    assert "Procédure classique (estimation)" in list(days.plots[0].categories)
+    texts = " ".join(r.text for shape in slides[7].shapes for r in runs_of(shape))
+    assert fmt.money(expected["gain_eur"], 0) in texts
+    assert f"{fmt.number(expected['days_saved'])} jours gagnés" in texts
+    assert "Hypothèse : estimation, sans source publiée" in texts
 
 
 def test_every_slide_has_notes_and_every_visual_a_description(bertrix_files):
@@ -274,7 +288,10 @@ def test_deck_of_a_commune_without_orders_explains_it(con):
     wellin = briefing.commune_briefing(con, "84075", PRESS_DAY)
     assert wellin.adhesion_status == "non adhérente" and wellin.orders.empty
     presentation = Presentation(io.BytesIO(deck.deck_bytes(wellin)))
-    assert len(presentation.slides) == 7
+    assert len(presentation.slides) == 8
+    worth = [r.text for shape in presentation.slides[7].shapes for r in runs_of(shape)]
+    assert any("rien à mesurer encore" in t for t in worth)
+    assert not charts_of(presentation.slides[7])
     assert not charts_of(presentation.slides[3])
     texts = [r.text for shape in presentation.slides[3].shapes for r in runs_of(shape)]
     assert any("n'a encore passé aucune commande" in t for t in texts)
@@ -295,7 +312,7 @@ def test_deck_opens_in_libreoffice(bertrix_files, tmp_path):
         check=True, capture_output=True, timeout=180,
     )  # fmt: skip
     text = pdf_text(tmp_path / "Bertrix_2020-01-31.pdf")
-    assert text.count("\f") == 7  # one page per slide
+    assert text.count("\f") == 8  # one page per slide
     for words in ("23 sur 44", "Betterstreet", "Prochaines étapes", "Situation au 31 janvier 2020"):
         assert words in text
 
@@ -322,6 +339,7 @@ def test_pdf_is_one_a4_page_with_the_press_figures(bertrix_files, tmp_path):
         "Betterstreet",
         "Fluicity",
         "Voisines non adhérentes (1) : Bouillon",
+        "jours face à une procédure classique (120 j, estimation)",
     ):
         assert words in text, words
     assert "None" not in text and "nan" not in text.split()
@@ -414,7 +432,7 @@ def test_batch_writes_every_commune(demo_db, tmp_path):
     assert "44 présentation(s) et fiche(s) écrites" in result.stderr
     for path in decks:
         presentation = Presentation(str(path))
-        assert len(presentation.slides) == 7, path.name
+        assert len(presentation.slides) == 8, path.name
         assert small_text(presentation) == [], path.name
     assert elapsed < 600, f"{elapsed:.0f} s pour 44 communes"
 
