@@ -271,6 +271,28 @@ _ALL = [
         "Médiane du délai d'attribution des commandes remportées.",
         unit="jours",
     ),
+    # --- The information meetings (kpis' info_meetings, issue 14) ---------------------------
+    Measure(
+        "communes_represented",
+        "Communes représentées aux séances d'information",
+        "int",
+        "Communes dont au moins une personne a assisté à une séance d'information tenue à la date.",
+        unit="communes",
+    ),
+    Measure(
+        "by_bourgmestre",
+        "Représentées par leur bourgmestre",
+        "int",
+        "Communes représentées aux séances d'information par leur bourgmestre.",
+        unit="communes",
+    ),
+    Measure(
+        "people",
+        "Personnes présentes",
+        "int",
+        "Personnes présentes aux séances d'information tenues à la date (communes seulement).",
+        unit="personnes",
+    ),
     # --- Subsidies --------------------------------------------------------------------------
     Measure(
         "subsidy_amount_eur",

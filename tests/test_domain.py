@@ -107,6 +107,9 @@ def test_every_kpi_key_has_a_measure(demo_db):
         if k not in ("as_of", "call_year", "survey_year") and not isinstance(v, dict | list)
     }
     assert numeric <= set(measures.MEASURES)
+    # Nested figures (the information meetings) are measures too; the funnel is a list of
+    # steps, each a count of communes.
+    assert set(figures["info_meetings"]) <= set(measures.MEASURES)
 
 
 @pytest.mark.parametrize(
