@@ -9,10 +9,13 @@ The users file (env CENTRALE_USERS, default `data/users.toml`, git-ignored)::
     [oidc]                          # optional, for Streamlit's native sign-in
     editors = ["marie@idelux.be"]   # e-mails that get the editor role
 
-Failed sign-ins are counted per user name in a small JSON file beside the
-users file (shared by every session and process) and logged, one line each,
-in `signin-failures.log`: after MAX_FAILURES failures in FAILURE_WINDOW, the
-name is refused until the window has passed, even with the right password.
+Failed sign-ins are counted per user name and per address in a small JSON file
+beside the users file (shared by every session and process) and logged, one
+line each, in `signin-failures.log` (readable by its owner only, kept under
+LOG_MAX_BYTES). After FREE_FAILURES failures in FAILURE_WINDOW, each further
+try must wait a delay that doubles with every failure, up to MAX_DELAY: a
+guesser is slowed to a crawl, but a stranger typing wrong passwords on an
+editor's name can only ever make the editor wait MAX_DELAY, never lock them out.
 """
 
 from __future__ import annotations
@@ -34,8 +37,11 @@ from centrale.locks import exclusive, write_atomic
 
 ROLES = ("viewer", "editor")
 ROLE_LABELS = {"viewer": "lecteur", "editor": "éditeur"}
-MAX_FAILURES = 5
-FAILURE_WINDOW = dt.timedelta(minutes=10)
+FREE_FAILURES = 3  # failures before any delay
+FAILURE_WINDOW = dt.timedelta(minutes=15)
+MAX_DELAY = dt.timedelta(seconds=60)
+MAX_TRACKED = 2000  # names and addresses remembered at most (the oldest are forgotten)
+LOG_MAX_BYTES = 256 * 1024
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_BYTES = 72  # bcrypt's limit: longer passwords are refused, not cut
 USER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
@@ -197,29 +203,56 @@ def _recent(stamps: list[str], now: dt.datetime) -> list[str]:
     return [s for s in stamps if now - dt.datetime.fromisoformat(s) < FAILURE_WINDOW]
 
 
+def required_wait(stamps: list[str], now: dt.datetime) -> dt.timedelta:
+    """How long from `now` the next try must wait, after these recent failures."""
+    extra = len(stamps) - FREE_FAILURES
+    if extra < 0 or not stamps:
+        return dt.timedelta(0)
+    delay = min(MAX_DELAY, dt.timedelta(seconds=2**extra))
+    return max(dt.timedelta(0), dt.datetime.fromisoformat(max(stamps)) + delay - now)
+
+
+def _forget_oldest(failures: dict) -> None:
+    """Keep the counts file small whatever names are invented."""
+    if len(failures) > MAX_TRACKED:
+        by_age = sorted(failures, key=lambda k: max(failures[k], default=""))
+        for key in by_age[: len(failures) - MAX_TRACKED]:
+            del failures[key]
+
+
 def _log_failure(path: Path, name: str, reason: str, now: dt.datetime) -> None:
     # The name as typed may hold anything: keep it printable and short in the log.
     shown = "".join(c if c.isprintable() else "?" for c in name)[:64]
-    with open(failures_log_path(path), "a", encoding="utf-8") as handle:
-        handle.write(f"{now.isoformat(timespec='seconds')}\t{shown}\t{reason}\n")
+    log = failures_log_path(path)
+    line = f"{now.isoformat(timespec='seconds')}\t{shown}\t{reason}\n".encode()
+    old = log.read_bytes() if log.is_file() else b""
+    if len(old) + len(line) > LOG_MAX_BYTES:  # keep the newest half: bounded, still useful
+        old = old[-LOG_MAX_BYTES // 2 :]
+        old = old[old.find(b"\n") + 1 :]
+    write_atomic(log, old + line, mode=0o600)
 
 
-def sign_in(name: str, password: str, path: Path | None = None, now=None) -> SignIn:
-    """Check a local account's password, with rate limiting of failures per name."""
+def sign_in(
+    name: str, password: str, path: Path | None = None, now=None, address: str | None = None
+) -> SignIn:
+    """Check a local account's password; failures slow down further tries of the same
+    name and of the same address (`address`: the client's, when known)."""
     path = path or users_path()
     now = now or dt.datetime.now()
     name = (name or "").strip()
-    key = name.lower()
+    keys = [f"nom:{name.lower()}"] + ([f"adresse:{address}"] if address else [])
     with _locked_failures(path) as failures:
-        recent = _recent(failures.get(key, []), now)
-        if len(recent) >= MAX_FAILURES:
-            failures[key] = recent
-            _log_failure(path, name, "bloqué (trop d'échecs)", now)
-            wait = FAILURE_WINDOW - (now - dt.datetime.fromisoformat(min(recent)))
-            minutes = max(1, int(wait.total_seconds() // 60) + 1)
+        for key in keys:
+            recent = _recent(failures.pop(key, []), now)
+            if recent:
+                failures[key] = recent
+        wait = max((required_wait(failures.get(k, []), now) for k in keys), default=None)
+        if wait and wait > dt.timedelta(0):
+            _log_failure(path, name, "trop tôt (attente imposée)", now)
+            seconds = max(1, int(wait.total_seconds() + 0.999))
             return SignIn(
                 None,
-                f"Trop de tentatives échouées pour ce nom : réessayez dans {minutes} minute(s).",
+                f"Plusieurs tentatives ont échoué : patientez {seconds} s avant de réessayer.",
             )
         entry = local_users(path).get(name)
         encoded = (password or "").encode("utf-8")
@@ -231,10 +264,12 @@ def sign_in(name: str, password: str, path: Path | None = None, now=None) -> Sig
             except ValueError:  # a damaged hash in the file
                 good = False
         if good:
-            failures.pop(key, None)
+            failures.pop(keys[0], None)  # the address keeps its count: it may guess others
             role = entry.get("role") if entry.get("role") in ROLES else "viewer"
             return SignIn(User(name, role, "local"))
-        failures[key] = recent + [now.isoformat()]
+        for key in keys:
+            failures[key] = failures.get(key, []) + [now.isoformat()]
+        _forget_oldest(failures)
         _log_failure(path, name, "échec", now)
         return SignIn(None, "Nom d'utilisateur ou mot de passe incorrect.")
 

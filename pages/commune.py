@@ -22,6 +22,7 @@ from ui.components import (
     commune_order_columns,
     empty_state,
     kpi_card,
+    plain,
     show_table,
     situation_caption,
 )
@@ -286,7 +287,11 @@ else:
             first = rows.iloc[0]
             st.caption(
                 f"Réponse du {fmt.date(first['submitted_on'])}"
-                + (f" par {first['respondent']}" if isinstance(first["respondent"], str) else "")
+                + (
+                    f" par {plain(first['respondent'])}"
+                    if isinstance(first["respondent"], str)
+                    else ""
+                )
                 + "."
             )
             show_table(

@@ -17,7 +17,7 @@ from centrale.excel import workbook_bytes
 from centrale.sources.kinds import KINDS, kind_of_file
 from centrale.sources.problems import grouped, summary_line
 from ui.auth import loaded_by, require_editor
-from ui.components import PROBLEM_HEADERS, confirm_shrink
+from ui.components import PROBLEM_HEADERS, confirm_shrink, plain
 from ui.data import load
 from ui.shell import ensure_shell
 from ui.state import as_of
@@ -202,7 +202,7 @@ def _apply(config, preview, upload_key, allow_shrink=False):
         st.session_state[SHRINK_KEY] = (upload_key, exc.rows)
         st.rerun()
     except ingest.ApplyRefused as exc:
-        st.error(str(exc))
+        st.error(plain(exc))
         return
     except ingest.SourceError as exc:
         st.error(f"{exc}. La base n'a pas été modifiée.")
@@ -214,7 +214,7 @@ def _apply(config, preview, upload_key, allow_shrink=False):
     st.session_state.pop(SHRINK_KEY, None)
     st.session_state[UPLOADER_ROUND] = st.session_state.get(UPLOADER_ROUND, 0) + 1
     st.session_state[APPLIED_KEY] = {
-        "message": f"« {preview.upload.original_name} » est chargé : chiffres mis à jour en "
+        "message": f"« {plain(preview.upload.original_name)} » est chargé : chiffres mis à jour en "
         f"{fmt.number(result.seconds, 1)} s ({fmt.number(sum(result.row_counts.values()))} "
         "lignes). Les autres sessions voient les nouvelles données à leur prochaine action.",
         "before": before,
@@ -298,7 +298,7 @@ try:
     upload = ingest.receive_upload(config, uploaded.name, uploaded.getvalue(), kind)
 except ingest.UploadRefused as exc:
     st.session_state.pop(PREVIEW_KEY, None)
-    st.error(f"**Fichier refusé.** {exc}")
+    st.error(f"**Fichier refusé.** {plain(exc)}")
     st.stop()
 
 same_kind = sources.loc[sources["kind"] == upload.kind, "file"].tolist()
@@ -340,7 +340,7 @@ if not preview.ok:
     _show_warnings(preview)
     st.stop()
 
-st.success(f"**« {preview.upload.original_name} » est valide.**")
+st.success(f"**« {plain(preview.upload.original_name)} » est valide.**")
 _show_warnings(preview)
 _show_diff(preview)
 shrink = st.session_state.get(SHRINK_KEY)

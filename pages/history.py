@@ -14,7 +14,7 @@ from centrale.errors import FILE_SYSTEM_ERRORS, explain
 from centrale.sources.kinds import KINDS
 from ui import components as ui
 from ui.auth import is_editor, loaded_by
-from ui.components import confirm_shrink
+from ui.components import confirm_shrink, plain
 from ui.data import load
 from ui.shell import ensure_shell
 
@@ -54,7 +54,7 @@ def _note(load_id: int, notes: pd.DataFrame) -> str:
     if row["action"] == "restore" and pd.notna(row["restored_from"]):
         return f"retour aux données du chargement n° {int(row['restored_from'])}"
     if row["action"] == "import" and pd.notna(row["original_name"]):
-        text = f"fichier envoyé « {row['original_name']} »"
+        text = f"fichier envoyé « {plain(row['original_name'])} »"
         if pd.notna(row["replaced"]) and row["replaced"]:
             text += f", remplace « {row['replaced']} »"
         return text
@@ -134,7 +134,7 @@ right.markdown("**Lignes chargées** : " + (_counts_text(row["row_counts"]) or f
 warnings = json.loads(row["warnings"] or "[]")
 if warnings:
     with right.expander(f"{len(warnings)} avertissement(s)"):
-        st.markdown("\n".join(f"- {w}" for w in warnings))
+        st.markdown("\n".join(f"- {plain(w)}" for w in warnings))
 else:
     right.caption("Aucun avertissement.")
 

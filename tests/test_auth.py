@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import stat
 import subprocess
 import sys
 import tomllib
@@ -46,21 +47,52 @@ def test_sign_in_gives_the_role_and_refuses_wrong_passwords_alike(users):
     )
 
 
-def test_five_failures_in_ten_minutes_block_the_name_and_are_logged(users):
+def test_failures_slow_down_without_locking_the_owner_out_and_are_logged(users):
     start = dt.datetime(2026, 3, 2, 9, 0)
-    for i in range(auth.MAX_FAILURES):
+    for i in range(auth.FREE_FAILURES):  # the first failures cost nothing
         assert auth.sign_in("marie", f"essai {i}", users, now=start).user is None
-    blocked = auth.sign_in("marie", PASSWORD, users, now=start + dt.timedelta(minutes=1))
-    assert blocked.user is None and "Trop de tentatives" in blocked.message
-    # Another name is not blocked by marie's failures.
+    # A stranger keeps failing on marie's name: each try must wait longer (2, 4, 8… s)...
+    waits, now = [], start
+    for i in range(8):
+        outcome = auth.sign_in("marie", f"intrus {i}", users, now=now)
+        if "patientez" in outcome.message:
+            waits.append(outcome.message)
+            now += auth.MAX_DELAY  # the stranger waits, then tries again
+        else:
+            now += dt.timedelta(seconds=1)
+    assert waits and all("s avant de réessayer" in w for w in waits)
+    # ...but marie, waiting the delay (never more than MAX_DELAY), signs in.
+    assert auth.sign_in("marie", PASSWORD, users, now=now + auth.MAX_DELAY).user is not None
+    # Another name is not slowed by marie's failures.
     auth.add_user("paul", PASSWORD, "viewer", users)
-    assert auth.sign_in("paul", PASSWORD, users, now=start).user is not None
-    later = start + auth.FAILURE_WINDOW + dt.timedelta(seconds=1)
-    assert auth.sign_in("marie", PASSWORD, users, now=later).user is not None
+    assert auth.sign_in("paul", PASSWORD, users, now=now).user is not None
     log = auth.failed_sign_ins(users)
-    assert len(log) == auth.MAX_FAILURES + 1
     assert log[0].split("\t")[1:] == ["marie", "échec"]
-    assert log[-1].endswith("bloqué (trop d'échecs)")
+    assert stat.S_IMODE(auth.failures_log_path(users).stat().st_mode) == 0o600
+
+
+def test_one_address_guessing_many_names_is_slowed_down(users):
+    start = dt.datetime(2026, 3, 2, 9, 0)
+    outcomes = [
+        auth.sign_in(f"nom{i}", "faux mot de passe", users, now=start, address="203.0.113.9")
+        for i in range(auth.FREE_FAILURES + 1)
+    ]
+    assert "patientez" in outcomes[-1].message
+    # Another address is not slowed.
+    other = auth.sign_in("marie", PASSWORD, users, now=start, address="198.51.100.1")
+    assert other.user is not None
+
+
+def test_the_failure_log_and_counts_stay_bounded(users, monkeypatch):
+    monkeypatch.setattr(auth, "LOG_MAX_BYTES", 1024)
+    monkeypatch.setattr(auth, "MAX_TRACKED", 10)
+    start = dt.datetime(2026, 3, 2, 9, 0)
+    for i in range(40):
+        auth.sign_in(f"invente-{i}", "x", users, now=start + dt.timedelta(seconds=i))
+    assert auth.failures_log_path(users).stat().st_size <= 1024
+    assert auth.failed_sign_ins(users)[-1].split("\t")[1] == "invente-39"
+    counts = auth._failures_path(users).read_text()
+    assert counts.count("nom:") <= 10
 
 
 @pytest.mark.parametrize(

@@ -144,7 +144,8 @@ def _sign_in_form(container, key: str) -> None:
         password = st.text_input("Mot de passe", type="password", key=f"auth_password_{key}")
         submitted = st.form_submit_button("Se connecter", type="primary")
     if submitted:
-        outcome = auth.sign_in(name, password)
+        # Failures slow down the name tried and the address trying (None when unknown).
+        outcome = auth.sign_in(name, password, address=st.context.ip_address)
         if outcome.user:
             st.session_state[SESSION_KEY] = {
                 "name": outcome.user.name,

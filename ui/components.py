@@ -13,6 +13,7 @@ numeric/date values, so sorting a column still sorts numbers and dates.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -37,6 +38,22 @@ PROBLEM_HEADERS = {
     "value": "Valeur",
     "message": "Problème",
 }
+
+
+# --- Text from files and people ------------------------------------------------
+# Everything Streamlit's Markdown would read as markup: emphasis, links and images,
+# HTML, headings, lists, tables, math ($), colours and icons (:red[…], :material/…:).
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^&])")
+
+
+def plain(value: object) -> str:
+    """A value from a file or a person (a need typed in the survey, a provider, a column
+    header…), ready to go inside Markdown and be shown exactly as typed: never an image,
+    a link, HTML or formatting. Use it for every such value put in st.markdown,
+    st.caption, st.success/info/warning/error, labels and f-strings building Markdown."""
+    text = "" if value is None else str(value)
+    text = " ".join(text.split())  # a line break would start a Markdown block
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
 
 
 # --- Dates ---------------------------------------------------------------

@@ -202,7 +202,7 @@ def _need_fields(
         old = before.get(need, {})
         key = f"{prefix}_{normalise(need).replace(' ', '_')}"
         row = st.columns([3, 2, 2, 2, 3])
-        row[0].markdown(f"**{solution_names.get(need, need)}**")
+        row[0].markdown(f"**{ui.plain(solution_names.get(need, need))}**")
         if need not in solution_names:
             row[0].caption("nouveau besoin")
         priority = row[1].selectbox(

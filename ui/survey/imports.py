@@ -68,7 +68,7 @@ def import_tab(default: int) -> None:
     try:
         export = si.receive(config, uploaded.name, uploaded.getvalue())
     except UploadRefused as exc:
-        st.error(f"**Fichier refusé.** {exc}")
+        st.error(f"**Fichier refusé.** {ui.plain(exc)}")
         return
     if any(p.level == "erreur" for p in export.problems):
         show_problems(export.problems, key="survey_import_read_errors")
@@ -173,7 +173,7 @@ def _mapping_step(export, config) -> list:
         if not waiting and not needs:
             continue
         with st.container(border=True, key=f"survey_import_question_{index}"):
-            st.markdown(f"**{question}** — {len(columns)} options")
+            st.markdown(f"**{ui.plain(question)}** — {len(columns)} options")
             st.caption(
                 f"Besoins : {', '.join(names.get(c.need, c.need) for c in needs) or 'aucun'}"
                 + (
@@ -219,7 +219,7 @@ def _column_widgets(review, key, names, update) -> None:
     version = st.session_state[f"{key}_version"]
     for choice in review:
         cols = st.columns([3, 2, 2])
-        cols[0].markdown(f"**{choice.header}**")
+        cols[0].markdown(f"**{ui.plain(choice.header)}**")
         hint = ""
         if choice.suggestion:
             role, need = choice.suggestion

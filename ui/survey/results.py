@@ -143,8 +143,8 @@ def _shortlist(by: str, year: int, day: dt.date) -> None:
         ui.empty_state("Aucun besoin non couvert n'atteint ce seuil pour cette enquête.")
     for i, row in enumerate(candidates.to_dict("records"), start=1):
         with st.container(border=True):
-            st.markdown(f"**{i}. {row['need']}** — {TREND_ICONS.get(row['trend'], '')}")
-            st.caption(row["reasons"])
+            st.markdown(f"**{i}. {ui.plain(row['need'])}** — {TREND_ICONS.get(row['trend'], '')}")
+            st.caption(ui.plain(row["reasons"]))
     if not candidates.empty:
         ui.excel_button(
             candidates.assign(trend_text=candidates["trend"].map(TREND_ICONS)),
