@@ -9,6 +9,7 @@ from ui.components import Col
 from ui.data import load
 from ui.shell import ensure_shell
 from ui.state import as_of, period_picker, solution_filter
+from ui.worth import head_to_head_section
 
 ensure_shell()
 
@@ -159,3 +160,5 @@ ui.show_table(
     total=counts["total"],
     everything=lambda: load(queries.orders_table, day, solutions, since=since, until=until),
 )
+
+head_to_head_section(day)

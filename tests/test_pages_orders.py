@@ -37,7 +37,8 @@ def metrics(at: AppTest) -> dict[str, str]:
 
 def test_press_day_lists_every_order_sent(app_env):
     at = run_page(PRESS_DAY)
-    pending, providers, orders = (d.value for d in at.dataframe)
+    # The first three tables; the head-to-head of the offers follows (test_pages_worth).
+    pending, providers, orders = (d.value for d in list(at.dataframe)[:3])
     assert len(orders) == 17  # 16 awarded + Paliseul's e-guichet, sent 20/01/2020
     assert (orders["status"] == "attribué").sum() == 16
     assert list(pending["order_id"]) == ["CA-2020-001"]
@@ -51,8 +52,8 @@ def test_press_day_lists_every_order_sent(app_env):
         "En retard (plus de 20 jours)": "1",
     }
     assert not at.warning
-    # One Excel download per table.
-    assert [b.label for b in at.download_button] == ["Télécharger en Excel"] * 3
+    # One Excel download per table (3, then the 3 tables of the offers' head-to-head).
+    assert [b.label for b in at.download_button] == ["Télécharger en Excel"] * (3 + 3)
 
 
 def test_press_day_matches_the_store(app_env):
@@ -98,7 +99,7 @@ def test_providers_side_by_side_per_solution(app_env):
 def test_solution_filter_limits_every_table(app_env):
     at = run_page(PRESS_DAY, solutions=["REPAS"])
     # No pending REPAS order on that day: the pending table gives way to a message.
-    providers, orders = (d.value for d in at.dataframe)
+    providers, orders = (d.value for d in list(at.dataframe)[:2])
     assert set(orders["solution"]) == {"Repas scolaires et accueil extrascolaire"}
     assert len(orders) == 4
     assert set(providers["solution"]) == {"Repas scolaires et accueil extrascolaire"}
@@ -113,7 +114,9 @@ def test_before_the_first_order_explains_in_french(app_env):
     infos = [i.value for i in at.info]
     assert "Aucune commande envoyée depuis l'ouverture (01/01/2019)." in infos
     assert "Aucune commande attribuée depuis l'ouverture (01/01/2019)." in infos
-    assert not at.dataframe and not at.get("plotly_chart")
+    assert not at.get("plotly_chart")
+    assert "Aucune offre comparée à cette date." in infos
+    assert not [d for d in at.dataframe if "order_id" in d.value.columns]
 
 
 def test_excel_export_has_french_headers_real_dates_and_flags(app_env):
@@ -175,5 +178,6 @@ def test_merged_commune_orders_keep_who_ordered_them(app_env):
     rows = list(sheet["Commandes"].iter_rows(values_only=True))
     assert rows[0] == ("N° de commande", "Commune", "Commandée par")
     assert {r[1:] for r in rows[1:]} == {("Bastogne", "Bertogne")}
-    shown = run_page(SAMPLE_TODAY).dataframe[-1].value
+    tables = run_page(SAMPLE_TODAY).dataframe
+    shown = [d.value for d in tables if "days_pending" in d.value.columns][-1]
     assert "ordered_by" in shown.columns

@@ -73,3 +73,12 @@ def test_a_commune_never_met_and_without_orders(app_env):
     at = run(COMMUNE, PRESS_DAY, "85024")  # Meix-devant-Virton: never met in the demo
     texts = " ".join(e.label for e in at.expander)
     assert "Rencontres avec la commune (0, jamais rencontrée)" in texts
+
+
+def test_orders_page_shows_head_to_head_with_offers(app_env, con):
+    at = run(str(REPO_ROOT / "pages" / "orders.py"), PRESS_DAY)
+    assert "Face-à-face des prestataires (offres reçues)" in [s.value for s in at.subheader]
+    shown = next(d.value for d in at.dataframe if "price_win_rate" in d.value.columns)
+    record = competition.provider_record(con, PRESS_DAY)
+    assert shown["provider"].tolist() == record["provider"].tolist()
+    assert shown["competitions"].sum() > shown["won"].sum()  # lost offers are shown too

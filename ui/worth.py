@@ -170,3 +170,60 @@ def _commune_cards(figures: dict) -> None:
         )
         kind = "estimation" if figures["classic_is_estimate"] else "source"
         st.caption(f"Procédure classique : {figures['classic_days']} jours ({kind})")
+
+
+def head_to_head_section(day: dt.date) -> None:
+    """ "Face-à-face des prestataires": every competition, not only the wins (orders page)."""
+    st.subheader("Face-à-face des prestataires (offres reçues)")
+    st.caption(
+        "Depuis l'ouverture, au plus tard à la date : chaque commande attribuée avec au "
+        "moins deux offres est un face-à-face entre les prestataires de l'accord-cadre."
+    )
+    record = load(competition.provider_record, day)
+    ui.show_table(
+        record,
+        [
+            ui.Col("provider", "Prestataire"),
+            ui.Col("competitions", "Mises en concurrence", "int"),
+            ui.Col("won", "Remportées", "int"),
+            ui.Col("win_rate", "Taux de victoire", "percent"),
+            ui.Col("price_win_rate", "Offre la moins chère", "percent"),
+            ui.Col("quality_win_rate", "Meilleure qualité", "percent"),
+        ],
+        key="orders_provider_record",
+        file_name=f"prestataires-face-a-face-{day.isoformat()}",
+        sheet="Face-à-face",
+        empty_message="Aucune offre comparée à cette date.",
+    )
+    with st.expander("Par solution et par paire de prestataires"):
+        ui.show_table(
+            load(competition.head_to_head, day),
+            [
+                ui.Col("solution", "Solution"),
+                ui.Col("provider_a", "Prestataire A"),
+                ui.Col("provider_b", "Prestataire B"),
+                ui.Col("competitions", "Face-à-face", "int"),
+                ui.Col("wins_a", "Gagnés par A", "int"),
+                ui.Col("wins_b", "Gagnés par B", "int"),
+                ui.Col("cheaper_a", "A moins cher", "int"),
+            ],
+            key="orders_head_to_head",
+            file_name=f"face-a-face-par-solution-{day.isoformat()}",
+            sheet="Par solution",
+            empty_message="Aucune offre comparée à cette date.",
+        )
+    with st.expander("Prix par solution et par année"):
+        ui.show_table(
+            load(competition.price_per_solution, day),
+            [
+                ui.Col("solution", "Solution"),
+                ui.Col("year", "Année d'attribution"),
+                ui.Col("orders", "Commandes", "int"),
+                ui.Col("median_chosen_eur", "Offre retenue (médiane)", "money0"),
+                ui.Col("median_offer_eur", "Toutes les offres (médiane)", "money0"),
+            ],
+            key="orders_price_per_solution",
+            file_name=f"prix-par-solution-{day.isoformat()}",
+            sheet="Prix",
+            empty_message="Aucune offre comparée à cette date.",
+        )
