@@ -13,6 +13,7 @@ numeric/date values, so sorting a column still sorts numbers and dates.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -43,6 +44,7 @@ PROBLEM_HEADERS = {
 # --- Text from files and people ------------------------------------------------
 # Everything Streamlit's Markdown would read as markup: emphasis, links and images,
 # HTML, headings, lists, tables, math ($), colours and icons (:red[…], :material/…:).
+_AUTOLINKS = re.compile(r"://|(?i:www)\.|@")
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^&])")
 
 
@@ -53,6 +55,9 @@ def plain(value: object) -> str:
     st.caption, st.success/info/warning/error, labels and f-strings building Markdown."""
     text = "" if value is None else str(value)
     text = " ".join(text.split())  # a line break would start a Markdown block
+    # Bare addresses are turned into live links even when escaped: an invisible word
+    # joiner (U+2060) inside "://", "www." and "@" keeps them plain text.
+    text = _AUTOLINKS.sub(lambda m: m.group(0)[0] + "\u2060" + m.group(0)[1:], text)
     return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
 
 
@@ -293,6 +298,8 @@ def styled_table(
     )
     # The grid is a canvas: paper gets a plain copy of its first rows, every column wrapped.
     printed = frame.head(theme.PRINT_TABLE_ROWS).rename(columns={c.name: c.label for c in columns})
+    # This copy is HTML: a cell typed by a person ("<img src=…>") must stay text.
+    printed = printed.map(lambda v: html.escape(v) if isinstance(v, str) else v)
     renamed = [Col(c.label, c.label, c.kind, c.help, c.flag_text) for c in columns]
     theme.print_table(
         table_styler(printed, renamed).hide(axis="index").to_html(),

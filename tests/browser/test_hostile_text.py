@@ -28,13 +28,7 @@ from tests.browser.conftest import (
 )
 from tests.conftest import SAMPLE_DIR
 
-pytestmark = [
-    pytest.mark.browser,
-    # Found by this test and not fixed yet (issue 12 stays open on this point): an HTML
-    # payload (<img src>, <a href>) in a survey need or a provider still becomes a real
-    # image request and a live link on the survey, map, commune and history pages.
-    pytest.mark.xfail(reason="fuites HTML restantes (voir le commentaire)", strict=False),
-]
+pytestmark = pytest.mark.browser
 
 PAYLOAD = (
     "![x](http://evil.example/t.png) [clic](http://evil.example/lien) "
