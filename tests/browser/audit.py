@@ -133,6 +133,30 @@ def horizontal_overflow(page) -> list[str]:
     )
 
 
+def hidden_under_header(page) -> str | None:
+    """The first thing of the main column when Streamlit's header covers its top
+    (a label half hidden under the white bar), else None: what a click or an eye
+    at that point would reach is the header, not the element."""
+    return page.evaluate(
+        """() => {
+            const header = document.querySelector('[data-testid="stHeader"]');
+            if (!header) return null;
+            const first = [...document.querySelectorAll(
+                    '[data-testid="stMainBlockContainer"] [data-testid="stElementContainer"]')]
+                .find(e => {
+                    const r = e.getBoundingClientRect();
+                    return r.width > 0 && r.height > 0 && getComputedStyle(e).display !== 'none';
+                });
+            if (!first) return null;
+            const r = first.getBoundingClientRect();
+            const hit = document.elementFromPoint(r.left + 4, r.top + 2);
+            if (!hit || first.contains(hit)) return null;
+            return `« ${first.innerText.trim().slice(0, 40)} » (haut à ${Math.round(r.top)} px)`
+                + ` caché par ${hit.dataset.testid || hit.tagName.toLowerCase()}`;
+        }"""
+    )
+
+
 def visible_strings(page) -> list[str]:
     """Visible text of the page plus every aria-label, title, placeholder and alt."""
     return page.evaluate(

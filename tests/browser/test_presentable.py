@@ -51,6 +51,8 @@ def test_page_fits_the_screen(app_server, browser, tmp_path, app_page, size):
         page.screenshot(path=shot)
         overflow = audit.horizontal_overflow(page)
         assert not overflow, f"débordement horizontal ({shot}) : {overflow}"
+        covered = audit.hidden_under_header(page)
+        assert not covered, f"haut de page sous l'en-tête ({shot}) : {covered}"
         # The date and the filter are seen at once, without scrolling the sidebar.
         for label in ("Situation au", "Solutions"):
             box = page.locator('[data-testid="stSidebar"]').get_by_text(label, exact=True)
