@@ -77,6 +77,22 @@ def test_page_is_french_and_accessible(app_server, browser, app_page):
         context.close()
 
 
+def test_upload_page_states_one_size_limit(app_server, browser):
+    """The uploader accepts twice the limit (so a file just over it gets the French
+    refusal); its own « 40 Mo par fichier » must not contradict the « Au plus 20 Mo »."""
+    data_page = next(p for p in PAGES if p.url_path == "data")
+    context, page = _open(browser, app_server, data_page, 1366, 768)
+    try:
+        limits = {
+            int(m)
+            for text in audit.visible_strings(page)
+            for m in re.findall(r"(\d+) Mo par fichier", text)
+        }
+        assert len(limits) == 1, f"plusieurs limites affichées : {sorted(limits)}"
+    finally:
+        context.close()
+
+
 def test_english_scan_finds_english(app_server, browser):
     """The scan itself: English put on the page is reported, in text and in labels."""
     context, page = _open(browser, app_server, PAGES[0], 1366, 768)
