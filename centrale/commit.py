@@ -172,7 +172,7 @@ def settle_interrupted(folder: Path) -> str | None:
     """Finish or undo a load a killed process left (start-up of the app and of `etl`);
     a French sentence saying which, or None when there was nothing to settle."""
     folder = Path(folder)
-    if not _note_path(folder).is_file():
+    if not _note_path(folder).is_file() and not any(folder.glob(f"{STAGING_PREFIX}*")):
         return None  # nothing to settle; and a read-only folder (the demo) stays untouched
     with exclusive(folder / ARCHIVE_DIR / ".lock"):
         return recover(folder)
