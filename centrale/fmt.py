@@ -44,6 +44,20 @@ def number(value, decimals: int = 0) -> str:
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", NBSP)
 
 
+def count(value, singular: str, plural: str | None = None) -> str:
+    """3, 'commande en retard' -> '3 commandes en retard'; French rule: 0 and 1 take
+    the singular. `plural` is needed when more than the first word changes
+    ('commande mise en concurrence' -> 'commandes mises en concurrence')."""
+    if _missing(value):
+        return f"{MISSING} {plural or singular}"
+    if abs(float(value)) < 2:
+        return f"{number(value)} {singular}"
+    if plural is None:
+        first, _, rest = singular.partition(" ")
+        plural = f"{first}s {rest}".rstrip() if not first.endswith(("s", "x")) else singular
+    return f"{number(value)} {plural}"
+
+
 def money(value, decimals: int = 2) -> str:
     """1234.56 -> '1 234,56 €'."""
     return MISSING if _missing(value) else f"{number(value, decimals)}{NBSP}€"

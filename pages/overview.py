@@ -57,7 +57,10 @@ with cards[0]:
         f"Au {fmt.date(day)} : {fmt.percent(now['adhesion_rate'])} des communes de la province"
     )
     if span.kind != "all":
-        st.caption(f"{fmt.number(flows['members_joined'])} nouvelle(s) adhésion(s) {span.label}")
+        st.caption(
+            fmt.count(flows["members_joined"], "nouvelle adhésion", "nouvelles adhésions")
+            + f" {span.label}"
+        )
 with cards[1]:
     ui.kpi_card(
         "Commandes attribuées",
@@ -101,7 +104,7 @@ with cards[4]:
         f"{AWARD_PROMISE_DAYS} jours.",
     )
     st.caption(in_span)
-    st.caption(f"{fmt.number(flows['orders_late'])} commande(s) en retard")
+    st.caption(fmt.count(flows["orders_late"], "commande en retard", "commandes en retard"))
 with cards[5]:
     call_year = now["call_year"]
     prev_year = prev.get("call_year")
@@ -156,7 +159,8 @@ idle_tab, answered_tab, coverage_tab = st.tabs(
 with idle_tab:
     idle = load(queries.members_without_order, day)
     st.caption(
-        f"{fmt.number(len(idle))} commune(s) adhérente(s) au {fmt.date(day)} sans aucune "
+        f"{fmt.count(len(idle), 'commune adhérente', 'communes adhérentes')} "
+        f"au {fmt.date(day)} sans aucune "
         "commande envoyée ou attribuée (hors annulations), depuis l'ouverture."
     )
     ui.show_table(
@@ -179,8 +183,9 @@ with answered_tab:
         status_text=answered["adhesion_status"],
     )
     st.caption(
-        f"{fmt.number(len(answered))} commune(s) sans adhésion active au {fmt.date(day)} "
-        "ont répondu à au moins une enquête des besoins : des besoins à qui proposer la centrale."
+        f"{fmt.count(len(answered), 'commune', 'communes')} sans adhésion active "
+        f"au {fmt.date(day)} {'a' if len(answered) < 2 else 'ont'} répondu à au moins "
+        "une enquête des besoins : des besoins à qui proposer la centrale."
     )
     ui.show_table(
         answered,

@@ -149,8 +149,12 @@ def _commune_cards(figures: dict) -> None:
             help=GAIN_HELP,
         )
         st.caption(
-            f"{figures['compared']} commande(s) mise(s) en concurrence, "
-            f"{figures['won_on_quality']} gagnée(s) sur la qualité"
+            fmt.count(
+                figures["compared"],
+                "commande mise en concurrence",
+                "commandes mises en concurrence",
+            )
+            + f", {fmt.count(figures['won_on_quality'], 'gagnée', 'gagnées')} sur la qualité"
         )
     with cards[1]:
         ui.kpi_card(

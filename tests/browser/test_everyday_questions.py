@@ -79,7 +79,7 @@ def test_median_delay_this_year(app_server, offline_page, demo_db):
     assert person.metric("Délai médian") == fmt.days(expected["median_award_days"], 1)
     main = page.locator('[data-testid="stMain"]').inner_text()
     assert f"Période : {this_year.label}" in main
-    assert f"{fmt.number(expected['orders_late'])} commande(s) en retard" in main
+    assert fmt.count(expected["orders_late"], "commande en retard", "commandes en retard") in main
     assert_no_error_box(page, app_server)
 
 

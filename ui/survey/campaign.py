@@ -82,7 +82,9 @@ def campaign_tab(year: int, day: dt.date) -> None:
             fmt.number(summary["late"]),
             help="Réponses reçues après la date limite (elles comptent quand même).",
         )
-        st.caption(f"{fmt.number(summary['no_needs'])} réponse(s) « aucun besoin »")
+        st.caption(
+            fmt.count(summary["no_needs"], "réponse « aucun besoin »", "réponses « aucun besoin »")
+        )
 
     left, right = st.columns([1, 1], gap="medium")
     with left:
