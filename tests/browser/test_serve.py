@@ -92,7 +92,9 @@ def test_served_behind_tls_with_sign_in(served, browser):
     small = urllib.request.Request(upload, data=b"x" * 1000, method="PUT")
     assert _status(small, context) == 403
     big = urllib.request.Request(upload, data=b"x" * (6 << 20), method="PUT")
-    assert _status(big, context) in (403, 413)
+    # Refused either way: 403 (XSRF), 413 (Caddy's limit) or 502 when Streamlit answers
+    # and closes before the proxy has sent the whole body.
+    assert _status(big, context) in (403, 413, 502)
 
     # In a browser, through the proxy (websocket over TLS): only the sign-in page.
     page_context = browser.new_context(viewport=VIEWPORT, ignore_https_errors=True)
