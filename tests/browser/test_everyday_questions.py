@@ -113,7 +113,9 @@ def test_members_without_an_order(app_server, offline_page, demo_db):
     with connect_read_only(demo_db) as con:
         expected = queries.members_without_order(con, _today())
     assert [r["Commune"] for r in _rows(book)] == list(expected["name_fr"])
-    assert f"{len(expected)} commune(s) adhérente(s)" in panel.inner_text()
+    assert (
+        fmt.count(len(expected), "commune adhérente", "communes adhérentes") in panel.inner_text()
+    )
 
 
 def test_population_covered_by_each_solution(app_server, offline_page, demo_db):
