@@ -477,24 +477,26 @@ def worth_lines(b: CommuneBriefing) -> list[str]:
     w = b.worth
     if not w or not w.get("orders"):
         return [
-            f"Aucune commande de {b.name} n'était attribuée au {fmt.date(b.as_of)} : "
+            f"Aucune commande {de(b.name)} n'était attribuée au {fmt.date(b.as_of)} : "
             "rien à mesurer encore."
         ]
     lines = []
     if w["gain_eur"] is not None:
         quality = (
-            f", dont {w['won_on_quality']} gagnée(s) sur la qualité par une offre plus chère"
+            f", dont {fmt.count(w['won_on_quality'], 'gagnée', 'gagnées')} sur la qualité "
+            "par une offre plus chère"
             if w["won_on_quality"]
             else ""
         )
         lines.append(
             f"Remise en concurrence : {fmt.money(w['gain_eur'], 0)} HTVA gagnés sur "
-            f"{w['compared']} commande(s){quality} (offre écartée la moins chère moins "
-            "offre retenue)."
+            f"{fmt.count(w['compared'], 'commande', 'commandes')}{quality} "
+            "(offre écartée la moins chère moins offre retenue)."
         )
     lines.append(
         f"Délai médian du bon de commande à l'attribution : {fmt.days(w['median_lead_days'], 1)}, "
-        f"pour une promesse de {w['promise_days']} jours ({w['within_promise']} commande(s) "
+        f"pour une promesse de {w['promise_days']} jours "
+        f"({fmt.count(w['within_promise'], 'commande', 'commandes')} "
         f"sur {w['orders']} dans le délai)."
     )
     kind = "estimation" if w["classic_is_estimate"] else "source"
