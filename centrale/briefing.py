@@ -39,14 +39,6 @@ SIZE_PEERS = SIMILAR_COUNT
 # sharing a border may be a few metres apart; this bridges that gap.
 NEIGHBOUR_TOLERANCE = 0.0005
 
-# How a survey need matches the catalogue (values of `survey["match"]`): centrale.domain.
-MATCH_ORDERED = NeedMatch.ORDERED
-MATCH_ORDERABLE = NeedMatch.ORDERABLE
-MATCH_AFTER_ADHESION = NeedMatch.AFTER_ADHESION
-MATCH_NOT_YET = NeedMatch.NOT_YET
-MATCH_NEW = NeedMatch.NEW
-MATCH_NO_NEEDS = NeedMatch.NO_NEEDS
-
 
 class BriefingError(ValueError):
     """A commune or a date the briefing cannot be made for (message in French)."""
@@ -296,14 +288,14 @@ def _survey(
 
     def match(row) -> str:
         if row["no_needs"]:
-            return MATCH_NO_NEEDS
+            return NeedMatch.NO_NEEDS
         if pd.isna(row["solution_id"]):
-            return MATCH_NEW
+            return NeedMatch.NEW
         if row["solution_id"] in ordered_ids:
-            return MATCH_ORDERED
+            return NeedMatch.ORDERED
         if row["solution_id"] in orderable:
-            return MATCH_ORDERABLE if adhered else MATCH_AFTER_ADHESION
-        return MATCH_NOT_YET
+            return NeedMatch.ORDERABLE if adhered else NeedMatch.AFTER_ADHESION
+        return NeedMatch.NOT_YET
 
     answers["match"] = answers.apply(match, axis=1)
     answers.loc[answers["no_needs"], "need"] = "Aucun besoin"

@@ -659,18 +659,9 @@ def apply_upload(
             "by": loaded_by,
             "at": dt.datetime.now().isoformat(timespec="seconds"),
         }
-        return change.commit(
-            lambda: build_store(
-                settings,
-                folder,
-                settings.db_path,
-                progress=lambda _: None,
-                loaded_by=loaded_by,
-                action="import",
-                paths=kept + [staged],
-                display_names={staged: target.name},
-                allow_shrink=allow_shrink,
-            )
+        paths = kept + [staged]
+        return _rebuild_at_commit(
+            change, settings, loaded_by, "import", paths, {staged: target.name}, allow_shrink
         )
 
 
@@ -744,18 +735,8 @@ def restore_load(
             "by": loaded_by,
             "at": dt.datetime.now().isoformat(timespec="seconds"),
         }
-        return change.commit(
-            lambda: build_store(
-                settings,
-                folder,
-                settings.db_path,
-                progress=lambda _: None,
-                loaded_by=loaded_by,
-                action="restore",
-                paths=list(staged),
-                display_names=staged,
-                allow_shrink=allow_shrink,
-            )
+        return _rebuild_at_commit(
+            change, settings, loaded_by, "restore", list(staged), staged, allow_shrink
         )
 
 
@@ -798,3 +779,29 @@ __all__ = [
     "restorable_loads",
     "restore_load",
 ]
+
+
+def _rebuild_at_commit(
+    change: FolderChange,
+    settings: Settings,
+    loaded_by: str,
+    action: str,
+    paths: list[Path],
+    display_names: dict[Path, str],
+    allow_shrink: bool,
+) -> BuildResult:
+    """Rebuild the store from `paths` (staged files under their visible names); the
+    folder change becomes visible at the store's swap (centrale/commit.py)."""
+    return change.commit(
+        lambda: build_store(
+            settings,
+            Path(settings.sources_dir),
+            settings.db_path,
+            progress=lambda _: None,
+            loaded_by=loaded_by,
+            action=action,
+            paths=paths,
+            display_names=display_names,
+            allow_shrink=allow_shrink,
+        )
+    )

@@ -26,6 +26,7 @@ from streamlit.testing.v1 import AppTest
 
 from centrale import briefing, fmt, queries, worth
 from centrale.config import REPO_ROOT
+from centrale.domain import NeedMatch
 from reports import deck, sheet, story
 from reports.__main__ import main as reports_main
 from tests.conftest import PRESS_DAY
@@ -125,7 +126,7 @@ def test_briefing_of_bertrix_on_press_day(bertrix, con):
 def test_next_steps_are_asked_for_and_orderable_now(con):
     later = briefing.commune_briefing(con, BERTRIX, dt.date(2023, 6, 30))
     assert later.survey_year == 2023
-    assert set(later.survey["match"]) == {briefing.MATCH_ORDERABLE}
+    assert set(later.survey["match"]) == {NeedMatch.ORDERABLE}
     # Every unmet request of every survey answered by then, the oldest request first
     # (then priority): CIMETIERES and AIR were asked in 2020 and 2022, not in 2023.
     assert list(later.next_steps["solution_id"]) == [
@@ -148,7 +149,7 @@ def test_next_steps_are_asked_for_and_orderable_now(con):
     # BULLES was asked for in 2023 only, so look at 2022's SALLES instead.
     earlier = briefing.commune_briefing(con, BERTRIX, dt.date(2022, 12, 31))
     salles = earlier.survey[earlier.survey["solution_id"] == "SALLES"]
-    assert list(salles["match"]) == [briefing.MATCH_NOT_YET]
+    assert list(salles["match"]) == [NeedMatch.NOT_YET]
     assert "SALLES" not in set(earlier.next_steps["solution_id"])
 
 
