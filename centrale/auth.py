@@ -109,6 +109,16 @@ def local_users(path: Path | None = None) -> dict[str, dict]:
     }
 
 
+def account(name: str, path: Path | None = None) -> User | None:
+    """The local account `name` with the role the users file gives it now (None if absent)."""
+    entry = local_users(path).get(name)
+    return None if entry is None else User(name, _role(entry), "local")
+
+
+def _role(entry: dict) -> str:
+    return entry.get("role") if entry.get("role") in ROLES else "viewer"
+
+
 def oidc_editors(path: Path | None = None) -> set[str]:
     """E-mail addresses (lower case) that get the editor role after an OIDC sign-in."""
     editors = read_accounts(path).get("oidc", {}).get("editors", [])
@@ -265,8 +275,7 @@ def sign_in(
                 good = False
         if good:
             failures.pop(keys[0], None)  # the address keeps its count: it may guess others
-            role = entry.get("role") if entry.get("role") in ROLES else "viewer"
-            return SignIn(User(name, role, "local"))
+            return SignIn(User(name, _role(entry), "local"))
         for key in keys:
             failures[key] = failures.get(key, []) + [now.isoformat()]
         _forget_oldest(failures)

@@ -190,7 +190,7 @@ def test_sign_in_is_required_when_the_setting_says_so(app_store, monkeypatch):
     at.text_input(key="auth_name_page").input("marie")
     at.text_input(key="auth_password_page").input("mot-de-passe-editrice")
     at.button[0].click().run()
-    assert at.session_state["auth_user"]["role"] == "editor"
+    assert at.session_state["auth_user"]["name"] == "marie"
     at.switch_page("pages/data.py").run()
     assert len(at.file_uploader) == 1
 

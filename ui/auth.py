@@ -12,20 +12,29 @@ Three ways to run, chosen by what is configured:
 
 Whether viewers must sign in is the setting CENTRALE_REQUIRE_LOGIN=1
 (default: anyone may read; signing in is needed only to change data).
+
+A local sign-in survives a page reload: the session keeps a signed cookie
+value (`centrale.sessions`), handed to the browser by `ui/session_routes.py`
+as an HttpOnly, SameSite=Strict cookie; a new session (F5, a new tab) reads it
+from `st.context.cookies`. Every run checks it again (expiry, sign-out,
+removed account or changed password) and takes the role from the users file.
 Pages call `is_editor()`; `dashboard.py` lists pages through `visible_pages`.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
 
 import streamlit as st
 
-from centrale import auth
+from centrale import auth, sessions
 from centrale.auth import User
+from ui.session_routes import CLOSE_PATH, OPEN_PATH
 
-SESSION_KEY = "auth_user"  # {"name", "role", "method"} of a local sign-in
+SESSION_KEY = "auth_user"  # {"name", "method", "cookie"} of a local sign-in
+COOKIE_STEP_KEY = "auth_cookie_step"  # the browser's next cookie request: (path, body)
 EDITOR_PAGES = {"data"}  # url paths of the pages only editors see
 OPEN_USER = User("poste local", "editor", "open")
 
@@ -79,14 +88,34 @@ def _oidc_user() -> User | None:
     return User(email or name, auth.role_from_claims(claims, auth.oidc_editors()), "oidc")
 
 
+def _local_user() -> User | None:
+    """The local account of this session, or of this browser's sign-in cookie (after F5).
+
+    Checked at every call: an expired or revoked sign-in, a removed account or a
+    changed password signs the session out; the role is the users file's.
+    """
+    stored = st.session_state.get(SESSION_KEY)
+    if stored and stored.get("method") == "local":
+        value = stored.get("cookie")
+        # Without a cookie value (none could be issued): the account as the file has it.
+        user = sessions.verify(value) if value else auth.account(stored.get("name", ""))
+    else:
+        value = st.context.cookies.get(sessions.COOKIE_NAME)
+        user = sessions.verify(value) if value else None
+        if user is not None:
+            st.session_state[SESSION_KEY] = {"name": user.name, "method": "local", "cookie": value}
+    if user is None:
+        st.session_state.pop(SESSION_KEY, None)
+    return user
+
+
 def current_user() -> User | None:
     """The signed-in user (or the open-mode user); None for an anonymous visitor."""
     current = mode()
     if current == "open":
         return OPEN_USER
-    stored = st.session_state.get(SESSION_KEY)
-    if stored and stored.get("method") == "local" and current == "local":
-        return User(stored["name"], stored["role"], "local")
+    if current == "local":
+        return _local_user()
     if current == "oidc":
         return _oidc_user()
     return None
@@ -147,11 +176,18 @@ def _sign_in_form(container, key: str) -> None:
         # Failures slow down the name tried and the address trying (None when unknown).
         outcome = auth.sign_in(name, password, address=st.context.ip_address)
         if outcome.user:
+            try:
+                value = sessions.issue(outcome.user.name)
+            except OSError:  # no writable place for the key: signed in until the tab closes
+                value = None
             st.session_state[SESSION_KEY] = {
                 "name": outcome.user.name,
-                "role": outcome.user.role,
                 "method": "local",
+                "cookie": value,
             }
+            if value:  # the next run has the browser fetch its cookie with a one-time token
+                token = sessions.HANDOFF.issue(value)
+                st.session_state[COOKIE_STEP_KEY] = (OPEN_PATH, f"jeton={token}")
             st.rerun()
         container.error(outcome.message)
 
@@ -181,8 +217,37 @@ def sign_in_page() -> None:
         )
 
 
+def _sign_out_local() -> None:
+    """End the local sign-in here, in every tab and after F5: the cookie values this
+    session knows are revoked on the server, and the browser is asked to drop its cookie."""
+    stored = st.session_state.pop(SESSION_KEY, None) or {}
+    for value in {stored.get("cookie"), st.context.cookies.get(sessions.COOKIE_NAME)} - {None}:
+        sessions.revoke(value)
+    st.session_state[COOKIE_STEP_KEY] = (CLOSE_PATH, "")
+
+
+def _cookie_step() -> None:
+    """Send the browser to the cookie route asked for by the last sign-in or sign-out.
+
+    A same-origin `fetch` from the page itself (the cookie is HttpOnly: no
+    script ever reads it); drawn once, in a hidden container.
+    """
+    step = st.session_state.pop(COOKIE_STEP_KEY, None)
+    if not step:
+        return
+    path, body = step
+    script = (
+        f"fetch({json.dumps(path)}, {{method: 'POST', credentials: 'same-origin', "
+        "headers: {'Content-Type': 'application/x-www-form-urlencoded'}, "
+        f"body: {json.dumps(body)}}});"
+    )
+    with st.container(key="centrale-session"):
+        st.html(f"<script>{script}</script>", unsafe_allow_javascript=True)
+
+
 def draw_account_box() -> None:
     """Who is signed in, in the sidebar, with sign-in / sign-out."""
+    _cookie_step()
     user = current_user()
     box = st.sidebar.container(border=True)
     if user and user.method == "open":
@@ -197,7 +262,7 @@ def draw_account_box() -> None:
         if box.button("Se déconnecter", key="auth_sign_out"):
             if user.method == "oidc":
                 st.logout()
-            st.session_state.pop(SESSION_KEY, None)
+            _sign_out_local()
             st.rerun()
         return
     if not may_read():
