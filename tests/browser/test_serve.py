@@ -17,6 +17,7 @@ import urllib.request
 
 import pytest
 
+from centrale.sessions import COOKIE_NAME
 from deploy.serve import root_certificate
 from devtools.live_app import REPO_ROOT, free_port
 from tests.browser.conftest import VIEWPORT, Offline, wait_rendered
@@ -111,5 +112,11 @@ def test_served_behind_tls_with_sign_in(served, browser):
     page.get_by_role("button", name="Se connecter").first.click()
     page.locator('[data-testid="stMetric"]').first.wait_for()
     assert "marie" in page.locator('[data-testid="stSidebar"]').inner_text()
+    # The sign-in cookie came through the proxy, marked Secure (TLS ends at Caddy).
+    deadline = time.monotonic() + DEADLINE
+    while not (found := [c for c in page_context.cookies() if c["name"] == COOKIE_NAME]):
+        assert time.monotonic() < deadline, "pas de cookie de session derrière Caddy"
+        time.sleep(0.2)
+    assert found[0]["secure"] and found[0]["httpOnly"] and found[0]["sameSite"] == "Strict"
     page_context.close()
     assert not offline.blocked, offline.blocked
