@@ -5,7 +5,7 @@ import streamlit as st
 from ui import theme
 from ui.auth import draw_account_box, may_read, visible_pages
 from ui.data import store_ready
-from ui.runs import run_slot
+from ui.runs import reading_ends_with_session, run_slot
 from ui.shell import navigation
 from ui.state import as_of, draw_sidebar
 
@@ -40,8 +40,9 @@ PAGES = {
 }
 
 theme.apply()
-# One run at a time per core (ui/runs.py): many sessions queue instead of thrashing.
-with run_slot():
+# One run at a time per core (ui/runs.py): many sessions queue instead of thrashing; a
+# sent file's reading stops when its session ends (tab closed).
+with run_slot(), reading_ends_with_session():
     # Editor pages are not even listed for viewers; only the sign-in page when required.
     page = navigation(visible_pages(PAGES))
     # The date and the filter come first in the sidebar: visible at 1366×768 without scrolling.

@@ -7,6 +7,10 @@ once and pings stall. Runs beyond the limit wait their turn at the top of the
 script (before drawing anything), which keeps the event loop responsive and
 the finished pages coming. Limit: CENTRALE_MAX_RUNS (default: the number of
 cores; 0 turns the limit off).
+
+A run's reading of a sent file also ends with its browser session
+(`reading_ends_with_session`): a tab closed while a heavy workbook is parsed
+frees its slot and its CPU at once instead of minutes later.
 """
 
 from __future__ import annotations
@@ -14,7 +18,9 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+
+from centrale.sources.read import READ_CHECK
 
 
 def _limit() -> int:
@@ -37,3 +43,26 @@ def run_slot() -> Iterator[None]:
         yield
     finally:
         _SLOTS.release()
+
+
+def _run_check() -> Callable[[], None] | None:
+    """Streamlit's check of the current script run: it raises StopException once the
+    run's session has ended (the websocket closed: `disconnect_session` asks the run to
+    stop) and RerunException when the browser asked for another run; None outside a run.
+
+    The function Streamlit itself calls while a cached function waits (there is no
+    public API for it; tests/test_runs.py fails if a Streamlit upgrade removes it)."""
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_run_yield_check
+
+    return get_run_yield_check()
+
+
+@contextlib.contextmanager
+def reading_ends_with_session() -> Iterator[None]:
+    """While the block runs, a sent file being read stops (the script run ends, as it
+    would at its next `st.` call) as soon as this browser session ends."""
+    token = READ_CHECK.set(_run_check())
+    try:
+        yield
+    finally:
+        READ_CHECK.reset(token)

@@ -15,6 +15,7 @@ import operator
 import re
 import time
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +36,14 @@ MAX_XLSX_ENTRIES = 2000
 READ_BUDGET: contextvars.ContextVar[float | None] = contextvars.ContextVar(
     "read_budget", default=None
 )
+# Called every CHECK_EVERY_ROWS rows while a sent file is read (only where READ_BUDGET is
+# set, never during a build): the dashboard sets Streamlit's own check of the script run,
+# which raises to end the run when the browser session that sent the file has ended (tab
+# closed), so the work stops with its session instead of running on for minutes.
+READ_CHECK: contextvars.ContextVar[Callable[[], None] | None] = contextvars.ContextVar(
+    "read_check", default=None
+)
+CHECK_EVERY_ROWS = 64
 SEPARATORS = (";", ",", "\t")
 HEADER_SEARCH_ROWS = 15  # a title block puts the header on row 4 to 10
 _TOTAL = re.compile(r"^(?:sous )?tota(?:l|ux)\b")  # total, totaux, sous-total (normalised)
@@ -171,12 +180,15 @@ def _workbook_sheets(data: bytes, name: str):
         return [], Problem(ERROR, name, f"classeur Excel illisible ({type(exc).__name__})")
     budget = READ_BUDGET.get()
     deadline = None if budget is None else time.monotonic() + budget
+    check = _sent_file_check()
     try:
         sheets = []
         for sheet in book.worksheets:
             rows = []
             for row in sheet.iter_rows(values_only=True):
                 rows.append(list(row))
+                if check is not None and not len(rows) % CHECK_EVERY_ROWS:
+                    check()  # may raise: the session that sent the file has ended
                 if deadline is not None and time.monotonic() > deadline:
                     return [], Problem(
                         ERROR,
@@ -246,7 +258,18 @@ def _csv_rows(data: bytes, name: str, fast: bool = False):
 
 def _csv_module_rows(text: str, separator: str) -> list[list[str]]:
     """Every row as the `csv` module reads it (the reference the fast path matches)."""
-    return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=separator)]
+    check = _sent_file_check()
+    rows = []
+    for row in csv.reader(io.StringIO(text, newline=""), delimiter=separator):
+        rows.append(row)
+        if check is not None and not len(rows) % CHECK_EVERY_ROWS:
+            check()  # may raise: the session that sent the file has ended
+    return rows
+
+
+def _sent_file_check() -> Callable[[], None] | None:
+    """READ_CHECK while a sent file is read (READ_BUDGET set), else None."""
+    return READ_CHECK.get() if READ_BUDGET.get() is not None else None
 
 
 def _csv_table(text: str, separator: str) -> pd.DataFrame | None:
