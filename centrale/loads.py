@@ -15,6 +15,21 @@ def load_log(con) -> pd.DataFrame:
         """).df()
 
 
+def last_load(con) -> dict | None:
+    """The newest load in two facts, for every page's "données à jour au" line and every
+    export's "À propos" sheet: {"loaded_at": timestamp, "files": [file names, in name
+    order]}; None before the first load. Small on purpose: pages read it at every rerun."""
+    row = con.execute(
+        "SELECT load_id, loaded_at FROM load_log ORDER BY load_id DESC LIMIT 1"
+    ).fetchone()
+    if row is None:
+        return None
+    files = con.execute(
+        "SELECT file FROM load_files WHERE load_id = ? ORDER BY file", [row[0]]
+    ).fetchall()
+    return {"loaded_at": pd.Timestamp(row[1]), "files": [f for (f,) in files]}
+
+
 def load_files(con, load_id: int) -> pd.DataFrame:
     """file, kind, sha256, size_bytes, rows of one load, in name order."""
     return con.execute(

@@ -26,7 +26,7 @@ from ui.components import (
     show_table,
     situation_caption,
 )
-from ui.data import load
+from ui.data import figure, load
 from ui.shell import ensure_shell
 from ui.state import as_of
 from ui.worth import commune_section
@@ -187,8 +187,8 @@ with left:
         + "."
     )
 with right:
-    fig = mapfig.metric_map(
-        status, shapes, "adhesion", height=mapfig.SMALL_MAP_HEIGHT, highlight=nis
+    fig = figure(
+        mapfig.metric_map, status, shapes, "adhesion", height=mapfig.SMALL_MAP_HEIGHT, highlight=nis
     )
     st.plotly_chart(
         fig,

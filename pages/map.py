@@ -6,7 +6,7 @@ import streamlit as st
 
 from centrale import charts, fmt, mapfig, queries
 from ui.components import Col, empty_state, show_table, situation_caption, solution_names
-from ui.data import load
+from ui.data import figure, load
 from ui.shell import ensure_shell
 from ui.state import as_of, remembered, solution_filter
 
@@ -78,7 +78,7 @@ names = dict(zip(shapes["nis_code"], shapes["name_fr"]))
 map_column, side_column = st.columns([3, 1], gap="medium")
 
 with map_column:
-    fig = mapfig.metric_map(values, shapes, metric, label=label)
+    fig = figure(mapfig.metric_map, values, shapes, metric, label=label)
     event = st.plotly_chart(
         fig,
         on_select="rerun",

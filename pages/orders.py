@@ -6,7 +6,7 @@ from centrale import charts, fmt, queries
 from centrale.config import AWARD_PROMISE_DAYS
 from ui import components as ui
 from ui.components import Col
-from ui.data import load
+from ui.data import figure, load
 from ui.shell import ensure_shell
 from ui.state import as_of, period_picker, solution_filter
 from ui.worth import head_to_head_section
@@ -93,7 +93,9 @@ ui.show_table(
 
 st.subheader(f"Délai d'attribution — commandes attribuées {span.label}")
 if not lead_days.empty:
-    ui.chart(charts.lead_time_distribution(lead_days), "delai-attribution", key="orders_lead")
+    ui.chart(
+        figure(charts.lead_time_distribution, lead_days), "delai-attribution", key="orders_lead"
+    )
 else:
     ui.empty_state(f"Aucune commande attribuée {span.label}.")
 
@@ -110,7 +112,7 @@ else:
         key="orders_provider_metric",
     )
     ui.chart(
-        charts.providers_by_solution(shares, metric),
+        figure(charts.providers_by_solution, shares, metric),
         "prestataires-par-solution",
         key="orders_providers",
     )

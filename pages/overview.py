@@ -7,7 +7,7 @@ from centrale.config import AWARD_PROMISE_DAYS
 from ui import components as ui
 from ui import worth as worth_ui
 from ui.components import Col
-from ui.data import load
+from ui.data import figure, load
 from ui.shell import ensure_shell
 from ui.state import OPENED_ON, as_of, period_picker, solution_filter
 
@@ -127,7 +127,7 @@ curve = load(queries.adhesion_curve, day)
 if curve.empty or curve["communes_adhered"].max() == 0:
     ui.empty_state("Aucune commune n'a encore adhéré à la centrale à cette date.")
 else:
-    ui.chart(charts.adhesion_curve(curve, day), "adhesions-cumul", key="overview_adhesions")
+    ui.chart(figure(charts.adhesion_curve, curve, day), "adhesions-cumul", key="overview_adhesions")
 
 st.subheader(f"Commandes — {span.label}")
 names = ui.solution_names(solutions)
@@ -139,14 +139,16 @@ with left:
     if monthly.empty:
         ui.empty_state(f"Aucune commande {span.label}.")
     else:
-        ui.chart(charts.orders_per_month(monthly), "commandes-par-mois", key="overview_monthly")
+        ui.chart(
+            figure(charts.orders_per_month, monthly), "commandes-par-mois", key="overview_monthly"
+        )
 with right:
     by_solution = load(queries.orders_by_solution, day, solutions, since, until)
     if (by_solution["orders_awarded"].sum() + by_solution["orders_pending"].sum()) == 0:
         ui.empty_state("Aucune commande à cette date.")
     else:
         ui.chart(
-            charts.orders_by_solution(by_solution),
+            figure(charts.orders_by_solution, by_solution),
             "commandes-par-solution",
             key="overview_by_solution",
         )

@@ -6,7 +6,7 @@ from centrale import charts, fmt, mapfig, queries
 from centrale.config import PROVINCE_NIS
 from ui import components as ui
 from ui.components import Col
-from ui.data import load
+from ui.data import figure, load
 from ui.shell import ensure_shell
 from ui.state import as_of
 
@@ -75,14 +75,14 @@ with left:
         "Indicateur", charts.SUBSIDY_METRICS, default="amount_eur", key="subsidies_metric"
     )
     ui.chart(
-        charts.subsidies_by_province(this_call, metric),
+        figure(charts.subsidies_by_province, this_call, metric),
         f"subsides-par-province-{year}",
         key="subsidies_by_province",
     )
 with right:
     st.markdown("&nbsp;")  # aligns with the selector on the left
     ui.chart(
-        charts.province_share_by_year(by_province),
+        figure(charts.province_share_by_year, by_province),
         "part-province-par-appel",
         key="subsidies_share_by_year",
     )
@@ -107,7 +107,7 @@ if projects.empty:
     ui.empty_state(f"Aucun projet de la province subsidié par l'appel {year}.")
 else:
     ui.chart(
-        charts.subsidies_by_beneficiary(projects),
+        figure(charts.subsidies_by_beneficiary, projects),
         f"projets-province-{year}",
         key="subsidies_beneficiaries",
     )
@@ -134,7 +134,8 @@ else:
     map_column, table_column = st.columns([3, 2])
     with map_column:
         ui.chart(
-            mapfig.value_map(
+            figure(
+                mapfig.value_map,
                 per_commune,
                 shapes,
                 "amount_per_inhabitant",

@@ -232,6 +232,22 @@ def table_styler(
 FULL_WIDTH_PX = 960
 PX_PER_CHAR = 7.6  # the grid's 14-px font, average character
 MIN_COLUMN_PX, MAX_COLUMN_PX = 56, 340
+WIDTH_SAMPLE_ROWS = 300  # the rows whose texts size the columns
+
+
+def display_texts(frame: pd.DataFrame, columns: Sequence[Col]) -> dict[str, list[str]]:
+    """Each shown column of `frame` as the texts a reader sees (Belgian formats, flags as
+    their text, '–' for a blank): computed once per table, for its widths and its print copy."""
+    texts = {}
+    for c in columns:
+        if c.kind == "flag":
+            texts[c.name] = [
+                c.flag_text if not pd.isna(v) and bool(v) else "" for v in frame[c.name]
+            ]
+        else:
+            formatter = _formatter(c)
+            texts[c.name] = [str(formatter(v)) for v in frame[c.name]]
+    return texts
 
 
 def column_widths(
@@ -243,16 +259,17 @@ def column_widths(
     of the shown texts); when they do not all fit, the widest are narrowed
     first (their long texts end in '…', the full text shows on hover).
     """
+    return _widths(display_texts(frame.head(WIDTH_SAMPLE_ROWS), columns), columns, budget)
+
+
+def _widths(texts: dict[str, list[str]], columns: Sequence[Col], budget: int | None) -> dict:
     budget = budget or FULL_WIDTH_PX
     wanted = {}
-    sample = frame.head(300)
     for c in columns:
+        shown = texts[c.name][:WIDTH_SAMPLE_ROWS]
         if c.kind == "flag":
-            texts = [c.flag_text] if len(sample) else []
-        else:
-            formatter = _formatter(c)
-            texts = [str(formatter(v)) for v in sample[c.name]]
-        usual = pd.Series([len(t) for t in texts]).quantile(0.9) if texts else 0
+            shown = [c.flag_text] if shown else []
+        usual = _quantile([len(t) for t in shown], 0.9) if shown else 0
         header = max((len(word) for word in c.label.split()), default=0)
         chars = max(usual, min(len(c.label), 18), header)
         wanted[c.name] = int(min(max(chars * PX_PER_CHAR + 22, MIN_COLUMN_PX), MAX_COLUMN_PX))
@@ -267,6 +284,30 @@ def column_widths(
         else:
             high = cap
     return {name: min(w, low) for name, w in wanted.items()}
+
+
+def _quantile(values: list[int], q: float) -> float:
+    """pandas' default (linear) quantile of a short list, without building a Series (a
+    table asks this once per column at every rerun)."""
+    ordered = sorted(values)
+    position = q * (len(ordered) - 1)
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def print_html(texts: dict[str, list[str]], columns: Sequence[Col], rows: int) -> str:
+    """The paper copy of a table: its first `rows` rows as a plain HTML table, every
+    header and cell escaped (a cell typed by a person, "<img src=…>", stays text)."""
+    head = "".join(f"<th>{html.escape(c.label)}</th>" for c in columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(texts[c.name][i])}</td>" for c in columns) + "</tr>"
+        for i in range(rows)
+    )
+    return (
+        f'<table class="centrale-print-table"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table>"
+    )
 
 
 def styled_table(
@@ -285,7 +326,10 @@ def styled_table(
     Blank cells read '–': the browser draws a null cell with the table's
     placeholder whatever text the Styler gives it (without one: "None").
     """
-    widths = column_widths(frame, columns, width_budget)
+    # The texts are made once: for the widths and for the paper copy (not for the grid,
+    # whose Styler formats each cell itself and keeps the values for sorting).
+    texts = display_texts(frame.head(max(WIDTH_SAMPLE_ROWS, theme.PRINT_TABLE_ROWS)), columns)
+    widths = _widths(texts, columns, width_budget)
     st.dataframe(
         table_styler(frame, columns, highlight),
         hide_index=True,
@@ -297,15 +341,8 @@ def styled_table(
         },
     )
     # The grid is a canvas: paper gets a plain copy of its first rows, every column wrapped.
-    printed = frame.head(theme.PRINT_TABLE_ROWS).rename(columns={c.name: c.label for c in columns})
-    # This copy is HTML: a cell typed by a person ("<img src=…>") must stay text.
-    printed = printed.map(lambda v: html.escape(v) if isinstance(v, str) else v)
-    renamed = [Col(c.label, c.label, c.kind, c.help, c.flag_text) for c in columns]
-    theme.print_table(
-        table_styler(printed, renamed).hide(axis="index").to_html(),
-        total=len(frame),
-        shown=len(printed),
-    )
+    printed = min(len(frame), theme.PRINT_TABLE_ROWS)
+    theme.print_table(print_html(texts, columns, printed), total=len(frame), shown=printed)
 
 
 # Past this, a table is for Excel, not for the screen: the pandas Styler costs
@@ -387,9 +424,9 @@ def export_about(sheet: str, rows: int | None = None) -> dict[str, str]:
 
     solutions = solution_names(state.solution_filter())
     try:
-        log = load(loads.load_log)
+        last = load(loads.last_load)
     except StoreMissing:  # a table drawn without a store (tests, a page's own frame)
-        log = pd.DataFrame()
+        last = None
     about = {
         "Tableau": sheet,
         "Situation au": fmt.date(state.as_of()),
@@ -398,13 +435,10 @@ def export_about(sheet: str, rows: int | None = None) -> dict[str, str]:
     }
     if rows is not None:
         about["Lignes"] = fmt.number(rows)
-    if not log.empty:
-        last = log.iloc[0]
-        files = load(loads.load_files, int(last["load_id"]))
-        about["Données à jour au"] = (
-            f"{fmt.date(last['loaded_at'])} à {pd.Timestamp(last['loaded_at']):%H:%M}"
-        )
-        about["Fichiers sources"] = ", ".join(files["file"]) if not files.empty else fmt.MISSING
+    if last is not None:
+        loaded_at = last["loaded_at"]
+        about["Données à jour au"] = f"{fmt.date(loaded_at)} à {pd.Timestamp(loaded_at):%H:%M}"
+        about["Fichiers sources"] = ", ".join(last["files"]) or fmt.MISSING
     return about
 
 

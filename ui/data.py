@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
+from types import FunctionType
 
 import streamlit as st
 
@@ -27,6 +28,13 @@ QUERY_MODULES = (
     "centrale.survey",
     "centrale.briefing",
     "reports.mapimage",  # the rendered map picture: ~0.3 s of matplotlib, worth caching
+)
+# Modules whose functions `figure` may call: (DataFrames, plain values) -> plotly Figure.
+FIGURE_MODULES = (
+    "centrale.charts",
+    "centrale.mapfig",
+    "centrale.survey_charts",
+    "centrale.worth_charts",
 )
 
 
@@ -63,6 +71,37 @@ def load(query, *args, **kwargs):
     return _run(
         version, path, query.__module__, query.__name__, args, tuple(sorted(kwargs.items()))
     )
+
+
+# A resource, not data: st.cache_data would hand out a pickled copy, and unpickling a
+# plotly Figure validates it again (~90 ms for a map, as long as building it).
+def _function_name(function: FunctionType) -> str:
+    """A builder's argument that is a function (`formatter=fmt.money`) counts by its name;
+    a lambda has none that tells two apart, so it is refused."""
+    if function.__name__ == "<lambda>":
+        raise ValueError("figure() : passez une fonction nommée, pas une lambda")
+    return f"{function.__module__}.{function.__qualname__}"
+
+
+@st.cache_resource(
+    ttl=3600, max_entries=256, show_spinner=False, hash_funcs={FunctionType: _function_name}
+)
+def _figure(module: str, name: str, args: tuple, kwargs: tuple):
+    if module not in FIGURE_MODULES:
+        raise ValueError(f"module de figures non autorisé : {module}")
+    return getattr(importlib.import_module(module), name)(*args, **dict(kwargs))
+
+
+def figure(build, *args, **kwargs):
+    """`build(*args, **kwargs)`, a plotly Figure, built once and shared by every session.
+
+    The key is the arguments' content (DataFrames hashed by Streamlit), so a figure
+    follows the data it is drawn from: after a rebuild that changed them, the next
+    run draws a new one; while they are equal, every session and rerun reuses it.
+    Builders must be pure (`centrale.charts` and friends). The figure is shared:
+    pass it to `st.plotly_chart` as it is, never modify it.
+    """
+    return _figure(build.__module__, build.__name__, args, tuple(sorted(kwargs.items())))
 
 
 @st.cache_data(ttl=3600, max_entries=16, show_spinner=False)

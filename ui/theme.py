@@ -54,8 +54,8 @@ def freshness_text(loaded_at) -> str:
 
 def last_loaded_at():
     """When the store was last loaded (its newest load), or None."""
-    log = load(loads.load_log)
-    return None if log.empty else log["loaded_at"].iloc[0]
+    last = load(loads.last_load)
+    return None if last is None else last["loaded_at"]
 
 
 def print_header(page_title: str, day: dt.date, loaded_at, filters: str | None = None) -> None:

@@ -55,24 +55,37 @@ def _warm() -> None:
 
 
 def _warm_overview() -> None:
-    """The default view's reads (today, all solutions) into the shared cache, and its
-    charts drawn once: the first visitor lands on the overview."""
+    """The default view's reads (today, all solutions, since the opening) and its charts
+    into the shared caches, with the very arguments `pages/overview.py` passes: the first
+    visitor lands on the overview and finds it all ready. A table is drawn once too
+    (the pandas Styler and its templates load at first use)."""
     import datetime as dt
 
-    from centrale import charts, loads, periods, queries
+    from centrale import charts, competition, loads, outreach, periods, queries, worth_charts
     from ui import components
-    from ui.data import load
+    from ui.data import figure, load
 
     day = dt.date.today()
+    since, until = periods.make("all", day).bounds
     load(queries.solutions)
-    load(loads.load_log)  # the sidebar's "last loaded"
+    load(loads.last_load)  # the sidebar's "données à jour au"
     load(queries.kpis, day)
-    load(queries.period_figures, day, *periods.make("all", day).bounds)
-    load(queries.kpis, components.one_year_before(day))
-    curve = load(queries.adhesion_curve, day)
-    charts.adhesion_curve(curve, day)
-    charts.orders_per_month(load(queries.orders_per_month, day, None))
-    charts.orders_by_solution(load(queries.orders_by_solution, day, None))
+    load(queries.period_figures, day, since, until)
+    if components.one_year_before(day) >= periods.OPENED_ON:
+        load(queries.kpis, components.one_year_before(day))
+    figure(charts.adhesion_curve, load(queries.adhesion_curve, day), day)
+    figure(charts.orders_per_month, load(queries.orders_per_month, day, None, since, until))
+    figure(charts.orders_by_solution, load(queries.orders_by_solution, day, None, since, until))
+    idle = load(queries.members_without_order, day)
+    load(queries.non_members_who_answered, day)
+    load(queries.coverage_by_solution, day)
+    load(competition.order_competition, day)
+    figure(worth_charts.gain_by_year, load(competition.gain_by, day, "year"))
+    figure(worth_charts.funnel, load(outreach.funnel, day))
+    load(outreach.info_meetings, day)
+    load(outreach.never_met, day)
+    columns = [components.Col("name_fr", "Commune"), components.Col("signed_on", "Le", "date")]
+    components.table_styler(idle, columns).to_html()
 
 
 def start() -> threading.Thread:

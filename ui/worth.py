@@ -14,7 +14,7 @@ import streamlit as st
 from centrale import competition, fmt, outreach, worth, worth_charts
 from centrale.config import AWARD_PROMISE_DAYS
 from ui import components as ui
-from ui.data import load
+from ui.data import figure, load
 
 GAIN_HELP = (
     "Pour chaque commande attribuée, les deux prestataires de l'accord-cadre ont remis une "
@@ -61,7 +61,7 @@ def competition_section(day: dt.date) -> None:
             "par ses points de qualité.",
         )
     ui.chart(
-        worth_charts.gain_by_year(load(competition.gain_by, day, "year")),
+        figure(worth_charts.gain_by_year, load(competition.gain_by, day, "year")),
         "gain-remise-en-concurrence",
         key="worth_gain_by_year",
     )
@@ -73,7 +73,7 @@ def funnel_section(day: dt.date) -> None:
     steps = load(outreach.funnel, day)
     left, right = st.columns([3, 2])
     with left:
-        ui.chart(worth_charts.funnel(steps), "entonnoir-communes", key="worth_funnel")
+        ui.chart(figure(worth_charts.funnel, steps), "entonnoir-communes", key="worth_funnel")
     with right:
         ui.styled_table(pd.DataFrame(steps), FUNNEL_COLUMNS, width_budget=380)  # 2/5 at 1366 px
         meetings = load(outreach.info_meetings, day)

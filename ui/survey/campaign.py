@@ -9,7 +9,7 @@ import streamlit as st
 
 from centrale import charts, fmt, mapfig, queries, survey, survey_charts
 from ui import components as ui
-from ui.data import load
+from ui.data import figure, load
 from ui.survey.common import campaign_dates, known_years
 
 MEMBER_TEXT = {True: "adhérente", False: "non adhérente"}
@@ -102,7 +102,8 @@ def campaign_tab(year: int, day: dt.date) -> None:
                 previous = load(
                     survey.response_curve_at, previous_year, prev_end, prev_sent, prev_end
                 )
-            fig = survey_charts.response_curve(
+            fig = figure(
+                survey_charts.response_curve,
                 curve,
                 year,
                 (deadline - sent_on).days if deadline else None,
@@ -129,7 +130,8 @@ def _answers_map(year: int, day: dt.date) -> None:
     if shapes.empty:
         ui.empty_state("Aucune commune à afficher à cette date.")
         return
-    fig = mapfig.category_map(
+    fig = figure(
+        mapfig.category_map,
         load(survey.campaign_map_at, year, day),
         shapes,
         "survey_map",

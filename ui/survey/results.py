@@ -10,7 +10,7 @@ import streamlit as st
 
 from centrale import fmt, survey, survey_charts
 from ui import components as ui
-from ui.data import load
+from ui.data import figure, load
 
 TREND_ICONS = {
     "nouveau": "★ nouveau",
@@ -48,8 +48,10 @@ def results_tab(year: int, day: dt.date) -> None:
     _trends(has_previous, load(survey.needs_year_on_year, day, year), by, year, day)
     st.subheader("Par arrondissement")
     ui.chart(
-        survey_charts.by_arrondissement(
-            load(survey.arrondissement_demand_at, day, year), list(ranked["need"])
+        figure(
+            survey_charts.by_arrondissement,
+            load(survey.arrondissement_demand_at, day, year),
+            list(ranked["need"]),
         ),
         f"enquete-{year}-arrondissements",
         "survey_arrondissements",
@@ -87,7 +89,7 @@ def _summary_cards(answered: int, ranked: pd.DataFrame) -> None:
 def _ranking(ranked: pd.DataFrame, by: str, year: int, day: dt.date) -> None:
     """The needs ranked `by` the chosen measure: chart, then table with its Excel file."""
     ui.chart(
-        survey_charts.ranking(ranked, by),
+        figure(survey_charts.ranking, ranked, by),
         f"enquete-{year}-classement",
         "survey_ranking",
     )
@@ -193,7 +195,7 @@ def _trends(has_previous: bool, trends: pd.DataFrame, by: str, year: int, day: d
             height=300,
         )
     ui.chart(
-        survey_charts.history(load(survey.new_needs_history_at, day, year, by), year),
+        figure(survey_charts.history, load(survey.new_needs_history_at, day, year, by), year),
         f"enquete-{year}-nouveaux-besoins",
         "survey_history",
     )
@@ -207,7 +209,7 @@ def _conversion(day: dt.date) -> None:
         "Pour chaque solution du catalogue : combien des communes qui l'ont demandée (toutes "
         "enquêtes jusqu'à la date) l'ont commandée depuis leur demande."
     )
-    ui.chart(survey_charts.conversion(conv), "enquete-conversion", "survey_conversion")
+    ui.chart(figure(survey_charts.conversion, conv), "enquete-conversion", "survey_conversion")
     ui.show_table(
         conv,
         [

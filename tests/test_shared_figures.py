@@ -1,0 +1,155 @@
+"""Figures built once and shared (ui.data.figure), the paper copy of tables, the last load:
+against real stores built from the demo sources, rebuilt as the ETL does."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from centrale import charts, fmt, loads, mapfig, queries
+from centrale.build import build_store
+from centrale.config import REPO_ROOT, settings
+from tests.conftest import PRESS_DAY
+from ui.components import Col, display_texts, print_html
+from ui.data import figure, load, store_version
+
+MAP_PAGE = str(REPO_ROOT / "pages" / "map.py")
+# Manhay (83055) had not adhered on the press day: one more member once this line is in.
+NEW_MEMBER = "83055;15/01/2020;\r\n"
+
+
+@pytest.fixture
+def store(tmp_path, sources_copy, monkeypatch):
+    """A store of the test's own, which the test may rebuild from `sources_copy`."""
+    db = tmp_path / "store.duckdb"
+    build_store(settings(), sources_copy, db, progress=lambda _: None)
+    monkeypatch.setenv("CENTRALE_DB", str(db))
+    monkeypatch.setenv("CENTRALE_SOURCES", str(sources_copy))
+    monkeypatch.setenv("CENTRALE_USERS", str(tmp_path / "no-users.toml"))
+    return sources_copy, db
+
+
+def rebuild(sources, db) -> None:
+    build_store(settings(), sources, db, progress=lambda _: None)
+
+
+def adhesion_map():
+    """The adhesion map of the press day, from the store's current (cached) reads."""
+    status = load(queries.commune_status, PRESS_DAY)
+    shapes = load(queries.commune_shapes, PRESS_DAY)
+    return figure(mapfig.metric_map, status, shapes, "adhesion")
+
+
+def legend(fig) -> list[str]:
+    return [trace.name for trace in fig.data]
+
+
+def run_map() -> dict:
+    """One new session opening the map on the press day: the figure it was sent."""
+    at = AppTest.from_file(MAP_PAGE, default_timeout=60)
+    at.session_state["shared_as_of"] = PRESS_DAY
+    at.run()
+    assert not at.exception, at.exception
+    (chart,) = at.get("plotly_chart")
+    return json.loads(chart.proto.spec)
+
+
+def test_equal_data_give_the_same_figure_object(store):
+    status = load(queries.commune_status, PRESS_DAY)
+    assert load(queries.commune_status, PRESS_DAY) is not status  # reads are copies...
+    first = adhesion_map()
+    assert adhesion_map() is first  # ...yet the figure is built once and handed to all
+    assert legend(first) == ["adhérente (23)", "non adhérente (21)"]
+    curve = load(queries.adhesion_curve, PRESS_DAY)
+    assert figure(charts.adhesion_curve, curve, PRESS_DAY) is figure(
+        charts.adhesion_curve, curve.copy(), PRESS_DAY
+    )
+    # Other arguments, another figure.
+    assert figure(charts.adhesion_curve, curve, None) is not figure(
+        charts.adhesion_curve, curve, PRESS_DAY
+    )
+
+
+def test_sessions_are_sent_the_shared_figure(store):
+    first, second = run_map(), run_map()
+    assert first == second
+    shared = json.loads(adhesion_map().to_json())
+    assert [t["name"] for t in first["data"]] == [t["name"] for t in shared["data"]]
+    assert first["data"][0]["locations"] == shared["data"][0]["locations"]
+
+
+def test_a_rebuild_that_changes_the_data_draws_a_new_figure(store):
+    sources, db = store
+    before = adhesion_map()
+    assert run_map()["data"][0]["name"] == "adhérente (23)"
+    with (sources / "adhesions.csv").open("a", encoding="cp1252") as out:
+        out.write(NEW_MEMBER)
+    rebuild(sources, db)
+    after = adhesion_map()
+    assert after is not before
+    assert legend(after) == ["adhérente (24)", "non adhérente (20)"]
+    assert legend(before) == ["adhérente (23)", "non adhérente (21)"]  # untouched
+    assert run_map()["data"][0]["name"] == "adhérente (24)"  # a new session sees it too
+
+
+def test_a_rebuild_with_the_same_data_reuses_the_figure(store):
+    sources, db = store
+    version = store_version()
+    before = adhesion_map()
+    rebuild(sources, db)
+    assert store_version() != version  # a new store file...
+    assert adhesion_map() is before  # ...with the same communes: nothing to redraw
+
+
+def test_a_lambda_argument_is_refused(store):
+    status = load(queries.commune_status, PRESS_DAY)
+    shapes = load(queries.commune_shapes, PRESS_DAY)
+    with pytest.raises(Exception, match="lambda"):
+        figure(mapfig.value_map, status, shapes, "population", "Pop.", formatter=lambda v: v)
+
+
+def test_last_load_names_the_files_of_the_newest_load(store):
+    sources, db = store
+    last = load(loads.last_load)
+    log = load(loads.load_log)
+    assert last["loaded_at"] == log["loaded_at"].iloc[0]
+    expected = sorted(p.name for p in sources.iterdir() if p.suffix in (".csv", ".xlsx"))
+    assert last["files"] == expected
+    (sources / "events.xlsx").unlink()
+    rebuild(sources, db)
+    newer = load(loads.last_load)
+    assert newer["loaded_at"] > last["loaded_at"]
+    assert "events.xlsx" not in newer["files"] and len(newer["files"]) == len(expected) - 1
+
+
+def test_paper_copy_escapes_and_formats_every_cell():
+    import datetime as dt
+
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {
+            "name": ["<img src=x onerror=alert(1)>", "Saint-Hubert", None],
+            "amount": [1234.5, None, 0.0],
+            "day": [dt.date(2026, 11, 24), None, dt.date(2020, 1, 31)],
+            "late": [True, False, None],
+        }
+    )
+    columns = [
+        Col("name", "Commune <b>"),
+        Col("amount", "Montant", "money"),
+        Col("day", "Date", "date"),
+        Col("late", "Retard", "flag", flag_text="en retard"),
+    ]
+    texts = display_texts(frame, columns)
+    assert texts["amount"][0] == fmt.money(1234.5)
+    assert texts["day"] == ["24/11/2026", fmt.MISSING, "31/01/2020"]
+    assert texts["late"] == ["en retard", "", ""]
+    assert texts["name"][2] == fmt.MISSING
+    page = print_html(texts, columns, rows=2)
+    assert "<img" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert "<th>Commune &lt;b&gt;</th>" in page
+    assert page.count("<tr>") == 3  # the header and the two rows asked for
+    assert fmt.money(1234.5) in page and "31/01/2020" not in page
