@@ -984,7 +984,12 @@ def euro_text(cents: int) -> str:
 # Needs survey
 # ---------------------------------------------------------------------------
 
+# The first needs survey, "à l'été 2017" (seeds), before the centrale opened: it is
+# what showed the communes' needs and shaped catalogue 1.0. The season is public;
+# the dates, who answered and every answer are invented.
+FIRST_SURVEY_YEAR = 2017
 CAMPAIGNS = {
+    FIRST_SURVEY_YEAR: ("2017-06-26", "2017-09-15"),
     2020: ("2020-03-02", "2020-05-29"),  # the "2.0" survey; deadline pushed back (lockdown)
     2021: ("2021-03-01", "2021-04-30"),
     2022: ("2022-03-07", "2022-04-29"),
@@ -1056,12 +1061,79 @@ def campaign(year: int) -> tuple[dt.date, dt.date]:
     return D(sent), D(deadline)
 
 
+def make_first_survey(communes, adhesions, orders) -> list[tuple]:
+    """Rows of the summer-2017 survey, as `make_survey` writes them.
+
+    Nobody was a member yet. The communes that adhered by January 2020 answered
+    more often, and a commune that ordered by January 2020 had asked for
+    what it ordered (up to four needs): the survey is where the catalogue came
+    from. Needs are written by their French name (no codes existed in 2017),
+    2.0 needs as the labels the later surveys use. Its own random stream, so the
+    yearly surveys' rows do not move.
+    """
+    rng = random.Random(f"{SEED}-survey-{FIRST_SURVEY_YEAR}")
+    year = FIRST_SURVEY_YEAR
+    sent, deadline = campaign(year)
+    early_members = {a.nis for a in adhesions if a.signed <= PRESS_DATE}
+    asked: dict[str, list[str]] = {}
+    for o in sorted(orders, key=lambda o: o.sent):
+        if o.sent <= PRESS_DATE and o.status != "annulé" and o.code not in asked.get(o.nis, []):
+            asked.setdefault(o.nis, []).append(o.code)
+    answering = [
+        n for n in lux_nis(communes) if rng.random() < (0.8 if n in early_members else 0.5)
+    ]
+    answering += [n for n in asked if n not in answering]  # who ordered had said so
+    no_need = set(rng.sample([n for n in answering if n not in early_members | set(asked)], 2))
+    pool = [c for c in SOLUTION_WEIGHT if SOLUTION_CATALOGUE[c] == "1.0"]
+    pool += ["ECLAIRAGE", "SALLES"]  # wishes that became 2.0 solutions
+    weights = [SOLUTION_WEIGHT[c] for c in pool]
+    roles = [r for r in ROLES if r != "Agent smart city"]  # no such post in 2017
+    rows = []
+    for nis in sorted(answering):
+        day = weekday(sent + dt.timedelta(days=rng.randint(3, (deadline - sent).days)))
+        if rng.random() < 0.1:
+            day = weekday(deadline + dt.timedelta(days=rng.randint(1, LATE_DAYS - 3)))
+        role, cell = rng.choice(roles), written(nis, communes, rng)
+        if nis in no_need:
+            rows.append((year, cell, NO_NEED, None, None, None, day, role, None))
+            continue
+        needs = asked.get(nis, [])[:4]
+        wanted = min(4, len(needs) + rng.choice([0, 1, 1, 2]), max(len(needs), 3))
+        while len(needs) < max(wanted, 1):
+            pick = rng.choices(pool, weights)[0]
+            if pick not in needs:
+                needs.append(pick)
+        for i, code in enumerate(needs):
+            budget = None
+            if rng.random() < 0.3:
+                low, high = AMOUNT_RANGE[code]
+                budget = round(rng.uniform(low, high) / 500) * 500
+            comment = rng.choice(COMMENTS[:7]) if rng.random() < 0.2 else None
+            horizon = year + rng.choice([1, 1, 2, 3])
+            rows.append(
+                (
+                    year,
+                    cell,
+                    SOLUTION_NAME[code],
+                    min(i + 1, 3),
+                    horizon,
+                    budget,
+                    day,
+                    role,
+                    comment,
+                )
+            )
+    return sorted(rows, key=lambda r: r[6])
+
+
 def make_survey(communes, adhesions, orders) -> list[tuple]:
     """Rows (year, commune cell, need, priority, horizon, budget, date, respondent, comment)."""
+    rows = make_first_survey(communes, adhesions, orders)
     rng = random.Random(f"{SEED}-survey")
-    rows = []
     holders: dict[str, list[str]] = {label: [] for label in GROWING_NEEDS}
     for year in CAMPAIGNS:
+        if year == FIRST_SURVEY_YEAR:
+            continue
         sent, deadline = campaign(year)
         surveyed = [n for n in lux_nis(communes) if not (n == BERTOGNE and sent >= MERGER_DATE)]
         members = {n for n in surveyed if member_on(adhesions, n, sent)}
@@ -1531,7 +1603,7 @@ def check(out: Path) -> None:
     assert not sub.duplicated(["appel à projets", "année", "bénéficiaire", "projet"]).any()
 
     camp = pd.read_csv(out / "campaigns.csv", encoding="utf-8", dtype=str)
-    assert list(camp["année"]) == [str(y) for y in range(2020, 2027)]
+    assert list(camp["année"]) == [str(FIRST_SURVEY_YEAR)] + [str(y) for y in range(2020, 2027)]
     assert camp.loc[camp["année"] == "2026", "date d'envoi"].iloc[0] == "2026-03-02"
     window = {
         int(y): (D(s), D(d) + dt.timedelta(days=LATE_DAYS))
@@ -1554,6 +1626,15 @@ def check(out: Path) -> None:
     assert {"aucun besoin", "Capteurs de stationnement"} <= set(labels)
     parking = survey[survey["besoin"] == "Capteurs de stationnement"].groupby("année").size()
     assert parking.get(2022) == 2 and parking.get(2026) == 6
+    # The summer-2017 survey (seeds), before the centrale: sent in summer, needs by name,
+    # and every commune that ordered in the first year had asked for what it ordered.
+    first = survey[survey["année"] == FIRST_SURVEY_YEAR]
+    sent_2017, _ = window[FIRST_SURVEY_YEAR]
+    assert (sent_2017.year, sent_2017.month) == (2017, 6) and (first["day"] < D("2018-01-01")).all()
+    assert set(first["besoin"]) <= set(by_name) | {NO_NEED}
+    assert 25 <= first["nis"].nunique() <= 40
+    asked_2017 = set(zip(first["nis"], first["besoin"].map(by_name.get), strict=True))
+    assert set(zip(early["nis"], early["code"], strict=True)) <= asked_2017
 
     offers = pd.read_excel(out / "offers.xlsx", sheet_name="offres")
     offers["received"] = offers["date de réception"].dt.date
@@ -1591,9 +1672,9 @@ def check(out: Path) -> None:
         *filter(None, adh["withdrawn"]),
         *orders["sent"],
         *filter(None, orders["awarded"]),
-        *survey["day"],
-        *(D(s) for s in camp["date d'envoi"]),
-        *(D(s) for s in camp["date limite"]),
+        *survey.loc[survey["année"] != FIRST_SURVEY_YEAR, "day"],
+        *(D(s) for y, s in zip(camp["année"], camp["date d'envoi"], strict=True) if y != "2017"),
+        *(D(s) for y, s in zip(camp["année"], camp["date limite"], strict=True) if y != "2017"),
         *offers["received"],
     ]
     assert max(event_dates) <= TODAY and min(event_dates) >= D("2019-01-01")

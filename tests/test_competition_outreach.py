@@ -56,6 +56,12 @@ def test_kpis_json_at_the_press_day_reproduce_the_record(demo_db):
     assert figures["funnel"][0]["communes"] == 44 and figures["funnel"][2]["communes"] == 23
     assert figures["communes_met"] == figures["funnel"][1]["communes"]
     assert isinstance(figures["competition_gain_eur"], float)
+    # The latest survey on that day is the summer-2017 one (seeds); its response rate is
+    # recomputed from the demo file (communes written by name or NIS code, one each).
+    survey = pd.read_excel(SAMPLE_DIR / "survey.xlsx", dtype={"commune": str})
+    answered = survey.loc[survey["année"] == 2017, "commune"].nunique()
+    assert figures["survey_year"] == 2017
+    assert figures["survey_response_rate"] == pytest.approx(answered / 44)
 
 
 def _source_gains(as_of: dt.date) -> pd.Series:

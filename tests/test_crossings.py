@@ -8,7 +8,7 @@ import datetime as dt
 
 from streamlit.testing.v1 import AppTest
 
-from centrale import queries
+from centrale import queries, survey
 from centrale.config import REPO_ROOT
 from centrale.store import connect_read_only
 from tests.conftest import PRESS_DAY
@@ -31,7 +31,13 @@ def test_non_members_who_answered_are_not_members_and_did_answer(demo_db):
     with connect_read_only(demo_db) as con:
         answered = queries.non_members_who_answered(con, TODAY)
         press = queries.non_members_who_answered(con, PRESS_DAY)
-    assert len(answered) == 8 and press.empty  # no survey before 2020's campaign
+        campaign_2017 = survey.campaign_status(con, 2017, PRESS_DAY)
+    assert len(answered) == 8
+    # On the press day the only survey is the summer-2017 one: the non-members who
+    # answered it, the same communes the survey page counts.
+    expected = campaign_2017.loc[~campaign_2017["member"] & campaign_2017["answered"], "nis_code"]
+    assert set(press["nis_code"]) == set(expected) and len(press) > 0
+    assert set(press["last_survey_year"]) == {2017}
     assert (answered["adhesion_status"] != "adhérente").all()
     assert {"Erezée", "Tellin"} <= set(answered["name_fr"])  # Tellin withdrew
 

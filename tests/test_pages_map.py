@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from centrale.config import REPO_ROOT
-from tests.conftest import PRESS_DAY
+from tests.conftest import PRESS_DAY, SAMPLE_DIR
+from tests.survey_fixtures import tiny_settings
 
 MAP_PAGE = str(REPO_ROOT / "pages" / "map.py")
 
@@ -61,8 +63,20 @@ def test_every_metric_renders(app_env, metric):
     assert len(table(at)) == 44
 
 
-def test_survey_before_the_first_campaign_is_explained(app_env):
+def test_survey_on_press_day_is_the_2017_one(app_env):
+    # The latest survey on 31/01/2020 is the summer-2017 one (queries.default_survey_year).
     at = run_map(PRESS_DAY, "survey")
+    survey = pd.read_excel(SAMPLE_DIR / "survey.xlsx", dtype={"commune": str})
+    answered = survey.loc[survey["année"] == 2017, "commune"].nunique()
+    names = [t["name"] for t in map_spec(at)["data"]]
+    assert names == [f"a répondu ({answered})", f"n'a pas répondu ({44 - answered})"]
+
+
+def test_survey_before_the_first_campaign_is_explained(tmp_path, monkeypatch):
+    config = tiny_settings(tmp_path)  # its first campaign is sent on 01/03/2022
+    monkeypatch.setenv("CENTRALE_DB", str(config.db_path))
+    monkeypatch.setenv("CENTRALE_USERS", str(tmp_path / "no-users.toml"))
+    at = run_map(dt.date(2021, 6, 1), "survey")
     assert any("Aucune enquête des besoins" in i.value for i in at.info)
     assert [t["name"] for t in map_spec(at)["data"]] == ["pas de données (44)"]
 

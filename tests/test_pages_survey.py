@@ -6,10 +6,12 @@ import datetime as dt
 import io
 
 import openpyxl
+import pandas as pd
 import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
+from tests.conftest import SAMPLE_DIR
 from tests.survey_fixtures import SURVEY, tiny_settings
 
 PAGE = "../pages/survey.py"
@@ -48,13 +50,18 @@ def texts(at: AppTest) -> str:
     return "\n".join(str(p) for p in parts)
 
 
-def test_before_the_first_campaign_everything_is_explained(demo_page):
-    at = demo_page(dt.date(2019, 6, 1))
+def test_before_the_first_campaign_everything_is_explained(tmp_path, monkeypatch):
+    # The fixture's first campaign is 2022: in 2021 there is no survey to follow yet.
+    config = tiny_settings(tmp_path)
+    monkeypatch.setenv("CENTRALE_DB", str(config.db_path))
+    monkeypatch.setenv("CENTRALE_SOURCES", str(config.sources_dir))
+    monkeypatch.setenv("CENTRALE_USERS", str(tmp_path / "no-users.toml"))
+    at = run_page(dt.date(2021, 6, 1))
     assert not at.exception, at.exception
     assert not at.error
     shown = texts(at)
-    assert "Aucune enquête n'avait encore été envoyée au 01/06/2019" in shown
-    assert "La première campagne (2020) est partie le 02/03/2020" in shown
+    assert "Aucune enquête n'avait encore été envoyée au 01/06/2021" in shown
+    assert "La première campagne (2022) est partie le 01/03/2022" in shown
     assert [t.label for t in at.tabs] == [
         "Campagne",
         "Saisir une réponse",
@@ -94,7 +101,33 @@ def test_page_runs_at_several_dates(demo_page, day):
         labels = [m.label for m in at.get("metric")]
         assert "Couverts par le catalogue" in labels
     else:
-        assert "Aucune enquête n'avait encore été envoyée au 31/01/2020" in texts(at)
+        # Before the 2020 campaign the latest survey is the summer-2017 one (seeds):
+        # the page follows it, as `etl kpis` does (queries.default_survey_year).
+        assert at.selectbox(key="survey_year").value == 2017
+        assert at.selectbox(key="survey_year").options == ["2017"]
+        shown = texts(at)
+        assert "L'enquête 2017 est la première" in shown
+        assert "Envoyée le **26/06/2017** · date limite **15/09/2017**" in shown
+        answered = sample_answered(2017)
+        assert f"{len(answered)} / 44 Réponses" in shown
+        assert "Candidats pour le catalogue 2.0" in [s.value for s in at.subheader]
+
+
+def sample_answered(year: int) -> set[str]:
+    """The communes (as written) that answered survey `year` in the demo file."""
+    answers = pd.read_excel(SAMPLE_DIR / "survey.xlsx", dtype={"commune": str})
+    return set(answers.loc[answers["année"] == year, "commune"])
+
+
+def test_the_2017_survey_is_the_one_before_the_centrale(demo_page):
+    """Summer 2017 (seeds): the survey followed from the opening until the 2020 one is sent."""
+    for day in (dt.date(2019, 1, 1), dt.date(2020, 3, 1)):
+        at = demo_page(day)
+        assert not at.exception, at.exception
+        assert at.selectbox(key="survey_year").value == 2017
+    at = demo_page(dt.date(2020, 3, 2))  # the 2020 campaign is sent that day
+    assert at.selectbox(key="survey_year").value == 2020
+    assert at.selectbox(key="survey_year").options == ["2020", "2017"]
 
 
 def test_current_survey_shortlist_names_the_growing_needs(demo_page):

@@ -121,3 +121,21 @@ def test_messages_use_french_column_labels_and_group_runs(sources_copy, referenc
     assert "adjudicataire" in columns and "provider" not in columns
     runs = [p for p in grouped(found) if p.column == "adjudicataire"]
     assert len(runs) == 1 and "lignes 2 à 13" in str(runs[0])
+
+
+def test_the_2017_survey_before_the_centrale_is_plausible(sources_copy, reference_data):
+    # The summer-2017 survey (seeds) is older than the centrale: its answers are neither
+    # "before the opening" nor outside their campaign; a 2017 answer a year late still is.
+    add_csv(
+        sources_copy,
+        "survey_t.csv",
+        ["année", "commune", "besoin", "date de réponse"],
+        ["2017", "Tintigny", "Drones", "04/08/2017"],  # within the 2017 campaign
+        ["2017", "Arlon", "Drones", "20/09/2018"],  # more than a year after 26/06/2017
+    )
+    found = problems(sources_copy, reference_data)
+    assert not [p for p in found if p.file in ("survey.xlsx", "campaigns.csv")], found
+    assert not coded(found, "avant-ouverture")
+    outside = [p for p in coded(found, "reponse-hors-campagne") if p.file == "survey_t.csv"]
+    assert [(p.row, p.level) for p in outside] == [(3, ERROR)]
+    assert "enquête 2017 envoyée le 26/06/2017" in outside[0].message

@@ -24,7 +24,7 @@ from pptx import Presentation
 from pptx.util import Pt
 from streamlit.testing.v1 import AppTest
 
-from centrale import briefing, fmt, queries, worth
+from centrale import briefing, fmt, queries, survey, worth
 from centrale.config import REPO_ROOT
 from centrale.domain import NeedMatch
 from reports import deck, sheet, story
@@ -40,7 +40,7 @@ SLIDE_TITLES = [
     "Bertrix sur la carte de la province",
     "Ce que Bertrix a commandé",
     "Ce que ses pairs ont déjà commandé",
-    "Ses besoins et le catalogue actuel",  # no survey answered yet on 31/01/2020
+    "Ses besoins exprimés dans l'enquête 2017",  # the summer-2017 survey, before 2020's
     "Prochaines étapes",
     "Ce que la centrale a apporté à Bertrix",
 ]
@@ -115,8 +115,12 @@ def test_briefing_of_bertrix_on_press_day(bertrix, con):
     assert bertrix.size_peer_count == briefing.SIZE_PEERS
     # Peers' uptake never lists what Bertrix already has.
     assert not set(bertrix.peer_uptake["solution_id"]) & BERTRIX_SOLUTIONS
-    # The 2020 survey was sent on 02/03/2020: nothing answered yet, nothing to suggest.
-    assert bertrix.survey_year is None and bertrix.survey.empty and bertrix.next_steps.empty
+    # The 2020 survey was sent on 02/03/2020: the latest is the summer-2017 one, and
+    # Bertrix has ordered everything it asked for then: nothing left to suggest.
+    assert bertrix.survey_year == 2017
+    assert set(bertrix.survey["solution_id"]) == BERTRIX_SOLUTIONS
+    assert set(bertrix.survey["match"]) == {briefing.MATCH_ORDERED}
+    assert bertrix.next_steps.empty
     assert len(bertrix.catalogue) == 10  # the 1.0 catalogue, all under framework
     assert set(bertrix.catalogue.loc[bertrix.catalogue["ordered"], "solution_id"]) == (
         BERTRIX_SOLUTIONS
@@ -472,3 +476,13 @@ def test_presentation_page_follows_the_select_box(app_env):
     page = " ".join(str(h.proto) for h in at.get("html"))
     assert "Wellin et la centrale d" in page
     assert "n&#x27;a encore passé aucune commande" in page or "aucune commande" in page
+
+
+def test_a_commune_that_never_answered_sees_the_catalogue(con):
+    # On the press day the only survey is 2017's; a commune that did not answer it
+    # is shown the catalogue instead of its needs.
+    status = survey.campaign_status(con, 2017, PRESS_DAY)
+    silent = status.loc[~status["answered"], "nis_code"].iloc[0]
+    b = briefing.commune_briefing(con, silent, PRESS_DAY)
+    assert b.survey_year is None and b.survey.empty
+    assert story.survey_title(b) == "Ses besoins et le catalogue actuel"

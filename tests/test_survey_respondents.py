@@ -30,6 +30,15 @@ def test_counts_equal_respondents_of_each_survey(con, day):
 
 
 def test_before_the_first_survey_no_counts(con):
-    counts = survey.respondents_by_year(con, dt.date(2019, 6, 1))
+    # The demo's first survey is the summer-2017 one, sent on 26/06/2017.
+    counts = survey.respondents_by_year(con, dt.date(2017, 6, 25))
     assert counts.empty and list(counts.columns) == ["year", "respondents"]
-    assert survey.respondents_in(counts, 2019) == 0
+    assert survey.respondents_in(counts, 2017) == 0
+
+
+def test_until_2020_only_the_2017_survey_counts(con):
+    day = dt.date(2019, 6, 1)
+    counts = survey.respondents_by_year(con, day)
+    assert list(counts["year"]) == [2017]
+    answers = survey.survey_answers_at(con, day)
+    assert survey.respondents_in(counts, 2017) == survey.respondents(answers, 2017) > 0
