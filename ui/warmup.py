@@ -1,11 +1,13 @@
 """Server start-up work, so the first visitor does not pay for it.
 
 `streamlit run app.py` serves `dashboard.py` through `st.App`, whose lifespan
-calls `start()`: a background thread imports the heavy modules (pandas,
-plotly, DuckDB, the pages' own modules), draws a throw-away plotly figure (its
-validators load lazily) and opens the store. The server listens meanwhile, so
-this overlaps with the browser fetching Streamlit's JavaScript; a visitor who
-comes sooner simply waits on Python's import lock, never on duplicated work.
+calls `start()`: a background thread imports what the shell and the overview
+import, opens the store, fills the shared caches with the overview's reads and
+figures, then imports the other pages' modules. The server listens meanwhile,
+so this overlaps with the browser fetching Streamlit's JavaScript; a visitor who
+comes sooner waits on Python's import lock or on the cache's lock for that very
+read, never on duplicated work. The order is the first page's: its headline
+figures come before its charts, and what other pages need comes last.
 """
 
 from __future__ import annotations
@@ -18,31 +20,35 @@ from streamlit.logger import get_logger
 
 LOG = get_logger(__name__)
 
-# What the pages import, heaviest first (the overview's needs before the map's).
-MODULES = (
+# What dashboard.py and pages/overview.py import before drawing anything, heaviest first.
+FIRST_PAGE_MODULES = (
     "pandas",
     "duckdb",
     "plotly.graph_objects",
-    "plotly.express",
     "centrale.queries",
     "centrale.charts",
     "ui.data",
+    "ui.theme",
     "ui.state",
     "ui.components",
     "ui.auth",
     "ui.shell",
+    "ui.runs",
+    "ui.worth",
+)
+# What the other pages add.
+OTHER_MODULES = (
     "centrale.mapfig",
     "centrale.survey_charts",
+    "ui.survey.campaign",
+    "ui.survey.results",
 )
 
 
 def _warm() -> None:
     started = time.monotonic()
-    for name in MODULES:
+    for name in FIRST_PAGE_MODULES:
         importlib.import_module(name)
-    import plotly.graph_objects as go
-
-    go.Figure(go.Bar(x=["a"], y=[1])).to_json()  # loads the validators a chart needs
     from centrale.store import StoreMissing
     from ui import data
 
@@ -51,14 +57,16 @@ def _warm() -> None:
     except StoreMissing:
         return  # the first page explains it in French
     _warm_overview()
+    for name in OTHER_MODULES:
+        importlib.import_module(name)
     LOG.info("préchargement terminé en %.1f s", time.monotonic() - started)
 
 
 def _warm_overview() -> None:
     """The default view's reads (today, all solutions, since the opening) and its charts
     into the shared caches, with the very arguments `pages/overview.py` passes: the first
-    visitor lands on the overview and finds it all ready. A table is drawn once too
-    (the pandas Styler and its templates load at first use)."""
+    visitor lands on the overview and finds it all ready. A table's Styler is made once
+    too (pandas imports it, and its templates, at first use)."""
     import datetime as dt
 
     from centrale import charts, competition, loads, outreach, periods, queries, worth_charts
@@ -85,7 +93,7 @@ def _warm_overview() -> None:
     load(outreach.info_meetings, day)
     load(outreach.never_met, day)
     columns = [components.Col("name_fr", "Commune"), components.Col("signed_on", "Le", "date")]
-    components.table_styler(idle, columns).to_html()
+    components.table_styler(idle, columns)
 
 
 def start() -> threading.Thread:
