@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -104,6 +105,77 @@ def _prepare(root: Path, operation: str):
     return config
 
 
+# One process imports pandas, DuckDB and the app once, then forks a fresh child per
+# load to kill: the child is a real process, killed by a real SIGKILL, without paying
+# ~2 s of start-up and imports for each of the ~60 steps (this test took minutes).
+FORK_SERVER = r"""
+import os, sys, traceback
+from centrale import ingest  # noqa: F401  (imported once, before the forks)
+from centrale.config import settings  # noqa: F401
+from centrale.sources import survey_entry  # noqa: F401
+
+child = sys.argv[1]  # CHILD, run in each forked process
+for line in sys.stdin:
+    root, operation, kill_at, output = line.rstrip("\n").split("\t")
+    sys.stdout.flush()
+    pid = os.fork()
+    if pid == 0:
+        fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+        os.dup2(fd, 1)
+        os.dup2(fd, 2)
+        sys.argv = ["-c", root, operation, kill_at]
+        try:
+            exec(child, {"__name__": "__main__"})
+        except BaseException:
+            traceback.print_exc()
+            sys.stdout.flush()
+            os._exit(1)
+        sys.stdout.flush()
+        os._exit(0)
+    print(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]), flush=True)
+"""
+
+
+@pytest.fixture
+def forked_load(tmp_path):
+    """A function `run(root, operation, kill_at)` like `_run`, each call a forked child."""
+    work = tmp_path
+    server = subprocess.Popen(
+        [sys.executable, "-c", FORK_SERVER, CHILD],
+        cwd=REPO_ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+    )
+
+    def run(root: Path, operation: str, kill_at: int) -> subprocess.CompletedProcess:
+        output = work / f"{operation}-{kill_at}.out"
+        server.stdin.write(f"{root}\t{operation}\t{kill_at}\t{output}\n")
+        server.stdin.flush()
+        code = server.stdout.readline()
+        assert code, "le processus qui lance les chargements s'est arrêté"
+        text = output.read_text(errors="replace")
+        return subprocess.CompletedProcess([operation, kill_at], int(code), text, text)
+
+    try:
+        yield run
+    finally:
+        server.stdin.close()
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def _reset(root: Path, pristine: Path) -> None:
+    """`root` as `pristine` left it: the same path, so the store's recorded sources folder
+    is this one (a store built elsewhere is never compared with the folder)."""
+    shutil.rmtree(root, ignore_errors=True)
+    shutil.copytree(pristine, root, symlinks=True)
+
+
 def _run(root: Path, operation: str, kill_at: int) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-c", CHILD, str(root), operation, str(kill_at)],
@@ -123,11 +195,15 @@ def _load_count(config) -> int:
 
 
 @pytest.mark.parametrize("operation", ["import", "survey", "restore"])
-def test_a_load_killed_at_any_step_leaves_store_and_folder_in_agreement(tmp_path, operation):
-    counting = tmp_path / "count"
-    counting.mkdir()
-    _prepare(counting, operation)
-    done = _run(counting, operation, 0)
+def test_a_load_killed_at_any_step_leaves_store_and_folder_in_agreement(
+    tmp_path, operation, forked_load
+):
+    # Built once where every load runs, kept aside and copied back before each kill
+    # (a build per step was a third of the time).
+    root, pristine = tmp_path / "load", tmp_path / "pristine"
+    _prepare(root, operation)
+    shutil.copytree(root, pristine, symlinks=True)
+    done = forked_load(root, operation, 0)
     assert done.returncode == 0, done.stderr
     steps = [line for line in done.stdout.splitlines() if line.startswith("STEP ")]
     assert len(steps) == int(done.stdout.split("STEPS")[-1]) >= 10, done.stdout
@@ -140,11 +216,12 @@ def test_a_load_killed_at_any_step_leaves_store_and_folder_in_agreement(tmp_path
 
     outcomes = {"before": 0, "after": 0}
     for kill_at in chosen:
-        root = tmp_path / f"kill-{kill_at}"
-        root.mkdir()
-        config = _prepare(root, operation)
+        _reset(root, pristine)
+        config = dataclasses.replace(
+            settings(), db_path=root / "store.duckdb", sources_dir=root / "sources"
+        )
         loads_before = _load_count(config)
-        killed = _run(root, operation, kill_at)
+        killed = forked_load(root, operation, kill_at)
         assert killed.returncode == -signal.SIGKILL, (kill_at, killed.stderr[-2000:])
 
         # What the dashboard's and the ETL's start-up do:
