@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
+import streamlit as st
+from streamlit.runtime.caching.cache_metrics import get_cache_metrics
 from streamlit.testing.v1 import AppTest
 
 from centrale import charts, fmt, loads, mapfig, queries
@@ -16,6 +18,7 @@ from ui.components import Col, display_texts, print_html
 from ui.data import figure, load, store_version
 
 MAP_PAGE = str(REPO_ROOT / "pages" / "map.py")
+DASHBOARD = str(REPO_ROOT / "dashboard.py")
 # Manhay (83055) had not adhered on the press day: one more member once this line is in.
 NEW_MEMBER = "83055;15/01/2020;\r\n"
 
@@ -56,6 +59,21 @@ def run_map() -> dict:
     return json.loads(chart.proto.spec)
 
 
+def lookups(function: str) -> dict[str, int]:
+    """Hits and misses so far of one cached function of ui.data: the counters Streamlit
+    serves on /_stcore/metrics (`cache_lookups`)."""
+    counts = {"hit": 0, "miss": 0}
+    for stat in get_cache_metrics().get_stats(["cache_lookups"]).get("cache_lookups", []):
+        if stat.labels["cache"].endswith(f"ui.data.{function}"):
+            counts[stat.labels["result"]] += int(stat.value)
+    return counts
+
+
+def new_lookups(before: dict, function: str) -> dict[str, int]:
+    now = lookups(function)
+    return {k: now[k] - before[k] for k in now}
+
+
 def test_equal_data_give_the_same_figure_object(store):
     status = load(queries.commune_status, PRESS_DAY)
     assert load(queries.commune_status, PRESS_DAY) is not status  # reads are copies...
@@ -73,7 +91,13 @@ def test_equal_data_give_the_same_figure_object(store):
 
 
 def test_sessions_are_sent_the_shared_figure(store):
-    first, second = run_map(), run_map()
+    st.cache_resource.clear()  # whatever earlier tests drew: the first session builds
+    before = lookups("_figure")
+    first = run_map()
+    assert new_lookups(before, "_figure") == {"hit": 0, "miss": 1}  # built by the first
+    before = lookups("_figure")
+    second = run_map()
+    assert new_lookups(before, "_figure") == {"hit": 1, "miss": 0}  # reused by the next
     assert first == second
     shared = json.loads(adhesion_map().to_json())
     assert [t["name"] for t in first["data"]] == [t["name"] for t in shared["data"]]
@@ -101,6 +125,21 @@ def test_a_rebuild_with_the_same_data_reuses_the_figure(store):
     rebuild(sources, db)
     assert store_version() != version  # a new store file...
     assert adhesion_map() is before  # ...with the same communes: nothing to redraw
+
+
+def test_warm_up_leaves_nothing_for_the_first_visitor_to_compute(store):
+    """After the server's warm-up, a first visitor's overview (through the shell, today,
+    default filters) reads every figure and every store read from the shared caches."""
+    from ui import warmup
+
+    warmup._warm()
+    figures, reads = lookups("_figure"), lookups("_run")
+    at = AppTest.from_file(DASHBOARD, default_timeout=60).run()
+    assert not at.exception, at.exception
+    assert len(at.get("plotly_chart")) >= 4
+    assert new_lookups(figures, "_figure")["miss"] == 0
+    assert new_lookups(reads, "_run")["miss"] == 0
+    assert new_lookups(reads, "_run")["hit"] > 10
 
 
 def test_a_lambda_argument_is_refused(store):

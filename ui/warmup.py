@@ -71,10 +71,11 @@ def _warm_overview() -> None:
 
     from centrale import charts, competition, loads, outreach, periods, queries, worth_charts
     from ui import components
-    from ui.data import figure, load
+    from ui.data import figure, load, store_ready
 
     day = dt.date.today()
     since, until = periods.make("all", day).bounds
+    store_ready()  # the shell's checks: schema, interrupted load, sources against the store
     load(queries.solutions)
     load(loads.last_load)  # the sidebar's "données à jour au"
     load(queries.kpis, day)
