@@ -5,7 +5,10 @@
  * Streamlit 1.67 has no option for the language of its own strings nor for
  * the html lang attribute: this shim sets lang="fr" and translates the few English texts
  * and aria labels Streamlit draws (help icons, sidebar button, table toolbar,
- * file uploader, select boxes). It also runs the Présentation page's
+ * file uploader, select boxes, the date picker). The date picker's calendar takes its
+ * month and day names and its first weekday from navigator.language, which Streamlit
+ * reads at every redraw and offers no option for: the shim reports a French language
+ * to the page when the browser's is not French (an English Chrome on a council laptop). It also runs the Présentation page's
  * projector mode (one section per screen, ←/→/space, Échap), the "Imprimer"
  * button, and keeps charts sized for A4 when printed.
  * It only changes texts, attributes and classes; it never removes Streamlit's nodes.
@@ -14,6 +17,17 @@
   if (window.__centraleTheme) return;
   window.__centraleTheme = true;
   const doc = window.parent && window.parent.document ? window.parent.document : document;
+
+  // ---- The calendar in French, Monday first --------------------------------
+  const view = doc.defaultView || window;
+  try {
+    if (!String(view.navigator.language || "").toLowerCase().startsWith("fr")) {
+      Object.defineProperty(view.navigator, "language", { get: () => "fr-BE", configurable: true });
+      // Streamlit reads the language when the app redraws; its only redraw one can ask
+      // for from outside is the theme refresh it does after printing.
+      view.dispatchEvent(new Event("afterprint"));
+    }
+  } catch (error) { /* a locked navigator: the calendar keeps the browser's language */ }
 
   // ---- French ------------------------------------------------------------
   const EXACT = {
@@ -52,15 +66,35 @@
     "Print": "Imprimer",
     "day/month/year": "jour/mois/année",
     "Press Enter to apply": "Entrée pour valider",
+    "Choose date": "Choisir une date",
+    "Choose date range": "Choisir une période",
+    "Previous month": "Mois précédent",
+    "Next month": "Mois suivant",
+    "Use arrow keys to navigate dates. Enter to select. Escape to close.":
+      "Flèches : changer de jour. Entrée : choisir. Échap : fermer.",
   };
+  // The date field itself is drawn in American English by Streamlit (its segments'
+  // labels and the month's spoken name): the words a screen reader says, in French.
+  const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December"];
+  const MOIS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+    "septembre", "octobre", "novembre", "décembre"];
   const PATTERNS = [
     [/^Help for (.+)$/, "Aide : $1"],
     [/^(\d+)\s?MB per file(.*)$/, "$1 Mo par fichier$2"],
     [/^Select (\d+) matches$/, "Sélectionner les $1 résultats"],
     [/^Remove (.+)$/, "Retirer $1"],
     [/^Delete (.+)$/, "Supprimer $1"],
+    [/^Choose date, (.+)$/, "Choisir une date, $1"],
+    [/^Choose date range, (.+)$/, "Choisir une période, $1"],
+    [/^day, (.+)$/, "jour, $1"],
+    [/^month, (.+)$/, "mois, $1"],
+    [/^year, (.+)$/, "année, $1"],
+    [/^(.+) start date$/, "$1, début"],
+    [/^(.+) end date$/, "$1, fin"],
+    [new RegExp("^(\\d+ – )(" + MONTHS.join("|") + ")$"), (all, number, month) => number + MOIS[MONTHS.indexOf(month)]],
   ];
-  const ATTRIBUTES = ["aria-label", "title", "placeholder", "aria-placeholder", "alt"];
+  const ATTRIBUTES = ["aria-label", "title", "placeholder", "aria-placeholder", "alt", "aria-valuetext"];
 
   function french(text) {
     const key = text.trim();

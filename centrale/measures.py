@@ -239,6 +239,7 @@ _ALL = [
         "days",
         "Jours depuis l'envoi du bon de commande, pour une commande pas encore attribuée.",
         unit="jours",
+        short="Attente",
     ),
     Measure(
         "order_amount_eur",

@@ -246,6 +246,26 @@ show_table(
     [
         Col("solution", "Solution"),
         Col("taken", name, "flag", flag_text="✔ commandée"),
+        # Short headers (the grid never wraps one); the help says them in full.
+        Col(
+            "similar_share",
+            f"Semblables ({peer_count})",
+            "percent",
+            help=f"Part des {peer_count} communes semblables qui ont pris la solution.",
+        ),
+        Col("similar_names", "Semblables qui l'ont"),
+        Col(
+            "arrondissement_share",
+            f"Arrondissement ({arr_count})",
+            "percent",
+            help=f"Part des {arr_count} autres communes de l'arrondissement qui ont pris "
+            "la solution.",
+        ),
+        Col("arrondissement_names", "De l'arrondissement qui l'ont"),
+    ],
+    excel_columns=[
+        Col("solution", "Solution"),
+        Col("taken", name, "flag", flag_text="✔ commandée"),
         Col("similar_share", f"Communes semblables ({peer_count})", "percent"),
         Col("similar_names", "Communes semblables qui l'ont"),
         Col("arrondissement_share", f"Arrondissement ({arr_count})", "percent"),

@@ -4,6 +4,7 @@ import streamlit as st
 
 from centrale import charts, fmt, queries
 from centrale.config import AWARD_PROMISE_DAYS
+from centrale.domain import ORDER_STATUS_LABELS
 from ui import components as ui
 from ui.components import Col
 from ui.data import figure, load
@@ -72,17 +73,24 @@ if late:
         f"{AWARD_PROMISE_DAYS} jours (surlignée{'s' if late > 1 else ''} ci-dessous).",
         icon=":material/schedule:",
     )
+late_column = Col("late", f"Au-delà de {AWARD_PROMISE_DAYS} jours", "flag", flag_text="⚠ en retard")
 ui.show_table(
-    pending,
+    ui.with_orderer(pending),
     [
+        *ui.orders_list_columns(),
+        Col.of("days_pending", short=True),
+        late_column,
+        Col.of("order_amount_eur"),
+    ],
+    excel_columns=[
         Col("order_id", "N° de commande"),
         Col("commune", "Commune"),
         Col("ordered_by", "Commandée par"),
         Col("solution", "Solution"),
         Col("sent_on", "Envoi du bon de commande", "date"),
-        Col("days_pending", "Jours d'attente", "days"),
-        Col("late", f"Au-delà de {AWARD_PROMISE_DAYS} jours", "flag", flag_text="⚠ en retard"),
-        Col("amount_eur", "Montant HTVA", "money"),
+        Col.of("days_pending"),
+        late_column,
+        Col.of("order_amount_eur"),
     ],
     highlight=pending["late"].tolist(),
     key="orders_pending_xlsx",
@@ -134,8 +142,17 @@ else:
 
 st.subheader(f"Commandes envoyées {span.label}")
 ui.show_table(
-    orders,
+    ui.with_orderer(orders).assign(status=orders["status"].map(ORDER_STATUS_LABELS)),
     [
+        *ui.orders_list_columns(),
+        Col("awarded_on", "Attribuée le", "date"),
+        Col("provider", "Adjudicataire"),
+        Col.of("order_amount_eur"),
+        Col("status", "Statut"),
+        Col.of("lead_days", short=True),
+        Col.of("days_pending", short=True),
+    ],
+    excel_columns=[
         Col("order_id", "N° de commande"),
         Col("commune", "Commune"),
         Col(
@@ -151,8 +168,8 @@ ui.show_table(
         Col("provider", "Adjudicataire"),
         Col("amount_eur", "Montant HTVA", "money"),
         Col("status", "Statut"),
-        Col("lead_days", "Délai d'attribution (jours)", "days"),
-        Col("days_pending", "Jours d'attente", "days"),
+        Col.of("lead_days"),
+        Col.of("days_pending"),
     ],
     key="orders_all_xlsx",
     file_name=f"commandes-{span.param.replace('..', '_')}-{day.isoformat()}",

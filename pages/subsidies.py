@@ -153,8 +153,9 @@ else:
             per_commune[per_commune["projects"] > 0],
             [
                 Col("name_fr", "Commune"),
-                Col("population", "Population", "int"),
-                Col("amount_eur", "Montant reçu", "money0"),
+                # Short headers: this table has 390 px at 1366 (headers never wrap).
+                Col("population", "Habitants", "int"),
+                Col("amount_eur", "Montant", "money0", help="Montant reçu"),
                 Col("amount_per_inhabitant", "Par habitant", "money"),
             ],
             key="subsidies_communes_xlsx",

@@ -10,10 +10,11 @@ from streamlit.testing.v1 import AppTest
 
 from centrale import queries
 from centrale.config import REPO_ROOT
+from centrale.domain import ORDER_STATUS_LABELS, OrderStatus
 from centrale.store import connect_read_only
 from tests.conftest import PRESS_DAY
 from tests.plotly_spec import figures
-from ui.components import Col, excel_bytes
+from ui.components import Col, excel_bytes, with_orderer
 
 PAGE = str(REPO_ROOT / "pages" / "orders.py")
 SAMPLE_TODAY = dt.date(2026, 11, 24)  # the last day the demo data speaks of
@@ -40,7 +41,8 @@ def test_press_day_lists_every_order_sent(app_env):
     # The first three tables; the head-to-head of the offers follows (test_pages_worth).
     pending, providers, orders = (d.value for d in list(at.dataframe)[:3])
     assert len(orders) == 17  # 16 awarded + Paliseul's e-guichet, sent 20/01/2020
-    assert (orders["status"] == "attribué").sum() == 16
+    # The statuses in words, as on the commune page (one label per status).
+    assert (orders["status"] == ORDER_STATUS_LABELS[OrderStatus.AWARDED]).sum() == 16
     assert list(pending["order_id"]) == ["CA-2020-001"]
     assert list(pending["days_pending"]) == [11]
     assert metrics(at) == {
@@ -67,7 +69,7 @@ def test_late_pending_order_is_highlighted_today(app_env):
     at = run_page(SAMPLE_TODAY)
     pending = at.dataframe[0]
     shown = pending.value
-    assert list(shown["commune"]) == ["Nassogne", "Léglise", "Bertrix"]
+    assert list(shown["commune_shown"]) == ["Nassogne", "Léglise", "Bertrix"]
     assert list(shown["late"]) == ["⚠ en retard", "", ""]  # said in words, not only colour
     styles = pending.proto.arrow_data.styler.styles
     assert "row0" in styles and "#FBE3D6" in styles
@@ -178,6 +180,8 @@ def test_merged_commune_orders_keep_who_ordered_them(app_env):
     rows = list(sheet["Commandes"].iter_rows(values_only=True))
     assert rows[0] == ("N° de commande", "Commune", "Commandée par")
     assert {r[1:] for r in rows[1:]} == {("Bastogne", "Bertogne")}
+    # On screen one column says both (ten columns must fit a laptop screen).
+    assert set(with_orderer(bertogne)["commune_shown"]) == {"Bastogne (par Bertogne)"}
     tables = run_page(SAMPLE_TODAY).dataframe
     shown = [d.value for d in tables if "days_pending" in d.value.columns][-1]
-    assert "ordered_by" in shown.columns
+    assert "Bastogne (par Bertogne)" in set(shown["commune_shown"])

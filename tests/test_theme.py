@@ -7,8 +7,8 @@ import re
 
 import pandas as pd
 
-from ui import theme
-from ui.components import FULL_WIDTH_PX, MIN_COLUMN_PX, Col, column_widths
+from ui import grid, theme
+from ui.components import Col, table_layout
 
 
 def test_theme_script_survives_the_sanitiser():
@@ -23,21 +23,48 @@ def test_every_streamlit_string_we_translate_is_french():
         assert english != french and not re.search(r"\b(the|file|for|and)\b", french), french
 
 
-def test_wide_table_is_narrowed_to_the_budget():
-    frame = pd.DataFrame({f"c{i}": ["un texte assez long " * 3] * 5 for i in range(8)})
-    columns = [Col(f"c{i}", f"Colonne {i}") for i in range(8)]
-    widths = column_widths(frame, columns)
-    assert sum(widths.values()) <= FULL_WIDTH_PX
-    assert min(widths.values()) >= MIN_COLUMN_PX
+def test_wide_text_table_wraps_within_the_budget():
+    """Long texts share the width left by headers and numbers, and wrap in taller
+    rows: every header whole, every word whole, the lines held by the row."""
+    frame = pd.DataFrame(
+        {
+            "solution": ["Service travaux et signalement des incivilités"] * 3,
+            "names": ["Libin, Libramont-Chevigny, Neufchâteau, Wellin, Daverdisse"] * 3,
+            "amount": [44032.81, 1.0, 2.0],
+        }
+    )
+    columns = [
+        Col("solution", "Solution"),
+        Col("names", "Communes de l'arrondissement qui l'ont"),
+        Col("amount", "Montant HTVA", "money"),
+    ]
+    widths, row_height = table_layout(frame, columns, budget=520)
+    assert sum(widths.values()) <= 520
+    assert widths["names"] >= grid.cell_px("Communes de l'arrondissement qui l'ont")
+    assert widths["amount"] >= grid.cell_px("44 032,81 €")
+    assert row_height is not None and row_height > 64  # Streamlit wraps only past 4rem
+    for name, text in [("solution", frame["solution"][0]), ("names", frame["names"][0])]:
+        lines = grid.lines_needed(text, widths[name])
+        assert 1 < lines <= grid.MAX_LINES and grid.row_px(lines) <= row_height
 
 
-def test_narrow_table_keeps_its_natural_widths():
-    frame = pd.DataFrame({"name": ["Bertrix", "Arlon"], "amount": [1234.5, 10.0]})
-    columns = [Col("name", "Commune"), Col("amount", "Montant", "money")]
-    widths = column_widths(frame, columns)
-    assert widths["name"] < widths["amount"] < 200  # "1 234,50 €" is wider than "Bertrix"
-    # A header wider than its values is not cut: the longest word fits.
-    assert column_widths(frame, [Col("name", "Adjudicataire")])["name"] >= 13 * 7
+def test_narrow_table_keeps_one_line_rows():
+    frame = pd.DataFrame({"name": ["Bertrix", "Arlon"], "amount": [123456.5, 10.0]})
+    columns = [Col("name", "Nom"), Col("amount", "Montant", "money")]
+    widths, row_height = table_layout(frame, columns)
+    assert row_height is None
+    assert widths["name"] < widths["amount"] < 200  # "123 456,50 €" is wider than "Bertrix"
+    # A header wider than its values is whole.
+    widths, _ = table_layout(frame, [Col("name", "Adjudicataire")])
+    assert widths["name"] >= grid.text_px("Adjudicataire") + 2 * grid.CELL_PADDING_PX
+
+
+def test_text_widths_follow_the_grid_font():
+    """Measured in Chromium: 'Communes de l'arrondissement qui l'ont' is 238 px in
+    Source Sans 14 px; a narrow 'i' and a wide 'M' are told apart."""
+    assert abs(grid.text_px("Communes de l'arrondissement qui l'ont") - 238.0) < 2
+    assert grid.text_px("iiii") < grid.text_px("MMMM") / 2
+    assert grid.lines_needed("Libramont-Chevigny", 60) == float("inf")  # a word never cut
 
 
 def test_freshness_says_when_data_were_loaded():

@@ -24,7 +24,7 @@ import streamlit as st
 from centrale import charts, fmt, loads, measures, queries
 from centrale.excel import workbook_bytes
 from centrale.store import StoreMissing
-from ui import theme
+from ui import grid, theme
 from ui.data import load
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -158,10 +158,11 @@ class Col:
     flag_text: str = "oui"
 
     @classmethod
-    def of(cls, key: str, label: str | None = None) -> Col:
-        """The column of measure `key` (its label unless `label` is given)."""
+    def of(cls, key: str, label: str | None = None, short: bool = False) -> Col:
+        """The column of measure `key` (its label unless `label` is given; its short
+        label with `short`, for a table too wide for full headers)."""
         m = measures.measure(key)
-        return cls(m.name, label or m.label, m.kind, help=m.help)
+        return cls(m.name, label or (m.short_label if short else m.label), m.kind, help=m.help)
 
 
 def commune_order_columns(ordered_by: bool = False) -> list[Col]:
@@ -180,6 +181,33 @@ def commune_order_columns(ordered_by: bool = False) -> list[Col]:
     if ordered_by:
         columns.append(Col("ordered_by", "Commandée par"))
     return columns
+
+
+def orders_list_columns() -> list[Col]:
+    """The screen columns of a list of orders from many communes (`queries.orders_table`,
+    `queries.pending_orders`) after `with_orderer`: short headers, so that ten columns
+    fit a 1366-pixel screen whole; the Excel file keeps every column apart."""
+    return [
+        Col("order_id", "Commande", help="Numéro du bon de commande"),
+        Col(
+            "commune_shown",
+            "Commune",
+            help="La commune ; entre parenthèses, celle qui a envoyé le bon de commande "
+            "quand elle a depuis fusionné avec la première.",
+        ),
+        Col("solution", "Solution"),
+        Col("sent_on", "Envoyée le", "date", help="Date d'envoi du bon de commande"),
+    ]
+
+
+def with_orderer(orders: pd.DataFrame) -> pd.DataFrame:
+    """`orders` with `commune_shown`: the commune, and the one that ordered when it
+    differs (« Bastogne (par Bertogne) », an order sent before the merger)."""
+    other = orders["ordered_by"].notna() & (orders["ordered_by"] != orders["commune"])
+    shown = orders["commune"].where(
+        ~other, orders["commune"] + " (par " + orders["ordered_by"] + ")"
+    )
+    return orders.assign(commune_shown=shown)
 
 
 def _formatter(col: Col) -> Callable[[object], str] | None:
@@ -230,9 +258,8 @@ def table_styler(
 
 # The main area's width at 1366×768 (sidebar open), less the grid's borders.
 FULL_WIDTH_PX = 960
-PX_PER_CHAR = 7.6  # the grid's 14-px font, average character
-MIN_COLUMN_PX, MAX_COLUMN_PX = 56, 340
 WIDTH_SAMPLE_ROWS = 300  # the rows whose texts size the columns
+AUTO_HEIGHT_ROWS = 10  # Streamlit's "auto" height: ten rows of one line
 
 
 def display_texts(frame: pd.DataFrame, columns: Sequence[Col]) -> dict[str, list[str]]:
@@ -250,50 +277,25 @@ def display_texts(frame: pd.DataFrame, columns: Sequence[Col]) -> dict[str, list
     return texts
 
 
-def column_widths(
+def table_layout(
     frame: pd.DataFrame, columns: Sequence[Col], budget: int | None = None
-) -> dict[str, int]:
-    """Pixel widths that show every column within `budget` (default FULL_WIDTH_PX).
-
-    Each column asks for its header or its longest usual value (90th percentile
-    of the shown texts); when they do not all fit, the widest are narrowed
-    first (their long texts end in '…', the full text shows on hover).
-    """
-    return _widths(display_texts(frame.head(WIDTH_SAMPLE_ROWS), columns), columns, budget)
+) -> tuple[dict[str, int], int | None]:
+    """Pixel widths of `columns` and the row height (None: one line) that show every
+    header whole and every text of `frame` uncut within `budget` px (default
+    FULL_WIDTH_PX): long texts wrap in taller rows (see `ui.grid.layout`)."""
+    return _layout(display_texts(frame.head(WIDTH_SAMPLE_ROWS), columns), columns, budget)
 
 
-def _widths(texts: dict[str, list[str]], columns: Sequence[Col], budget: int | None) -> dict:
-    budget = budget or FULL_WIDTH_PX
-    wanted = {}
+def _layout(
+    texts: dict[str, list[str]], columns: Sequence[Col], budget: int | None
+) -> tuple[dict[str, int], int | None]:
+    described = []
     for c in columns:
         shown = texts[c.name][:WIDTH_SAMPLE_ROWS]
         if c.kind == "flag":
             shown = [c.flag_text] if shown else []
-        usual = _quantile([len(t) for t in shown], 0.9) if shown else 0
-        header = max((len(word) for word in c.label.split()), default=0)
-        chars = max(usual, min(len(c.label), 18), header)
-        wanted[c.name] = int(min(max(chars * PX_PER_CHAR + 22, MIN_COLUMN_PX), MAX_COLUMN_PX))
-    if sum(wanted.values()) <= budget:
-        return wanted
-    # Water-filling: the largest cap such that the capped widths fit the budget.
-    low, high = MIN_COLUMN_PX, MAX_COLUMN_PX
-    while high - low > 1:
-        cap = (low + high) // 2
-        if sum(min(w, cap) for w in wanted.values()) <= budget:
-            low = cap
-        else:
-            high = cap
-    return {name: min(w, low) for name, w in wanted.items()}
-
-
-def _quantile(values: list[int], q: float) -> float:
-    """pandas' default (linear) quantile of a short list, without building a Series (a
-    table asks this once per column at every rerun)."""
-    ordered = sorted(values)
-    position = q * (len(ordered) - 1)
-    low = int(position)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+        described.append((c.name, c.label, shown, c.kind == "text"))
+    return grid.layout(described, budget or FULL_WIDTH_PX)
 
 
 def print_html(texts: dict[str, list[str]], columns: Sequence[Col], rows: int) -> str:
@@ -320,8 +322,9 @@ def styled_table(
 ) -> None:
     """`frame`'s `columns` as a sortable table (see `table_styler`), no download.
 
-    Column widths fit `width_budget` pixels (default: the main area of a
-    1366-pixel laptop screen), so no column hides behind a horizontal scroll.
+    Columns fit `width_budget` pixels (default: the main area of a 1366-pixel
+    laptop screen), so no column hides behind a horizontal scroll; no header or
+    cell is cut (long texts wrap in taller rows, see `table_layout`).
 
     Blank cells read '–': the browser draws a null cell with the table's
     placeholder whatever text the Styler gives it (without one: "None").
@@ -329,11 +332,14 @@ def styled_table(
     # The texts are made once: for the widths and for the paper copy (not for the grid,
     # whose Styler formats each cell itself and keeps the values for sorting).
     texts = display_texts(frame.head(max(WIDTH_SAMPLE_ROWS, theme.PRINT_TABLE_ROWS)), columns)
-    widths = _widths(texts, columns, width_budget)
+    widths, row_height = _layout(texts, columns, width_budget)
+    if height == "auto" and row_height and len(frame) <= AUTO_HEIGHT_ROWS:
+        height = "content"  # "auto" shows ten one-line rows: fewer once rows wrap
     st.dataframe(
         table_styler(frame, columns, highlight),
         hide_index=True,
         height=height,
+        row_height=row_height,
         placeholder=fmt.MISSING,
         column_config={
             c.name: st.column_config.Column(c.label, help=c.help, width=widths[c.name])
@@ -364,6 +370,7 @@ def show_table(
     total: int | None = None,
     everything: Callable[[], pd.DataFrame] | None = None,
     width_budget: int | None = None,
+    excel_columns: Sequence[Col] | None = None,
 ) -> None:
     """A sortable table with French headers and Belgian formats, plus its Excel download.
 
@@ -372,6 +379,8 @@ def show_table(
     extension. Nothing but `empty_message` when `frame` is empty. For a big
     dataset, `frame` may be its first rows only: `total` is then the full row
     count and `everything()` returns all rows for the Excel file (on click).
+    `excel_columns` (default `columns`): the file may carry more columns than fit
+    a laptop screen.
     """
     if frame.empty:
         empty_state(empty_message)
@@ -390,7 +399,13 @@ def show_table(
             f"Affichage des {fmt.number(len(shown))} premières lignes sur "
             f"{fmt.number(total)} : le fichier Excel les contient toutes."
         )
-    excel_button(everything or frame, columns, key=key, file_name=file_name, sheet=sheet)
+    excel_button(
+        everything or frame,
+        excel_columns or columns,
+        key=key,
+        file_name=file_name,
+        sheet=sheet,
+    )
 
 
 def _readable_codes(frame: pd.DataFrame) -> pd.DataFrame:

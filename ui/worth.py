@@ -24,8 +24,14 @@ GAIN_HELP = (
 FUNNEL_COLUMNS = [
     ui.Col("label", "Étape"),
     ui.Col("communes", "Communes", "int"),
-    ui.Col("conversion", "Part de l'étape précédente", "percent"),
-    ui.Col("median_days_from_previous", "Délai médian depuis l'étape précédente", "days"),
+    # Short headers: the grid never wraps a header, and this table has 380 px at 1366.
+    ui.Col("conversion", "Part", "percent", help="Part des communes de l'étape précédente."),
+    ui.Col(
+        "median_days_from_previous",
+        "Délai médian",
+        "days",
+        help="Délai médian depuis l'étape précédente.",
+    ),
 ]
 
 

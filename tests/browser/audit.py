@@ -57,6 +57,30 @@ ENGLISH = [
     "view",
     "press enter",
     "keyboard",
+    # The date picker (its field, its calendar, what a screen reader says of them).
+    "choose",
+    "previous",
+    "month",
+    "year",
+    "day",
+    "arrow keys",
+    "january",
+    "february",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
 ]
 ENGLISH_RE = re.compile(r"\b(" + "|".join(re.escape(w) for w in ENGLISH) + r")\b", re.I)
 
@@ -158,7 +182,8 @@ def hidden_under_header(page) -> str | None:
 
 
 def visible_strings(page) -> list[str]:
-    """Visible text of the page plus every aria-label, title, placeholder and alt."""
+    """Visible text of the page plus every aria-label, title, placeholder, alt and
+    aria-valuetext (what a screen reader says of a date field's month)."""
     return page.evaluate(
         """() => {
             // Text nodes a reader meets: visible, not inside an aria-hidden part
@@ -173,9 +198,10 @@ def visible_strings(page) -> list[str]:
                 out.push(n.data);
             }
             for (const el of document.querySelectorAll(
-                    '[aria-label], [title], [placeholder], [alt], [aria-placeholder]')) {
+                    '[aria-label], [title], [placeholder], [alt], [aria-placeholder],'
+                    + ' [aria-valuetext]')) {
                 for (const name of ['aria-label', 'title', 'placeholder', 'alt',
-                                    'aria-placeholder']) {
+                                    'aria-placeholder', 'aria-valuetext']) {
                     const v = el.getAttribute(name);
                     if (v) out.push(v);
                 }
@@ -193,3 +219,98 @@ def english_words(page) -> list[str]:
             start, end = max(match.start() - 30, 0), match.end() + 30
             found.append(text[start:end].replace("\n", " ⏎ "))
     return sorted(set(found))
+
+
+# The grid of st.dataframe is a canvas (glide-data-grid): its headers and cells are
+# not DOM boxes, so "scrollWidth > clientWidth" sees nothing. What the grid draws is
+# read from its React props (column widths, row height, theme fonts, cell texts) and
+# each text is measured with the grid's own font, as the grid itself does.
+# The props of the grid drawn on `canvas`: walk up its React fiber to the component
+# that holds the columns, the cell getter and the theme.
+_GRID_PROPS_JS = """(canvas) => {
+        const fiberKey = Object.keys(canvas).find(k => k.startsWith('__reactFiber$'));
+        let fiber = fiberKey ? canvas[fiberKey] : null;
+        for (let depth = 0; fiber && depth < 40; depth++, fiber = fiber.return) {
+            const p = fiber.memoizedProps;
+            if (p && Array.isArray(p.columns) && p.getCellContent && p.theme) return p;
+        }
+        return null;
+    }"""
+_GRID_TEXT_JS = (
+    """async (limit) => {
+    const GRID_PROPS = """
+    + _GRID_PROPS_JS
+    + """;
+    await document.fonts.ready;
+    const ctx = document.createElement('canvas').getContext('2d');
+    const width = (font, text) => { ctx.font = font; return ctx.measureText(text).width; };
+    // Greedy word wrap (what the grid does when its rows are tall enough to wrap).
+    const lines = (font, text, room) => {
+        let count = 0;
+        for (const paragraph of String(text).split('\\n')) {
+            let line = '';
+            count += 1;
+            for (const word of paragraph.split(' ')) {
+                const next = line ? line + ' ' + word : word;
+                if (line && width(font, next) > room) { count += 1; line = word; }
+                else line = next;
+                if (width(font, word) > room) return Infinity;  // a word wider than the column
+            }
+        }
+        return count;
+    };
+    const out = [];
+    const grids = [...document.querySelectorAll('[data-testid="stDataFrame"]')];
+    for (const [index, grid] of grids.entries()) {
+        if (!grid.getClientRects().length) continue;
+        const canvas = grid.querySelector('[data-testid="data-grid-canvas"]');
+        if (!canvas) continue;  // not drawn yet (a closed expander): nothing cut on screen
+        const props = GRID_PROPS(canvas);
+        if (!props) {
+            out.push(`tableau ${index + 1} : propriétés de la grille introuvables`);
+            continue;
+        }
+        const theme = props.theme, pad = theme.cellHorizontalPadding;
+        const name = `tableau ${index + 1}`;
+        const total = props.columns.reduce((sum, column) => sum + column.width, 0);
+        if (total > props.width + 1)
+            out.push(`${name} : colonnes hors de vue (${total} px > ${props.width} px)`);
+        props.columns.forEach((column, c) => {
+            const room = column.width - 2 * pad;
+            if (width(theme.headerFontFull, column.title) > room + 0.5)
+                out.push(`${name}, en-tête coupé : « ${column.title} » (${column.width} px)`);
+            for (let r = 0; r < Math.min(props.rows, limit); r++) {
+                const cell = props.getCellContent([c, r]);
+                const text = cell.displayData ?? (typeof cell.data === 'string' ? cell.data : '');
+                if (!text || typeof text !== 'string') continue;
+                let cut;
+                if (cell.allowWrapping) {
+                    const n = lines(theme.baseFontFull, text, room);
+                    const size = parseFloat(/(\\d+(?:\\.\\d+)?)px/.exec(theme.baseFontFull)[1]);
+                    const needed = size + size * theme.lineHeight * (n - 1)
+                                   + theme.cellVerticalPadding;
+                    cut = !(needed <= props.rowHeight);
+                } else {
+                    cut = width(theme.baseFontFull, text) > room + 0.5;
+                }
+                if (cut) out.push(`${name}, cellule coupée : « ${text.slice(0, 60)} »`
+                                  + ` (colonne « ${column.title} », ${column.width} px)`);
+            }
+        });
+    }
+    return out;
+}"""
+)
+
+
+def clipped_table_text(page, rows: int = 60) -> list[str]:
+    """Headers and cells of the page's st.dataframe grids whose text the grid cuts
+    (wider than its column, or more wrapped lines than its row holds), first `rows`
+    rows of each; a grid whose drawing cannot be read is reported too."""
+    return page.evaluate(_GRID_TEXT_JS, rows)
+
+
+def grid_column_widths(page, index: int = 0) -> list[int]:
+    """Drawn widths (px) of the columns of the page's `index`-th drawn grid."""
+    canvas = page.locator('[data-testid="data-grid-canvas"]').nth(index)
+    return canvas.evaluate("(canvas) => (" + _GRID_PROPS_JS + ")(canvas).columns.map(c => c.width)")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import time
 
 import pytest
 
@@ -28,29 +29,35 @@ MAP_PAGES = {"map", "commune"}
 MAX_PRINTED_PAGES = 14  # a page that prints to more is not something to hand out
 
 
-def _open(browser, server, app_page, width, height, media="screen"):
+def _open(browser, server, app_page, width, height, media="screen", day=PRESS_DAY):
+    """The page at `day` (None: today, the app's default) in a fresh browser context."""
     context = browser.new_context(
         viewport={"width": width, "height": height}, locale="fr-BE", service_workers="block"
     )
     page = context.new_page()
     page.set_default_timeout(45_000)
     page.emulate_media(media=media)
-    query = QUERY.get(app_page.url_path, "") + f"date={PRESS_DAY}"
+    query = QUERY.get(app_page.url_path, "") + (f"date={day}" if day else "")
     page.goto(f"{server.url}/{app_page.url_path}?{query}")
     wait_rendered(page)
     page.wait_for_timeout(800)  # charts finish their layout after the run
     return context, page
 
 
+@pytest.mark.parametrize("day", [PRESS_DAY, None], ids=["31-01-2020", "aujourdhui"])
 @pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)], ids=["1366x768", "1920x1080"])
 @pytest.mark.parametrize("app_page", PAGES, ids=IDS)
-def test_page_fits_the_screen(app_server, browser, tmp_path, app_page, size):
-    context, page = _open(browser, app_server, app_page, *size)
+def test_page_fits_the_screen(app_server, browser, tmp_path, app_page, size, day):
+    """At the press day and at today (more orders, longer lists of communes): nothing
+    sticks out on the right, and no table header or cell is cut by its column."""
+    context, page = _open(browser, app_server, app_page, *size, day=day)
     try:
         shot = tmp_path / f"{app_page.url_path or 'accueil'}-{size[0]}x{size[1]}.png"
         page.screenshot(path=shot)
         overflow = audit.horizontal_overflow(page)
         assert not overflow, f"débordement horizontal ({shot}) : {overflow}"
+        cut = audit.clipped_table_text(page)
+        assert not cut, f"texte coupé dans un tableau ({shot}) : {cut}"
         covered = audit.hidden_under_header(page)
         assert not covered, f"haut de page sous l'en-tête ({shot}) : {covered}"
         # The date and the filter are seen at once, without scrolling the sidebar.
@@ -58,6 +65,32 @@ def test_page_fits_the_screen(app_server, browser, tmp_path, app_page, size):
             box = page.locator('[data-testid="stSidebar"]').get_by_text(label, exact=True)
             rect = box.first.bounding_box()
             assert rect and rect["y"] + rect["height"] <= size[1], f"« {label} » sous le pli"
+    finally:
+        context.close()
+
+
+def test_cut_table_text_is_found(app_server, browser):
+    """The table check itself: a column narrowed by hand (dragging its border, as a
+    user can) cuts its header and cells, and the check says so."""
+    commune = next(p for p in PAGES if p.url_path == "commune")
+    context, page = _open(browser, app_server, commune, 1366, 768, day=None)
+    try:
+        assert audit.clipped_table_text(page) == []
+        canvas = page.locator('[data-testid="data-grid-canvas"]').first
+        canvas.scroll_into_view_if_needed()
+        first = audit.grid_column_widths(page)[0]
+        box = canvas.bounding_box()
+        border, header_y = box["x"] + first - 1, box["y"] + 17
+        page.mouse.move(border, header_y)
+        page.mouse.down()
+        page.mouse.move(border - 50, header_y, steps=5)
+        page.mouse.up()
+        deadline = time.monotonic() + 10
+        while audit.grid_column_widths(page)[0] > first - 30 and time.monotonic() < deadline:
+            page.wait_for_timeout(200)
+        assert audit.grid_column_widths(page)[0] <= first - 30, "colonne non rétrécie"
+        cut = " ".join(audit.clipped_table_text(page))
+        assert "en-tête coupé : « N° de commande »" in cut and "CA-20" in cut
     finally:
         context.close()
 
@@ -89,6 +122,35 @@ def test_upload_page_states_one_size_limit(app_server, browser):
             for m in re.findall(r"(\d+) Mo par fichier", text)
         }
         assert len(limits) == 1, f"plusieurs limites affichées : {sorted(limits)}"
+    finally:
+        context.close()
+
+
+def test_date_picker_is_french_in_an_english_browser(app_server, browser, tmp_path):
+    """The sidebar's calendar, opened from an English browser: French month and day
+    names, Monday first, and nothing English said to a screen reader."""
+    context = browser.new_context(
+        viewport={"width": 1366, "height": 768}, locale="en-US", service_workers="block"
+    )
+    page = context.new_page()
+    page.set_default_timeout(45_000)
+    try:
+        page.goto(f"{app_server.url}/?date={PRESS_DAY}")
+        wait_rendered(page)
+        page.locator('[data-testid="stSidebar"]').get_by_text("Calendrier", exact=True).click()
+        body = page.locator('[data-testid="stPopoverBody"]')
+        body.locator('[data-testid="stDateInputField"]').wait_for()
+        body.get_by_role("button", name="Choisir une date").click()
+        calendar = page.locator('[data-testid="stDateInputCalendar"]')
+        calendar.wait_for()
+        page.wait_for_timeout(300)  # the shim translates once per frame
+        page.screenshot(path=tmp_path / "calendrier.png")
+        headers = [h.inner_text() for h in calendar.locator("thead th").all()]
+        assert headers == ["L", "M", "M", "J", "V", "S", "D"], headers  # Monday first
+        text = calendar.inner_text()
+        assert "janvier" in text and "January" not in text, text[:200]
+        english = audit.english_words(page)
+        assert not english, f"mots anglais dans le calendrier : {english}"
     finally:
         context.close()
 
