@@ -77,17 +77,21 @@ def test_cut_table_text_is_found(app_server, browser):
     try:
         assert audit.clipped_table_text(page) == []
         canvas = page.locator('[data-testid="data-grid-canvas"]').first
-        canvas.scroll_into_view_if_needed()
         first = audit.grid_column_widths(page)[0]
-        box = canvas.bounding_box()
-        border, header_y = box["x"] + first - 1, box["y"] + 17
-        page.mouse.move(border, header_y)
-        page.mouse.down()
-        page.mouse.move(border - 50, header_y, steps=5)
-        page.mouse.up()
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 20
+        # Drag the first column's right border 50 px to the left (again if the page was
+        # still moving: the grid takes a drag only from its border, under the pointer).
         while audit.grid_column_widths(page)[0] > first - 30 and time.monotonic() < deadline:
+            canvas.scroll_into_view_if_needed()
+            page.wait_for_timeout(500)
+            box = canvas.bounding_box()
+            border, header_y = box["x"] + audit.grid_column_widths(page)[0] - 1, box["y"] + 17
+            page.mouse.move(border, header_y)
             page.wait_for_timeout(200)
+            page.mouse.down()
+            page.mouse.move(border - 50, header_y, steps=8)
+            page.mouse.up()
+            page.wait_for_timeout(300)
         assert audit.grid_column_widths(page)[0] <= first - 30, "colonne non rétrécie"
         cut = " ".join(audit.clipped_table_text(page))
         assert "en-tête coupé : « N° de commande »" in cut and "CA-20" in cut
