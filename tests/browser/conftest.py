@@ -114,25 +114,69 @@ def offline_page(browser):
     assert not offline.blocked, "requêtes externes (bloquées) : " + ", ".join(offline.blocked)
 
 
+# The app counts as settled once Streamlit has been idle this long, checked every
+# POLL_MS: the script not running (stApp's data-test-script-state, which turns
+# 'rerunRequested' the moment a widget asks for a rerun), no running indicator, no
+# skeleton. A poll, not a pause: a busy machine makes it slower, never wrong.
+SETTLED_MS = 300
+POLL_MS = 50
+IDLE = """(quiet) => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    const state = app && app.getAttribute('data-test-script-state');
+    const busy = !['notRunning', 'compilationError'].includes(state)
+        || document.querySelector('[data-testid="stStatusWidget"]')
+        || document.querySelector('[data-testid="stSkeleton"]');
+    if (busy) { window.__centraleIdleSince = null; return false; }
+    window.__centraleIdleSince = window.__centraleIdleSince ?? performance.now();
+    return performance.now() - window.__centraleIdleSince >= quiet;
+}"""
+
+
+def wait_settled(page) -> None:
+    """Poll until the app has finished every script run and stayed idle SETTLED_MS."""
+    page.evaluate("() => { window.__centraleIdleSince = null; }")
+    page.wait_for_function(IDLE, arg=SETTLED_MS, polling=POLL_MS)
+
+
+# Charts (and the page's main block) whose boxes have not moved for a while are laid
+# out: plotly redraws after a resize or a change of media, a little after the run.
+LAYOUT = """(quiet) => {
+    const boxes = [...document.querySelectorAll(
+        '[data-testid="stPlotlyChart"] .main-svg, [data-testid="stPlotlyChart"] canvas, '
+        + '[data-testid="stMainBlockContainer"]')]
+        .map(e => { const r = e.getBoundingClientRect();
+                    return [r.left, r.top, r.width, r.height].map(Math.round).join(','); })
+        .join(';');
+    const now = performance.now();
+    if (boxes !== window.__centraleBoxes) {
+        window.__centraleBoxes = boxes;
+        window.__centraleBoxesSince = now;
+        return false;
+    }
+    return now - window.__centraleBoxesSince >= quiet;
+}"""
+
+
+def wait_layout_stable(page, quiet_ms: int = 500) -> None:
+    """Poll until no chart nor the main block has moved or resized for `quiet_ms`."""
+    page.evaluate("() => { window.__centraleBoxes = null; }")
+    page.wait_for_function(LAYOUT, arg=quiet_ms, polling=POLL_MS)
+
+
 def wait_rendered(page, expected_text: str | None = None) -> None:
     """Wait until Streamlit has finished the script run and drawn its elements.
 
-    Streamlit renders asynchronously: the app frame appears first, the running
-    indicator comes and goes, and elements stream in. We wait for the app, then
-    for the status widget to be gone, then for `expected_text`, then for the
-    indicator to be gone again (a widget may have triggered a rerun).
+    Streamlit renders asynchronously: the app frame appears first, the script
+    runs, elements stream in. We wait for the app, then for it to settle
+    (`wait_settled`), then for `expected_text`, then for it to settle again (a
+    widget may have triggered a rerun).
     """
     page.wait_for_selector('[data-testid="stApp"]', state="attached")
     page.wait_for_selector('[data-testid="stMain"]', state="visible")
-    for _ in range(2):
-        page.wait_for_timeout(400)
-        page.wait_for_function(
-            """() => !document.querySelector('[data-testid="stStatusWidget"]')
-                     && !document.querySelector('[data-testid="stSkeleton"]')"""
-        )
+    wait_settled(page)
     if expected_text:
         page.get_by_text(expected_text, exact=False).first.wait_for(state="visible")
-    page.wait_for_timeout(300)
+        wait_settled(page)
 
 
 ENGLISH_TRACE = re.compile(r"Traceback|Error:|Exception|line \d+, in|File \"", re.I)

@@ -19,6 +19,7 @@ from tests.browser.conftest import (
     registered_pages,
     running_app,
     wait_rendered,
+    wait_settled,
 )
 
 pytestmark = pytest.mark.browser
@@ -78,7 +79,7 @@ def test_map_click_opens_commune_page(app_server, offline_page, tmp_path):
     # Back to the map: the old click must not send us to the commune page again.
     page.locator('[data-testid="stSidebarNav"]').get_by_text("Carte", exact=True).click()
     wait_rendered(page, "Carte de la province")
-    page.wait_for_timeout(1000)
+    wait_settled(page)  # a stale click would switch page during a run: none is left
     assert "/map" in page.url and "Carte de la province" in page.locator("h1").first.inner_text()
 
 

@@ -16,7 +16,7 @@ import time
 import pytest
 
 from tests.browser import audit
-from tests.browser.conftest import registered_pages, wait_rendered
+from tests.browser.conftest import registered_pages, wait_layout_stable, wait_rendered
 
 pytestmark = pytest.mark.browser
 
@@ -40,7 +40,7 @@ def _open(browser, server, app_page, width, height, media="screen", day=PRESS_DA
     query = QUERY.get(app_page.url_path, "") + (f"date={day}" if day else "")
     page.goto(f"{server.url}/{app_page.url_path}?{query}")
     wait_rendered(page)
-    page.wait_for_timeout(800)  # charts finish their layout after the run
+    wait_layout_stable(page)  # charts finish their layout after the run
     return context, page
 
 
@@ -197,7 +197,7 @@ def test_page_prints_to_a4(app_server, browser, tmp_path, app_page):
     context, page = _open(browser, app_server, app_page, 1366, 768)
     try:
         page.emulate_media(media="print")
-        page.wait_for_timeout(500)
+        wait_layout_stable(page)  # the charts are redrawn to the sheet's width
         # Nothing of the screen's furniture on paper, and no chart wider than the sheet.
         assert not page.locator('[data-testid="stSidebar"]').is_visible()
         header = page.locator(".centrale-print-header")
@@ -255,7 +255,7 @@ def test_presentation_runs_as_slides(app_server, browser, tmp_path):
             titles = visible_titles()
             assert len(titles) == 1, titles
             seen.append(titles[0])
-            page.wait_for_timeout(300)  # the section is scaled to the screen after drawing
+            wait_layout_stable(page, 300)  # the section is scaled to the screen after drawing
             bottom = page.evaluate(
                 "() => document.querySelector('[data-testid=\"stMainBlockContainer\"]')"
                 ".getBoundingClientRect().bottom"
