@@ -119,7 +119,7 @@ def test_briefing_of_bertrix_on_press_day(bertrix, con):
     # Bertrix has ordered everything it asked for then: nothing left to suggest.
     assert bertrix.survey_year == 2017
     assert set(bertrix.survey["solution_id"]) == BERTRIX_SOLUTIONS
-    assert set(bertrix.survey["match"]) == {briefing.MATCH_ORDERED}
+    assert set(bertrix.survey["match"]) == {NeedMatch.ORDERED}
     assert bertrix.next_steps.empty
     assert len(bertrix.catalogue) == 10  # the 1.0 catalogue, all under framework
     assert set(bertrix.catalogue.loc[bertrix.catalogue["ordered"], "solution_id"]) == (
