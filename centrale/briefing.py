@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import shapely
 
-from centrale import queries, worth
+from centrale import outreach, queries, worth
 from centrale.config import CENTRALE_OPENED_ON
 from centrale.domain import SIMILAR_COUNT, AdhesionStatus, NeedMatch, de
 
@@ -85,6 +85,8 @@ class CommuneBriefing:
     neighbours: list[str] = field(default_factory=list)  # names, alphabetical
     # worth.commune_worth: what the centrale brought the commune (gain, days saved)
     worth: dict = field(default_factory=dict)
+    # outreach.commune_funnel: its place in the funnel (step, label, reached_on or None)
+    funnel: list[dict] = field(default_factory=list)
 
     @property
     def adhered(self) -> bool:
@@ -158,6 +160,7 @@ def commune_briefing(con, nis_code: str, as_of: dt.date) -> CommuneBriefing:
         catalogue=_catalogue(con, orderable, ordered_ids),
         neighbours=neighbours,
         worth=worth.commune_worth(con, nis_code, as_of),
+        funnel=outreach.commune_funnel(con, nis_code, as_of),
     )
 
 

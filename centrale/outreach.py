@@ -22,6 +22,14 @@ FUNNEL_STEPS = (
     ("ordered", "Ayant commandé"),
     ("ordered_2", "Ayant commandé deux solutions ou plus"),
 )
+# The date (a `commune_steps` column) on which a commune reaches each step.
+STEP_DATES = {
+    "province": None,
+    "met": "first_contact",
+    "adhered": "signed_on",
+    "ordered": "first_order",
+    "ordered_2": "second_solution",
+}
 
 
 def communes_met(con, as_of: dt.date) -> int:
@@ -130,16 +138,9 @@ def funnel(con, as_of: dt.date) -> list[dict]:
     adhered): the conversion is the ratio of two counts, not a cohort.
     """
     steps = commune_steps(con, as_of)
-    columns = {
-        "province": None,
-        "met": "first_contact",
-        "adhered": "signed_on",
-        "ordered": "first_order",
-        "ordered_2": "second_solution",
-    }
     out, previous_count, previous_column = [], None, None
     for key, label in FUNNEL_STEPS:
-        column = columns[key]
+        column = STEP_DATES[key]
         reached = steps if column is None else steps[steps[column].notna()]
         count = len(reached)
         median_days = None
@@ -157,6 +158,23 @@ def funnel(con, as_of: dt.date) -> list[dict]:
             }
         )
         previous_count, previous_column = count, column
+    return out
+
+
+def commune_funnel(con, nis: str, as_of: dt.date) -> list[dict]:
+    """One commune's place in the funnel on `as_of`: for each step after "province"
+    (met, adhered, ordered, ordered_2), `{"step", "label", "reached_on"}`, the date it
+    reached the step (`commune_steps`, the funnel's own dates) or None. Empty when the
+    commune does not exist on `as_of`."""
+    steps = commune_steps(con, as_of)
+    row = steps[steps["commune_nis"] == nis]
+    if row.empty:
+        return []
+    out = []
+    for key, label in FUNNEL_STEPS[1:]:
+        value = row[STEP_DATES[key]].iloc[0]
+        reached = None if pd.isna(value) else pd.Timestamp(value).date()
+        out.append({"step": key, "label": label, "reached_on": reached})
     return out
 
 

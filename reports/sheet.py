@@ -1,9 +1,11 @@
-"""A commune's briefing as a one-page A4 PDF, the "fiche commune" (fpdf2).
+"""A commune's briefing as an A4 PDF, the "fiche commune" (fpdf2).
 
 Same facts as the deck, compact and printable: header, the centrale in four
 figures, the map (vector: matplotlib SVG drawn by fpdf2), the commune's orders
-with a lead-time chart, what its peers took, its survey answers (or the
-catalogue it can order from) and next steps. Charts are drawn with fpdf2's
+with what the centrale brought it and its place in the funnel, a lead-time
+chart, what its peers took, its survey answers (or the catalogue it can order
+from) and next steps. One page when it fits; a section that does not moves,
+whole, to the next page (never onto the footer). Charts are drawn with fpdf2's
 own vector primitives (rectangles, lines, text), so they stay sharp in print
 and their figures are real text a PDF reader can search.
 
@@ -32,11 +34,48 @@ PAGE_W, PAGE_H = 210.0, 297.0
 MARGIN = 12.0
 CONTENT_W = PAGE_W - 2 * MARGIN
 FOOTER_Y = PAGE_H - 10.0
-MAP_H = 60.0  # mm
+FOOTER_RULE_Y = FOOTER_Y - 1.0
+# Nothing but the footer is drawn below this line: a section that would cross it
+# starts a new page instead (whole, so a table keeps its header and rows together).
+CONTENT_BOTTOM = FOOTER_RULE_Y - 2.0
+CONTINUED_TOP = 20.0  # where content starts on a continuation page, under its band
+MAP_H = 54.0  # mm
 MM_PER_INCH = 25.4
 
 
 class _Sheet(FPDF):
+    """The sheet's page: the footer on every page, a slim "(suite)" band on the next ones."""
+
+    commune = ""
+    as_of_text = ""
+
+    def header(self) -> None:
+        if self.page < 2:
+            return  # the first page draws its full header itself (`_header`)
+        self.fill(style.PRIMARY_HEX)
+        self.rect(0, 0, PAGE_W, 12, style="F")
+        self.text_at(
+            MARGIN, 3, CONTENT_W, 6,
+            f"Fiche commune · {self.commune} (suite, page {self.page})", 11, True, "#FFFFFF",
+        )  # fmt: skip
+        self.fill(style.ACCENT_HEX)
+        self.rect(0, 12, PAGE_W, 0.8, style="F")
+
+    def footer(self) -> None:
+        self.draw(style.RULE_HEX)
+        self.set_line_width(0.2)
+        self.line(MARGIN, FOOTER_RULE_Y, PAGE_W - MARGIN, FOOTER_RULE_Y)
+        self.text_at(
+            MARGIN, FOOTER_Y, CONTENT_W, 4,
+            "IDELUX Projets publics · Centrale d'achats Smart · commander sans cahier des "
+            f"charges, attribution en {AWARD_PROMISE_DAYS} jours",
+            7, False, style.GREY_HEX,
+        )  # fmt: skip
+        self.text_at(
+            MARGIN, FOOTER_Y, CONTENT_W, 4, f"{self.commune} · {self.as_of_text}", 7, False,
+            style.GREY_HEX, align="R",
+        )  # fmt: skip
+
     def set_colour(self, hex_colour: str) -> None:
         self.set_text_color(*style.rgb(hex_colour))
 
@@ -91,11 +130,7 @@ def sheet_bytes(b: CommuneBriefing, map_svg: bytes | None = None) -> bytes:
             height_in=MAP_H / MM_PER_INCH,
             font_pt=8,
         )
-    pdf = _Sheet(orientation="P", unit="mm", format="A4")
-    pdf.set_auto_page_break(False)
-    pdf.set_margins(MARGIN, MARGIN, MARGIN)
-    pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
-    pdf.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+    pdf = _new_sheet(b)
     pdf.set_title(f"Fiche commune — {b.name} — {fmt.date(b.as_of)}")
     pdf.set_author("IDELUX Projets publics")
     pdf.set_lang("fr-BE")
@@ -103,11 +138,33 @@ def sheet_bytes(b: CommuneBriefing, map_svg: bytes | None = None) -> bytes:
     y = _header(pdf, b)
     y = _figures(pdf, b, y + 3)
     y = _map(pdf, b, y + 3, map_svg)
-    y = _orders(pdf, b, y + 2)
-    y = _peers(pdf, b, y + 2)
-    _survey_and_steps(pdf, b, y + 2)
-    _footer(pdf, b)
+    # The sections below grow with the commune's data: each is measured on a scratch
+    # page first and moved, whole, to a new page when it would run into the footer.
+    scratch = _new_sheet(b)
+    for draw in (_orders, _peers, _survey_and_steps):
+        y = _place(pdf, scratch, y + 2, lambda sheet, top, draw=draw: draw(sheet, b, top))
     return bytes(pdf.output())
+
+
+def _new_sheet(b: CommuneBriefing) -> _Sheet:
+    pdf = _Sheet(orientation="P", unit="mm", format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.set_margins(MARGIN, MARGIN, MARGIN)
+    pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
+    pdf.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+    pdf.commune, pdf.as_of_text = b.name, fmt.date(b.as_of)
+    return pdf
+
+
+def _place(pdf: _Sheet, scratch: _Sheet, y: float, draw) -> float:
+    """Draw `draw(sheet, top) -> bottom` at `y`, or at the top of a new page when its
+    height (measured on `scratch`) would cross `CONTENT_BOTTOM`; returns its bottom."""
+    scratch.add_page()
+    height = draw(scratch, CONTINUED_TOP) - CONTINUED_TOP
+    if y + height > CONTENT_BOTTOM:
+        pdf.add_page()
+        y = CONTINUED_TOP
+    return draw(pdf, y)
 
 
 def _header(pdf: _Sheet, b: CommuneBriefing) -> float:
@@ -159,12 +216,16 @@ def _orders(pdf: _Sheet, b: CommuneBriefing, y: float) -> float:
     y = pdf.section(MARGIN, y, CONTENT_W, story.section_titles(b)[2])
     pdf.text_at(MARGIN, y, CONTENT_W, 4.5, story.orders_summary(b), 8.5, True)
     y += 5
-    if b.orders.empty:
-        return y
+    # "Ce que la centrale a apporté", compact (the deck has a slide): the gain and days
+    # saved, then the commune's place in the funnel with its dates.
     if b.worth.get("orders"):
-        # "Ce que la centrale a apporté", in one line: the page is full (the deck has a slide).
         pdf.text_at(MARGIN, y - 0.5, CONTENT_W, 3.5, story.worth_summary(b), 7, True)
         y += 3.5
+    funnel = story.funnel_line(b)
+    if funnel:
+        y = pdf.paragraph(MARGIN, y - 0.5, CONTENT_W, funnel, 7, line_h=3.3) + 0.7
+    if b.orders.empty:
+        return y
     widths = (49.0, 27.0, 18.0, 13.0, 17.0)
     table_w = sum(widths)
     rows = story.order_rows(b, limit=5)
@@ -234,37 +295,15 @@ def _survey_and_steps(pdf: _Sheet, b: CommuneBriefing, y: float) -> float:
         left_out = story.survey_left_out(b, len(rows))
         if left_out:
             pdf.text_at(MARGIN, y, left_w, 4, left_out, 7, False, style.GREY_HEX)
+    left_bottom = y + 4 if left_out else y
     y = pdf.section(right_x, top, right_w, "Prochaines étapes")
-    lines = story.next_step_lines(b, limit=3)
-    for index, line in enumerate(lines):
-        if y > FOOTER_Y - 14 and index < len(lines):
-            # No room left: say so rather than drop steps silently.
-            rest = len(lines) - index
-            note = f"+ {rest} autre{'s' if rest > 1 else ''} étape{'s' if rest > 1 else ''} : "
-            pdf.text_at(
-                right_x, y, right_w, 4, note + "voir la présentation.", 7, False, style.GREY_HEX
-            )
-            break
+    # Every step line is drawn (the list is already cut, and says so, by `next_step_lines`):
+    # the section moves to a new page rather than lose one.
+    for line in story.next_step_lines(b, limit=3):
         pdf.fill(style.ACCENT_HEX)
         pdf.rect(right_x, y + 1.2, 1.6, 1.6, style="F")
         y = pdf.paragraph(right_x + 3, y, right_w - 3, line, 7.5, line_h=3.6) + 1
-    return y
-
-
-def _footer(pdf: _Sheet, b: CommuneBriefing) -> None:
-    pdf.draw(style.RULE_HEX)
-    pdf.set_line_width(0.2)
-    pdf.line(MARGIN, FOOTER_Y - 1, PAGE_W - MARGIN, FOOTER_Y - 1)
-    pdf.text_at(
-        MARGIN, FOOTER_Y, CONTENT_W, 4,
-        "IDELUX Projets publics · Centrale d'achats Smart · commander sans cahier des charges, "
-        f"attribution en {AWARD_PROMISE_DAYS} jours",
-        7, False, style.GREY_HEX,
-    )  # fmt: skip
-    pdf.text_at(
-        MARGIN, FOOTER_Y, CONTENT_W, 4, f"{b.name} · {fmt.date(b.as_of)}", 7, False,
-        style.GREY_HEX, align="R",
-    )  # fmt: skip
+    return max(left_bottom, y)
 
 
 def _table(pdf: _Sheet, x, y, widths, headers, rows, size=7.5) -> float:
