@@ -10,13 +10,20 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+import time
 
 import pytest
 from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
 from centrale import ingest
 from centrale.sources.kinds import KINDS
-from centrale.sources.read import CHECK_EVERY_ROWS, READ_CHECK, read_source
+from centrale.sources.read import (
+    CHECK_EVERY_ROWS,
+    READ_BUDGET,
+    READ_CHECK,
+    _workbook_sheets,
+    read_source,
+)
 from tests.slow_workbook import slow_orders_workbook
 from tests.survey_fixtures import tiny_settings
 from ui import runs
@@ -65,11 +72,39 @@ def test_a_preview_stops_at_the_next_check_once_the_session_has_ended(tmp_path, 
     check.ended.set()  # the tab is closed
     worker.join(120)
     assert not worker.is_alive()
-    # It went through ingest's own handlers untouched, right at the next check...
+    # It went through ingest's own handlers untouched, right at the next check.
     assert isinstance(outcome.get("raised"), StopException), outcome
-    assert check.calls_after_end == 1
-    # ...long before the end of the file (one check every CHECK_EVERY_ROWS rows).
-    assert check.calls <= calls_at_end + 1 < ROWS // CHECK_EVERY_ROWS // 2
+    assert check.calls_after_end == 1 and check.calls <= calls_at_end + 1
+
+
+def test_the_session_is_checked_all_along_a_workbook_even_while_it_is_sized(slow_workbook):
+    """openpyxl first reads a sheet without <dimension> whole to size it, then again for
+    its rows: the check must come all along both passes, not only between rows."""
+    stamps = []
+    budget = READ_BUDGET.set(600)
+    token = READ_CHECK.set(lambda: stamps.append(time.monotonic()))
+    try:
+        start = time.monotonic()
+        sheets, problem = _workbook_sheets(slow_workbook, "orders.xlsx")
+        end = time.monotonic()
+    finally:
+        READ_CHECK.reset(token)
+        READ_BUDGET.reset(budget)
+    assert problem is None and len(sheets[0][1]) == ROWS + 1
+    gaps = [b - a for a, b in zip([start, *stamps], [*stamps, end], strict=True)]
+    # Hundreds of checks, never far apart (typically a few ms; generous for a busy machine).
+    assert len(stamps) > 200 and max(gaps) < 2.0, (len(stamps), max(gaps))
+
+
+def test_the_time_budget_also_counts_the_sizing_pass(tmp_path, slow_workbook):
+    """A budget spent while openpyxl sizes the sheet (before any row) stops the reading
+    with the French message, not with 'classeur illisible'."""
+    budget = READ_BUDGET.set(0.001)
+    try:
+        sheets, problem = _workbook_sheets(slow_workbook, "orders.xlsx")
+    finally:
+        READ_BUDGET.reset(budget)
+    assert sheets == [] and "lecture arrêtée après 0.001 s" in problem.message
 
 
 def test_a_build_never_consults_the_session(tmp_path, slow_workbook):

@@ -36,7 +36,7 @@ MAX_XLSX_ENTRIES = 2000
 READ_BUDGET: contextvars.ContextVar[float | None] = contextvars.ContextVar(
     "read_budget", default=None
 )
-# Called every CHECK_EVERY_ROWS rows while a sent file is read (only where READ_BUDGET is
+# Called all along the reading and checking of a sent file (only where READ_BUDGET is
 # set, never during a build): the dashboard sets Streamlit's own check of the script run,
 # which raises to end the run when the browser session that sent the file has ended (tab
 # closed), so the work stops with its session instead of running on for minutes.
@@ -174,33 +174,60 @@ def _workbook_sheets(data: bytes, name: str):
         return [], Problem(ERROR, name, "classeur Excel illisible (archive .xlsx corrompue)")
     import openpyxl  # deferred: only workbooks need it
 
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        return [], Problem(ERROR, name, f"classeur Excel illisible ({type(exc).__name__})")
     budget = READ_BUDGET.get()
     deadline = None if budget is None else time.monotonic() + budget
-    check = _sent_file_check()
+    source = _WatchedBytes(data, _sent_file_check(), deadline)
+    try:
+        book = openpyxl.load_workbook(source, read_only=True, data_only=True)
+    except _OverBudget:
+        return [], _over_budget(name, budget)
+    except Exception as exc:  # openpyxl raises many types for a damaged file
+        return [], Problem(ERROR, name, f"classeur Excel illisible ({type(exc).__name__})")
     try:
         sheets = []
         for sheet in book.worksheets:
-            rows = []
-            for row in sheet.iter_rows(values_only=True):
-                rows.append(list(row))
-                if check is not None and not len(rows) % CHECK_EVERY_ROWS:
-                    check()  # may raise: the session that sent the file has ended
-                if deadline is not None and time.monotonic() > deadline:
-                    return [], Problem(
-                        ERROR,
-                        name,
-                        f"lecture arrêtée après {budget:g} s : ce classeur est anormalement "
-                        "long à lire pour sa taille (feuille démesurée ?). Enregistrez dans "
-                        "Excel seulement le tableau attendu, ou découpez le fichier",
-                    )
+            rows = [list(row) for row in sheet.iter_rows(values_only=True)]
             sheets.append((sheet.title, rows))
+    except _OverBudget:
+        return [], _over_budget(name, budget)
     finally:
         book.close()
     return sheets, None
+
+
+class _OverBudget(Exception):
+    """A sent workbook's reading time (READ_BUDGET) is spent."""
+
+
+def _over_budget(name: str, budget: float) -> Problem:
+    return Problem(
+        ERROR,
+        name,
+        f"lecture arrêtée après {budget:g} s : ce classeur est anormalement "
+        "long à lire pour sa taille (feuille démesurée ?). Enregistrez dans "
+        "Excel seulement le tableau attendu, ou découpez le fichier",
+    )
+
+
+class _WatchedBytes(io.BytesIO):
+    """A workbook's bytes as openpyxl reads them: through zipfile, one compressed chunk
+    at a time, while it parses rows and also while `load_workbook` sizes a sheet that
+    does not declare its dimension (a whole pass over the sheet, before any row).
+
+    Every read first calls `check` (READ_CHECK: may raise, the session has ended) and
+    raises _OverBudget past `deadline`: both then hold from the first byte to the last.
+    """
+
+    def __init__(self, data: bytes, check: Callable[[], None] | None, deadline: float | None):
+        super().__init__(data)
+        self._check, self._deadline = check, deadline
+
+    def read(self, size: int | None = -1, /) -> bytes:
+        if self._check is not None:
+            self._check()
+        if self._deadline is not None and time.monotonic() > self._deadline:
+            raise _OverBudget
+        return super().read(size)
 
 
 def _workbook_rows(data: bytes, kind: Kind, name: str):
@@ -258,18 +285,27 @@ def _csv_rows(data: bytes, name: str, fast: bool = False):
 
 def _csv_module_rows(text: str, separator: str) -> list[list[str]]:
     """Every row as the `csv` module reads it (the reference the fast path matches)."""
-    check = _sent_file_check()
     rows = []
     for row in csv.reader(io.StringIO(text, newline=""), delimiter=separator):
         rows.append(row)
-        if check is not None and not len(rows) % CHECK_EVERY_ROWS:
-            check()  # may raise: the session that sent the file has ended
+        if not len(rows) % CHECK_EVERY_ROWS:
+            checkpoint()  # may raise: the session that sent the file has ended
     return rows
 
 
 def _sent_file_check() -> Callable[[], None] | None:
     """READ_CHECK while a sent file is read (READ_BUDGET set), else None."""
     return READ_CHECK.get() if READ_BUDGET.get() is not None else None
+
+
+def checkpoint() -> None:
+    """Call READ_CHECK if a sent file is being read (it may raise: its session ended).
+
+    For the long steps after reading (header search, typing, rules), in the reader
+    and in `validate`."""
+    check = _sent_file_check()
+    if check is not None:
+        check()
 
 
 def _csv_table(text: str, separator: str) -> pd.DataFrame | None:
@@ -468,6 +504,8 @@ def _header_row(rows, kind: Kind) -> tuple[int | None, set[str]]:
     lookup = kind.header_lookup()
     best, best_known = None, set()
     for i, row in enumerate(rows):
+        if not i % CHECK_EVERY_ROWS:
+            checkpoint()
         if all(_blank(v) for v in row):
             continue
         if best is None:

@@ -35,7 +35,7 @@ from centrale.sources.kinds import (
     kind_of_file,
 )
 from centrale.sources.problems import ERROR, WARNING, Problem
-from centrale.sources.read import RawTable, read_sources
+from centrale.sources.read import RawTable, checkpoint, read_sources
 
 _AWARDED = OrderStatus.AWARDED.value
 
@@ -145,7 +145,9 @@ class _Report:
         The column is named as the file writes it, else by its French label."""
         rows = frame[mask] if mask is not None else frame
         value_column = value_column or column
-        for record in rows.to_dict("records"):
+        for i, record in enumerate(rows.to_dict("records")):
+            if not i % 1024:
+                checkpoint()  # a rule may list many rows: a sent file's session may end
             file = record["_file"]
             header = None
             if column:
@@ -276,6 +278,7 @@ def _typed(kind: Kind, raws: list[RawTable], reference: Reference, report: _Repo
     """Concatenate the kind's files and type each column; bad cells become None."""
     frames = []
     for raw in raws:
+        checkpoint()
         cells = raw.cells.copy()
         cells["_file"], cells["_sheet"], cells["_row"] = raw.file, raw.sheet, cells.index
         frame = pd.DataFrame(

@@ -4,9 +4,9 @@ The probe's case: a small .xlsx holding a huge sheet kept the server busy for
 minutes after the browser had gone. Here a real 400 000-row orders workbook
 (about 10 Mo, ~95 Mo of XML: under the upload and inflation limits, and the
 reading budget raised to 15 min so that only the session can stop it) is sent
-from chromium; once the server is busy reading it, the tab is closed, and the
-server's own CPU time must stop growing within STOP_SECONDS. Reading the file
-through takes about 2 minutes on the 2-core test machine.
+from chromium; once the server's thread reading it has worked a while, the tab
+is closed, and that thread must end (or go idle) within STOP_SECONDS. Reading
+the file through takes about 2 minutes on the 2-core test machine.
 """
 
 from __future__ import annotations
@@ -23,31 +23,31 @@ from tests.slow_workbook import slow_orders_workbook
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 ROWS = 400_000
-BUSY_SECONDS = 3  # the server reads steadily this long before the tab is closed
-STOP_SECONDS = 20  # closing the tab to an idle server, at most
-DEADLINE = 120
+BUSY_CPU_SECONDS = 1.0  # the reading thread has worked this long before the tab is closed
+STOP_SECONDS = 20  # from closing the tab to the reading thread gone or idle, at most
+DEADLINE = 180  # generous: the shared machine may be saturated (load 15 on 2 cores seen)
 
 
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU time of the process (all its threads), from /proc."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def _thread_cpu(pid: int) -> dict[int, float]:
+    """CPU seconds (user + system) of each live thread of the process, from /proc."""
+    times = {}
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the thread ended meanwhile
+            continue
+        times[int(task.name)] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return times
 
 
-def _cpu_rate(pid: int, window: float = 1.0) -> float:
-    """CPU seconds the process used per second, over `window` seconds."""
-    before, start = _cpu_seconds(pid), time.monotonic()
-    time.sleep(window)  # a measuring window, not a wait for something to happen
-    return (_cpu_seconds(pid) - before) / (time.monotonic() - start)
-
-
-def _poll(check, seconds: float, what: str) -> float:
-    """Seconds until `check()` held; fails after `seconds`."""
-    start = time.monotonic()
-    while not check():
-        if time.monotonic() - start > seconds:
+def _poll(check, seconds: float, what: str):
+    """The first true value of `check()`, polled until `seconds` have passed."""
+    deadline = time.monotonic() + seconds
+    while not (value := check()):
+        if time.monotonic() > deadline:
             pytest.fail(f"toujours pas après {seconds} s : {what}")
-    return time.monotonic() - start
+        time.sleep(0.25)
+    return value
 
 
 @pytest.fixture
@@ -79,18 +79,32 @@ def test_closing_the_tab_stops_reading_the_workbook(app, browser, tmp_path):
     wait_rendered(page)
     page.goto(f"{app.url}/data")
     wait_rendered(page, "Fichier à importer")
-    assert _cpu_rate(pid) < 0.5, "serveur déjà occupé avant l'envoi"
+    before = _thread_cpu(pid)
 
     page.locator('input[type="file"]').set_input_files(str(workbook))
     page.get_by_text("Vérification du fichier").first.wait_for(state="visible")
-    # The server is reading: busy, steadily, for BUSY_SECONDS in a row.
-    _poll(lambda: all(_cpu_rate(pid) > 0.5 for _ in range(BUSY_SECONDS)), DEADLINE, "lecture")
-    assert page.get_by_text("Vérification du fichier").count() >= 1  # not finished yet
+
+    def reader() -> int | None:
+        """The thread started since the upload (each script run has its own) that has
+        worked BUSY_CPU_SECONDS: the one reading the workbook."""
+        spent = {t: c for t, c in _thread_cpu(pid).items() if t not in before}
+        busiest = max(spent, key=spent.get, default=None)
+        return busiest if busiest and spent[busiest] >= BUSY_CPU_SECONDS else None
+
+    thread = _poll(reader, DEADLINE, "lecture du classeur en cours sur le serveur")
+    assert page.get_by_text("Vérification du fichier").count() >= 1  # still reading
 
     context.close()  # the tab is closed: its websocket, hence its Streamlit session, ends
-    stopped_after = _poll(
-        lambda: _cpu_rate(pid) < 0.15 and _cpu_rate(pid) < 0.15, STOP_SECONDS, "arrêt"
-    )
-    print(f"lecture arrêtée {stopped_after:.1f} s après la fermeture de l'onglet")
-    assert app.process.poll() is None  # the server lives on, idle
+    closed_at = time.monotonic()
+
+    def stopped() -> bool:
+        """The reading thread has ended, or has not used any CPU for a full second."""
+        first = _thread_cpu(pid).get(thread)
+        time.sleep(1.0)  # a measuring window, not a wait for something to happen
+        second = _thread_cpu(pid).get(thread)
+        return first is None or second is None or second == first
+
+    _poll(stopped, STOP_SECONDS, "la lecture continue après la fermeture de l'onglet")
+    print(f"lecture arrêtée {time.monotonic() - closed_at:.1f} s après la fermeture de l'onglet")
+    assert app.process.poll() is None  # the server lives on
     assert not offline.blocked, offline.blocked
