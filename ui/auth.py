@@ -261,8 +261,9 @@ def draw_account_box() -> None:
         box.markdown(f":material/person: **{user.name}** — {auth.ROLE_LABELS[user.role]}")
         if box.button("Se déconnecter", key="auth_sign_out"):
             if user.method == "oidc":
-                st.logout()
-            _sign_out_local()
+                st.logout()  # Streamlit's own cookie and redirect
+            else:
+                _sign_out_local()
             st.rerun()
         return
     if not may_read():
