@@ -13,6 +13,7 @@ import datetime as dt
 
 import pandas as pd
 
+from centrale import fmt
 from centrale.sources.kinds import INFO_MEETING_KIND
 
 FUNNEL_STEPS = (
@@ -94,6 +95,7 @@ def commune_steps(con, as_of: dt.date) -> pd.DataFrame:
     first_contact, signed_on (first adhesion, counted only if active on
     `as_of`), first_order (first award) and second_solution (first award of
     its second distinct solution); NULL when the step is not reached.
+    withdrawn_on: its last withdrawal, when it adhered once and no longer does.
     """
     return con.execute(
         """
@@ -105,6 +107,9 @@ def commune_steps(con, as_of: dt.date) -> pd.DataFrame:
         ), adhered AS (
             SELECT commune_nis, min(signed_on) AS signed_on
             FROM adhesions_at(?) GROUP BY commune_nis HAVING bool_or(active)
+        ), withdrawn AS (
+            SELECT commune_nis, max(withdrawn_on) AS withdrawn_on
+            FROM adhesions_at(?) GROUP BY commune_nis HAVING NOT bool_or(active)
         ), firsts AS (
             SELECT commune_nis, solution_id, min(awarded_on) AS awarded_on
             FROM orders_at(?) WHERE status = 'attribué' GROUP BY ALL
@@ -117,15 +122,16 @@ def commune_steps(con, as_of: dt.date) -> pd.DataFrame:
         )
         SELECT c.nis_code AS commune_nis, c.name_fr AS commune, c.arrondissement,
                k.first_contact, k.last_contact, k.last_kind, coalesce(k.contacts, 0) AS contacts,
-               a.signed_on, o.first_order, o.second_solution,
+               a.signed_on, w.withdrawn_on, o.first_order, o.second_solution,
                coalesce(o.solutions, 0) AS solutions
         FROM communes_at(?) c
         LEFT JOIN contacts k ON k.commune_nis = c.nis_code
         LEFT JOIN adhered a ON a.commune_nis = c.nis_code
+        LEFT JOIN withdrawn w ON w.commune_nis = c.nis_code
         LEFT JOIN ordered o ON o.commune_nis = c.nis_code
         ORDER BY c.name_fr
         """,
-        [as_of, as_of, as_of, as_of],
+        [as_of, as_of, as_of, as_of, as_of],
     ).df()
 
 
@@ -164,18 +170,49 @@ def funnel(con, as_of: dt.date) -> list[dict]:
 def commune_funnel(con, nis: str, as_of: dt.date) -> list[dict]:
     """One commune's place in the funnel on `as_of`: for each step after "province"
     (met, adhered, ordered, ordered_2), `{"step", "label", "reached_on"}`, the date it
-    reached the step (`commune_steps`, the funnel's own dates) or None. Empty when the
-    commune does not exist on `as_of`."""
+    reached the step (`commune_steps`, the funnel's own dates) or None; the "adhered"
+    step also has `withdrawn_on`. Empty when the commune does not exist on `as_of`."""
     steps = commune_steps(con, as_of)
     row = steps[steps["commune_nis"] == nis]
     if row.empty:
         return []
     out = []
     for key, label in FUNNEL_STEPS[1:]:
-        value = row[STEP_DATES[key]].iloc[0]
-        reached = None if pd.isna(value) else pd.Timestamp(value).date()
-        out.append({"step": key, "label": label, "reached_on": reached})
+        step = {"step": key, "label": label, "reached_on": _day(row[STEP_DATES[key]].iloc[0])}
+        if key == "adhered":
+            step["withdrawn_on"] = _day(row["withdrawn_on"].iloc[0])
+        out.append(step)
     return out
+
+
+def _day(value) -> dt.date | None:
+    return None if pd.isna(value) else pd.Timestamp(value).date()
+
+
+# A commune's step in one phrase: with its date once reached, else what it has not done.
+PLACE_PHRASES = {
+    "met": ("rencontrée le {}", "jamais rencontrée"),
+    "adhered": ("adhérente le {}", "non adhérente"),
+    "ordered": ("1re commande le {}", "aucune commande"),
+    "ordered_2": ("2e solution le {}", "une seule solution"),
+}
+
+
+def place_sentence(place: list[dict]) -> str:
+    """`commune_funnel` told in one line, its « parcours » from the first contact to the
+    second solution (that step only once it has ordered); '' for no commune."""
+    if not place:
+        return ""
+    steps = {s["step"]: s for s in place}
+    phrases = []
+    for key, (reached, missing) in PLACE_PHRASES.items():
+        if key == "ordered_2" and steps["ordered"]["reached_on"] is None:
+            break
+        day = steps[key]["reached_on"]
+        if day is None and steps[key].get("withdrawn_on"):
+            missing = f"adhésion retirée le {fmt.date(steps[key]['withdrawn_on'])}"
+        phrases.append(reached.format(fmt.date(day)) if day else missing)
+    return "Parcours : " + " › ".join(phrases)
 
 
 def never_met(con, as_of: dt.date) -> pd.DataFrame:

@@ -630,6 +630,9 @@ def speaker_notes(b: CommuneBriefing) -> list[list[str]]:
             "écartée la moins chère moins l'offre retenue (négatif quand l'offre retenue, "
             "plus chère, a gagné sur la qualité).",
             f"Procédure classique : {b.worth.get('classic_basis', '')}.",
+            "Parcours : les étapes de l'entonnoir de la Vue d'ensemble pour la commune — "
+            "premier contact (fichier des rencontres), adhésion active, première commande "
+            "attribuée, attribution de sa deuxième solution.",
             source,
         ],
     ]
@@ -642,6 +645,11 @@ def _worth_slide(deck, b: CommuneBriefing, title: str) -> None:
     lines = story.worth_lines(b)
     text_w = Inches(6.6)
     _text_box(slide, MARGIN, CONTENT_TOP, text_w, Inches(3.6), lines, size=18, space_after=10)
+    # Its place in the funnel « de la rencontre à la commande », with the dates.
+    place = story.funnel_line(b)
+    if place:
+        box_top = FOOTER_TOP - Inches(1.95)
+        _text_box(slide, MARGIN, box_top, text_w, Inches(0.75), [place], size=14, bold=True)
     assumption = story.worth_assumption(b)
     if assumption:
         box_top = FOOTER_TOP - Inches(1.15)

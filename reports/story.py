@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from centrale import fmt, measures
+from centrale import fmt, measures, outreach
 from centrale.briefing import OPENED_ON, CommuneBriefing
 from centrale.config import AWARD_PROMISE_DAYS
 from centrale.domain import (
@@ -542,28 +542,6 @@ def worth_summary(b: CommuneBriefing) -> str:
     )
 
 
-# A commune's step of the funnel (`outreach.commune_funnel`), in one phrase: with its
-# date once reached, else what it has not done yet.
-FUNNEL_PHRASES = {
-    "met": ("rencontrée le {}", "jamais rencontrée"),
-    "adhered": ("adhérente le {}", "non adhérente"),
-    "ordered": ("1re commande le {}", "aucune commande"),
-    "ordered_2": ("2e solution le {}", "une seule solution"),
-}
-
-
 def funnel_line(b: CommuneBriefing) -> str:
-    """Its place in the funnel « de la rencontre à la commande » (its « parcours »), step
-    by step with dates; the second-solution step only once it has ordered."""
-    steps = {s["step"]: s["reached_on"] for s in b.funnel}
-    if not steps:
-        return ""
-    phrases = []
-    for step, (reached, missing) in FUNNEL_PHRASES.items():
-        if step == "ordered_2" and steps.get("ordered") is None:
-            break
-        day = steps.get(step)
-        if day is None and step == "adhered" and b.withdrawn_on is not None:
-            missing = f"adhésion retirée le {fmt.date(b.withdrawn_on)}"
-        phrases.append(reached.format(fmt.date(day)) if day else missing)
-    return "Parcours : " + " › ".join(phrases)
+    """Its place in the funnel « de la rencontre à la commande », with dates."""
+    return outreach.place_sentence(b.funnel)

@@ -59,6 +59,10 @@ def test_commune_page_says_what_the_centrale_brought(app_env, con):
     )
     captions = [c.value for c in at.caption]
     assert "Procédure classique : 120 jours (estimation)" in captions
+    # Its place in the funnel, from the funnel's own dates (adhesion: the press's first).
+    place = outreach.place_sentence(outreach.commune_funnel(con, "84009", PRESS_DAY))
+    assert place in captions
+    assert place.startswith("Parcours : rencontrée le ") and "› adhérente le 21/01/2019 ›" in place
     # The assumption is adjustable: 60 days halves nothing but moves the days saved.
     at.number_input(key="commune_classic_days").set_value(60).run()
     assert not at.exception
@@ -73,6 +77,8 @@ def test_a_commune_never_met_and_without_orders(app_env):
     at = run(COMMUNE, PRESS_DAY, "85024")  # Meix-devant-Virton: never met in the demo
     texts = " ".join(e.label for e in at.expander)
     assert "Rencontres avec la commune (0, jamais rencontrée)" in texts
+    captions = [c.value for c in at.caption]
+    assert "Parcours : jamais rencontrée › non adhérente › aucune commande" in captions
 
 
 def test_orders_page_shows_head_to_head_with_offers(app_env, con):

@@ -218,7 +218,7 @@ def test_no_text_under_14_points(bertrix_files):
     assert small_text(Presentation(str(bertrix_files[0]))) == []
 
 
-def test_charts_are_native_and_hold_the_stores_numbers(bertrix_files, con):
+def test_charts_are_native_and_hold_the_stores_numbers(bertrix_files, bertrix, con):
     slides = Presentation(str(bertrix_files[0])).slides
     # Slide 2: the adhesion curve ends on the press figures.
     (curve,) = charts_of(slides[1])
@@ -268,6 +268,8 @@ def test_charts_are_native_and_hold_the_stores_numbers(bertrix_files, con):
     assert fmt.money(expected["gain_eur"], 0) in texts
     assert f"{fmt.number(expected['days_saved'])} jours gagnés" in texts
     assert "Hypothèse : estimation, sans source publiée" in texts
+    assert story.funnel_line(bertrix) in texts  # its place in the funnel, with dates
+    assert "Parcours : rencontrée le " in texts
 
 
 def test_every_slide_has_notes_and_every_visual_a_description(bertrix_files):

@@ -123,6 +123,8 @@ def commune_section(day: dt.date, nis: str, name_with_de: str) -> None:
         _commune_cards(figures)
     else:
         ui.empty_state(f"Aucune commande attribuée {name_with_de} à cette date.")
+    # Its place in the funnel « de la rencontre à la commande » (the overview's steps).
+    st.caption(outreach.place_sentence(load(outreach.commune_funnel, nis, day)))
     contacts = load(outreach.commune_contacts, nis, day)
     last = (
         f"dernier contact le {fmt.date(contacts.iloc[0]['held_on'])}"
