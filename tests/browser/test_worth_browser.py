@@ -60,6 +60,7 @@ def test_commune_page_gain_and_adjustable_assumption(app_server, offline_page, d
     with connect_read_only(demo_db) as con:
         default = worth.commune_worth(con, "84009", day)
         shorter = worth.commune_worth(con, "84009", day, 60)
+        place = outreach.place_sentence(outreach.commune_funnel(con, "84009", day))
     page, _ = offline_page
     page.goto(f"{app_server.url}/commune?nis=84009&date={PRESS_DAY}")
     wait_rendered(page, "Ce que la centrale a apporté à la commune")
@@ -69,6 +70,9 @@ def test_commune_page_gain_and_adjustable_assumption(app_server, offline_page, d
     )
     saved = "Jours gagnés face à une procédure classique"
     assert _same(_metric(page, saved)) == _same(fmt.number(default["days_saved"]))
+    # Its place in the funnel, the dates as the core gives them.
+    assert place.startswith("Parcours : rencontrée le ")
+    assert place in _same(page.locator("section.main, [data-testid='stMain']").first.inner_text())
     field = page.get_by_label("Hypothèse : durée d'une procédure classique (jours)", exact=True)
     field.fill("60")
     field.press("Enter")
