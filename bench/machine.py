@@ -42,8 +42,13 @@ def _cpu_model() -> str:
     return platform.processor() or "?"
 
 
-def describe() -> list[str]:
-    """Markdown bullet lines."""
+def load_average() -> tuple[float, float, float] | None:
+    """The 1/5/15-minute load averages now (None where the system has none)."""
+    return os.getloadavg() if hasattr(os, "getloadavg") else None
+
+
+def describe(load_at_start: tuple[float, float, float] | None = None) -> list[str]:
+    """Markdown bullet lines; the load averages at the start (if given) and at the end."""
     versions = []
     for name in LIBRARIES:
         try:
@@ -51,12 +56,16 @@ def describe() -> list[str]:
         except metadata.PackageNotFoundError:
             continue
     memory = _memory_gib()
-    load = os.getloadavg() if hasattr(os, "getloadavg") else None
+    load = load_average()
+
+    def loads(values) -> str:
+        return " / ".join(f"{x:.2f}" for x in values) if values else "?"
+
     return [
         f"- CPU : {os.cpu_count()} cœurs ({_cpu_model()})",
         f"- Mémoire : {memory:.1f} Gio" if memory else "- Mémoire : ?",
         f"- Système : {platform.platform()}",
         f"- Python {sys.version.split()[0]} ; " + ", ".join(versions),
-        "- Charge moyenne au départ (1/5/15 min) : "
-        + (" / ".join(f"{x:.2f}" for x in load) if load else "?"),
+        f"- Charge moyenne (1/5/15 min) au départ : {loads(load_at_start)} ; "
+        f"à la fin : {loads(load)} (machine partagée : 2 cœurs pour cinq développeurs)",
     ]
