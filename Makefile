@@ -10,7 +10,7 @@ DB     ?= data/centrale.duckdb
 SOURCES ?= data/sources
 PORT   ?= 8501
 
-.PHONY: run serve test etl lint format bench bench-load screenshots clean
+.PHONY: run serve test test-all etl lint format bench bench-load screenshots clean
 
 # From an empty cache uv installs the pinned wheels ~8x faster than pip (12 s against
 # 46-162 s, `python -m bench.setup_time`); pip stays the fallback when uv cannot be had.
@@ -55,8 +55,19 @@ serve: $(RUNTIME)
 	@$(MAKE) --no-print-directory $(DB)
 	CENTRALE_SOURCES=$(SOURCES) CENTRALE_DB=$(DB) $(PY) -m deploy.serve
 
+# Two tiers (README « Tests »): `make test`, the everyday check, leaves out the tests
+# marked slow (every browser test but one offline run of each page, the kill-at-every-
+# step and concurrency tests, the cross-surface consistency); `make test-all` (and CI)
+# runs everything. Both on JOBS pytest-xdist workers; tests that share a module's
+# server stay together (--dist loadgroup, @pytest.mark.xdist_group).
+JOBS ?= 2
+PYTEST := $(PY) -m pytest -n $(JOBS) --dist loadgroup
+
 test: $(DEV)
-	$(PY) -m pytest
+	$(PYTEST) -m "not slow"
+
+test-all: $(DEV)
+	$(PYTEST) --hypothesis-profile=thorough
 
 lint: $(DEV)
 	$(VENV)/bin/ruff check .

@@ -8,12 +8,30 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from centrale.build import build_store, read_reference
 from centrale.config import REPO_ROOT, settings
 
 SAMPLE_DIR = REPO_ROOT / "data" / "sample"
 PRESS_DAY = dt.date(2020, 1, 31)  # the date of the press figures in DOMAIN.md
+
+# Property tests try hypothesis's 100 examples in `make test`, 300 in `make test-all`
+# (and CI), which passes --hypothesis-profile=thorough. A test's own @settings wins.
+hypothesis_settings.register_profile("thorough", max_examples=300)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Every browser test is also `slow` (chromium driving a real server, seconds each),
+    except the `smoke` ones: every page once, offline, which `make test` keeps.
+
+    Tiers: `make test` runs `-m "not slow"` (the everyday check, a few minutes);
+    `make test-all` and CI run everything. Mark `slow` any test of several seconds.
+    """
+    for item in items:
+        if item.get_closest_marker("browser") and not item.get_closest_marker("smoke"):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

@@ -182,7 +182,7 @@ cells = st.one_of(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)  # examples: the profile (tests/conftest.py)
 @given(st.lists(cells, max_size=30))
 def test_amounts_property_equal_scalar_parser(values):
     _check_amounts(values)
@@ -319,7 +319,7 @@ def test_stripped_column_matches_str_strip():
 CSV_ALPHABET = ';,"\n\r \t\u00a0ab1'
 
 
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)  # examples: the profile (tests/conftest.py)
 @given(st.text(alphabet=CSV_ALPHABET, max_size=60))
 def test_csv_fast_path_property_same_rows(text):
     # Any text the fast path accepts gives the csv module's rows, padded to one width.

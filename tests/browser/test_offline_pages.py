@@ -35,12 +35,21 @@ def _url(base: str, path: str, day: str | None) -> str:
     return f"{base}/{path}" + ("?" + "&".join(query) if query else "")
 
 
+@pytest.mark.smoke
 def test_dashboard_registers_pages():
     assert len(PAGES) >= 5
     assert "" in [p.url_path for p in PAGES]  # the default page answers at "/"
 
 
-@pytest.mark.parametrize("day", [None, PRESS_DAY], ids=["aujourdhui", "31-01-2020"])
+# The press day's run of every page is the browser smoke `make test` keeps (see
+# tests/conftest.py): the app, every page, offline, with the press figures.
+@pytest.mark.parametrize(
+    "day",
+    [
+        pytest.param(None, id="aujourdhui"),
+        pytest.param(PRESS_DAY, id="31-01-2020", marks=pytest.mark.smoke),
+    ],
+)
 @pytest.mark.parametrize("app_page", PAGES, ids=[p.url_path or "accueil" for p in PAGES])
 def test_page_renders_offline(app_server, offline_page, tmp_path, app_page, day):
     page, _ = offline_page
@@ -119,6 +128,7 @@ def test_deep_link_on_fresh_server(demo_db, browser, tmp_path):
     assert not_found == 0
 
 
+@pytest.mark.smoke
 def test_blank_or_uniform_map_area_is_detected():
     """The pixel check itself: a white or one-colour area does not pass for a map."""
     import io
