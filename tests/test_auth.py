@@ -83,6 +83,7 @@ def test_one_address_guessing_many_names_is_slowed_down(users):
     assert other.user is not None
 
 
+@pytest.mark.slow  # 40 bcrypt checks at the product's cost (rounds=12)
 def test_the_failure_log_and_counts_stay_bounded(users, monkeypatch):
     monkeypatch.setattr(auth, "LOG_MAX_BYTES", 1024)
     monkeypatch.setattr(auth, "MAX_TRACKED", 10)

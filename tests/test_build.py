@@ -129,6 +129,7 @@ def test_missing_boundaries_file_is_a_clear_french_error(tmp_path):
     assert not (tmp_path / "x.duckdb").exists()
 
 
+@pytest.mark.slow  # a build process started and killed, then two more builds
 def test_build_killed_midway_leaves_previous_store_usable(sources_copy, tmp_path):
     db = tmp_path / "killed.duckdb"
     assert run_etl("build", "--sources", str(sources_copy), "--db", str(db)).returncode == 0
@@ -186,6 +187,7 @@ print(sorted(counts))
 """
 
 
+@pytest.mark.slow  # a reader process and a rebuild through the command line
 def test_rebuild_while_a_reader_has_the_store_open(sources_copy, tmp_path):
     db, stop = tmp_path / "shared.duckdb", tmp_path / "stop"
     assert run_etl("build", "--sources", str(sources_copy), "--db", str(db)).returncode == 0

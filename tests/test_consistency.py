@@ -247,6 +247,7 @@ def sample(con, day: dt.date) -> dict[str, list[str]]:
     return picked
 
 
+@pytest.mark.slow  # goes with the test it samples for
 def test_the_sample_meets_every_kind_of_commune(demo_db):
     with duckdb.connect(str(demo_db), read_only=True) as con:
         met = {kind for day in DATES for kinds in sample(con, day).values() for kind in kinds}

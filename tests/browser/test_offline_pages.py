@@ -22,7 +22,8 @@ from tests.browser.conftest import (
     wait_settled,
 )
 
-pytestmark = pytest.mark.browser
+# One worker runs this file's tests under xdist: `make test`'s smoke starts one server.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("offline-pages")]
 
 PAGES = registered_pages()
 PRESS_DAY = "2020-01-31"
