@@ -1,9 +1,12 @@
-"""A commune's briefing as a 16:9 PowerPoint deck (python-pptx), 8 slides.
+"""A commune's briefing as a 16:9 PowerPoint deck (python-pptx), 6 to 8 slides.
 
 1. title · 2. the centrale in figures (+ adhesion curve) · 3. the map ·
 4. the commune's orders (+ lead times vs the 20-day promise) · 5. what peers
 took that it has not · 6. its survey answers vs the catalogue · 7. next steps ·
 8. what the centrale brought it (competition gain, days vs a classic procedure).
+A thin section never has a slide of its own (no table of one row, no slide
+mostly empty): no order is said above the peers' (and there is nothing to
+measure), one order with what it brought, a one-row survey above the next steps.
 
 Charts are native PowerPoint charts (`add_chart` with `CategoryChartData`), so
 a manager can restyle them and PowerPoint shows their data; only the map is
@@ -66,23 +69,58 @@ def deck_bytes(b: CommuneBriefing, map_png: bytes | None = None) -> bytes:
     deck.core_properties.author = "IDELUX Projets publics"
     deck.core_properties.language = "fr-BE"
     titles = story.section_titles(b)
+    # Which sections each slide says, in order: a thin section (a table of one row, a
+    # lone sentence) shares the slide of the next one (see story.orders_are_thin).
+    said: list[tuple[str, ...]] = []
     _title_slide(deck, b)
+    said.append(("title",))
     _figures_slide(deck, b, titles[0])
+    said.append(("figures",))
     _map_slide(deck, b, titles[1], map_png)
-    _orders_slide(deck, b, titles[2])
-    _peers_slide(deck, b, titles[3])
-    _survey_slide(deck, b, story.survey_title(b))
-    _next_steps_slide(deck, b, titles[5])
-    _worth_slide(deck, b, story.worth_title(b))
+    said.append(("map",))
+    measured = bool(story.worth_series(b)[0])  # an awarded order: something to measure
+    if story.orders_are_thin(b) and not measured:  # none, or one still in competition:
+        # said above its peers' orders, and no slide to say there is nothing to measure
+        said_first = story.order_sentence(b) if len(b.orders) else story.status_sentence(b)
+        lead = [story.orders_summary(b), said_first]
+        if story.funnel_line(b):  # its place in the funnel, said here without slide 8
+            lead.append(story.funnel_line(b))
+        _peers_slide(deck, b, story.orders_and_peers_title(b), lead=lead)
+        said.append(("orders", "peers", "funnel"))
+    elif story.orders_are_thin(b):  # one order: said with what it brought, in sentences
+        lead = [story.orders_summary(b), story.order_sentence(b)]
+        _worth_slide(deck, b, story.order_and_worth_title(b), lead=lead)
+        _peers_slide(deck, b, titles[3])
+        said += [("orders", "worth"), ("peers",)]
+    else:
+        _orders_slide(deck, b, titles[2])
+        _peers_slide(deck, b, titles[3])
+        said += [("orders",), ("peers",)]
+    if story.survey_is_thin(b):
+        _next_steps_slide(
+            deck, b, story.survey_and_next_steps_title(b), lead=[story.survey_sentence(b)]
+        )
+        said.append(("survey", "next"))
+    elif story.survey_is_short(b):  # two or three needs: their table above the steps
+        rows = story.survey_rows(b)
+        _next_steps_slide(deck, b, story.survey_and_next_steps_title(b), table_rows=rows)
+        said.append(("survey", "next"))
+    else:
+        _survey_slide(deck, b, story.survey_title(b))
+        _next_steps_slide(deck, b, titles[5])
+        said += [("survey",), ("next",)]
+    if not story.orders_are_thin(b) and measured:
+        _worth_slide(deck, b, story.worth_title(b))
+        said.append(("worth",))
     total = len(deck.slides)
     notes = speaker_notes(b)
-    for number, slide in enumerate(deck.slides, start=1):
+    source = story.source_note(b)
+    for number, (slide, sections) in enumerate(zip(deck.slides, said), start=1):
         if number > 1:
             _footer(slide, b, number, total)
         _describe_visuals(slide, b)
-        slide.notes_slide.notes_text_frame.text = "\n".join(
-            notes[number - 1] if number <= len(notes) else [story.source_note(b)]
-        )
+        lines = [line for key in sections for line in notes[key] if line != source]
+        slide.notes_slide.notes_text_frame.text = "\n".join(lines + [source])
     buffer = io.BytesIO()
     deck.save(buffer)
     return buffer.getvalue()
@@ -181,8 +219,8 @@ def _footer(slide, b: CommuneBriefing, number: int, total: int) -> None:
     )
 
 
-def _table(slide, left, top, width, headers, rows, widths, row_h=Inches(0.42)):
-    """A sober table: teal header row, pale banding, 14 pt everywhere."""
+def _table(slide, left, top, width, headers, rows, widths, row_h=Inches(0.42), size=None):
+    """A sober table: teal header row, pale banding, 14 pt everywhere (or `size`)."""
     shape = slide.shapes.add_table(len(rows) + 1, len(headers), left, top, width, row_h)
     table = shape.table
     total = sum(widths)
@@ -201,7 +239,7 @@ def _table(slide, left, top, width, headers, rows, widths, row_h=Inches(0.42)):
             frame.text = ""
             run = frame.paragraphs[0].add_run()
             run.text = str(value)
-            _style_run(run, style.TABLE_PT, WHITE if r == 0 else DARK, bold=r == 0)
+            _style_run(run, size or style.TABLE_PT, WHITE if r == 0 else DARK, bold=r == 0)
     return shape
 
 
@@ -449,9 +487,10 @@ def _promise_line(slide, frame, maximum: float) -> None:
     box.text_frame.paragraphs[0].alignment = PP_ALIGN.RIGHT
 
 
-def _peers_slide(deck, b: CommuneBriefing, title: str) -> None:
+def _peers_slide(deck, b: CommuneBriefing, title: str, lead: list[str] = ()) -> None:
+    """What peers took; `lead`: sentences of a thin section said first (no order yet)."""
     slide = _slide(deck, title)
-    lines = story.peers_sentences(b)
+    lines = [*lead, *story.peers_sentences(b)]
     # The chart starts under the text, however many lines it wraps to (16 pt: ~115
     # characters and 0.3 inch a line across the slide).
     text_h = Inches(0.3) * sum(-(-len(line) // 115) for line in lines) + Inches(0.1)
@@ -459,7 +498,13 @@ def _peers_slide(deck, b: CommuneBriefing, title: str) -> None:
     solutions, size, arrondissement = story.peer_uptake_series(b)
     top = CONTENT_TOP + text_h + Inches(0.1)
     if not solutions:
-        _text_box(slide, MARGIN, top + Inches(0.3), CONTENT_W, Inches(1), [story.no_peer_uptake(b)])
+        # Nothing they took that it has not: who they are, and what they took, instead.
+        _text_box(slide, MARGIN, top, CONTENT_W, Inches(0.5), [story.no_peer_uptake(b)])
+        rows = story.peer_rows(b)
+        if len(rows) > story.THIN_ROWS:
+            table_top = top + Inches(0.55)
+            widths = (4.0, 2.0, 2.6, 3.7)
+            _table(slide, MARGIN, table_top, CONTENT_W, story.PEER_HEADERS, rows, widths)
         return
     data = CategoryChartData()
     data.categories = solutions
@@ -493,9 +538,12 @@ def _survey_slide(deck, b: CommuneBriefing, title: str) -> None:
             _table(slide, MARGIN, top, CONTENT_W, headers, rows, widths, row_h=Inches(0.36))
         return
     rows = story.survey_rows(b)
-    widths = (3.5, 1.05, 1.15, 1.3, 5.4)
     top = CONTENT_TOP + Inches(0.2)
-    _table(slide, MARGIN, top, CONTENT_W, story.SURVEY_HEADERS, rows, widths)
+    # A few needs in larger type and taller rows: read from the back of a council room,
+    # and not a band of table under a slide left mostly empty.
+    few = len(rows) <= FEW_SURVEY_ROWS
+    row_h, size = (Inches(0.7), 16) if few else (Inches(0.42), None)
+    _table(slide, MARGIN, top, CONTENT_W, story.SURVEY_HEADERS, rows, SURVEY_WIDTHS, row_h, size)
     left_out = story.survey_left_out(b, len(rows))
     if left_out:
         more = [left_out]
@@ -503,24 +551,63 @@ def _survey_slide(deck, b: CommuneBriefing, title: str) -> None:
         _text_box(slide, MARGIN, box_top, CONTENT_W, Inches(0.45), more, size=14, colour=GREY)
 
 
-def _next_steps_slide(deck, b: CommuneBriefing, title: str) -> None:
+def _text_height(lines: list[str], size: float, width, space_after: float = 10) -> Emu:
+    """About how tall `lines` wrap at `size` pt in a box `width` wide (an average
+    character is half as wide as the type is tall)."""
+    per_line = max((width / 12700 - 14) / (size * 0.55), 1)
+    points = sum(-(-(len(line) + 3) // int(per_line)) * size * 1.2 + space_after for line in lines)
+    return Emu(int(points * 12700))
+
+
+SURVEY_WIDTHS = (3.5, 1.25, 1.15, 1.3, 5.2)  # « Priorité » whole at 16 pt
+FEW_SURVEY_ROWS = 6
+
+
+def _next_steps_slide(
+    deck, b: CommuneBriefing, title: str, lead: list[str] = (), table_rows: list | None = None
+) -> None:
+    """The next steps; a thin survey section said first: `lead` (one sentence) or
+    `table_rows` (a short table of needs)."""
     slide = _slide(deck, title)
-    lines = story.next_step_lines(b)
     top = CONTENT_TOP + Inches(0.2)
-    _text_box(
-        slide, MARGIN, top, CONTENT_W, Inches(2.9), lines, size=18, bullet=True, space_after=10
+    if lead:
+        _text_box(slide, MARGIN, top, CONTENT_W, Inches(0.8), list(lead), size=18, colour=PRIMARY)
+        top += _text_height(list(lead), 18, CONTENT_W, space_after=6) + Inches(0.15)
+    if table_rows:
+        headers = story.SURVEY_HEADERS
+        _table(slide, MARGIN, top, CONTENT_W, headers, table_rows, SURVEY_WIDTHS, Inches(0.36))
+        top += Inches(0.5) * (len(table_rows) + 1) + Inches(0.15)  # rows wrap to two lines
+    lines = story.next_step_lines(b)
+    # The steps band stays clear: under a table of needs, lower and thinner (its heading
+    # line left out); few lines in larger type (two lines at 18 pt leave half a slide).
+    band_top = Inches(5.75) if table_rows else Inches(4.55)
+    sizes = (22, 18, 16, 14) if len(lines) <= 2 else (18, 16, 14)
+    size = next(
+        (z for z in sizes if top + _text_height(lines, z, CONTENT_W) <= band_top), sizes[-1]
     )
-    _how_to_order(slide, b)
-
-
-def _how_to_order(slide, b: CommuneBriefing) -> None:
-    """The four steps of an order through the centrale, as a band of numbered tiles."""
-    top, height, gap = Inches(5.05), Inches(1.2), Inches(0.2)
     _text_box(
-        slide, MARGIN, top - Inches(0.5), CONTENT_W, Inches(0.45),
-        ["Commander via la centrale, sans cahier des charges à rédiger :"],
-        size=16, colour=GREY, bold=True,
+        slide, MARGIN, top, CONTENT_W, band_top - top, lines, size=size, bullet=True,
+        space_after=10,
     )  # fmt: skip
+    if table_rows:
+        _how_to_order(slide, b, label=False, top=band_top, height=Inches(0.9))
+    else:
+        _how_to_order(slide, b, top=band_top + Inches(0.5))
+
+
+def _how_to_order(
+    slide, b: CommuneBriefing, label: bool = True, top=Inches(5.05), height=Inches(1.2)
+) -> None:
+    """The four steps of an order through the centrale, as a band of numbered tiles
+    from `top` (`label`: with its heading line above)."""
+    gap = Inches(0.2)
+    tile_pt = 18 if height >= Inches(1.2) else 16  # three lines in a thinner tile
+    if label:
+        _text_box(
+            slide, MARGIN, top - Inches(0.5), CONTENT_W, Inches(0.45),
+            ["Commander via la centrale, sans cahier des charges à rédiger :"],
+            size=16, colour=GREY, bold=True,
+        )  # fmt: skip
     steps = story.how_to_order(b)
     width = int((CONTENT_W - gap * (len(steps) - 1)) / len(steps))
     for index, text in enumerate(steps):
@@ -532,7 +619,8 @@ def _how_to_order(slide, b: CommuneBriefing) -> None:
         tile.shadow.inherit = False
         _text_box(
             slide, left + Inches(0.1), top + Inches(0.1), width - Inches(0.2),
-            height - Inches(0.2), [f"{index + 1}. {text}"], size=18, colour=PRIMARY, bold=True,
+            height - Inches(0.2), [f"{index + 1}. {text}"], size=tile_pt, colour=PRIMARY,
+            bold=True,
         )  # fmt: skip
 
 
@@ -574,15 +662,24 @@ def _describe_visuals(slide, b: CommuneBriefing) -> None:
             _set_alt(shape, chart_alt_text(shape.chart))
 
 
+PATH_NOTE = (
+    "Parcours : les étapes de l'entonnoir de la Vue d'ensemble pour la commune — "
+    "premier contact (fichier des rencontres), adhésion active, première commande "
+    "attribuée, attribution de sa deuxième solution."
+)
+# The story's sections, in the order of `speaker_notes`.
+SECTIONS = ("title", "figures", "map", "orders", "peers", "survey", "next", "worth")
+
+
 def _definitions(*keys: str) -> list[str]:
     return [f"{MEASURES[k].label} : {MEASURES[k].help}" for k in keys if k in MEASURES]
 
 
-def speaker_notes(b: CommuneBriefing) -> list[list[str]]:
-    """What the presenter may say on each slide: the definitions of its figures and
-    where they come from (one list of lines per slide, in order)."""
+def speaker_notes(b: CommuneBriefing) -> dict[str, list[str]]:
+    """What the presenter may say of each section: the definitions of its figures and
+    where they come from (lines per section; a slide saying two sections has both)."""
     source = story.source_note(b)
-    return [
+    notes = [
         [
             f"Présentation de la centrale d'achats Smart d'IDELUX à {b.name}, situation au "
             f"{fmt.date(b.as_of)} : tous les chiffres sont ceux connus à cette date.",
@@ -630,21 +727,22 @@ def speaker_notes(b: CommuneBriefing) -> list[list[str]]:
             "écartée la moins chère moins l'offre retenue (négatif quand l'offre retenue, "
             "plus chère, a gagné sur la qualité).",
             f"Procédure classique : {b.worth.get('classic_basis', '')}.",
-            "Parcours : les étapes de l'entonnoir de la Vue d'ensemble pour la commune — "
-            "premier contact (fichier des rencontres), adhésion active, première commande "
-            "attribuée, attribution de sa deuxième solution.",
+            PATH_NOTE,
             source,
         ],
     ]
+    # The funnel sentence is said on slide 8, or with the peers when there is no slide 8.
+    return {**dict(zip(SECTIONS, notes)), "funnel": [PATH_NOTE, source]}
 
 
-def _worth_slide(deck, b: CommuneBriefing, title: str) -> None:
+def _worth_slide(deck, b: CommuneBriefing, title: str, lead: list[str] = ()) -> None:
     """What the centrale brought: the competition's gain and the days against a classic
-    procedure, the assumption said on the slide."""
+    procedure, the assumption said on the slide; `lead`: the one order, said first."""
     slide = _slide(deck, title)
-    lines = story.worth_lines(b)
+    lines = [*lead, *story.worth_lines(b)]
     text_w = Inches(6.6)
-    _text_box(slide, MARGIN, CONTENT_TOP, text_w, Inches(3.6), lines, size=18, space_after=10)
+    size = 16 if lead else 18
+    _text_box(slide, MARGIN, CONTENT_TOP, text_w, Inches(3.6), lines, size=size, space_after=10)
     # Its place in the funnel « de la rencontre à la commande », with the dates.
     place = story.funnel_line(b)
     if place:

@@ -291,6 +291,24 @@ def peer_series_names(b: CommuneBriefing) -> tuple[str, str]:
     )
 
 
+PEER_HEADERS = ["Commune semblable", "Habitants", "Adhésion", "Solutions commandées"]
+
+
+def peer_rows(b: CommuneBriefing) -> list[list[str]]:
+    """The similar communes (by population), as table rows: who they are and how far
+    they went with the centrale."""
+    peers = b.peers[b.peers["size_peer"].astype(bool)]
+    return [
+        [
+            p["name_fr"],
+            fmt.number(p["population"]),
+            ADHESION_LABELS[AdhesionStatus(p["adhesion_status"])],
+            fmt.number(p["solutions_ordered"]),
+        ]
+        for _, p in peers.iterrows()
+    ]
+
+
 def no_peer_uptake(b: CommuneBriefing) -> str:
     return (
         f"Au {fmt.date(b.as_of)}, ses pairs n'ont commandé aucune solution "
@@ -545,3 +563,72 @@ def worth_summary(b: CommuneBriefing) -> str:
 def funnel_line(b: CommuneBriefing) -> str:
     """Its place in the funnel « de la rencontre à la commande », with dates."""
     return outreach.place_sentence(b.funnel)
+
+
+# -- thin sections share a slide -------------------------------------------------------
+# A table of one row is a sentence, and a section that holds one sentence leaves a
+# slide mostly empty: such sections are said on the slide of the next one.
+THIN_ROWS = 1
+SHORT_ROWS = 3  # a survey table this short shares the slide of the next steps
+
+
+def orders_are_thin(b: CommuneBriefing) -> bool:
+    """No order, or one: said in sentences, not as a table of one row."""
+    return len(b.orders) <= THIN_ROWS
+
+
+def survey_is_thin(b: CommuneBriefing) -> bool:
+    """The survey (or, without one, the catalogue) would be a table of one row at most."""
+    rows = survey_rows(b) if not b.survey.empty else catalogue_rows(b)
+    return len(rows) <= THIN_ROWS
+
+
+def survey_is_short(b: CommuneBriefing) -> bool:
+    """Two or three needs: a table too short for a slide of its own."""
+    return not b.survey.empty and THIN_ROWS < len(survey_rows(b)) <= SHORT_ROWS
+
+
+def order_sentence(b: CommuneBriefing) -> str:
+    """The commune's one order in a sentence (what `order_rows` shows as a table)."""
+    o = b.orders.iloc[0]
+    if o["status"] == OrderStatus.AWARDED:
+        return (
+            f"« {o['solution']} » : attribuée le {fmt.date(o['awarded_on'])} à "
+            f"{o['provider']} en {fmt.days(o['lead_days'])}, {fmt.money(o['amount_eur'], 0)} "
+            "HTVA."
+        )
+    return (
+        f"« {o['solution']} » : bon de commande envoyé le {fmt.date(o['sent_on'])}, "
+        "en cours d'attribution (mise en concurrence)."
+    )
+
+
+def survey_sentence(b: CommuneBriefing) -> str:
+    """The survey section in one sentence, when its table would have one row at most."""
+    if b.survey.empty:
+        rows = catalogue_rows(b)
+        if not rows:
+            return no_survey(b) + " Aucune solution n'est commandable à cette date."
+        solution, providers, _ordered = rows[0]
+        return no_survey(b) + f" Seule solution commandable : {solution} ({providers})."
+    need, priority, horizon, budget, catalogue = survey_rows(b)[0]
+    if b.survey["match"].iloc[0] == NeedMatch.NO_NEEDS:
+        return f"Réponse à l'enquête {b.survey_year} : aucun besoin déclaré."
+    details = [f"priorité {priority}", f"horizon {horizon}", f"budget {budget}"]
+    details = [d for d in details if not d.endswith(fmt.MISSING)]
+    return (
+        f"Besoin exprimé dans l'enquête {b.survey_year} : {need} ({', '.join(details)}) ; "
+        f"au catalogue : {_lower_first(catalogue)}."
+    )
+
+
+def orders_and_peers_title(b: CommuneBriefing) -> str:
+    return "Ses commandes et celles de ses pairs"
+
+
+def order_and_worth_title(b: CommuneBriefing) -> str:
+    return "Sa commande et ce qu'elle a apporté"
+
+
+def survey_and_next_steps_title(b: CommuneBriefing) -> str:
+    return "Ses besoins et les prochaines étapes"

@@ -144,14 +144,21 @@ def deck_facts(path: Path) -> Facts:
             if shape.has_text_frame:
                 words.append(shape.text_frame.text)
             if getattr(shape, "has_table", False) and shape.has_table:
-                rows += [[c.text for c in r.cells] for r in shape.table.rows]
+                table = [[c.text for c in r.cells] for r in shape.table.rows]
+                if table[0][0] == "Solution":  # the orders' table, not the peers'
+                    rows += table
         return plain(" ".join(words)), rows
 
-    orders_text, rows = texts(slides[3])
-    peers_text, _ = texts(slides[4])
+    # Found by what they say, not by their place: a thin section shares a slide.
+    said = [texts(slide) for slide in slides]
+    orders_text, rows = next((t, r) for t, r in said if NO_ORDER in t or SUMMARY.search(t))
+    peers_text = next(t for t, _ in said if PEERS_SENTENCE.search(t))
     awarded, pending, amount = summary_totals(orders_text)
-    # Rows: Solution, Prestataire, Attribution, Délai, Montant (no date sent): solutions only.
-    shown = tuple((r[0], "") for r in rows[1:])
+    # Rows: Solution, Prestataire, Attribution, Délai, Montant (no date sent): solutions only;
+    # one order is a sentence (« Solution » : attribuée le …).
+    shown = tuple((r[0], "") for r in rows[1:]) or tuple(
+        (m, "") for m in re.findall(r"« (.+?) » : ", orders_text)
+    )
     return Facts(
         names_in(PEERS_SENTENCE.search(peers_text)[1]),
         shown,
