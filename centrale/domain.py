@@ -114,6 +114,22 @@ SURVEY_ANSWER_COLOURS = {
     SurveyAnswerStatus.NOT_ANSWERED: ORANGE,
 }
 
+# A mark on each commune of a status map, so the map also reads without colour (printed
+# in black and white, a colour-blind reader, a projector washing colours out): a dark
+# dot, a ring, a small dot, or no mark. The legend shows the same sign.
+MARK_DOT, MARK_RING, MARK_SMALL, MARK_NONE = "dot", "ring", "small", None
+MARK_SIGNS = {MARK_DOT: "●", MARK_RING: "◎", MARK_SMALL: "·", MARK_NONE: ""}
+ADHESION_MARKS = {
+    AdhesionStatus.ADHERED: MARK_DOT,
+    AdhesionStatus.WITHDRAWN: MARK_RING,
+    AdhesionStatus.NOT_ADHERED: MARK_NONE,
+}
+SURVEY_ANSWER_MARKS = {
+    SurveyAnswerStatus.ANSWERED: MARK_DOT,
+    SurveyAnswerStatus.NOT_ANSWERED: MARK_NONE,
+}
+NO_DATA_MARK = MARK_SMALL
+
 
 class NeedMatch(StrEnum):
     """How one need a commune expressed in a survey matches the catalogue on a date."""

@@ -14,12 +14,14 @@ whole FeatureCollection in every trace of a categorical map.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
+import shapely
 
 from centrale import charts, domain, fmt, measures
 from centrale.geo import bounds_of, feature_collection
@@ -28,6 +30,17 @@ from centrale.geo import bounds_of, feature_collection
 # both read the same with the common colour-vision deficiencies.
 ADHESION_COLOURS = domain.ADHESION_COLOURS
 SURVEY_COLOURS = domain.SURVEY_ANSWER_COLOURS
+# Marks drawn on the communes (centrale.domain: a dot, a ring, none): circles of the
+# map's own WebGL layer. Text or symbol icons would need glyphs or sprites from a
+# server (plotly's white-bg style points at fonts.openmaptiles.org): not offline.
+MARK_COLOUR, MARK_HOLE = "#1F2A2E", "#FFFFFF"
+# mark -> the circles drawn, bottom first: (size px, colour); a white halo keeps a dark
+# mark visible on a dark fill.
+MARK_STYLES = {
+    domain.MARK_DOT: [(13, MARK_HOLE), (9, MARK_COLOUR)],
+    domain.MARK_RING: [(15, MARK_HOLE), (12, MARK_COLOUR), (6, MARK_HOLE)],
+    domain.MARK_SMALL: [(8, MARK_HOLE), (5, MARK_COLOUR)],
+}
 NO_DATA = "pas de données"
 NO_DATA_COLOUR = charts.NO_DATA
 # Reversed cividis: pale yellow = little, dark blue = much; zero stays visible
@@ -56,6 +69,7 @@ class Metric:
     kind: str  # "category" | "continuous"
     formatter: Callable[[object], str] = str
     colours: dict[str, str] | None = None
+    marks: dict[str, str | None] | None = None  # category -> mark (see centrale.domain)
     unit: str = ""  # colour bar tick suffix
     scale_title: str | None = None  # short colour bar title (a long one pushes the bar left)
 
@@ -75,13 +89,21 @@ def _measure_metric(key: str) -> Metric:
 
 METRICS: dict[str, Metric] = {
     "adhesion": Metric(
-        "Statut d'adhésion", "adhesion_status", "category", colours=ADHESION_COLOURS
+        "Statut d'adhésion",
+        "adhesion_status",
+        "category",
+        colours=ADHESION_COLOURS,
+        marks=domain.ADHESION_MARKS,
     ),
     "solutions": _measure_metric("solutions_ordered"),
     "amount": _measure_metric("amount_eur"),
     "per_inhabitant": _measure_metric("amount_per_inhabitant"),
     "survey": Metric(
-        "Réponse à l'enquête des besoins", "survey_status", "category", colours=SURVEY_COLOURS
+        "Réponse à l'enquête des besoins",
+        "survey_status",
+        "category",
+        colours=SURVEY_COLOURS,
+        marks=domain.SURVEY_ANSWER_MARKS,
     ),
 }
 
@@ -189,6 +211,39 @@ def _layout(
     return fig
 
 
+def mark_points(shapes: pd.DataFrame) -> pd.DataFrame:
+    """nis_code, lon, lat: a point inside each commune (its representative point, not
+    its centroid, which can fall outside a crescent-shaped commune)."""
+    points = [
+        shapely.geometry.shape(json.loads(g)).representative_point() for g in shapes["geojson"]
+    ]
+    return pd.DataFrame(
+        {
+            "nis_code": list(shapes["nis_code"]),
+            "lon": [round(p.x, 4) for p in points],
+            "lat": [round(p.y, 4) for p in points],
+        }
+    )
+
+
+def _mark_traces(points: pd.DataFrame, mark: str | None, category: str) -> list[go.Scattermap]:
+    """The circles of `mark` on `points`; no hover and no click (the commune under them
+    answers), no legend entry (the category's entry carries the sign)."""
+    return [
+        go.Scattermap(
+            lon=list(points["lon"]),
+            lat=list(points["lat"]),
+            mode="markers",
+            marker={"size": size, "color": colour},
+            hoverinfo="skip",
+            showlegend=False,
+            name=f"marque : {category}",
+            meta={"mark": mark, "category": category},
+        )
+        for size, colour in MARK_STYLES.get(mark, [])
+    ]
+
+
 def category_map(
     values: pd.DataFrame,
     shapes: pd.DataFrame,
@@ -197,16 +252,29 @@ def category_map(
     label: str,
     height: int = MAP_HEIGHT,
     highlight: str | None = None,
+    marks: dict[str, str | None] | None = None,
 ) -> go.Figure:
     """One colour per category of `values[column]` (keys of `colours`, legend in that
-    order); communes with no value or an unlisted one are "pas de données" (grey)."""
+    order); communes with no value or an unlisted one are "pas de données" (grey).
+
+    With `marks` (category -> mark), each commune also carries its category's mark
+    and each legend entry its sign, so the map reads without colour."""
     frame = _frame(values, shapes, column)
     frame[column] = frame[column].where(frame[column].isin(list(colours)), NO_DATA)
     fig = go.Figure()
+    points = mark_points(shapes).set_index("nis_code") if marks else None
+    overlay = []
     for category, colour in [*colours.items(), (NO_DATA, NO_DATA_COLOUR)]:
         rows = frame[frame[column] == category]
         if rows.empty:
             continue
+        name = f"{category} ({len(rows)})"
+        if marks is not None:
+            mark = marks.get(category, domain.NO_DATA_MARK)
+            sign = domain.MARK_SIGNS[mark]
+            name = f"{sign} {name}" if sign else f"{name}, sans marque"
+            where = points.loc[list(rows["nis_code"])]
+            overlay += _mark_traces(where, mark, category)
         fig.add_trace(
             _trace(
                 rows,
@@ -217,9 +285,12 @@ def category_map(
                 colorscale=_uniform(colour),
                 showscale=False,
                 showlegend=True,
-                name=f"{category} ({len(rows)})",
+                name=name,
+                meta={"category": category},
             )
         )
+    for trace in overlay:  # over every fill
+        fig.add_trace(trace)
     return _layout(fig, shapes, height, highlight, label)
 
 
@@ -303,7 +374,9 @@ def metric_map(
     spec = METRICS[metric]
     label = label or spec.label
     if spec.kind == "category":
-        return category_map(values, shapes, spec.column, spec.colours, label, height, highlight)
+        return category_map(
+            values, shapes, spec.column, spec.colours, label, height, highlight, spec.marks
+        )
     return value_map(
         values,
         shapes,

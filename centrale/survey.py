@@ -22,7 +22,7 @@ import datetime as dt
 
 import pandas as pd
 
-from centrale import fmt
+from centrale import domain, fmt
 from centrale.domain import Coverage
 from centrale.names import normalise
 
@@ -560,6 +560,13 @@ MAP_CATEGORIES = {
     "non adhérente — a répondu": "#56B4E9",
     "adhérente — sans réponse": "#D55E00",
     "non adhérente — sans réponse": "#F0E442",
+}
+# The same categories without colour (see domain.MARK_SIGNS): answers are dots or rings.
+MAP_MARKS = {
+    "adhérente — a répondu": domain.MARK_DOT,
+    "non adhérente — a répondu": domain.MARK_RING,
+    "adhérente — sans réponse": domain.MARK_SMALL,
+    "non adhérente — sans réponse": domain.MARK_NONE,
 }
 
 

@@ -114,6 +114,12 @@ with side_column:
     st.caption(
         "Cliquez sur une commune pour ouvrir sa fiche. Gris : pas de données. "
         "Couleurs lisibles par les personnes daltoniennes."
+        + (
+            " Sans couleur aussi : chaque statut a sa marque sur les communes (●, ◎ ou "
+            "aucune), rappelée dans la légende ; le tableau ci-dessous les nomme toutes."
+            if spec.kind == "category"
+            else ""
+        )
     )
     if metric in ORDER_METRICS and picked_solutions:
         st.caption("Seules les commandes des solutions choisies dans la barre latérale comptent.")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import duckdb
 import pandas as pd
 import pytest
+import shapely
 
-from centrale import fmt, mapfig, queries
+from centrale import domain, fmt, mapfig, queries
 from centrale.geo import bounds_of
 from tests.conftest import PRESS_DAY
 from tests.sample_figures import awarded_amount
@@ -42,7 +44,11 @@ def _all_metric_figures(status, shapes):
 def test_every_metric_is_an_offline_choroplethmap(status, shapes):
     for metric, fig in _all_metric_figures(status, shapes):
         spec = fig.to_plotly_json()
-        assert {t["type"] for t in spec["data"]} == {"choroplethmap"}, metric
+        # Polygons, and for status maps the circles of their marks (no text, no icon).
+        assert {t["type"] for t in spec["data"]} <= {"choroplethmap", "scattermap"}, metric
+        assert {t["type"] for t in spec["data"]} >= {"choroplethmap"}, metric
+        for trace in spec["data"]:
+            assert trace.get("mode", "markers") == "markers", metric  # text needs glyphs
         assert spec["layout"]["map"]["style"] == "white-bg", metric
         text = fig.to_json()
         # No tile, style, glyph or sprite source: nothing for the browser to fetch.
@@ -59,7 +65,7 @@ def test_figure_json_stays_small(status, shapes):
 def test_each_trace_carries_only_its_own_communes(status, shapes):
     fig = mapfig.metric_map(status, shapes, "adhesion")
     drawn = []
-    for trace in fig.data:
+    for trace in (t for t in fig.data if t.type == "choroplethmap"):
         ids = [f["id"] for f in trace.geojson["features"]]
         assert sorted(ids) == sorted(trace.locations)
         drawn += ids
@@ -68,8 +74,8 @@ def test_each_trace_carries_only_its_own_communes(status, shapes):
 
 def test_adhesion_legend_counts_the_press_figures(status, shapes):
     fig = mapfig.metric_map(status, shapes, "adhesion")
-    names = [t.name for t in fig.data]
-    assert names == ["adhérente (23)", "non adhérente (21)"]
+    names = [t.name for t in fig.data if t.showlegend]
+    assert names == ["● adhérente (23)", "non adhérente (21), sans marque"]
     assert fig.layout.legend.title.text == "Statut d'adhésion"
 
 
@@ -100,7 +106,7 @@ def test_missing_values_are_drawn_as_no_data(shapes):
 
 def test_survey_before_any_campaign_is_all_no_data(shapes):
     fig = mapfig.metric_map(mapfig.survey_status(None), shapes, "survey")
-    assert [t.name for t in fig.data] == [f"pas de données ({len(shapes)})"]
+    assert [t.name for t in fig.data if t.showlegend] == [f"· pas de données ({len(shapes)})"]
 
 
 def test_highlight_outlines_one_commune(status, shapes):
@@ -128,7 +134,7 @@ def test_merged_commune_disappears_from_the_map_after_the_merger(store):
     after = queries.commune_shapes(store, dt.date(2024, 12, 2))
     assert "82005" in set(before["nis_code"]) and "82005" not in set(after["nis_code"])
     fig = mapfig.metric_map(queries.commune_status(store, dt.date(2024, 12, 2)), after, "adhesion")
-    drawn = [f["id"] for t in fig.data for f in t.geojson["features"]]
+    drawn = [f["id"] for t in fig.data if t.type == "choroplethmap" for f in t.geojson["features"]]
     assert len(drawn) == 43
 
 
@@ -138,3 +144,47 @@ def test_small_map_puts_its_legend_above(status, shapes):
     big = mapfig.metric_map(status, shapes, "adhesion")
     assert big.layout.legend.orientation is None and big.layout.margin.t == 0
     assert small.layout.map.zoom < big.layout.map.zoom
+
+
+def _marks(fig) -> dict[str, tuple]:
+    """category -> its mark, as drawn: the circles on its communes (size, colour, bottom
+    first), read from the figure's spec; () for a category without mark."""
+    marks: dict[str, tuple] = {}
+    for trace in fig.data:
+        if trace.type == "scattermap":
+            assert trace.hoverinfo == "skip" and not trace.showlegend  # the commune answers
+            category = trace.meta["category"]
+            marks[category] = (*marks.get(category, ()), (trace.marker.size, trace.marker.color))
+    return marks
+
+
+@pytest.mark.parametrize("day", [PRESS_DAY, dt.date(2026, 11, 24)], ids=["2020", "2026"])
+def test_every_status_reads_without_colour(store, day):
+    """Issue 13: on the status maps every category differs from the others by the mark
+    on its communes (a dot, a ring, a small dot or none), its legend entry shows that
+    sign, and each mark stands inside its commune."""
+    shapes = queries.commune_shapes(store, day)
+    status = queries.commune_status(store, day)
+    response = queries.survey_response(store, queries.default_survey_year(store, day), day)
+    inside = {
+        nis: shapely.geometry.shape(json.loads(g)).buffer(0.001)
+        for nis, g in zip(shapes["nis_code"], shapes["geojson"])
+    }
+    signs = {tuple(mapfig.MARK_STYLES.get(m, [])): sign for m, sign in domain.MARK_SIGNS.items()}
+    for name, fig in {
+        "adhesion": mapfig.metric_map(status, shapes, "adhesion"),
+        "survey": mapfig.metric_map(mapfig.survey_status(response), shapes, "survey"),
+    }.items():
+        fills = {t.meta["category"]: t for t in fig.data if t.type == "choroplethmap"}
+        marks = _marks(fig)
+        drawn = [marks.get(category, ()) for category in fills]
+        assert len(fills) >= 2 and len(set(drawn)) == len(fills), (name, drawn)
+        for category, mark in zip(fills, drawn):
+            sign = signs[mark]
+            legend = fills[category].name
+            assert legend.startswith(f"{sign} ") if sign else "sans marque" in legend, legend
+        for trace in (t for t in fig.data if t.type == "scattermap"):
+            communes = fills[trace.meta["category"]].locations
+            assert len(trace.lon) == len(communes)
+            for nis, lon, lat in zip(communes, trace.lon, trace.lat):
+                assert inside[nis].contains(shapely.Point(lon, lat)), (name, nis)

@@ -33,6 +33,11 @@ def map_spec(at: AppTest) -> dict:
     return json.loads(chart.proto.spec)
 
 
+def legend(spec: dict) -> list[str]:
+    """The map's legend entries (its marks' traces have none)."""
+    return [t["name"] for t in spec["data"] if t.get("showlegend", True)]
+
+
 def table(at: AppTest):
     return at.dataframe[0].value
 
@@ -40,9 +45,10 @@ def table(at: AppTest):
 def test_press_day_map(app_env):
     at = run_map(PRESS_DAY)
     spec = map_spec(at)
-    assert {t["type"] for t in spec["data"]} == {"choroplethmap"}
+    # Communes as polygons, their status also as a mark (readable without colour).
+    assert {t["type"] for t in spec["data"]} == {"choroplethmap", "scattermap"}
     assert spec["layout"]["map"]["style"] == "white-bg"
-    assert [t["name"] for t in spec["data"]] == ["adhérente (23)", "non adhérente (21)"]
+    assert legend(spec) == ["● adhérente (23)", "non adhérente (21), sans marque"]
     assert len(table(at)) == 44
     assert at.radio[0].options == [
         "Statut d'adhésion",
@@ -68,8 +74,8 @@ def test_survey_on_press_day_is_the_2017_one(app_env):
     at = run_map(PRESS_DAY, "survey")
     survey = pd.read_excel(SAMPLE_DIR / "survey.xlsx", dtype={"commune": str})
     answered = survey.loc[survey["année"] == 2017, "commune"].nunique()
-    names = [t["name"] for t in map_spec(at)["data"]]
-    assert names == [f"a répondu ({answered})", f"n'a pas répondu ({44 - answered})"]
+    names = legend(map_spec(at))
+    assert names == [f"● a répondu ({answered})", f"n'a pas répondu ({44 - answered}), sans marque"]
 
 
 def test_survey_before_the_first_campaign_is_explained(tmp_path, monkeypatch):
@@ -78,7 +84,7 @@ def test_survey_before_the_first_campaign_is_explained(tmp_path, monkeypatch):
     monkeypatch.setenv("CENTRALE_USERS", str(tmp_path / "no-users.toml"))
     at = run_map(dt.date(2021, 6, 1), "survey")
     assert any("Aucune enquête des besoins" in i.value for i in at.info)
-    assert [t["name"] for t in map_spec(at)["data"]] == ["pas de données (44)"]
+    assert legend(map_spec(at)) == ["· pas de données (44)"]
 
 
 def test_solutions_ordered_on_press_day(app_env):
@@ -107,8 +113,7 @@ def test_map_follows_the_date(app_env):
     assert not at.exception
     assert len(table(at)) == 43
     assert "Bertogne" not in at.selectbox(key="map_commune").options
-    names = [t["name"] for t in map_spec(at)["data"]]
-    assert names != ["adhérente (23)", "non adhérente (21)"]
+    assert legend(map_spec(at)) != ["● adhérente (23)", "non adhérente (21), sans marque"]
 
 
 def test_old_name_of_a_merged_commune_is_searchable(app_env):

@@ -16,7 +16,13 @@ import time
 import pytest
 
 from tests.browser import audit
-from tests.browser.conftest import registered_pages, wait_layout_stable, wait_rendered
+from tests.browser.conftest import (
+    MAP_CHART,
+    assert_maps_drawn,
+    registered_pages,
+    wait_layout_stable,
+    wait_rendered,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -155,6 +161,32 @@ def test_date_picker_is_french_in_an_english_browser(app_server, browser, tmp_pa
         assert "janvier" in text and "January" not in text, text[:200]
         english = audit.english_words(page)
         assert not english, f"mots anglais dans le calendrier : {english}"
+    finally:
+        context.close()
+
+
+def test_status_map_reads_in_greyscale(app_server, browser, tmp_path):
+    """The adhesion map printed in black and white (or seen without colour): each of the
+    23 member communes of 31/01/2020 carries a dark mark, visible in greyscale, and the
+    legend says which sign means what."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    map_page = next(p for p in PAGES if p.url_path == "map")
+    context, page = _open(browser, app_server, map_page, 1366, 768)
+    try:
+        assert_maps_drawn(page, tmp_path, "carte")
+        chart = page.locator(MAP_CHART).first
+        grey = Image.open(io.BytesIO(chart.screenshot(animations="disabled"))).convert("L")
+        grey.save(tmp_path / "carte-gris.png")
+        pixels = np.asarray(grey).astype(int)
+        body = pixels[int(pixels.shape[0] * 0.15) :]  # below the legend
+        dark = int((body < 55).sum())  # the marks; fills stay lighter, borders are white
+        assert dark >= 23 * 25, f"{dark} pixels de marques ({tmp_path / 'carte-gris.png'})"
+        legend = chart.locator(".legendtext").evaluate_all("els => els.map(e => e.textContent)")
+        assert any(t.startswith("● adhérente") for t in legend), legend
     finally:
         context.close()
 

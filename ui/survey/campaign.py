@@ -138,6 +138,7 @@ def _answers_map(year: int, day: dt.date) -> None:
         survey.MAP_CATEGORIES,
         f"Enquête {year}",
         height=CAMPAIGN_MAP_HEIGHT,
+        marks=survey.MAP_MARKS,
     )
     st.plotly_chart(
         fig,
@@ -146,8 +147,9 @@ def _answers_map(year: int, day: dt.date) -> None:
         config=charts.plotly_config(f"enquete-{year}-carte"),
     )
     st.caption(
-        "Bleu : a répondu (foncé : adhérente, clair : non adhérente). "
-        "Vermillon : adhérente sans réponse. Jaune : non adhérente sans réponse."
+        "Bleu : a répondu (foncé et ● : adhérente, clair et ◎ : non adhérente). "
+        "Vermillon et · : adhérente sans réponse. Jaune, sans marque : non adhérente "
+        "sans réponse."
     )
 
 
