@@ -28,8 +28,7 @@ from tests.browser.conftest import (
 )
 from tests.conftest import SAMPLE_DIR
 
-# One server for the module (hostile_app): its tests stay on one xdist worker.
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("hostile-text")]
+pytestmark = pytest.mark.browser
 
 PAYLOAD = (
     "![x](http://evil.example/t.png) [clic](http://evil.example/lien) "

@@ -22,8 +22,9 @@ from tests.browser.conftest import (
     wait_settled,
 )
 
-# One worker runs this file's tests under xdist: `make test`'s smoke starts one server.
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("offline-pages")]
+# Under xdist (--dist loadfile) one worker runs this file: `make test`'s smoke starts
+# one server.
+pytestmark = pytest.mark.browser
 
 PAGES = registered_pages()
 PRESS_DAY = "2020-01-31"
