@@ -153,7 +153,12 @@ def test_date_picker_is_french_in_an_english_browser(app_server, browser, tmp_pa
         body.get_by_role("button", name="Choisir une date").click()
         calendar = page.locator('[data-testid="stDateInputCalendar"]')
         calendar.wait_for()
-        page.wait_for_timeout(300)  # the shim translates once per frame
+        # The shim translates once per frame: poll until it has (the asserts say if not).
+        deadline = time.monotonic() + 15
+        while calendar.locator("thead th").first.inner_text() != "L":
+            if time.monotonic() > deadline:
+                break
+            page.wait_for_timeout(50)
         page.screenshot(path=tmp_path / "calendrier.png")
         headers = [h.inner_text() for h in calendar.locator("thead th").all()]
         assert headers == ["L", "M", "M", "J", "V", "S", "D"], headers  # Monday first
