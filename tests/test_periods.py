@@ -103,7 +103,7 @@ def test_orders_of_2023_listed_with_the_period_in_every_caption(app_env):
     orders = next(d.value for d in at.dataframe if "sent_on" in d.value.columns)
     assert len(orders) == 10
     assert orders["sent_on"].dt.year.eq(2023).all()
-    assert "ordered_by" in orders.columns
+    assert "commune_shown" in orders.columns  # the commune, and who ordered before a merger
     assert "Commandes envoyées en 2023" in [s.value for s in at.subheader]
     captions = [c.value for c in at.caption]
     assert "Envoyés en 2023" in captions and "Attribuées en 2023" in captions

@@ -10,7 +10,7 @@ import streamlit as st
 from streamlit.runtime.caching.cache_metrics import get_cache_metrics
 from streamlit.testing.v1 import AppTest
 
-from centrale import charts, fmt, loads, mapfig, queries
+from centrale import charts, domain, fmt, loads, mapfig, queries
 from centrale.build import build_store
 from centrale.config import REPO_ROOT, settings
 from tests.conftest import PRESS_DAY
@@ -45,8 +45,14 @@ def adhesion_map():
     return figure(mapfig.metric_map, status, shapes, "adhesion")
 
 
+def status_name(name: str) -> str:
+    """A status trace's legend name without the mark it shows (domain.MARK_SIGNS)."""
+    return name.lstrip("".join(domain.MARK_SIGNS.values()) + " ")
+
+
 def legend(fig) -> list[str]:
-    return [trace.name for trace in fig.data]
+    """The statuses of a map's legend (the traces drawing the marks left out)."""
+    return [status_name(t.name) for t in fig.data if not t.name.startswith("marque")]
 
 
 def run_map() -> dict:
@@ -79,7 +85,7 @@ def test_equal_data_give_the_same_figure_object(store):
     assert load(queries.commune_status, PRESS_DAY) is not status  # reads are copies...
     first = adhesion_map()
     assert adhesion_map() is first  # ...yet the figure is built once and handed to all
-    assert legend(first) == ["adhérente (23)", "non adhérente (21)"]
+    assert legend(first) == ["adhérente (23)", "non adhérente (21), sans marque"]
     curve = load(queries.adhesion_curve, PRESS_DAY)
     assert figure(charts.adhesion_curve, curve, PRESS_DAY) is figure(
         charts.adhesion_curve, curve.copy(), PRESS_DAY
@@ -107,15 +113,17 @@ def test_sessions_are_sent_the_shared_figure(store):
 def test_a_rebuild_that_changes_the_data_draws_a_new_figure(store):
     sources, db = store
     before = adhesion_map()
-    assert run_map()["data"][0]["name"] == "adhérente (23)"
+    assert status_name(run_map()["data"][0]["name"]) == "adhérente (23)"
     with (sources / "adhesions.csv").open("a", encoding="cp1252") as out:
         out.write(NEW_MEMBER)
     rebuild(sources, db)
     after = adhesion_map()
     assert after is not before
-    assert legend(after) == ["adhérente (24)", "non adhérente (20)"]
-    assert legend(before) == ["adhérente (23)", "non adhérente (21)"]  # untouched
-    assert run_map()["data"][0]["name"] == "adhérente (24)"  # a new session sees it too
+    assert legend(after) == ["adhérente (24)", "non adhérente (20), sans marque"]
+    assert legend(before) == ["adhérente (23)", "non adhérente (21), sans marque"]  # untouched
+    assert (
+        status_name(run_map()["data"][0]["name"]) == "adhérente (24)"
+    )  # a new session sees it too
 
 
 def test_a_rebuild_with_the_same_data_reuses_the_figure(store):
