@@ -342,12 +342,29 @@ def _title_slide(deck, b: CommuneBriefing) -> None:
     )
 
 
+KEY_FIGURE_PT = 32
+# Widest average advance of a bold sans-serif (DejaVu Sans Bold, LibreOffice's fallback
+# for Calibri, is the widest met), in ems, and a text box's own side insets.
+BOLD_EM_PER_CHAR = 0.7
+TEXT_BOX_INSETS = Inches(0.2)
+
+
+def one_line_size(text: str, width: int, largest: float) -> int:
+    """The largest type size, up to `largest` points, at which `text` holds on one line
+    of a text box `width` EMU wide: « 15,0 jours » in a quarter of the slide would
+    otherwise wrap its last letter onto the label below."""
+    usable_pt = (width - TEXT_BOX_INSETS) / 12700
+    return int(min(largest, usable_pt / (BOLD_EM_PER_CHAR * max(len(text), 1))))
+
+
 def _figures_slide(deck, b: CommuneBriefing, title: str) -> None:
     slide = _slide(deck, title)
     figures = story.key_figures(b)
     gap = Inches(0.25)
     tile_w = int((CONTENT_W - gap * (len(figures) - 1)) / len(figures))
     inner = tile_w - Inches(0.3)
+    # One size for the four values, the largest at which the longest holds on its line.
+    value_pt = min(one_line_size(f.value, inner, KEY_FIGURE_PT) for f in figures)
     for index, figure in enumerate(figures):
         left = MARGIN + index * (tile_w + gap)
         tile = slide.shapes.add_shape(1, left, CONTENT_TOP, tile_w, Inches(2.0))
@@ -358,7 +375,7 @@ def _figures_slide(deck, b: CommuneBriefing, title: str) -> None:
         x = left + Inches(0.15)
         _text_box(
             slide, x, CONTENT_TOP + Inches(0.05), inner, Inches(0.75), [figure.value],
-            size=32, colour=PRIMARY, bold=True,
+            size=value_pt, colour=PRIMARY, bold=True,
         )  # fmt: skip
         _text_box(
             slide, x, CONTENT_TOP + Inches(0.8), inner, Inches(0.7), [figure.label],

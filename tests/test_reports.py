@@ -412,7 +412,7 @@ def test_no_lone_row_and_no_slide_mostly_empty(con, nis, day):
 
 
 @pytest.mark.slow
-def test_deck_opens_in_libreoffice(bertrix_files, tmp_path):
+def test_deck_opens_in_libreoffice(bertrix_files, bertrix, tmp_path):
     office = shutil.which("soffice") or shutil.which("libreoffice")
     if office is None:
         pytest.skip("LibreOffice absent : conversion du .pptx non vérifiée")
@@ -426,6 +426,10 @@ def test_deck_opens_in_libreoffice(bertrix_files, tmp_path):
     assert text.count("\f") == 8  # one page per slide
     for words in ("23 sur 44", "Betterstreet", "Prochaines étapes", "Situation au 31 janvier 2020"):
         assert words in text
+    # Each key figure drawn whole on its line (« 15,0 jours » once wrapped its « s »
+    # onto the label below it).
+    for figure in story.key_figures(bertrix):
+        assert figure.value.replace(fmt.NBSP, " ") in text.replace(fmt.NBSP, " "), figure.value
 
 
 # -- the one-page PDF ----------------------------------------------------------------
