@@ -31,6 +31,7 @@ import streamlit as st
 
 from centrale import auth, sessions
 from centrale.auth import User
+from ui.components import plain
 from ui.session_routes import CLOSE_PATH, OPEN_PATH
 
 SESSION_KEY = "auth_user"  # {"name", "method", "cookie"} of a local sign-in
@@ -258,7 +259,7 @@ def draw_account_box() -> None:
         )
         return
     if user:
-        box.markdown(f":material/person: **{user.name}** — {auth.ROLE_LABELS[user.role]}")
+        box.markdown(f":material/person: **{plain(user.name)}** — {auth.ROLE_LABELS[user.role]}")
         if box.button("Se déconnecter", key="auth_sign_out"):
             if user.method == "oidc":
                 st.logout()  # Streamlit's own cookie and redirect
