@@ -39,6 +39,7 @@ from pathlib import Path
 
 import duckdb
 
+from centrale import loads
 from centrale.locks import exclusive, sync_folder, write_atomic
 from centrale.sources.validate import list_source_files
 
@@ -71,22 +72,17 @@ def store_fingerprint(db_path: Path) -> tuple[dict[str, str], str | None] | None
         return None
     try:
         with duckdb.connect(str(db_path), read_only=True) as con:
-            last = con.execute(
-                "SELECT load_id, sources_dir FROM load_log ORDER BY load_id DESC LIMIT 1"
-            ).fetchone()
-            if last is None:
-                return None
-            rows = con.execute(
-                "SELECT file, sha256 FROM load_files WHERE load_id = ?", [last[0]]
-            ).fetchall()
+            newest = loads.newest_load(con)
     except duckdb.Error:
         return None  # an older or damaged store: the schema check says so elsewhere
+    if newest is None:
+        return None
     files = {
-        str(name): str(sha)
-        for name, sha in rows
-        if Path(str(name)).suffix.lower() in (".csv", ".xlsx")
+        name: sha
+        for name, sha in newest["files"].items()
+        if Path(name).suffix.lower() in (".csv", ".xlsx")
     }
-    return files, last[1]
+    return files, newest["sources_dir"]
 
 
 @dataclass
@@ -235,7 +231,7 @@ def _drop_stray_staging(folder: Path) -> None:
 def _append_journal(folder: Path, db_path: Path, record: dict) -> None:
     """Add the record once, with the load id the store gave it."""
     with duckdb.connect(str(db_path), read_only=True) as con:
-        load_id = con.execute("SELECT max(load_id) FROM load_log").fetchone()[0]
+        load_id = loads.newest_load(con)["load_id"]
     path = folder / ARCHIVE_DIR / JOURNAL_FILE
     if path.is_file():
         for line in path.read_text(encoding="utf-8").splitlines():

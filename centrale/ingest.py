@@ -611,12 +611,6 @@ def _store_load_files(db_path: Path) -> pd.DataFrame:
         return con.execute("SELECT load_id, file, kind, sha256 FROM load_files").df()
 
 
-def _last_load_id(db_path: Path) -> int | None:
-    with duckdb.connect(str(db_path), read_only=True) as con:
-        row = con.execute("SELECT max(load_id) FROM load_log").fetchone()
-    return None if row is None or row[0] is None else int(row[0])
-
-
 # --------------------------------------------------------------------------- apply / restore
 
 

@@ -15,19 +15,26 @@ def load_log(con) -> pd.DataFrame:
         """).df()
 
 
-def last_load(con) -> dict | None:
-    """The newest load in two facts, for every page's "données à jour au" line and every
-    export's "À propos" sheet: {"loaded_at": timestamp, "files": [file names, in name
-    order]}; None before the first load. Small on purpose: pages read it at every rerun."""
+def newest_load(con) -> dict | None:
+    """The newest load, the one definition every reader uses: {"load_id", "loaded_at"
+    (timestamp), "sources_dir", "files": {file name: SHA-256}, in name order}; None before
+    the first load. Pages show its date and file names ("données à jour au", every
+    export's "À propos" sheet); the commit point checks the store against the sources
+    folder with its fingerprints. Small on purpose: pages read it at every rerun."""
     row = con.execute(
-        "SELECT load_id, loaded_at FROM load_log ORDER BY load_id DESC LIMIT 1"
+        "SELECT load_id, loaded_at, sources_dir FROM load_log ORDER BY load_id DESC LIMIT 1"
     ).fetchone()
     if row is None:
         return None
     files = con.execute(
-        "SELECT file FROM load_files WHERE load_id = ? ORDER BY file", [row[0]]
+        "SELECT file, sha256 FROM load_files WHERE load_id = ? ORDER BY file", [row[0]]
     ).fetchall()
-    return {"loaded_at": pd.Timestamp(row[1]), "files": [f for (f,) in files]}
+    return {
+        "load_id": row[0],
+        "loaded_at": pd.Timestamp(row[1]),
+        "sources_dir": row[2],
+        "files": {str(name): str(sha) for name, sha in files},
+    }
 
 
 def load_files(con, load_id: int) -> pd.DataFrame:

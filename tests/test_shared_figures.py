@@ -164,16 +164,17 @@ def test_a_lambda_argument_is_refused(store):
         figure(mapfig.value_map, status, shapes, "population", "Pop.", formatter=lambda v: v)
 
 
-def test_last_load_names_the_files_of_the_newest_load(store):
+def test_newest_load_names_the_files_of_the_newest_load(store):
     sources, db = store
-    last = load(loads.last_load)
+    last = load(loads.newest_load)
     log = load(loads.load_log)
     assert last["loaded_at"] == log["loaded_at"].iloc[0]
     expected = sorted(p.name for p in sources.iterdir() if p.suffix in (".csv", ".xlsx"))
-    assert last["files"] == expected
+    assert list(last["files"]) == expected
+    assert last["load_id"] == log["load_id"].iloc[0]
     (sources / "events.xlsx").unlink()
     rebuild(sources, db)
-    newer = load(loads.last_load)
+    newer = load(loads.newest_load)
     assert newer["loaded_at"] > last["loaded_at"]
     assert "events.xlsx" not in newer["files"] and len(newer["files"]) == len(expected) - 1
 

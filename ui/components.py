@@ -439,7 +439,7 @@ def export_about(sheet: str, rows: int | None = None) -> dict[str, str]:
 
     solutions = solution_names(state.solution_filter())
     try:
-        last = load(loads.last_load)
+        last = load(loads.newest_load)
     except StoreMissing:  # a table drawn without a store (tests, a page's own frame)
         last = None
     about = {
@@ -453,7 +453,7 @@ def export_about(sheet: str, rows: int | None = None) -> dict[str, str]:
     if last is not None:
         loaded_at = last["loaded_at"]
         about["Données à jour au"] = f"{fmt.date(loaded_at)} à {pd.Timestamp(loaded_at):%H:%M}"
-        about["Fichiers sources"] = ", ".join(last["files"]) or fmt.MISSING
+        about["Fichiers sources"] = ", ".join(last["files"]) or fmt.MISSING  # names, in order
     return about
 
 

@@ -54,7 +54,7 @@ def freshness_text(loaded_at) -> str:
 
 def last_loaded_at():
     """When the store was last loaded (its newest load), or None."""
-    last = load(loads.last_load)
+    last = load(loads.newest_load)
     return None if last is None else last["loaded_at"]
 
 

@@ -79,7 +79,7 @@ def _warm_overview() -> None:
     since, until = periods.make("all", day).bounds
     store_ready()  # the shell's checks: schema, interrupted load, sources against the store
     load(queries.solutions)
-    load(loads.last_load)  # the sidebar's "données à jour au"
+    load(loads.newest_load)  # the sidebar's "données à jour au"
     load(queries.kpis, day)
     load(queries.period_figures, day, since, until)
     if components.one_year_before(day) >= periods.OPENED_ON:
