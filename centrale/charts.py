@@ -25,15 +25,16 @@ from centrale.config import AWARD_PROMISE_DAYS, PROVINCE_NIS
 
 # --- Colours ---------------------------------------------------------------
 # Okabe–Ito (centrale.domain): distinguishable with every common colour-vision deficiency.
-BLUE = domain.BLUE
-ORANGE = domain.ORANGE
-SKY_BLUE = domain.SKY_BLUE
-GREEN = domain.GREEN
-YELLOW = domain.YELLOW
-VERMILLION = domain.VERMILLION
-PURPLE = domain.PURPLE
-GREY = domain.GREY
-CATEGORICAL = (BLUE, ORANGE, GREEN, PURPLE, SKY_BLUE, VERMILLION, YELLOW, GREY)
+CATEGORICAL = (
+    domain.BLUE,
+    domain.ORANGE,
+    domain.GREEN,
+    domain.PURPLE,
+    domain.SKY_BLUE,
+    domain.VERMILLION,
+    domain.YELLOW,
+    domain.GREY,
+)
 # Cividis: a sequential scale designed to read the same with colour-vision
 # deficiencies (dark blue -> yellow). For choropleths and other continuous values.
 SEQUENTIAL = (
@@ -48,11 +49,9 @@ SEQUENTIAL = (
     "#E4CF5B",
     "#FEE838",
 )
-NO_DATA = domain.NO_DATA_COLOUR
-ADHESION_COLOURS = domain.ADHESION_COLOURS
-HIGHLIGHT = BLUE  # the province of Luxembourg among the others
+HIGHLIGHT = domain.BLUE  # the province of Luxembourg among the others
 MUTED = "#B8C2C0"  # the other provinces, the ceiling
-LATE = VERMILLION  # past the 20-day promise
+LATE = domain.VERMILLION  # past the 20-day promise
 
 FONT_FAMILY = "Source Sans Pro, Segoe UI, Arial, sans-serif"
 MONTHS_SHORT_FR = (
@@ -201,7 +200,7 @@ def empty_figure(message: str, height: int = 240) -> go.Figure:
         y=0.5,
         xref="paper",
         yref="paper",
-        font={"size": 15, "color": GREY},
+        font={"size": 15, "color": domain.GREY},
     )
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
@@ -245,7 +244,7 @@ def adhesion_curve(curve: pd.DataFrame, as_of: dt.date | None = None) -> go.Figu
             y=curve["communes_total"],
             name="Communes de la province (plafond)",
             mode="lines",
-            line={"shape": "hv", "color": GREY, "dash": "dash", "width": 1.5},
+            line={"shape": "hv", "color": domain.GREY, "dash": "dash", "width": 1.5},
             customdata=ceiling_text,
             hovertemplate="%{customdata}<extra></extra>",
         )
@@ -256,7 +255,7 @@ def adhesion_curve(curve: pd.DataFrame, as_of: dt.date | None = None) -> go.Figu
             y=curve["communes_adhered"],
             name="Communes adhérentes",
             mode="lines",
-            line={"shape": "hv", "color": BLUE, "width": 3},
+            line={"shape": "hv", "color": domain.BLUE, "width": 3},
             fill="tozeroy",
             fillcolor="rgba(0, 114, 178, 0.12)",
             customdata=adhered_text,
@@ -274,7 +273,7 @@ def adhesion_curve(curve: pd.DataFrame, as_of: dt.date | None = None) -> go.Figu
         showarrow=False,
         xanchor="right",
         yanchor="bottom",
-        font={"color": GREY},
+        font={"color": domain.GREY},
     )
     fig.update_yaxes(
         title="Communes", rangemode="tozero", range=[0, int(curve["communes_total"].max()) + 3]
@@ -315,8 +314,13 @@ def orders_per_month(monthly: pd.DataFrame) -> go.Figure:
         period, title = "M1", "Commandes par mois"
     fig = go.Figure()
     for column, name, colour, unit in (
-        ("orders_sent", "Bons de commande envoyés", SKY_BLUE, ("bon envoyé", "bons envoyés")),
-        ("orders_awarded", "Commandes attribuées", BLUE, ("attribution", "attributions")),
+        (
+            "orders_sent",
+            "Bons de commande envoyés",
+            domain.SKY_BLUE,
+            ("bon envoyé", "bons envoyés"),
+        ),
+        ("orders_awarded", "Commandes attribuées", domain.BLUE, ("attribution", "attributions")),
     ):
         fig.add_trace(
             go.Bar(
@@ -375,7 +379,7 @@ def orders_by_solution(by_solution: pd.DataFrame) -> go.Figure:
             x=frame["orders_awarded"],
             orientation="h",
             name="Attribuées",
-            marker_color=BLUE,
+            marker_color=domain.BLUE,
             customdata=hover,
             hovertemplate="%{customdata}<extra></extra>",
             text=frame["orders_awarded"].where(frame["orders_awarded"] > 0),
@@ -389,7 +393,7 @@ def orders_by_solution(by_solution: pd.DataFrame) -> go.Figure:
                 x=frame["orders_pending"],
                 orientation="h",
                 name="En attente d'attribution",
-                marker_color=ORANGE,
+                marker_color=domain.ORANGE,
                 customdata=hover,
                 hovertemplate="%{customdata}<extra></extra>",
             )
@@ -416,7 +420,7 @@ def lead_time_distribution(orders: pd.DataFrame, promise_days: int = AWARD_PROMI
         return empty_figure("Aucune commande attribuée à cette date.")
     counts = days.value_counts().sort_index()
     within = int((days <= promise_days).sum())
-    colours = [BLUE if d <= promise_days else LATE for d in counts.index]
+    colours = [domain.BLUE if d <= promise_days else LATE for d in counts.index]
     fig = go.Figure(
         go.Bar(
             x=counts.index,
@@ -433,11 +437,11 @@ def lead_time_distribution(orders: pd.DataFrame, promise_days: int = AWARD_PROMI
     fig.add_vline(
         x=promise_days + 0.5,
         line_dash="dash",
-        line_color=VERMILLION,
+        line_color=domain.VERMILLION,
         line_width=2,
         annotation_text=f"Promesse : {promise_days} jours",
         annotation_position="top right",
-        annotation_font_color=VERMILLION,
+        annotation_font_color=domain.VERMILLION,
     )
     title = (
         f"Délai d'attribution — {within} sur {len(days)} "
@@ -500,7 +504,7 @@ def providers_by_solution(shares: pd.DataFrame, metric: str = "orders_won") -> g
             y=[list(frame["solution"]), list(frame["provider"])],
             x=values,
             orientation="h",
-            marker_color=[BLUE if w > 0 else MUTED for w in frame["orders_won"]],
+            marker_color=[domain.BLUE if w > 0 else MUTED for w in frame["orders_won"]],
             text=[formatter(v) for v in frame[metric]],
             textposition="outside",
             cliponaxis=False,
@@ -531,9 +535,9 @@ def providers_by_solution(shares: pd.DataFrame, metric: str = "orders_won") -> g
         fig.add_vline(
             x=AWARD_PROMISE_DAYS,
             line_dash="dash",
-            line_color=VERMILLION,
+            line_color=domain.VERMILLION,
             annotation_text=f"Promesse : {AWARD_PROMISE_DAYS} jours",
-            annotation_font_color=VERMILLION,
+            annotation_font_color=domain.VERMILLION,
         )
     return fig
 
@@ -655,8 +659,8 @@ def subsidies_by_beneficiary(projects: pd.DataFrame) -> go.Figure:
     # the category order keeps the bars sorted by amount across both traces.
     fig = go.Figure()
     for is_commune, name, colour in (
-        (True, "Communes", BLUE),
-        (False, "Autres organismes", ORANGE),
+        (True, "Communes", domain.BLUE),
+        (False, "Autres organismes", domain.ORANGE),
     ):
         rows = grouped[grouped["is_commune"] == is_commune]
         if rows.empty:

@@ -42,7 +42,7 @@ MARK_STYLES = {
     domain.MARK_SMALL: [(8, MARK_HOLE), (5, MARK_COLOUR)],
 }
 NO_DATA = "pas de données"
-NO_DATA_COLOUR = charts.NO_DATA
+NO_DATA_COLOUR = domain.NO_DATA_COLOUR
 # Reversed cividis: pale yellow = little, dark blue = much; zero stays visible
 # against the white background (unlike a white-to-blue scale).
 CONTINUOUS_SCALE = [

@@ -12,11 +12,11 @@ import datetime as dt
 import pandas as pd
 import plotly.graph_objects as go
 
-from centrale import charts, fmt
+from centrale import charts, domain, fmt
 from centrale.domain import arrondissement_of
 from centrale.survey import COVERED, NOT_COVERED, RANK_BY
 
-STATUS_COLOURS = {COVERED: charts.BLUE, NOT_COVERED: charts.ORANGE}
+STATUS_COLOURS = {COVERED: domain.BLUE, NOT_COVERED: domain.ORANGE}
 
 
 def _plural(n: int, word: str, plural: str | None = None) -> str:
@@ -47,7 +47,7 @@ def response_curve(
                 y=previous["share"],
                 name=f"Enquête {previous_year}",
                 mode="lines",
-                line={"color": charts.GREY, "dash": "dash", "width": 2, "shape": "hv"},
+                line={"color": domain.GREY, "dash": "dash", "width": 2, "shape": "hv"},
                 customdata=[
                     f"{fmt.date(d)} : {_plural(int(a), 'commune')} ({fmt.percent(s)})"
                     for d, a, s in zip(previous["day"], previous["answered"], previous["share"])
@@ -61,7 +61,7 @@ def response_curve(
             y=curve["share"],
             name=f"Enquête {year}",
             mode="lines",
-            line={"color": charts.BLUE, "width": 3, "shape": "hv"},
+            line={"color": domain.BLUE, "width": 3, "shape": "hv"},
             fill="tozeroy",
             fillcolor="rgba(0, 114, 178, 0.12)",
             customdata=[
@@ -77,10 +77,10 @@ def response_curve(
     if deadline_days is not None:
         fig.add_vline(
             x=deadline_days,
-            line={"color": charts.VERMILLION, "dash": "dot", "width": 2},
+            line={"color": domain.VERMILLION, "dash": "dot", "width": 2},
             annotation_text="date limite",
             annotation_position="top left",
-            annotation_font_color=charts.VERMILLION,
+            annotation_font_color=domain.VERMILLION,
         )
     charts.french_layout(fig, "Taux de réponse depuis l'envoi", height=360)
     fig.update_yaxes(title="Communes ayant répondu", tickformat=".0%", range=[0, 1.02])
@@ -183,7 +183,7 @@ def by_arrondissement(long: pd.DataFrame, needs_order: list[str]) -> go.Figure:
             y=list(table.index),
             text=text,
             texttemplate="%{text}",
-            colorscale=[[0, "#FFFFFF"], [1, charts.BLUE]],
+            colorscale=[[0, "#FFFFFF"], [1, domain.BLUE]],
             showscale=False,
             xgap=2,
             ygap=2,
@@ -222,7 +222,7 @@ def conversion(conv: pd.DataFrame) -> go.Figure:
             x=frame["communes_asked"],
             orientation="h",
             name="Communes demandeuses",
-            marker_color=charts.SKY_BLUE,
+            marker_color=domain.SKY_BLUE,
             customdata=hover,
             hovertemplate="%{customdata}<extra></extra>",
             text=[
@@ -241,7 +241,7 @@ def conversion(conv: pd.DataFrame) -> go.Figure:
             x=frame["communes_ordered"],
             orientation="h",
             name="… qui l'ont commandée depuis",
-            marker_color=charts.BLUE,
+            marker_color=domain.BLUE,
             customdata=hover,
             hovertemplate="%{customdata}<extra></extra>",
         )

@@ -6,7 +6,7 @@ import json
 import pandas as pd
 import pytest
 
-from centrale import charts, fmt
+from centrale import charts, domain, fmt
 
 NBSP = fmt.NBSP
 
@@ -136,7 +136,7 @@ def test_lead_time_distribution_marks_the_promise_and_late_bars():
     fig = charts.lead_time_distribution(orders)
     bars = fig.data[0]
     assert list(bars.x) == [14, 20, 24] and list(bars.y) == [2, 1, 1]
-    assert list(bars.marker.color) == [charts.BLUE, charts.BLUE, charts.LATE]
+    assert list(bars.marker.color) == [domain.BLUE, domain.BLUE, charts.LATE]
     line = fig.layout.shapes[0]
     assert line.x0 == line.x1 == 20.5  # between day 20 (kept) and day 21 (late)
     assert any(a.text == "Promesse : 20 jours" for a in fig.layout.annotations)
