@@ -12,7 +12,6 @@ machine where the full run would take the cores from everyone for minutes.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import sys
 import time
@@ -21,6 +20,7 @@ from pathlib import Path
 from bench import etl, machine, pages, queries, synth
 from bench.proc import REPO, run_module
 from bench.stats import Figure, check, table
+from centrale.cli import FrenchArgumentParser
 from centrale.config import settings
 
 BENCH = Path(__file__).resolve().parent
@@ -36,7 +36,7 @@ def main() -> None:
 
         load.main(sys.argv[2:])
         return
-    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser = FrenchArgumentParser(prog="python -m bench")
     parser.add_argument("--quick", action="store_true", help="petit jeu, une mesure de chaque")
     parser.add_argument("--no-browser", action="store_true", help="sans Chromium")
     parser.add_argument("--demo", action="store_true", help="sans le jeu d'échelle")

@@ -27,7 +27,6 @@ page) and every request goes to 127.0.0.1 only.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import random
@@ -42,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.proc import REPO
+from centrale.cli import FrenchArgumentParser
 from devtools.live_app import free_port, start_app, stop_app, wait_healthy
 
 # (url path, query string): the four pages a visitor reads.
@@ -376,7 +376,7 @@ def figures_from(result: dict) -> list:
 
 
 def main(argv: list[str] | None = None) -> dict:
-    parser = argparse.ArgumentParser(prog="python -m bench load")
+    parser = FrenchArgumentParser(prog="python -m bench load")
     parser.add_argument("--people", default="1,10,30", help="scénarios, ex. 1,10,30")
     parser.add_argument("--rounds", type=int, default=2, help="tours des 4 pages par personne")
     parser.add_argument("--reading", type=float, default=10.0, help="secondes entre deux clics")

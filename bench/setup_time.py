@@ -12,7 +12,6 @@ Prints one line per install and a JSON summary last.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import statistics
@@ -23,6 +22,7 @@ import time
 from pathlib import Path
 
 from bench.proc import REPO
+from centrale.cli import FrenchArgumentParser
 
 UV_PIN = "uv==0.13.8"
 
@@ -64,9 +64,13 @@ def one_install(tool: str, requirements: Path) -> tuple[float, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.setup_time")
-    parser.add_argument("--runs", type=int, default=2)
-    parser.add_argument("--requirements", default="requirements.txt")
+    parser = FrenchArgumentParser(prog="python -m bench.setup_time")
+    parser.add_argument(
+        "--runs", type=int, default=2, help="installations par outil (en alternance)"
+    )
+    parser.add_argument(
+        "--requirements", default="requirements.txt", help="fichier des dépendances à installer"
+    )
     args = parser.parse_args()
     requirements = (REPO / args.requirements).resolve()
     times: dict[str, list[float]] = {"pip": [], "uv": []}
