@@ -85,6 +85,8 @@ def test_during_the_2020_campaign(demo_page):
     shown = texts(at)
     assert "date limite **29/05/2020**" in shown
     assert "dans 44\u00a0jours" in shown  # 15/04 -> 29/05/2020
+    heads = [h.value for h in at.subheader]
+    assert f"Communes à relancer ({44 - int(answered)})" in heads  # the deadline is ahead
     # In 2020 the 2.0 solutions were wishes: none had a framework agreement yet.
     assert metrics["Nouveaux besoins"] != "0"
 
@@ -113,6 +115,11 @@ def test_page_runs_at_several_dates(demo_page, day):
         answered = sample_answered(2017)
         assert f"{len(answered)} / 44 Réponses" in shown
         assert "Candidats pour le catalogue 2.0" in [s.value for s in at.subheader]
+        # Two years after its deadline the 2017 survey is history, not a to-do list.
+        heads = [s.value for s in at.subheader]
+        assert f"Communes sans réponse ({44 - len(answered)})" in heads
+        assert not any(h.startswith("Communes à relancer") for h in heads)
+        assert "Date limite passée le 15/09/2017 : une réponse tardive compte encore." in shown
 
 
 def sample_answered(year: int) -> set[str]:

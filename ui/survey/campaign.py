@@ -120,7 +120,7 @@ def campaign_tab(year: int, day: dt.date) -> None:
     with right:
         _answers_map(year, day)
 
-    _to_remind(status, year, day)
+    _to_remind(status, year, day, deadline)
     _answered(status, year)
 
 
@@ -153,10 +153,19 @@ def _answers_map(year: int, day: dt.date) -> None:
     )
 
 
-def _to_remind(status: pd.DataFrame, year: int, day: dt.date) -> None:
-    """The communes that have not answered yet, with their Excel list."""
+def _to_remind(status: pd.DataFrame, year: int, day: dt.date, deadline) -> None:
+    """The communes that have not answered yet, with their Excel list: "à relancer" while
+    the deadline is ahead, "sans réponse" once it has passed (a campaign of 2017 seen in
+    2020 is history, not a to-do list; a late answer still counts)."""
     remind = survey.to_remind(status)
-    st.subheader(f"Communes à relancer ({len(remind)})")
+    closed = deadline is not None and not pd.isna(deadline) and pd.Timestamp(deadline).date() < day
+    if closed:
+        st.subheader(f"Communes sans réponse ({len(remind)})")
+        st.caption(
+            f"Date limite passée le {fmt.date(deadline)} : une réponse tardive compte encore."
+        )
+    else:
+        st.subheader(f"Communes à relancer ({len(remind)})")
     remind["member_text"] = remind["member"].map(MEMBER_TEXT)
     remind["last_text"] = remind["last_answer_year"].map(
         lambda y: "jamais" if pd.isna(y) else str(int(y))
@@ -175,8 +184,8 @@ def _to_remind(status: pd.DataFrame, year: int, day: dt.date) -> None:
             ),
         ],
         key="survey_remind_excel",
-        file_name=f"enquete-{year}-a-relancer-{day.isoformat()}",
-        sheet="À relancer",
+        file_name=f"enquete-{year}-{'sans-reponse' if closed else 'a-relancer'}-{day.isoformat()}",
+        sheet="Sans réponse" if closed else "À relancer",
         empty_message="Toutes les communes ont répondu. Aucune relance nécessaire.",
         height=300,
     )
