@@ -78,13 +78,29 @@ SUMMARY = re.compile(
     r"(\d+) commandes? attribuées? pour ([\d ]+ €) HTVA(?:, (\d+) en cours d'attribution)?\."
 )
 NO_ORDER = "n'a encore passé aucune commande"
+ALL_CANCELLED = "Aucune commande attribuée ni en cours"
+PENDING_ONLY = re.compile(r"(\d+) commandes? en cours d'attribution, aucune encore attribuée\.")
+
+
+def says_orders(text: str) -> bool:
+    """Whether `text` holds `story.orders_summary`'s sentence, whichever of its forms."""
+    return bool(
+        NO_ORDER in text
+        or ALL_CANCELLED in text
+        or PENDING_ONLY.search(text)
+        or SUMMARY.search(text)
+    )
+
+
 CUT = re.compile(r"les (\d+) plus récentes sur (\d+) commandes")
 
 
 def summary_totals(text: str) -> tuple[int, int, str]:
     """(awarded, pending, amount) from `story.orders_summary`'s sentence."""
-    if NO_ORDER in text:
+    if NO_ORDER in text or ALL_CANCELLED in text:
         return 0, 0, fmt.money(0, 0).replace("\u00a0", " ")
+    if match := PENDING_ONLY.search(text):
+        return 0, int(match[1]), fmt.money(0, 0).replace("\u00a0", " ")
     match = SUMMARY.search(text)
     assert match, text[:400]
     return int(match[1]), int(match[3] or 0), match[2]
@@ -151,7 +167,7 @@ def deck_facts(path: Path) -> Facts:
 
     # Found by what they say, not by their place: a thin section shares a slide.
     said = [texts(slide) for slide in slides]
-    orders_text, rows = next((t, r) for t, r in said if NO_ORDER in t or SUMMARY.search(t))
+    orders_text, rows = next((t, r) for t, r in said if says_orders(t))
     peers_text = next(t for t, _ in said if PEERS_SENTENCE.search(t))
     awarded, pending, amount = summary_totals(orders_text)
     # Rows: Solution, Prestataire, Attribution, Délai, Montant (no date sent): solutions only;

@@ -26,7 +26,7 @@ from streamlit.testing.v1 import AppTest
 
 from centrale import briefing, fmt, queries, survey, worth
 from centrale.config import REPO_ROOT
-from centrale.domain import NeedMatch
+from centrale.domain import NeedMatch, OrderStatus
 from reports import deck, sheet, story
 from reports.__main__ import main as reports_main
 from tests.conftest import PRESS_DAY
@@ -311,6 +311,29 @@ def test_deck_of_a_commune_without_orders_explains_it(con):
     notes = presentation.slides[3].notes_slide.notes_text_frame.text
     assert "Délai d'attribution" in notes and "Communes semblables" in notes  # both sections
     assert small_text(presentation) == []
+
+
+def test_orders_sentence_never_says_zero_awarded_for_zero_euros(con):
+    """A commune whose orders are all still in progress is told so, not « 0 commande
+    attribuée pour 0 € HTVA, 1 en cours » (found on Paliseul's deck); every sentence says
+    the counts the briefing holds."""
+    pending_only = []
+    for day in (PRESS_DAY, dt.date(2026, 11, 24)):
+        for nis in queries.commune_status(con, day)["nis_code"]:
+            b = briefing.commune_briefing(con, nis, day)
+            text = story.orders_summary(b)
+            statuses = b.orders["status"].value_counts() if not b.orders.empty else {}
+            awarded = int(statuses.get(OrderStatus.AWARDED, 0))
+            pending = int(statuses.get(OrderStatus.SENT, 0))
+            assert not text.startswith("0 "), (b.name, day, text)
+            if awarded:
+                said = fmt.count(awarded, "commande attribuée", "commandes attribuées")
+                assert text.startswith(said), text
+            elif pending:
+                said = fmt.count(pending, "commande en cours d'attribution")
+                assert text == f"{said}, aucune encore attribuée.", text
+                pending_only.append(b.name)
+    assert pending_only, "no commune with orders only in progress on these dates"
 
 
 # -- no lone row, no slide mostly empty (issue 13) ----------------------------------------
