@@ -67,5 +67,6 @@ def describe(load_at_start: tuple[float, float, float] | None = None) -> list[st
         f"- Système : {platform.platform()}",
         f"- Python {sys.version.split()[0]} ; " + ", ".join(versions),
         f"- Charge moyenne (1/5/15 min) au départ : {loads(load_at_start)} ; "
-        f"à la fin : {loads(load)} (machine partagée : 2 cœurs pour cinq développeurs)",
+        f"à la fin : {loads(load)} (au-delà de {os.cpu_count()}, d'autres travaux "
+        "partageaient la machine)",
     ]
