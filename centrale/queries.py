@@ -551,10 +551,6 @@ def communes_list(con, as_of: dt.date) -> pd.DataFrame:
     ).df()
 
 
-def load_history(con) -> pd.DataFrame:
-    return con.execute("SELECT * FROM load_log ORDER BY load_id DESC").df()
-
-
 def data_bounds(con) -> tuple[dt.date | None, dt.date | None]:
     """The first and last dates the sources speak of (for date pickers)."""
     row = con.execute("""

@@ -31,9 +31,7 @@ UNITS = {
 }
 
 st.title("Aide")
-log = load(loads.load_log)
-loaded_at = None if log.empty else log["loaded_at"].iloc[0]
-st.caption(theme.freshness_text(loaded_at))
+st.caption(theme.freshness_text(theme.last_loaded_at()))
 
 st.header("Ce que veulent dire les chiffres")
 st.write(
@@ -73,13 +71,13 @@ st.write(
 )
 kinds = pd.DataFrame([{"kind": k.label_fr} for k in KINDS.values()])
 st.markdown("Les sortes de fichiers lues : " + ", ".join(kinds["kind"]) + ".")
-if log.empty:
+last = load(loads.newest_load)
+if last is None:
     ui.empty_state("Aucun chargement n'est encore enregistré.")
 else:
-    last = log.iloc[0]
     st.markdown(
         f"Dernier chargement : le **{fmt.date(last['loaded_at'])} à "
-        f"{pd.Timestamp(last['loaded_at']):%H:%M}**, {fmt.number(last['files'])} fichiers. "
+        f"{last['loaded_at']:%H:%M}**, {fmt.number(len(last['files']))} fichiers. "
         "Le détail (qui, quels fichiers, combien de lignes) est sur la page "
         "« Historique des chargements »."
     )
