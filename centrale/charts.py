@@ -53,6 +53,16 @@ HIGHLIGHT = domain.BLUE  # the province of Luxembourg among the others
 MUTED = "#B8C2C0"  # the other provinces, the ceiling
 LATE = domain.VERMILLION  # past the 20-day promise
 
+
+def tint(colour: str, alpha: float) -> str:
+    """A "#RRGGBB" colour at `alpha` opacity, as plotly's "rgba(r, g, b, a)"."""
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r}, {g}, {b}, {alpha:g})"
+
+
+# The light area under a cumulative curve (adhesions, survey answers): its line's blue.
+CURVE_FILL = tint(domain.BLUE, 0.12)
+
 FONT_FAMILY = "Source Sans Pro, Segoe UI, Arial, sans-serif"
 MONTHS_SHORT_FR = (
     "janv.",
@@ -257,7 +267,7 @@ def adhesion_curve(curve: pd.DataFrame, as_of: dt.date | None = None) -> go.Figu
             mode="lines",
             line={"shape": "hv", "color": domain.BLUE, "width": 3},
             fill="tozeroy",
-            fillcolor="rgba(0, 114, 178, 0.12)",
+            fillcolor=CURVE_FILL,
             customdata=adhered_text,
             hovertemplate="%{customdata}<extra></extra>",
         )

@@ -556,10 +556,10 @@ def campaign_summary(status: pd.DataFrame) -> dict:
 
 
 MAP_CATEGORIES = {
-    "adhérente — a répondu": "#0072B2",
-    "non adhérente — a répondu": "#56B4E9",
-    "adhérente — sans réponse": "#D55E00",
-    "non adhérente — sans réponse": "#F0E442",
+    "adhérente — a répondu": domain.BLUE,
+    "non adhérente — a répondu": domain.SKY_BLUE,
+    "adhérente — sans réponse": domain.VERMILLION,
+    "non adhérente — sans réponse": domain.YELLOW,
 }
 # The same categories without colour (see domain.MARK_SIGNS): answers are dots or rings.
 MAP_MARKS = {

@@ -63,7 +63,7 @@ def response_curve(
             mode="lines",
             line={"color": domain.BLUE, "width": 3, "shape": "hv"},
             fill="tozeroy",
-            fillcolor="rgba(0, 114, 178, 0.12)",
+            fillcolor=charts.CURVE_FILL,
             customdata=[
                 f"{fmt.date(d)} : {_plural(int(a), 'commune')} sur {total} ({fmt.percent(s)}), "
                 f"dont {_plural(int(m), 'adhérente')}"

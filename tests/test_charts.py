@@ -70,6 +70,12 @@ def test_adhesion_curve_draws_the_ceiling_and_extends_to_the_reference_date():
     assert any(a.text == "43 communes" for a in fig.layout.annotations)
     assert list(fig.layout.xaxis.ticktext) == [str(y) for y in range(2019, 2027)]
     assert fig.layout.xaxis.hoverformat == "%d/%m/%Y"
+    assert adhered.fillcolor == charts.CURVE_FILL == "rgba(0, 114, 178, 0.12)"
+
+
+def test_tint_gives_a_domain_colour_at_an_opacity():
+    assert charts.tint(domain.BLUE, 0.12) == "rgba(0, 114, 178, 0.12)"
+    assert charts.tint(domain.VERMILLION, 1) == "rgba(213, 94, 0, 1)"
 
 
 MONTHLY = pd.DataFrame(
