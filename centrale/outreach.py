@@ -20,8 +20,8 @@ FUNNEL_STEPS = (
     ("province", "Communes de la province"),
     ("met", "Rencontrées au moins une fois"),
     ("adhered", "Adhérentes"),
-    ("ordered", "Ayant commandé"),
-    ("ordered_2", "Ayant commandé deux solutions ou plus"),
+    ("ordered", "Ayant une commande attribuée"),
+    ("ordered_2", "Ayant deux solutions attribuées ou plus"),
 )
 # The date (a `commune_steps` column) on which a commune reaches each step.
 STEP_DATES = {
@@ -190,10 +190,12 @@ def _day(value) -> dt.date | None:
 
 
 # A commune's step in one phrase: with its date once reached, else what it has not done.
+# An order counts once awarded (`commune_steps`): an order form still in competition is
+# « en cours d'attribution » beside it, never « aucune commande » and « 1 commande ».
 PLACE_PHRASES = {
     "met": ("rencontrée le {}", "jamais rencontrée"),
     "adhered": ("adhérente le {}", "non adhérente"),
-    "ordered": ("1re commande le {}", "aucune commande"),
+    "ordered": ("1re commande attribuée le {}", "aucune commande attribuée"),
     "ordered_2": ("2e solution le {}", "une seule solution"),
 }
 

@@ -231,7 +231,10 @@ def _orders(pdf: _Sheet, b: CommuneBriefing, y: float) -> float:
         y = pdf.paragraph(MARGIN, y - 0.5, CONTENT_W, funnel, 7, line_h=3.3) + 0.7
     if b.orders.empty:
         return y
+    dates, values = story.lead_time_series(b, limit=5)
     widths = (49.0, 27.0, 18.0, 13.0, 17.0)
+    if not dates:  # nothing awarded yet: no lead-time chart, the table takes the width
+        widths = tuple(w * CONTENT_W / sum(widths) for w in widths)
     table_w = sum(widths)
     rows = story.order_rows(b, limit=5)
     headers = story.ORDER_HEADERS[:4] + ["Montant"]  # "HTVA" is in the summary above
@@ -240,7 +243,8 @@ def _orders(pdf: _Sheet, b: CommuneBriefing, y: float) -> float:
     if left_out:
         pdf.text_at(MARGIN, bottom, table_w, 4, left_out, 7, False, style.GREY_HEX)
         bottom += 4
-    dates, values = story.lead_time_series(b, limit=5)
+    if not dates:
+        return bottom
     chart_x = MARGIN + table_w + 6
     chart_bottom = _bar_chart(
         pdf,

@@ -151,9 +151,7 @@ def orders_summary(b: CommuneBriefing) -> str:
     pending = b.orders[b.orders["status"] == OrderStatus.SENT]
     if b.orders.empty:
         return f"{b.name} n'a encore passé aucune commande via la centrale au {fmt.date(b.as_of)}."
-    if awarded.empty and pending.empty:  # every order was cancelled
-        cancelled = fmt.count(len(b.orders), "commande annulée", "commandes annulées")
-        return f"Aucune commande attribuée ni en cours au {fmt.date(b.as_of)} ({cancelled})."
+    # `b.orders` holds no cancelled order (queries.commune_orders): sent or awarded only.
     if awarded.empty:  # not « 0 commande attribuée pour 0 € HTVA, 1 en cours »
         in_progress = fmt.count(len(pending), "commande en cours d'attribution")
         return f"{in_progress}, aucune encore attribuée."

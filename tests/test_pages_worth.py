@@ -78,7 +78,7 @@ def test_a_commune_never_met_and_without_orders(app_env):
     texts = " ".join(e.label for e in at.expander)
     assert "Rencontres avec la commune (0, jamais rencontrée)" in texts
     captions = [c.value for c in at.caption]
-    assert "Parcours : jamais rencontrée › non adhérente › aucune commande" in captions
+    assert "Parcours : jamais rencontrée › non adhérente › aucune commande attribuée" in captions
 
 
 def test_orders_page_shows_head_to_head_with_offers(app_env, con):

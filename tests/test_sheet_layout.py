@@ -142,11 +142,28 @@ def test_bertrix_place_in_the_funnel_on_the_sheet(con, tmp_path):
     assert pd.Timestamp(steps["first_contact"]).date() == met
     expected = (
         f"Parcours : rencontrée le {fmt.date(met)} › adhérente le 21/01/2019 › "
-        f"1re commande le {fmt.date(awards[0])} › 2e solution le {fmt.date(awards[1])}"
+        f"1re commande attribuée le {fmt.date(awards[0])} › 2e solution le {fmt.date(awards[1])}"
     )
     assert story.funnel_line(b) == expected
     words = [w for page in pages_words(sheet.sheet_bytes(b), tmp_path) for *_, w in page]
     assert plain(expected) in plain(" ".join(words))
+
+
+def test_an_order_still_in_competition_is_told_once_without_an_empty_chart(con, tmp_path):
+    """Paliseul on 31/01/2020: its one order form (sent 20/01) is not awarded yet. The
+    sheet says so in one voice (« en cours d'attribution », « aucune commande attribuée »),
+    draws no lead-time chart with nothing in it, and its table has the width to say whole
+    what the order is waiting for."""
+    needs_poppler()
+    b = briefing.commune_briefing(con, "84050", dt.date(2020, 1, 31))
+    assert story.orders_summary(b) == "1 commande en cours d'attribution, aucune encore attribuée."
+    assert story.funnel_line(b).endswith("› aucune commande attribuée")
+    said = plain(
+        " ".join(w for page in pages_words(sheet.sheet_bytes(b), tmp_path) for *_, w in page)
+    )
+    assert "aucune encore attribuée" in said and "aucune commande attribuée" in said
+    assert "Délai d'attribution (jours)" not in said
+    assert "…" not in said  # no cell cut short
 
 
 def test_funnel_line_says_what_is_not_reached(con):
