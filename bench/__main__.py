@@ -36,7 +36,13 @@ def main() -> None:
 
         load.main(sys.argv[2:])
         return
-    parser = FrenchArgumentParser(prog="python -m bench")
+    parser = FrenchArgumentParser(
+        prog="python -m bench",
+        description="Mesure l'ETL, les pages, les requêtes, le démarrage à froid et la charge, "
+        "puis écrit bench/RESULTS.md.",
+        epilog="Aussi : python -m bench load --help (plusieurs personnes à la fois) ; "
+        "python -m bench.setup_time --help (installation, pip contre uv).",
+    )
     parser.add_argument("--quick", action="store_true", help="petit jeu, une mesure de chaque")
     parser.add_argument("--no-browser", action="store_true", help="sans Chromium")
     parser.add_argument("--demo", action="store_true", help="sans le jeu d'échelle")

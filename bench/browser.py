@@ -4,16 +4,18 @@ Cold start: from launching `streamlit run` to the overview's KPIs visible,
 against a one-line hello app launched the same way in the same run. The
 browser is started once beforehand (its own start-up is not the app's).
 
-Where the time goes, for both apps: when the page's websocket opened (the
-server listens, the browser has loaded and run Streamlit's JavaScript) and when
-the target was painted, by the page's own clock (an observer sees it in the DOM,
-the next animation frame is its paint). Playwright's "visible" can come later:
+Where the time goes, for both apps, on the page's own clock: when the page's
+websocket opened (the server listens, the browser has loaded and run
+Streamlit's JavaScript), when the message carrying the target arrived (the
+script's run up to it) and when the target was painted (an observer sees it in
+the DOM, the next animation frame is its paint). Playwright's "visible" can come later:
 its checks run on the page's main thread, which a long task (plotly.js being
 evaluated) can hold after the KPIs are on screen.
 """
 
 from __future__ import annotations
 
+import json
 import subprocess
 import tempfile
 import time
@@ -31,13 +33,32 @@ KPI_SEEN = (
     ".some(e => e.textContent.includes('adhérentes'))"
 )
 HELLO_SEEN = f"() => !!document.body && document.body.innerText.includes('{HELLO_TEXT}')"
-# Installed before the page's own scripts: epoch ms of the frame that first shows the target.
-PAINT_PROBE = """(() => { const seen = %s;
-  const check = () => { if (window.__centralePainted !== undefined || !seen()) return;
+# Installed before the page's own scripts, all on the page's clock (epoch ms): when its
+# websocket opened, when a message carrying the target's word arrived, and the frame
+# that first shows the target (an observer sees it in the DOM, the next animation frame
+# is its paint).
+PAGE_PROBE = """(() => { const seen = %s, word = new TextEncoder().encode(%s);
+  const now = () => performance.timeOrigin + performance.now();
+  const holds = (buffer) => { const a = new Uint8Array(buffer);
+    outer: for (let i = 0; i <= a.length - word.length; i++) {
+      for (let j = 0; j < word.length; j++) if (a[i + j] !== word[j]) continue outer;
+      return true; }
+    return false; };
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native { constructor(...args) { super(...args);
+    this.addEventListener('open', () => { window.__centraleOpen ??= now(); });
+    this.addEventListener('message', (event) => {
+      if (window.__centraleReceived !== undefined) return;
+      const at = now(), data = event.data;
+      const check = (buffer) => { if (window.__centraleReceived === undefined && holds(buffer))
+        window.__centraleReceived = at; };
+      if (data instanceof ArrayBuffer) check(data);
+      else if (data instanceof Blob) data.arrayBuffer().then(check); }); } };
+  const look = () => { if (window.__centralePainted !== undefined || !seen()) return;
     window.__centralePainted = null;
     requestAnimationFrame(t => { window.__centralePainted = performance.timeOrigin + t; }); };
-  new MutationObserver(check).observe(document, {subtree: true, childList: true,
-                                                 characterData: true}); })();"""
+  new MutationObserver(look).observe(document, {subtree: true, childList: true,
+                                                characterData: true}); })();"""
 
 
 @dataclass
@@ -75,36 +96,27 @@ def _open(page, url: str, deadline: float) -> None:
 def _cold_start(
     browser, script: Path, port: int, selector: str, seen: str, said: str, env: dict
 ) -> ColdStart:
-    """`said`: a word of the target, found in the websocket frame that brings it."""
+    """`said`: a word of the target, looked for in the websocket messages that bring it.
+    Open, received and painted are read on the page's clock, against the launch's epoch
+    time; visible is Playwright's, on this process's clock."""
     started, epoch = time.monotonic(), time.time()
-    word = said.encode("utf-8")
     server = _server(script, port, env)
     try:
         context = browser.new_context()  # an empty cache, as a first visit
-        context.add_init_script(PAINT_PROBE % seen)
+        context.add_init_script(PAGE_PROBE % (seen, json.dumps(said)))
         page = context.new_page()
-        socket, received = [], []
-
-        def on_frame(payload) -> None:
-            data = payload.encode("utf-8") if isinstance(payload, str) else payload
-            if not received and word in data:
-                received.append(time.monotonic() - started)
-
-        def on_socket(ws) -> None:
-            socket.append(time.monotonic() - started)
-            ws.on("framereceived", on_frame)
-
-        page.on("websocket", on_socket)
         _open(page, f"http://127.0.0.1:{port}/", started + 60)
         page.wait_for_selector(selector, state="visible", timeout=60_000)
         visible = time.monotonic() - started
         page.wait_for_function("window.__centralePainted > 0", timeout=60_000)
-        painted = page.evaluate("window.__centralePainted") / 1000 - epoch
-        context.close()
-        nan = float("nan")
-        return ColdStart(
-            socket[0] if socket else nan, received[0] if received else nan, painted, visible
+        marks = page.evaluate(
+            "[window.__centraleOpen, window.__centraleReceived, window.__centralePainted]"
         )
+        context.close()
+        socket, received, painted = (
+            float("nan") if mark is None else mark / 1000 - epoch for mark in marks
+        )
+        return ColdStart(socket, received, painted, visible)
     finally:
         _stop(server)
 

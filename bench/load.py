@@ -37,6 +37,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -288,7 +289,7 @@ def measure(people_counts, rounds, reading, burst, rebuilds) -> dict:
                 (result.rss_after_mb - result.rss_before_mb) / burst, 1
             )
             print(json.dumps(summary, ensure_ascii=False), flush=True)
-            return {"people": runs, "burst": summary}
+            return {"people": runs, "burst": summary, "reading": reading, "rebuilds": rebuilds}
         finally:
             stop_app(server)
             kept = REPO / "bench" / "out"
@@ -323,8 +324,13 @@ def figures_from(result: dict) -> list:
     alone = [s for s in scenarios if s["people"] == 1]
     alone_p95 = statistics.median(s["p95_s"] for s in alone)
     figures = []
+    reading, rebuilds = result.get("reading", 10.0), result.get("rebuilds", 5)
+    counts, seen = Counter(s["people"] for s in scenarios), Counter()
     for s in scenarios:
-        who = f"{s['people']} personne(s), lecture ~10 s, 5 reconstructions"
+        who = f"{s['people']} personne(s), lecture ~{reading:g} s, {rebuilds} reconstructions"
+        if counts[s["people"]] > 1:  # one person measured before the crowds and after
+            who += " (avant les autres)" if not seen[s["people"]] else " (après les autres)"
+        seen[s["people"]] += 1
         figures.append(Figure("Charge", "page, médiane (p50)", who, "s", runs=[s["p50_s"]]))
         figures.append(Figure("Charge", "page, p95", who, "s", runs=[s["p95_s"]]))
         figures.append(

@@ -22,6 +22,14 @@ def test_targets_two_times_alone_zero_errors_light_sessions():
     ratio = next(f for f in figures.values() if f.what.startswith("p95 à 30"))
     assert ratio.runs == [3.9 / 2.1] and ratio.met  # against the median of the two "alone" runs
     assert all(f.met for f in figures.values() if f.met is not None)
+    # The two "alone" runs keep apart in the table, with the run's own reading and rebuilds.
+    scales = [scale for w, scale in figures if w == "page, p95" and scale.startswith("1 ")]
+    assert scales == [
+        "1 personne(s), lecture ~10 s, 5 reconstructions (avant les autres)",
+        "1 personne(s), lecture ~10 s, 5 reconstructions (après les autres)",
+    ]
+    quick = {**result, "reading": 2.0, "rebuilds": 1}
+    assert any("lecture ~2 s, 1 reconstructions" in f.scale for f in figures_from(quick))
 
     result["people"][1] = _scenario(30, 4.5, errors=1)
     burst["mb_per_idle_session"] = 60.0
