@@ -12,14 +12,15 @@ PORT   ?= 8501
 
 .PHONY: run serve test test-all etl lint format bench bench-load screenshots clean
 
-# From an empty cache uv installs the pinned wheels ~8x faster than pip (12 s against
-# 46-162 s, `python -m bench.setup_time`); pip stays the fallback when uv cannot be had.
+# From an empty cache uv installs the pinned wheels 3.6x faster than pip on a quiet machine
+# (12-16 s against 49-52 s; 8x under load), `python -m bench.setup_time`, README
+# « Installation »; pip stays the fallback when uv cannot be had.
 # Both print their progress: a first start is not a silent wait.
 define install
 	@echo ">>> Installation de $(1) (premier lancement : environ une minute)..."
 	@$(PY) -m pip install --disable-pip-version-check --progress-bar on uv==$(UV_VERSION) \
 	  && $(VENV)/bin/uv pip install --python $(PY) -r $(1) \
-	  || { echo ">>> uv indisponible : installation par pip (plus lente, 2 à 5 minutes)..."; \
+	  || { echo ">>> uv indisponible : installation par pip (plus lente, 1 à 5 minutes selon le réseau)..."; \
 	       $(PY) -m pip install --disable-pip-version-check -r $(1); }
 endef
 

@@ -100,12 +100,13 @@ def _warm_overview() -> None:
 
 
 def _freeze_long_lived() -> None:
-    """Move what start-up made (modules, pandas and plotly internals, the warm caches:
-    ~136 000 objects) out of the cyclic collector's reach: a full collection then costs
-    ~0 ms instead of ~85 ms, each time Python runs one. They are still freed by reference
-    counting; `thaw()` at shutdown gives them back to the collector. No collection first:
-    it found 40 unreachable objects for 77 ms of held GIL, while the first visitor's page
-    may be running."""
+    """Move every object alive now out of the cyclic collector's reach: what start-up
+    made (modules, pandas and plotly internals, the warm caches: ~136 000 objects) and
+    whatever a first visitor's page holds at this instant. A full collection then costs
+    ~0 ms instead of ~85 ms, each time Python runs one. Frozen objects are still freed by
+    reference counting; only a cycle among that first page's objects would wait for
+    `thaw()` at shutdown (once, small). No collection first: it found 40 unreachable
+    objects for 77 ms of held GIL, while the first visitor's page may be running."""
     gc.freeze()
 
 
