@@ -370,9 +370,11 @@ def orders_by_solution(by_solution: pd.DataFrame) -> go.Figure:
     frame = by_solution.sort_values(
         ["orders_awarded", "orders_pending", "solution"], ascending=[True, True, False]
     )
+    pending_label = domain.ORDER_STATUS_LABELS[domain.OrderStatus.SENT]
+    pending_words = ("commande " + pending_label.lower(), "commandes " + pending_label.lower())
     hover = [
         f"<b>{s}</b><br>{_plural(int(a), 'commande attribuée', 'commandes attribuées')}"
-        f"<br>{_plural(int(p), 'commande en attente', 'commandes en attente')}"
+        f"<br>{_plural(int(p), *pending_words)}"
         f"<br>Montant attribué : {fmt.money(m)}<br>{_plural(int(c), 'commune')}"
         for s, a, p, m, c in zip(
             frame["solution"],
@@ -389,7 +391,7 @@ def orders_by_solution(by_solution: pd.DataFrame) -> go.Figure:
             x=frame["orders_awarded"],
             orientation="h",
             name="Attribuées",
-            marker_color=domain.BLUE,
+            marker_color=domain.ORDER_STATUS_COLOURS[domain.OrderStatus.AWARDED],
             customdata=hover,
             hovertemplate="%{customdata}<extra></extra>",
             text=frame["orders_awarded"].where(frame["orders_awarded"] > 0),
@@ -402,8 +404,8 @@ def orders_by_solution(by_solution: pd.DataFrame) -> go.Figure:
                 y=frame["solution"],
                 x=frame["orders_pending"],
                 orientation="h",
-                name="En attente d'attribution",
-                marker_color=domain.ORANGE,
+                name=pending_label,
+                marker_color=domain.ORDER_STATUS_COLOURS[domain.OrderStatus.SENT],
                 customdata=hover,
                 hovertemplate="%{customdata}<extra></extra>",
             )

@@ -125,11 +125,13 @@ BY_SOLUTION = pd.DataFrame(
 
 def test_orders_by_solution_stacks_awarded_and_pending_with_belgian_money():
     fig = charts.orders_by_solution(BY_SOLUTION)
-    assert [t.name for t in fig.data] == ["Attribuées", "En attente d'attribution"]
+    assert [t.name for t in fig.data] == ["Attribuées", "En cours d'attribution"]
+    # the sent-not-awarded status's one colour, not ORANGE (« non adhérente »)
+    assert fig.data[1].marker.color == domain.SKY_BLUE
     assert fig.layout.barmode == "stack"
     assert list(fig.data[0].y)[-1] == "Repas scolaires"  # largest at the top
     assert f"39{NBSP}527,14{NBSP}€" in _texts(fig)
-    assert "1 commande en attente" in _texts(fig)
+    assert "1 commande en cours d'attribution" in _texts(fig)
 
 
 def test_orders_by_solution_without_pending_has_one_series():
