@@ -38,7 +38,8 @@ def _parser() -> argparse.ArgumentParser:
         "--as-of",
         type=iso_date,
         default=dt.date.today(),
-        help="date de situation (défaut : ce jour)",
+        metavar="AAAA-MM-JJ",
+        help="date de situation, par ex. 2020-01-31 (défaut : ce jour)",
     )
     brief.add_argument(
         "--db", type=Path, help="base à lire (défaut : data/centrale.duckdb ou $CENTRALE_DB)"
