@@ -38,6 +38,14 @@ NOT_COVERED = Coverage.NOT_COVERED
 # --- Queries -----------------------------------------------------------------
 
 
+def deadline_passed(deadline: dt.date | None, day: dt.date) -> bool:
+    """The one rule for « date limite dépassée »: `day` is after the deadline (the deadline
+    day itself still counts as on time). No deadline (None, NaT) never passes."""
+    if deadline is None or pd.isna(deadline):
+        return False
+    return pd.Timestamp(deadline).date() < day
+
+
 def survey_campaigns(con) -> pd.DataFrame:
     """year, sent_on, deadline: one row per campaign, plus years that only have answers
     (their dates are then NULL), most recent first."""

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from centrale import charts, domain, fmt
 from centrale.domain import arrondissement_of
-from centrale.survey import COVERED, NOT_COVERED, RANK_BY
+from centrale.survey import COVERED, NOT_COVERED, RANK_BY, deadline_passed
 
 STATUS_COLOURS = {COVERED: domain.BLUE, NOT_COVERED: domain.ORANGE}
 
@@ -262,10 +262,9 @@ def deadline_text(deadline: dt.date | None, day: dt.date) -> str:
     """'J-12', 'aujourd'hui', 'clôturée depuis 20 jours' or '–'."""
     if deadline is None or pd.isna(deadline):
         return fmt.MISSING
-    deadline = pd.Timestamp(deadline).date()
-    left = (deadline - day).days
-    if left > 0:
-        return f"dans {fmt.days(left)}"
+    left = (pd.Timestamp(deadline).date() - day).days
+    if deadline_passed(deadline, day):
+        return f"dépassée de {fmt.days(-left)}"
     if left == 0:
         return "aujourd'hui"
-    return f"dépassée de {fmt.days(-left)}"
+    return f"dans {fmt.days(left)}"

@@ -119,7 +119,7 @@ def test_page_runs_at_several_dates(demo_page, day):
         heads = [s.value for s in at.subheader]
         assert f"Communes sans réponse ({44 - len(answered)})" in heads
         assert not any(h.startswith("Communes à relancer") for h in heads)
-        assert "Date limite passée le 15/09/2017 : une réponse tardive compte encore." in shown
+        assert "Date limite dépassée : une réponse tardive compte encore." in shown
 
 
 def sample_answered(year: int) -> set[str]:

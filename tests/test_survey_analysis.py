@@ -262,3 +262,22 @@ def test_figures_are_french_and_explain_empty_states(answers_2024):
     assert survey_charts.deadline_text(dt.date(2024, 4, 30), dt.date(2024, 5, 2)) == (
         "dépassée de 2\u00a0jours"
     )
+    assert survey_charts.deadline_text(dt.date(2024, 4, 30), dt.date(2024, 4, 30)) == (
+        "aujourd'hui"
+    )
+    assert survey_charts.deadline_text(pd.NaT, dt.date(2024, 4, 30)) == fmt.MISSING
+
+
+@pytest.mark.parametrize(
+    ("deadline", "passed"),
+    [
+        (None, False),
+        (pd.NaT, False),
+        (dt.date(2024, 5, 1), False),  # before the deadline
+        (dt.date(2024, 4, 30), False),  # the deadline day itself is still on time
+        (pd.Timestamp("2024-04-29"), True),  # after, as DuckDB hands it back
+        (dt.date(2017, 9, 15), True),
+    ],
+)
+def test_deadline_passed_is_strictly_after_the_deadline_day(deadline, passed):
+    assert survey.deadline_passed(deadline, dt.date(2024, 4, 30)) is passed

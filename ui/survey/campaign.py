@@ -158,12 +158,11 @@ def _to_remind(status: pd.DataFrame, year: int, day: dt.date, deadline) -> None:
     the deadline is ahead, "sans réponse" once it has passed (a campaign of 2017 seen in
     2020 is history, not a to-do list; a late answer still counts)."""
     remind = survey.to_remind(status)
-    closed = deadline is not None and not pd.isna(deadline) and pd.Timestamp(deadline).date() < day
+    closed = survey.deadline_passed(deadline, day)
     if closed:
         st.subheader(f"Communes sans réponse ({len(remind)})")
-        st.caption(
-            f"Date limite passée le {fmt.date(deadline)} : une réponse tardive compte encore."
-        )
+        # the header above gives the date and « dépassée de N jours »
+        st.caption("Date limite dépassée : une réponse tardive compte encore.")
     else:
         st.subheader(f"Communes à relancer ({len(remind)})")
     remind["member_text"] = remind["member"].map(MEMBER_TEXT)
