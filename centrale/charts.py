@@ -217,6 +217,16 @@ def empty_figure(message: str, height: int = 240) -> go.Figure:
     return french_layout(fig, height=height)
 
 
+def percent_ticks(top: float, most: int = 6) -> dict:
+    """Axis settings writing a share's ticks as fmt.percent does (« 20 % », one rule for the
+    app): plotly's ".0%" format cannot put the space before %. Ticks from 0 to `top` at a
+    round step, at most `most` of them past zero."""
+    steps = (0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1.0)
+    step = next((s for s in steps if top / s <= most), steps[-1])
+    values = [round(i * step, 4) for i in range(math.floor(top / step + 1e-9) + 1)]
+    return {"tickmode": "array", "tickvals": values, "ticktext": [fmt.percent(v) for v in values]}
+
+
 def _plural(count: int, singular: str, plural: str | None = None) -> str:
     word = singular if abs(count) < 2 else (plural or singular + "s")
     return f"{fmt.number(count)} {word}"
@@ -556,7 +566,7 @@ def providers_by_solution(shares: pd.DataFrame, metric: str = "orders_won") -> g
 
 # --- Subsidies -------------------------------------------------------------
 SUBSIDY_METRICS = {
-    key: (m.label, m.format, m.tick_format, m.tick_suffix)
+    key: (m.label, m.format, m.tick_format, m.tick_suffix, m.kind)
     for key, m in (
         ("amount_eur", measures.measure("subsidy_amount_eur")),
         ("amount_per_inhabitant", measures.measure("subsidy_per_inhabitant")),
@@ -577,7 +587,7 @@ def subsidies_by_province(
         raise ValueError(f"indicateur inconnu : {metric}")
     if by_province.empty:
         return empty_figure("Aucun subside pour cet appel à projets.")
-    label, formatter, tick_format, suffix = SUBSIDY_METRICS[metric]
+    label, formatter, tick_format, suffix, kind = SUBSIDY_METRICS[metric]
     frame = by_province.sort_values(metric)
     colours = [HIGHLIGHT if p == province_nis else MUTED for p in frame["prov_nis"]]
     hover = [
@@ -608,6 +618,8 @@ def subsidies_by_province(
     title = f"{label} par province" + (f" — appel {year}" if year else "")
     french_layout(fig, title, height=max(260, 44 * len(frame) + 90))
     fig.update_xaxes(title=label, tickformat=tick_format, ticksuffix=suffix, rangemode="tozero")
+    if kind == "percent":
+        fig.update_xaxes(**percent_ticks(float(frame[metric].max()) * 1.1))
     fig.update_yaxes(title=None, automargin=True)
     return fig
 
@@ -642,10 +654,11 @@ def province_share_by_year(by_province: pd.DataFrame, province_nis: str = PROVIN
     )
     french_layout(fig, "Part de la province dans le subside régional, par appel")
     fig.update_xaxes(title="Appel à projets", type="category")
+    top = max(0.3, float(frame["share"].max()) * 1.25)
     fig.update_yaxes(
         title="Part du subside régional",
-        tickformat=".0%",
-        range=[0, max(0.3, float(frame["share"].max()) * 1.25)],
+        range=[0, top],
+        **percent_ticks(top),
     )
     return fig
 

@@ -26,7 +26,7 @@ KINDS = ("int", "decimal", "percent", "money", "money0", "days", "days1")
 _TICKS = {
     "int": (",d", ""),
     "decimal": (",.2f", ""),
-    "percent": (".0%", ""),
+    "percent": ("", ""),  # ticks by charts.percent_ticks: ".0%" writes « 20% », no space
     "money": (",.2f", f"{fmt.NBSP}€"),
     "money0": (",.0f", f"{fmt.NBSP}€"),
     "days": (",d", f"{fmt.NBSP}j"),

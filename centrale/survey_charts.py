@@ -83,7 +83,7 @@ def response_curve(
             annotation_font_color=domain.VERMILLION,
         )
     charts.french_layout(fig, "Taux de réponse depuis l'envoi", height=360)
-    fig.update_yaxes(title="Communes ayant répondu", tickformat=".0%", range=[0, 1.02])
+    fig.update_yaxes(title="Communes ayant répondu", range=[0, 1.02], **charts.percent_ticks(1))
     fig.update_xaxes(title="Jours depuis l'envoi de l'enquête", rangemode="tozero")
     return fig
 

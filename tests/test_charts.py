@@ -6,7 +6,7 @@ import json
 import pandas as pd
 import pytest
 
-from centrale import charts, domain, fmt
+from centrale import charts, domain, fmt, survey_charts
 
 NBSP = fmt.NBSP
 
@@ -219,7 +219,43 @@ def test_province_share_by_year_one_bar_per_call():
     bars = fig.data[0]
     assert list(bars.x) == ["2019", "2021"]
     assert list(bars.text) == [f"21{NBSP}%", f"22{NBSP}%"]
-    assert fig.layout.yaxis.tickformat == ".0%"
+    assert not fig.layout.yaxis.tickformat  # not ".0%", which writes « 20% »
+    assert list(fig.layout.yaxis.ticktext) == [f"{p}{NBSP}%" for p in range(0, 31, 5)]
+
+
+def _percent_ticks(axis) -> list[str]:
+    return [] if axis.ticktext is None else list(axis.ticktext)
+
+
+def test_percent_ticks_are_written_like_fmt_percent_never_20_percent_glued():
+    ticks = charts.percent_ticks(1)
+    assert ticks["ticktext"] == [f"{p}{NBSP}%" for p in (0, 20, 40, 60, 80, 100)]
+    assert ticks["tickvals"] == [0, 0.2, 0.4, 0.6, 0.8, 1.0]
+    assert charts.percent_ticks(0.3)["ticktext"][-1] == f"30{NBSP}%"
+    assert charts.percent_ticks(0.04)["tickvals"] == [0, 0.01, 0.02, 0.03, 0.04]
+
+
+def test_every_percent_axis_has_a_space_before_the_percent_sign():
+    curve = pd.DataFrame(
+        {
+            "day": [dt.date(2024, 3, 4), dt.date(2024, 3, 7), dt.date(2024, 3, 14)],
+            "days": [0, 3, 10],
+            "answered": [0, 5, 9],
+            "members_answered": [0, 3, 6],
+        }
+    )
+    curve["share"] = curve["answered"] / 44
+    figures = [
+        survey_charts.response_curve(curve, 2024, 30, 44),
+        charts.province_share_by_year(BY_PROVINCE),
+        charts.subsidies_by_province(BY_PROVINCE[BY_PROVINCE["call_year"] == 2019], "share"),
+    ]
+    for fig in figures:
+        ticks = _percent_ticks(fig.layout.yaxis) + _percent_ticks(fig.layout.xaxis)
+        assert f"20{NBSP}%" in ticks, fig.layout.title.text
+        assert not any(t.endswith("%") and not t.endswith(f"{NBSP}%") for t in ticks)
+        for axis in (fig.layout.xaxis, fig.layout.yaxis):
+            assert "%" not in (axis.tickformat or "")
 
 
 def test_subsidies_by_beneficiary_tells_communes_from_other_bodies():
