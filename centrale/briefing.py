@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import shapely
 
-from centrale import outreach, queries, worth
+from centrale import fmt, outreach, queries, worth
 from centrale.config import CENTRALE_OPENED_ON
 from centrale.domain import SIMILAR_COUNT, AdhesionStatus, NeedMatch, de
 
@@ -358,5 +358,5 @@ def _map_communes(
     near = shapely.intersects(geometries, mine.buffer(NEIGHBOUR_TOLERANCE))
     frame["role"] = ["voisine" if n else "autre" for n in near]
     frame.loc[frame["nis_code"] == nis_code, "role"] = "commune"
-    neighbours = sorted(frame.loc[frame["role"] == "voisine", "name_fr"])
+    neighbours = fmt.sorted_names(frame.loc[frame["role"] == "voisine", "name_fr"])
     return frame.reset_index(drop=True), neighbours

@@ -144,3 +144,24 @@ def file_part(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
     cleaned = re.sub(r"[^A-Za-z0-9_-]+", "-", ascii_text).strip("-_")
     return re.sub(r"-{2,}", "-", cleaned) or "commune"
+
+
+def sort_key(text) -> tuple[str, str]:
+    """French alphabetical order, the one rule for every list of names shown: accents
+    ignored, case ignored ('Léglise' before 'Libin', 'Étalle' before 'Fauvillers',
+    'La Roche-en-Ardenne' under L); the text itself breaks ties. Python's plain sort goes
+    by code point and puts 'Léglise' after 'Libin'."""
+    text = str(text)
+    bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return bare.casefold(), text
+
+
+def sorted_names(names) -> list[str]:
+    """`names` in French alphabetical order (`sort_key`)."""
+    return sorted(names, key=sort_key)
+
+
+def frame_sort_key(column: pd.Series) -> pd.Series:
+    """For `DataFrame.sort_values(key=...)`: text in French order (`sort_key`), other
+    values (numbers, dates, missing) as they are."""
+    return column.map(lambda v: sort_key(v) if isinstance(v, str) else v)

@@ -886,7 +886,7 @@ def members_without_order(con, as_of: dt.date) -> pd.DataFrame:
         (status["adhesion_status"] == str(AdhesionStatus.ADHERED))
         & (status["orders_awarded"] + status["orders_pending"] == 0)
     ]
-    return idle.sort_values(["signed_on", "name_fr"]).reset_index(drop=True)
+    return idle.sort_values(["signed_on", "name_fr"], key=fmt.frame_sort_key).reset_index(drop=True)
 
 
 def non_members_who_answered(con, as_of: dt.date) -> pd.DataFrame:
@@ -899,7 +899,7 @@ def non_members_who_answered(con, as_of: dt.date) -> pd.DataFrame:
         & status["last_survey_year"].notna()
     ]
     return answered.sort_values(
-        ["last_survey_year", "name_fr"], ascending=[False, True]
+        ["last_survey_year", "name_fr"], ascending=[False, True], key=fmt.frame_sort_key
     ).reset_index(drop=True)
 
 

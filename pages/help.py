@@ -48,7 +48,7 @@ glossary = pd.DataFrame(
         }
         for m in MEASURES.values()
     ]
-).sort_values("label", key=lambda s: s.str.lower())
+).sort_values("label", key=fmt.frame_sort_key)
 ui.show_table(
     glossary,
     [

@@ -129,13 +129,15 @@ table = shapes[["nis_code", "name_fr", "population"]].merge(
     values[["nis_code", spec.column]], on="nis_code", how="left"
 )
 if spec.kind == "continuous":
-    table = table.sort_values([spec.column, "name_fr"], ascending=[False, True])
+    table = table.sort_values(
+        [spec.column, "name_fr"], ascending=[False, True], key=fmt.frame_sort_key
+    )
     value_col = Col(
         spec.column, label, {"amount": "money0", "per_inhabitant": "money"}.get(metric, "int")
     )
 else:
     table[spec.column] = table[spec.column].fillna(mapfig.NO_DATA)
-    table = table.sort_values([spec.column, "name_fr"])
+    table = table.sort_values([spec.column, "name_fr"], key=fmt.frame_sort_key)
     value_col = Col(spec.column, label)
 show_table(
     table,

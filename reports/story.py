@@ -140,7 +140,7 @@ def neighbour_lines(b: CommuneBriefing) -> list[str]:
     lines = []
     for status in AdhesionStatus:
         label = f"Voisines {ADHESION_LABELS[status].lower()}s"
-        group = sorted(frame.loc[frame["adhesion_status"] == status, "name_fr"])
+        group = fmt.sorted_names(frame.loc[frame["adhesion_status"] == status, "name_fr"])
         if group:
             lines.append(f"{label} ({len(group)}) : {names(group)}")
     return lines or ["Aucune commune voisine dans la province."]
@@ -252,7 +252,7 @@ def peers_sentences(b: CommuneBriefing) -> list[str]:
         similar_rule(b.name, b.size_peer_count),
         f"Communes semblables ({fmt.number(size['population'].min())} à "
         f"{fmt.number(size['population'].max())} habitants ; {b.name} : "
-        f"{fmt.number(b.population)}) : {names(sorted(size['name_fr']))}.",
+        f"{fmt.number(b.population)}) : {names(fmt.sorted_names(size['name_fr']))}.",
     ]
     adhered = int((arrondissement["adhesion_status"] == AdhesionStatus.ADHERED).sum())
     lines.append(
@@ -264,7 +264,7 @@ def peers_sentences(b: CommuneBriefing) -> list[str]:
 
 def similar_names(b: CommuneBriefing) -> list[str]:
     """The communes semblables' names, alphabetical (what every surface lists)."""
-    return sorted(b.peers.loc[b.peers["size_peer"], "name_fr"])
+    return fmt.sorted_names(b.peers.loc[b.peers["size_peer"], "name_fr"])
 
 
 def peer_uptake_series(

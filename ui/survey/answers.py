@@ -133,11 +133,11 @@ def _filtered(answers: pd.DataFrame, year: int) -> tuple[pd.DataFrame, list[str]
         help=f"Sinon, seulement l'enquête {year}, choisie en haut de la page.",
     )
     # Communes that answered (and, after a merger, under their old name too).
-    commune_names = sorted(set(answers["commune"]) | set(answers["answered_as"]))
+    commune_names = fmt.sorted_names(set(answers["commune"]) | set(answers["answered_as"]))
     picked_communes = row1[1].multiselect(
         "Communes", commune_names, key="survey_answers_communes", placeholder="Toutes"
     )
-    need_names = sorted(answers["need"].dropna().unique())
+    need_names = fmt.sorted_names(answers["need"].dropna().unique())
     picked_needs = row1[2].multiselect(
         "Besoins", need_names, key="survey_answers_needs", placeholder="Tous"
     )
@@ -175,7 +175,9 @@ def _filtered(answers: pd.DataFrame, year: int) -> tuple[pd.DataFrame, list[str]
             rows["comment"].fillna("").str.lower().str.contains(text, regex=False)
             | rows["respondent"].fillna("").str.lower().str.contains(text, regex=False)
         ]
-    rows = rows.sort_values(["year", "commune", "priority"], ascending=[False, True, True])
+    rows = rows.sort_values(
+        ["year", "commune", "priority"], ascending=[False, True, True], key=fmt.frame_sort_key
+    )
     return rows, list(picked_communes), every_year
 
 

@@ -85,7 +85,7 @@ def campaign_years(campaigns: pd.DataFrame, today: dt.date) -> list[int]:
 def new_need_labels(answers: pd.DataFrame) -> list[str]:
     """The needs communes typed in (outside the catalogue), sorted, each once."""
     mask = answers["need_solution_id"].isna() & answers["need_key"].notna()
-    return sorted(set(answers.loc[mask, "need"]))
+    return fmt.sorted_names(set(answers.loc[mask, "need"]))
 
 
 def texts(values: Sequence, formatter: Callable[[object], str] = lambda v: str(int(v))) -> list:
