@@ -129,7 +129,7 @@ def commune_steps(con, as_of: dt.date) -> pd.DataFrame:
         LEFT JOIN adhered a ON a.commune_nis = c.nis_code
         LEFT JOIN withdrawn w ON w.commune_nis = c.nis_code
         LEFT JOIN ordered o ON o.commune_nis = c.nis_code
-        ORDER BY c.name_fr
+        ORDER BY c.name_fr COLLATE NOACCENT.NOCASE
         """,
         [as_of, as_of, as_of, as_of, as_of],
     ).df()

@@ -241,7 +241,7 @@ def commune_status(con, as_of: dt.date) -> pd.DataFrame:
         LEFT JOIN adh ON adh.commune_nis = c.nis_code
         LEFT JOIN ord ON ord.commune_nis = c.nis_code
         LEFT JOIN surv ON surv.commune_nis = c.nis_code
-        ORDER BY c.name_fr
+        ORDER BY c.name_fr COLLATE NOACCENT.NOCASE
         """,
         [as_of, _AWARDED, _SENT, _TAKEN, _AWARDED, as_of, as_of, as_of]
         + [str(s) for s in AdhesionStatus]  # ADHERED, WITHDRAWN, NOT_ADHERED, in this order
@@ -413,7 +413,7 @@ def orders_by_solution(
                    AS communes
         FROM solutions s LEFT JOIN orders_at(?) o USING (solution_id)
         WHERE ?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], s.solution_id)
-        GROUP BY ALL ORDER BY orders_awarded DESC, s.name_fr
+        GROUP BY ALL ORDER BY orders_awarded DESC, solution COLLATE NOACCENT.NOCASE
         """,
         [*_window(since, until), *_window(since, until), *_window(since, until)]
         + [*_window(since, until), as_of, solution_ids, solution_ids],
@@ -446,7 +446,7 @@ def provider_shares(
              AND o.provider = h.provider AND o.status = 'attribué'
              AND o.awarded_on BETWEEN ? AND ?
         WHERE ?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], h.solution_id)
-        GROUP BY ALL ORDER BY s.name_fr, orders_won DESC, h.provider
+        GROUP BY ALL ORDER BY solution COLLATE NOACCENT.NOCASE, orders_won DESC, h.provider
         """,
         [as_of, as_of, as_of, as_of, *_window(since, until), solution_ids, solution_ids],
     ).df()
@@ -533,20 +533,23 @@ def survey_response(con, year: int, as_of: dt.date) -> pd.DataFrame:
                ans.commune_nis IS NOT NULL AS answered, coalesce(ans.needs, 0) AS needs,
                coalesce(ans.no_needs, false) AS no_needs
         FROM communes_at(?) c LEFT JOIN ans ON ans.commune_nis = c.nis_code
-        ORDER BY c.name_fr
+        ORDER BY c.name_fr COLLATE NOACCENT.NOCASE
         """,
         [as_of, year, as_of, as_of],
     ).df()
 
 
 def solutions(con) -> pd.DataFrame:
-    return con.execute("SELECT * FROM solutions ORDER BY catalogue, name_fr").df()
+    return con.execute(
+        "SELECT * FROM solutions ORDER BY catalogue, name_fr COLLATE NOACCENT.NOCASE"
+    ).df()
 
 
 def communes_list(con, as_of: dt.date) -> pd.DataFrame:
     """nis_code, name_fr, arrondissement, population of the communes existing on `as_of`."""
     return con.execute(
-        "SELECT nis_code, name_fr, arrondissement, population FROM communes_at(?) ORDER BY name_fr",
+        "SELECT nis_code, name_fr, arrondissement, population FROM communes_at(?) "
+        "ORDER BY name_fr COLLATE NOACCENT.NOCASE",
         [as_of],
     ).df()
 
@@ -616,7 +619,7 @@ def subsidies_per_commune(
                coalesce(sub.amount_eur, 0)::DOUBLE AS amount_eur,
                coalesce(sub.amount_eur, 0)::DOUBLE / c.population AS amount_per_inhabitant
         FROM communes_at(?) c LEFT JOIN sub USING (nis_code)
-        ORDER BY c.name_fr
+        ORDER BY c.name_fr COLLATE NOACCENT.NOCASE
         """,
         [as_of, province_nis, call_year, call_year, as_of],
     ).df()
@@ -719,7 +722,7 @@ def commune_solutions_not_taken(con, nis: str, as_of: dt.date) -> pd.DataFrame:
           AND s.solution_id NOT IN (
               SELECT solution_id FROM orders_at(?)
               WHERE commune_nis = ? AND list_contains(?::VARCHAR[], status))
-        GROUP BY ALL ORDER BY s.catalogue, s.name_fr
+        GROUP BY ALL ORDER BY s.catalogue, solution COLLATE NOACCENT.NOCASE
         """,
         [as_of, as_of, as_of, nis, _TAKEN],
     ).df()
@@ -818,13 +821,15 @@ def peer_uptake(con, nis: str, as_of: dt.date, count: int = SIMILAR_COUNT) -> pd
                (SELECT count(*) FROM took t JOIN sim p ON p.nis_code = t.commune_nis
                 WHERE t.solution_id = s.solution_id) AS similar_count,
                (SELECT count(*) FROM sim) AS similar_total,
-               coalesce((SELECT string_agg(p.name_fr, ', ' ORDER BY p.name_fr)
+               coalesce((SELECT string_agg(p.name_fr, ', '
+                                           ORDER BY p.name_fr COLLATE NOACCENT.NOCASE)
                 FROM took t JOIN sim p ON p.nis_code = t.commune_nis
                 WHERE t.solution_id = s.solution_id), '') AS similar_names,
                (SELECT count(*) FROM took t JOIN arr r ON r.nis_code = t.commune_nis
                 WHERE t.solution_id = s.solution_id) AS arrondissement_count,
                (SELECT count(*) FROM arr) AS arrondissement_total,
-               coalesce((SELECT string_agg(r.name_fr, ', ' ORDER BY r.name_fr)
+               coalesce((SELECT string_agg(r.name_fr, ', '
+                                           ORDER BY r.name_fr COLLATE NOACCENT.NOCASE)
                 FROM took t JOIN arr r ON r.nis_code = t.commune_nis
                 WHERE t.solution_id = s.solution_id), '') AS arrondissement_names
         FROM solutions s WHERE s.solution_id IN (SELECT solution_id FROM offer)
@@ -924,9 +929,10 @@ def coverage_by_solution(con, as_of: dt.date) -> pd.DataFrame:
                coalesce(sum(t.population), 0)::BIGINT AS population,
                coalesce(sum(t.population), 0)::DOUBLE
                    / (SELECT sum(population) FROM c)::DOUBLE AS population_share,
-               coalesce(string_agg(t.name_fr, ', ' ORDER BY t.name_fr), '') AS commune_names
+               coalesce(string_agg(t.name_fr, ', ' ORDER BY t.name_fr COLLATE NOACCENT.NOCASE),
+                        '') AS commune_names
         FROM solutions s LEFT JOIN took t USING (solution_id)
-        GROUP BY ALL ORDER BY population DESC, s.name_fr
+        GROUP BY ALL ORDER BY population DESC, solution COLLATE NOACCENT.NOCASE
         """,
         [as_of, as_of, _TAKEN],
     ).df()
@@ -950,7 +956,7 @@ def commune_search(con, as_of: dt.date) -> pd.DataFrame:
         JOIN communes o ON o.nis_code = m.old_nis
         JOIN communes n ON n.nis_code = m.new_nis
         WHERE m.merged_on <= ? AND o.prov_nis = ?
-        ORDER BY name_fr
+        ORDER BY name_fr COLLATE NOACCENT.NOCASE
         """,
         [as_of, as_of, PROVINCE_NIS],
     ).df()

@@ -95,7 +95,7 @@ def survey_answers_at(con, as_of: dt.date) -> pd.DataFrame:
         LEFT JOIN members m ON m.commune_nis = c.nis_code
         LEFT JOIN solutions s ON s.solution_id = a.need_solution_id
         LEFT JOIN in_force f ON f.solution_id = a.need_solution_id
-        ORDER BY a.year, c.name_fr, a.priority NULLS LAST, a.source_row
+        ORDER BY a.year, c.name_fr COLLATE NOACCENT.NOCASE, a.priority NULLS LAST, a.source_row
         """,
         [as_of] * 5,
     ).df()
@@ -148,7 +148,7 @@ def campaign_status(con, year: int, as_of: dt.date) -> pd.DataFrame:
         LEFT JOIN last ON last.nis = c.nis_code
         LEFT JOIN members m ON m.commune_nis = c.nis_code
         LEFT JOIN survey_campaigns k ON k.year = ?
-        ORDER BY c.name_fr
+        ORDER BY c.name_fr COLLATE NOACCENT.NOCASE
         """,
         [as_of, year, as_of, as_of, year, as_of, as_of, as_of, year],
     ).df()
@@ -162,7 +162,7 @@ def catalogue_at(con, as_of: dt.date) -> pd.DataFrame:
                EXISTS (SELECT 1 FROM framework f WHERE f.solution_id = s.solution_id
                        AND f.starts_on <= ? AND (f.ends_on IS NULL OR f.ends_on >= ?))
                    AS covered
-        FROM solutions s ORDER BY s.catalogue, s.name_fr
+        FROM solutions s ORDER BY s.catalogue, s.name_fr COLLATE NOACCENT.NOCASE
         """,
         [as_of, as_of],
     ).df()

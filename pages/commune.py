@@ -150,7 +150,7 @@ with cards[1]:
     kpi_card(
         measures.label("orders_awarded"),
         measures.format_value("orders_awarded", len(awarded)),
-        help=f"{fmt.number(len(pending))} en attente d'attribution à cette date.",
+        help=f"{fmt.number(len(pending))} en cours d'attribution à cette date.",
     )
 with cards[2]:
     kpi_card(

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from centrale import charts, fmt, queries
+from centrale import charts, fmt, measures, queries
 from centrale.config import AWARD_PROMISE_DAYS
-from centrale.domain import ORDER_STATUS_LABELS
+from centrale.domain import ORDER_STATUS_LABELS, OrderStatus
 from ui import components as ui
 from ui.components import Col
 from ui.data import figure, load
@@ -54,7 +54,7 @@ with cards[2]:
     )
     st.caption(awarded_in)
 with cards[3]:
-    ui.kpi_card("En attente d'attribution", fmt.number(len(pending)))
+    ui.kpi_card(ORDER_STATUS_LABELS[OrderStatus.SENT], fmt.number(len(pending)))
     st.caption(f"Au {fmt.date(day)}, envoyés {span.label}")
 with cards[4]:
     ui.kpi_card(
@@ -66,7 +66,7 @@ with cards[4]:
     )
     st.caption(f"{sent_in} ; dont {fmt.number(late)} toujours en attente")
 
-st.subheader("Commandes en attente d'attribution")
+st.subheader(measures.label("orders_pending"))
 if late:
     st.warning(
         f"{late} commande{'s' if late > 1 else ''} en attente depuis plus de "
@@ -96,7 +96,7 @@ ui.show_table(
     key="orders_pending_xlsx",
     file_name=f"commandes-en-attente-{day.isoformat()}",
     sheet="En attente",
-    empty_message=f"Aucune commande envoyée {span.label} n'est en attente d'attribution.",
+    empty_message=f"Aucune commande envoyée {span.label} n'est en cours d'attribution.",
 )
 
 st.subheader(f"Délai d'attribution — commandes attribuées {span.label}")

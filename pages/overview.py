@@ -71,7 +71,7 @@ with cards[1]:
         "date « Situation au »).",
     )
     st.caption(in_span)
-    st.caption(f"{fmt.number(flows['orders_pending'])} en attente d'attribution")
+    st.caption(f"{fmt.number(flows['orders_pending'])} en cours d'attribution")
 with cards[2]:
     ui.kpi_card(
         "Montant attribué (HTVA)",

@@ -52,3 +52,42 @@ def test_the_briefing_lists_neighbours_in_french_order():
     )
     lines = story.neighbour_lines(SimpleNamespace(map_communes=communes))
     assert lines == ["Voisines adhérentes (3) : Gouvy, Léglise et Libin"]
+
+
+# -- the same order in SQL ----------------------------------------------------------------
+# DuckDB sorts by code point too (« Érezée » after « Wellin »): every ORDER BY on a name in
+# the core carries DuckDB's collation COLLATE NOACCENT.NOCASE, which must agree with
+# fmt.sort_key on every name the store holds.
+SQL_SOURCES = ("centrale/queries.py", "centrale/survey.py", "centrale/outreach.py")
+
+
+def test_every_sql_order_on_a_name_ignores_accents_and_case():
+    import re
+
+    from centrale.config import REPO_ROOT
+
+    ordered, bare = 0, []
+    for source in SQL_SOURCES:
+        for number, line in enumerate((REPO_ROOT / source).read_text().splitlines(), 1):
+            clause = line.partition("ORDER BY")[2]
+            ordered += len(re.findall(r"\bname_fr\b", clause))
+            if re.search(r"\bname_fr\b(?! COLLATE NOACCENT\.NOCASE)", clause):
+                bare.append(f"{source}:{number}: {line.strip()}")
+    assert ordered >= 10  # the scan sees the orders it guards
+    assert bare == []
+
+
+def test_the_sql_collation_agrees_with_sort_key(demo_db):
+    import duckdb
+
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        for table in ("communes", "solutions"):
+            shown = [
+                name
+                for (name,) in con.execute(
+                    f"SELECT name_fr FROM {table} ORDER BY name_fr COLLATE NOACCENT.NOCASE, name_fr"
+                ).fetchall()
+            ]
+            assert len(shown) > 10
+            assert shown == fmt.sorted_names(shown), table
+            assert shown != sorted(shown) or table == "solutions"  # communes: accents matter

@@ -49,7 +49,7 @@ def test_press_day_lists_every_order_sent(app_env):
         "Bons de commande envoyés": "17",
         "Commandes attribuées": "16",
         "Délai médian": "15,0\xa0jours",
-        "En attente d'attribution": "1",
+        "En cours d'attribution": "1",
         # 1 of the 16 awards took more than 20 days (94 % within 20); none waits now.
         "En retard (plus de 20 jours)": "1",
     }
@@ -106,7 +106,7 @@ def test_solution_filter_limits_every_table(app_env):
     assert len(orders) == 4
     assert set(providers["solution"]) == {"Repas scolaires et accueil extrascolaire"}
     assert (
-        "Aucune commande envoyée depuis l'ouverture (01/01/2019) n'est en attente d'attribution."
+        "Aucune commande envoyée depuis l'ouverture (01/01/2019) n'est en cours d'attribution."
         in [i.value for i in at.info]
     )
 
