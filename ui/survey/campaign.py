@@ -153,7 +153,7 @@ def _answers_map(year: int, day: dt.date) -> None:
     )
 
 
-def _to_remind(status: pd.DataFrame, year: int, day: dt.date, deadline) -> None:
+def _to_remind(status: pd.DataFrame, year: int, day: dt.date, deadline: dt.date | None) -> None:
     """The communes that have not answered yet, with their Excel list: "à relancer" while
     the deadline is ahead, "sans réponse" once it has passed (a campaign of 2017 seen in
     2020 is history, not a to-do list; a late answer still counts)."""
