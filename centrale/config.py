@@ -42,7 +42,7 @@ def _path_from_env(name: str, default: Path) -> Path:
 
 def settings() -> Settings:
     """Resolve every path now, honouring the CENTRALE_* environment variables."""
-    geo_dir = _path_from_env("CENTRALE_GEO_DIR", REPO_ROOT.parent / "shared" / "geo")
+    geo_dir = _path_from_env("CENTRALE_GEO_DIR", REPO_ROOT / "data" / "reference" / "geo")
     return Settings(
         db_path=_path_from_env("CENTRALE_DB", REPO_ROOT / "data" / "centrale.duckdb"),
         sample_dir=REPO_ROOT / "data" / "sample",

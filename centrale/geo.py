@@ -35,7 +35,7 @@ def read_boundaries(path: Path) -> gpd.GeoDataFrame:
         raise BoundariesError(
             f"Fichier des limites communales introuvable : {path}. Indiquez son chemin "
             "avec --boundaries ou la variable d'environnement CENTRALE_BOUNDARIES "
-            "(par défaut ../shared/geo/belgium-municipalities.topojson)."
+            "(par défaut data/reference/geo/belgium-municipalities.topojson du dépôt)."
         )
     try:
         frame = gpd.read_file(path, layer="municipalities")

@@ -44,7 +44,7 @@ def _parser() -> argparse.ArgumentParser:
             "--boundaries",
             type=Path,
             help="fichier TopoJSON des limites "
-            "communales (défaut : ../shared/geo/… ou $CENTRALE_BOUNDARIES)",
+            "communales (défaut : data/reference/geo/… ou $CENTRALE_BOUNDARIES)",
         )
     check.add_argument(
         "--json",

@@ -10,7 +10,7 @@ other row is illustrative and drawn from seeded `random.Random` generators, so
 the output is identical on every run (xlsx files are byte-identical too).
 
 Usage: python scripts/make_sample.py [--out DIR]   (default: data/sample)
-The boundaries are read from ../shared/geo (override with CENTRALE_GEO_DIR).
+The boundaries are read from data/reference/geo (override with CENTRALE_GEO_DIR).
 """
 
 from __future__ import annotations
@@ -220,9 +220,9 @@ def providers_on(frameworks, code: str, day: dt.date) -> list[str]:
 
 
 def geo_dir() -> Path:
-    """../shared/geo beside the repo, unless CENTRALE_GEO_DIR says otherwise."""
+    """The repository's copy of the boundaries, unless CENTRALE_GEO_DIR says otherwise."""
     env = os.environ.get("CENTRALE_GEO_DIR")
-    return Path(env).expanduser() if env else REPO_ROOT.parent / "shared" / "geo"
+    return Path(env).expanduser() if env else REPO_ROOT / "data" / "reference" / "geo"
 
 
 def load_communes(geo: Path) -> dict[str, dict]:
