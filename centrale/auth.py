@@ -24,7 +24,6 @@ import contextlib
 import datetime as dt
 import functools
 import json
-import os
 import re
 import tomllib
 from dataclasses import dataclass
@@ -32,7 +31,7 @@ from pathlib import Path
 
 import bcrypt
 
-from centrale.config import REPO_ROOT
+from centrale.config import REPO_ROOT, env_text
 from centrale.locks import exclusive, write_atomic
 
 ROLES = ("viewer", "editor")
@@ -78,7 +77,7 @@ def _dummy_hash() -> bytes:
 
 
 def users_path() -> Path:
-    value = os.environ.get("CENTRALE_USERS")
+    value = env_text("CENTRALE_USERS")
     return Path(value).expanduser() if value else REPO_ROOT / "data" / "users.toml"
 
 

@@ -35,8 +35,84 @@ class Settings:
     read_seconds: float = 60.0  # time one sent workbook may take to read (CENTRALE_READ_SECONDS)
 
 
+@dataclass(frozen=True)
+class Setting:
+    """One environment variable the product reads: its default and what it changes."""
+
+    name: str
+    default: str
+    meaning: str
+
+
+# Every setting the product reads, declared once: `docs/reference/reglages.md` is generated
+# from this list and a test fails on an os.environ read of a CENTRALE_* name outside it.
+SETTINGS: tuple[Setting, ...] = (
+    Setting("CENTRALE_DB", "data/centrale.duckdb", "la base DuckDB que lit le tableau de bord"),
+    Setting(
+        "CENTRALE_SOURCES",
+        "data/sources",
+        "le dossier des sources de travail (copié depuis data/sample au premier lancement)",
+    ),
+    Setting(
+        "CENTRALE_GEO_DIR",
+        "data/reference/geo",
+        "le dossier des limites communales (fichier belgium-municipalities.topojson)",
+    ),
+    Setting(
+        "CENTRALE_BOUNDARIES",
+        "$CENTRALE_GEO_DIR/belgium-municipalities.topojson",
+        "le fichier TopoJSON des limites communales, s'il est ailleurs",
+    ),
+    Setting(
+        "CENTRALE_MERGERS",
+        "data/reference/commune_mergers.csv",
+        "la table des fusions de communes (Bertogne dans Bastogne le 02/12/2024)",
+    ),
+    Setting("CENTRALE_MAX_UPLOAD_MB", "20", "la taille maximale d'un fichier envoyé, en Mo"),
+    Setting(
+        "CENTRALE_READ_SECONDS",
+        "60",
+        "le temps maximal de lecture d'un classeur envoyé, en secondes",
+    ),
+    Setting(
+        "CENTRALE_ADHESION_PROVINCES",
+        PROVINCE_NIS,
+        "codes INS des provinces dont les communes peuvent adhérer (séparés par des "
+        "virgules, * pour toutes)",
+    ),
+    Setting(
+        "CENTRALE_USERS",
+        "data/users.toml",
+        "le fichier des comptes locaux (python -m etl user)",
+    ),
+    Setting("CENTRALE_SESSION_HOURS", "8", "la durée d'une connexion, en heures"),
+    Setting(
+        "CENTRALE_REQUIRE_LOGIN",
+        "0",
+        "1 : la lecture aussi demande une connexion (make serve le met à 1)",
+    ),
+    Setting(
+        "CENTRALE_CLASSIC_PROCEDURE_DAYS",
+        "120",
+        "la durée supposée d'une procédure classique, en jours (comparaison des délais)",
+    ),
+    Setting(
+        "CENTRALE_MAX_RUNS",
+        "le nombre de cœurs",
+        "le nombre de pages calculées en même temps par le serveur (0 : sans limite)",
+    ),
+)
+
+
+def env_text(name: str) -> str:
+    """The raw value of a declared setting ('' when unset); refuses an undeclared name."""
+    if name not in {s.name for s in SETTINGS}:
+        raise KeyError(f"réglage non déclaré dans centrale.config.SETTINGS : {name}")
+    return os.environ.get(name, "").strip()
+
+
 def _path_from_env(name: str, default: Path) -> Path:
-    value = os.environ.get(name)
+    value = env_text(name)
     return Path(value).expanduser() if value else default
 
 
@@ -54,9 +130,9 @@ def settings() -> Settings:
         mergers_path=_path_from_env(
             "CENTRALE_MERGERS", REPO_ROOT / "data" / "reference" / "commune_mergers.csv"
         ),
-        max_upload_bytes=int(os.environ.get("CENTRALE_MAX_UPLOAD_MB", "20")) * 1024 * 1024,
-        read_seconds=float(os.environ.get("CENTRALE_READ_SECONDS", "60")),
+        max_upload_bytes=int(env_text("CENTRALE_MAX_UPLOAD_MB") or "20") * 1024 * 1024,
+        read_seconds=float(env_text("CENTRALE_READ_SECONDS") or "60"),
         adhesion_provinces=frozenset(
-            os.environ.get("CENTRALE_ADHESION_PROVINCES", PROVINCE_NIS).replace(" ", "").split(",")
+            (env_text("CENTRALE_ADHESION_PROVINCES") or PROVINCE_NIS).replace(" ", "").split(",")
         ),
     )

@@ -28,7 +28,6 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-import os
 import secrets
 import threading
 import time
@@ -36,6 +35,7 @@ from pathlib import Path
 
 from centrale import auth
 from centrale.auth import User
+from centrale.config import env_text
 from centrale.locks import exclusive, write_atomic
 
 COOKIE_NAME = "centrale_session"
@@ -48,7 +48,7 @@ _VERSION = "v1"
 
 def lifetime() -> dt.timedelta:
     """How long a sign-in lasts (env CENTRALE_SESSION_HOURS, default 8 h)."""
-    value = os.environ.get("CENTRALE_SESSION_HOURS", "").strip()
+    value = env_text("CENTRALE_SESSION_HOURS")
     hours = float(value.replace(",", ".")) if value else DEFAULT_HOURS
     return dt.timedelta(hours=max(hours, 0.0))
 

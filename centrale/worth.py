@@ -15,11 +15,10 @@ or the field on the commune page).
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 
 from centrale import competition
-from centrale.config import AWARD_PROMISE_DAYS
+from centrale.config import AWARD_PROMISE_DAYS, env_text
 
 CLASSIC_PROCEDURE_DAYS = 120
 CLASSIC_PROCEDURE_BASIS = (
@@ -46,7 +45,7 @@ class ClassicProcedure:
 def classic_procedure(days: int | None = None) -> ClassicProcedure:
     """The assumption in force: `days` if given, else the environment, else the default."""
     if days is None:
-        days = int(os.environ.get("CENTRALE_CLASSIC_PROCEDURE_DAYS", CLASSIC_PROCEDURE_DAYS))
+        days = int(env_text("CENTRALE_CLASSIC_PROCEDURE_DAYS") or CLASSIC_PROCEDURE_DAYS)
     if days <= 0:
         raise ValueError("la durée d'une procédure classique doit être positive")
     basis = CLASSIC_PROCEDURE_BASIS

@@ -9,14 +9,13 @@ import argparse
 import dataclasses
 import datetime as dt
 import json
-import os
 import sys
 from pathlib import Path
 
 from centrale.build import LoadRefused, build_store, check_sources
 from centrale.cli import FrenchArgumentParser, iso_date
 from centrale.commit import mismatch, settle_interrupted
-from centrale.config import CENTRALE_OPENED_ON, settings
+from centrale.config import CENTRALE_OPENED_ON, env_text, settings
 from centrale.errors import FILE_SYSTEM_ERRORS, explain
 from centrale.geo import BoundariesError
 from centrale.sources.folder import ensure_sources_folder
@@ -125,7 +124,7 @@ def _run(args) -> int:
             return 0
         # Without --sources: $CENTRALE_SOURCES if set, else the demo sources.
         sources = args.sources or (
-            config.sources_dir if os.environ.get("CENTRALE_SOURCES") else config.sample_dir
+            config.sources_dir if env_text("CENTRALE_SOURCES") else config.sample_dir
         )
         if not sources.is_dir():
             print(f"Erreur : dossier des sources introuvable : {sources}", file=sys.stderr)

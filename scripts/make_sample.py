@@ -20,7 +20,6 @@ import csv
 import datetime as dt
 import io
 import json
-import os
 import random
 import re
 import sys
@@ -30,6 +29,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))  # run as a script: the core is beside it
+
+from centrale.config import settings  # noqa: E402  (the one reading of CENTRALE_GEO_DIR)
+
 SEED = 20190121  # the day the first commune (Bertrix) signed
 TODAY = dt.date(2026, 11, 24)
 D = dt.date.fromisoformat
@@ -221,8 +224,7 @@ def providers_on(frameworks, code: str, day: dt.date) -> list[str]:
 
 def geo_dir() -> Path:
     """The repository's copy of the boundaries, unless CENTRALE_GEO_DIR says otherwise."""
-    env = os.environ.get("CENTRALE_GEO_DIR")
-    return Path(env).expanduser() if env else REPO_ROOT / "data" / "reference" / "geo"
+    return settings().geo_dir
 
 
 def load_communes(geo: Path) -> dict[str, dict]:

@@ -24,13 +24,13 @@ Pages call `is_editor()`; `dashboard.py` lists pages through `visible_pages`.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Mapping
 
 import streamlit as st
 
 from centrale import auth, sessions
 from centrale.auth import User
+from centrale.config import env_text
 from ui.components import plain
 from ui.session_routes import CLOSE_PATH, OPEN_PATH
 
@@ -69,7 +69,7 @@ def mode() -> str:
 
 def login_required() -> bool:
     """The CENTRALE_REQUIRE_LOGIN setting: must viewers sign in too?"""
-    return os.environ.get("CENTRALE_REQUIRE_LOGIN", "0").strip().lower() in (
+    return (env_text("CENTRALE_REQUIRE_LOGIN") or "0").lower() in (
         "1",
         "true",
         "oui",

@@ -20,11 +20,12 @@ import os
 import threading
 from collections.abc import Callable, Iterator
 
+from centrale.config import env_text
 from centrale.sources.read import READ_CHECK
 
 
 def _limit() -> int:
-    value = os.environ.get("CENTRALE_MAX_RUNS", "").strip()
+    value = env_text("CENTRALE_MAX_RUNS")
     return int(value) if value else max(os.cpu_count() or 2, 1)
 
 
