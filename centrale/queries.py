@@ -57,7 +57,7 @@ def default_survey_year(con, as_of: dt.date) -> int | None:
 
 
 def kpis(con, as_of: dt.date, call_year: int | None = None, survey_year: int | None = None) -> dict:
-    """The headline figures on `as_of` (see README, "Indicateurs", for each key)."""
+    """The headline figures on `as_of` (each key: docs/how-to/charger-les-donnees.md)."""
     if call_year is None:
         call_year = default_call_year(con, as_of)
     if survey_year is None:

@@ -13,7 +13,7 @@
   (`[auth]` in .streamlit/secrets.toml, or local accounts).
 - The dashboard opens the store read-only; only builds replace it (os.replace).
 
-Stops both on Ctrl-C / SIGTERM. A systemd unit for a server: deploy/README.md.
+Stops both on Ctrl-C / SIGTERM. A systemd unit for a server: docs/how-to/publier-pour-une-equipe.md.
 """
 
 from __future__ import annotations
