@@ -14,8 +14,6 @@ import pytest
 from centrale.config import REPO_ROOT
 from devtools.live_app import running_app
 
-pytestmark = pytest.mark.slow
-
 
 def _upgrade(url: str, host: str) -> str:
     """The status line the server answers to a websocket upgrade sent with `host`."""
@@ -44,6 +42,7 @@ def test_only_local_names_are_allowed_by_default():
     assert set(config["server"]["allowedHosts"]) == {"localhost", "127.0.0.1", "::1"}
 
 
+@pytest.mark.slow
 def test_a_foreign_host_header_is_refused(demo_db, tmp_path):
     with running_app(demo_db, tmp_path / "app.log") as app:
         port = urlparse(app.url).port
@@ -56,3 +55,45 @@ def test_a_foreign_host_header_is_refused(demo_db, tmp_path):
         ):
             status = _upgrade(app.url, foreign)
             assert " 101 " not in status, (foreign, status)
+
+
+HOSTS = (
+    "localhost",
+    "localhost:8501",
+    "LOCALHOST.",
+    "127.0.0.1:8501",
+    "[::1]:8501",
+    "evil.example",
+    "attacker.localhost.example:8501",
+    "user@localhost",
+    "localhost:99999",
+    "localhost:abc",
+    "localhost/path",
+    "localhost?q",
+    "localhost#f",
+    "",
+    None,
+    "sub.centrale.example",
+    "centrale.example",
+)
+PATTERNS = (
+    [],
+    ["localhost", "127.0.0.1", "::1"],
+    ["*.centrale.example"],
+    ["*"],
+    ["Centrale.Example."],
+)
+
+
+@pytest.mark.parametrize("patterns", PATTERNS)
+def test_the_cookie_routes_read_hosts_as_the_websocket_does(patterns, monkeypatch):
+    """Our host check (public option, no private import) against Streamlit's own: a
+    Streamlit upgrade that changes its reading fails here instead of drifting."""
+    from streamlit import config
+    from streamlit.web.server.starlette.starlette_websocket import is_host_allowed
+
+    from ui.session_routes import host_allowed
+
+    monkeypatch.setattr(config, "get_option", lambda name: patterns)
+    for host in HOSTS:
+        assert host_allowed(host, patterns) == is_host_allowed(host), (host, patterns)

@@ -126,19 +126,26 @@ def test_the_dashboard_uses_streamlits_run_check_and_puts_it_back():
     assert runs._run_check() is None
     before = READ_CHECK.get()
     with runs.reading_ends_with_session():
-        assert READ_CHECK.get() is None
+        READ_CHECK.get()()  # resolves to nothing to check, raises nothing
     assert READ_CHECK.get() is before
+
+
+def test_streamlits_run_check_is_still_where_the_dashboard_looks():
+    """The guarded fallback exists for a Streamlit upgrade; this fails when it is needed,
+    so that the upgrade is noticed (a sent file would then no longer stop with its tab)."""
+    assert runs._streamlit_run_check_getter() is not None
 
 
 def _script_run() -> None:
     import streamlit as st
 
     from centrale.sources.read import READ_CHECK
+    from ui import runs
     from ui.runs import reading_ends_with_session
 
     with reading_ends_with_session():
         check = READ_CHECK.get()
-        st.write(f"vérification : {callable(check)}")
+        st.write(f"vérification : {runs._run_check() is not None}")
         check()  # the run is going on: nothing to stop, nothing raised
     st.write(f"après : {READ_CHECK.get() is None}")
 

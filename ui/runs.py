@@ -16,6 +16,7 @@ frees its slot and its CPU at once instead of minutes later.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import threading
 from collections.abc import Callable, Iterator
@@ -46,23 +47,43 @@ def run_slot() -> Iterator[None]:
         _SLOTS.release()
 
 
+@functools.cache
+def _streamlit_run_check_getter() -> Callable[[], Callable[[], None] | None] | None:
+    """Streamlit's getter of the current run's check, or None if an upgrade moved it.
+
+    It is the function Streamlit itself calls while a cached function waits; there is
+    no public API for it. It is looked up only when a sent file is being read (never on
+    the path of every run), and without it a sent file is simply read to its end under
+    the read budget (tests/test_read_cancel.py says which one is in force)."""
+    try:
+        from streamlit.runtime.scriptrunner_utils.script_run_context import (
+            get_run_yield_check,
+        )
+    except ImportError:
+        return None
+    return get_run_yield_check
+
+
 def _run_check() -> Callable[[], None] | None:
-    """Streamlit's check of the current script run: it raises StopException once the
-    run's session has ended (the websocket closed: `disconnect_session` asks the run to
-    stop) and RerunException when the browser asked for another run; None outside a run.
+    """The check of the current script run: it raises StopException once the run's
+    session has ended (the websocket closed) and RerunException when the browser asked
+    for another run; None outside a run or when Streamlit no longer offers it."""
+    getter = _streamlit_run_check_getter()
+    return getter() if getter is not None else None
 
-    The function Streamlit itself calls while a cached function waits (there is no
-    public API for it; tests/test_runs.py fails if a Streamlit upgrade removes it)."""
-    from streamlit.runtime.scriptrunner_utils.script_run_context import get_run_yield_check
 
-    return get_run_yield_check()
+def _check_this_run() -> None:
+    """READ_CHECK's value during a run: resolved when a sent file's reader calls it."""
+    check = _run_check()
+    if check is not None:
+        check()
 
 
 @contextlib.contextmanager
 def reading_ends_with_session() -> Iterator[None]:
     """While the block runs, a sent file being read stops (the script run ends, as it
     would at its next `st.` call) as soon as this browser session ends."""
-    token = READ_CHECK.set(_run_check())
+    token = READ_CHECK.set(_check_this_run)
     try:
         yield
     finally:

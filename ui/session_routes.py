@@ -27,11 +27,38 @@ OPEN_PATH = "/api/session/ouvrir"
 CLOSE_PATH = "/api/session/fermer"
 
 
-def _host_allowed(host: str | None) -> bool:
-    # The websocket's own check of server.allowedHosts: one definition of "our host".
-    from streamlit.web.server.starlette.starlette_websocket import is_host_allowed
+def host_allowed(host: str | None, patterns: list[str] | None) -> bool:
+    """Is `host` (a Host header, port allowed) one of `patterns` (server.allowedHosts:
+    exact names, `*.suffix`, or `*`; empty allows any)? The same reading as the
+    websocket's own check, so that "our host" has one definition: test_hosts.py compares
+    the two on hostile headers."""
+    if not patterns:
+        return True
+    if host is None:
+        return False
+    try:
+        parsed = urlparse(f"//{host}")
+        name = parsed.hostname
+        _ = parsed.port  # a non-numeric or out-of-range port is refused
+    except ValueError:
+        return False
+    if name is None or parsed.username or parsed.password or parsed.path or parsed.query:
+        return False
+    if parsed.fragment:
+        return False
+    name = name.lower().rstrip(".")
+    for pattern in (p.strip().lower().rstrip(".") for p in patterns):
+        if pattern == "*" or name == pattern:
+            return True
+        if pattern.startswith("*.") and name.endswith(pattern[1:]):
+            return True
+    return False
 
-    return is_host_allowed(host)
+
+def _host_allowed(host: str | None) -> bool:
+    import streamlit as st  # public option reading; the routes run inside Streamlit's server
+
+    return host_allowed(host, st.get_option("server.allowedHosts"))
 
 
 def _same_origin(request: Request) -> bool:
