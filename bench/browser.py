@@ -33,6 +33,13 @@ KPI_SEEN = (
     ".some(e => e.textContent.includes('adhérentes'))"
 )
 HELLO_SEEN = f"() => !!document.body && document.body.innerText.includes('{HELLO_TEXT}')"
+# The overview drawn whole: as many plotly charts drawn as the page holds (5 on the demo
+# at its default date), and Streamlit no longer running the script.
+OVERVIEW_CHARTS = 5
+OVERVIEW_DRAWN = (
+    "() => document.querySelectorAll('[data-testid=stPlotlyChart] .main-svg').length >= %d"
+    " && !document.querySelector('[data-testid=stStatusWidget]')" % OVERVIEW_CHARTS
+)
 # Installed before the page's own scripts, all on the page's clock (epoch ms): when its
 # websocket opened, when a message carrying the target's word arrived, and the frame
 # that first shows the target (an observer sees it in the DOM, the next animation frame
@@ -70,6 +77,7 @@ class ColdStart:
     received: float
     painted: float
     visible: float
+    drawn: float  # the whole page drawn (every chart of the overview); the target for hello
 
 
 def _server(script: Path, port: int, env: dict) -> subprocess.Popen:
@@ -94,7 +102,14 @@ def _open(page, url: str, deadline: float) -> None:
 
 
 def _cold_start(
-    browser, script: Path, port: int, selector: str, seen: str, said: str, env: dict
+    browser,
+    script: Path,
+    port: int,
+    selector: str,
+    seen: str,
+    said: str,
+    env: dict,
+    drawn: str | None = None,
 ) -> ColdStart:
     """`said`: a word of the target, looked for in the websocket messages that bring it.
     Open, received and painted are read on the page's clock, against the launch's epoch
@@ -108,6 +123,9 @@ def _cold_start(
         _open(page, f"http://127.0.0.1:{port}/", started + 60)
         page.wait_for_selector(selector, state="visible", timeout=60_000)
         visible = time.monotonic() - started
+        if drawn is not None:
+            page.wait_for_function(drawn, timeout=120_000, polling=50)
+        whole = time.monotonic() - started
         page.wait_for_function("window.__centralePainted > 0", timeout=60_000)
         marks = page.evaluate(
             "[window.__centraleOpen, window.__centraleReceived, window.__centralePainted]"
@@ -116,7 +134,7 @@ def _cold_start(
         socket, received, painted = (
             float("nan") if mark is None else mark / 1000 - epoch for mark in marks
         )
-        return ColdStart(socket, received, painted, visible)
+        return ColdStart(socket, received, painted, visible, whole)
     finally:
         _stop(server)
 
@@ -211,21 +229,38 @@ def browser_figures(
                 )
                 apps.append(
                     _cold_start(
-                        browser, REPO / "app.py", port, KPI_SELECTOR, KPI_SEEN, "adhérentes", env
+                        browser,
+                        REPO / "app.py",
+                        port,
+                        KPI_SELECTOR,
+                        KPI_SEEN,
+                        "adhérentes",
+                        env,
+                        drawn=OVERVIEW_DRAWN,
                     )
                 )
             app.runs = [a.visible for a in apps]
             hello.runs = [h.visible for h in hellos]
             figures = [app, hello]
+            # The goal (issue 22): the KPIs first, ≤ 1,5× hello; the whole overview ≤ 2,5×.
             ratio = Figure(
                 "Navigateur",
-                "rapport démarrage tableau de bord / hello",
+                "rapport KPI visibles / hello",
                 "démo",
                 "×",
                 runs=[a / h for a, h in zip(app.runs, hello.runs)],
-                target="≤ 1,2×",
+                target="≤ 1,5×",
             )
-            figures.append(check(ratio, 1.2 + 1e-9))
+            figures.append(check(ratio, 1.5 + 1e-9))
+            whole = Figure(
+                "Navigateur",
+                "rapport vue d'ensemble entière dessinée / hello",
+                "démo",
+                "×",
+                runs=[a.drawn / h.visible for a, h in zip(apps, hellos)],
+                target="≤ 2,5×",
+            )
+            figures.append(check(whole, 2.5 + 1e-9))
             figures += _breakdown(apps, hellos)
             for label, db in (("démo", demo_db), (scale, scale_db)):
                 if db is None:

@@ -32,6 +32,7 @@ from pathlib import Path
 import bcrypt
 
 from centrale.config import REPO_ROOT, env_text
+from centrale.errors import CentraleError
 from centrale.locks import exclusive, write_atomic
 
 ROLES = ("viewer", "editor")
@@ -46,7 +47,7 @@ MAX_PASSWORD_BYTES = 72  # bcrypt's limit: longer passwords are refused, not cut
 USER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
 
 
-class AccountError(Exception):
+class AccountError(CentraleError):
     """A user cannot be added or changed; the message (French) says why."""
 
 

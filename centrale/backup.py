@@ -30,6 +30,7 @@ from pathlib import Path
 
 import duckdb
 
+from centrale.errors import CentraleError
 from centrale.store import build_lock, connect_read_only
 
 HISTORY_TABLES = ("load_log", "load_files")
@@ -38,7 +39,7 @@ MANIFEST = "MANIFEST.json"
 PREFIX = "centrale-sauvegarde-"
 
 
-class BackupError(Exception):
+class BackupError(CentraleError):
     """A backup that cannot be made or restored; the message is French and says why."""
 
 

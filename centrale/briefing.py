@@ -31,6 +31,7 @@ import shapely
 from centrale import fmt, outreach, queries, worth
 from centrale.config import CENTRALE_OPENED_ON
 from centrale.domain import SIMILAR_COUNT, AdhesionStatus, NeedMatch, de
+from centrale.errors import CentraleError
 
 OPENED_ON = dt.date.fromisoformat(CENTRALE_OPENED_ON)
 # How many communes make the "communes semblables" (one rule: centrale.domain).
@@ -40,7 +41,7 @@ SIZE_PEERS = SIMILAR_COUNT
 NEIGHBOUR_TOLERANCE = 0.0005
 
 
-class BriefingError(ValueError):
+class BriefingError(CentraleError, ValueError):
     """A commune or a date the briefing cannot be made for (message in French)."""
 
 

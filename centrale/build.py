@@ -18,6 +18,7 @@ import pandas as pd
 
 from centrale.checks import run_checks
 from centrale.config import PROVINCE_NIS, Settings
+from centrale.errors import CentraleError
 from centrale.geo import commune_periods, read_boundaries, read_mergers
 from centrale.sources.problems import SourceError
 from centrale.sources.validate import Reference, Validated, list_source_files, validate_files
@@ -37,7 +38,7 @@ SOURCE_TABLES = {
 }
 
 
-class LoadRefused(Exception):
+class LoadRefused(CentraleError):
     """The load is refused before anything is written; the message (French) says why
     and what to do."""
 

@@ -26,6 +26,19 @@ _DUCKDB_REASONS = (
 )
 
 
+class CentraleError(Exception):
+    """The base of every error raised for a person to read, not for a developer.
+
+    `str(error)` is a whole French sentence: what failed, where (file, sheet, row,
+    column, value when there is one) and what to do. The dashboard shows it through the
+    plain-text helper, the command lines print it and exit with 1; anything else that
+    escapes is a bug and keeps its traceback."""
+
+    @property
+    def message(self) -> str:
+        return str(self)
+
+
 # What `except FILE_SYSTEM_ERRORS` catches: OSError, and DuckDB's I/O error (which does
 # not derive from OSError).
 FILE_SYSTEM_ERRORS = (OSError, duckdb.IOException)

@@ -18,6 +18,7 @@ import pandas as pd
 import shapely
 
 from centrale.config import PROVINCE_NIS
+from centrale.errors import CentraleError
 
 # 0.001° ≈ 70–110 m here: invisible at province scale, and it shrinks the
 # province's GeoJSON about three-fold (see STACK-NOTES.md).
@@ -25,7 +26,7 @@ SIMPLIFY_TOLERANCE = 0.001
 COORD_DECIMALS = 4  # ~10 m: more digits only inflate the figure's JSON
 
 
-class BoundariesError(Exception):
+class BoundariesError(CentraleError):
     """The boundaries file is missing or unreadable (message in French)."""
 
 

@@ -54,6 +54,7 @@ from centrale.commit import (
     sources_lock,
 )
 from centrale.config import Settings
+from centrale.errors import CentraleError
 from centrale.locks import write_atomic
 from centrale.names import normalise
 from centrale.sources.folder import ensure_sources_folder
@@ -105,11 +106,11 @@ INFLATE_FACTOR = 5  # a sent workbook may inflate to 5 times the upload limit, n
 _NULL = "\x00∅"  # stands for a missing value while comparing (never a real cell)
 
 
-class UploadRefused(Exception):
+class UploadRefused(CentraleError):
     """The upload cannot be taken; the message (French) says why and what to do."""
 
 
-class ApplyRefused(Exception):
+class ApplyRefused(CentraleError):
     """Applying or restoring is not possible now; the message (French) says why."""
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from centrale.errors import as_os_error
+from centrale.errors import CentraleError, as_os_error
 from centrale.locks import exclusive, sync_folder
 
 SCHEMA_PATH = Path(__file__).with_name("schema.sql")
@@ -35,7 +35,7 @@ def schema_version() -> str:
     return hashlib.sha256(SCHEMA_PATH.read_bytes()).hexdigest()[:12]
 
 
-class StoreMissing(Exception):
+class StoreMissing(CentraleError):
     """No store at the configured path yet (message in French)."""
 
 
@@ -221,7 +221,7 @@ def _remove_abandoned_builds(db_path: Path) -> None:
             leftover.unlink()
 
 
-class BuildCheckFailed(Exception):
+class BuildCheckFailed(CentraleError):
     def __init__(self, failures: list[str]):
         self.failures = failures
         super().__init__("contrôles de cohérence échoués : " + "; ".join(failures))

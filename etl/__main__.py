@@ -16,7 +16,7 @@ from centrale.build import LoadRefused, build_store, check_sources
 from centrale.cli import FrenchArgumentParser, iso_date
 from centrale.commit import mismatch, settle_interrupted
 from centrale.config import CENTRALE_OPENED_ON, env_text, settings
-from centrale.errors import FILE_SYSTEM_ERRORS, explain
+from centrale.errors import FILE_SYSTEM_ERRORS, CentraleError, explain
 from centrale.geo import BoundariesError
 from centrale.sources.folder import ensure_sources_folder
 from centrale.sources.kinds import kind_of_file
@@ -98,6 +98,9 @@ def main(argv: list[str] | None = None) -> int:
     except FILE_SYSTEM_ERRORS as exc:
         # A read-only or full disk, a missing folder, a file locked elsewhere: in French.
         print(f"Erreur : {explain(exc, getattr(args, 'db', None))}", file=sys.stderr)
+        return 1
+    except CentraleError as exc:  # any refusal a sub-command did not word itself
+        print(f"Erreur : {exc.message}", file=sys.stderr)
         return 1
 
 

@@ -8,7 +8,7 @@ from ui import components as ui
 from ui import worth as worth_ui
 from ui.components import Col
 from ui.data import figure, load
-from ui.shell import ensure_shell
+from ui.shell import ensure_shell, figures_before_charts
 from ui.state import OPENED_ON, as_of, period_picker, solution_filter
 
 ensure_shell()
@@ -121,6 +121,8 @@ with cards[5]:
         "des projets de la province de Luxembourg.",
     )
     st.caption(f"Appel à projets {call_year}" if call_year else "Aucun appel à cette date")
+
+figures_before_charts("overview")
 
 st.subheader("Adhésions")
 curve = load(queries.adhesion_curve, day)

@@ -13,6 +13,8 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass, replace
 
+from centrale.errors import CentraleError
+
 ERROR = "erreur"
 WARNING = "avertissement"
 SEVERITY = {ERROR: "error", WARNING: "warning"}
@@ -161,7 +163,7 @@ def summary_line(problems: list[Problem], kind_of=lambda name: None) -> str:
     return text + "."
 
 
-class SourceError(Exception):
+class SourceError(CentraleError):
     """Raised when sources cannot be loaded; carries every problem found."""
 
     def __init__(self, problems: list[Problem]):
