@@ -227,11 +227,6 @@ def percent_ticks(top: float, most: int = 6) -> dict:
     return {"tickmode": "array", "tickvals": values, "ticktext": [fmt.percent(v) for v in values]}
 
 
-def _plural(count: int, singular: str, plural: str | None = None) -> str:
-    word = singular if abs(count) < 2 else (plural or singular + "s")
-    return f"{fmt.number(count)} {word}"
-
-
 # --- Adhesions ---------------------------------------------------------------
 def adhesion_curve(curve: pd.DataFrame, as_of: dt.date | None = None) -> go.Figure:
     """Member communes over time, as steps, under the ceiling of the province's communes.
@@ -249,7 +244,7 @@ def adhesion_curve(curve: pd.DataFrame, as_of: dt.date | None = None) -> go.Figu
         curve = pd.concat([curve, curve.tail(1).assign(day=last_day)], ignore_index=True)
         days = pd.to_datetime(curve["day"])
     adhered_text = [
-        f"{fmt.date(d)} : {_plural(int(a), 'commune adhérente', 'communes adhérentes')}"
+        f"{fmt.date(d)} : {fmt.count(int(a), 'commune adhérente', 'communes adhérentes')}"
         f" sur {int(t)} ({fmt.percent(a / t if t else None)})"
         for d, a, t in zip(days, curve["communes_adhered"], curve["communes_total"])
     ]
@@ -349,7 +344,7 @@ def orders_per_month(monthly: pd.DataFrame) -> go.Figure:
                 name=name,
                 marker_color=colour,
                 customdata=[
-                    f"{lab} : {_plural(int(v), *unit)}" for lab, v in zip(labels, frame[column])
+                    f"{lab} : {fmt.count(int(v), *unit)}" for lab, v in zip(labels, frame[column])
                 ],
                 hovertemplate=f"{name}<br>%{{customdata}}<extra></extra>",
                 xperiod=period,
@@ -383,9 +378,9 @@ def orders_by_solution(by_solution: pd.DataFrame) -> go.Figure:
     pending_label = domain.ORDER_STATUS_LABELS[domain.OrderStatus.SENT]
     pending_words = ("commande " + pending_label.lower(), "commandes " + pending_label.lower())
     hover = [
-        f"<b>{s}</b><br>{_plural(int(a), 'commande attribuée', 'commandes attribuées')}"
-        f"<br>{_plural(int(p), *pending_words)}"
-        f"<br>Montant attribué : {fmt.money(m)}<br>{_plural(int(c), 'commune')}"
+        f"<b>{s}</b><br>{fmt.count(int(a), 'commande attribuée', 'commandes attribuées')}"
+        f"<br>{fmt.count(int(p), *pending_words)}"
+        f"<br>Montant attribué : {fmt.money(m)}<br>{fmt.count(int(c), 'commune')}"
         for s, a, p, m, c in zip(
             frame["solution"],
             frame["orders_awarded"],
@@ -450,7 +445,7 @@ def lead_time_distribution(orders: pd.DataFrame, promise_days: int = AWARD_PROMI
             marker_color=colours,
             name="Commandes",
             customdata=[
-                f"{fmt.days(d)} : {_plural(int(n), 'commande')}" for d, n in counts.items()
+                f"{fmt.days(d)} : {fmt.count(int(n), 'commande')}" for d, n in counts.items()
             ],
             hovertemplate="%{customdata}<extra></extra>",
             showlegend=False,
@@ -486,7 +481,7 @@ def lead_time_distribution(orders: pd.DataFrame, promise_days: int = AWARD_PROMI
 
 # Labels from the registry of measures (centrale.measures): one name per figure.
 PROVIDER_METRICS = {
-    "orders_won": (measures.label("orders_won"), lambda v: _plural(int(v), "commande")),
+    "orders_won": (measures.label("orders_won"), lambda v: fmt.count(int(v), "commande")),
     "amount_eur": (measures.label("provider_amount_eur"), fmt.money),
     "median_lead_days": (measures.label("median_lead_days"), lambda v: fmt.days(v, 1)),
 }
@@ -511,7 +506,7 @@ def providers_by_solution(shares: pd.DataFrame, metric: str = "orders_won") -> g
     ).iloc[::-1]
     values = frame[metric].fillna(0)
     hover = [
-        f"<b>{p}</b> — {s}<br>{_plural(int(o), 'commande remportée', 'commandes remportées')}"
+        f"<b>{p}</b> — {s}<br>{fmt.count(int(o), 'commande remportée', 'commandes remportées')}"
         f"<br>Montant : {fmt.money(a)}<br>Délai médian : {fmt.days(m, 1)}"
         for p, s, o, a, m in zip(
             frame["provider"],
@@ -592,7 +587,7 @@ def subsidies_by_province(
     colours = [HIGHLIGHT if p == province_nis else MUTED for p in frame["prov_nis"]]
     hover = [
         f"<b>{p}</b><br>Montant : {fmt.money(a, 0)}<br>Par habitant : {fmt.money(h)}"
-        f"<br>Part : {fmt.percent(s, 1)}<br>{_plural(int(n), 'projet')}"
+        f"<br>Part : {fmt.percent(s, 1)}<br>{fmt.count(int(n), 'projet')}"
         for p, a, h, s, n in zip(
             frame["province"],
             frame["amount_eur"],
@@ -700,7 +695,7 @@ def subsidies_by_beneficiary(projects: pd.DataFrame) -> go.Figure:
                 text=[fmt.money(a, 0) for a in rows["amount_eur"]],
                 textposition="auto",
                 customdata=[
-                    f"<b>{b}</b><br>{fmt.money(a)}<br>{_plural(int(n), 'projet')}"
+                    f"<b>{b}</b><br>{fmt.money(a)}<br>{fmt.count(int(n), 'projet')}"
                     for b, a, n in zip(rows["beneficiary"], rows["amount_eur"], rows["projects"])
                 ],
                 hovertemplate="%{customdata}<extra></extra>",

@@ -54,7 +54,7 @@ def count(value, singular: str, plural: str | None = None) -> str:
         return f"{number(value)} {singular}"
     if plural is None:
         first, _, rest = singular.partition(" ")
-        plural = f"{first}s {rest}".rstrip() if not first.endswith(("s", "x")) else singular
+        plural = f"{first}s {rest}".rstrip() if not first.endswith(("s", "x", "z")) else singular
     return f"{number(value)} {plural}"
 
 

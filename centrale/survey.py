@@ -480,14 +480,11 @@ def shortlist(
     return frame[columns].reset_index(drop=True)
 
 
-def _plural(n: int, word: str, plural: str | None = None) -> str:
-    return f"{fmt.number(n)} {word if abs(n) < 2 else (plural or word + 's')}"
-
-
 def _reasons(row: dict, year: int) -> str:
     """'6 communes (4 adhérentes) · demande pondérée 14 · priorité moyenne 1,5 · …'."""
     parts = [
-        f"{_plural(int(row['communes']), 'commune')} ({_plural(int(row['members']), 'adhérente')})",
+        f"{fmt.count(int(row['communes']), 'commune')} "
+        f"({fmt.count(int(row['members']), 'adhérente')})",
         f"demande pondérée {fmt.number(row['weighted_demand'])}",
     ]
     if pd.notna(row["priority_mean"]):
@@ -500,7 +497,7 @@ def _reasons(row: dict, year: int) -> str:
     elif row["change"]:
         sign = "+" if row["change"] > 0 else "−"
         parts.append(
-            f"{row['trend']} ({sign}{_plural(abs(int(row['change'])), 'commune')} "
+            f"{row['trend']} ({sign}{fmt.count(abs(int(row['change'])), 'commune')} "
             f"par rapport à {year - 1})"
         )
     else:

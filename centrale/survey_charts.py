@@ -19,10 +19,6 @@ from centrale.survey import COVERED, NOT_COVERED, RANK_BY, deadline_passed
 STATUS_COLOURS = {COVERED: domain.BLUE, NOT_COVERED: domain.ORANGE}
 
 
-def _plural(n: int, word: str, plural: str | None = None) -> str:
-    return f"{fmt.number(n)} {word if abs(n) < 2 else (plural or word + 's')}"
-
-
 def response_curve(
     curve: pd.DataFrame,
     year: int,
@@ -49,7 +45,7 @@ def response_curve(
                 mode="lines",
                 line={"color": domain.GREY, "dash": "dash", "width": 2, "shape": "hv"},
                 customdata=[
-                    f"{fmt.date(d)} : {_plural(int(a), 'commune')} ({fmt.percent(s)})"
+                    f"{fmt.date(d)} : {fmt.count(int(a), 'commune')} ({fmt.percent(s)})"
                     for d, a, s in zip(previous["day"], previous["answered"], previous["share"])
                 ],
                 hovertemplate=f"Enquête {previous_year}<br>%{{customdata}}<extra></extra>",
@@ -65,8 +61,8 @@ def response_curve(
             fill="tozeroy",
             fillcolor=charts.CURVE_FILL,
             customdata=[
-                f"{fmt.date(d)} : {_plural(int(a), 'commune')} sur {total} ({fmt.percent(s)}), "
-                f"dont {_plural(int(m), 'adhérente')}"
+                f"{fmt.date(d)} : {fmt.count(int(a), 'commune')} sur {total} ({fmt.percent(s)}), "
+                f"dont {fmt.count(int(m), 'adhérente')}"
                 for d, a, m, s in zip(
                     curve["day"], curve["answered"], curve["members_answered"], curve["share"]
                 )
@@ -100,8 +96,8 @@ def ranking(ranked: pd.DataFrame, by: str = "communes", top: int = 15) -> go.Fig
         if rows.empty:
             continue
         hover = [
-            f"<b>{r['need']}</b><br>{_plural(int(r['communes']), 'commune')} "
-            f"({_plural(int(r['members']), 'adhérente')})"
+            f"<b>{r['need']}</b><br>{fmt.count(int(r['communes']), 'commune')} "
+            f"({fmt.count(int(r['members']), 'adhérente')})"
             f"<br>Demande pondérée : {fmt.number(r['weighted_demand'])}"
             f"<br>Priorité moyenne : {fmt.number(r['priority_mean'], 1)}"
             f"<br>Population couverte : {fmt.number(r['population'])} habitants"
@@ -151,7 +147,7 @@ def history(counts: pd.DataFrame, as_of_year: int) -> go.Figure:
                 mode="lines+markers",
                 line={"color": palette[i % len(palette)], "width": 2},
                 customdata=[
-                    f"{need}<br>Enquête {y} : {_plural(int(c), 'commune')}"
+                    f"{need}<br>Enquête {y} : {fmt.count(int(c), 'commune')}"
                     for y, c in zip(rows["year"], rows["communes"])
                 ],
                 hovertemplate="%{customdata}<extra></extra>",
@@ -209,7 +205,7 @@ def conversion(conv: pd.DataFrame) -> go.Figure:
         return charts.empty_figure("Aucune demande de solution du catalogue à cette date.")
     frame = conv.sort_values(["communes_asked", "need"], ascending=[True, False])
     hover = [
-        f"<b>{n}</b><br>{_plural(int(a), 'commune')} l'ont demandée, "
+        f"<b>{n}</b><br>{fmt.count(int(a), 'commune')} l'ont demandée, "
         f"{fmt.number(o)} l'ont commandée depuis ({fmt.percent(r)})"
         for n, a, o, r in zip(
             frame["need"], frame["communes_asked"], frame["communes_ordered"], frame["rate"]
