@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import theme
+from ui import page_list, theme
 from ui.auth import draw_account_box, may_read, visible_pages
 from ui.data import store_ready
 from ui.runs import reading_ends_with_session, run_slot
@@ -16,28 +16,12 @@ st.set_page_config(
     initial_sidebar_state="expanded",
 )
 
-PAGES = {
-    "Suivi": [
-        st.Page(
-            "pages/overview.py", title="Vue d'ensemble", icon=":material/dashboard:", default=True
-        ),
-        st.Page("pages/map.py", title="Carte", icon=":material/map:"),
-        st.Page("pages/commune.py", title="Commune", icon=":material/location_city:"),
-        st.Page(
-            "pages/orders.py", title="Commandes et prestataires", icon=":material/receipt_long:"
-        ),
-        st.Page("pages/subsidies.py", title="Subsides", icon=":material/euro:"),
-    ],
-    "Enquête et présentation": [
-        st.Page("pages/survey.py", title="Enquête 2.0", icon=":material/checklist:"),
-        st.Page("pages/presentation.py", title="Présentation", icon=":material/slideshow:"),
-    ],
-    "Données": [
-        st.Page("pages/data.py", title="Importer des données", icon=":material/upload_file:"),
-        st.Page("pages/history.py", title="Historique des chargements", icon=":material/history:"),
-        st.Page("pages/help.py", title="Aide", icon=":material/help:"),
-    ],
-}
+# The menu, from the one list of pages (ui/page_list.py), grouped by section.
+PAGES: dict[str, list] = {}
+for spec in page_list.PAGES:
+    PAGES.setdefault(spec.section, []).append(
+        st.Page(f"pages/{spec.file}", title=spec.title, icon=spec.icon, default=spec.default)
+    )
 
 theme.apply()
 # One run at a time per core (ui/runs.py): many sessions queue instead of thrashing; a

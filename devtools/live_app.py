@@ -10,7 +10,6 @@ Callers keep their own policies (time limits, viewports, what "rendered" means).
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import os
 import socket
@@ -24,7 +23,6 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-ENTRY_POINT = REPO_ROOT / "dashboard.py"  # the pages (read by `registered_pages`)
 SERVER_ENTRY = REPO_ROOT / "app.py"  # what `make run` serves: dashboard.py + warm-up
 CHROMIUM = Path("/usr/bin/chromium")
 # No background traffic (updates, sync, component downloads): the browser stays offline too.
@@ -53,21 +51,11 @@ class AppPage:
     stem: str
 
 
-def registered_pages(entry_point: Path = ENTRY_POINT) -> list[AppPage]:
-    """Every `st.Page("pages/x.py", title=…)` of the entry point, read from its source.
+def registered_pages() -> list[AppPage]:
+    """Every page of the dashboard, from its one list (`ui/page_list.py`)."""
+    from ui.page_list import PAGES
 
-    The URL path is Streamlit's default (the file's stem) unless `url_path=` is
-    given; the `default=True` page answers at "/" — its URL path is ''.
-    """
-    pages = []
-    for node in ast.walk(ast.parse(entry_point.read_text(encoding="utf-8"))):
-        if not (isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "Page"):
-            continue
-        kwargs = {k.arg: ast.literal_eval(k.value) for k in node.keywords}
-        stem = Path(ast.literal_eval(node.args[0])).stem
-        url_path = "" if kwargs.get("default") else kwargs.get("url_path") or stem
-        pages.append(AppPage(url_path, kwargs.get("title") or stem, stem))
-    return pages
+    return [AppPage(p.url_path, p.title, p.stem) for p in PAGES]
 
 
 def free_port() -> int:

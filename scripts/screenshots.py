@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
             page.set_default_timeout(60_000)
             page.goto(app.url)  # the entry point first: it registers the navigation
             wait_rendered(page)
-            for app_page in registered_pages(REPO_ROOT / "dashboard.py"):
+            for app_page in registered_pages():
                 url_path = app_page.url_path
                 query = [q for q in (EXTRA_QUERY.get(url_path), args.date and f"date={args.date}")]
                 query = [q for q in query if q]

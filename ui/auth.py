@@ -32,11 +32,11 @@ from centrale import auth, sessions
 from centrale.auth import User
 from centrale.config import env_text
 from ui.components import plain
+from ui.page_list import EDITOR_PAGES
 from ui.session_routes import CLOSE_PATH, OPEN_PATH
 
 SESSION_KEY = "auth_user"  # {"name", "method", "cookie"} of a local sign-in
 COOKIE_STEP_KEY = "auth_cookie_step"  # the browser's next cookie request: (path, body)
-EDITOR_PAGES = {"data"}  # url paths of the pages only editors see
 OPEN_USER = User("poste local", "editor", "open")
 
 
