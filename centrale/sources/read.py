@@ -240,6 +240,30 @@ def _workbook_rows(data: bytes, kind: Kind, name: str):
     return sheet, rows, None
 
 
+def _utf16(data: bytes) -> str | None:
+    """The text of a UTF-16 file (Excel's « Texte Unicode »: UTF-16 LE with its BOM,
+    tab-separated), else None. Without a BOM, a text whose every other byte is NUL on
+    its start is UTF-16 too (the NULs are the high bytes of plain characters)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    else:
+        head = data[: min(len(data), 512) // 2 * 2]
+        high, low = head[1::2], head[0::2]  # little-endian order
+        if len(head) < 4:
+            return None
+        # Mostly NUL high bytes (a `€` or `’` has none), and no NUL low byte.
+        if high.count(0) >= 0.9 * len(high) and not low.count(0):
+            encoding = "utf-16-le"
+        elif low.count(0) >= 0.9 * len(low) and not high.count(0):
+            encoding = "utf-16-be"
+        else:
+            return None
+    try:
+        return data.decode(encoding).removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        return None
+
+
 def _decode(data: bytes) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8")
@@ -256,14 +280,23 @@ def _csv_rows(data: bytes, name: str, fast: bool = False):
     Only `_cells_from_rows` takes the frame; other readers (the survey import)
     get lists.
     """
-    if b"\x00" in data[:65536]:
+    text = _utf16(data)
+    if text is None and b"\x00" in data[:65536]:
         return [], Problem(
             ERROR,
             name,
             "ce fichier n'est pas un fichier texte CSV "
             "(contenu binaire) : attendu un CSV exporté d'Excel",
         )
-    text = _decode(data)
+    if text is None:
+        text = _decode(data)
+    elif "\x00" in text:
+        return [], Problem(
+            ERROR,
+            name,
+            "ce fichier texte Unicode (UTF-16) contient des caractères nuls : attendu un "
+            "export d'Excel ; enregistrez-le à nouveau en .xlsx ou en CSV",
+        )
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     separator = max(SEPARATORS, key=lambda s: _count_outside_quotes(first_line, s))
     table = _csv_table(text, separator) if fast else None
