@@ -86,7 +86,7 @@ ADHESIONS = Kind(
             "commune",
             True,
             True,
-        ),  # fmt: skip
+        ),
         Column("signed_on", ("date de signature", "signature"), "date", True, True),
         Column("withdrawn_on", ("date de retrait", "retrait"), "date"),
     ),
