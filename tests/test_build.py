@@ -347,6 +347,7 @@ def test_an_impossible_date_in_the_orders_is_an_error_not_a_traceback(tmp_path):
     assert result.stderr.startswith("1 problème (1 erreur) dans 1 fichier")
 
 
+@pytest.mark.slow  # 25 builds of the demo sources (a few seconds each)
 def test_any_single_corrupted_cell_of_any_demo_source_never_yields_a_traceback(tmp_path_factory):
     """Property: whatever one cell of one demo file becomes (an impossible date, text in
     a number, a blank key, a huge number…), `etl build` ends with exit 0 (warnings at
