@@ -383,8 +383,10 @@ def test_any_single_corrupted_cell_of_any_demo_source_never_yields_a_traceback(t
         assert code in (0, 1), printed
         assert "Traceback" not in printed
         if code == 1:
-            assert "Erreur" in printed and "La base n'a pas été modifiée" in printed or (
-                "Erreur :" in printed
+            assert (
+                "Erreur" in printed
+                and "La base n'a pas été modifiée" in printed
+                or ("Erreur :" in printed)
             ), printed
         else:
             assert "Base reconstruite" in printed

@@ -149,8 +149,12 @@ def test_ins_code_beside_the_name_uses_the_code_and_checks_the_name(sources_copy
     the name is checked, and a disagreement names both (never « colonne en double »)."""
     from tests.ingest_files import statbel_adhesions_rows
 
-    communes = [("84009", "Bertrix", "21/01/2019"), ("84077", "Libramont", "05/02/2019"),
-                ("84016", "Daverdisse", "11/02/2019"), ("82036", "Vaux sur Sure", "07/05/2019")]  # fmt: skip
+    communes = [
+        ("84009", "Bertrix", "21/01/2019"),
+        ("84077", "Libramont", "05/02/2019"),
+        ("84016", "Daverdisse", "11/02/2019"),
+        ("82036", "Vaux sur Sure", "07/05/2019"),
+    ]
     rows = statbel_adhesions_rows(communes)
     replace_adhesions(sources_copy, workbook({"Adhésions": rows}))
     result = validated(sources_copy, reference_data)
