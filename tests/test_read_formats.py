@@ -175,7 +175,11 @@ def test_every_entry_of_the_sources_folder_not_loaded_is_named(sources_copy, ref
     os.mkfifo(sources_copy / "orders_export.csv")
     (sources_copy / "scan.pdf").write_bytes(b"%PDF-1.7")
     (sources_copy / "~$orders.xlsx").write_bytes(b"\x00lock")
-    (sources_copy / ".DS_Store").write_bytes(b"\x00")  # hidden: the system's, not a table
+    # Passed over, as documented: hidden entries (the system's, the dashboard's `.archive`),
+    # the dashboard's history of replaced survey answers, the folder's README.
+    (sources_copy / ".DS_Store").write_bytes(b"\x00")
+    (sources_copy / "historique").mkdir()
+    (sources_copy / "README.md").write_text("# Sources\n", encoding="utf-8")
     result = check_sources(sources_copy, settings(), lambda _: None, reference_data)
     said = {p.file: p for p in result.problems if p.row is None}
     assert set(said) == {

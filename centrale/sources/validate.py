@@ -267,6 +267,9 @@ _OTHER_FORMATS = {
 }
 # The folder's own documentation, never a table.
 _DOCUMENTATION = ("readme", "lisezmoi", "lisez-moi")
+# The dashboard's own sub-folder of the sources folder: the earlier versions of survey
+# answers replaced in the dashboard (`survey_entry`), never read by a build.
+HISTORY_DIR = "historique"
 
 
 def list_source_files(directory: Path) -> list[Path]:
@@ -289,15 +292,18 @@ def unread_entries(directory: Path) -> list[Problem]:
     name says what it holds is an error (its rows would be missing from the store);
     any other file, a sub-folder (even one named `x.csv`), a pipe or a device is a
     warning naming it. Only hidden entries (the dashboard's own `.archive`, a system's
-    `.DS_Store`) and the folder's README are passed over, as documented in
+    `.DS_Store`), the dashboard's `historique/` and the folder's README are passed over,
+    as documented in
     docs/how-to/fichiers-sources.md. Nothing is opened: a pipe would block a read.
     """
     problems = []
     for path in sorted(Path(directory).iterdir()):
         name = path.name
         suffix = path.suffix.lower()
-        if name.startswith(".") or (
-            path.stem.lower() in _DOCUMENTATION and suffix in ("", ".md", ".txt")
+        if (
+            name.startswith(".")
+            or (name == HISTORY_DIR and path.is_dir())
+            or (path.stem.lower() in _DOCUMENTATION and suffix in ("", ".md", ".txt"))
         ):
             continue
         if name.startswith("~$"):
