@@ -272,3 +272,18 @@ def test_the_same_rule_row_by_row_when_the_reference_file_is_right(sources_copy,
     )
     problems = problems_for(sources_copy, reference_data, name)
     assert [p.row for p in problems if p.rule == "commande-avant-adhesion"] == [2, 3]
+
+
+def test_numbers_past_the_store_bounds_are_errors_not_a_failed_write(sources_copy, reference_data):
+    """A pasted phone or account number in an amount or a count: a French error on the
+    cell (found by the corrupted-cell property: DuckDB refused the write)."""
+    name = add_csv(
+        sources_copy,
+        "subsidies_extra.csv",
+        ["appel à projets", "année", "bénéficiaire", "projet", "montant"],
+        ["Territoire intelligent", "2019", "Bertrix", "Capteurs", "1 000 000 000 000"],
+        ["Territoire intelligent", "20190000000", "Attert", "Eau", "1 000,00"],
+    )
+    problems = problems_for(sources_copy, reference_data, name)
+    assert "montant démesuré" in find(problems, 2, "montant").message
+    assert "nombre démesuré" in find(problems, 3, "année").message

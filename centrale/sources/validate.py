@@ -46,6 +46,16 @@ _EXPECTED = {
     "amount": "un montant attendu (par exemple 1 234,50)",
     "int": "un nombre entier attendu",
 }
+# The store's bounds (schema.sql: DECIMAL(14, 2) euros, INTEGER counts and years): a
+# value past them is a typo (a pasted phone number, a cell formatted as a date), said
+# here rather than failing the write.
+_LIMITS = {
+    "amount": (
+        999_999_999_999.99,
+        "montant démesuré : au plus 999 999 999 999,99 € ; vérifiez la cellule",
+    ),
+    "int": (2_147_483_647, "nombre démesuré : au plus 2 147 483 647 ; vérifiez la cellule"),
+}
 META = ["_file", "_sheet", "_row"]
 ANONYMISED_DATE = "1980-01-01"  # LimeSurvey's every submit date in an anonymised survey
 
@@ -486,6 +496,16 @@ def _typed(kind: Kind, raws: list[RawTable], reference: Reference, report: _Repo
             else:
                 report.error(frame, invalid, col.name, _EXPECTED[col.type])
             frame.loc[invalid, col.name] = None
+        if col.type in _LIMITS:
+            limit, text = _LIMITS[col.type]
+            huge = pd.Series(
+                [v is not None and abs(v) > limit for v in frame[col.name].tolist()],
+                index=values.index,
+                dtype=bool,
+            )
+            if huge.any():
+                report.error(frame, huge, col.name, text, code="nombre-hors-limites")
+                frame.loc[huge, col.name] = None
         if col.not_null:
             # A missing column is reported once, on the header row, not on every row.
             present = frame["_file"].isin([f for f, h in report.headers.items() if col.name in h])
