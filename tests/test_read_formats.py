@@ -221,3 +221,22 @@ def test_a_folder_holding_only_an_ods_workbook_names_it(tmp_path, test_settings)
         build_store(test_settings, folder, progress=lambda _: None)
     assert "commandes.ods" in str(refused.value)
     assert "enregistrez-le en .xlsx" in str(refused.value)
+
+
+def test_a_units_row_under_a_csv_header_is_skipped_not_read_as_data(
+    minimal_sources, reference_data
+):
+    lines = adhesions_text().split("\r\n")
+    lines.insert(1, ";(jj/mm/aaaa);JJ/MM/AAAA")
+    (minimal_sources / "adhesions.csv").write_bytes("\r\n".join(lines).encode("cp1252"))
+    result = validate(minimal_sources, reference_data)
+    assert result.ok, [str(p) for p in result.errors]
+    assert result.tables["adhesions"]["_row"].tolist() == [3, 4, 5, 6]
+    [units] = [w for w in result.warnings if w.rule == "ligne-unites"]
+    assert units.row == 2 and "« (jj/mm/aaaa) »" in units.message
+    # A first data row is never taken for units, even with few cells filled.
+    lines[1] = ";;"
+    lines.insert(2, "Bertrix;;")
+    (minimal_sources / "adhesions.csv").write_bytes("\r\n".join(lines).encode("cp1252"))
+    again = validate(minimal_sources, reference_data)
+    assert not [w for w in again.warnings if w.rule == "ligne-unites"]
