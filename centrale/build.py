@@ -21,7 +21,13 @@ from centrale.config import PROVINCE_NIS, Settings
 from centrale.errors import CentraleError
 from centrale.geo import commune_periods, read_boundaries, read_mergers
 from centrale.sources.problems import SourceError
-from centrale.sources.validate import Reference, Validated, list_source_files, validate_files
+from centrale.sources.validate import (
+    Reference,
+    Validated,
+    list_source_files,
+    unread_entries,
+    validate_files,
+)
 from centrale.store import LoadEntry, build_lock, write_store
 
 Progress = Callable[[str], None]
@@ -146,7 +152,10 @@ def check_sources(
     reference = reference or read_reference(settings)
     files = paths if paths is not None else list_source_files(sources_dir)
     progress(f"Validation de {len(files)} fichier(s) de {sources_dir}…")
-    return validate_files(files, reference.reference(), display_names)
+    validated = validate_files(files, reference.reference(), display_names)
+    if paths is None:  # the whole folder: what it holds and is not read is said too
+        validated.problems[:0] = unread_entries(sources_dir)
+    return validated
 
 
 def build_store(
@@ -173,11 +182,12 @@ def build_store(
     db_path = Path(db_path or settings.db_path)
 
     if paths is None and not list_source_files(sources_dir):
+        unread = "".join(f"\n  {p}" for p in unread_entries(sources_dir))
         raise EmptySources(
             f"Le dossier des sources {sources_dir} ne contient aucun fichier .xlsx ou .csv : "
             "rien à charger, la base n'a pas été modifiée. Vérifiez le chemin (--sources ou "
             "CENTRALE_SOURCES) ou copiez-y les fichiers (« python -m etl init » crée le "
-            "dossier à partir de la démonstration)."
+            "dossier à partir de la démonstration)." + unread
         )
     progress("Lecture des limites communales…")
     reference = read_reference(settings)

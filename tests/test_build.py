@@ -213,3 +213,182 @@ def test_rebuild_while_a_reader_has_the_store_open(sources_copy, tmp_path):
     out, err = reader.communicate(timeout=60)
     assert reader.returncode == 0, err
     assert json.loads(out) == [82, 83]  # saw the old store, then the new one, no lock error
+
+
+# --- One corrupted cell of any demo source: French problems, never a traceback -------
+
+_NASTY = [
+    "31/02/2019",  # an impossible date (it once crashed the offers check)
+    "30/02/2020",
+    "00/00/0000",
+    "2019-13-01",
+    "",
+    " ",
+    "-1",
+    "-0,01",
+    "1e308",
+    "abc",
+    "N/A",
+    "#VALEUR!",
+    "#REF!",
+    "=A1+1",
+    "99999",
+    "Bertrixx",
+    "Total",
+    "Source : note",
+    "€",
+    "jj/mm/aaaa",
+    "oui",
+    "non",
+    "attribué",
+    "annulé",
+    "1 234,56",
+    "14,304",
+    "2019",
+    "\u00a0",
+    "Ωmega ☃",
+]
+
+
+def _demo_cells():
+    """(file, sheet or None, cells as a list of rows) of every demo source."""
+    import csv
+
+    import openpyxl
+
+    found = []
+    for path in sorted(SAMPLE_DIR.iterdir()):
+        if path.suffix == ".xlsx":
+            book = openpyxl.load_workbook(path)
+            for sheet in book.worksheets:
+                found.append((path.name, sheet.title, sheet.max_row, sheet.max_column))
+        elif path.suffix == ".csv":
+            text = path.read_bytes()
+            encoding = "utf-8-sig" if text.startswith(b"\xef\xbb\xbf") else "cp1252"
+            rows = list(csv.reader(text.decode(encoding).splitlines(), delimiter=";"))
+            if len(rows[0]) == 1:
+                rows = list(csv.reader(text.decode(encoding).splitlines(), delimiter=","))
+            found.append((path.name, None, len(rows), max(map(len, rows))))
+    return found
+
+
+DEMO_CELLS = _demo_cells()
+
+
+def corrupt(folder: Path, file: str, sheet, row: int, column: int, value) -> None:
+    """Write `value` into one cell (1-based row and column) of `folder/file`."""
+    import csv
+    import io
+
+    import openpyxl
+
+    path = folder / file
+    if sheet is not None:
+        book = openpyxl.load_workbook(path)
+        book[sheet].cell(row, column).value = value
+        book.save(path)
+        return
+    data = path.read_bytes()
+    encoding = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "cp1252"
+    text = data.decode(encoding)
+    separator = ";" if ";" in text.splitlines()[0] else ","
+    rows = list(csv.reader(text.splitlines(), delimiter=separator))
+    while len(rows[row - 1]) < column:
+        rows[row - 1].append("")
+    rows[row - 1][column - 1] = "" if value is None else str(value)
+    out = io.StringIO()
+    csv.writer(out, delimiter=separator, lineterminator="\r\n").writerows(rows)
+    path.write_bytes(out.getvalue().encode(encoding, errors="replace"))
+
+
+def build_in_process(folder: Path, db: Path) -> tuple[int, str]:
+    """`python -m etl build` run in this process: (exit code, what it printed). An
+    exception escaping `main` is the traceback a person would see."""
+    import contextlib
+    import io
+
+    from etl.__main__ import main
+
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
+        code = main(["build", "--sources", str(folder), "--db", str(db)])
+    return code, printed.getvalue()
+
+
+def _cell_values():
+    from hypothesis import strategies as st
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return st.one_of(
+        st.sampled_from(_NASTY),
+        st.none(),
+        st.text(max_size=12).filter(lambda t: not ILLEGAL_CHARACTERS_RE.search(t)),
+        st.integers(-(10**12), 10**12),
+        st.floats(allow_nan=False, allow_infinity=False),
+        st.dates(dt.date(1900, 3, 1), dt.date(2100, 1, 1)),
+    )
+
+
+def test_an_impossible_date_in_the_orders_is_an_error_not_a_traceback(tmp_path):
+    """The case seen: `31/02/2019` as an order's sending date crashed the offers check
+    (it formatted the missing date); now the orders file's cell is the one problem."""
+    import shutil
+
+    folder = tmp_path / "sources"
+    shutil.copytree(SAMPLE_DIR, folder, ignore=shutil.ignore_patterns("*.md"))
+    corrupt(folder, "orders.xlsx", "orders", 2, 4, "31/02/2019")
+    result = run_etl("build", "--sources", str(folder), "--db", str(tmp_path / "c.duckdb"))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert (
+        "orders.xlsx, feuille « orders », ligne 2, colonne « date d'envoi du bon de commande » "
+        "(valeur : « 31/02/2019 ») : une date attendue" in result.stderr
+    )
+    assert result.stderr.startswith("1 problème (1 erreur) dans 1 fichier")
+
+
+@pytest.mark.slow  # 25 builds of the demo sources (a few seconds each)
+def test_any_single_corrupted_cell_of_any_demo_source_never_yields_a_traceback(tmp_path_factory):
+    """Property: whatever one cell of one demo file becomes (an impossible date, text in
+    a number, a blank key, a huge number…), `etl build` ends with exit 0 (warnings at
+    most) or exit 1 with French problems: never an exception."""
+    import shutil
+
+    from hypothesis import HealthCheck, example, given, settings
+    from hypothesis import strategies as st
+
+    base = tmp_path_factory.mktemp("corrupted")
+
+    @settings(
+        max_examples=25,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+    @given(data=st.data(), value=_cell_values())
+    @example(data=None, value="31/02/2019")
+    def check(data, value):
+        if data is None:  # the case seen: an order's sending date
+            file, sheet, row, column = "orders.xlsx", "orders", 2, 4
+        else:
+            file, sheet, rows, columns = data.draw(st.sampled_from(DEMO_CELLS), label="file")
+            row = data.draw(st.integers(1, rows), label="row")
+            column = data.draw(st.integers(1, columns), label="column")
+        folder = base / "sources"
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.copytree(SAMPLE_DIR, folder, ignore=shutil.ignore_patterns("*.md"))
+        corrupt(folder, file, sheet, row, column, value)
+        db = base / "c.duckdb"
+        db.unlink(missing_ok=True)
+        code, printed = build_in_process(folder, db)
+        assert code in (0, 1), printed
+        assert "Traceback" not in printed
+        if code == 1:
+            assert (
+                "Erreur" in printed
+                and "La base n'a pas été modifiée" in printed
+                or ("Erreur :" in printed)
+            ), printed
+        else:
+            assert "Base reconstruite" in printed
+
+    check()

@@ -225,3 +225,65 @@ def test_adhesions_outside_the_province_only_when_configured(sources_copy, refer
     assert any("hors de la province" in p.message for p in strict.errors if p.file == name)
     country = dataclasses.replace(reference_data, adhesion_provinces=frozenset({"*"}))
     assert not [p for p in validate_files(paths, country.reference(TODAY)).errors if p.file == name]
+
+
+def test_errors_that_follow_from_a_failed_reference_file_are_one_line_per_rule(
+    sources_copy, reference_data
+):
+    """An adhesions register whose signing dates were typed month first (US order): its
+    own rows are errors, and the untouched orders file's « pas d'adhésion active » is one
+    line with the count and « corrigez d'abord adhesions.csv », not one per order."""
+    import csv
+    import io
+
+    from centrale.sources.kinds import kind_of_file
+    from centrale.sources.problems import summary_line
+
+    path = sources_copy / "adhesions.csv"
+    rows = list(csv.reader(io.StringIO(path.read_bytes().decode("cp1252")), delimiter=";"))
+    for row in rows[1:]:
+        day, month, year = row[1].split("/")
+        row[1] = f"{month}/{day}/{year}"  # 21/01/2019 -> 01/21/2019
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
+    path.write_bytes(out.getvalue().encode("cp1252"))
+    result = validate_files(list_source_files(sources_copy), reference_data.reference(TODAY))
+    orders = [p for p in result.errors if p.file == "orders.xlsx"]
+    assert len(orders) == 1, [str(p) for p in orders]
+    [grouped] = orders
+    assert grouped.rule == "commande-avant-adhesion"
+    count = int(grouped.message.split(" ")[0])
+    assert count > 20
+    assert "n'avait pas d'adhésion active" in grouped.message
+    assert "corrigez d'abord adhesions.csv" in grouped.message
+    assert grouped.row == 2 and grouped.column == "commune"
+    assert summary_line(result.problems, kind_of_file).endswith("corrigez d'abord adhesions.csv.")
+    # The adhesions file's own errors are still told row by row.
+    assert sum(p.file == "adhesions.csv" for p in result.errors) > 20
+
+
+def test_the_same_rule_row_by_row_when_the_reference_file_is_right(sources_copy, reference_data):
+    name = add_csv(
+        sources_copy,
+        "orders_extra.csv",
+        ORDER_HEADER,
+        ["CA-X-1", "Fauvillers", "EGUICHET", "01/02/2019", "", "", "", "envoyé"],
+        ["CA-X-2", "Fauvillers", "EGUICHET", "02/02/2019", "", "", "", "envoyé"],
+    )
+    problems = problems_for(sources_copy, reference_data, name)
+    assert [p.row for p in problems if p.rule == "commande-avant-adhesion"] == [2, 3]
+
+
+def test_numbers_past_the_store_bounds_are_errors_not_a_failed_write(sources_copy, reference_data):
+    """A pasted phone or account number in an amount or a count: a French error on the
+    cell (found by the corrupted-cell property: DuckDB refused the write)."""
+    name = add_csv(
+        sources_copy,
+        "subsidies_extra.csv",
+        ["appel à projets", "année", "bénéficiaire", "projet", "montant"],
+        ["Territoire intelligent", "2019", "Bertrix", "Capteurs", "1 000 000 000 000"],
+        ["Territoire intelligent", "20190000000", "Attert", "Eau", "1 000,00"],
+    )
+    problems = problems_for(sources_copy, reference_data, name)
+    assert "montant démesuré" in find(problems, 2, "montant").message
+    assert "nombre démesuré" in find(problems, 3, "année").message

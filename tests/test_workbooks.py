@@ -141,3 +141,85 @@ def test_csv_title_line_totals_and_note(sources_copy, reference_data):
     assert [(p.rule, p.row) for p in own] == [("titre-au-dessus", 3), ("total-ou-note", 6)]
     assert "6, 7" in own[1].message
     assert re.search(r"lignes 1 à 2", own[0].message)
+
+
+def test_ins_code_beside_the_name_uses_the_code_and_checks_the_name(sources_copy, reference_data):
+    """Statbel style: `Code INS` and `Libellé` side by side, under a title block, a row
+    of formats under the header, a total and a source note: the code is the commune,
+    the name is checked, and a disagreement names both (never « colonne en double »)."""
+    from tests.ingest_files import statbel_adhesions_rows
+
+    communes = [
+        ("84009", "Bertrix", "21/01/2019"),
+        ("84077", "Libramont", "05/02/2019"),
+        ("84016", "Daverdisse", "11/02/2019"),
+        ("82036", "Vaux sur Sure", "07/05/2019"),
+    ]
+    rows = statbel_adhesions_rows(communes)
+    replace_adhesions(sources_copy, workbook({"Adhésions": rows}))
+    result = validated(sources_copy, reference_data)
+    own = [p for p in result.problems if p.file == "adhesions.xlsx"]
+    assert [p for p in own if p.level == ERROR] == []
+    assert not any("colonne en double" in p.message for p in own)
+    loaded = result.tables["adhesions"]
+    loaded = loaded[loaded["_file"] == "adhesions.xlsx"]
+    assert loaded["commune"].tolist() == ["84009", "84077", "84016", "82036"]
+    assert loaded["_row"].tolist() == [6, 7, 8, 9]  # the formats row (5) is not data
+    assert "_commune_name" not in loaded
+    units = next(p for p in own if p.rule == "ligne-unites")
+    assert (units.level, units.row) == (WARNING, 5)
+    assert "« jj/mm/aaaa »" in units.message
+
+    # The name says another commune than the code: an error naming the code's commune
+    # and the name's; the code is not silently trusted.
+    communes[1] = ("84077", "Libin", "05/02/2019")
+    # A misspelt name is said too: names match as everywhere (case, accents, hyphens,
+    # aliases: « Vaux sur Sure » above), never by guessing the closest.
+    communes[2] = ("84016", "Daverdise", "11/02/2019")
+    communes[3] = ("82036", "Fauvilers", "07/05/2019")
+    replace_adhesions(sources_copy, workbook({"Adhésions": statbel_adhesions_rows(communes)}))
+    errors = [p for p in validated(sources_copy, reference_data).errors]
+    mine = [p for p in errors if p.file == "adhesions.xlsx"]
+    assert [(p.row, p.column, p.value) for p in mine] == [
+        (7, "Libellé", "Libin"),
+        (8, "Libellé", "Daverdise"),
+        (9, "Libellé", "Fauvilers"),
+    ]
+    assert "le code « 84077 » est Libramont-Chevigny" in mine[0].message
+    assert "celui de Libin (84035)" in mine[0].message
+    assert "ne désigne aucune commune connue" in mine[2].message
+
+
+def test_two_code_columns_are_still_a_double_column(sources_copy, reference_data):
+    rows = [["Code INS", "Code NIS", "Date de signature"], ["84009", "84009", "21/01/2019"]]
+    replace_adhesions(sources_copy, workbook({"Adhésions": rows}))
+    own = [p for p in validated(sources_copy, reference_data).errors if p.file == "adhesions.xlsx"]
+    assert [(p.column, p.message.split(" :")[0]) for p in own] == [
+        ("Code NIS", "colonne en double")
+    ]
+
+
+def test_statbel_and_insee_headings_code_libelle_nom(sources_copy, reference_data):
+    """`Code` and `Libellé` name a solution in the catalogue (INSEE/Statbel lists); in an
+    adhesions register `Code` is the commune's INS code and `Nom` its name."""
+    catalogue = [["Catalogue de la centrale — version 1.0"], [],
+                 ["Code", "Libellé", "Catégorie"],
+                 ["EGUICHET", "E-guichet", "Administration"]]  # fmt: skip
+    for path in sources_copy.glob("solutions*"):
+        path.unlink()
+    (sources_copy / "solutions.xlsx").write_bytes(workbook({"Catalogue": catalogue}))
+    rows = [["Code", "Nom", "Signature"], ["84009", "Bertrix", "21/01/2019"]]
+    for path in sources_copy.glob("orders*"):
+        path.unlink()
+    for path in sources_copy.glob("offers*"):
+        path.unlink()
+    for path in sources_copy.glob("framework*"):
+        path.unlink()
+    for path in sources_copy.glob("survey*"):
+        path.unlink()
+    replace_adhesions(sources_copy, workbook({"Adhésions": rows}))
+    result = validated(sources_copy, reference_data)
+    assert result.ok, [str(p) for p in result.errors]
+    solutions = result.tables["solutions"]
+    assert solutions[["solution_id", "name_fr"]].values.tolist() == [["EGUICHET", "E-guichet"]]
+    assert result.tables["adhesions"]["commune"].tolist() == ["84009"]

@@ -47,7 +47,7 @@ SOLUTIONS = Kind(
     "solutions du catalogue",
     (
         Column("solution_id", ("code", "code solution", "id"), "text", True, True),
-        Column("name_fr", ("solution", "nom", "intitule"), "text", True, True),
+        Column("name_fr", ("solution", "nom", "intitule", "libelle"), "text", True, True),
         Column("category", ("categorie",), "text"),
         Column("catalogue", ("version du catalogue",), "text"),
         Column("description", ("descriptif",), "text"),
@@ -71,7 +71,22 @@ ADHESIONS = Kind(
     "adhesions",
     "adhésions",
     (
-        Column("commune", ("commune", "code ins", "code nis"), "commune", True, True),
+        Column(
+            "commune",
+            (
+                "commune",
+                "code ins",
+                "code nis",
+                "code",
+                "code commune",
+                "nom de la commune",
+                "nom",
+                "libelle",
+            ),
+            "commune",
+            True,
+            True,
+        ),
         Column("signed_on", ("date de signature", "signature"), "date", True, True),
         Column("withdrawn_on", ("date de retrait", "retrait"), "date"),
     ),
@@ -89,7 +104,13 @@ ORDERS = Kind(
             True,
             True,
         ),
-        Column("commune", ("commune", "code ins"), "commune", True, True),
+        Column(
+            "commune",
+            ("commune", "code ins", "code nis", "code commune", "nom de la commune"),
+            "commune",
+            True,
+            True,
+        ),
         Column("solution", ("solution", "code solution"), "text", True, True),
         Column(
             "sent_on",
@@ -186,11 +207,29 @@ EVENTS = Kind(
         Column("held_on", ("date", "date de la rencontre"), "date", True, True),
         Column("kind", ("type", "type de rencontre", "nature"), "text", True, True),
         Column("title", ("intitule", "objet", "lieu"), "text"),
-        Column("commune", ("commune", "code ins"), "commune", True, True),
+        Column(
+            "commune",
+            ("commune", "code ins", "code nis", "code commune", "nom de la commune"),
+            "commune",
+            True,
+            True,
+        ),
         Column("roles", ("roles des presents", "roles", "role", "fonctions"), "text"),
         Column("people", ("nombre de personnes", "personnes", "participants"), "int"),
     ),
     ("held_on", "kind", "title", "commune"),
+)
+
+# A commune given twice, by its INS code and by its name (Statbel's lists: `Code INS`
+# beside `Commune`, `Nom` or `Libellé`): the code is the commune, the name is checked
+# against it. Normalised headings.
+COMMUNE = "commune"
+COMMUNE_NAME = "_commune_name"  # the checked name's column in raw cells, never loaded
+COMMUNE_CODE_HEADINGS = frozenset(
+    {"code ins", "code nis", "code", "code commune", "code ins commune", "refnis", "ins", "nis"}
+)
+COMMUNE_NAME_HEADINGS = frozenset(
+    {"commune", "nom", "libelle", "nom de la commune", "nom commune", "libelle commune"}
 )
 
 KINDS: dict[str, Kind] = {

@@ -23,7 +23,15 @@ import numpy as np
 import pandas as pd
 
 from centrale.names import normalise
-from centrale.sources.kinds import FILE_PREFIXES, Kind, french_label
+from centrale.sources.kinds import (
+    COMMUNE,
+    COMMUNE_CODE_HEADINGS,
+    COMMUNE_NAME,
+    COMMUNE_NAME_HEADINGS,
+    FILE_PREFIXES,
+    Kind,
+    french_label,
+)
 from centrale.sources.problems import ERROR, WARNING, Problem
 
 # A workbook is a zip: refuse those that would inflate past this or hold too
@@ -240,6 +248,30 @@ def _workbook_rows(data: bytes, kind: Kind, name: str):
     return sheet, rows, None
 
 
+def _utf16(data: bytes) -> str | None:
+    """The text of a UTF-16 file (Excel's « Texte Unicode »: UTF-16 LE with its BOM,
+    tab-separated), else None. Without a BOM, a text whose every other byte is NUL on
+    its start is UTF-16 too (the NULs are the high bytes of plain characters)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    else:
+        head = data[: min(len(data), 512) // 2 * 2]
+        high, low = head[1::2], head[0::2]  # little-endian order
+        if len(head) < 4:
+            return None
+        # Mostly NUL high bytes (a `€` or `’` has none), and no NUL low byte.
+        if high.count(0) >= 0.9 * len(high) and not low.count(0):
+            encoding = "utf-16-le"
+        elif low.count(0) >= 0.9 * len(low) and not high.count(0):
+            encoding = "utf-16-be"
+        else:
+            return None
+    try:
+        return data.decode(encoding).removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        return None
+
+
 def _decode(data: bytes) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8")
@@ -256,14 +288,23 @@ def _csv_rows(data: bytes, name: str, fast: bool = False):
     Only `_cells_from_rows` takes the frame; other readers (the survey import)
     get lists.
     """
-    if b"\x00" in data[:65536]:
+    text = _utf16(data)
+    if text is None and b"\x00" in data[:65536]:
         return [], Problem(
             ERROR,
             name,
             "ce fichier n'est pas un fichier texte CSV "
             "(contenu binaire) : attendu un CSV exporté d'Excel",
         )
-    text = _decode(data)
+    if text is None:
+        text = _decode(data)
+    elif "\x00" in text:
+        return [], Problem(
+            ERROR,
+            name,
+            "ce fichier texte Unicode (UTF-16) contient des caractères nuls : attendu un "
+            "export d'Excel ; enregistrez-le à nouveau en .xlsx ou en CSV",
+        )
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     separator = max(SEPARATORS, key=lambda s: _count_outside_quotes(first_line, s))
     table = _csv_table(text, separator) if fast else None
@@ -407,8 +448,13 @@ def _cells_from_rows(rows, kind: Kind, name: str, sheet, problems: list[Problem]
     header_row = table.iloc[header_at].tolist() if table is not None else rows[header_at]
     positions: dict[str, int] = {}
     headers: dict[str, str] = {}
+    paired = _commune_pair(header_row, kind)
+    if paired:
+        (code_pos, code_text), (name_pos, name_text) = paired
+        positions[COMMUNE], headers[COMMUNE] = code_pos, str(code_text).strip()
+        positions[COMMUNE_NAME], headers[COMMUNE_NAME] = name_pos, str(name_text).strip()
     for pos, text in enumerate(header_row):
-        if _blank(text):
+        if _blank(text) or (paired and pos in (paired[0][0], paired[1][0])):
             continue
         column = lookup.get(normalise(text))
         if column is None:
@@ -448,6 +494,26 @@ def _cells_from_rows(rows, kind: Kind, name: str, sheet, problems: list[Problem]
                 )
             )
     picks = list(positions.values())
+    units_at = header_at + 1
+    units_row = None
+    if table is not None and units_at < len(table):
+        units_row = table.iloc[units_at].tolist()
+    elif table is None and units_at < len(rows):
+        units_row = rows[units_at]
+    units = units_row is not None and _is_units_row(units_row)
+    if units:
+        problems.append(
+            Problem(
+                WARNING,
+                name,
+                "ligne d'unités ou de formats sous l'en-tête ("
+                + ", ".join(f"« {str(v).strip()} »" for v in units_row if not _blank(v))
+                + "), ignorée : ce ne sont pas des données",
+                sheet=sheet,
+                row=units_at + 1,
+                code="ligne-unites",
+            )
+        )
     if table is not None:
         body_rows = len(table) - header_at - 1
         values = np.empty((body_rows, len(picks)), dtype=object)
@@ -467,6 +533,8 @@ def _cells_from_rows(rows, kind: Kind, name: str, sheet, problems: list[Problem]
         for j, column in enumerate(columns):
             values[:, j] = [(v.strip() or None) if isinstance(v, str) else v for v in column]
     keep = ~np.equal(values, None).all(axis=1)  # blank rows (trailing or not) carry nothing
+    if units and len(keep):
+        keep[0] = False
     if table is not None:
         totals = _total_rows_table(table, header_at)
     else:
@@ -495,7 +563,55 @@ def _cells_from_rows(rows, kind: Kind, name: str, sheet, problems: list[Problem]
     for col in kind.columns:
         if col.name not in cells:
             cells[col.name] = None
-    return cells[[c.name for c in kind.columns]], headers
+    extra = [COMMUNE_NAME] if COMMUNE_NAME in cells else []
+    return cells[[c.name for c in kind.columns] + extra], headers
+
+
+def _commune_pair(header_row, kind: Kind):
+    """((position, heading) of the INS code, (position, heading) of the name) when the
+    header holds both a code column and a name column for the kind's commune (Statbel's
+    `Code INS` beside `Commune`, `Nom` or `Libellé`), else None: the code is then the
+    commune and the name is checked against it (`validate`)."""
+    if not any(c.name == COMMUNE and c.type == "commune" for c in kind.columns):
+        return None
+    lookup = kind.header_lookup()
+    codes, names = [], []
+    for pos, text in enumerate(header_row):
+        if _blank(text):
+            continue
+        key = normalise(text)
+        # A code heading only where the kind reads it as the commune (`Code` is a
+        # solution's code in the catalogue); a name heading also where the kind does not
+        # know it (`Libellé` beside `Code INS` in an orders file).
+        if key in COMMUNE_CODE_HEADINGS and lookup.get(key) == COMMUNE:
+            codes.append((pos, text))
+        elif key in COMMUNE_NAME_HEADINGS and lookup.get(key, COMMUNE) == COMMUNE:
+            names.append((pos, text))
+    if len(codes) == 1 and len(names) == 1:
+        return codes[0], names[0]
+    return None
+
+
+_UNIT_WORDS = {
+    "€", "eur", "euro", "euros", "htva", "€ htva", "eur htva", "€ tvac", "tvac", "en €",
+    "en eur", "en euros", "k€", "%", "date", "texte", "nombre", "entier", "oui/non", "o/n",
+    "oui ou non", "code ins", "code nis", "5 chiffres", "1, 2 ou 3", "1 à 3", "1-3",
+    "aaaa", "yyyy", "année", "nb", "nombre entier", "montant",
+}  # fmt: skip
+_DATE_FORMAT = re.compile(r"^(?:[jdmay]{1,4}[/.\- ]){2}[jdmay]{2,4}$")
+
+
+def _is_units_row(row) -> bool:
+    """A row under the header that gives units or formats (`€`, `jj/mm/aaaa`, `(EUR)`),
+    not data: every filled cell is such a word, and at least one is filled."""
+    filled = [str(v).strip().lower() for v in row if not _blank(v)]
+    if not filled:
+        return False
+    for text in filled:
+        text = text.strip("()[] ").strip()
+        if text not in _UNIT_WORDS and not _DATE_FORMAT.match(text):
+            return False
+    return True
 
 
 def _header_row(rows, kind: Kind) -> tuple[int | None, set[str]]:

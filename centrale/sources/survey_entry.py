@@ -47,9 +47,8 @@ from centrale.ingest import _archive, archive_sources, sources_lock
 from centrale.sources.folder import ensure_sources_folder
 from centrale.sources.kinds import kind_of_file
 from centrale.sources.read import SEPARATORS, _count_outside_quotes
-from centrale.sources.validate import Reference, list_source_files, validate_files
+from centrale.sources.validate import HISTORY_DIR, Reference, list_source_files, validate_files
 
-HISTORY_DIR = "historique"
 NO_NEEDS = "aucun besoin"
 # The survey kind's French labels (centrale.sources.kinds.SURVEY), in contract order.
 HEADERS = (

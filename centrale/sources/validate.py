@@ -23,6 +23,8 @@ from centrale.domain import OrderStatus
 from centrale.names import CommuneMatcher, normalise
 from centrale.sources import parse
 from centrale.sources.kinds import (
+    COMMUNE,
+    COMMUNE_NAME,
     EVENT_KINDS,
     EVENT_ROLES,
     KINDS,
@@ -43,6 +45,16 @@ _EXPECTED = {
     "date": "une date attendue (jj/mm/aaaa ou aaaa-mm-jj)",
     "amount": "un montant attendu (par exemple 1 234,50)",
     "int": "un nombre entier attendu",
+}
+# The store's bounds (schema.sql: DECIMAL(14, 2) euros, INTEGER counts and years): a
+# value past them is a typo (a pasted phone number, a cell formatted as a date), said
+# here rather than failing the write.
+_LIMITS = {
+    "amount": (
+        999_999_999_999.99,
+        "montant démesuré : au plus 999 999 999 999,99 € ; vérifiez la cellule",
+    ),
+    "int": (2_147_483_647, "nombre démesuré : au plus 2 147 483 647 ; vérifiez la cellule"),
 }
 META = ["_file", "_sheet", "_row"]
 ANONYMISED_DATE = "1980-01-01"  # LimeSurvey's every submit date in an anonymised survey
@@ -175,6 +187,45 @@ class _Report:
     def warn(self, frame, mask, column, message, value_column=None, code=""):
         self.add(WARNING, frame, mask, column, message, value_column, code)
 
+    def error_after(
+        self,
+        frame: pd.DataFrame,
+        mask,
+        column: str | None,
+        message,
+        cause: str | None,
+        rule: str,
+        code: str,
+    ) -> None:
+        """A cross-file rule's errors: one per row, unless `cause` (the file the rule
+        reads) has errors of its own: then most of them follow from those, and they
+        are told as one line per checked file, with the count and the file to fix
+        first, instead of one line per row."""
+        if cause is None:
+            self.error(frame, mask, column, message, code=code)
+            return
+        rows = frame[mask] if mask is not None else frame
+        for file, group in rows.groupby("_file", sort=False):
+            numbers = sorted(group["_row"].tolist())
+            header = None
+            if column:
+                header = self.headers.get(file, {}).get(column) or french_label(
+                    kind_of_file(file), column
+                )
+            self.problems.append(
+                Problem(
+                    ERROR,
+                    file,
+                    f"{len(numbers)} ligne(s) en erreur pour la même règle ({rule}) : "
+                    f"{_row_list(numbers)} ; {cause} a lui-même des erreurs dont celles-ci "
+                    f"découlent sans doute : corrigez d'abord {cause}, puis vérifiez à nouveau",
+                    sheet=group["_sheet"].iloc[0],
+                    row=numbers[0],
+                    column=header,
+                    code=code,
+                )
+            )
+
     def hold_back(self, frame: pd.DataFrame, rule: str, broken: str, code: str) -> None:
         """A cross-file rule not run because the file it reads is broken: said once per
         checked file ("corrigez d'abord adhesions.xlsx"), instead of one error per row."""
@@ -189,6 +240,16 @@ class _Report:
             )
 
 
+def _row_list(numbers: list[int]) -> str:
+    """`lignes 2 à 83` for a run, else the first rows (`lignes 2, 5, 9…`)."""
+    if len(numbers) == 1:
+        return f"ligne {numbers[0]}"
+    if numbers[-1] - numbers[0] == len(numbers) - 1:
+        return f"lignes {numbers[0]} à {numbers[-1]}"
+    shown = ", ".join(map(str, numbers[:8]))
+    return f"lignes {shown}" + ("…" if len(numbers) > 8 else "")
+
+
 def _missing(value) -> bool:
     return value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT
 
@@ -197,15 +258,124 @@ def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+SOURCE_EXTENSIONS = (".xlsx", ".csv")
+# Formats a person saves a table in that the ETL does not read, and what to do instead.
+_SAVE_AS_XLSX = (
+    "enregistrez-le en .xlsx (Fichier > Enregistrer sous > Classeur Excel .xlsx) "
+    "puis retirez l'original du dossier"
+)
+_OTHER_FORMATS = {
+    ".ods": "classeur OpenDocument (LibreOffice, OpenOffice) non lu",
+    ".fods": "classeur OpenDocument non lu",
+    ".xls": "ancien classeur Excel 97-2003 (.xls) non lu",
+    ".xlsm": "classeur Excel avec macros (.xlsm) non lu",
+    ".xlsb": "classeur Excel binaire (.xlsb) non lu",
+    ".numbers": "classeur Numbers (Apple) non lu",
+    ".txt": "fichier texte (.txt) non lu : si c'est un export d'Excel « Texte Unicode » ou "
+    "« Texte (séparateur : tabulation) », renommez-le en .csv (il sera lu tel quel), ou",
+    ".tsv": "fichier texte (.tsv) non lu : renommez-le en .csv (il sera lu tel quel), ou",
+}
+# The folder's own documentation, never a table.
+_DOCUMENTATION = ("readme", "lisezmoi", "lisez-moi")
+# The dashboard's own sub-folder of the sources folder: the earlier versions of survey
+# answers replaced in the dashboard (`survey_entry`), never read by a build.
+HISTORY_DIR = "historique"
+
+
 def list_source_files(directory: Path) -> list[Path]:
-    """The .xlsx/.csv files of `directory`, in name order (hidden and temp files skipped)."""
+    """The .xlsx/.csv files of `directory`, in name order (hidden and temp files skipped).
+
+    Every other entry of the folder is named by `unread_entries`."""
     return sorted(
         p
         for p in Path(directory).iterdir()
-        if p.is_file()
-        and p.suffix.lower() in (".xlsx", ".csv")
+        if p.suffix.lower() in SOURCE_EXTENSIONS
         and not p.name.startswith((".", "~$"))
+        and p.is_file()
     )
+
+
+def unread_entries(directory: Path) -> list[Problem]:
+    """One problem per entry of the sources folder that the ETL does not read.
+
+    Nothing is skipped unsaid: a workbook in another format (`.ods`, `.xls`…) whose
+    name says what it holds is an error (its rows would be missing from the store);
+    any other file, a sub-folder (even one named `x.csv`), a pipe or a device is a
+    warning naming it. Only hidden entries (the dashboard's own `.archive`, a system's
+    `.DS_Store`), the dashboard's `historique/` and the folder's README are passed over,
+    as documented in
+    docs/how-to/fichiers-sources.md. Nothing is opened: a pipe would block a read.
+    """
+    problems = []
+    for path in sorted(Path(directory).iterdir()):
+        name = path.name
+        suffix = path.suffix.lower()
+        if (
+            name.startswith(".")
+            or (name == HISTORY_DIR and path.is_dir())
+            or (path.stem.lower() in _DOCUMENTATION and suffix in ("", ".md", ".txt"))
+        ):
+            continue
+        if name.startswith("~$"):
+            problems.append(
+                Problem(
+                    WARNING,
+                    name,
+                    "fichier de verrouillage d'Excel, ignoré : le classeur "
+                    f"« {name[2:]} » est peut-être ouvert ; enregistrez-le et fermez-le "
+                    "avant de charger",
+                    code="verrou-excel",
+                )
+            )
+            continue
+        # A folder or a pipe named like a source file was meant to be loaded: an error.
+        meant = suffix in SOURCE_EXTENSIONS and kind_of_file(name) is not None
+        if path.is_dir():
+            problems.append(
+                Problem(
+                    ERROR if meant else WARNING,
+                    name,
+                    "dossier ignoré : les sous-dossiers ne sont pas lus ; placez les fichiers "
+                    "à charger directement dans le dossier des sources",
+                    code="dossier-ignore",
+                )
+            )
+            continue
+        if not path.is_file():
+            problems.append(
+                Problem(
+                    ERROR if meant else WARNING,
+                    name,
+                    "ignoré : ce n'est pas un fichier ordinaire (tube, périphérique ou lien "
+                    "cassé) ; attendu un fichier .xlsx ou .csv",
+                    code="pas-un-fichier",
+                )
+            )
+            continue
+        if suffix in SOURCE_EXTENSIONS:
+            continue
+        kind = kind_of_file(name)
+        if suffix in _OTHER_FORMATS:
+            level = ERROR if kind else WARNING
+            problems.append(
+                Problem(
+                    level,
+                    name,
+                    f"{_OTHER_FORMATS[suffix]} : {_SAVE_AS_XLSX}",
+                    code="format-a-convertir",
+                )
+            )
+            continue
+        problems.append(
+            Problem(
+                ERROR if kind else WARNING,
+                name,
+                f"fichier ignoré : format « {suffix or 'sans extension'} » non lu ; seuls "
+                "les classeurs .xlsx et les fichiers .csv sont chargés",
+                code="format-inconnu",
+            )
+        )
+    return problems
 
 
 def validate_files(
@@ -244,8 +414,18 @@ def validate_files(
         if any(p.level == ERROR for raw in group for p in raw.problems)
     }
     typed = {kind: _typed(KINDS[kind], group, reference, report) for kind, group in raws.items()}
+
+    def failed() -> dict[str, str]:
+        """kind -> its first file with an error so far (read, typing or its own rules)."""
+        found: dict[str, str] = {}
+        for problem in [*problems, *report.problems]:
+            kind = kind_of_file(problem.file)
+            if problem.level == ERROR and kind and kind not in found:
+                found[kind] = problem.file
+        return found
+
     _check_solutions(typed["solutions"], report)
-    _check_framework(typed["framework"], typed["solutions"], report)
+    _check_framework(typed["framework"], typed["solutions"], report, failed())
     _check_adhesions(typed["adhesions"], reference, report)
     _check_orders(
         typed["orders"],
@@ -255,9 +435,10 @@ def validate_files(
         reference,
         report,
         broken,
+        failed(),
     )
     typed["offers"] = _check_offers(
-        typed["offers"], typed["orders"], typed["framework"], report, broken
+        typed["offers"], typed["orders"], typed["framework"], report, broken, failed()
     )
     _check_events(typed["events"], reference, report)
     _check_subsidies(typed["subsidies"], reference, report)
@@ -265,7 +446,7 @@ def validate_files(
     _check_campaigns(typed["campaigns"], report)
     _check_future_dates(typed, reference.today, report)
     _check_opening_dates(typed, report)
-    _check_survey_dates(typed["survey"], typed["campaigns"], report, broken)
+    _check_survey_dates(typed["survey"], typed["campaigns"], report, broken, failed())
     problems.extend(report.problems)
     tables = {
         kind: frame.drop(columns=[c for c in frame if c.startswith("_raw_")])
@@ -288,6 +469,8 @@ def _typed(kind: Kind, raws: list[RawTable], reference: Reference, report: _Repo
             raw_values = cells[col.name]
             frame[f"_raw_{col.name}"] = raw_values
             frame[col.name] = _parse_column(col.type, raw_values, raw.from_workbook, reference)
+        if COMMUNE_NAME in cells or any(COMMUNE_NAME in r.cells for r in raws):
+            frame[COMMUNE_NAME] = cells[COMMUNE_NAME] if COMMUNE_NAME in cells else None
         frames.append(frame.reset_index(drop=True))
     if not frames:
         columns = META + [c.name for c in kind.columns] + [f"_raw_{c.name}" for c in kind.columns]
@@ -313,6 +496,16 @@ def _typed(kind: Kind, raws: list[RawTable], reference: Reference, report: _Repo
             else:
                 report.error(frame, invalid, col.name, _EXPECTED[col.type])
             frame.loc[invalid, col.name] = None
+        if col.type in _LIMITS:
+            limit, text = _LIMITS[col.type]
+            huge = pd.Series(
+                [v is not None and abs(v) > limit for v in frame[col.name].tolist()],
+                index=values.index,
+                dtype=bool,
+            )
+            if huge.any():
+                report.error(frame, huge, col.name, text, code="nombre-hors-limites")
+                frame.loc[huge, col.name] = None
         if col.not_null:
             # A missing column is reported once, on the header row, not on every row.
             present = frame["_file"].isin([f for f, h in report.headers.items() if col.name in h])
@@ -320,7 +513,37 @@ def _typed(kind: Kind, raws: list[RawTable], reference: Reference, report: _Repo
                 frame, raw_values.isna() & present, col.name, "valeur obligatoire manquante"
             )
         frame[col.name] = _as_dtype(col.type, frame[col.name])
+    if COMMUNE_NAME in frame:
+        _check_code_and_name(frame, reference, report)
+        frame = frame.drop(columns=[COMMUNE_NAME])
     return frame
+
+
+def _check_code_and_name(frame: pd.DataFrame, reference: Reference, report: _Report) -> None:
+    """Where a file gives the commune twice (INS code and name), the code was used: the
+    name must designate the same commune, else neither is trusted (an error)."""
+    named = frame[COMMUNE_NAME].notna() & frame[COMMUNE].notna()
+    if not named.any():
+        return
+    resolved = frame[COMMUNE_NAME].map(_memo(lambda v: reference.matcher.resolve(v)))
+    differs = named & (resolved != frame[COMMUNE])
+    report.error(
+        frame,
+        differs,
+        COMMUNE_NAME,
+        lambda r: (
+            f"le code INS et le nom ne désignent pas la même commune : le code "
+            f"« {r[f'_raw_{COMMUNE}']} » est {reference.names.get(r[COMMUNE], r[COMMUNE])}, "
+            f"le nom « {r[COMMUNE_NAME]} » "
+            + (
+                f"est celui de {reference.names[other]} ({other})"
+                if (other := reference.matcher.resolve(r[COMMUNE_NAME])) in reference.names
+                else "ne désigne aucune commune connue"
+            )
+            + " ; corrigez le code ou le nom"
+        ),
+        code="code-ins-et-nom-differents",
+    )
 
 
 def _as_dtype(type_: str, values: pd.Series) -> pd.Series:
@@ -402,7 +625,7 @@ def _solution_lookup(solutions: pd.DataFrame) -> dict[str, str]:
     return lookup
 
 
-def _resolve_solutions(frame, column, solutions, report, required=True) -> pd.Series:
+def _resolve_solutions(frame, column, solutions, report, required=True, failed=None) -> pd.Series:
     lookup = _solution_lookup(solutions)
     resolved = frame[column].map(
         _memo(lambda v: lookup.get(normalise(v)) if v is not None else None)
@@ -410,17 +633,22 @@ def _resolve_solutions(frame, column, solutions, report, required=True) -> pd.Se
     if required:
         unknown = frame[column].notna() & resolved.isna()
         codes = ", ".join(sorted(set(lookup.values()))) or "aucune solution chargée"
-        report.error(
+        report.error_after(
             frame,
             unknown,
             column,
             f"solution inconnue : attendu un code ou un nom du catalogue ({codes})",
+            (failed or {}).get("solutions"),
+            "solution inconnue du catalogue",
+            "solution-inconnue",
         )
     return resolved
 
 
-def _check_framework(frame, solutions, report):
-    frame["solution_id"] = _resolve_solutions(frame, "solution_id", solutions, report)
+def _check_framework(frame, solutions, report, failed=None):
+    frame["solution_id"] = _resolve_solutions(
+        frame, "solution_id", solutions, report, failed=failed
+    )
     bad_range = (
         frame["ends_on"].notna()
         & frame["starts_on"].notna()
@@ -523,15 +751,17 @@ def _membership_periods(adhesions: pd.DataFrame, mergers: pd.DataFrame) -> pd.Da
     return pd.concat(periods, ignore_index=True)
 
 
-def _check_orders(frame, solutions, framework, adhesions, reference, report, broken=None):
-    broken = broken or {}
+def _check_orders(
+    frame, solutions, framework, adhesions, reference, report, broken=None, failed=None
+):
+    broken, failed = broken or {}, failed or {}
     report.error(
         frame,
         _duplicates(frame, ["order_id"]),
         "order_id",
         "n° de commande en double : chaque commande doit avoir un numéro unique",
     )
-    frame["solution"] = _resolve_solutions(frame, "solution", solutions, report)
+    frame["solution"] = _resolve_solutions(frame, "solution", solutions, report, failed=failed)
     status = frame["status"].map(_memo(lambda v: ORDER_STATUSES.get(normalise(v)) if v else None))
     bad_status = frame["status"].notna() & status.isna()
     report.error(
@@ -588,7 +818,7 @@ def _check_orders(frame, solutions, framework, adhesions, reference, report, bro
         )
     elif len(check):
         not_holding = check.index.difference(_holds_framework(check, framework, "awarded_on"))
-        report.error(
+        report.error_after(
             frame,
             frame.index.isin(not_holding),
             "provider",
@@ -596,6 +826,9 @@ def _check_orders(frame, solutions, framework, adhesions, reference, report, bro
                 f"ce prestataire ne détient pas l'accord-cadre de la solution "
                 f"{r['solution']} à la date d'attribution {r['awarded_on']:%d/%m/%Y}"
             ),
+            failed.get("framework"),
+            "adjudicataire sans accord-cadre à la date d'attribution",
+            "adjudicataire-sans-accord-cadre",
         )
 
     # The commune must have adhered on or before the order form was sent.
@@ -613,16 +846,18 @@ def _check_orders(frame, solutions, framework, adhesions, reference, report, bro
     )
     members = joined.loc[active, "index"].unique()
     not_member = frame.index.isin(sent.index.difference(members))
-    report.error(
+    report.error_after(
         frame,
         not_member,
         "commune",
-        code="commande-avant-adhesion",
-        message=lambda r: (
+        lambda r: (
             f"{reference.names.get(r['commune'], r['commune'])} n'avait pas "
             f"d'adhésion active le {r['sent_on']:%d/%m/%Y} (date d'envoi) : la "
             "convention doit être signée avant la commande"
         ),
+        failed.get("adhesions"),
+        "la commune n'avait pas d'adhésion active à la date d'envoi",
+        "commande-avant-adhesion",
     )
 
 
@@ -653,7 +888,7 @@ def _yes_no(value) -> bool | None:
     return True if text in YES_WORDS else False if text in NO_WORDS else None
 
 
-def _check_offers(frame, orders, framework, report, broken=None) -> pd.DataFrame:
+def _check_offers(frame, orders, framework, report, broken=None, failed=None) -> pd.DataFrame:
     """An offer belongs to a known order, from a framework provider; one winner per award.
 
     Returns the offers to load: an offer for an order no orders file holds
@@ -720,10 +955,18 @@ def _check_offers(frame, orders, framework, report, broken=None) -> pd.DataFrame
     )
 
     # The provider must hold the solution's framework when the order form left.
-    check = frame[~unknown & frame["provider"].notna() & frame["_order_solution"].notna()]
+    # Only offers whose order has a readable solution and sending date: an order's bad
+    # cell is reported once, on the orders file, not again on each of its offers.
+    check = frame[
+        ~unknown
+        & frame["provider"].notna()
+        & frame["_order_solution"].notna()
+        & frame["_order_sent_on"].notna()
+    ]
     check = check.assign(solution=check["_order_solution"], day=check["_order_sent_on"])
     holding = _holds_framework(check, framework, "day")
-    report.error(
+    failed = failed or {}
+    report.error_after(
         frame,
         frame.index.isin(check.index.difference(holding)),
         "provider",
@@ -732,20 +975,26 @@ def _check_offers(frame, orders, framework, report, broken=None) -> pd.DataFrame
             f"{r['_order_solution']} à la date d'envoi du bon de commande "
             f"({r['_order_sent_on']:%d/%m/%Y}) : il ne peut pas remettre d'offre"
         ),
+        failed.get("framework") or failed.get("orders"),
+        "prestataire sans accord-cadre à la date d'envoi",
+        "offre-sans-accord-cadre",
     )
 
     awarded = frame["_order_awarded_on"].notna()
-    report.error(
+    report.error_after(
         frame,
         frame["chosen"] & ~awarded & ~unknown,
         "chosen",
         "offre retenue pour une commande qui n'est pas attribuée "
         "(pas de date d'attribution dans le fichier des commandes)",
+        failed.get("orders"),
+        "offre retenue pour une commande non attribuée",
+        "offre-retenue-non-attribuee",
     )
     same = frame["provider"].map(_memo(lambda v: normalise(v) if v else None)) == frame[
         "_order_provider"
     ].map(_memo(lambda v: normalise(v) if isinstance(v, str) else None))
-    report.error(
+    report.error_after(
         frame,
         frame["chosen"] & awarded & ~same,
         "provider",
@@ -753,6 +1002,9 @@ def _check_offers(frame, orders, framework, report, broken=None) -> pd.DataFrame
             f"l'offre retenue doit être celle de l'adjudicataire de la commande "
             f"({r['_order_provider']})"
         ),
+        failed.get("orders"),
+        "l'offre retenue n'est pas celle de l'adjudicataire",
+        "offre-retenue-autre-adjudicataire",
     )
     chosen_count = (
         frame[~unknown]
@@ -966,7 +1218,7 @@ def _check_opening_dates(typed, report):
         )
 
 
-def _check_survey_dates(survey, campaigns, report, broken=None):
+def _check_survey_dates(survey, campaigns, report, broken=None, failed=None):
     """Answer dates within their campaign: not before it was sent, not more than a year
     after (a file of another year); LimeSurvey's anonymised 1980-01-01 is warned."""
     if not len(survey):
@@ -998,7 +1250,7 @@ def _check_survey_dates(survey, campaigns, report, broken=None):
     late = dated & has_campaign & (survey["submitted_on"] > start + pd.Timedelta(days=365))
     answered_year = survey["submitted_on"].dt.year
     off_year = dated & ~has_campaign & ((answered_year < year) | (answered_year > year + 1))
-    report.error(
+    report.error_after(
         survey,
         (early | late | off_year).fillna(False).astype(bool),
         "submitted_on",
@@ -1007,5 +1259,7 @@ def _check_survey_dates(survey, campaigns, report, broken=None):
             + (f" envoyée le {sent[int(r['year'])]:%d/%m/%Y}" if int(r["year"]) in sent else "")
             + " : hors de la campagne ; vérifiez l'année de l'enquête ou la date"
         ),
-        code="reponse-hors-campagne",
+        (failed or {}).get("campaigns"),
+        "réponse datée hors de sa campagne",
+        "reponse-hors-campagne",
     )
