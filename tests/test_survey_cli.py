@@ -56,8 +56,7 @@ def test_limesurvey_export_dry_run_json(config, tmp_path, capsys):
         ("Arlon", "STA"),
         ("Attert", "APP"),
         ("Attert", "Drones"),
-        ("Aubange", "aucun besoin"),
-    ]
+    ]  # Aubange: every option N/A (question not shown): left out, not « aucun besoin »
     first = result["rows"][0]
     assert first == {
         "year": 2024,
@@ -70,7 +69,7 @@ def test_limesurvey_export_dry_run_json(config, tmp_path, capsys):
         "respondent": "Bourgmestre",
         "comment": None,
     }
-    assert [(o["row"], o["commune"]) for o in result["left_out"]] == [(4, "Bertrix")]
+    assert [(o["row"], o["commune"]) for o in result["left_out"]] == [(4, "Bertrix"), (5, "Aubange")]
     assert result["problems"] == []
     assert snapshot(config) == before  # --dry-run writes nothing
 

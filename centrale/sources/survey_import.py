@@ -51,6 +51,7 @@ from centrale.sources.survey_entry import (
 )
 from centrale.sources.survey_mapping import (
     _BRACKET,
+    _NONE_OPTIONS,
     FALSE_VALUES,
     NEED_ROLES,
     NOT_SHOWN,
@@ -64,9 +65,11 @@ from centrale.sources.survey_mapping import (
     accept_suggestions,
     apply_choice,
     apply_saved,
+    closest_need,
     confirm_ignored,
     folded,
     is_tick_word,
+    list_separators,
     mapping_json,
     mapping_path,
     mapping_problems,
@@ -77,6 +80,7 @@ from centrale.sources.survey_mapping import (
     read_mapping_file,
     save_mapping,
     saved_mapping,
+    split_answers,
     split_heading,
     to_review,
     unplaced,
@@ -125,6 +129,7 @@ ANONYMISED_DATE = "1980-01-01"
 _ISO_DATETIME = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})[ T]")
 _FR_DATETIME = re.compile(r"^(\d{1,2}/\d{1,2}/\d{4})[ T]")
 _SPLIT_OTHER = re.compile(r"[;\n]+")
+_NONE_WORDS = _NONE_OPTIONS
 
 
 @dataclass
@@ -154,6 +159,18 @@ class LeftOut:
 
 
 @dataclass
+class NewNeed:
+    """A typed answer that names no known need: a part of a one-cell list (« Autre » in
+    Microsoft or Google Forms) or the text of an « Autre » question."""
+
+    text: str  # as the first respondent wrote it
+    communes: list[str]  # who wrote it
+    closest: str | None  # the existing need it most likely is (« même besoin que … ? »)
+    default: str | None  # what the import does unless told: the text, or None (ignored)
+    source: str  # "list" (a part of a one-cell list) | "other" (an « Autre » text)
+
+
+@dataclass
 class LongRows:
     """Long-format rows (HEADERS order, text cells) and where each came from."""
 
@@ -161,6 +178,8 @@ class LongRows:
     provenance: list[tuple[int, dict[str, str]]]  # export row, long header -> export header
     problems: list[Problem]
     left_out: list[LeftOut] = field(default_factory=list)
+    new_needs: dict[str, NewNeed] = field(default_factory=dict)  # normalised text -> need
+    date_column: str | None = None  # set when the day/month order must be chosen
 
 
 # --- 1. Reading ------------------------------------------------------------
@@ -297,6 +316,80 @@ def _date_text(value) -> str:
     return text
 
 
+# A date as tools write it, time and zone after it ignored: `2024-03-15 10:23:11`,
+# `3/9/2026 23:36:30` (Google, US locale), `2026/03/13 4:20:37 pm CET`, `15.03.2024`.
+_DATE_PARTS = re.compile(r"^\s*(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{1,4})(?:$|[\sT,])")
+DATE_ORDERS = {"dmy": "jour/mois/année", "mdy": "mois/jour/année"}
+
+
+def _date_parts(value) -> tuple[int, int, int] | None:
+    if isinstance(value, (dt.date, dt.datetime)) or _blank(value):
+        return None
+    match = _DATE_PARTS.match(str(value))
+    return tuple(int(g) for g in match.groups()) if match else None  # type: ignore[return-value]
+
+
+def date_order(values: list, given: str | None = None) -> tuple[str | None, str | None]:
+    """The day/month order of a whole column of dates: ("dmy" | "mdy" | None, French
+    reason when it cannot be decided). A value whose first number is over 12 settles
+    "dmy", whose second is, "mdy"; both at once is a contradiction; every value
+    ambiguous (both ≤ 12) takes `given`, else stays undecided: the import asks. Year-first
+    dates (`2026-03-13`, `2026/03/13`) and real dates of a workbook need no order."""
+    firsts, seconds, ambiguous = [], [], []
+    for value in values:
+        parts = _date_parts(value)
+        if parts is None or parts[0] > 31:  # year first, or not a date
+            continue
+        a, b, _ = parts
+        (firsts if a > 12 else seconds if b > 12 else ambiguous).append(str(value).strip())
+    if firsts and seconds:
+        return None, (
+            f"jour/mois et mois/jour mélangés dans la même colonne (« {firsts[0]} » puis "
+            f"« {seconds[0]} ») : corrigez le fichier"
+        )
+    found = "dmy" if firsts else "mdy" if seconds else None
+    if found and given and given != found:
+        return None, (
+            f"l'ordre demandé ({DATE_ORDERS[given]}) contredit « {(firsts or seconds)[0]} »"
+        )
+    if found:
+        return found, None
+    if ambiguous and not given:
+        return None, (
+            f"jour et mois ne peuvent être distingués : les {len(ambiguous)} date(s) ont "
+            f"leurs deux premiers nombres ≤ 12 (p. ex. « {ambiguous[0]} », 3 septembre ou "
+            "9 mars ?). Précisez l'ordre : en ligne de commande --date-order dmy (jour/mois) "
+            "ou --date-order mdy (mois/jour) ; dans le tableau de bord, le choix « Ordre des "
+            "dates » au-dessus de l'aperçu"
+        )
+    return given, None
+
+
+def iso_date(value, order: str | None) -> str:
+    """A date cell as `yyyy-mm-dd` in the decided order (time and zone dropped); a cell
+    that is no date, or whose order is undecided, as its text (the checks report it)."""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    parts = _date_parts(value)
+    if parts is None:
+        return _date_text(value)
+    a, b, c = parts
+    if a > 31:
+        y, m, d = a, b, c
+    elif order == "dmy":
+        d, m, y = a, b, c
+    elif order == "mdy":
+        m, d, y = a, b, c
+    else:
+        return _date_text(value)
+    try:
+        return dt.date(y, m, d).isoformat()
+    except ValueError:
+        return _date_text(value)
+
+
 def _priority_text(value) -> str:
     text = _cell_text(value)
     key = normalise(text)
@@ -311,14 +404,24 @@ def to_long(
     mapping: list[ColumnChoice],
     year: int | None = None,
     resolve: Callable[[str], str | None] | None = None,
+    options: list[NeedOption] | None = None,
+    order: str | None = None,
+    decisions: dict[str, str | None] | None = None,
 ) -> LongRows:
     """Respondents -> long-format rows (columns HEADERS), with each row's origin.
 
     One row per ticked need (a need without a tick column counts as asked when
     its priority, year or budget is filled), one per "other need" text (split
-    on `;` and line breaks), and one "aucun besoin" row for a respondent who
-    asked for nothing. The year is the year column's, else `year`, else the
-    answer date's. Unrecognised tick values are errors (row, column, value);
+    on `;` and line breaks), one per need of a one-cell list (split on the known
+    `options`, longest first; a part naming none is a `NewNeed`, ignored unless
+    `decisions` — normalised text -> need or None — says otherwise), and one
+    "aucun besoin" row for a respondent who answered the needs question with
+    nothing ticked (or the « aucun » option). A respondent whose needs question
+    is unanswered (blank, `N/A`) is left out, never « aucun besoin ». Dates are
+    written `yyyy-mm-dd`, their day/month order decided from the whole column
+    (`order` when every value is ambiguous; else an error asks for it). The
+    year is the year column's, else `year`, else the answer date's. Unrecognised
+    tick values are errors (row, column, value);
     `N/A` (question not shown) is no tick. Left out, and said in `left_out`:
     incomplete responses (the tool's submit date empty) and the HXL row. A
     commune answering twice is an error naming both rows (`resolve` turns a
@@ -343,6 +446,32 @@ def to_long(
     anonymised: list[int] = []
     submit = single.get("submitted_on")
     tool_submit = submit is not None and normalise(submit.header) in SUBMIT_HEADINGS
+    options = options or []
+    decisions = decisions or {}
+    new_needs: dict[str, NewNeed] = {}
+    lists = by_role.get("need_list", [])
+    separators = {c.position: list_separators([r[c.position] for r in export.rows]) for c in lists}
+    ticks = [cs["need"] for cs in needs.values() if "need" in cs]
+    # `Y`/empty (LimeSurvey): a blank option is unticked. Where the file writes `Non`/`0`
+    # for unticked, a respondent whose options are all blank did not answer the question.
+    blank_unticked = not any(
+        folded(r[c.position]) in FALSE_VALUES - {""} for r in export.rows for c in ticks
+    )
+    date_column, dates = None, None
+    if submit is not None:
+        dates, reason = date_order([r[submit.position] for r in export.rows], order)
+        if reason:
+            date_column = submit.header
+            problems.append(
+                Problem(
+                    ERROR,
+                    export.name,
+                    reason,
+                    sheet=export.sheet,
+                    column=submit.header,
+                    code="ordre-des-dates",
+                )
+            )
     for values, number in zip(export.rows, export.row_numbers):
 
         def cell(choice: ColumnChoice | None, values=values):
@@ -380,7 +509,7 @@ def to_long(
                 )
             )
             continue
-        submitted = _date_text(cell(submit))
+        submitted = iso_date(cell(submit), dates) if submit is not None else ""
         if submitted.startswith(ANONYMISED_DATE):
             anonymised.append(number)
             submitted = ""
@@ -390,7 +519,7 @@ def to_long(
                 row_year = str(int(year))
             elif re.match(r"^\d{4}-", submitted):
                 row_year = submitted[:4]
-            elif re.match(r"^\d{1,2}/\d{1,2}/\d{4}$", submitted):
+            elif re.match(r"^\d{1,2}/\d{1,2}/\d{4}$", submitted) and dates:
                 row_year = submitted[-4:]
         common = [row_year, commune_text]
         if commune_text:
@@ -416,6 +545,13 @@ def to_long(
 
         start = len(rows)
         asked = []  # (need value, {role: choice})
+        replied = False  # the needs question has an answer on this row (even "none")
+        for tick in ticks:
+            value = cell(tick)
+            if not _blank(value) and folded(value) not in NOT_SHOWN:
+                replied = True
+        if ticks and blank_unticked and all(_blank(cell(t)) for t in ticks):
+            replied = True
         for need, columns in needs.items():
             tick = columns.get("need")
             if tick is not None:
@@ -438,11 +574,41 @@ def to_long(
                 not _blank(cell(c)) and folded(cell(c)) not in NOT_SHOWN for c in columns.values()
             ):
                 asked.append((need, columns))
+        unread = []  # parts of a one-cell list left aside
+        for choice in lists:
+            value = cell(choice)
+            if _blank(value) or folded(value) in NOT_SHOWN:
+                continue
+            replied = True
+            for part, option in split_answers(value, options, separators[choice.position]):
+                if option is None and normalise(part) in _NONE_WORDS:
+                    asked.append((NO_NEEDS, {}))
+                    continue
+                if option is None:
+                    key = normalise(part)
+                    known = new_needs.get(key)
+                    if known is None:
+                        closest = closest_need(part, options)
+                        known = NewNeed(part, [], closest.value if closest else None, None, "list")
+                        new_needs[key] = known
+                    known.communes.append(commune_text)
+                    chosen = decisions.get(key, known.default)
+                    if chosen is None:
+                        unread.append(part)
+                        continue
+                    option_value = chosen
+                else:
+                    option_value = option.value
+                if all(option_value != n for n, _ in asked):
+                    asked.append((option_value, {"need_list": choice}))
+        said_list_none = any(n == NO_NEEDS for n, _ in asked)
+        asked = [(n, c) for n, c in asked if n != NO_NEEDS]
         asked = [(need, columns) for need, columns in asked if not is_tick_word(need)]
         for need, columns in asked:
             origin_need = dict(origin)
             for role, label in (
                 ("need", "besoin"),
+                ("need_list", "besoin"),
                 ("priority", "priorité"),
                 ("horizon", "année souhaitée"),
                 ("budget", "budget"),
@@ -464,17 +630,58 @@ def to_long(
             )
             provenance.append((number, origin_need))
         for choice in by_role.get("other_need", []):
-            for label in _SPLIT_OTHER.split(_cell_text(cell(choice))):
-                if not is_tick_word(label):
-                    rows.append([*common, label.strip(), "", "", "", *tail, general_comment])
-                    provenance.append((number, {**origin, "besoin": choice.header}))
-        said_none = "no_needs" in single and folded(cell(single["no_needs"])) in TRUE_VALUES
+            typed = _cell_text(cell(choice))
+            if typed and folded(typed) not in NOT_SHOWN:
+                replied = True
+            for label in _SPLIT_OTHER.split(typed):
+                label = label.strip()
+                if is_tick_word(label):
+                    continue
+                key = normalise(label)
+                known = new_needs.get(key)
+                if known is None:
+                    closest = closest_need(label, options)
+                    known = NewNeed(label, [], closest.value if closest else None, label, "other")
+                    new_needs[key] = known
+                known.communes.append(commune_text)
+                chosen = decisions.get(key, known.default)
+                if chosen is None:
+                    unread.append(label)
+                    continue
+                rows.append([*common, chosen, "", "", "", *tail, general_comment])
+                provenance.append((number, {**origin, "besoin": choice.header}))
+        said_none = (
+            "no_needs" in single and folded(cell(single["no_needs"])) in TRUE_VALUES
+        ) or said_list_none
+        if said_none:
+            replied = True
         if said_none and len(rows) > start:
             problem(
                 single["no_needs"],
                 "« aucun besoin » coché alors que des besoins sont cochés sur la même ligne",
                 cell(single["no_needs"]),
             )
+        if len(rows) == start and unread and not said_none:
+            left_out.append(
+                LeftOut(
+                    number,
+                    "seules des réponses hors catalogue, laissées de côté ("
+                    + ", ".join(f"« {u} »" for u in unread)
+                    + ") : rattachez-les à un besoin ou ajoutez-les comme nouveaux besoins",
+                    commune_text,
+                )
+            )
+            continue
+        if len(rows) == start and not replied:
+            left_out.append(
+                LeftOut(
+                    number,
+                    "question des besoins sans réponse (vide ou N/A : non affichée) : "
+                    "ni besoin ni « aucun besoin »",
+                    commune_text,
+                )
+            )
+            continue
         if len(rows) == start:
             rows.append([*common, NO_NEEDS, "", "", "", *tail, general_comment])
             provenance.append((number, dict(origin)))
@@ -496,7 +703,7 @@ def to_long(
                 code="date-anonymisee",
             )
         )
-    return LongRows(rows, provenance, problems, left_out)
+    return LongRows(rows, provenance, problems, left_out, new_needs, date_column)
 
 
 def long_file_name(export: ExportFile, now: dt.datetime) -> str:
