@@ -752,11 +752,23 @@ def check(
 ) -> list[Problem]:
     """Every problem of the import file alone (nothing written): reading, ticks,
     and the survey rules of the contract, told on the export's rows."""
+    return _checked(settings, export, long_rows, name, reference)[0]
+
+
+def _checked(
+    settings: Settings,
+    export: ExportFile,
+    long_rows: LongRows | None,
+    name: str,
+    reference=None,
+) -> tuple[list[Problem], pd.DataFrame | None]:
+    """`check`'s problems and the import's survey rows as the load reads them (year,
+    commune NIS, need_solution_id, need_label, no_needs), None when unread."""
     import tempfile
 
     problems = list(export.problems) + (long_rows.problems if long_rows else [])
     if any(p.level == ERROR for p in export.problems):
-        return problems
+        return problems, None
     data = export.data if long_rows is None else rows_csv(long_rows.rows)
     reference = reference or read_reference(settings).reference()
     # The catalogue and the campaigns of the sources come along: survey rules read them
@@ -767,7 +779,10 @@ def check(
         path.write_bytes(data)
         validated = validate_files([*context, path], reference)
     own = [p for p in validated.problems if p.file == name]
-    return problems + translate(own, name, export, long_rows)
+    table = validated.tables.get("survey")
+    if table is not None and "_file" in table:
+        table = table[table["_file"] == name]
+    return problems + translate(own, name, export, long_rows), table
 
 
 def _context_files(settings: Settings, kinds: tuple[str, ...]) -> list[Path]:
@@ -784,8 +799,10 @@ def import_export(
     loaded_by: str | None = None,
     now: dt.datetime | None = None,
     progress: Callable[[str], None] = lambda _: None,
+    notes: list[str] | None = None,
 ) -> SavedSources:
-    """Add the import to the sources and rebuild (all or nothing).
+    """Add the import to the sources and rebuild (all or nothing); `notes` (French
+    lines: the responses left out) are kept in the load history with its warnings.
 
     `long_rows` is `to_long(...)` for a wide export, None for a long file
     (imported byte for byte). Raises `SourceError` with every problem, on
@@ -800,7 +817,9 @@ def import_export(
         raise SourceError(blocking)
     data = export.data if long_rows is None else rows_csv(long_rows.rows)
     try:
-        return replace_answers(settings, {name: data}, loaded_by, "import enquête", now, progress)
+        return replace_answers(
+            settings, {name: data}, loaded_by, "import enquête", now, progress, notes
+        )
     except SourceError as exc:
         raise SourceError(translate(exc.problems, name, export, long_rows)) from exc
 
@@ -823,10 +842,24 @@ CANONICAL = ("year", "commune", "need", "priority", "horizon", "budget_eur", "su
 CANONICAL += ("respondent", "comment")
 
 
+@dataclass(frozen=True)
+class CommuneChange:
+    """What an import changes in one commune's answer to one survey, against the
+    answers the sources hold: needs removed, added and kept (names as people read them,
+    « aucun besoin » included)."""
+
+    commune: str
+    nis: str
+    year: int
+    removed: tuple[str, ...]
+    added: tuple[str, ...]
+    kept: tuple[str, ...]
+
+
 @dataclass
 class ImportPlan:
-    """What importing an export would do: its mapping, the long rows, what is left out
-    and every problem (nothing written)."""
+    """What importing an export would do: its mapping, the long rows, what is left out,
+    what it changes per commune and every problem (nothing written)."""
 
     export: ExportFile
     mapping: list[ColumnChoice]  # empty for a long file
@@ -834,10 +867,34 @@ class ImportPlan:
     problems: list[Problem]
     name: str  # the file name the import takes in the sources
     saved_mapping: Path | None = None  # the saved mapping applied, if any
+    changes: list[CommuneChange] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not any(p.level == ERROR for p in self.problems)
+
+    @property
+    def removals(self) -> int:
+        """How many answers already stored the import would remove (needs, or an
+        « aucun besoin »): applying it then needs an explicit confirmation."""
+        return sum(len(c.removed) for c in self.changes)
+
+    @property
+    def new_needs(self) -> dict[str, NewNeed]:
+        return self.long_rows.new_needs if self.long_rows else {}
+
+    @property
+    def date_column(self) -> str | None:
+        return self.long_rows.date_column if self.long_rows else None
+
+    def left_out_lines(self) -> list[str]:
+        """The responses left out, one French line each (kept in the load history)."""
+        return [
+            f"« {self.export.name} », ligne {o.row}"
+            + (f" ({o.commune})" if o.commune else "")
+            + f" laissée de côté : {o.reason}"
+            for o in self.left_out
+        ]
 
     @property
     def left_out(self) -> list[LeftOut]:
@@ -881,6 +938,26 @@ class ImportPlan:
             "left_out": [
                 {"row": o.row, "reason": o.reason, "commune": o.commune} for o in self.left_out
             ],
+            "changes": [
+                {
+                    "commune": c.commune,
+                    "nis": c.nis,
+                    "year": c.year,
+                    "removed": list(c.removed),
+                    "added": list(c.added),
+                    "kept": list(c.kept),
+                }
+                for c in self.changes
+            ],
+            "new_needs": [
+                {
+                    "text": n.text,
+                    "communes": n.communes,
+                    "closest": n.closest,
+                    "imported_as": n.default,
+                }
+                for n in self.new_needs.values()
+            ],
             "problems": [p.as_json() for p in self.problems],
         }
 
@@ -915,6 +992,64 @@ def catalogue_options(settings: Settings, reference=None) -> list[NeedOption]:
     return need_options(catalogue, known)
 
 
+def stored_answers(settings: Settings, reference=None) -> pd.DataFrame:
+    """The survey answers the sources hold now (year, commune NIS, need_solution_id,
+    need_label, no_needs), read from the sources folder, the one truth."""
+    files = _context_files(settings, ("solutions", "survey"))
+    reference = reference or read_reference(settings).reference()
+    return validate_files(files, reference).tables["survey"]
+
+
+def _answer_keys(table: pd.DataFrame, names: dict[str, str]) -> dict[tuple[int, str], dict]:
+    """(year, commune NIS) -> {need key: name people read} of a survey table."""
+    out: dict[tuple[int, str], dict] = {}
+    if table is None or not len(table):
+        return out
+    for year, nis, sid, label, none in zip(
+        table["year"],
+        table["commune"],
+        table["need_solution_id"],
+        table["need_label"],
+        table["no_needs"],
+    ):
+        if pd.isna(year) or pd.isna(nis):
+            continue
+        needs = out.setdefault((int(year), str(nis)), {})
+        if bool(none) if not pd.isna(none) else False:
+            needs["-"] = NO_NEEDS
+        elif isinstance(sid, str) and sid:
+            needs[sid] = names.get(sid, sid)
+        elif isinstance(label, str) and label:
+            needs["~" + normalise(label)] = label
+    return out
+
+
+def changes_against(
+    imported: pd.DataFrame | None, stored: pd.DataFrame, reference, options
+) -> list[CommuneChange]:
+    """Per commune and year of the import: the needs it removes, adds and keeps against
+    the stored answers (an import replaces a commune-year's whole answer)."""
+    names = {o.value: o.name for o in options}
+    after = _answer_keys(imported, names)
+    before = _answer_keys(stored, names)
+    out = []
+    for (year, nis), new in after.items():
+        old = before.get((year, nis), {})
+        out.append(
+            CommuneChange(
+                reference.names.get(nis, nis),
+                nis,
+                year,
+                tuple(v for k, v in old.items() if k not in new),
+                tuple(v for k, v in new.items() if k not in old),
+                tuple(v for k, v in new.items() if k in old),
+            )
+        )
+    from centrale.fmt import sort_key
+
+    return sorted(out, key=lambda c: (c.year, sort_key(c.commune)))
+
+
 def plan_import(
     settings: Settings,
     export: ExportFile,
@@ -924,12 +1059,18 @@ def plan_import(
     options: list[NeedOption] | None = None,
     reference=None,
     now: dt.datetime | None = None,
+    order: str | None = None,
+    decisions: dict[str, str | None] | None = None,
 ) -> ImportPlan:
     """Everything an import would do, nothing written.
 
     The mapping is `mapping` (the person's, from the dashboard), else the file
     `saved`, else the one saved beside the sources for this questionnaire, else
     the automatic proposal (sure choices only; uncertain ones stay ignored).
+    `order` ("dmy" | "mdy") settles a date column whose every value is ambiguous;
+    `decisions` (normalised text -> need or None) what becomes of typed answers
+    that name no known need. The plan's `changes` compare each commune-year with
+    the answers the sources hold.
     """
     name = long_file_name(export, now or dt.datetime.now())
     if any(p.level == ERROR for p in export.problems) or export.layout == "long":
@@ -941,8 +1082,8 @@ def plan_import(
         return ImportPlan(export, [], None, problems, name)
     reference = reference or read_reference(settings).reference()
     used = None
+    options = options if options is not None else catalogue_options(settings, reference)
     if mapping is None:
-        options = options if options is not None else catalogue_options(settings, reference)
         mapping = propose_mapping(export, options)
         decisions = None
         if saved is not None:
@@ -952,10 +1093,14 @@ def plan_import(
             used = mapping_path(settings.sources_dir, export.headers) if decisions else None
         if decisions:
             mapping = apply_saved(mapping, decisions)
-    long_rows = to_long(export, mapping, year, reference.matcher.resolve)
+    long_rows = to_long(export, mapping, year, reference.matcher.resolve, options, order, decisions)
     problems = [Problem(ERROR, export.name, p) for p in mapping_problems(mapping)]
-    problems += check(settings, export, long_rows, name, reference)
-    return ImportPlan(export, mapping, long_rows, problems, name, used)
+    found, table = _checked(settings, export, long_rows, name, reference)
+    problems += found
+    changes = []
+    if not any(p.level == ERROR for p in problems):
+        changes = changes_against(table, stored_answers(settings, reference), reference, options)
+    return ImportPlan(export, mapping, long_rows, problems, name, used, changes)
 
 
 def apply_plan(
@@ -963,11 +1108,29 @@ def apply_plan(
     plan: ImportPlan,
     loaded_by: str | None = None,
     progress: Callable[[str], None] = lambda _: None,
+    replace: bool = False,
 ) -> SavedSources:
     """Write the plan's rows into the sources and rebuild (all or nothing); the
-    mapping is saved beside the sources, to be offered again for this questionnaire."""
+    mapping is saved beside the sources, to be offered again for this questionnaire.
+
+    A plan that removes stored answers (`plan.removals`) is refused unless `replace`
+    (the person confirmed it). The responses left out go into the load history."""
     if not plan.ok:
         raise SourceError([p for p in plan.problems if p.level == ERROR])
+    if plan.removals and not replace:
+        raise SourceError(
+            [
+                Problem(
+                    ERROR,
+                    plan.export.name,
+                    f"l'import retirerait {plan.removals} réponse(s) déjà enregistrée(s) "
+                    f"({', '.join(c.commune for c in plan.changes if c.removed)}) : "
+                    "confirmez le remplacement (case à cocher dans le tableau de bord, "
+                    "--replace en ligne de commande). Rien n'a été écrit",
+                    code="remplacement-non-confirme",
+                )
+            ]
+        )
     saved = import_export(
         settings,
         plan.export,
@@ -975,6 +1138,7 @@ def apply_plan(
         loaded_by,
         now=_stamp_of(plan.name),
         progress=progress,
+        notes=plan.left_out_lines(),
     )
     if plan.mapping:
         save_mapping(settings.sources_dir, plan.export.headers, plan.mapping)
