@@ -143,7 +143,7 @@ class ExportFile:
     row_numbers: list[int]  # each data row's number as Excel shows it
     from_workbook: bool
     layout: str  # "long" (the contract's columns) | "wide" (one row per respondent)
-    tool: str  # "LimeSurvey" | "KoboToolbox" | "inconnu"
+    tool: str  # "LimeSurvey" | "KoboToolbox" | "Microsoft Forms" | "Google Forms" | "inconnu"
     data: bytes = b""
     problems: list[Problem] = field(default_factory=list)
     left_out: list[LeftOut] = field(default_factory=list)
@@ -280,6 +280,10 @@ def receive(settings: Settings, original_name: str, data: bytes) -> ExportFile:
 
 def _tool(headers: list[str]) -> str:
     keys = {normalise(h) for h in headers}
+    if keys & {"heure de debut", "start time"} and keys & {"heure de fin", "completion time"}:
+        return "Microsoft Forms"
+    if keys & {"horodateur", "timestamp"}:
+        return "Google Forms"
     if keys & {"submitdate", "lastpage", "startlanguage"} or any(
         _BRACKET.match(h) for h in headers
     ):
