@@ -590,7 +590,7 @@ def _plain_column(
 def _need_list(base: ColumnChoice, options: list[NeedOption], raw: list) -> ColumnChoice | None:
     """A text column whose cells are lists of needs (a Forms checkbox question: several
     answers joined in one cell), else None. At least half the answered cells must hold
-    a part naming a known need exactly."""
+    a part naming a known need exactly (one, under a heading about needs)."""
     cells = [v for v in raw if not blank(v) and not not_shown(v)]
     if not cells:
         return None
@@ -601,7 +601,10 @@ def _need_list(base: ColumnChoice, options: list[NeedOption], raw: list) -> Colu
         needs = {o.value for _, o in split_answers(cell, options, separators) if o is not None}
         matching += bool(needs)
         found |= needs
-    if not found or matching < 0.5 * len(cells):
+    # Most cells name a known need; under a heading about needs, one cell is enough (the
+    # others may hold only what was typed under « Autre »).
+    asked = _words_in(normalise(base.header), _NEED_QUESTION_WORDS)
+    if not found or (matching < 0.5 * len(cells) and not asked):
         return None
     joined = "« ; »" if separators is _SEMICOLON_SEPARATORS else "« , »"
     return replace(
