@@ -790,7 +790,12 @@ def _checked(
 
 
 def _context_files(settings: Settings, kinds: tuple[str, ...]) -> list[Path]:
+    """The sources of `kinds` an import is checked against: the sources folder's, or,
+    before it exists, the demo sources it will be created from (`ensure_sources_folder`):
+    the catalogue and the answers an import would replace are those."""
     folder = Path(settings.sources_dir)
+    if not folder.is_dir():
+        folder = Path(settings.sample_dir)
     if not folder.is_dir():
         return []
     return [p for p in list_source_files(folder) if kind_of_file(p.name) in kinds]

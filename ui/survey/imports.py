@@ -87,9 +87,10 @@ def import_tab(default: int) -> None:
         f"{fmt.number(len(export.rows))} ligne(s)."
     )
     today = dt.date.today()
-    mapping, year = None, None
+    mapping, year, options = None, None, None
     if export.layout == "wide":
-        mapping = _mapping_step(export, config)
+        options = _options()  # one list for the mapping and for splitting one-cell lists
+        mapping = _mapping_step(export, config, options)
         if not any(c.role == "year" for c in mapping):
             choices = campaign_years(load(survey.survey_campaigns), today)
             year = st.selectbox(
@@ -106,7 +107,13 @@ def import_tab(default: int) -> None:
     }
     with st.spinner("Vérification…"):
         plan = si.plan_import(
-            config, export, year, mapping=mapping, order=order, decisions=decisions
+            config,
+            export,
+            year,
+            mapping=mapping,
+            options=options,
+            order=order,
+            decisions=decisions,
         )
     if plan.date_column or order:
         st.radio(
@@ -118,7 +125,7 @@ def import_tab(default: int) -> None:
             key=ORDER_KEY,
             help="Toutes les dates ont jour et mois ≤ 12 : l'import ne devine pas.",
         )
-    _new_needs(plan)
+    _new_needs(plan, options or [])
     _preview(plan)
     if not plan.ok:
         show_problems(plan.problems, key="survey_import_errors")
@@ -185,11 +192,10 @@ def _options():
     )
 
 
-def _mapping_step(export, config) -> list:
+def _mapping_step(export, config, options) -> list:
     """The mapping, kept in the session while the person decides: proposed (or the
     saved one), changed by bulk choices and, where wanted, column by column."""
     key = f"survey_import_{abs(hash((export.name, len(export.data)))) % 10**8}"
-    options = _options()
     if f"{key}_mapping" not in st.session_state:
         mapping = si.propose_mapping(export, options)
         saved = si.saved_mapping(config.sources_dir, export.headers)
@@ -308,12 +314,12 @@ def _column_widgets(review, key, names, update) -> None:
                 )
 
 
-def _new_needs(plan) -> None:
+def _new_needs(plan, options) -> None:
     """Typed answers that name no known need: each ignored, imported as a new need or
     taken as « même besoin que » its closest existing need, as the person chooses."""
     if not plan.new_needs:
         return
-    names = {o.value: o.name for o in _options()}
+    names = {o.value: o.name for o in options}
     with st.expander(
         f"{len(plan.new_needs)} réponse(s) hors catalogue : à rattacher, ajouter ou ignorer",
         expanded=any(n.closest for n in plan.new_needs.values()),
@@ -367,12 +373,13 @@ def _preview(plan) -> None:
         )
         st.dataframe(per_commune, hide_index=True, width="stretch", height=220)
     if plan.changes:
-        st.markdown(
+        box = st.container(key="survey_import_changes")
+        box.markdown(
             f"**Changements par commune** (par rapport aux réponses enregistrées) : "
             f"{fmt.number(plan.removals)} réponse(s) retirée(s), "
             f"{fmt.number(sum(len(c.added) for c in plan.changes))} ajoutée(s)."
         )
-        st.dataframe(
+        box.dataframe(
             pd.DataFrame(
                 [
                     {
@@ -387,7 +394,6 @@ def _preview(plan) -> None:
             ),
             hide_index=True,
             width="stretch",
-            key="survey_import_changes",
         )
     if plan.left_out:
         st.dataframe(
