@@ -438,11 +438,10 @@ def match_need(text: str, options: list[NeedOption]) -> tuple[NeedOption | None,
         return aliases[close[0]], False
     best, score = None, 0.0
     for option in options:
-        for alias in option.aliases[1:] or option.aliases:
-            tokens = set(alias.split())
-            overlap = len(tokens & words) / len(tokens | words) if tokens else 0.0
-            if overlap > score:
-                best, score = option, overlap
+        tokens = set(normalise(option.name).split())  # the name people read, word by word
+        overlap = len(tokens & words) / len(tokens | words) if tokens else 0.0
+        if overlap > score:
+            best, score = option, overlap
     return (best, False) if score >= 0.5 else (None, False)
 
 

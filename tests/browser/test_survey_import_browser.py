@@ -97,6 +97,9 @@ def import_in_browser(page, server, path, question: str) -> int:
         actions.click(ignore)
     page.get_by_text("Aperçu").first.wait_for(state="visible")
     assert page.get_by_text("1 réponse(s) laissée(s) de côté").count() or "kobo" in str(path)
+    confirm = page.get_by_text("Je confirme le retrait de", exact=False)
+    if confirm.count():  # the demo already holds 2026 answers of these communes
+        actions.click(confirm)
     actions.click(page.get_by_role("button", name="Importer ces réponses"))
     # The flash message of a finished import (the tab's own text says "importées").
     page.get_by_text(f"« {path.name} » importé").first.wait_for(state="visible")
@@ -213,3 +216,21 @@ def test_forms_export_mapped_and_applied_in_at_most_5_actions(
     stored = stored_forms_needs(db)
     assert {k: v for k, v in stored.items() if k != "Paliseul"} == FORMS_EXPECTED
     assert stored["Paliseul"] == before  # left out: its stored answer untouched
+
+
+def test_forms_export_without_needs_column_is_refused_without_apply_button(import_app, tmp_path):
+    page, server, db = import_app
+    rows = [[v for k, v in enumerate(r) if k != 8] for r in ms_forms_rows(FORMS_DEMO)]
+    path = tmp_path / "Enquête sans besoins.xlsx"
+    path.write_bytes(workbook_bytes({"Form1": rows}))
+    before = stored_forms_needs(db)
+    page.get_by_role("tab", name="Importer").click()
+    wait_rendered(page)
+    uploader = page.locator('[data-testid="stFileUploader"]', has_text="Export de l'enquête")
+    uploader.locator('input[type="file"]').set_input_files(str(path))
+    wait_rendered(page)
+    page.get_by_text("Rien n'a été enregistré", exact=False).first.wait_for(state="visible")
+    assert_no_error_box(page, server)
+    assert page.get_by_text("aucune colonne ne contient les besoins", exact=False).count()
+    assert page.get_by_role("button", name="Importer ces réponses").count() == 0
+    assert stored_forms_needs(db) == before
