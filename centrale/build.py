@@ -168,6 +168,7 @@ def build_store(
     paths: list[Path] | None = None,
     display_names: dict[Path, str] | None = None,
     allow_shrink: bool = False,
+    notes: list[str] | None = None,
 ) -> BuildResult:
     """Build the store from the sources; raise SourceError and write nothing on bad input.
 
@@ -204,7 +205,8 @@ def build_store(
         action=action,
         sources_dir=str(sources_dir),
         row_counts=row_counts,
-        warnings=[str(w) for w in validated.warnings],
+        # `notes`: what the caller left aside (a survey import's responses left out).
+        warnings=[str(w) for w in validated.warnings] + list(notes or []),
         files=[
             {
                 "file": f.name,

@@ -2,8 +2,11 @@
 
 The same path as the dashboard's import tab (`survey_import.plan_import`, then
 `apply_plan`): the automatic mapping (or a saved one), the rows it would write,
-the responses left out and why, the problems. Exit codes as `etl build`:
-0 done, 1 invalid input (nothing written), 2 bad usage.
+what it changes per commune against the stored answers, the responses left out
+and why, the problems. An import that would remove stored answers needs
+`--replace`; a date column whose day/month order cannot be told needs
+`--date-order dmy|mdy`. Exit codes as `etl build`: 0 done, 1 invalid input or
+unconfirmed removal (nothing written), 2 bad usage.
 """
 
 from __future__ import annotations
@@ -29,6 +32,16 @@ def add_arguments(sub, parser_class) -> None:
     p.add_argument("--sources", type=Path, help="dossier des fichiers sources")
     p.add_argument("--db", type=Path, help="base à reconstruire")
     p.add_argument("--dry-run", action="store_true", help="ne rien écrire")
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="confirmer le retrait des réponses déjà enregistrées que l'import remplace",
+    )
+    p.add_argument(
+        "--date-order",
+        choices=("dmy", "mdy"),
+        help="ordre des dates quand il ne peut être déduit : dmy (jour/mois) ou mdy (mois/jour)",
+    )
     p.add_argument("--json", action="store_true", help="sortie JSON")
 
 
@@ -49,20 +62,33 @@ def run(args, config) -> int:
     data = args.file.read_bytes()
     export = survey_import.read_export(data, args.file.name, config.max_upload_bytes)
     try:
-        plan = survey_import.plan_import(config, export, args.year, saved=args.mapping)
+        plan = survey_import.plan_import(
+            config, export, args.year, saved=args.mapping, order=args.date_order
+        )
     except ValueError as exc:  # an unreadable mapping file
         print(f"Erreur : {exc}", file=sys.stderr)
         return 2
     written = None
-    if plan.ok and not args.dry_run:
+    unconfirmed = plan.ok and plan.removals and not args.replace
+    if plan.ok and not args.dry_run and not unconfirmed:
         try:
-            written = survey_import.apply_plan(config, plan, loaded_by="etl survey-import")
+            written = survey_import.apply_plan(
+                config, plan, loaded_by="etl survey-import", replace=args.replace
+            )
         except SourceError as exc:
             plan.problems = exc.problems
     if args.json:
         print(json.dumps(plan.as_json(), ensure_ascii=False, indent=2))
     else:
         _print_plan(plan)
+    if unconfirmed and not args.dry_run:
+        print(
+            f"Import refusé : il retirerait {plan.removals} réponse(s) déjà enregistrée(s) "
+            "(voir « Changements » ci-dessus). Relancez avec --replace pour confirmer. "
+            "Rien n'a été écrit.",
+            file=sys.stderr,
+        )
+        return 1
     ok = plan.ok and (args.dry_run or written is not None)
     if not ok:
         print("Import refusé : rien n'a été écrit.", file=sys.stderr)
@@ -95,6 +121,19 @@ def _print_plan(plan) -> None:
             f"  {r['year']} ; {r['commune']} ; {r['need']} ; priorité {r['priority'] or '-'} ; "
             f"réponse {r['submitted_on'] or '-'}"
         )
+    if plan.changes:
+        print(f"\nChangements par commune ({plan.removals} réponse(s) enregistrée(s) retirée(s)) :")
+        for c in plan.changes:
+            parts = [f"retire {', '.join(c.removed)}" if c.removed else ""]
+            parts += [f"ajoute {', '.join(c.added)}" if c.added else ""]
+            parts += [f"garde {', '.join(c.kept)}" if c.kept else ""]
+            print(f"  {c.year} {c.commune} : {' ; '.join(p for p in parts if p) or 'inchangé'}")
+    if plan.new_needs:
+        print("\nRéponses hors catalogue :")
+        for n in plan.new_needs.values():
+            same = f" — même besoin que « {n.closest} » ?" if n.closest else ""
+            fate = f"importée comme « {n.default} »" if n.default else "ignorée"
+            print(f"  « {n.text} » ({', '.join(n.communes)}) : {fate}{same}")
     if plan.left_out:
         print(f"\nRéponses laissées de côté ({len(plan.left_out)}) :")
         for o in plan.left_out:

@@ -281,3 +281,125 @@ def kobo_wide_rows() -> list[list]:
                 "", i]  # fmt: skip
         rows.append(row)
     return rows
+
+
+# --- Microsoft Forms, Google Forms, Kobo "XML values" (REAL-WORLD.md §1) -------------
+# Written from the tools' documented export layouts: Microsoft Forms « Ouvrir dans
+# Excel » (.xlsx: ID, start and completion times as real dates, e-mail and name —
+# `anonymous` for an anonymous form —, then one column per question, a checkbox
+# question's answers joined by `;` with a trailing `;`, « Autre » typed into the same
+# cell); Google Forms (Horodateur/Timestamp, Adresse e-mail/Email Address, then one
+# column per question; checkboxes joined by `, ` in the Sheets download, by `;` in
+# « Télécharger les réponses (.csv) »; timestamps in the account's locale).
+
+MS_FORMS_TECH_FR = [
+    "ID",
+    "Heure de début",
+    "Heure de fin",
+    "Adresse de messagerie",
+    "Nom",
+    "Heure de la dernière modification",
+]
+MS_FORMS_TECH_EN = ["ID", "Start time", "Completion time", "Email", "Name", "Last modified time"]
+FORMS_NEEDS_Q = "Quels sont les besoins de votre commune ?"
+# A catalogue for the Forms tests: a name holding a comma (Google's `, ` join) and a
+# long name that a typed « Bornes de recharge » means.
+FORMS_CATALOGUE = pd.DataFrame(
+    {
+        "solution_id": ["ECL", "APP", "PAR", "WIFI", "WIFIC", "REPAS", "BORNES"],
+        "name_fr": [
+            "Éclairage public intelligent",
+            "Application web/mobile",
+            "Participation citoyenne",
+            "Wi-Fi public",
+            "Wi-Fi public communal",
+            "Repas scolaires, accueil extrascolaire",
+            "Bornes de recharge pour véhicules électriques",
+        ],
+    }
+)
+# (commune, completion time, needs ticked, typed « Autre » text or "")
+FORMS_ANSWERS = [
+    ("Arlon", "2024-03-15 10:23:11", ["Éclairage public intelligent", "Wi-Fi public communal"], ""),
+    ("Attert", "2024-03-18 09:00:00", ["Repas scolaires, accueil extrascolaire"], "Drones"),
+    ("Aubange", "2024-03-20 16:45:00", [], ""),
+    ("Bertrix", "2024-03-21 08:15:00", ["Application web/mobile"], "Bornes de recharge"),
+]
+
+
+def _when(text: str):
+    import datetime as dt
+
+    return dt.datetime.strptime(text, "%Y-%m-%d %H:%M:%S")
+
+
+def ms_forms_rows(
+    answers=FORMS_ANSWERS, technical=MS_FORMS_TECH_FR, anonymous=False, quiz=False
+) -> list[list]:
+    """A Microsoft Forms « Ouvrir dans Excel » sheet: times as real datetimes (as the
+    .xlsx holds them), a yes/no question holding the word « commune » *before* the
+    column headed exactly « Commune », the needs checkbox question as one cell
+    (`A;B;` and the « Autre » text in it), the respondent's function with an « Autre »
+    text (« Directeur général » is no need)."""
+    header = [*technical]
+    if quiz:
+        header += ["Total points", "Quiz feedback"]
+    header += [
+        "Votre commune a-t-elle déjà un projet Smart ?",
+        "Commune",
+        FORMS_NEEDS_Q,
+        "Votre fonction",
+    ]
+    rows = [header]
+    for i, (commune, done, needs, other) in enumerate(answers, start=1):
+        start = _when(done)
+        cell = "".join(f"{n};" for n in needs) + (f"{other};" if other else "")
+        who = ("anonymous", "anonymous") if anonymous else (f"r{i}@commune.be", f"Répondant {i}")
+        row = [i, start.replace(minute=0), start, *who, start][: len(technical)]
+        if quiz:
+            row += ["", ""]
+        row += ["Oui" if i % 2 else "Non", commune, cell, "Directeur général"]
+        rows.append(row)
+    return rows
+
+
+def google_sheets_rows(answers=FORMS_ANSWERS, stamps=None, english=False) -> list[list]:
+    """A Google Forms response sheet (Sheets download, .csv or .xlsx): the timestamp in
+    the account's locale (`stamps`, default US m/d/yyyy — one value with a day over 12
+    settles the order), checkbox answers joined by `, ` (one label holds a comma)."""
+    stamps = stamps or ["3/15/2024 10:23:11", "3/9/2024 23:36:30", "3/20/2024 16:45:00",
+                        "3/21/2024 8:15:00"]  # fmt: skip
+    header = ["Timestamp", "Email Address"] if english else ["Horodateur", "Adresse e-mail"]
+    rows = [header + ["Commune", FORMS_NEEDS_Q]]
+    for stamp, (commune, _, needs, other) in zip(stamps, answers):
+        rows.append([stamp, "", commune, ", ".join([*needs, *([other] if other else [])])])
+    return rows
+
+
+def google_download_rows(answers=FORMS_ANSWERS) -> list[list]:
+    """« Télécharger les réponses (.csv) »: `,`-separated file, checkbox answers joined
+    by `;`, timestamps such as `2024/03/15 10:23:11 am CET`."""
+    stamps = ["2024/03/15 10:23:11 am CET", "2024/03/18 9:00:00 am CET",
+              "2024/03/20 4:45:00 pm CET", "2024/03/21 8:15:00 am CET"]  # fmt: skip
+    rows = [["Timestamp", "Email Address", "Commune", FORMS_NEEDS_Q]]
+    for stamp, (commune, _, needs, other) in zip(stamps, answers):
+        rows.append([stamp, "", commune, ";".join([*needs, *([other] if other else [])])])
+    return rows
+
+
+def kobo_xml_values_rows() -> list[list]:
+    """A KoboToolbox « XML values and headers » export: a random group name as prefix
+    (`group_lw2py86/commune`), the select_multiple as space-separated choice *names*
+    then one 1/0 column per choice name: a catalogue code (`ecl`), a label written as a
+    name (`wifi_public`), a name that is only close to a label (`appli`)."""
+    g = "group_lw2py86"
+    header = ["start", "end", f"{g}/commune", f"{g}/besoins", f"{g}/besoins/ecl",
+              f"{g}/besoins/wifi_public", f"{g}/besoins/appli", f"{g}/besoins/aucun",
+              "_id", "_uuid", "_submission_time", "_index"]  # fmt: skip
+    return [
+        header,
+        ["2024-03-10T09:00", "2024-03-10T09:20", "Arlon", "ecl wifi_public", "1", "1", "0",
+         "0", "11", "u-1", "2024-03-10T09:20:31", "1"],
+        ["2024-03-11T09:00", "2024-03-11T09:20", "Attert", "aucun", "0", "0", "0", "1",
+         "12", "u-2", "2024-03-11T09:20:31", "2"],
+    ]  # fmt: skip

@@ -50,14 +50,13 @@ def test_limesurvey_export_dry_run_json(config, tmp_path, capsys):
                          "--dry-run", "--json")  # fmt: skip
     assert code == 0, err
     result = json.loads(out)
-    assert set(result) == {"mapping", "rows", "left_out", "problems"}
+    assert set(result) == {"mapping", "rows", "left_out", "problems", "changes", "new_needs"}
     assert [(r["commune"], r["need"]) for r in result["rows"]] == [
         ("Arlon", "ECL"),
         ("Arlon", "STA"),
         ("Attert", "APP"),
         ("Attert", "Drones"),
-        ("Aubange", "aucun besoin"),
-    ]
+    ]  # Aubange: every option N/A (question not shown): left out, not « aucun besoin »
     first = result["rows"][0]
     assert first == {
         "year": 2024,
@@ -70,7 +69,7 @@ def test_limesurvey_export_dry_run_json(config, tmp_path, capsys):
         "respondent": "Bourgmestre",
         "comment": None,
     }
-    assert [(o["row"], o["commune"]) for o in result["left_out"]] == [(4, "Bertrix")]
+    assert [(o["row"], o["commune"]) for o in result["left_out"]] == [(4, "Bertrix"), (5, "Aubange")]
     assert result["problems"] == []
     assert snapshot(config) == before  # --dry-run writes nothing
 
@@ -78,7 +77,15 @@ def test_limesurvey_export_dry_run_json(config, tmp_path, capsys):
 def test_kobo_export_is_imported_and_its_mapping_offered_again(config, tmp_path, capsys):
     export = tmp_path / "kobo_besoins.csv"
     export.write_bytes(csv_bytes(kobo_labels_rows(), sep=","))
+    before = snapshot(config)
+    # It replaces the 2024 answers of Arlon, Attert and Bertrix: without --replace it is
+    # refused, nothing written, the diff said (issue 21).
     code, out, err = run(capsys, config, "survey-import", str(export), "--year", "2024")
+    assert code == 1 and "--replace" in err
+    assert "2024 Arlon : retire Solution A" in out and "2024 Bertrix : retire" in out, out
+    assert snapshot(config) == before
+    code, out, err = run(capsys, config, "survey-import", str(export), "--year", "2024",
+                         "--replace")  # fmt: skip
     assert code == 0, err
     assert "Lignes à écrire (4)" in out and "Importé dans" in err
     with connect_read_only(config.db_path) as con:

@@ -60,9 +60,12 @@ def test_limesurvey_full_text_export_gives_the_right_needs():
     assert needs_by_commune(long_rows) == {
         "Arlon": ["ECL", "STA"],
         "Attert": ["APP", "Drones"],  # "Autre" typed as text: a new need
-        "Aubange": ["aucun besoin"],  # every option N/A: shown nothing, ticked nothing
+        # Aubange: every option N/A, the needs question was not shown: left out, never
+        # « aucun besoin » (issue 21).
     }
     assert long_rows.problems == []
+    assert [(o.row, o.commune) for o in long_rows.left_out][-1] == (5, "Aubange")
+    assert "sans réponse" in long_rows.left_out[-1].reason
 
 
 def test_na_means_not_shown_never_an_error_nor_a_need():
@@ -73,7 +76,7 @@ def test_na_means_not_shown_never_an_error_nor_a_need():
 
 def test_incomplete_responses_are_left_out_counted_and_said():
     _, _, long_rows = imported(csv_bytes(limesurvey_full_text()), "results.csv")
-    assert [(o.row, o.commune) for o in long_rows.left_out] == [(4, "Bertrix")]
+    assert [(o.row, o.commune) for o in long_rows.left_out] == [(4, "Bertrix"), (5, "Aubange")]
     assert "incomplète" in long_rows.left_out[0].reason
     assert "Bertrix" not in needs_by_commune(long_rows)
 

@@ -171,10 +171,15 @@ def test_limesurvey_full_text_headings_in_windows_1252(config):
         "priority",
         "BBB",
     )
-    long_rows = si.to_long(export, mapping, year=2024)
+    # `02/04/2024` and `03/04/2024`: day or month first? Every value is ambiguous, so the
+    # import asks (issue 21) and, told, writes the date unambiguously.
+    asked = si.to_long(export, mapping, year=2024)
+    assert [p.code for p in asked.problems] == ["ordre-des-dates"]
+    assert asked.date_column == "Date de soumission"
+    long_rows = si.to_long(export, mapping, year=2024, order="dmy")
     assert [(r[1], r[2], r[3], r[6]) for r in long_rows.rows] == [
-        ("Bertrix", "AAA", "1", "02/04/2024"),
-        ("Attert", "BBB", "2", "03/04/2024"),
+        ("Bertrix", "AAA", "1", "2024-04-02"),
+        ("Attert", "BBB", "2", "2024-04-03"),
     ]
     assert si.check(config, export, long_rows, "survey_import_y.csv") == []
 

@@ -175,8 +175,10 @@ def replace_answers(
     action: str = "import enquête",
     now: dt.datetime | None = None,
     progress: Callable[[str], None] = lambda _: None,
+    notes: list[str] | None = None,
 ) -> SavedSources:
     """Add survey files to the sources; their commune-years replace older answers.
+    `notes` (French lines) join the load's warnings in its history.
 
     `new_files`: file name (must start like a survey file, e.g. `survey_…`) ->
     bytes. Every (year, commune) pair they hold is removed from the other
@@ -249,6 +251,7 @@ def replace_answers(
                 action=action,
                 paths=paths,
                 display_names=display,
+                notes=notes,
             )
         )
     return SavedSources(

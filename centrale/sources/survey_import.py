@@ -51,6 +51,7 @@ from centrale.sources.survey_entry import (
 )
 from centrale.sources.survey_mapping import (
     _BRACKET,
+    _NONE_OPTIONS,
     FALSE_VALUES,
     NEED_ROLES,
     NOT_SHOWN,
@@ -64,9 +65,11 @@ from centrale.sources.survey_mapping import (
     accept_suggestions,
     apply_choice,
     apply_saved,
+    closest_need,
     confirm_ignored,
     folded,
     is_tick_word,
+    list_separators,
     mapping_json,
     mapping_path,
     mapping_problems,
@@ -77,6 +80,7 @@ from centrale.sources.survey_mapping import (
     read_mapping_file,
     save_mapping,
     saved_mapping,
+    split_answers,
     split_heading,
     to_review,
     unplaced,
@@ -125,6 +129,7 @@ ANONYMISED_DATE = "1980-01-01"
 _ISO_DATETIME = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})[ T]")
 _FR_DATETIME = re.compile(r"^(\d{1,2}/\d{1,2}/\d{4})[ T]")
 _SPLIT_OTHER = re.compile(r"[;\n]+")
+_NONE_WORDS = _NONE_OPTIONS
 
 
 @dataclass
@@ -138,7 +143,7 @@ class ExportFile:
     row_numbers: list[int]  # each data row's number as Excel shows it
     from_workbook: bool
     layout: str  # "long" (the contract's columns) | "wide" (one row per respondent)
-    tool: str  # "LimeSurvey" | "KoboToolbox" | "inconnu"
+    tool: str  # "LimeSurvey" | "KoboToolbox" | "Microsoft Forms" | "Google Forms" | "inconnu"
     data: bytes = b""
     problems: list[Problem] = field(default_factory=list)
     left_out: list[LeftOut] = field(default_factory=list)
@@ -154,6 +159,18 @@ class LeftOut:
 
 
 @dataclass
+class NewNeed:
+    """A typed answer that names no known need: a part of a one-cell list (« Autre » in
+    Microsoft or Google Forms) or the text of an « Autre » question."""
+
+    text: str  # as the first respondent wrote it
+    communes: list[str]  # who wrote it
+    closest: str | None  # the existing need it most likely is (« même besoin que … ? »)
+    default: str | None  # what the import does unless told: the text, or None (ignored)
+    source: str  # "list" (a part of a one-cell list) | "other" (an « Autre » text)
+
+
+@dataclass
 class LongRows:
     """Long-format rows (HEADERS order, text cells) and where each came from."""
 
@@ -161,6 +178,8 @@ class LongRows:
     provenance: list[tuple[int, dict[str, str]]]  # export row, long header -> export header
     problems: list[Problem]
     left_out: list[LeftOut] = field(default_factory=list)
+    new_needs: dict[str, NewNeed] = field(default_factory=dict)  # normalised text -> need
+    date_column: str | None = None  # set when the day/month order must be chosen
 
 
 # --- 1. Reading ------------------------------------------------------------
@@ -261,6 +280,10 @@ def receive(settings: Settings, original_name: str, data: bytes) -> ExportFile:
 
 def _tool(headers: list[str]) -> str:
     keys = {normalise(h) for h in headers}
+    if keys & {"heure de debut", "start time"} and keys & {"heure de fin", "completion time"}:
+        return "Microsoft Forms"
+    if keys & {"horodateur", "timestamp"}:
+        return "Google Forms"
     if keys & {"submitdate", "lastpage", "startlanguage"} or any(
         _BRACKET.match(h) for h in headers
     ):
@@ -297,6 +320,80 @@ def _date_text(value) -> str:
     return text
 
 
+# A date as tools write it, time and zone after it ignored: `2024-03-15 10:23:11`,
+# `3/9/2026 23:36:30` (Google, US locale), `2026/03/13 4:20:37 pm CET`, `15.03.2024`.
+_DATE_PARTS = re.compile(r"^\s*(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{1,4})(?:$|[\sT,])")
+DATE_ORDERS = {"dmy": "jour/mois/année", "mdy": "mois/jour/année"}
+
+
+def _date_parts(value) -> tuple[int, int, int] | None:
+    if isinstance(value, (dt.date, dt.datetime)) or _blank(value):
+        return None
+    match = _DATE_PARTS.match(str(value))
+    return tuple(int(g) for g in match.groups()) if match else None  # type: ignore[return-value]
+
+
+def date_order(values: list, given: str | None = None) -> tuple[str | None, str | None]:
+    """The day/month order of a whole column of dates: ("dmy" | "mdy" | None, French
+    reason when it cannot be decided). A value whose first number is over 12 settles
+    "dmy", whose second is, "mdy"; both at once is a contradiction; every value
+    ambiguous (both ≤ 12) takes `given`, else stays undecided: the import asks. Year-first
+    dates (`2026-03-13`, `2026/03/13`) and real dates of a workbook need no order."""
+    firsts, seconds, ambiguous = [], [], []
+    for value in values:
+        parts = _date_parts(value)
+        if parts is None or parts[0] > 31:  # year first, or not a date
+            continue
+        a, b, _ = parts
+        (firsts if a > 12 else seconds if b > 12 else ambiguous).append(str(value).strip())
+    if firsts and seconds:
+        return None, (
+            f"jour/mois et mois/jour mélangés dans la même colonne (« {firsts[0]} » puis "
+            f"« {seconds[0]} ») : corrigez le fichier"
+        )
+    found = "dmy" if firsts else "mdy" if seconds else None
+    if found and given and given != found:
+        return None, (
+            f"l'ordre demandé ({DATE_ORDERS[given]}) contredit « {(firsts or seconds)[0]} »"
+        )
+    if found:
+        return found, None
+    if ambiguous and not given:
+        return None, (
+            f"jour et mois ne peuvent être distingués : les {len(ambiguous)} date(s) ont "
+            f"leurs deux premiers nombres ≤ 12 (p. ex. « {ambiguous[0]} », 3 septembre ou "
+            "9 mars ?). Précisez l'ordre : en ligne de commande --date-order dmy (jour/mois) "
+            "ou --date-order mdy (mois/jour) ; dans le tableau de bord, le choix « Ordre des "
+            "dates » au-dessus de l'aperçu"
+        )
+    return given, None
+
+
+def iso_date(value, order: str | None) -> str:
+    """A date cell as `yyyy-mm-dd` in the decided order (time and zone dropped); a cell
+    that is no date, or whose order is undecided, as its text (the checks report it)."""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    parts = _date_parts(value)
+    if parts is None:
+        return _date_text(value)
+    a, b, c = parts
+    if a > 31:
+        y, m, d = a, b, c
+    elif order == "dmy":
+        d, m, y = a, b, c
+    elif order == "mdy":
+        m, d, y = a, b, c
+    else:
+        return _date_text(value)
+    try:
+        return dt.date(y, m, d).isoformat()
+    except ValueError:
+        return _date_text(value)
+
+
 def _priority_text(value) -> str:
     text = _cell_text(value)
     key = normalise(text)
@@ -311,14 +408,24 @@ def to_long(
     mapping: list[ColumnChoice],
     year: int | None = None,
     resolve: Callable[[str], str | None] | None = None,
+    options: list[NeedOption] | None = None,
+    order: str | None = None,
+    decisions: dict[str, str | None] | None = None,
 ) -> LongRows:
     """Respondents -> long-format rows (columns HEADERS), with each row's origin.
 
     One row per ticked need (a need without a tick column counts as asked when
     its priority, year or budget is filled), one per "other need" text (split
-    on `;` and line breaks), and one "aucun besoin" row for a respondent who
-    asked for nothing. The year is the year column's, else `year`, else the
-    answer date's. Unrecognised tick values are errors (row, column, value);
+    on `;` and line breaks), one per need of a one-cell list (split on the known
+    `options`, longest first; a part naming none is a `NewNeed`, ignored unless
+    `decisions` — normalised text -> need or None — says otherwise), and one
+    "aucun besoin" row for a respondent who answered the needs question with
+    nothing ticked (or the « aucun » option). A respondent whose needs question
+    is unanswered (blank, `N/A`) is left out, never « aucun besoin ». Dates are
+    written `yyyy-mm-dd`, their day/month order decided from the whole column
+    (`order` when every value is ambiguous; else an error asks for it). The
+    year is the year column's, else `year`, else the answer date's. Unrecognised
+    tick values are errors (row, column, value);
     `N/A` (question not shown) is no tick. Left out, and said in `left_out`:
     incomplete responses (the tool's submit date empty) and the HXL row. A
     commune answering twice is an error naming both rows (`resolve` turns a
@@ -343,6 +450,32 @@ def to_long(
     anonymised: list[int] = []
     submit = single.get("submitted_on")
     tool_submit = submit is not None and normalise(submit.header) in SUBMIT_HEADINGS
+    options = options or []
+    decisions = decisions or {}
+    new_needs: dict[str, NewNeed] = {}
+    lists = by_role.get("need_list", [])
+    separators = {c.position: list_separators([r[c.position] for r in export.rows]) for c in lists}
+    ticks = [cs["need"] for cs in needs.values() if "need" in cs]
+    # `Y`/empty (LimeSurvey): a blank option is unticked. Where the file writes `Non`/`0`
+    # for unticked, a respondent whose options are all blank did not answer the question.
+    blank_unticked = not any(
+        folded(r[c.position]) in FALSE_VALUES - {""} for r in export.rows for c in ticks
+    )
+    date_column, dates = None, None
+    if submit is not None:
+        dates, reason = date_order([r[submit.position] for r in export.rows], order)
+        if reason:
+            date_column = submit.header
+            problems.append(
+                Problem(
+                    ERROR,
+                    export.name,
+                    reason,
+                    sheet=export.sheet,
+                    column=submit.header,
+                    code="ordre-des-dates",
+                )
+            )
     for values, number in zip(export.rows, export.row_numbers):
 
         def cell(choice: ColumnChoice | None, values=values):
@@ -380,7 +513,7 @@ def to_long(
                 )
             )
             continue
-        submitted = _date_text(cell(submit))
+        submitted = iso_date(cell(submit), dates) if submit is not None else ""
         if submitted.startswith(ANONYMISED_DATE):
             anonymised.append(number)
             submitted = ""
@@ -390,7 +523,7 @@ def to_long(
                 row_year = str(int(year))
             elif re.match(r"^\d{4}-", submitted):
                 row_year = submitted[:4]
-            elif re.match(r"^\d{1,2}/\d{1,2}/\d{4}$", submitted):
+            elif re.match(r"^\d{1,2}/\d{1,2}/\d{4}$", submitted) and dates:
                 row_year = submitted[-4:]
         common = [row_year, commune_text]
         if commune_text:
@@ -416,6 +549,13 @@ def to_long(
 
         start = len(rows)
         asked = []  # (need value, {role: choice})
+        replied = False  # the needs question has an answer on this row (even "none")
+        for tick in ticks:
+            value = cell(tick)
+            if not _blank(value) and folded(value) not in NOT_SHOWN:
+                replied = True
+        if ticks and blank_unticked and all(_blank(cell(t)) for t in ticks):
+            replied = True
         for need, columns in needs.items():
             tick = columns.get("need")
             if tick is not None:
@@ -438,11 +578,41 @@ def to_long(
                 not _blank(cell(c)) and folded(cell(c)) not in NOT_SHOWN for c in columns.values()
             ):
                 asked.append((need, columns))
+        unread = []  # parts of a one-cell list left aside
+        for choice in lists:
+            value = cell(choice)
+            if _blank(value) or folded(value) in NOT_SHOWN:
+                continue
+            replied = True
+            for part, option in split_answers(value, options, separators[choice.position]):
+                if option is None and normalise(part) in _NONE_WORDS:
+                    asked.append((NO_NEEDS, {}))
+                    continue
+                if option is None:
+                    key = normalise(part)
+                    known = new_needs.get(key)
+                    if known is None:
+                        closest = closest_need(part, options)
+                        known = NewNeed(part, [], closest.value if closest else None, None, "list")
+                        new_needs[key] = known
+                    known.communes.append(commune_text)
+                    chosen = decisions.get(key, known.default)
+                    if chosen is None:
+                        unread.append(part)
+                        continue
+                    option_value = chosen
+                else:
+                    option_value = option.value
+                if all(option_value != n for n, _ in asked):
+                    asked.append((option_value, {"need_list": choice}))
+        said_list_none = any(n == NO_NEEDS for n, _ in asked)
+        asked = [(n, c) for n, c in asked if n != NO_NEEDS]
         asked = [(need, columns) for need, columns in asked if not is_tick_word(need)]
         for need, columns in asked:
             origin_need = dict(origin)
             for role, label in (
                 ("need", "besoin"),
+                ("need_list", "besoin"),
                 ("priority", "priorité"),
                 ("horizon", "année souhaitée"),
                 ("budget", "budget"),
@@ -464,17 +634,58 @@ def to_long(
             )
             provenance.append((number, origin_need))
         for choice in by_role.get("other_need", []):
-            for label in _SPLIT_OTHER.split(_cell_text(cell(choice))):
-                if not is_tick_word(label):
-                    rows.append([*common, label.strip(), "", "", "", *tail, general_comment])
-                    provenance.append((number, {**origin, "besoin": choice.header}))
-        said_none = "no_needs" in single and folded(cell(single["no_needs"])) in TRUE_VALUES
+            typed = _cell_text(cell(choice))
+            if typed and folded(typed) not in NOT_SHOWN:
+                replied = True
+            for label in _SPLIT_OTHER.split(typed):
+                label = label.strip()
+                if is_tick_word(label):
+                    continue
+                key = normalise(label)
+                known = new_needs.get(key)
+                if known is None:
+                    closest = closest_need(label, options)
+                    known = NewNeed(label, [], closest.value if closest else None, label, "other")
+                    new_needs[key] = known
+                known.communes.append(commune_text)
+                chosen = decisions.get(key, known.default)
+                if chosen is None:
+                    unread.append(label)
+                    continue
+                rows.append([*common, chosen, "", "", "", *tail, general_comment])
+                provenance.append((number, {**origin, "besoin": choice.header}))
+        said_none = (
+            "no_needs" in single and folded(cell(single["no_needs"])) in TRUE_VALUES
+        ) or said_list_none
+        if said_none:
+            replied = True
         if said_none and len(rows) > start:
             problem(
                 single["no_needs"],
                 "« aucun besoin » coché alors que des besoins sont cochés sur la même ligne",
                 cell(single["no_needs"]),
             )
+        if len(rows) == start and unread and not said_none:
+            left_out.append(
+                LeftOut(
+                    number,
+                    "seules des réponses hors catalogue, laissées de côté ("
+                    + ", ".join(f"« {u} »" for u in unread)
+                    + ") : rattachez-les à un besoin ou ajoutez-les comme nouveaux besoins",
+                    commune_text,
+                )
+            )
+            continue
+        if len(rows) == start and not replied:
+            left_out.append(
+                LeftOut(
+                    number,
+                    "question des besoins sans réponse (vide ou N/A : non affichée) : "
+                    "ni besoin ni « aucun besoin »",
+                    commune_text,
+                )
+            )
+            continue
         if len(rows) == start:
             rows.append([*common, NO_NEEDS, "", "", "", *tail, general_comment])
             provenance.append((number, dict(origin)))
@@ -496,7 +707,7 @@ def to_long(
                 code="date-anonymisee",
             )
         )
-    return LongRows(rows, provenance, problems, left_out)
+    return LongRows(rows, provenance, problems, left_out, new_needs, date_column)
 
 
 def long_file_name(export: ExportFile, now: dt.datetime) -> str:
@@ -545,11 +756,23 @@ def check(
 ) -> list[Problem]:
     """Every problem of the import file alone (nothing written): reading, ticks,
     and the survey rules of the contract, told on the export's rows."""
+    return _checked(settings, export, long_rows, name, reference)[0]
+
+
+def _checked(
+    settings: Settings,
+    export: ExportFile,
+    long_rows: LongRows | None,
+    name: str,
+    reference=None,
+) -> tuple[list[Problem], pd.DataFrame | None]:
+    """`check`'s problems and the import's survey rows as the load reads them (year,
+    commune NIS, need_solution_id, need_label, no_needs), None when unread."""
     import tempfile
 
     problems = list(export.problems) + (long_rows.problems if long_rows else [])
     if any(p.level == ERROR for p in export.problems):
-        return problems
+        return problems, None
     data = export.data if long_rows is None else rows_csv(long_rows.rows)
     reference = reference or read_reference(settings).reference()
     # The catalogue and the campaigns of the sources come along: survey rules read them
@@ -560,11 +783,19 @@ def check(
         path.write_bytes(data)
         validated = validate_files([*context, path], reference)
     own = [p for p in validated.problems if p.file == name]
-    return problems + translate(own, name, export, long_rows)
+    table = validated.tables.get("survey")
+    if table is not None and "_file" in table:
+        table = table[table["_file"] == name]
+    return problems + translate(own, name, export, long_rows), table
 
 
 def _context_files(settings: Settings, kinds: tuple[str, ...]) -> list[Path]:
+    """The sources of `kinds` an import is checked against: the sources folder's, or,
+    before it exists, the demo sources it will be created from (`ensure_sources_folder`):
+    the catalogue and the answers an import would replace are those."""
     folder = Path(settings.sources_dir)
+    if not folder.is_dir():
+        folder = Path(settings.sample_dir)
     if not folder.is_dir():
         return []
     return [p for p in list_source_files(folder) if kind_of_file(p.name) in kinds]
@@ -577,8 +808,10 @@ def import_export(
     loaded_by: str | None = None,
     now: dt.datetime | None = None,
     progress: Callable[[str], None] = lambda _: None,
+    notes: list[str] | None = None,
 ) -> SavedSources:
-    """Add the import to the sources and rebuild (all or nothing).
+    """Add the import to the sources and rebuild (all or nothing); `notes` (French
+    lines: the responses left out) are kept in the load history with its warnings.
 
     `long_rows` is `to_long(...)` for a wide export, None for a long file
     (imported byte for byte). Raises `SourceError` with every problem, on
@@ -593,7 +826,9 @@ def import_export(
         raise SourceError(blocking)
     data = export.data if long_rows is None else rows_csv(long_rows.rows)
     try:
-        return replace_answers(settings, {name: data}, loaded_by, "import enquête", now, progress)
+        return replace_answers(
+            settings, {name: data}, loaded_by, "import enquête", now, progress, notes
+        )
     except SourceError as exc:
         raise SourceError(translate(exc.problems, name, export, long_rows)) from exc
 
@@ -616,10 +851,24 @@ CANONICAL = ("year", "commune", "need", "priority", "horizon", "budget_eur", "su
 CANONICAL += ("respondent", "comment")
 
 
+@dataclass(frozen=True)
+class CommuneChange:
+    """What an import changes in one commune's answer to one survey, against the
+    answers the sources hold: needs removed, added and kept (names as people read them,
+    « aucun besoin » included)."""
+
+    commune: str
+    nis: str
+    year: int
+    removed: tuple[str, ...]
+    added: tuple[str, ...]
+    kept: tuple[str, ...]
+
+
 @dataclass
 class ImportPlan:
-    """What importing an export would do: its mapping, the long rows, what is left out
-    and every problem (nothing written)."""
+    """What importing an export would do: its mapping, the long rows, what is left out,
+    what it changes per commune and every problem (nothing written)."""
 
     export: ExportFile
     mapping: list[ColumnChoice]  # empty for a long file
@@ -627,10 +876,34 @@ class ImportPlan:
     problems: list[Problem]
     name: str  # the file name the import takes in the sources
     saved_mapping: Path | None = None  # the saved mapping applied, if any
+    changes: list[CommuneChange] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not any(p.level == ERROR for p in self.problems)
+
+    @property
+    def removals(self) -> int:
+        """How many answers already stored the import would remove (needs, or an
+        « aucun besoin »): applying it then needs an explicit confirmation."""
+        return sum(len(c.removed) for c in self.changes)
+
+    @property
+    def new_needs(self) -> dict[str, NewNeed]:
+        return self.long_rows.new_needs if self.long_rows else {}
+
+    @property
+    def date_column(self) -> str | None:
+        return self.long_rows.date_column if self.long_rows else None
+
+    def left_out_lines(self) -> list[str]:
+        """The responses left out, one French line each (kept in the load history)."""
+        return [
+            f"« {self.export.name} », ligne {o.row}"
+            + (f" ({o.commune})" if o.commune else "")
+            + f" laissée de côté : {o.reason}"
+            for o in self.left_out
+        ]
 
     @property
     def left_out(self) -> list[LeftOut]:
@@ -674,6 +947,26 @@ class ImportPlan:
             "left_out": [
                 {"row": o.row, "reason": o.reason, "commune": o.commune} for o in self.left_out
             ],
+            "changes": [
+                {
+                    "commune": c.commune,
+                    "nis": c.nis,
+                    "year": c.year,
+                    "removed": list(c.removed),
+                    "added": list(c.added),
+                    "kept": list(c.kept),
+                }
+                for c in self.changes
+            ],
+            "new_needs": [
+                {
+                    "text": n.text,
+                    "communes": n.communes,
+                    "closest": n.closest,
+                    "imported_as": n.default,
+                }
+                for n in self.new_needs.values()
+            ],
             "problems": [p.as_json() for p in self.problems],
         }
 
@@ -708,6 +1001,64 @@ def catalogue_options(settings: Settings, reference=None) -> list[NeedOption]:
     return need_options(catalogue, known)
 
 
+def stored_answers(settings: Settings, reference=None) -> pd.DataFrame:
+    """The survey answers the sources hold now (year, commune NIS, need_solution_id,
+    need_label, no_needs), read from the sources folder, the one truth."""
+    files = _context_files(settings, ("solutions", "survey"))
+    reference = reference or read_reference(settings).reference()
+    return validate_files(files, reference).tables["survey"]
+
+
+def _answer_keys(table: pd.DataFrame, names: dict[str, str]) -> dict[tuple[int, str], dict]:
+    """(year, commune NIS) -> {need key: name people read} of a survey table."""
+    out: dict[tuple[int, str], dict] = {}
+    if table is None or not len(table):
+        return out
+    for year, nis, sid, label, none in zip(
+        table["year"],
+        table["commune"],
+        table["need_solution_id"],
+        table["need_label"],
+        table["no_needs"],
+    ):
+        if pd.isna(year) or pd.isna(nis):
+            continue
+        needs = out.setdefault((int(year), str(nis)), {})
+        if bool(none) if not pd.isna(none) else False:
+            needs["-"] = NO_NEEDS
+        elif isinstance(sid, str) and sid:
+            needs[sid] = names.get(sid, sid)
+        elif isinstance(label, str) and label:
+            needs["~" + normalise(label)] = label
+    return out
+
+
+def changes_against(
+    imported: pd.DataFrame | None, stored: pd.DataFrame, reference, options
+) -> list[CommuneChange]:
+    """Per commune and year of the import: the needs it removes, adds and keeps against
+    the stored answers (an import replaces a commune-year's whole answer)."""
+    names = {o.value: o.name for o in options}
+    after = _answer_keys(imported, names)
+    before = _answer_keys(stored, names)
+    out = []
+    for (year, nis), new in after.items():
+        old = before.get((year, nis), {})
+        out.append(
+            CommuneChange(
+                reference.names.get(nis, nis),
+                nis,
+                year,
+                tuple(v for k, v in old.items() if k not in new),
+                tuple(v for k, v in new.items() if k not in old),
+                tuple(v for k, v in new.items() if k in old),
+            )
+        )
+    from centrale.fmt import sort_key
+
+    return sorted(out, key=lambda c: (c.year, sort_key(c.commune)))
+
+
 def plan_import(
     settings: Settings,
     export: ExportFile,
@@ -717,12 +1068,18 @@ def plan_import(
     options: list[NeedOption] | None = None,
     reference=None,
     now: dt.datetime | None = None,
+    order: str | None = None,
+    decisions: dict[str, str | None] | None = None,
 ) -> ImportPlan:
     """Everything an import would do, nothing written.
 
     The mapping is `mapping` (the person's, from the dashboard), else the file
     `saved`, else the one saved beside the sources for this questionnaire, else
     the automatic proposal (sure choices only; uncertain ones stay ignored).
+    `order` ("dmy" | "mdy") settles a date column whose every value is ambiguous;
+    `decisions` (normalised text -> need or None) what becomes of typed answers
+    that name no known need. The plan's `changes` compare each commune-year with
+    the answers the sources hold.
     """
     name = long_file_name(export, now or dt.datetime.now())
     if any(p.level == ERROR for p in export.problems) or export.layout == "long":
@@ -734,8 +1091,8 @@ def plan_import(
         return ImportPlan(export, [], None, problems, name)
     reference = reference or read_reference(settings).reference()
     used = None
+    options = options if options is not None else catalogue_options(settings, reference)
     if mapping is None:
-        options = options if options is not None else catalogue_options(settings, reference)
         mapping = propose_mapping(export, options)
         decisions = None
         if saved is not None:
@@ -745,10 +1102,14 @@ def plan_import(
             used = mapping_path(settings.sources_dir, export.headers) if decisions else None
         if decisions:
             mapping = apply_saved(mapping, decisions)
-    long_rows = to_long(export, mapping, year, reference.matcher.resolve)
+    long_rows = to_long(export, mapping, year, reference.matcher.resolve, options, order, decisions)
     problems = [Problem(ERROR, export.name, p) for p in mapping_problems(mapping)]
-    problems += check(settings, export, long_rows, name, reference)
-    return ImportPlan(export, mapping, long_rows, problems, name, used)
+    found, table = _checked(settings, export, long_rows, name, reference)
+    problems += found
+    changes = []
+    if not any(p.level == ERROR for p in problems):
+        changes = changes_against(table, stored_answers(settings, reference), reference, options)
+    return ImportPlan(export, mapping, long_rows, problems, name, used, changes)
 
 
 def apply_plan(
@@ -756,11 +1117,29 @@ def apply_plan(
     plan: ImportPlan,
     loaded_by: str | None = None,
     progress: Callable[[str], None] = lambda _: None,
+    replace: bool = False,
 ) -> SavedSources:
     """Write the plan's rows into the sources and rebuild (all or nothing); the
-    mapping is saved beside the sources, to be offered again for this questionnaire."""
+    mapping is saved beside the sources, to be offered again for this questionnaire.
+
+    A plan that removes stored answers (`plan.removals`) is refused unless `replace`
+    (the person confirmed it). The responses left out go into the load history."""
     if not plan.ok:
         raise SourceError([p for p in plan.problems if p.level == ERROR])
+    if plan.removals and not replace:
+        raise SourceError(
+            [
+                Problem(
+                    ERROR,
+                    plan.export.name,
+                    f"l'import retirerait {plan.removals} réponse(s) déjà enregistrée(s) "
+                    f"({', '.join(c.commune for c in plan.changes if c.removed)}) : "
+                    "confirmez le remplacement (case à cocher dans le tableau de bord, "
+                    "--replace en ligne de commande). Rien n'a été écrit",
+                    code="remplacement-non-confirme",
+                )
+            ]
+        )
     saved = import_export(
         settings,
         plan.export,
@@ -768,6 +1147,7 @@ def apply_plan(
         loaded_by,
         now=_stamp_of(plan.name),
         progress=progress,
+        notes=plan.left_out_lines(),
     )
     if plan.mapping:
         save_mapping(settings.sources_dir, plan.export.headers, plan.mapping)

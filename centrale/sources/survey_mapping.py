@@ -44,6 +44,7 @@ ROLE_LABELS = {
     "respondent": "Répondant",
     "comment": "Commentaire général",
     "need": "Besoin coché (une colonne par besoin)",
+    "need_list": "Besoins (plusieurs réponses dans une cellule)",
     "priority": "Priorité d'un besoin",
     "horizon": "Année souhaitée d'un besoin",
     "budget": "Budget d'un besoin",
@@ -56,6 +57,8 @@ ROLE_LABELS = {
 NEED_ROLES = ("need", "priority", "horizon", "budget", "need_comment")
 # Roles one column at most may take (the first proposed wins, the others are ignored).
 SINGLE_ROLES = ("commune", "year", "submitted_on", "respondent", "comment", "no_needs")
+# Roles that hold the needs question's answers: an import without one is refused.
+NEEDS_QUESTION_ROLES = ("need", "need_list", "other_need", "no_needs")
 
 TRUE_VALUES = {"y", "yes", "oui", "o", "1", "1 0", "true", "vrai", "x", "coche", "selected"}
 FALSE_VALUES = {"", "n", "no", "non", "0", "0 0", "false", "faux", "not selected"}
@@ -122,9 +125,38 @@ KOBO_TECHNICAL = {
     "meta rootuuid",
     "meta deprecatedid",
 }
-TECHNICAL = LIMESURVEY_TECHNICAL | KOBO_TECHNICAL
-# The submit date of each tool: empty means an incomplete response (LimeSurvey).
-SUBMIT_HEADINGS = {"submitdate", "date de soumission", "date submitted", "submission time"}
+# Microsoft Forms ("Ouvrir dans Excel", French and English UI; quizzes add points and
+# feedback) and Google Forms (Sheets or "Télécharger les réponses"): always technical.
+FORMS_TECHNICAL = {
+    "heure de debut",
+    "start time",
+    "heure de la derniere modification",
+    "last modified time",
+    "total points",
+    "quiz feedback",
+    "total des points",
+    "commentaires sur le questionnaire",
+    "adresse e mail",
+    "email address",
+    "score",
+}
+# Forms' respondent columns: technical only beside Forms' own time columns (elsewhere a
+# column headed `Nom` may well hold the commune's name).
+FORMS_PERSON = {"adresse de messagerie", "email", "e mail", "nom", "name"}
+FORMS_SIGNATURE = {"heure de debut", "start time", "heure de fin", "completion time"}
+TECHNICAL = LIMESURVEY_TECHNICAL | KOBO_TECHNICAL | FORMS_TECHNICAL
+# The submit date of each tool: empty means an incomplete response (LimeSurvey). Forms:
+# the completion time (Microsoft) or the timestamp (Google).
+SUBMIT_HEADINGS = {
+    "submitdate",
+    "date de soumission",
+    "date submitted",
+    "submission time",
+    "heure de fin",
+    "completion time",
+    "horodateur",
+    "timestamp",
+}
 _GEOPOINT_PART = re.compile(r"^_.+_(latitude|longitude|altitude|precision)$")
 
 _FIELD_WORDS = (  # (role, words any of which in a plain heading places it)
@@ -215,16 +247,125 @@ class NeedOption:
 def need_options(catalogue: pd.DataFrame, known_labels=()) -> list[NeedOption]:
     """Catalogue solutions (solution_id, name_fr) then the new needs already seen."""
     options = [
-        NeedOption(sid, name, (normalise(sid), normalise(name)))
+        NeedOption(sid, name, _aliases(normalise(sid), normalise(name)))
         for sid, name in zip(catalogue["solution_id"], catalogue["name_fr"])
     ]
     seen = {a for o in options for a in o.aliases}
     for label in known_labels:
         key = normalise(label)
         if key and key not in seen and not is_tick_word(label):
-            options.append(NeedOption(label, label, (key,)))
-            seen.add(key)
+            options.append(NeedOption(label, label, _aliases(key)))
+            seen.update(_aliases(key))
     return options
+
+
+def _aliases(*keys: str) -> tuple[str, ...]:
+    """The normalised texts, then their forms without spaces: Kobo's XML values write a
+    choice's *name* (`eguichet`, `e_guichet`) where its label is « E-guichet »."""
+    out = list(dict.fromkeys(keys))
+    out += [k.replace(" ", "") for k in keys if " " in k and k.replace(" ", "") not in out]
+    return tuple(out)
+
+
+def compact(text) -> str:
+    """`normalise` without spaces: `E-guichet`, `e_guichet` and `eguichet` give one key."""
+    return normalise(text).replace(" ", "")
+
+
+def exact_need(text, options: list[NeedOption]) -> NeedOption | None:
+    """The need `text` names exactly (code or name, case, accents, spacing, `_`/`-` and
+    the spaces between words folded away), else None. No guess."""
+    key = normalise(text)
+    if not key:
+        return None
+    for option in options:
+        if key in option.aliases:
+            return option
+    squeezed = key.replace(" ", "")
+    return next((o for o in options if squeezed in o.aliases), None)
+
+
+# --- several answers in one cell (Microsoft and Google Forms) -----------------------
+
+_SEMICOLON_SEPARATORS = re.compile(r"(\s*[;\n]\s*)")
+_COMMA_SEPARATORS = re.compile(r"(,\s+|\s*\n\s*)")
+
+
+def list_separators(cells) -> re.Pattern:
+    """How a column joins several answers in a cell: `;` (Microsoft Forms, with a trailing
+    `;`; Google's « Télécharger les réponses ») when any cell holds one, else `, `
+    (Google Sheets); line breaks always."""
+    has_semicolon = any(isinstance(v, str) and ";" in v for v in cells)
+    return _SEMICOLON_SEPARATORS if has_semicolon else _COMMA_SEPARATORS
+
+
+def split_answers(
+    text, options: list[NeedOption], separators: re.Pattern | None = None
+) -> list[tuple[str, NeedOption | None]]:
+    """The answers of one cell: (text as written, the need it names exactly or None).
+
+    Parts are matched against the known options *longest first*: an option label that
+    itself holds the separator (« Repas scolaires, accueil extrascolaire » in a `, `
+    column) stays whole. A part that names no option is returned with None (a proposed
+    new need, or the text typed under « Autre »). Empty parts (a trailing `;`) vanish.
+    """
+    if blank(text):
+        return []
+    text = str(text).strip()
+    separators = separators or list_separators([text])
+    pieces = separators.split(text)
+    tokens, seps = pieces[0::2], pieces[1::2] + [""]
+    out: list[tuple[str, NeedOption | None]] = []
+    i = 0
+    while i < len(tokens):
+        for j in range(len(tokens), i, -1):
+            candidate = "".join(t + s for t, s in zip(tokens[i:j], seps[i:j]))
+            candidate = candidate[: len(candidate) - len(seps[j - 1])].strip(" ;,\n\t")
+            if j - i > 1 and not candidate:
+                continue
+            option = exact_need(candidate, options) if candidate else None
+            if option is not None:
+                out.append((candidate, option))
+                i = j
+                break
+        else:
+            part = tokens[i].strip()
+            if part:
+                out.append((part, None))
+            i += 1
+    return out
+
+
+def _plural_folded(key: str) -> list[str]:
+    return [w[:-1] if len(w) > 3 and w[-1] in "sx" else w for w in key.split()]
+
+
+def closest_need(text, options: list[NeedOption]) -> NeedOption | None:
+    """The existing need a typed text most likely means (« même besoin que … ? »):
+    accents, case and plurals folded, then the text as the start of a need's name
+    (« Bornes de recharge » ↔ « Bornes de recharge pour véhicules électriques ») or
+    a name as the start of the text, else the closest spelling. None when nothing is
+    close: the text is a new need."""
+    words = _plural_folded(normalise(text))
+    if not words or is_tick_word(text):
+        return None
+    best, best_score = None, 0.0
+    for option in options:
+        for alias in option.aliases:
+            if " " not in alias and len(option.aliases) > 1 and alias == option.aliases[-1]:
+                continue  # a squeezed form: compared through its spaced form
+            other = _plural_folded(alias)
+            if not other:
+                continue
+            shorter, longer = sorted((words, other), key=len)
+            if len(shorter) >= 2 and longer[: len(shorter)] == shorter:
+                score = 0.9 + 0.1 * len(shorter) / len(longer)
+            else:
+                score = difflib.SequenceMatcher(None, " ".join(words), " ".join(other)).ratio()
+                score = score if score >= 0.8 else 0.0
+            if score > best_score:
+                best, best_score = option, score
+    return best
 
 
 # --- headings ------------------------------------------------------------------
@@ -297,11 +438,10 @@ def match_need(text: str, options: list[NeedOption]) -> tuple[NeedOption | None,
         return aliases[close[0]], False
     best, score = None, 0.0
     for option in options:
-        for alias in option.aliases[1:] or option.aliases:
-            tokens = set(alias.split())
-            overlap = len(tokens & words) / len(tokens | words) if tokens else 0.0
-            if overlap > score:
-                best, score = option, overlap
+        tokens = set(normalise(option.name).split())  # the name people read, word by word
+        overlap = len(tokens & words) / len(tokens | words) if tokens else 0.0
+        if overlap > score:
+            best, score = option, overlap
     return (best, False) if score >= 0.5 else (None, False)
 
 
@@ -411,12 +551,16 @@ def _plain_column(
 ) -> ColumnChoice:
     """A heading without an option part: a field, or (exactly named) a need."""
     q = normalise(base.header)
+    if values == "text":
+        listed = _need_list(base, options, raw)
+        if listed is not None:
+            return listed
     for role, words in _FIELD_WORDS:
         if q in words or _words_in(q, words):
             if role == "year" and not _looks_like_years(raw):
                 continue
-            if role == "commune" and _words_in(q, ("besoin",)):
-                continue
+            if role == "commune" and (_words_in(q, ("besoin",)) or values == "tick"):
+                continue  # a yes/no question about the commune is never the commune
             if role in ("no_needs",) and values == "text":
                 continue
             return replace(base, role=role, reason=f"en-tête « {base.header} »")
@@ -442,6 +586,34 @@ def _plain_column(
     return _ignored(base, "colonne non reconnue : ignorée (à vérifier)")
 
 
+def _need_list(base: ColumnChoice, options: list[NeedOption], raw: list) -> ColumnChoice | None:
+    """A text column whose cells are lists of needs (a Forms checkbox question: several
+    answers joined in one cell), else None. At least half the answered cells must hold
+    a part naming a known need exactly (one, under a heading about needs)."""
+    cells = [v for v in raw if not blank(v) and not not_shown(v)]
+    if not cells:
+        return None
+    separators = list_separators(cells)
+    found: set[str] = set()
+    matching = 0
+    for cell in cells:
+        needs = {o.value for _, o in split_answers(cell, options, separators) if o is not None}
+        matching += bool(needs)
+        found |= needs
+    # Most cells name a known need; under a heading about needs, one cell is enough (the
+    # others may hold only what was typed under « Autre »).
+    asked = _words_in(normalise(base.header), _NEED_QUESTION_WORDS)
+    if not found or (matching < 0.5 * len(cells) and not asked):
+        return None
+    joined = "« ; »" if separators is _SEMICOLON_SEPARATORS else "« , »"
+    return replace(
+        base,
+        role="need_list",
+        reason=f"plusieurs réponses par cellule (séparées par {joined}) : "
+        f"{len(found)} besoin(s) connu(s) reconnu(s)",
+    )
+
+
 def propose_mapping(export, options: list[NeedOption]) -> list[ColumnChoice]:
     """One proposal per column of a wide export (`export`: headers and rows).
 
@@ -459,6 +631,7 @@ def propose_mapping(export, options: list[NeedOption]) -> list[ColumnChoice]:
     tick_questions = {
         q for (q, o), nature in zip(splits, natures) if o is not None and nature == "tick"
     }
+    forms = bool({normalise(h) for h in headers} & FORMS_SIGNATURE)
     for position, header in enumerate(headers):
         raw = [row[position] for row in rows]
         values = natures[position]
@@ -475,6 +648,8 @@ def propose_mapping(export, options: list[NeedOption]) -> list[ColumnChoice]:
             choice = _ignored(base, f"en-tête répété : la colonne « {first} » est déjà lue")
         elif _technical(header) and key not in SUBMIT_HEADINGS:
             choice = _ignored(base, "colonne technique de l'outil", sure=True)
+        elif forms and key in FORMS_PERSON:
+            choice = _ignored(base, "colonne technique de Forms (répondant connecté)", sure=True)
         elif key in SUBMIT_HEADINGS:
             choice = replace(base, role="submitted_on", reason="date de soumission de l'outil")
         elif header.strip() in prefixes:
@@ -497,37 +672,99 @@ def propose_mapping(export, options: list[NeedOption]) -> list[ColumnChoice]:
             choice = _plain_column(base, options, raw, values)
         seen_headers.setdefault(header.strip().casefold(), header)
         proposals.append(choice)
-    return _single_roles(_need_question_only(proposals))
+    return _single_roles(_other_in_needs_question(_need_question_only(proposals)))
 
 
 def _need_question_only(mapping: list[ColumnChoice]) -> list[ColumnChoice]:
     """Where several questions name catalogue options ("Quels sont vos besoins ?",
     "Quelles solutions utilisez-vous déjà ?"), only a question about needs keeps them
-    sure; the others become suggestions."""
+    sure; the others become suggestions. A one-cell list counts as a question."""
     counts: dict[str, int] = {}
     for c in mapping:
         if c.role == "need" and c.option is not None:
+            counts[c.question] = counts.get(c.question, 0) + 1
+        elif c.role == "need_list":
             counts[c.question] = counts.get(c.question, 0) + 1
     if len(counts) < 2:
         return mapping
     wordy = {q for q in counts if _words_in(normalise(q), _NEED_QUESTION_WORDS)}
     keep = wordy or {max(counts, key=counts.get)}
-    return [
-        _ignored(
-            c,
-            f"option d'une autre question que celle des besoins : « {c.question} »",
-            suggestion=("need", c.need),
-        )
-        if c.role == "need" and c.option is not None and c.question not in keep
-        else c
-        for c in mapping
-    ]
+    out = []
+    for c in mapping:
+        if c.role == "need" and c.option is not None and c.question not in keep:
+            c = _ignored(
+                c,
+                f"option d'une autre question que celle des besoins : « {c.question} »",
+                suggestion=("need", c.need),
+            )
+        elif c.role == "need_list" and c.question not in keep:
+            c = _ignored(
+                c,
+                f"réponses du catalogue à une autre question que celle des besoins : "
+                f"« {c.question} »",
+                suggestion=("need_list", None),
+            )
+        out.append(c)
+    return out
+
+
+def needs_questions(mapping: list[ColumnChoice]) -> set[str]:
+    """The questions whose answers are needs (option columns or one-cell lists)."""
+    return {c.question for c in mapping if c.role in ("need", "need_list", "no_needs")}
+
+
+def _other_in_needs_question(mapping: list[ColumnChoice]) -> list[ColumnChoice]:
+    """« Autre » is a need only inside the needs question: the `[Autre]` text of « Votre
+    fonction ? » is a job title. A separate « Si autre, précisez » question counts when
+    the needs question has an « Autre » option."""
+    needs = needs_questions(mapping)
+
+    def is_option(c: ColumnChoice) -> bool:  # `Question [Autre]`, `question/other`
+        o = normalise(c.option)
+        return c.option is not None and (o in _OTHER_OPTIONS or o.startswith("other"))
+
+    other_option = any(c.question in needs and is_option(c) for c in mapping)
+    out = []
+    for c in mapping:
+        if c.role == "other_need" and is_option(c) and c.question not in needs:
+            c = _ignored(
+                c,
+                f"« Autre » de la question « {c.question} », qui n'est pas celle des besoins",
+                sure=True,
+            )
+        elif c.role == "other_need" and not is_option(c) and needs and not other_option:
+            c = _ignored(
+                c,
+                "texte libre « autre » sans option « Autre » dans la question des besoins : "
+                "à vérifier",
+                suggestion=("other_need", None),
+            )
+        out.append(c)
+    return out
+
+
+COMMUNE_HEADINGS = {"commune", "nom de la commune", "votre commune", "code ins", "code nis"}
 
 
 def _single_roles(mapping: list[ColumnChoice]) -> list[ColumnChoice]:
     taken: dict[str, str] = {}
+    # A heading exactly naming the commune wins over any other heading holding the word.
+    exact = next(
+        (
+            c.position
+            for c in mapping
+            if c.role == "commune"
+            and (normalise(c.header) in COMMUNE_HEADINGS or normalise(c.option) in COMMUNE_HEADINGS)
+        ),
+        None,
+    )
+    if exact is not None:
+        taken["commune"] = next(c.header for c in mapping if c.position == exact)
     out = []
     for choice in mapping:
+        if choice.role == "commune" and choice.position == exact:
+            out.append(choice)
+            continue
         if choice.role in SINGLE_ROLES:
             if choice.role in taken:
                 choice = _ignored(
@@ -628,6 +865,17 @@ def mapping_problems(mapping: list[ColumnChoice]) -> list[str]:
     problems = []
     if "commune" not in [c.role for c in mapping]:
         problems.append("aucune colonne n'indique la commune")
+    if not any(c.role in NEEDS_QUESTION_ROLES for c in mapping):
+        read = [c.header for c in mapping if normalise(c.header)]
+        shown = ", ".join(f"« {h} »" for h in read[:12]) + (" …" if len(read) > 12 else "")
+        problems.append(
+            "aucune colonne ne contient les besoins : l'import ne sait pas lire ce fichier "
+            f"(colonnes lues : {shown}). Indiquez quelle colonne (ou quelles options) "
+            "donne les besoins — dans le tableau de bord, « Revoir les colonnes à vérifier » ; "
+            "en ligne de commande, une correspondance enregistrée (--mapping) — ou vérifiez "
+            "que le catalogue des solutions est à jour. Rien n'est importé : un fichier sans "
+            "colonne de besoins n'est jamais lu comme « aucun besoin »"
+        )
     waiting = unplaced(mapping)
     if waiting:
         problems.append(

@@ -1,16 +1,20 @@
-"""Importer tab: a survey tool's export (long format, or a LimeSurvey / KoboToolbox wide
-export whose columns are mapped first), checked, then written and rebuilt in one step.
+"""Importer tab: a survey tool's export (long format, or a LimeSurvey, KoboToolbox,
+Microsoft Forms or Google Forms wide export whose columns are mapped first), checked,
+shown as what it changes per commune, then written and rebuilt in one step.
 
 The same path as `python -m etl survey-import`: `survey_import.plan_import` then
 `apply_plan`. The mapping step is meant to take a few actions on a 100-column
 export: the tools' conventions decide most columns, uncertain guesses stay
 ignored and are listed, bulk choices settle a whole question at once, and the
-mapping saved last time for the same questionnaire is applied.
+mapping saved last time for the same questionnaire is applied. An import that
+would remove stored answers waits for a checkbox naming how many; a date column
+whose day/month order cannot be told waits for the person's choice.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 import pandas as pd
 import streamlit as st
@@ -32,6 +36,8 @@ from ui.survey.common import (
 )
 
 UPLOAD_ROUND = "survey_import_round"  # bumped to empty the uploader after an import
+ORDER_KEY = "survey_import_date_order"  # "dmy" | "mdy" when the dates do not say
+NEW_NEED_PREFIX = "survey_import_new_"  # one choice per typed answer outside the catalogue
 
 
 def import_tab(default: int) -> None:
@@ -42,10 +48,12 @@ def import_tab(default: int) -> None:
     config = settings()
     st.write(
         "Importez l'export de l'outil d'enquête : le **format long** des fichiers sources "
-        "(une ligne par commune et besoin) ou l'**export large** de LimeSurvey ou "
-        "KoboToolbox (une ligne par commune, une colonne par question ou par option). "
-        "Les réponses importées remplacent celles des mêmes communes pour la même "
-        "enquête ; les anciennes versions restent dans l'historique des sources."
+        "(une ligne par commune et besoin) ou l'**export large** de LimeSurvey, "
+        "KoboToolbox, Microsoft Forms ou Google Forms (une ligne par commune, une colonne "
+        "par question ou par option). Les réponses importées remplacent celles des mêmes "
+        "communes pour la même enquête : l'aperçu montre ce qui est retiré et ajouté, et "
+        "un retrait se confirme ; les anciennes versions restent dans l'historique des "
+        "sources."
     )
     round_ = st.session_state.get(UPLOAD_ROUND, 0)
     uploaded = st.file_uploader(
@@ -79,9 +87,10 @@ def import_tab(default: int) -> None:
         f"{fmt.number(len(export.rows))} ligne(s)."
     )
     today = dt.date.today()
-    mapping, year = None, None
+    mapping, year, options = None, None, None
     if export.layout == "wide":
-        mapping = _mapping_step(export, config)
+        options = _options()  # one list for the mapping and for splitting one-cell lists
+        mapping = _mapping_step(export, config, options)
         if not any(c.role == "year" for c in mapping):
             choices = campaign_years(load(survey.survey_campaigns), today)
             year = st.selectbox(
@@ -90,8 +99,33 @@ def import_tab(default: int) -> None:
                 index=choices.index(default) if default in choices else 0,
                 key="survey_import_year",
             )
+    order = st.session_state.get(ORDER_KEY)
+    decisions = {
+        value[0]: value[1]
+        for key, value in st.session_state.items()
+        if key.startswith(NEW_NEED_PREFIX) and isinstance(value, tuple)
+    }
     with st.spinner("Vérification…"):
-        plan = si.plan_import(config, export, year, mapping=mapping)
+        plan = si.plan_import(
+            config,
+            export,
+            year,
+            mapping=mapping,
+            options=options,
+            order=order,
+            decisions=decisions,
+        )
+    if plan.date_column or order:
+        st.radio(
+            f"Ordre des dates de « {ui.plain(plan.date_column or 'la date de réponse')} »",
+            list(si.DATE_ORDERS),
+            index=None,
+            format_func=lambda o: {"dmy": "jour/mois (13/03)", "mdy": "mois/jour (03/13)"}[o],
+            horizontal=True,
+            key=ORDER_KEY,
+            help="Toutes les dates ont jour et mois ≤ 12 : l'import ne devine pas.",
+        )
+    _new_needs(plan, options or [])
     _preview(plan)
     if not plan.ok:
         show_problems(plan.problems, key="survey_import_errors")
@@ -104,9 +138,21 @@ def import_tab(default: int) -> None:
                 hide_index=True,
                 width="stretch",
             )
-    if st.button("Importer ces réponses", type="primary", key="survey_import_apply"):
+    confirmed = True
+    if plan.removals:
+        confirmed = st.checkbox(
+            f"Je confirme le retrait de {fmt.number(plan.removals)} réponse(s) déjà "
+            "enregistrée(s) (voir « Changements par commune »)",
+            key="survey_import_confirm",
+        )
+    if st.button(
+        "Importer ces réponses",
+        type="primary",
+        key="survey_import_apply",
+        disabled=not confirmed,
+    ):
         saved = write_and_rebuild(
-            lambda: si.apply_plan(config, plan, loaded_by()),
+            lambda: si.apply_plan(config, plan, loaded_by(), replace=confirmed),
             spinner="Import et reconstruction de la base…",
             errors_key="survey_import_build_errors",
             refused="importé",
@@ -115,8 +161,9 @@ def import_tab(default: int) -> None:
             return
         replaced = sum(saved.trimmed.values())
         st.session_state[UPLOAD_ROUND] = round_ + 1
+        left_out = plan.left_out_lines()
         st.session_state[FLASH_KEY] = (
-            f"« {export.name} » importé ({saved.written[0].name}). "
+            f"« {ui.plain(export.name)} » importé ({saved.written[0].name}). "
             + (
                 f"{fmt.number(replaced)} ligne(s) plus anciennes des mêmes communes remplacées "
                 "(conservées dans l'historique). "
@@ -124,7 +171,17 @@ def import_tab(default: int) -> None:
                 else ""
             )
             + f"Base reconstruite en {fmt.number(saved.build.seconds, 1)} s."
+            + (
+                f"\n\n{fmt.number(len(left_out))} réponse(s) laissée(s) de côté (gardées dans "
+                "l'historique des chargements) :\n"
+                + "\n".join(f"- {ui.plain(line)}" for line in left_out)
+                if left_out
+                else ""
+            )
         )
+        for key in [k for k in st.session_state if str(k).startswith(NEW_NEED_PREFIX)]:
+            del st.session_state[key]
+        st.session_state.pop(ORDER_KEY, None)
         st.rerun()
 
 
@@ -135,11 +192,10 @@ def _options():
     )
 
 
-def _mapping_step(export, config) -> list:
+def _mapping_step(export, config, options) -> list:
     """The mapping, kept in the session while the person decides: proposed (or the
     saved one), changed by bulk choices and, where wanted, column by column."""
     key = f"survey_import_{abs(hash((export.name, len(export.data)))) % 10**8}"
-    options = _options()
     if f"{key}_mapping" not in st.session_state:
         mapping = si.propose_mapping(export, options)
         saved = si.saved_mapping(config.sources_dir, export.headers)
@@ -258,8 +314,47 @@ def _column_widgets(review, key, names, update) -> None:
                 )
 
 
+def _new_needs(plan, options) -> None:
+    """Typed answers that name no known need: each ignored, imported as a new need or
+    taken as « même besoin que » its closest existing need, as the person chooses."""
+    if not plan.new_needs:
+        return
+    names = {o.value: o.name for o in options}
+    with st.expander(
+        f"{len(plan.new_needs)} réponse(s) hors catalogue : à rattacher, ajouter ou ignorer",
+        expanded=any(n.closest for n in plan.new_needs.values()),
+    ):
+        for key, need in plan.new_needs.items():
+            choices = [(key, None), (key, need.text)]
+            if need.closest:
+                choices.append((key, need.closest))
+            default = (key, need.default)
+            widget = NEW_NEED_PREFIX + hashlib.sha256(key.encode()).hexdigest()[:12]
+
+            def label(choice, need=need):
+                if choice[1] is None:
+                    return "ignorer"
+                if choice[1] == need.text:
+                    return f"nouveau besoin « {need.text} »"
+                return f"même besoin que « {names.get(choice[1], choice[1])} »"
+
+            st.selectbox(
+                f"« {ui.plain(need.text)} » ({ui.plain(', '.join(need.communes))})"
+                + (
+                    f" — même besoin que « {ui.plain(names.get(need.closest, need.closest))} » ?"
+                    if need.closest
+                    else ""
+                ),
+                choices,
+                index=choices.index(default),
+                format_func=label,
+                key=widget,
+            )
+
+
 def _preview(plan) -> None:
-    """What the import would write: a summary, the rows, the responses left out."""
+    """What the import would write: a summary, the changes per commune against the
+    answers stored, the rows, the responses left out."""
     summary = plan.summary()
     st.markdown(
         f"**Aperçu** : {fmt.number(summary['communes'])} commune(s), "
@@ -277,6 +372,29 @@ def _preview(plan) -> None:
             .rename(columns={"commune": "Commune", "besoin": "Besoins"})
         )
         st.dataframe(per_commune, hide_index=True, width="stretch", height=220)
+    if plan.changes:
+        box = st.container(key="survey_import_changes")
+        box.markdown(
+            f"**Changements par commune** (par rapport aux réponses enregistrées) : "
+            f"{fmt.number(plan.removals)} réponse(s) retirée(s), "
+            f"{fmt.number(sum(len(c.added) for c in plan.changes))} ajoutée(s)."
+        )
+        box.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "Commune": c.commune,
+                        "Enquête": c.year,
+                        "Retiré": ", ".join(c.removed),
+                        "Ajouté": ", ".join(c.added),
+                        "Inchangé": ", ".join(c.kept),
+                    }
+                    for c in plan.changes
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+        )
     if plan.left_out:
         st.dataframe(
             pd.DataFrame(
