@@ -163,10 +163,25 @@
 
   // ---- Print: charts scaled to the A4 width ------------------------------
   const A4_CONTENT_PX = 700; // 190 mm less a little, at 96 dpi
+  // Every chart scales by the page's own factor (A4 width over the main area's width): a
+  // chart in a half-width column keeps half of the sheet, beside its neighbour.
   function sizeChartsForPrint(root) {
+    const main = doc.querySelector("[data-testid='stMainBlockContainer']");
+    if (!main) return;
+    const style = getComputedStyle(main);
+    const width = main.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    if (!(width > 0)) return;
+    const zoom = Math.min(1, A4_CONTENT_PX / width).toFixed(3);
+    const onScreen = !view.matchMedia("print").matches;
     for (const chart of root.querySelectorAll("[data-testid='stPlotlyChart']")) {
-      const width = chart.getBoundingClientRect().width;
-      if (width > 0) chart.style.setProperty("--centrale-print-zoom", Math.min(1, A4_CONTENT_PX / width).toFixed(3));
+      // On the chart's container, which paper sizes from them (theme.css); the chart
+      // inherits the zoom. Its height is the screen's, measured on screen only.
+      const box = chart.closest("[data-testid='stElementContainer']") || chart;
+      if (box.style.getPropertyValue("--centrale-print-zoom") !== zoom) box.style.setProperty("--centrale-print-zoom", zoom);
+      const height = chart.offsetHeight + "px";
+      if (onScreen && chart.offsetHeight > 0 && box.style.getPropertyValue("--centrale-screen-height") !== height) {
+        box.style.setProperty("--centrale-screen-height", height);
+      }
     }
   }
   // A WebGL map prints blank (its drawing buffer is not kept): copy each map's
@@ -262,14 +277,26 @@
         used = segment.title + segment.body;
       }
     }
-    // A last slide less than half filled joins the one before when both fit together.
-    if (slides.length > 1) {
-      const size = (group) => group.reduce((sum, el) => sum + height(el), 0);
-      const last = slides[slides.length - 1];
-      const before = slides[slides.length - 2];
-      if (size(last) < room / 2 && size(before) + size(last) <= room) {
-        if (last[0].classList.contains("centrale-break-shown")) last[0].classList.remove("centrale-break-shown");
-        before.push(...slides.pop());
+    // A slide less than half filled joins the one before or the one after when they
+    // fit together (a section of one sentence, a one-row table).
+    const size = (group) => group.reduce((sum, el) => sum + height(el), 0);
+    const join = (into, from) => {
+      from[0].classList.remove("centrale-break-shown");
+      into.push(...from);
+    };
+    for (let merged = true; merged; ) {
+      merged = false;
+      for (let i = 0; i < slides.length && !merged; i++) {
+        if (size(slides[i]) >= room / 2) continue;
+        if (i > 0 && size(slides[i - 1]) + size(slides[i]) <= room) {
+          join(slides[i - 1], slides[i]);
+          slides.splice(i, 1);
+          merged = true;
+        } else if (i + 1 < slides.length && size(slides[i]) + size(slides[i + 1]) <= room) {
+          join(slides[i], slides[i + 1]);
+          slides.splice(i + 1, 1);
+          merged = true;
+        }
       }
     }
     plan = { key, slides };
@@ -287,7 +314,8 @@
     requestAnimationFrame(fitSlide);
   }
   // A slide still taller than the screen (one block taller than it) is scaled down to
-  // fit (never below 55 %): in a council room nobody scrolls.
+  // fit (never below 55 %): in a council room nobody scrolls. A slide still less than
+  // half filled (nothing it could join) is drawn larger instead (at most 1.6 times).
   function fitSlide() {
     const block = doc.querySelector("[data-testid='stMainBlockContainer']");
     if (!block || !doc.body.classList.contains("centrale-projector")) return;
@@ -296,6 +324,9 @@
     block.style.zoom = "1";
     const needed = block.getBoundingClientRect().height;
     if (needed > available) block.style.zoom = Math.max(0.55, available / needed).toFixed(3);
+    else if (needed > 0 && needed < available * 0.55) {
+      block.style.zoom = Math.min(1.6, (available * 0.6) / needed).toFixed(3);
+    }
   }
   window.addEventListener("resize", () => {
     if (doc.body.classList.contains("centrale-projector")) { plan = null; showSlide(current); }

@@ -141,6 +141,9 @@ def large_type(fig, size: int = PROJECTED_TEXT_PX):
     )
     fig.update_xaxes(tickfont_size=size, title_font_size=size)
     fig.update_yaxes(tickfont_size=size, title_font_size=size)
+    # Bar labels: plotly shrinks a label that does not fit its bar unless told not to.
+    fig.update_layout(uniformtext={"minsize": size, "mode": "show"})
+    fig.update_traces(textfont_size=size, selector={"type": "bar"})
     for note in fig.layout.annotations:
         note.font.size = max(note.font.size or 0, size)
     return fig
