@@ -307,6 +307,21 @@ def _cell_class(col: Col, secondary: Collection[str]) -> str:
     return f' class="{" ".join(classes)}"' if classes else ""
 
 
+_JOINED_WORD = re.compile(r"(\S*[-–/]\S*)")
+
+
+def _whole_words(text: str) -> str:
+    """`text` escaped, each word joined by a hyphen, a dash or a slash (« CA-2019-001 »,
+    « Bertogne–Bastogne », « 2019/20 ») kept on one line: browsers break after those."""
+    parts = _JOINED_WORD.split(text)
+    return "".join(
+        f'<span class="centrale-nowrap">{html.escape(part)}</span>'
+        if index % 2
+        else html.escape(part)
+        for index, part in enumerate(parts)
+    )
+
+
 def print_html(
     texts: dict[str, list[str]],
     columns: Sequence[Col],
@@ -322,9 +337,10 @@ def print_html(
         for c in columns
     )
     classes = {c.name: _cell_class(c, secondary) for c in columns}
+    cell = {c.name: _whole_words if c.kind == "text" else html.escape for c in columns}
     body = "".join(
         "<tr>"
-        + "".join(f"<td{classes[c.name]}>{html.escape(texts[c.name][i])}</td>" for c in columns)
+        + "".join(f"<td{classes[c.name]}>{cell[c.name](texts[c.name][i])}</td>" for c in columns)
         + "</tr>"
         for i in range(rows)
     )
