@@ -13,7 +13,12 @@ import time
 import pytest
 
 from tests.browser import paper
-from tests.browser.conftest import registered_pages, wait_layout_stable, wait_rendered
+from tests.browser.conftest import (
+    registered_pages,
+    running_app,
+    wait_layout_stable,
+    wait_rendered,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -27,10 +32,25 @@ SMALLEST_PX = 24
 WALL = {"width": 1920, "height": 1080}
 
 
+@pytest.fixture(scope="module")
+def app_server(demo_db, tmp_path_factory, browser):
+    """This module's server, primed like the session's (see tests/browser/conftest.py)
+    but with a longer first render: on a loaded machine the cold overview can take
+    more than the default 30 s, which is not what these tests check."""
+    with running_app(demo_db, tmp_path_factory.mktemp("wall-and-paper-app")) as server:
+        context = browser.new_context(viewport={"width": 1366, "height": 768})
+        page = context.new_page()
+        page.set_default_timeout(180_000)
+        page.goto(server.url)
+        wait_rendered(page)
+        context.close()
+        yield server
+
+
 def _context(browser, viewport, media="screen"):
     context = browser.new_context(viewport=viewport, locale="fr-BE", service_workers="block")
     page = context.new_page()
-    page.set_default_timeout(60_000)
+    page.set_default_timeout(120_000)
     page.emulate_media(media=media)
     return context, page
 
