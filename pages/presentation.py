@@ -76,14 +76,21 @@ def _pick_commune(day) -> str | None:
         return None
     names = dict(zip(communes["nis_code"], communes["name_fr"]))
     wanted = st.session_state.get(NIS_KEY) or st.query_params.get("nis")
-    st.session_state[NIS_KEY] = wanted if wanted in names else None
+    # Either the state holds a valid commune, or the box starts empty (index=None):
+    # never both, which Streamlit would warn about on the page.
+    if wanted in names:
+        st.session_state[NIS_KEY] = wanted
+        start = {}
+    else:
+        st.session_state.pop(NIS_KEY, None)
+        start = {"index": None}
     picked = st.selectbox(
         "Commune présentée",
         options=list(names),
         format_func=lambda nis: f"{names[nis]} ({nis})",
         key=NIS_KEY,
-        index=None,
         placeholder="Choisir la commune à présenter",
+        **start,
         help="Ou dans l'adresse : ?nis=84009. La date est celle de la barre latérale.",
     )
     if picked is None:
