@@ -147,6 +147,15 @@
     for (const button of root.querySelectorAll(".modebar-btn:not([tabindex])")) {
       button.setAttribute("tabindex", "-1");
     }
+    // Paper prints every tab under its name (theme.css): each panel carries it.
+    for (const tabs of root.querySelectorAll("[data-testid='stTabs']")) {
+      const names = [...tabs.querySelectorAll("[role='tab']")].map((tab) => tab.textContent.trim());
+      const panels = [...tabs.querySelectorAll("[data-testid='stTabPanel']")]
+        .filter((panel) => panel.closest("[data-testid='stTabs']") === tabs);
+      panels.forEach((panel, i) => {
+        if (names[i] && panel.getAttribute("data-centrale-tab") !== names[i]) panel.setAttribute("data-centrale-tab", names[i]);
+      });
+    }
     sizeChartsForPrint(root);
     watchMaps(root);
     if (doc.body.classList.contains("centrale-projector")) showSlide(current);
@@ -154,10 +163,25 @@
 
   // ---- Print: charts scaled to the A4 width ------------------------------
   const A4_CONTENT_PX = 700; // 190 mm less a little, at 96 dpi
+  // Every chart scales by the page's own factor (A4 width over the main area's width): a
+  // chart in a half-width column keeps half of the sheet, beside its neighbour.
   function sizeChartsForPrint(root) {
+    const main = doc.querySelector("[data-testid='stMainBlockContainer']");
+    if (!main) return;
+    const style = getComputedStyle(main);
+    const width = main.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    if (!(width > 0)) return;
+    const zoom = Math.min(1, A4_CONTENT_PX / width).toFixed(3);
+    const onScreen = !view.matchMedia("print").matches;
     for (const chart of root.querySelectorAll("[data-testid='stPlotlyChart']")) {
-      const width = chart.getBoundingClientRect().width;
-      if (width > 0) chart.style.setProperty("--centrale-print-zoom", Math.min(1, A4_CONTENT_PX / width).toFixed(3));
+      // On the chart's container, which paper sizes from them (theme.css); the chart
+      // inherits the zoom. Its height is the screen's, measured on screen only.
+      const box = chart.closest("[data-testid='stElementContainer']") || chart;
+      if (box.style.getPropertyValue("--centrale-print-zoom") !== zoom) box.style.setProperty("--centrale-print-zoom", zoom);
+      const height = chart.offsetHeight + "px";
+      if (onScreen && chart.offsetHeight > 0 && box.style.getPropertyValue("--centrale-screen-height") !== height) {
+        box.style.setProperty("--centrale-screen-height", height);
+      }
     }
   }
   // A WebGL map prints blank (its drawing buffer is not kept): copy each map's
@@ -199,19 +223,87 @@
   window.addEventListener("beforeprint", () => { stampPrintDate(); sizeChartsForPrint(doc); });
 
   // ---- Projector mode (Présentation) -------------------------------------
+  // The page's blocks are packed into slides that fit the screen at full size: a
+  // section starts a new slide once the current one is at least half filled, a
+  // ".pres-break" (drawn by the page, hidden elsewhere) lets a long section go on
+  // to the next slide under its title marked "(suite)". Only a block taller than
+  // the screen by itself is scaled down (fitSlide).
   let current = 0;
-  function slides() {
-    const block = doc.querySelector("[data-testid='stMainBlockContainer'] > [data-testid='stVerticalBlock']");
+  let plan = null; // {key, slides: [[child, …], …], breaks: Set of shown break blocks}
+  function mainBlock() {
+    return doc.querySelector("[data-testid='stMainBlockContainer'] > [data-testid='stVerticalBlock']");
+  }
+  function availableHeight() {
+    const bar = doc.getElementById("centrale-projector-bar");
+    const container = doc.querySelector("[data-testid='stMainBlockContainer']");
+    const style = container ? getComputedStyle(container) : null;
+    const padding = style ? parseFloat(style.paddingTop) + parseFloat(style.paddingBottom) : 0;
+    return window.innerHeight - (bar ? bar.offsetHeight : 0) - padding - 8;
+  }
+  function packSlides() {
+    const block = mainBlock();
     if (!block) return [];
-    const groups = [[]];
-    for (const child of block.children) {
-      if (child.querySelector(".pres-section") && groups[groups.length - 1].length) groups.push([]);
-      groups[groups.length - 1].push(child);
+    const children = [...block.children];
+    const key = children.length + ":" + window.innerWidth + "x" + window.innerHeight;
+    if (plan && plan.key === key && plan.slides.flat().every((el) => el.isConnected)) return plan.slides;
+    const container = doc.querySelector("[data-testid='stMainBlockContainer']");
+    if (container) container.style.zoom = "1";
+    for (const el of children) el.classList.remove("centrale-slide-hidden", "centrale-break-shown");
+    for (const el of children) if (el.querySelector(".pres-break")) el.classList.add("centrale-break-shown");
+    const gap = parseFloat(getComputedStyle(block).rowGap) || 0;
+    const height = (el) => { const h = el.getBoundingClientRect().height; return h > 0 ? h + gap : 0; };
+    // Segments: a section title or a break, and the blocks up to the next one.
+    const segments = [];
+    for (const el of children) {
+      const isSection = !!el.querySelector(".pres-section");
+      const isBreak = !!el.querySelector(".pres-break");
+      if (!segments.length || isSection || isBreak) segments.push({ isBreak, blocks: [], title: 0, body: 0 });
+      const segment = segments[segments.length - 1];
+      segment.blocks.push(el);
+      if (isBreak) segment.title = height(el); else segment.body += height(el);
     }
-    return groups;
+    const room = availableHeight();
+    const slides = [];
+    let used = Infinity;
+    for (const segment of segments) {
+      const fits = used + segment.body <= room;
+      const joins = slides.length && fits && (segment.isBreak || used < room / 2);
+      if (joins) {
+        slides[slides.length - 1].push(...segment.blocks);
+        used += segment.body;
+        if (segment.isBreak) segment.blocks[0].classList.remove("centrale-break-shown");
+      } else {
+        slides.push([...segment.blocks]);
+        used = segment.title + segment.body;
+      }
+    }
+    // A slide less than half filled joins the one before or the one after when they
+    // fit together (a section of one sentence, a one-row table).
+    const size = (group) => group.reduce((sum, el) => sum + height(el), 0);
+    const join = (into, from) => {
+      from[0].classList.remove("centrale-break-shown");
+      into.push(...from);
+    };
+    for (let merged = true; merged; ) {
+      merged = false;
+      for (let i = 0; i < slides.length && !merged; i++) {
+        if (size(slides[i]) >= room / 2) continue;
+        if (i > 0 && size(slides[i - 1]) + size(slides[i]) <= room) {
+          join(slides[i - 1], slides[i]);
+          slides.splice(i, 1);
+          merged = true;
+        } else if (i + 1 < slides.length && size(slides[i]) + size(slides[i + 1]) <= room) {
+          join(slides[i], slides[i + 1]);
+          slides.splice(i + 1, 1);
+          merged = true;
+        }
+      }
+    }
+    plan = { key, slides };
+    return slides;
   }
   function showSlide(index) {
-    const all = slides();
+    const all = packSlides();
     if (!all.length) return;
     current = Math.max(0, Math.min(index, all.length - 1));
     all.forEach((group, i) => group.forEach((el) => el.classList.toggle("centrale-slide-hidden", i !== current)));
@@ -221,8 +313,9 @@
     window.scrollTo(0, 0);
     requestAnimationFrame(fitSlide);
   }
-  // A section taller than the screen is scaled down to fit it (never below 55 %):
-  // in a council room nobody scrolls.
+  // A slide still taller than the screen (one block taller than it) is scaled down to
+  // fit (never below 55 %): in a council room nobody scrolls. A slide still less than
+  // half filled (nothing it could join) is drawn larger instead (at most 1.6 times).
   function fitSlide() {
     const block = doc.querySelector("[data-testid='stMainBlockContainer']");
     if (!block || !doc.body.classList.contains("centrale-projector")) return;
@@ -231,10 +324,19 @@
     block.style.zoom = "1";
     const needed = block.getBoundingClientRect().height;
     if (needed > available) block.style.zoom = Math.max(0.55, available / needed).toFixed(3);
+    else if (needed > 0 && needed < available * 0.55) {
+      block.style.zoom = Math.min(1.6, (available * 0.6) / needed).toFixed(3);
+    }
   }
+  window.addEventListener("resize", () => {
+    if (doc.body.classList.contains("centrale-projector")) { plan = null; showSlide(current); }
+  });
   function enterProjector() {
     if (!doc.querySelector(".pres-section")) return;
     doc.body.classList.add("centrale-projector");
+    plan = null;
+    // The commune field (or any control) keeps no focus on a slide: it is hidden there.
+    if (doc.activeElement && doc.activeElement !== doc.body) doc.activeElement.blur();
     if (!doc.getElementById("centrale-projector-bar")) {
       const bar = doc.createElement("div");
       bar.id = "centrale-projector-bar";
@@ -262,20 +364,38 @@
     const block = doc.querySelector("[data-testid='stMainBlockContainer']");
     if (block) block.style.zoom = "";
     doc.getElementById("centrale-projector-bar")?.remove();
-    for (const el of doc.querySelectorAll(".centrale-slide-hidden")) el.classList.remove("centrale-slide-hidden");
+    for (const el of doc.querySelectorAll(".centrale-slide-hidden, .centrale-break-shown")) {
+      el.classList.remove("centrale-slide-hidden", "centrale-break-shown");
+    }
+    plan = null;
+  }
+  // Keys work wherever the focus is. In projector mode every control is hidden, so
+  // the keys are the slides'. Outside it, P starts the projection unless one is typing:
+  // a text area, a text field, or the commune field with its list open (P of Paliseul).
+  function typing(target) {
+    if (!target) return false;
+    if (target.isContentEditable || target.tagName === "TEXTAREA") return true;
+    if (target.tagName !== "INPUT") return false;
+    if (/^(checkbox|radio|button|submit|range)$/i.test(target.type)) return false;
+    const combo = target.closest("[role='combobox']") || (target.getAttribute("role") === "combobox" ? target : null);
+    if (combo || target.getAttribute("aria-autocomplete")) {
+      return (combo || target).getAttribute("aria-expanded") === "true";
+    }
+    return true;
   }
   doc.addEventListener("keydown", (event) => {
-    const target = event.target;
-    const typing = target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
-    if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
     if (doc.body.classList.contains("centrale-projector")) {
       if (["ArrowRight", "PageDown", " ", "Spacebar"].includes(event.key)) showSlide(current + 1);
       else if (["ArrowLeft", "PageUp"].includes(event.key)) showSlide(current - 1);
       else if (event.key === "Escape") leaveProjector();
       else return;
       event.preventDefault();
-    } else if ((event.key === "p" || event.key === "P") && doc.querySelector(".pres-section")) {
+      event.stopPropagation();
+    } else if ((event.key === "p" || event.key === "P") && doc.querySelector(".pres-section")
+               && !typing(event.target)) {
       event.preventDefault();
+      event.stopPropagation();
       enterProjector();
     }
   }, true);

@@ -43,18 +43,13 @@ MARK_STYLES = {
 }
 NO_DATA = "pas de données"
 NO_DATA_COLOUR = domain.NO_DATA_COLOUR
-# Reversed cividis: pale yellow = little, dark blue = much; zero stays visible
-# against the white background (unlike a white-to-blue scale).
-CONTINUOUS_SCALE = [
-    [i / (len(charts.SEQUENTIAL) - 1), colour]
-    for i, colour in enumerate(reversed(charts.SEQUENTIAL))
-]
 BORDER_COLOUR = "#FFFFFF"
 HIGHLIGHT_COLOUR = "#000000"
+HIGHLIGHT_CASING = "#FFFFFF"
 
 MAP_HEIGHT = 620  # px; the zoom is computed for this height
-SMALL_MAP_HEIGHT = 340
-SMALL_MAP_LIMIT = 450  # below this height, the legend goes above the map
+SMALL_MAP_HEIGHT = 460  # the province ~300 px wide in a half-width column (issue 24)
+SMALL_MAP_LIMIT = 500  # below this height, the legend goes above the map
 # Mercator tiles in maplibre are 512 px wide at zoom 0.
 _TILE_PX = 512
 
@@ -177,15 +172,19 @@ def _layout(
     layers = []
     if highlight is not None and (shapes["nis_code"] == highlight).any():
         # A line layer from inline GeoJSON: drawn by maplibre, no request either.
-        layers.append(
-            {
-                "sourcetype": "geojson",
-                "source": feature_collection(shapes[shapes["nis_code"] == highlight]),
-                "type": "line",
-                "color": HIGHLIGHT_COLOUR,
-                "line": {"width": 3},
-            }
-        )
+        # A white casing under a thick black line: the outline stands out on any fill,
+        # among the marks, and in greyscale on paper.
+        outline = feature_collection(shapes[shapes["nis_code"] == highlight])
+        for colour, width in ((HIGHLIGHT_CASING, 9), (HIGHLIGHT_COLOUR, 4.5)):
+            layers.append(
+                {
+                    "sourcetype": "geojson",
+                    "source": outline,
+                    "type": "line",
+                    "color": colour,
+                    "line": {"width": width},
+                }
+            )
     if height < SMALL_MAP_LIMIT:
         # A small map has no room for a legend box over it: one line above it.
         top = 28
@@ -294,6 +293,56 @@ def category_map(
     return _layout(fig, shapes, height, highlight, label)
 
 
+CLASSES = 5  # at most, for a classed scale (quantiles)
+
+
+def class_breaks(values: pd.Series, classes: int = CLASSES) -> list[float]:
+    """Upper bounds of at most `classes` classes of `values` (> 0) by quantiles: each
+    class holds about as many communes, so that one outlier (a commune with ten times
+    the others' subsidy per inhabitant) gets a class of its own instead of flattening
+    every other commune into the palest colour. Zero is a class of its own (see
+    `value_classes`). Bounds are values that occur, so no class is empty."""
+    positive = sorted(float(v) for v in values if v > 0)
+    if not positive:
+        return []
+    bounds = []
+    for k in range(1, classes + 1):
+        index = max(0, math.ceil(k * len(positive) / classes) - 1)
+        bound = positive[index]
+        if not bounds or bound > bounds[-1]:
+            bounds.append(bound)
+    return bounds
+
+
+def value_classes(
+    values: pd.Series, formatter: Callable[[object], str], classes: int = CLASSES
+) -> list[tuple[str, pd.Series]]:
+    """(legend label, mask of `values`) for each class, lowest first: « 0 » when some
+    communes have zero, then « de a à b » between successive quantile bounds (`class_breaks`);
+    the colours darken with the class. The masks cover every value exactly once."""
+    found = []
+    if (values <= 0).any():
+        found.append((formatter(0), values <= 0))
+    low = None
+    for bound in class_breaks(values, classes):
+        mask = (values > (low if low is not None else 0)) & (values <= bound)
+        first = float(values[mask].min())
+        label = formatter(bound)
+        if first != bound:
+            label = f"de {formatter(first)} à {label}"
+        found.append((label, mask))
+        low = bound
+    return found
+
+
+def class_colours(count: int) -> list[str]:
+    """`count` colours from the sequential scale, pale to dark (cividis, reversed)."""
+    palette = list(reversed(charts.SEQUENTIAL))
+    if count <= 1:
+        return [palette[len(palette) // 2]]
+    return [palette[round(i * (len(palette) - 1) / (count - 1))] for i in range(count)]
+
+
 def value_map(
     values: pd.DataFrame,
     shapes: pd.DataFrame,
@@ -305,43 +354,38 @@ def value_map(
     highlight: str | None = None,
     scale_title: str | None = None,
 ) -> go.Figure:
-    """A sequential colour scale over `values[column]` (a number per nis_code).
+    """A classed colour scale over `values[column]` (a number per nis_code): quantile
+    classes (`value_classes`), each in the legend with its bounds and its count of
+    communes, colours from pale to dark.
 
     Communes missing from `values`, or with NaN, are drawn grey as "pas de données".
     Reusable beyond the province map: e.g. subsidies per inhabitant with
-    `formatter=fmt.money, unit=" €"`.
+    `formatter=fmt.money, unit=" €"` (`unit` is kept for callers; the legend's bounds
+    are formatted by `formatter`).
     """
     frame = _frame(values, shapes, column)
     frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
-    known = frame[frame[column].notna()]
+    known = frame[frame[column].notna()].reset_index(drop=True)
     missing = frame[frame[column].isna()]
     fig = go.Figure()
     if not known.empty:
-        top = float(known[column].max())
-        fig.add_trace(
-            _trace(
-                known,
-                shapes,
-                label,
-                known[column].map(formatter),
-                z=[round(float(v), 2) for v in known[column]],
-                colorscale=CONTINUOUS_SCALE,
-                zmin=0,
-                zmax=top if top > 0 else 1,
-                showscale=True,
-                showlegend=False,
-                name=label,
-                colorbar={
-                    "title": {"text": scale_title or label, "side": "top"},
-                    "ticksuffix": unit,
-                    "thickness": 14,
-                    "len": 0.6,
-                    "x": 0.99,
-                    "xanchor": "right",
-                    "bgcolor": "rgba(255,255,255,0.85)",
-                },
+        classes = value_classes(known[column], formatter)
+        for (name, mask), colour in zip(classes, class_colours(len(classes))):
+            rows = known[mask.to_numpy()]
+            fig.add_trace(
+                _trace(
+                    rows,
+                    shapes,
+                    label,
+                    rows[column].map(formatter),
+                    z=[1] * len(rows),
+                    colorscale=_uniform(colour),
+                    showscale=False,
+                    showlegend=True,
+                    name=f"{name} ({len(rows)})",
+                    meta={"class": name},
+                )
             )
-        )
     if not missing.empty:
         fig.add_trace(
             _trace(
@@ -356,7 +400,7 @@ def value_map(
                 name=f"{NO_DATA} ({len(missing)})",
             )
         )
-    return _layout(fig, shapes, height, highlight, "")
+    return _layout(fig, shapes, height, highlight, scale_title or label)
 
 
 def metric_map(

@@ -32,9 +32,10 @@ st.html(
 .pres-kicker {{ color: {style.GREY_HEX}; font-size: 1.3rem; margin: 0; }}
 .pres-title {{ color: {style.PRIMARY_HEX}; font-size: 3rem; font-weight: 700;
                line-height: 1.15; margin: 0.2rem 0 0.4rem 0; }}
-.pres-section {{ color: {style.PRIMARY_HEX}; font-size: 2.2rem; font-weight: 700;
+.pres-section, .pres-continued {{ color: {style.PRIMARY_HEX}; font-size: 2.2rem; font-weight: 700;
                  border-bottom: 4px solid {style.ACCENT_HEX}; padding-bottom: 0.3rem;
                  margin: 2.2rem 0 1rem 0; }}
+.pres-continued {{ margin-top: 0; font-size: 2.8rem; }}
 .pres-text {{ font-size: 1.45rem; line-height: 1.5; color: {style.DARK_HEX}; }}
 .pres-text li {{ margin-bottom: 0.6rem; font-size: 1.45rem; }}
 .pres-cards {{ display: flex; gap: 1rem; flex-wrap: wrap; }}
@@ -67,29 +68,66 @@ def _section(title: str) -> None:
 
 
 def _pick_commune(day) -> str | None:
+    """The commune chosen here or given in the link (?nis=…); None until there is one:
+    the page never opens on a commune nobody asked for."""
     communes = load(queries.communes_list, day)
     if communes.empty:
+        ui.empty_state(f"Aucune commune dans la base au {fmt.date(day)}.")
         return None
     names = dict(zip(communes["nis_code"], communes["name_fr"]))
     wanted = st.session_state.get(NIS_KEY) or st.query_params.get("nis")
-    if wanted not in names:
-        wanted = "84009" if "84009" in names else next(iter(names))
-    st.session_state[NIS_KEY] = wanted
+    # Either the state holds a valid commune, or the box starts empty (index=None):
+    # never both, which Streamlit would warn about on the page.
+    if wanted in names:
+        st.session_state[NIS_KEY] = wanted
+        start = {}
+    else:
+        st.session_state.pop(NIS_KEY, None)
+        start = {"index": None}
     picked = st.selectbox(
         "Commune présentée",
         options=list(names),
         format_func=lambda nis: f"{names[nis]} ({nis})",
         key=NIS_KEY,
+        placeholder="Choisir la commune à présenter",
+        **start,
         help="Ou dans l'adresse : ?nis=84009. La date est celle de la barre latérale.",
     )
+    if picked is None:
+        st.query_params.pop("nis", None)
+        ui.empty_state(
+            "Choisissez la commune à présenter ci-dessus (ou donnez-la dans l'adresse, "
+            "par exemple ?nis=84009)."
+        )
+        return None
     st.query_params["nis"] = picked
     return picked
+
+
+def _slide_break(title: str) -> None:
+    """Where the projector starts a new slide inside a section (nothing on screen):
+    the slide repeats the section's title, marked as continued."""
+    st.html(
+        '<div class="pres-break"><div class="pres-continued">'
+        f"{html.escape(title)} (suite)</div></div>"
+    )
+
+
+def _chart(fig, file_name: str, key: str) -> None:
+    """A chart of the story in the projector's type size (see `theme.large_type`)."""
+    ui.chart(theme.large_type(fig), file_name, key)
+
+
+# Columns a slide leaves out (the screen and paper keep them): a projected table has
+# fewer columns rather than smaller text.
+PROJECTOR_HIDES_ORDERS = ("order_id", "provider", "awarded_on")
+PROJECTOR_HIDES_SURVEY = ("horizon", "match", "comment")
+PROJECTOR_HIDES_CATALOGUE = ("catalogue", "providers")
 
 
 day = as_of()
 nis = _pick_commune(day)
 if nis is None:
-    ui.empty_state(f"Aucune commune dans la base au {fmt.date(day)}.")
     st.stop()
 try:
     b = load(briefing.commune_briefing, nis, day)
@@ -119,7 +157,8 @@ cards = "".join(
     for f in story.key_figures(b)
 )
 st.html(f'<div class="pres-cards">{cards}</div>')
-ui.chart(figures.adhesion_figure(b), f"adhesions_{b.as_of.isoformat()}", "presentation_adhesion")
+_slide_break(titles[0])
+_chart(figures.adhesion_figure(b), f"adhesions_{b.as_of.isoformat()}", "presentation_adhesion")
 
 # 3. The map
 _section(titles[1])
@@ -137,9 +176,11 @@ if not b.orders.empty:
         file_name=f"commandes_{fmt.file_part(b.name)}_{b.as_of.isoformat()}",
         sheet="Commandes",
         empty_message="Aucune commande.",
+        projector_hides=PROJECTOR_HIDES_ORDERS,
     )
     if story.lead_time_series(b)[0]:
-        ui.chart(figures.lead_time_figure(b), f"delais_{b.nis_code}", "presentation_lead")
+        _slide_break(titles[2])
+        _chart(figures.lead_time_figure(b), f"delais_{b.nis_code}", "presentation_lead")
 
 # 5. Peers
 _section(titles[3])
@@ -147,7 +188,7 @@ _text(story.peers_sentences(b))
 if b.peer_uptake.empty:
     _text([story.no_peer_uptake(b)])
 else:
-    ui.chart(figures.peers_figure(b), f"pairs_{b.nis_code}", "presentation_peers")
+    _chart(figures.peers_figure(b), f"pairs_{b.nis_code}", "presentation_peers")
 
 # 6. Survey answers, or the catalogue it can order from
 _section(story.survey_title(b))
@@ -165,6 +206,7 @@ if b.survey.empty:
         file_name=f"catalogue_{b.as_of.isoformat()}",
         sheet="Catalogue",
         empty_message=f"Aucun accord-cadre actif au {fmt.date(b.as_of)}.",
+        projector_hides=PROJECTOR_HIDES_CATALOGUE,
     )
 else:
     ui.show_table(
@@ -181,6 +223,7 @@ else:
         file_name=f"enquete_{b.survey_year}_{fmt.file_part(b.name)}",
         sheet=f"Enquête {b.survey_year}",
         empty_message="Aucune réponse.",
+        projector_hides=PROJECTOR_HIDES_SURVEY,
     )
 
 # 7. Next steps

@@ -81,7 +81,7 @@ def test_adhesion_legend_counts_the_press_figures(status, shapes):
 
 def test_hover_is_french_with_belgian_numbers(status, shapes):
     fig = mapfig.metric_map(status, shapes, "per_inhabitant")
-    trace = fig.data[0]
+    trace = next(t for t in fig.data if "84009" in t.locations)
     assert "Code INS : %{location}" in trace.hovertemplate
     assert "Population : %{customdata[1]}" in trace.hovertemplate
     assert "Montant commandé par habitant (HTVA) : %{customdata[2]}" in trace.hovertemplate
@@ -111,9 +111,11 @@ def test_survey_before_any_campaign_is_all_no_data(shapes):
 
 def test_highlight_outlines_one_commune(status, shapes):
     fig = mapfig.metric_map(status, shapes, "adhesion", highlight="84009")
-    (layer,) = fig.layout.map.layers
-    assert layer.type == "line"
-    assert [f["id"] for f in layer.source["features"]] == ["84009"]
+    casing, line = fig.layout.map.layers  # white under black: visible on any fill, in grey
+    assert casing.type == line.type == "line"
+    assert [f["id"] for f in line.source["features"]] == ["84009"]
+    assert casing.line.width > line.line.width >= 4
+    assert (casing.color, line.color) == (mapfig.HIGHLIGHT_CASING, mapfig.HIGHLIGHT_COLOUR)
     assert mapfig.metric_map(status, shapes, "adhesion").layout.map.layers == ()
 
 
@@ -188,3 +190,32 @@ def test_every_status_reads_without_colour(store, day):
             assert len(trace.lon) == len(communes)
             for nis, lon, lat in zip(communes, trace.lon, trace.lat):
                 assert inside[nis].contains(shapely.Point(lon, lat)), (name, nis)
+
+
+def test_one_outlier_does_not_flatten_the_classed_scale(shapes):
+    """Subsidies per inhabitant: one commune at 100 €, the others between 1 and 10 €. A
+    continuous scale would paint all but one in the palest colour; quantile classes give
+    the others four classes, the legend says each class's bounds and count, and the
+    outlier has the darkest class to itself."""
+    codes = list(shapes["nis_code"])
+    per_head = [100.0] + [1.0 + 9.0 * i / (len(codes) - 2) for i in range(len(codes) - 1)]
+    values = pd.DataFrame({"nis_code": codes, "v": per_head})
+    fig = mapfig.value_map(values, shapes, "v", "€ par habitant", formatter=fmt.money)
+    classes = [t for t in fig.data if t.meta and "class" in t.meta]
+    assert len(classes) == mapfig.CLASSES
+    sizes = [len(t.locations) for t in classes]
+    assert sum(sizes) == len(codes) and max(sizes) - min(sizes) <= 1  # quantiles
+    assert codes[0] in classes[-1].locations
+    assert classes[-1].name.endswith(f"{fmt.money(100.0)} ({sizes[-1]})")
+    assert classes[0].name.startswith(f"de {fmt.money(1.0)} à ")
+    colours = [t.colorscale[0][1] for t in classes]
+    assert len(set(colours)) == len(colours)  # one colour per class, pale to dark
+
+
+def test_zero_is_a_class_and_every_value_has_one():
+    values = pd.Series([0.0, 0.0, 5.0, 5.0, 7.0, 12.0, 300.0])
+    classes = mapfig.value_classes(values, fmt.number)
+    assert classes[0][0] == "0" and list(classes[0][1]) == [True, True] + [False] * 5
+    covered = sum(mask.astype(int) for _label, mask in classes)
+    assert list(covered) == [1] * len(values)  # each value in exactly one class
+    assert mapfig.class_breaks(pd.Series([3.0, 3.0, 3.0])) == [3.0]  # no empty class

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -259,7 +259,7 @@ def table_styler(
 # The main area's width at 1366×768 (sidebar open), less the grid's borders.
 FULL_WIDTH_PX = 960
 WIDTH_SAMPLE_ROWS = 300  # the rows whose texts size the columns
-AUTO_HEIGHT_ROWS = 10  # Streamlit's "auto" height: ten rows of one line
+SHORT_TABLE_ROWS = 15  # up to this, a table shows every row (no inner scroll)
 
 
 def display_texts(frame: pd.DataFrame, columns: Sequence[Col]) -> dict[str, list[str]]:
@@ -298,12 +298,50 @@ def _layout(
     return grid.layout(described, budget or FULL_WIDTH_PX)
 
 
-def print_html(texts: dict[str, list[str]], columns: Sequence[Col], rows: int) -> str:
+def _cell_class(col: Col, secondary: Collection[str]) -> str:
+    """The classes of a paper cell: a number, date or code never breaks (`centrale-nowrap`);
+    a column a projected slide leaves out is `centrale-secondary` (see theme.css)."""
+    classes = [] if col.kind == "text" else ["centrale-nowrap"]
+    if col.name in secondary:
+        classes.append("centrale-secondary")
+    return f' class="{" ".join(classes)}"' if classes else ""
+
+
+_JOINED_WORD = re.compile(r"(\S*[-–/]\S*)")
+
+
+def _whole_words(text: str) -> str:
+    """`text` escaped, each word joined by a hyphen, a dash or a slash (« CA-2019-001 »,
+    « Bertogne–Bastogne », « 2019/20 ») kept on one line: browsers break after those."""
+    parts = _JOINED_WORD.split(text)
+    return "".join(
+        f'<span class="centrale-nowrap">{html.escape(part)}</span>'
+        if index % 2
+        else html.escape(part)
+        for index, part in enumerate(parts)
+    )
+
+
+def print_html(
+    texts: dict[str, list[str]],
+    columns: Sequence[Col],
+    rows: int,
+    secondary: Collection[str] = (),
+) -> str:
     """The paper copy of a table: its first `rows` rows as a plain HTML table, every
-    header and cell escaped (a cell typed by a person, "<img src=…>", stays text)."""
-    head = "".join(f"<th>{html.escape(c.label)}</th>" for c in columns)
+    header and cell escaped (a cell typed by a person, "<img src=…>", stays text).
+    The projector shows it too, without the `secondary` columns."""
+    secondary_th = '<th class="centrale-secondary">'
+    head = "".join(
+        f"{secondary_th if c.name in secondary else '<th>'}{html.escape(c.label)}</th>"
+        for c in columns
+    )
+    classes = {c.name: _cell_class(c, secondary) for c in columns}
+    cell = {c.name: _whole_words if c.kind == "text" else html.escape for c in columns}
     body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(texts[c.name][i])}</td>" for c in columns) + "</tr>"
+        "<tr>"
+        + "".join(f"<td{classes[c.name]}>{cell[c.name](texts[c.name][i])}</td>" for c in columns)
+        + "</tr>"
         for i in range(rows)
     )
     return (
@@ -319,8 +357,13 @@ def styled_table(
     highlight: Sequence[bool] | None = None,
     height: int | str = "auto",
     width_budget: int | None = None,
+    projector_hides: Collection[str] = (),
 ) -> None:
     """`frame`'s `columns` as a sortable table (see `table_styler`), no download.
+
+    A short table (at most SHORT_TABLE_ROWS rows) shows all its rows, whatever
+    `height` asks; a longer one keeps `height`, scrolls, and says how many rows it
+    has. `projector_hides`: columns a projected slide leaves out.
 
     Columns fit `width_budget` pixels (default: the main area of a 1366-pixel
     laptop screen), so no column hides behind a horizontal scroll; no header or
@@ -333,8 +376,8 @@ def styled_table(
     # whose Styler formats each cell itself and keeps the values for sorting).
     texts = display_texts(frame.head(max(WIDTH_SAMPLE_ROWS, theme.PRINT_TABLE_ROWS)), columns)
     widths, row_height = _layout(texts, columns, width_budget)
-    if height == "auto" and row_height and len(frame) <= AUTO_HEIGHT_ROWS:
-        height = "content"  # "auto" shows ten one-line rows: fewer once rows wrap
+    if len(frame) <= SHORT_TABLE_ROWS:
+        height = "content"  # every row, none cut in half by a fixed height
     st.dataframe(
         table_styler(frame, columns, highlight),
         hide_index=True,
@@ -347,8 +390,17 @@ def styled_table(
         },
     )
     # The grid is a canvas: paper gets a plain copy of its first rows, every column wrapped.
+    if len(frame) > SHORT_TABLE_ROWS:
+        st.caption(row_count_text(len(frame)))
     printed = min(len(frame), theme.PRINT_TABLE_ROWS)
-    theme.print_table(print_html(texts, columns, printed), total=len(frame), shown=printed)
+    theme.print_table(
+        print_html(texts, columns, printed, projector_hides), total=len(frame), shown=printed
+    )
+
+
+def row_count_text(rows: int) -> str:
+    """What a long table says under it: how many rows, and where the rest is."""
+    return f"{fmt.number(rows)} lignes : faites défiler le tableau pour les voir toutes."
 
 
 # Past this, a table is for Excel, not for the screen: the pandas Styler costs
@@ -371,6 +423,7 @@ def show_table(
     everything: Callable[[], pd.DataFrame] | None = None,
     width_budget: int | None = None,
     excel_columns: Sequence[Col] | None = None,
+    projector_hides: Collection[str] = (),
 ) -> None:
     """A sortable table with French headers and Belgian formats, plus its Excel download.
 
@@ -393,6 +446,7 @@ def show_table(
         highlight=None if highlight is None else list(highlight)[:MAX_TABLE_ROWS],
         height=height,
         width_budget=width_budget,
+        projector_hides=projector_hides,
     )
     if total > len(shown):
         st.caption(

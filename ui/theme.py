@@ -115,9 +115,35 @@ def print_image(png: bytes, alt: str) -> None:
 
 
 def image(png: bytes, alt: str, max_height: str = "70vh") -> None:
-    """A picture with its alternative text (st.image has none)."""
+    """A picture with its alternative text (st.image has none); a projected slide
+    gives it less height, so that its text fits beside it (theme.css)."""
     data = base64.b64encode(png).decode("ascii")
     st.html(
-        f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" '
-        f'style="width:100%;max-height:{max_height};object-fit:contain">'
+        f'<img class="centrale-picture" src="data:image/png;base64,{data}" '
+        f'alt="{html.escape(alt)}" style="width:100%;max-height:{max_height};object-fit:contain">'
     )
+
+
+PROJECTED_TEXT_PX = 24  # the smallest text of a slide at 1920×1080 (issue 24)
+
+
+def large_type(fig, size: int = PROJECTED_TEXT_PX):
+    """A copy of `fig` whose every text (ticks, axis titles, legend, annotations,
+    hover) is at least `size` px: what a room reads on a projector."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure(fig)
+    fig.update_layout(
+        font_size=size,
+        title_font_size=size + 6,
+        legend_font_size=size,
+        hoverlabel_font_size=size,
+    )
+    fig.update_xaxes(tickfont_size=size, title_font_size=size)
+    fig.update_yaxes(tickfont_size=size, title_font_size=size)
+    # Bar labels: plotly shrinks a label that does not fit its bar unless told not to.
+    fig.update_layout(uniformtext={"minsize": size, "mode": "show"})
+    fig.update_traces(textfont_size=size, selector={"type": "bar"})
+    for note in fig.layout.annotations:
+        note.font.size = max(note.font.size or 0, size)
+    return fig

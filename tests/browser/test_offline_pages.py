@@ -28,8 +28,9 @@ pytestmark = pytest.mark.browser
 
 PAGES = registered_pages()
 PRESS_DAY = "2020-01-31"
-# The commune page is opened on a commune (Bertrix), so its map is checked too.
-EXTRA_QUERY = {"commune": "nis=84009"}
+# The commune page is opened on a commune (Bertrix), so its map is checked too; the
+# Présentation too (without one it asks which commune to present).
+EXTRA_QUERY = {"commune": "nis=84009", "presentation": "nis=84009"}
 
 
 def _url(base: str, path: str, day: str | None) -> str:

@@ -271,11 +271,14 @@ def test_page_prints_to_a4(app_server, browser, tmp_path, app_page):
 
 
 def test_presentation_runs_as_slides(app_server, browser, tmp_path):
+    """P packs the page into slides that each fit the screen; every section is met once,
+    in order; ← goes back; Échap gives the page back whole."""
     presentation = next(p for p in PAGES if p.url_path == "presentation")
     context, page = _open(browser, app_server, presentation, 1280, 720)
     try:
         sections = page.locator(".pres-section")
         total = sections.count()
+        all_titles = [s.inner_text() for s in sections.all()]
         assert total >= 4
         page.keyboard.press("p")
         page.wait_for_function("() => document.body.classList.contains('centrale-projector')")
@@ -284,26 +287,37 @@ def test_presentation_runs_as_slides(app_server, browser, tmp_path):
         def visible_titles():
             return [s.inner_text() for s in sections.all() if s.is_visible()]
 
-        assert visible_titles() == []  # the title slide: commune, date, downloads
-        page.screenshot(path=tmp_path / "projection-1.png")
-        seen = []
-        for key in ["ArrowRight", " ", "ArrowRight"]:
-            page.keyboard.press(key)
-            titles = visible_titles()
-            assert len(titles) == 1, titles
-            seen.append(titles[0])
-            wait_layout_stable(page, 300)  # the section is scaled to the screen after drawing
+        def slide_number():
+            text = page.locator("#centrale-projector-bar .centrale-slide-number").inner_text()
+            return [int(n) for n in re.findall(r"\d+", text)[:2]]
+
+        assert page.locator(".pres-title").is_visible()  # the first slide: the commune
+        seen, slides = [], []
+        while True:
+            wait_layout_stable(page, 300)  # a slide taller than the screen is scaled to it
+            shown, count = slide_number()
+            slides.append(visible_titles())
+            seen += slides[-1]
+            page.screenshot(path=tmp_path / f"projection-{shown}.png")
             bottom = page.evaluate(
                 "() => document.querySelector('[data-testid=\"stMainBlockContainer\"]')"
                 ".getBoundingClientRect().bottom"
             )
-            assert bottom <= 720 + 1, f"section « {titles[0]} » plus haute que l'écran"
-        page.screenshot(path=tmp_path / "projection-4.png")
-        assert len(set(seen)) == 3
+            assert bottom <= 720 + 1, f"diapositive {shown} plus haute que l'écran"
+            if shown == count:
+                break
+            page.keyboard.press("ArrowRight" if shown % 2 else " ")
+            page.wait_for_function(
+                "n => document.querySelector('#centrale-projector-bar .centrale-slide-number')"
+                ".textContent.includes('Diapositive ' + n + ' ')",
+                arg=shown + 1,
+            )
+        assert seen == all_titles  # each section once, in the page's order
+        assert len(slides) >= 3
         page.keyboard.press("ArrowLeft")
-        assert visible_titles() == [seen[1]]
+        assert visible_titles() == slides[-2]
         bar = page.locator("#centrale-projector-bar").inner_text()
-        assert "Diapositive 3 sur" in bar
+        assert f"Diapositive {len(slides) - 1} sur {len(slides)}" in bar
         # Large type, dark on white.
         size = sections.nth(1).evaluate("el => parseFloat(getComputedStyle(el).fontSize)")
         assert size >= 40
