@@ -9,68 +9,22 @@ footer is refused (`SlideFull`) rather than drawn over it.
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
-
-import matplotlib
-from PIL import ImageFont
 from pptx import Presentation
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Inches
 
 from reports import deck as briefing_deck
-from reports import style
+from reports import measure, style
 
-FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 SLIDE_W, SLIDE_H = briefing_deck.SLIDE_W, briefing_deck.SLIDE_H
 MARGIN = briefing_deck.MARGIN
 CONTENT_TOP = briefing_deck.CONTENT_TOP
 CONTENT_W = briefing_deck.CONTENT_W
 FOOTER_TOP = briefing_deck.FOOTER_TOP
 GAP = Inches(0.2)
-INSET_X, INSET_Y = Inches(0.1), Inches(0.05)  # python-pptx / PowerPoint text box defaults
-LINE_SPACING = 1.2  # a line's height, in type sizes (single spacing of the fonts met)
-EMU_PER_PT = 12700
-
-
-class SlideFull(ValueError):
-    """A block does not fit above the footer of its slide."""
-
-
-@lru_cache(maxsize=64)
-def _font(size_pt: float, bold: bool) -> ImageFont.FreeTypeFont:
-    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
-    # 100 px per point: widths measured in points ×100 (no rounding to whole pixels).
-    return ImageFont.truetype(str(FONT_DIR / name), int(size_pt * 100))
-
-
-def text_width_pt(text: str, size_pt: float, bold: bool = False) -> float:
-    return _font(size_pt, bold).getlength(text) / 100
-
-
-def wrapped_lines(text: str, size_pt: float, width_emu: int, bold: bool = False) -> int:
-    """How many lines `text` takes in a box `width_emu` wide (insets removed), wrapped
-    at spaces; a word wider than the box counts as the lines it would be cut into."""
-    usable = (width_emu - 2 * INSET_X) / EMU_PER_PT
-    lines, current = 1, 0.0
-    space = text_width_pt(" ", size_pt, bold)
-    for word in text.split(" "):
-        w = text_width_pt(word, size_pt, bold)
-        if current and current + space + w > usable:
-            lines += 1
-            current = 0.0
-        if w > usable:  # cut by the renderer: as many lines as it needs
-            lines += int(w // usable)
-            w = w % usable
-        current = current + (space if current else 0) + w
-    return lines
-
-
-def text_height(paragraphs, size_pt, width_emu, bold=False, space_after_pt=6) -> int:
-    """The height (EMU) of `paragraphs` at `size_pt` in a box `width_emu` wide."""
-    lines = sum(wrapped_lines(p, size_pt, width_emu, bold) for p in paragraphs)
-    points = lines * size_pt * LINE_SPACING + space_after_pt * max(len(paragraphs) - 1, 0)
-    return int(points * EMU_PER_PT + 2 * INSET_Y)
+SlideFull = measure.SlideFull
+INSET_X, INSET_Y, LINE_SPACING = measure.INSET_X, measure.INSET_Y, measure.LINE_SPACING
+text_height = measure.text_height
 
 
 def box(slide, left, top, width, paragraphs, size, colour=None, bold=False,
@@ -89,8 +43,6 @@ def box(slide, left, top, width, paragraphs, size, colour=None, bold=False,
     frame.margin_left = frame.margin_right = INSET_X
     frame.margin_top = frame.margin_bottom = INSET_Y
     frame.vertical_anchor = MSO_ANCHOR.TOP
-    for paragraph in frame.paragraphs:
-        paragraph.line_spacing = LINE_SPACING
     return top + height
 
 
