@@ -148,15 +148,20 @@ def sheet_bytes(b: CommuneBriefing, map_svg: bytes | None = None) -> bytes:
     When even the most compact layout needs a second page, the fullest layout is
     used instead (a second page then has room to be well filled). `map_svg` is
     drawn here when not given (and then keeps its height in every layout)."""
-    maps: dict[float, bytes] = {}
-    for layout in LAYOUTS:
-        svg = map_svg or maps.setdefault(layout.map_h, _map_svg(b, layout.map_h))
-        pdf = _draw_sheet(b, svg, layout if map_svg is None else replace(layout, map_h=MAP_H))
-        if pdf.pages_count == 1:
-            return bytes(pdf.output())
-    layout = LAYOUTS[0]
-    svg = map_svg or maps[layout.map_h]
-    return bytes(_draw_sheet(b, svg, layout).output())
+    # Layouts are tried with the map's frame only (drawing the map is the slow part);
+    # the chosen one is drawn with its map.
+    chosen = next(
+        (lay for lay in LAYOUTS if _draw_sheet(b, None, _sized(lay, map_svg)).pages_count == 1),
+        LAYOUTS[0],
+    )
+    chosen = _sized(chosen, map_svg)
+    svg = map_svg or _map_svg(b, chosen.map_h)
+    return bytes(_draw_sheet(b, svg, chosen).output())
+
+
+def _sized(layout: Layout, map_svg: bytes | None) -> Layout:
+    """A given map keeps its own height (MAP_H) in every layout."""
+    return layout if map_svg is None else replace(layout, map_h=MAP_H)
 
 
 def _map_svg(b: CommuneBriefing, height_mm: float) -> bytes:
@@ -169,7 +174,8 @@ def _map_svg(b: CommuneBriefing, height_mm: float) -> bytes:
     )
 
 
-def _draw_sheet(b: CommuneBriefing, map_svg: bytes, layout: Layout) -> _Sheet:
+def _draw_sheet(b: CommuneBriefing, map_svg: bytes | None, layout: Layout) -> _Sheet:
+    """The sheet in `layout`; without `map_svg`, the map's place is left empty (a trial)."""
     pdf = _new_sheet(b)
     pdf.set_title(f"Fiche commune — {b.name} — {fmt.date(b.as_of)}")
     pdf.set_author("IDELUX Projets publics")
@@ -247,9 +253,10 @@ def _figures(pdf: _Sheet, b: CommuneBriefing, y: float) -> float:
     return y + 17
 
 
-def _map(pdf: _Sheet, b: CommuneBriefing, y: float, map_svg: bytes, map_h: float) -> float:
+def _map(pdf: _Sheet, b: CommuneBriefing, y: float, map_svg, map_h: float) -> float:
     y = pdf.section(MARGIN, y, CONTENT_W, story.section_titles(b)[1])
-    pdf.image(io.BytesIO(map_svg), x=MARGIN, y=y, w=CONTENT_W, h=map_h)
+    if map_svg is not None:
+        pdf.image(io.BytesIO(map_svg), x=MARGIN, y=y, w=CONTENT_W, h=map_h)
     y += map_h + 1
     for line in story.neighbour_lines(b):
         y = pdf.paragraph(MARGIN, y, CONTENT_W, line, 8, line_h=3.8) + 0.2

@@ -231,3 +231,36 @@ def test_digest_as_a_shell_command(demo_db, tmp_path):
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "Digest_2020-01-01_2020-01-31.eml").exists()
+
+
+# -- the button for editors ---------------------------------------------------------------
+
+EDITOR = {"name": "marie", "role": "editor", "method": "local"}
+VIEWER = {"name": "paul", "role": "viewer", "method": "local"}
+REPORT_LABELS = [
+    "Rapport au CA (.pdf)",
+    "Rapport au CA (.pptx)",
+    "Digest (.eml)",
+    "Digest (.pdf)",
+]
+
+
+@pytest.mark.parametrize(("user", "shown"), [(EDITOR, True), (VIEWER, False)], ids=str)
+def test_overview_offers_the_reports_to_editors_only(app_env, tmp_path, monkeypatch, user, shown):
+    from streamlit.testing.v1 import AppTest
+
+    from centrale import auth
+    from centrale.config import REPO_ROOT
+
+    users = tmp_path / "users.toml"
+    auth.add_user("marie", "mot-de-passe-editrice", "editor", users)
+    auth.add_user("paul", "mot-de-passe-lecteur", "viewer", users)
+    monkeypatch.setenv("CENTRALE_USERS", str(users))
+
+    at = AppTest.from_file(str(REPO_ROOT / "pages" / "overview.py"), default_timeout=90)
+    at.session_state["shared_as_of"] = TODAY
+    at.session_state["auth_user"] = user
+    at.run()
+    assert not at.exception
+    labels = [b.label for b in at.get("download_button") if b.label in REPORT_LABELS]
+    assert labels == (REPORT_LABELS if shown else [])
