@@ -133,12 +133,12 @@ class Layout:
     catalogue: int
 
 
-LAYOUTS = (
+LAYOUTS = (  # the map and the peers' bars give way first, the commune's own orders last
     Layout(54.0, 5, 5, 4, 6),
-    Layout(46.0, 5, 4, 4, 5),
-    Layout(40.0, 4, 4, 3, 4),
-    Layout(34.0, 3, 3, 3, 3),
-    Layout(30.0, 3, 3, 2, 3),
+    Layout(46.0, 5, 4, 3, 5),
+    Layout(40.0, 5, 4, 3, 4),
+    Layout(40.0, 4, 3, 2, 3),
+    Layout(36.0, 3, 3, 2, 3),
 )
 
 
@@ -187,7 +187,7 @@ def _draw_sheet(b: CommuneBriefing, map_svg: bytes | None, layout: Layout) -> _S
     # The sections below grow with the commune's data: each is measured on a scratch
     # page first and moved, whole, to a new page when it would run into the footer.
     scratch = _new_sheet(b, fonts_of=pdf)
-    for draw in (_orders, _peers, _survey, _next_steps):
+    for draw in (_orders, _peers, _survey_and_steps):
         y = _place(pdf, scratch, y + 2, lambda sheet, top, draw=draw: draw(sheet, b, top, layout))
     return pdf
 
@@ -276,7 +276,7 @@ def _orders(pdf: _Sheet, b: CommuneBriefing, y: float, layout: Layout) -> float:
     if b.orders.empty:
         return y
     dates, values = story.lead_time_series(b, limit=layout.orders)
-    table_w = CONTENT_W - 48.0 if dates else CONTENT_W  # room for the lead-time chart
+    table_w = CONTENT_W - 58.0 if dates else CONTENT_W  # room for the lead-time chart
     rows = story.order_rows(b, limit=layout.orders)
     headers = story.ORDER_HEADERS[:4] + ["Montant"]  # "HTVA" is in the summary above
     bottom = _table(pdf, MARGIN, y, table_w, (5, 3, 1, 1, 1), headers, rows, size=7)
@@ -321,13 +321,22 @@ def _peers(pdf: _Sheet, b: CommuneBriefing, y: float, layout: Layout) -> float:
     )
 
 
-def _survey(pdf: _Sheet, b: CommuneBriefing, y: float, layout: Layout) -> float:
-    y = pdf.section(MARGIN, y, CONTENT_W, story.survey_title(b))
+def _survey_and_steps(pdf: _Sheet, b: CommuneBriefing, y: float, layout: Layout) -> float:
+    """The survey (or the catalogue) on the left, the next steps on the right."""
+    left_w = 112.0
+    right_x = MARGIN + left_w + 6
+    right_w = CONTENT_W - left_w - 6
+    left_bottom = _survey(pdf, b, y, layout, left_w)
+    return max(left_bottom, _next_steps(pdf, b, y, right_x, right_w))
+
+
+def _survey(pdf: _Sheet, b: CommuneBriefing, y: float, layout: Layout, width: float) -> float:
+    y = pdf.section(MARGIN, y, width, story.survey_title(b))
     if b.survey.empty:
-        y = pdf.paragraph(MARGIN, y, CONTENT_W, story.no_survey(b), 7.5, line_h=3.6)
+        y = pdf.paragraph(MARGIN, y, width, story.no_survey(b), 7.5, line_h=3.6)
         rows = [[r[0], r[1]] for r in story.catalogue_rows(b)][: layout.catalogue]
         headers = story.CATALOGUE_HEADERS[:2]
-        y = _table(pdf, MARGIN, y + 1, CONTENT_W, (1, 1), headers, rows, size=7)
+        y = _table(pdf, MARGIN, y + 1, width, (1, 1), headers, rows, size=7)
         left_out = story.catalogue_left_out(b, len(rows))
     else:
         matches = b.survey["match"].tolist()
@@ -336,21 +345,21 @@ def _survey(pdf: _Sheet, b: CommuneBriefing, y: float, layout: Layout) -> float:
             for r, m in zip(story.survey_rows(b, limit=layout.survey), matches)
         ]
         headers = [story.SURVEY_HEADERS[i] for i in (0, 1, 2, 4)]
-        y = _table(pdf, MARGIN, y, CONTENT_W, (6, 1, 1, 4), headers, rows, size=7)
+        y = _table(pdf, MARGIN, y, width, (6, 1, 1, 4), headers, rows, size=7)
         left_out = story.survey_left_out(b, len(rows))
     if left_out:
-        y = pdf.paragraph(MARGIN, y, CONTENT_W, left_out, 7, False, style.GREY_HEX, 3.3)
+        y = pdf.paragraph(MARGIN, y, width, left_out, 7, False, style.GREY_HEX, 3.3)
     return y
 
 
-def _next_steps(pdf: _Sheet, b: CommuneBriefing, y: float, layout: Layout) -> float:
+def _next_steps(pdf: _Sheet, b: CommuneBriefing, y: float, x: float, width: float) -> float:
     """Every step line `story.next_step_lines` gives (the deck and the web page show the
     same number): the section moves to a new page rather than lose one."""
-    y = pdf.section(MARGIN, y, CONTENT_W, "Prochaines étapes")
+    y = pdf.section(x, y, width, "Prochaines étapes")
     for line in story.next_step_lines(b):
         pdf.fill(style.ACCENT_HEX)
-        pdf.rect(MARGIN, y + 1.2, 1.6, 1.6, style="F")
-        y = pdf.paragraph(MARGIN + 3, y, CONTENT_W - 3, line, 7.5, line_h=3.6) + 0.8
+        pdf.rect(x, y + 1.2, 1.6, 1.6, style="F")
+        y = pdf.paragraph(x + 3, y, width - 3, line, 7, line_h=3.3) + 0.8
     return y
 
 
