@@ -652,6 +652,10 @@ def _how_to_order(
         )  # fmt: skip
     steps = story.how_to_order(b)
     width = int((CONTENT_W - gap * (len(steps) - 1)) / len(steps))
+    # As tall as the longest step needs at its size (measured), within the footer.
+    texts = [f"{index + 1}. {text}" for index, text in enumerate(steps)]
+    needed = max(measure.text_height([t], tile_pt, width - Inches(0.2), True) for t in texts)
+    height = min(max(height, needed + Inches(0.2)), FOOTER_TOP - top - Inches(0.05))
     for index, text in enumerate(steps):
         left = MARGIN + index * (width + gap)
         tile = slide.shapes.add_shape(1, left, top, width, height)
