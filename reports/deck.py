@@ -233,19 +233,44 @@ def _footer(slide, b: CommuneBriefing, number: int, total: int) -> None:
     )
 
 
+CELL_MARGIN_X, CELL_MARGIN_Y = Inches(0.08), Inches(0.04)
+
+
+def _row_heights(headers, rows, widths, width, row_h=Inches(0.42), size=None) -> list[int]:
+    """Each row's height: `row_h`, or more when a cell wraps (measured)."""
+    size = size or style.TABLE_PT
+    total = sum(widths)
+    columns = [int(width * share / total) for share in widths]
+    heights = []
+    for r, values in enumerate([headers] + rows):
+        needed = max(
+            measure.text_height([str(v)], size, w - 2 * CELL_MARGIN_X + 2 * measure.INSET_X,
+                                r == 0, 0) - 2 * measure.INSET_Y + 2 * CELL_MARGIN_Y
+            for v, w in zip(values, columns)
+        )  # fmt: skip
+        heights.append(max(row_h, needed))
+    return heights
+
+
+def _table_height(headers, rows, widths, width, row_h=Inches(0.42), size=None) -> int:
+    return sum(_row_heights(headers, rows, widths, width, row_h, size))
+
+
 def _table(slide, left, top, width, headers, rows, widths, row_h=Inches(0.42), size=None):
-    """A sober table: teal header row, pale banding, 14 pt everywhere (or `size`)."""
+    """A sober table: teal header row, pale banding, 14 pt everywhere (or `size`); rows
+    as tall as their wrapped cells need (measured)."""
     shape = slide.shapes.add_table(len(rows) + 1, len(headers), left, top, width, row_h)
     table = shape.table
     total = sum(widths)
     for index, share in enumerate(widths):
         table.columns[index].width = int(width * share / total)
+    heights = _row_heights(headers, rows, widths, width, row_h, size)
     for r, values in enumerate([headers] + rows):
-        table.rows[r].height = row_h
+        table.rows[r].height = heights[r]
         for c, value in enumerate(values):
             cell = table.cell(r, c)
-            cell.margin_left = cell.margin_right = Inches(0.08)
-            cell.margin_top = cell.margin_bottom = Inches(0.04)
+            cell.margin_left = cell.margin_right = CELL_MARGIN_X
+            cell.margin_top = cell.margin_bottom = CELL_MARGIN_Y
             cell.fill.solid()
             cell.fill.fore_color.rgb = PRIMARY if r == 0 else (PALE if r % 2 == 0 else WHITE)
             frame = cell.text_frame
@@ -440,12 +465,20 @@ def _orders_slide(deck, b: CommuneBriefing, title: str) -> None:
     table_w = Inches(8.0)
     top = CONTENT_TOP + Inches(0.7)
     widths = (2.55, 1.7, 1.45, 1.05, 1.25)
-    _table(slide, MARGIN, top, table_w, story.ORDER_HEADERS, story.order_rows(b), widths)
-    left_out = story.orders_left_out(b)
+    # As many orders as the table (rows measured as they wrap) and the line saying what
+    # is left out hold above the footer.
+    for shown in range(story.ORDERS_SHOWN, 0, -1):
+        rows = story.order_rows(b, limit=shown)
+        left_out = story.orders_left_out(b, limit=shown)
+        table_h = _table_height(story.ORDER_HEADERS, rows, widths, table_w)
+        note_h = measure.text_height([left_out], 14, table_w) if left_out else 0
+        if top + table_h + note_h + Inches(0.05) <= FOOTER_TOP:
+            break
+    _table(slide, MARGIN, top, table_w, story.ORDER_HEADERS, rows, widths)
     if left_out:
-        box_top = FOOTER_TOP - Inches(0.5)
-        _text_box(slide, MARGIN, box_top, table_w, Inches(0.45), [left_out], size=14, colour=GREY)
-    labels, values = story.lead_time_series(b)
+        box_top = top + table_h + Inches(0.05)
+        _text_box(slide, MARGIN, box_top, table_w, note_h, [left_out], size=14, colour=GREY)
+    labels, values = story.lead_time_series(b, limit=shown)
     if not labels:
         return
     data = CategoryChartData()
@@ -627,14 +660,25 @@ def _next_steps_slide(
     size = next(
         (z for z in sizes if top + _text_height(lines, z, CONTENT_W) <= band_top), sizes[-1]
     )
+    needed = _text_height(lines, size, CONTENT_W)
+    # The commune's own steps come first: when they need more room than the band leaves,
+    # the band of how to order (the same for every commune) moves down, or is left out
+    # when it no longer fits above the footer (measured, never drawn over the steps).
+    band_h = Inches(0.9) if table_rows else Inches(1.2)
+    label_h = 0 if table_rows else Inches(0.5)
+    band_top = max(band_top, top + needed + Inches(0.1))
+    show_band = band_top + label_h + band_h <= FOOTER_TOP - Inches(0.05)
+    box_h = (band_top - top) if show_band else (FOOTER_TOP - Inches(0.1) - top)
     _text_box(
-        slide, MARGIN, top, CONTENT_W, band_top - top, lines, size=size, bullet=True,
+        slide, MARGIN, top, CONTENT_W, box_h, lines, size=size, bullet=True,
         space_after=10,
     )  # fmt: skip
+    if not show_band:
+        return
     if table_rows:
-        _how_to_order(slide, b, label=False, top=band_top, height=Inches(0.9))
+        _how_to_order(slide, b, label=False, top=band_top, height=band_h)
     else:
-        _how_to_order(slide, b, top=band_top + Inches(0.5))
+        _how_to_order(slide, b, top=band_top + label_h)
 
 
 def _how_to_order(
