@@ -5,6 +5,7 @@ import streamlit as st
 from centrale import charts, fmt, queries
 from centrale.config import AWARD_PROMISE_DAYS
 from ui import components as ui
+from ui import report_buttons
 from ui import worth as worth_ui
 from ui.components import Col
 from ui.data import figure, load
@@ -18,6 +19,7 @@ solutions = solution_filter()
 year_before = ui.one_year_before(day)
 
 st.title("Vue d'ensemble")
+report_buttons.reports_for_editors(day)
 ui.situation_caption(day)
 span = period_picker()
 since, until = span.bounds

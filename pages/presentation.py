@@ -228,7 +228,7 @@ else:
 
 # 7. Next steps
 _section(titles[5])
-_text(story.next_step_lines(b, limit=5), bullets=True)
+_text(story.next_step_lines(b), bullets=True)
 steps = "".join(
     f'<div class="pres-step">{index}. {html.escape(text)}</div>'
     for index, text in enumerate(story.how_to_order(b), start=1)

@@ -24,7 +24,7 @@ from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE_TYPE
-from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
@@ -33,7 +33,7 @@ from centrale.briefing import CommuneBriefing
 from centrale.config import AWARD_PROMISE_DAYS
 from centrale.domain import arrondissement_of, de
 from centrale.measures import MEASURES
-from reports import mapimage, story, style
+from reports import mapimage, measure, story, style
 
 SLIDE_W, SLIDE_H = Emu(12192000), Emu(6858000)  # 16:9, 13,333 × 7,5 pouces
 MARGIN = Inches(0.5)
@@ -154,9 +154,19 @@ def _text_box(
     bullet: bool = False,
     space_after: float = 6,
 ):
+    """A text box of the given size whose text is measured to hold in it: the type is
+    made smaller, down to `style.MIN_SLIDE_PT`, rather than let the text run out of the
+    box over what lies below (auto-fit off: the box never grows)."""
+    texts = [f"•  {p}" if bullet else p for p in paragraphs]
+    size = measure.fitting_size(
+        texts, width, height, size, style.MIN_SLIDE_PT, bold, space_after
+    ) or max(min(size, style.MIN_SLIDE_PT), style.MIN_SLIDE_PT)
     box = slide.shapes.add_textbox(left, top, width, height)
     frame = box.text_frame
     frame.word_wrap = True
+    frame.auto_size = MSO_AUTO_SIZE.NONE
+    frame.margin_left = frame.margin_right = measure.INSET_X
+    frame.margin_top = frame.margin_bottom = measure.INSET_Y
     for index, text in enumerate(paragraphs):
         paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
         paragraph.alignment = align
@@ -176,11 +186,15 @@ def _slide(deck, title: str):
     frame.text = ""
     frame.word_wrap = True
     frame.vertical_anchor = MSO_ANCHOR.MIDDLE
+    frame.auto_size = MSO_AUTO_SIZE.NONE
+    frame.margin_left = frame.margin_right = measure.INSET_X
+    frame.margin_top = frame.margin_bottom = measure.INSET_Y
     paragraph = frame.paragraphs[0]
     paragraph.alignment = PP_ALIGN.LEFT
     run = paragraph.add_run()
     run.text = title
-    _style_run(run, style.TITLE_PT, PRIMARY, bold=True)
+    size = measure.fitting_size([title], CONTENT_W, heading.height, style.TITLE_PT, 24, True)
+    _style_run(run, size or 24, PRIMARY, bold=True)
     rule = slide.shapes.add_shape(1, MARGIN, Inches(1.22), Inches(1.6), Emu(38100))
     rule.fill.solid()
     rule.fill.fore_color.rgb = ACCENT
@@ -219,19 +233,44 @@ def _footer(slide, b: CommuneBriefing, number: int, total: int) -> None:
     )
 
 
+CELL_MARGIN_X, CELL_MARGIN_Y = Inches(0.08), Inches(0.04)
+
+
+def _row_heights(headers, rows, widths, width, row_h=Inches(0.42), size=None) -> list[int]:
+    """Each row's height: `row_h`, or more when a cell wraps (measured)."""
+    size = size or style.TABLE_PT
+    total = sum(widths)
+    columns = [int(width * share / total) for share in widths]
+    heights = []
+    for r, values in enumerate([headers] + rows):
+        needed = max(
+            measure.text_height([str(v)], size, w - 2 * CELL_MARGIN_X + 2 * measure.INSET_X,
+                                r == 0, 0) - 2 * measure.INSET_Y + 2 * CELL_MARGIN_Y
+            for v, w in zip(values, columns)
+        )  # fmt: skip
+        heights.append(max(row_h, needed))
+    return heights
+
+
+def _table_height(headers, rows, widths, width, row_h=Inches(0.42), size=None) -> int:
+    return sum(_row_heights(headers, rows, widths, width, row_h, size))
+
+
 def _table(slide, left, top, width, headers, rows, widths, row_h=Inches(0.42), size=None):
-    """A sober table: teal header row, pale banding, 14 pt everywhere (or `size`)."""
+    """A sober table: teal header row, pale banding, 14 pt everywhere (or `size`); rows
+    as tall as their wrapped cells need (measured)."""
     shape = slide.shapes.add_table(len(rows) + 1, len(headers), left, top, width, row_h)
     table = shape.table
     total = sum(widths)
     for index, share in enumerate(widths):
         table.columns[index].width = int(width * share / total)
+    heights = _row_heights(headers, rows, widths, width, row_h, size)
     for r, values in enumerate([headers] + rows):
-        table.rows[r].height = row_h
+        table.rows[r].height = heights[r]
         for c, value in enumerate(values):
             cell = table.cell(r, c)
-            cell.margin_left = cell.margin_right = Inches(0.08)
-            cell.margin_top = cell.margin_bottom = Inches(0.04)
+            cell.margin_left = cell.margin_right = CELL_MARGIN_X
+            cell.margin_top = cell.margin_bottom = CELL_MARGIN_Y
             cell.fill.solid()
             cell.fill.fore_color.rgb = PRIMARY if r == 0 else (PALE if r % 2 == 0 else WHITE)
             frame = cell.text_frame
@@ -365,32 +404,32 @@ def _figures_slide(deck, b: CommuneBriefing, title: str) -> None:
     inner = tile_w - Inches(0.3)
     # One size for the four values, the largest at which the longest holds on its line.
     value_pt = min(one_line_size(f.value, inner, KEY_FIGURE_PT) for f in figures)
+    # Each row of text as tall as the tallest tile needs it, measured (a detail that
+    # wraps to two lines gets two lines, not a box it runs out of).
+    value_h = measure.text_height(["0"], value_pt, inner, True)
+    label_h = max(measure.text_height([f.label], 16, inner, True) for f in figures)
+    detail_h = max(measure.text_height([f.detail], 14, inner) for f in figures)
+    tile_h = value_h + label_h + detail_h + Inches(0.15)
     for index, figure in enumerate(figures):
         left = MARGIN + index * (tile_w + gap)
-        tile = slide.shapes.add_shape(1, left, CONTENT_TOP, tile_w, Inches(2.0))
+        tile = slide.shapes.add_shape(1, left, CONTENT_TOP, tile_w, tile_h)
         tile.fill.solid()
         tile.fill.fore_color.rgb = PALE
         tile.line.fill.background()
         tile.shadow.inherit = False
         x = left + Inches(0.15)
-        _text_box(
-            slide, x, CONTENT_TOP + Inches(0.05), inner, Inches(0.75), [figure.value],
-            size=value_pt, colour=PRIMARY, bold=True,
-        )  # fmt: skip
-        _text_box(
-            slide, x, CONTENT_TOP + Inches(0.8), inner, Inches(0.7), [figure.label],
-            size=16, bold=True,
-        )  # fmt: skip
-        _text_box(
-            slide, x, CONTENT_TOP + Inches(1.45), inner, Inches(0.5), [figure.detail],
-            size=14, colour=GREY,
-        )  # fmt: skip
+        y = CONTENT_TOP + Inches(0.05)
+        _text_box(slide, x, y, inner, value_h, [figure.value], size=value_pt, colour=PRIMARY,
+                  bold=True)  # fmt: skip
+        _text_box(slide, x, y + value_h, inner, label_h, [figure.label], size=16, bold=True)
+        _text_box(slide, x, y + value_h + label_h, inner, detail_h, [figure.detail], size=14,
+                  colour=GREY)  # fmt: skip
     categories, adhered, total = story.adhesion_points(b)
     data = CategoryChartData()
     data.categories = categories
     data.add_series("Communes adhérentes", adhered)
     data.add_series("Communes de la province", total)
-    top = CONTENT_TOP + Inches(2.15)
+    top = CONTENT_TOP + tile_h + Inches(0.15)
     chart = slide.shapes.add_chart(
         XL_CHART_TYPE.LINE_MARKERS, MARGIN, top, CONTENT_W, FOOTER_TOP - top - Inches(0.1), data
     ).chart
@@ -426,12 +465,20 @@ def _orders_slide(deck, b: CommuneBriefing, title: str) -> None:
     table_w = Inches(8.0)
     top = CONTENT_TOP + Inches(0.7)
     widths = (2.55, 1.7, 1.45, 1.05, 1.25)
-    _table(slide, MARGIN, top, table_w, story.ORDER_HEADERS, story.order_rows(b), widths)
-    left_out = story.orders_left_out(b)
+    # As many orders as the table (rows measured as they wrap) and the line saying what
+    # is left out hold above the footer.
+    for shown in range(story.ORDERS_SHOWN, 0, -1):
+        rows = story.order_rows(b, limit=shown)
+        left_out = story.orders_left_out(b, limit=shown)
+        table_h = _table_height(story.ORDER_HEADERS, rows, widths, table_w)
+        note_h = measure.text_height([left_out], 14, table_w) if left_out else 0
+        if top + table_h + note_h + Inches(0.05) <= FOOTER_TOP:
+            break
+    _table(slide, MARGIN, top, table_w, story.ORDER_HEADERS, rows, widths)
     if left_out:
-        box_top = FOOTER_TOP - Inches(0.5)
-        _text_box(slide, MARGIN, box_top, table_w, Inches(0.45), [left_out], size=14, colour=GREY)
-    labels, values = story.lead_time_series(b)
+        box_top = top + table_h + Inches(0.05)
+        _text_box(slide, MARGIN, box_top, table_w, note_h, [left_out], size=14, colour=GREY)
+    labels, values = story.lead_time_series(b, limit=shown)
     if not labels:
         return
     data = CategoryChartData()
@@ -512,8 +559,10 @@ def _peers_slide(deck, b: CommuneBriefing, title: str, lead: list[str] = ()) -> 
     # characters and 0.3 inch a line across the slide).
     text_h = Inches(0.3) * sum(-(-len(line) // 115) for line in lines) + Inches(0.1)
     _text_box(slide, MARGIN, CONTENT_TOP, CONTENT_W, text_h, lines, size=16, space_after=2)
-    solutions, size, arrondissement = story.peer_uptake_series(b)
     top = CONTENT_TOP + text_h + Inches(0.1)
+    height = FOOTER_TOP - top - Inches(0.05)
+    shown = peer_bars_that_fit(height)
+    solutions, size, arrondissement = story.peer_uptake_series(b, limit=shown)
     if not solutions:
         # Nothing they took that it has not: who they are, and what they took, instead.
         _text_box(slide, MARGIN, top, CONTENT_W, Inches(0.5), [story.no_peer_uptake(b)])
@@ -528,11 +577,10 @@ def _peers_slide(deck, b: CommuneBriefing, title: str, lead: list[str] = ()) -> 
     size_name, arrondissement_name = story.peer_series_names(b)
     data.add_series(size_name, size)
     data.add_series(arrondissement_name, arrondissement)
-    height = FOOTER_TOP - top - Inches(0.05)
     chart = slide.shapes.add_chart(
         XL_CHART_TYPE.BAR_CLUSTERED, MARGIN, top, CONTENT_W, height, data
     ).chart
-    _style_chart(chart, story.peer_chart_title(b), True)
+    _style_chart(chart, story.peer_chart_title(b, limit=shown), True)
     _count_axis(chart, maximum=max(size + arrondissement) + 1)
     chart.category_axis.reverse_order = True
     chart.value_axis.tick_label_position = XL_TICK_LABEL_POSITION.HIGH
@@ -540,6 +588,19 @@ def _peers_slide(deck, b: CommuneBriefing, title: str, lead: list[str] = ()) -> 
     _colour_series(chart, [PRIMARY, PRIMARY_LIGHT])
     chart.plots[0].gap_width = 50
     _data_labels(chart.plots[0])
+
+
+# Around the bars of a chart: its title, legend and axis take about this height; each bar
+# needs the height of its 14-pt value label, and a group of two bars half a bar more.
+CHART_FRAME_PT = 110
+BAR_PT = 19
+
+
+def peer_bars_that_fit(height) -> int:
+    """How many solutions the peers chart can show in `height` EMU with no value label
+    on another (two bars each): at least 1, at most `story.PEER_BARS`."""
+    room = height / 12700 - CHART_FRAME_PT
+    return max(1, min(story.PEER_BARS, int(room // (BAR_PT * 2.5))))
 
 
 def _survey_slide(deck, b: CommuneBriefing, title: str) -> None:
@@ -569,11 +630,8 @@ def _survey_slide(deck, b: CommuneBriefing, title: str) -> None:
 
 
 def _text_height(lines: list[str], size: float, width, space_after: float = 10) -> Emu:
-    """About how tall `lines` wrap at `size` pt in a box `width` wide (an average
-    character is half as wide as the type is tall)."""
-    per_line = max((width / 12700 - 14) / (size * 0.55), 1)
-    points = sum(-(-(len(line) + 3) // int(per_line)) * size * 1.2 + space_after for line in lines)
-    return Emu(int(points * 12700))
+    """How tall `lines` (bulleted) wrap at `size` pt in a box `width` wide, measured."""
+    return Emu(measure.text_height([f"•  {x}" for x in lines], size, width, False, space_after))
 
 
 SURVEY_WIDTHS = (3.5, 1.25, 1.15, 1.3, 5.2)  # « Priorité » whole at 16 pt
@@ -602,14 +660,25 @@ def _next_steps_slide(
     size = next(
         (z for z in sizes if top + _text_height(lines, z, CONTENT_W) <= band_top), sizes[-1]
     )
+    needed = _text_height(lines, size, CONTENT_W)
+    # The commune's own steps come first: when they need more room than the band leaves,
+    # the band of how to order (the same for every commune) moves down, or is left out
+    # when it no longer fits above the footer (measured, never drawn over the steps).
+    band_h = Inches(0.9) if table_rows else Inches(1.2)
+    label_h = 0 if table_rows else Inches(0.5)
+    band_top = max(band_top, top + needed + Inches(0.1))
+    show_band = band_top + label_h + band_h <= FOOTER_TOP - Inches(0.05)
+    box_h = (band_top - top) if show_band else (FOOTER_TOP - Inches(0.1) - top)
     _text_box(
-        slide, MARGIN, top, CONTENT_W, band_top - top, lines, size=size, bullet=True,
+        slide, MARGIN, top, CONTENT_W, box_h, lines, size=size, bullet=True,
         space_after=10,
     )  # fmt: skip
+    if not show_band:
+        return
     if table_rows:
-        _how_to_order(slide, b, label=False, top=band_top, height=Inches(0.9))
+        _how_to_order(slide, b, label=False, top=band_top, height=band_h)
     else:
-        _how_to_order(slide, b, top=band_top + Inches(0.5))
+        _how_to_order(slide, b, top=band_top + label_h)
 
 
 def _how_to_order(
@@ -627,6 +696,10 @@ def _how_to_order(
         )  # fmt: skip
     steps = story.how_to_order(b)
     width = int((CONTENT_W - gap * (len(steps) - 1)) / len(steps))
+    # As tall as the longest step needs at its size (measured), within the footer.
+    texts = [f"{index + 1}. {text}" for index, text in enumerate(steps)]
+    needed = max(measure.text_height([t], tile_pt, width - Inches(0.2), True) for t in texts)
+    height = min(max(height, needed + Inches(0.2)), FOOTER_TOP - top - Inches(0.05))
     for index, text in enumerate(steps):
         left = MARGIN + index * (width + gap)
         tile = slide.shapes.add_shape(1, left, top, width, height)

@@ -16,17 +16,17 @@ and every French character (and the euro sign) prints.
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import matplotlib
-from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from centrale import fmt
 from centrale.briefing import CommuneBriefing
 from centrale.config import AWARD_PROMISE_DAYS
 from centrale.domain import arrondissement_of
-from reports import mapimage, story, style
+from reports import mapimage, paper, story, style
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 FONT = "DejaVu"
@@ -43,7 +43,7 @@ MAP_H = 54.0  # mm
 MM_PER_INCH = 25.4
 
 
-class _Sheet(FPDF):
+class _Sheet(paper.Paper):
     """The sheet's page: the footer on every page, a slim "(suite)" band on the next ones."""
 
     commune = ""
@@ -86,11 +86,20 @@ class _Sheet(FPDF):
         self.set_draw_color(*style.rgb(hex_colour))
 
     def text_at(self, x, y, w, h, text, size=8, bold=False, colour=style.DARK_HEX, align="L"):
-        """One line of text in a box, shortened with '…' if it would overflow."""
+        """One line of text in a box. Never cut: a line a little too wide is set in
+        smaller type (down to 80 %); one wider still wraps (the layout tests see it)."""
+        text = str(text)
+        self.set_font(FONT, "B" if bold else "", size)
+        width = self.get_string_width(text)
+        if width > w - 1 and width * 0.8 <= w - 1:
+            size = size * (w - 1) / width
+        elif width > w - 1:
+            self.paragraph(x, y, w, text, size, bold, colour)
+            return
         self.set_font(FONT, "B" if bold else "", size)
         self.set_colour(colour)
         self.set_xy(x, y)
-        self.cell(w, h, fit(self, str(text), w - 1), align=align)
+        self.cell(w, h, text, align=align)
 
     def paragraph(self, x, y, w, text, size=8, bold=False, colour=style.DARK_HEX, line_h=None):
         """Wrapped text from (x, y); returns the y below it."""
@@ -111,25 +120,62 @@ class _Sheet(FPDF):
         return y + 7
 
 
-def fit(pdf: FPDF, text: str, width: float) -> str:
-    """`text` cut with '…' to fit `width` mm in the current font."""
-    if pdf.get_string_width(text) <= width:
-        return text
-    while text and pdf.get_string_width(text + "…") > width:
-        text = text[:-1]
-    return text.rstrip() + "…"
+@dataclass(frozen=True)
+class Layout:
+    """How much the sheet shows: the map's height (mm) and the rows of each list. The
+    fullest layout that holds on one page is chosen (`LAYOUTS`, fullest first); what a
+    list leaves out is said under it and is in the dashboard."""
+
+    map_h: float
+    orders: int
+    survey: int
+    peer_bars: int
+    catalogue: int
+
+
+LAYOUTS = (  # the map and the peers' bars give way first, the commune's own orders last
+    Layout(54.0, 5, 5, 4, 6),
+    Layout(46.0, 5, 4, 3, 5),
+    Layout(40.0, 5, 4, 3, 4),
+    Layout(40.0, 4, 3, 2, 3),
+    Layout(36.0, 3, 3, 2, 3),
+)
 
 
 def sheet_bytes(b: CommuneBriefing, map_svg: bytes | None = None) -> bytes:
-    """The one-page PDF as bytes. `map_svg` is drawn here when not given."""
-    if map_svg is None:
-        map_svg = mapimage.map_svg(
-            b.map_communes,
-            b.name,
-            width_in=CONTENT_W / MM_PER_INCH,
-            height_in=MAP_H / MM_PER_INCH,
-            font_pt=8,
-        )
+    """The fiche as PDF bytes: on one page in the fullest layout that holds there.
+
+    When even the most compact layout needs a second page, the fullest layout is
+    used instead (a second page then has room to be well filled). `map_svg` is
+    drawn here when not given (and then keeps its height in every layout)."""
+    # Layouts are tried with the map's frame only (drawing the map is the slow part);
+    # the chosen one is drawn with its map.
+    chosen = next(
+        (lay for lay in LAYOUTS if _draw_sheet(b, None, _sized(lay, map_svg)).pages_count == 1),
+        LAYOUTS[0],
+    )
+    chosen = _sized(chosen, map_svg)
+    svg = map_svg or _map_svg(b, chosen.map_h)
+    return bytes(_draw_sheet(b, svg, chosen).output())
+
+
+def _sized(layout: Layout, map_svg: bytes | None) -> Layout:
+    """A given map keeps its own height (MAP_H) in every layout."""
+    return layout if map_svg is None else replace(layout, map_h=MAP_H)
+
+
+def _map_svg(b: CommuneBriefing, height_mm: float) -> bytes:
+    return mapimage.map_svg(
+        b.map_communes,
+        b.name,
+        width_in=CONTENT_W / MM_PER_INCH,
+        height_in=height_mm / MM_PER_INCH,
+        font_pt=8,
+    )
+
+
+def _draw_sheet(b: CommuneBriefing, map_svg: bytes | None, layout: Layout) -> _Sheet:
+    """The sheet in `layout`; without `map_svg`, the map's place is left empty (a trial)."""
     pdf = _new_sheet(b)
     pdf.set_title(f"Fiche commune — {b.name} — {fmt.date(b.as_of)}")
     pdf.set_author("IDELUX Projets publics")
@@ -137,19 +183,20 @@ def sheet_bytes(b: CommuneBriefing, map_svg: bytes | None = None) -> bytes:
     pdf.add_page()
     y = _header(pdf, b)
     y = _figures(pdf, b, y + 3)
-    y = _map(pdf, b, y + 3, map_svg)
+    y = _map(pdf, b, y + 3, map_svg, layout.map_h)
     # The sections below grow with the commune's data: each is measured on a scratch
     # page first and moved, whole, to a new page when it would run into the footer.
     scratch = _new_sheet(b, fonts_of=pdf)
     for draw in (_orders, _peers, _survey_and_steps):
-        y = _place(pdf, scratch, y + 2, lambda sheet, top, draw=draw: draw(sheet, b, top))
-    return bytes(pdf.output())
+        y = _place(pdf, scratch, y + 2, lambda sheet, top, draw=draw: draw(sheet, b, top, layout))
+    return pdf
 
 
 def _new_sheet(b: CommuneBriefing, fonts_of: _Sheet | None = None) -> _Sheet:
     """A sheet with the fonts loaded; a scratch sheet borrows those of `fonts_of` (parsing
     DejaVu again costs 0,2 s; the scratch draws only text the sheet itself draws)."""
     pdf = _Sheet(orientation="P", unit="mm", format="A4")
+    pdf.heading = "Fiche commune"
     pdf.set_auto_page_break(False)
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
     if fonts_of is not None:
@@ -188,8 +235,7 @@ def _header(pdf: _Sheet, b: CommuneBriefing) -> float:
         f"{fmt.number(b.population)} habitants"
     )
     pdf.text_at(MARGIN, 27.5, CONTENT_W, 5, facts, 9, True)
-    pdf.text_at(MARGIN, 32, CONTENT_W, 5, story.status_sentence(b), 9)
-    return 37
+    return pdf.paragraph(MARGIN, 32.5, CONTENT_W, story.status_sentence(b), 9, line_h=4.2)
 
 
 def _figures(pdf: _Sheet, b: CommuneBriefing, y: float) -> float:
@@ -207,42 +253,36 @@ def _figures(pdf: _Sheet, b: CommuneBriefing, y: float) -> float:
     return y + 17
 
 
-def _map(pdf: _Sheet, b: CommuneBriefing, y: float, map_svg: bytes) -> float:
+def _map(pdf: _Sheet, b: CommuneBriefing, y: float, map_svg, map_h: float) -> float:
     y = pdf.section(MARGIN, y, CONTENT_W, story.section_titles(b)[1])
-    pdf.image(io.BytesIO(map_svg), x=MARGIN, y=y, w=CONTENT_W, h=MAP_H)
-    y += MAP_H + 1
+    if map_svg is not None:
+        pdf.image(io.BytesIO(map_svg), x=MARGIN, y=y, w=CONTENT_W, h=map_h)
+    y += map_h + 1
     for line in story.neighbour_lines(b):
-        pdf.text_at(MARGIN, y, CONTENT_W, 4, line, 8)
-        y += 4
+        y = pdf.paragraph(MARGIN, y, CONTENT_W, line, 8, line_h=3.8) + 0.2
     return y
 
 
-def _orders(pdf: _Sheet, b: CommuneBriefing, y: float) -> float:
+def _orders(pdf: _Sheet, b: CommuneBriefing, y: float, layout: Layout) -> float:
     y = pdf.section(MARGIN, y, CONTENT_W, story.section_titles(b)[2])
-    pdf.text_at(MARGIN, y, CONTENT_W, 4.5, story.orders_summary(b), 8.5, True)
-    y += 5
+    y = pdf.paragraph(MARGIN, y, CONTENT_W, story.orders_summary(b), 8.5, True, line_h=4.2)
     # "Ce que la centrale a apporté", compact (the deck has a slide): the gain and days
     # saved, then the commune's place in the funnel with its dates.
     if b.worth.get("orders"):
-        pdf.text_at(MARGIN, y - 0.5, CONTENT_W, 3.5, story.worth_summary(b), 7, True)
-        y += 3.5
+        y = pdf.paragraph(MARGIN, y, CONTENT_W, story.worth_summary(b), 7, True, line_h=3.3)
     funnel = story.funnel_line(b)
     if funnel:
-        y = pdf.paragraph(MARGIN, y - 0.5, CONTENT_W, funnel, 7, line_h=3.3) + 0.7
+        y = pdf.paragraph(MARGIN, y, CONTENT_W, funnel, 7, line_h=3.3) + 0.7
     if b.orders.empty:
         return y
-    dates, values = story.lead_time_series(b, limit=5)
-    widths = (49.0, 27.0, 18.0, 13.0, 17.0)
-    if not dates:  # nothing awarded yet: no lead-time chart, the table takes the width
-        widths = tuple(w * CONTENT_W / sum(widths) for w in widths)
-    table_w = sum(widths)
-    rows = story.order_rows(b, limit=5)
+    dates, values = story.lead_time_series(b, limit=layout.orders)
+    table_w = CONTENT_W - 58.0 if dates else CONTENT_W  # room for the lead-time chart
+    rows = story.order_rows(b, limit=layout.orders)
     headers = story.ORDER_HEADERS[:4] + ["Montant"]  # "HTVA" is in the summary above
-    bottom = _table(pdf, MARGIN, y, widths, headers, rows, size=7)
-    left_out = story.orders_left_out(b, limit=5)
+    bottom = _table(pdf, MARGIN, y, table_w, (5, 3, 1, 1, 1), headers, rows, size=7)
+    left_out = story.orders_left_out(b, limit=layout.orders)
     if left_out:
-        pdf.text_at(MARGIN, bottom, table_w, 4, left_out, 7, False, style.GREY_HEX)
-        bottom += 4
+        bottom = pdf.paragraph(MARGIN, bottom, table_w, left_out, 7, False, style.GREY_HEX, 3.3)
     if not dates:
         return bottom
     chart_x = MARGIN + table_w + 6
@@ -260,21 +300,20 @@ def _orders(pdf: _Sheet, b: CommuneBriefing, y: float) -> float:
     return max(bottom, chart_bottom)
 
 
-def _peers(pdf: _Sheet, b: CommuneBriefing, y: float) -> float:
+def _peers(pdf: _Sheet, b: CommuneBriefing, y: float, layout: Layout) -> float:
     y = pdf.section(MARGIN, y, CONTENT_W, story.section_titles(b)[3])
     for line in story.peers_sentences(b):
         y = pdf.paragraph(MARGIN, y, CONTENT_W, line, 7.5, line_h=3.6)
-    solutions, size, arrondissement = story.peer_uptake_series(b, limit=4)
+    solutions, size, arrondissement = story.peer_uptake_series(b, limit=layout.peer_bars)
     if not solutions:
-        pdf.text_at(MARGIN, y + 0.5, CONTENT_W, 4, story.no_peer_uptake(b), 8)
-        return y + 5
+        return pdf.paragraph(MARGIN, y + 0.5, CONTENT_W, story.no_peer_uptake(b), 8) + 0.5
     size_name, arrondissement_name = story.peer_series_names(b)
     return _bar_chart(
         pdf,
         MARGIN,
         y + 1,
         CONTENT_W,
-        story.peer_chart_title(b, limit=4),
+        story.peer_chart_title(b, limit=layout.peer_bars),
         solutions,
         [(size, style.PRIMARY_HEX), (arrondissement, style.PRIMARY_LIGHT_HEX)],
         legend=[size_name, arrondissement_name],
@@ -282,59 +321,53 @@ def _peers(pdf: _Sheet, b: CommuneBriefing, y: float) -> float:
     )
 
 
-def _survey_and_steps(pdf: _Sheet, b: CommuneBriefing, y: float) -> float:
+def _survey_and_steps(pdf: _Sheet, b: CommuneBriefing, y: float, layout: Layout) -> float:
+    """The survey (or the catalogue) on the left, the next steps on the right."""
     left_w = 112.0
     right_x = MARGIN + left_w + 6
     right_w = CONTENT_W - left_w - 6
-    top = y
-    y = pdf.section(MARGIN, y, left_w, story.survey_title(b))
+    left_bottom = _survey(pdf, b, y, layout, left_w)
+    return max(left_bottom, _next_steps(pdf, b, y, right_x, right_w))
+
+
+def _survey(pdf: _Sheet, b: CommuneBriefing, y: float, layout: Layout, width: float) -> float:
+    y = pdf.section(MARGIN, y, width, story.survey_title(b))
     if b.survey.empty:
-        y = pdf.paragraph(MARGIN, y, left_w, story.no_survey(b), 7.5, line_h=3.6)
-        rows = [[r[0], r[1]] for r in story.catalogue_rows(b)][:6]
+        y = pdf.paragraph(MARGIN, y, width, story.no_survey(b), 7.5, line_h=3.6)
+        rows = [[r[0], r[1]] for r in story.catalogue_rows(b)][: layout.catalogue]
         headers = story.CATALOGUE_HEADERS[:2]
-        y = _table(pdf, MARGIN, y + 1, (50.0, 62.0), headers, rows, size=7)
+        y = _table(pdf, MARGIN, y + 1, width, (1, 1), headers, rows, size=7)
         left_out = story.catalogue_left_out(b, len(rows))
-        if left_out:
-            pdf.text_at(MARGIN, y, left_w, 4, left_out, 7, False, style.GREY_HEX)
     else:
         matches = b.survey["match"].tolist()
-        rows = [[r[0], r[1], r[2], m] for r, m in zip(story.survey_rows(b, limit=5), matches)]
+        rows = [
+            [r[0], r[1], r[2], m]
+            for r, m in zip(story.survey_rows(b, limit=layout.survey), matches)
+        ]
         headers = [story.SURVEY_HEADERS[i] for i in (0, 1, 2, 4)]
-        y = _table(pdf, MARGIN, y, (38.0, 14.0, 14.0, 46.0), headers, rows, size=7)
+        y = _table(pdf, MARGIN, y, width, (6, 1, 1, 4), headers, rows, size=7)
         left_out = story.survey_left_out(b, len(rows))
-        if left_out:
-            pdf.text_at(MARGIN, y, left_w, 4, left_out, 7, False, style.GREY_HEX)
-    left_bottom = y + 4 if left_out else y
-    y = pdf.section(right_x, top, right_w, "Prochaines étapes")
-    # Every step line is drawn (the list is already cut, and says so, by `next_step_lines`):
-    # the section moves to a new page rather than lose one.
-    for line in story.next_step_lines(b, limit=3):
+    if left_out:
+        y = pdf.paragraph(MARGIN, y, width, left_out, 7, False, style.GREY_HEX, 3.3)
+    return y
+
+
+def _next_steps(pdf: _Sheet, b: CommuneBriefing, y: float, x: float, width: float) -> float:
+    """Every step line `story.next_step_lines` gives (the deck and the web page show the
+    same number): the section moves to a new page rather than lose one."""
+    y = pdf.section(x, y, width, "Prochaines étapes")
+    for line in story.next_step_lines(b):
         pdf.fill(style.ACCENT_HEX)
-        pdf.rect(right_x, y + 1.2, 1.6, 1.6, style="F")
-        y = pdf.paragraph(right_x + 3, y, right_w - 3, line, 7.5, line_h=3.6) + 1
-    return max(left_bottom, y)
+        pdf.rect(x, y + 1.2, 1.6, 1.6, style="F")
+        y = pdf.paragraph(x + 3, y, width - 3, line, 7, line_h=3.3) + 0.8
+    return y
 
 
-def _table(pdf: _Sheet, x, y, widths, headers, rows, size=7.5) -> float:
-    """A compact table (one line per cell, shortened if needed); returns the y below."""
-    line_h = size * 0.55
-    cx = x
-    pdf.fill(style.PRIMARY_HEX)
-    pdf.rect(x, y, sum(widths), line_h + 1, style="F")
-    for width, header in zip(widths, headers):
-        pdf.text_at(cx + 0.5, y + 0.5, width - 1, line_h, header, size, True, "#FFFFFF")
-        cx += width
-    y += line_h + 1
-    for index, row in enumerate(rows):
-        if index % 2:
-            pdf.fill(style.PALE_HEX)
-            pdf.rect(x, y, sum(widths), line_h + 0.6, style="F")
-        cx = x
-        for width, value in zip(widths, row):
-            pdf.text_at(cx + 0.5, y + 0.3, width - 1, line_h, value, size)
-            cx += width
-        y += line_h + 0.6
-    return y + 0.5
+def _table(pdf: _Sheet, x, y, width, weights, headers, rows, size=7.5) -> float:
+    """A compact table whose cells wrap at spaces, never cut, and whose columns are at
+    least as wide as their widest word (a date or an amount is never broken)."""
+    widths = paper.fit_widths(pdf, headers, rows, list(weights), width, size)
+    return paper.table(pdf, x, y, widths, headers, rows, size)
 
 
 def _bar_chart(

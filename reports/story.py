@@ -32,7 +32,7 @@ ORDERS_SHOWN = 6  # rows of orders on a slide; the rest is summed up in one line
 NAMES_SHOWN = 8  # names listed in one sentence before "et N autres"
 PEER_BARS = 6  # solutions in the peers chart of the deck and the page
 SURVEY_ROWS = 7  # needs in the survey table of a slide
-NEXT_STEPS = 3  # lines of next steps on a slide and the PDF
+NEXT_STEPS = 4  # lines of next steps on the web page, a slide and the PDF: one number
 
 
 def shown_of(shown: int, total: int, noun: str, feminine: bool = True) -> str:
@@ -523,8 +523,8 @@ def worth_lines(b: CommuneBriefing) -> list[str]:
     )
     kind = "estimation" if w["classic_is_estimate"] else "source"
     lines.append(
-        f"Face à une procédure classique ({w['classic_days']} jours, {kind}) : "
-        f"{fmt.number(w['days_saved'])} jours gagnés sur ses {w['orders']} commande(s)."
+        f"Face à une procédure classique ({w['classic_days']} jours par commande, {kind}) : "
+        f"{days_saved_phrase(w)}."
     )
     return lines
 
@@ -549,6 +549,18 @@ def worth_series(b: CommuneBriefing) -> tuple[list[str], list[float]]:
     )
 
 
+def days_saved_phrase(w: dict) -> str:
+    """« 631 jours gagnés au total sur ses 6 commandes (105 par commande en moyenne) »:
+    a sum of days said as a sum, over how many orders, with its mean."""
+    orders, saved = w["orders"], w["days_saved"]
+    if orders == 1:
+        return f"{fmt.number(saved)} jours gagnés sur sa commande"
+    return (
+        f"{fmt.number(saved)} jours gagnés au total sur ses {orders} commandes "
+        f"({fmt.number(saved / orders)} par commande en moyenne)"
+    )
+
+
 def worth_summary(b: CommuneBriefing) -> str:
     """One line for the PDF: the gain and the days saved, the assumption named."""
     w = b.worth
@@ -559,8 +571,8 @@ def worth_summary(b: CommuneBriefing) -> str:
         else ""
     )
     return (
-        f"Gagné via la centrale : {gain}{fmt.number(w['days_saved'])} jours face à une "
-        f"procédure classique ({w['classic_days']} j, {kind})"
+        f"Gagné via la centrale : {gain}{days_saved_phrase(w)}, face à une procédure "
+        f"classique de {w['classic_days']} jours par commande ({kind})"
     )
 
 

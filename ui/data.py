@@ -28,6 +28,8 @@ QUERY_MODULES = (
     "centrale.survey",
     "centrale.briefing",
     "reports.mapimage",  # the rendered map picture: ~0.3 s of matplotlib, worth caching
+    "reports.board",  # the board report's figures (a Period in, plain dataclasses out)
+    "reports.digest",  # the digest's lists
 )
 # Modules whose functions `figure` may call: (DataFrames, plain values) -> plotly Figure.
 FIGURE_MODULES = (
