@@ -27,6 +27,7 @@ PAGES = {
             "pages/orders.py", title="Commandes et prestataires", icon=":material/receipt_long:"
         ),
         st.Page("pages/subsidies.py", title="Subsides", icon=":material/euro:"),
+        st.Page("pages/explorer.py", title="Explorer", icon=":material/query_stats:"),
     ],
     "Enquête et présentation": [
         st.Page("pages/survey.py", title="Enquête 2.0", icon=":material/checklist:"),

@@ -27,6 +27,7 @@ QUERY_MODULES = (
     "centrale.loads",
     "centrale.survey",
     "centrale.briefing",
+    "centrale.semantic.compile",  # the Explorer (issue 20)
     "reports.mapimage",  # the rendered map picture: ~0.3 s of matplotlib, worth caching
 )
 # Modules whose functions `figure` may call: (DataFrames, plain values) -> plotly Figure.
@@ -35,6 +36,7 @@ FIGURE_MODULES = (
     "centrale.mapfig",
     "centrale.survey_charts",
     "centrale.worth_charts",
+    "centrale.semantic.charts",
 )
 
 

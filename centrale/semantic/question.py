@@ -165,6 +165,12 @@ def _float(text, default: float, low: float, high: float) -> float:
         return default
 
 
+def lower_first(text: str) -> str:
+    """'Communes adhérentes' -> 'communes adhérentes' (a label inside a sentence); a label
+    starting with an acronym or a number is kept."""
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
 def describe(
     question: Question, as_of: dt.date, names: dict[str, dict[str, str]] | None = None
 ) -> str:
@@ -172,7 +178,10 @@ def describe(
     31/12/2023.' `names`: dimension -> value -> name, to write filters readably."""
     names = names or {}
     span = window(question.period, as_of)
-    words = " et ".join(METRICS[m].label for m in question.metrics)
+    words = " et ".join(
+        label if i == 0 else lower_first(label)
+        for i, label in enumerate(METRICS[m].label for m in question.metrics)
+    )
     if question.by:
         words += " par " + " et par ".join(DIMENSIONS[d].label.lower() for d in question.by)
     stocks = [m for m in question.metrics if METRICS[m].is_stock]
