@@ -59,7 +59,7 @@ def period_choices(day: dt.date) -> dict[str, str]:
     """Period texts -> French labels: the whole time, this year, relative spans, each year."""
     years = range(day.year - 1, 2018, -1)
     return {
-        "tout": "Depuis l'ouverture",
+        "tout": "Tout (jusqu'à la date)",
         "annee": "Cette année",
         **RELATIVE,
         **{str(y): str(y) for y in years},

@@ -2,7 +2,7 @@
 
 Each is a `Question` and a title written from the registry's words, and the mode
 the page opens it in ('table', 'compare'). The questions are those managers asked
-that no page answered (issue 20): a breakdown by arrondissement, distinct
+that no page answered (issue #20): a breakdown by arrondissement, distinct
 population covered, a set difference between years, a conversion across sources,
 outliers, a line over time.
 """
@@ -55,7 +55,7 @@ def starts(as_of: dt.date) -> list[Start]:
         ),
         (Question(("orders_sent",), ("solution",), period="12m"), "table"),
         (Question(("survey_conversion",), ("solution",)), "table"),
-        (Question(("orders_above_usual",), ("solution",), usual_factor=1.5), "table"),
+        (Question(("orders_above_usual",), ("solution",), usual_factor=1.3), "table"),
         (Question(("amount_awarded_eur",), ("commune",)), "table"),
     ]
     return [Start(title_of(q, as_of), q, mode) for q, mode in questions]

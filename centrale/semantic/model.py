@@ -11,7 +11,7 @@ event date a period filters on (a flow, « pendant la période ») or none (a st
 format, definition) are the `centrale.measures` entry of the same key.
 
 Every SQL fragment below is a constant of this module; values (statuses, the
-20-day promise, dates, filters) are bound with `?` by `centrale.semantic.compile`.
+award promise, dates, filters) are bound with `?` by `centrale.semantic.compile`.
 Status literals and the promise appear in the layer's SQL only through `Param`.
 
 Streamlit-free, pandas-free at import.

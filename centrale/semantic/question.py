@@ -52,6 +52,10 @@ def window(text: str | None, as_of: dt.date) -> Window:
         since = max(since, periods.OPENED_ON)
         return Window(since, as_of, f"{name} (du {fmt.date(since)} au {fmt.date(as_of)})", text)
     period = periods.from_param(text, as_of) or periods.make("all", as_of)
+    if period.kind == "all":
+        # Everything known by then: the 2017 survey and the 2018 information meetings
+        # came before the opening, and « depuis l'ouverture » would drop them.
+        return Window(dt.date.min, as_of, f"jusqu'au {fmt.date(as_of)}", period.param)
     return Window(period.since, period.until, period.label, period.param)
 
 
