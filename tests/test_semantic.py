@@ -15,9 +15,8 @@ from hypothesis import strategies as st
 
 from centrale import outreach, queries
 from centrale.config import AWARD_PROMISE_DAYS, REPO_ROOT
-from centrale.semantic import DIMENSIONS, METRICS, Question, dimensions_for, window
+from centrale.semantic import DIMENSIONS, METRICS, Question, dimensions_for, gallery, views, window
 from centrale.semantic import compile as layer
-from centrale.semantic import gallery, views
 from centrale.semantic.question import RELATIVE
 from centrale.store import connect_read_only
 from tests.conftest import PRESS_DAY
@@ -28,12 +27,15 @@ DAYS = (PRESS_DAY, LATE_DAY)
 # "Solution prise" and "known on d", written by hand on the raw tables.
 _TAKEN = "o.sent_on <= $d AND (o.awarded_on <= $d OR o.status <> 'annulé')"
 _AWARDED = "o.awarded_on <= $d"
-_NIS = "coalesce((SELECT new_nis FROM commune_mergers m WHERE m.old_nis = {0} AND m.merged_on <= $d), {0})"
+_NIS = (
+    "coalesce((SELECT new_nis FROM commune_mergers m WHERE m.old_nis = {0} "
+    "AND m.merged_on <= $d), {0})"
+)
 HAND_SQL = {
     "orders_sent": f"SELECT count(*) FROM orders o WHERE {_TAKEN}",
     "orders_awarded": f"SELECT count(*) FROM orders o WHERE {_AWARDED}",
-    "orders_pending": "SELECT count(*) FROM orders o WHERE o.sent_on <= $d AND o.status <> 'annulé' "
-    "AND (o.awarded_on IS NULL OR o.awarded_on > $d)",
+    "orders_pending": "SELECT count(*) FROM orders o WHERE o.sent_on <= $d "
+    "AND o.status <> 'annulé' AND (o.awarded_on IS NULL OR o.awarded_on > $d)",
     "orders_late": f"SELECT count(*) FROM orders o WHERE {_TAKEN} AND CASE WHEN o.awarded_on <= $d "
     f"THEN o.awarded_on - o.sent_on ELSE $d - o.sent_on END > {AWARD_PROMISE_DAYS}",
     "amount_awarded_eur": f"SELECT coalesce(sum(amount_eur), 0) FROM orders o WHERE {_AWARDED}",
@@ -62,7 +64,8 @@ HAND_SQL = {
     "conventions_signed": "SELECT count(*) FROM adhesions WHERE signed_on <= $d",
     "communes_answered": f"SELECT count(DISTINCT {_NIS.format('s.commune_nis')}) FROM "
     "survey_answers s WHERE s.submitted_on <= $d",
-    "needs_expressed": "SELECT count(*) FROM survey_answers WHERE submitted_on <= $d AND NOT no_needs",
+    "needs_expressed": "SELECT count(*) FROM survey_answers WHERE submitted_on <= $d "
+    "AND NOT no_needs",
     "contacts_held": "SELECT count(*) FROM events WHERE held_on <= $d",
     "communes_met": f"SELECT count(DISTINCT {_NIS.format('e.commune_nis')}) FROM events e "
     "WHERE e.held_on <= $d",
@@ -258,8 +261,8 @@ def test_solutions_without_orders_in_twelve_months(con):
     expected = {
         r[0]
         for r in con.execute(
-            "SELECT name_fr FROM solutions WHERE solution_id NOT IN (SELECT solution_id FROM orders "
-            "WHERE sent_on BETWEEN ? AND ? AND status <> 'annulé')",
+            "SELECT name_fr FROM solutions WHERE solution_id NOT IN "
+            "(SELECT solution_id FROM orders WHERE sent_on BETWEEN ? AND ? AND status <> 'annulé')",
             [since, LATE_DAY],
         ).fetchall()
     }
