@@ -50,7 +50,7 @@ def starts(as_of: dt.date) -> list[Start]:
         (Question(("population_covered", "population_covered_share")), "table"),
         (Question(("orders_awarded",), ("month_awarded",), period="12m"), "table"),
         (
-            Question(("communes_ordering",), ("commune",), period=last_year, compare=year_before),
+            Question(("orders_sent",), ("commune",), period=last_year, compare=year_before),
             "compare",
         ),
         (Question(("orders_sent",), ("solution",), period="12m"), "table"),

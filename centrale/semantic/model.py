@@ -74,8 +74,8 @@ _COMMUNES_SOURCE = """(
                FROM adhesions_at(?) GROUP BY commune_nis) adh ON adh.commune_nis = c.nis_code)"""
 
 # Orders on d, each with its amount relative to the median amount of the awarded orders
-# of its solution (the "outlier" measure) and whether it counts as "solution prise".
-_ORDERS_SOURCE = """(
+# of its solution (the "outlier" measure only: the window costs at a million orders).
+_PRICED_ORDERS_SOURCE = """(
     SELECT o.*,
            o.amount_eur::DOUBLE / nullif(median(o.amount_eur::DOUBLE) FILTER (WHERE o.status = ?)
                OVER (PARTITION BY o.solution_id), 0) AS amount_ratio
@@ -103,34 +103,48 @@ _NEEDS_SOURCE = """(
     WHERE s.need_solution_id IS NOT NULL AND s.submitted_on IS NOT NULL
     GROUP BY ALL)"""
 
+_ORDER_ENTITIES = {
+    "commune": "commune_nis",
+    "solution": "solution_id",
+    "provider": "provider",
+    "order_status": "status",
+}
+_ORDER_DATES = {"sent": "sent_on", "awarded": "awarded_on"}
+_ORDER_DETAIL = (
+    ("order_id", "f.order_id"),
+    ("commune", "cm.name_fr"),
+    ("solution", "so.name_fr"),
+    ("sent_on", "f.sent_on"),
+    ("awarded_on", "f.awarded_on"),
+    ("provider", "f.provider"),
+    ("amount_eur", "f.amount_eur::DOUBLE"),
+    ("status", "f.status"),
+    ("lead_days", "f.lead_days"),
+)
+_ORDER_DETAIL_ORDER = "f.sent_on DESC, f.order_id"
+
 FACTS: dict[str, Fact] = {
     f.key: f
     for f in [
         Fact(
             "orders",
             "commandes",
-            _ORDERS_SOURCE,
+            "orders_at(?)",
+            (AS_OF,),
+            _ORDER_ENTITIES,
+            _ORDER_DATES,
+            detail=_ORDER_DETAIL,
+            detail_order=_ORDER_DETAIL_ORDER,
+        ),
+        Fact(
+            "priced_orders",
+            "commandes",
+            _PRICED_ORDERS_SOURCE,
             (_AWARDED, AS_OF),
-            {
-                "commune": "commune_nis",
-                "solution": "solution_id",
-                "provider": "provider",
-                "order_status": "status",
-            },
-            {"sent": "sent_on", "awarded": "awarded_on"},
-            detail=(
-                ("order_id", "f.order_id"),
-                ("commune", "cm.name_fr"),
-                ("solution", "so.name_fr"),
-                ("sent_on", "f.sent_on"),
-                ("awarded_on", "f.awarded_on"),
-                ("provider", "f.provider"),
-                ("amount_eur", "f.amount_eur::DOUBLE"),
-                ("status", "f.status"),
-                ("lead_days", "f.lead_days"),
-                ("amount_ratio", "round(f.amount_ratio, 2)"),
-            ),
-            detail_order="f.sent_on DESC, f.order_id",
+            _ORDER_ENTITIES,
+            _ORDER_DATES,
+            detail=(*_ORDER_DETAIL, ("amount_ratio", "round(f.amount_ratio, 2)")),
+            detail_order=_ORDER_DETAIL_ORDER,
         ),
         Fact(
             "communes",
@@ -491,7 +505,7 @@ METRICS: dict[str, Metric] = {
         ),
         Metric(
             "orders_above_usual",
-            "orders",
+            "priced_orders",
             "count(*)",
             where="f.status = ? AND f.amount_ratio >= ?",
             where_params=(_AWARDED, USUAL_FACTOR),
