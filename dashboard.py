@@ -30,7 +30,7 @@ PAGES = {
         st.Page("pages/explorer.py", title="Explorer", icon=":material/query_stats:"),
     ],
     "Enquête et présentation": [
-        st.Page("pages/survey.py", title="Enquête 2.0", icon=":material/checklist:"),
+        st.Page("pages/survey.py", title="Enquête des besoins", icon=":material/checklist:"),
         st.Page("pages/presentation.py", title="Présentation", icon=":material/slideshow:"),
     ],
     "Données": [

@@ -391,6 +391,14 @@ _ALL = [
         unit="communes",
     ),
     Measure(
+        "communes_at_the_time",
+        "Communes représentées (au moment des séances)",
+        "int",
+        "Communes représentées aux séances d'information, comptées comme elles existaient le "
+        "jour de la séance (avant une fusion, Bertogne et Bastogne comptent pour deux).",
+        unit="communes",
+    ),
+    Measure(
         "by_bourgmestre",
         "Représentées par leur bourgmestre",
         "int",
