@@ -84,7 +84,7 @@ def _from_where(
     join_text, join_params = _joins(metric, dims + [d for d, _ in filters], as_of, question)
     text = f"FROM {fact.source} f {join_text}"
     params = _resolve(fact.source_params, as_of, question) + join_params
-    if "pc." in metric.sql:
+    if metric.per_commune:
         text += " " + POPULATION_JOIN[0]
         params += _resolve(POPULATION_JOIN[1], as_of, question)
     text += f" WHERE ({metric.where})"
@@ -106,9 +106,16 @@ def metric_sql(metric_key: str, question: Question, span: Window) -> tuple[str, 
     for i, dim in enumerate(dims):
         select.append(f"CAST({_sql(dim, metric)} AS VARCHAR) AS k{i}")
         select.append(f"CAST({_sql(dim, metric, 'shown')} AS VARCHAR) AS g{i}")
-    select.append(f"{metric.sql} AS value")
     params = _resolve(metric.params, span.until, question)
     body, body_params = _from_where(metric, question, span, dims)
+    if metric.per_commune:
+        # Groups × communes first (one population each), then the groups.
+        inner = ", ".join([*select, "f.commune_nis AS _c", "any_value(pc.population) AS _p"])
+        keys = [c for i in range(len(dims)) for c in (f"k{i}", f"g{i}")]
+        outer = ", ".join([*keys, f"{metric.sql} AS value"])
+        sql = f"SELECT {outer} FROM (SELECT {inner} {body} GROUP BY ALL)"  # noqa: S608
+        return sql + (" GROUP BY ALL" if dims else ""), params + body_params
+    select.append(f"{metric.sql} AS value")
     sql = f"SELECT {', '.join(select)} {body}"
     if dims:
         sql += " GROUP BY ALL"

@@ -76,10 +76,10 @@ _COMMUNES_SOURCE = """(
 # Orders on d, each with its amount relative to the median amount of the awarded orders
 # of its solution (the "outlier" measure only: the window costs at a million orders).
 _PRICED_ORDERS_SOURCE = """(
-    SELECT o.*,
-           o.amount_eur::DOUBLE / nullif(median(o.amount_eur::DOUBLE) FILTER (WHERE o.status = ?)
-               OVER (PARTITION BY o.solution_id), 0) AS amount_ratio
-    FROM orders_at(?) o)"""
+    SELECT o.*, o.amount_eur::DOUBLE / nullif(m.median_amount, 0) AS amount_ratio
+    FROM orders_at(?) o
+    LEFT JOIN (SELECT solution_id, median(amount_eur::DOUBLE) AS median_amount
+               FROM orders_at(?) WHERE status = ? GROUP BY solution_id) m USING (solution_id))"""
 
 # Per commune existing on d with an award by d: first signature, first award.
 _JOURNEYS_SOURCE = """(
@@ -95,13 +95,15 @@ _JOURNEYS_SOURCE = """(
 # commune's first order form for that solution sent on or after it (NULL: none yet).
 _NEEDS_SOURCE = """(
     SELECT s.commune_nis, s.year, s.need_solution_id, s.submitted_on,
-           min(date_diff('day', s.submitted_on, o.sent_on)) AS days_to_order
-    FROM survey_answers_at(?) s
-    LEFT JOIN orders_at(?) o
+           date_diff('day', s.submitted_on, o.sent_on) AS days_to_order
+    FROM (SELECT * FROM survey_answers_at(?)
+          WHERE need_solution_id IS NOT NULL AND submitted_on IS NOT NULL) s
+    -- the first order form of that solution sent on or after the answer (an as-of join:
+    -- a plain join with an inequality costs seconds at a million orders)
+    ASOF LEFT JOIN (SELECT commune_nis, solution_id, sent_on FROM orders_at(?)
+                    WHERE list_contains(?::VARCHAR[], status)) o
       ON o.commune_nis = s.commune_nis AND o.solution_id = s.need_solution_id
-     AND list_contains(?::VARCHAR[], o.status) AND o.sent_on >= s.submitted_on
-    WHERE s.need_solution_id IS NOT NULL AND s.submitted_on IS NOT NULL
-    GROUP BY ALL)"""
+     AND s.submitted_on <= o.sent_on)"""
 
 _ORDER_ENTITIES = {
     "commune": "commune_nis",
@@ -140,7 +142,7 @@ FACTS: dict[str, Fact] = {
             "priced_orders",
             "commandes",
             _PRICED_ORDERS_SOURCE,
-            (_AWARDED, AS_OF),
+            (AS_OF, AS_OF, _AWARDED),
             _ORDER_ENTITIES,
             _ORDER_DATES,
             detail=(*_ORDER_DETAIL, ("amount_ratio", "round(f.amount_ratio, 2)")),
@@ -376,6 +378,9 @@ class Metric:
     where_params: tuple = ()
     event: str | None = None
     additive: bool = True
+    # Each commune once: `sql` aggregates `_p` (the commune's population on d) over the
+    # distinct communes of each group, not over the fact's rows.
+    per_commune: bool = False
 
     @property
     def words(self) -> measures.Measure:
@@ -483,25 +488,23 @@ METRICS: dict[str, Metric] = {
         Metric(
             "population_covered",
             "orders",
-            # each commune once: the distinct (commune, population) pairs, summed
-            "coalesce(list_sum(list_transform(list_distinct(list({'n': f.commune_nis, "
-            "'p': pc.population})), lambda x: x.p)), 0)",
+            "coalesce(sum(_p), 0)::BIGINT",
             where="list_contains(?::VARCHAR[], f.status)",
             where_params=(_TAKEN,),
             event="sent",
             additive=False,
+            per_commune=True,
         ),
         Metric(
             "population_covered_share",
             "orders",
-            "coalesce(list_sum(list_transform(list_distinct(list({'n': f.commune_nis, "
-            "'p': pc.population})), lambda x: x.p)), 0)::DOUBLE "
-            "/ (SELECT sum(population) FROM communes_at(?))",
+            "coalesce(sum(_p), 0)::DOUBLE / (SELECT sum(population) FROM communes_at(?))",
             params=(AS_OF,),
             where="list_contains(?::VARCHAR[], f.status)",
             where_params=(_TAKEN,),
             event="sent",
             additive=False,
+            per_commune=True,
         ),
         Metric(
             "orders_above_usual",
@@ -567,7 +570,7 @@ METRICS: dict[str, Metric] = {
     ]
 }
 
-# The population join the distinct-population measures read (pc: communes on d).
+# The population join the per-commune measures read (pc: communes on d).
 POPULATION_JOIN = ("LEFT JOIN communes_at(?) pc ON pc.nis_code = f.commune_nis", (AS_OF,))
 
 # French headers of the drill-through columns (the measures' own words where they exist).
