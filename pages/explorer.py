@@ -394,6 +394,10 @@ elif mode == "compare":
         )
 
 elif mode == "side":
+    if ex.COMMUNES_KEY not in st.session_state:
+        # A start the person changes: the three most populous communes on the date.
+        biggest = communes.sort_values("population", ascending=False)["nis_code"]
+        st.session_state[ex.COMMUNES_KEY] = list(biggest[:3])
     st.session_state[ex.COMMUNES_KEY] = [
         n for n in st.session_state.get(ex.COMMUNES_KEY) or [] if n in commune_names
     ]
