@@ -27,7 +27,7 @@ from centrale.semantic import (
 )
 from centrale.semantic import charts as semantic_charts
 from centrale.semantic import compile as layer
-from centrale.semantic.model import DETAIL_LABELS, FACTS
+from centrale.semantic.model import DETAIL_KINDS, DETAIL_LABELS, FACTS
 from ui import components as ui
 from ui import explorer as ex
 from ui.auth import is_editor, loaded_by
@@ -52,13 +52,14 @@ st.caption(
 with st.container(border=True):
     st.markdown("**Pour commencer**")
     starts = gallery.starts(day)
-    columns = st.columns(3)
+    columns = st.columns(2)
     for index, start in enumerate(starts):
-        columns[index % 3].button(
+        columns[index % 2].button(
             start.title,
             key=f"explorer_start_{index}",
             on_click=ex.apply,
             args=(start.question, start.mode),
+            help=describe(start.question, day),
             width="stretch",
         )
 
@@ -192,30 +193,8 @@ def show_rows(metric_key: str, group: dict, title: str, key: str) -> None:
     rows = load(layer.rows_behind, question, day, metric_key, group)
     fact = FACTS[METRICS[metric_key].fact]
     st.markdown(f"**{plain(title)}** — {fmt.count(len(rows), 'ligne')} ({fact.label})")
-    date_cols = {
-        "sent_on",
-        "awarded_on",
-        "signed_on",
-        "withdrawn_on",
-        "submitted_on",
-        "held_on",
-        "first_awarded_on",
-    }
     cols = [
-        Col(
-            name,
-            DETAIL_LABELS[name],
-            "date"
-            if name in date_cols
-            else "money"
-            if name == "amount_eur"
-            else "days"
-            if name in ("lead_days", "days_to_order", "days_to_award")
-            else "decimal"
-            if name == "amount_ratio"
-            else "text",
-        )
-        for name, _ in fact.detail
+        Col(name, DETAIL_LABELS[name], DETAIL_KINDS.get(name, "text")) for name, _ in fact.detail
     ]
     sheet = "Lignes derrière le chiffre"
     ui.styled_table(rows, cols)

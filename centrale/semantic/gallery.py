@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from centrale.semantic.model import DIMENSIONS, METRICS
-from centrale.semantic.question import Question, lower_first, window
+from centrale.semantic.question import Question, window
 
 
 @dataclass(frozen=True)
@@ -25,10 +25,10 @@ class Start:
 
 def title_of(question: Question, as_of: dt.date) -> str:
     """'Taux d'adhésion par arrondissement' (+ the period when it is not the whole time)."""
-    text = " et ".join(
-        label if i == 0 else lower_first(label)
-        for i, label in enumerate(METRICS[m].label for m in question.metrics)
-    )
+    # The first measure names the question (its short label when the full one is long);
+    # a second one is shown beside it in the table.
+    words = METRICS[question.metrics[0]].words
+    text = words.label if len(words.label) <= 32 else words.short_label
     if question.by:
         text += " par " + " et ".join(DIMENSIONS[d].label.lower() for d in question.by)
     if question.period != "tout" and any(not METRICS[m].is_stock for m in question.metrics):

@@ -601,6 +601,28 @@ DETAIL_LABELS = {
     "days_to_order": "Jours jusqu'à la commande",
     "days_to_award": "Jours de l'adhésion à la première attribution",
 }
+# How each drill-through column is written (the `ui.components.Col` kinds); text otherwise.
+DETAIL_KINDS = {
+    **dict.fromkeys(
+        (
+            "sent_on",
+            "awarded_on",
+            "first_awarded_on",
+            "signed_on",
+            "withdrawn_on",
+            "submitted_on",
+            "held_on",
+        ),
+        "date",
+    ),
+    "population": measures.measure("population").kind,
+    "people": "int",
+    "amount_eur": measures.measure("order_amount_eur").kind,
+    "lead_days": measures.measure("lead_days").kind,
+    "days_to_order": "days",
+    "days_to_award": "days",
+    "amount_ratio": "decimal",
+}
 # Raw values shown through domain labels in a drill-through.
 DETAIL_VALUE_LABELS = {
     "status": {str(k): v for k, v in ORDER_STATUS_LABELS.items()},
