@@ -238,7 +238,7 @@ def compare(con, question: Question, as_of: dt.date) -> pd.DataFrame:
         merged[f"{m}__diff"] = merged[m].fillna(0) - merged[f"{m}__b"].fillna(0)
         if not METRICS[m].additive:
             merged[f"{m}__diff"] = merged[m] - merged[f"{m}__b"]
-    return merged.reset_index(drop=True)
+    return _sorted(merged, question)
 
 
 def only_in(con, question: Question, as_of: dt.date, dimension: str) -> dict[str, list[str]]:
