@@ -88,6 +88,9 @@ class CommuneBriefing:
     worth: dict = field(default_factory=dict)
     # outreach.commune_funnel: its place in the funnel (step, label, reached_on or None)
     funnel: list[dict] = field(default_factory=list)
+    # The commune whose convention makes it a member, when it is another one merged into
+    # it (Bastogne counts Bertogne's convention since their merger); None otherwise.
+    signed_by: str | None = None
 
     @property
     def adhered(self) -> bool:
@@ -162,7 +165,18 @@ def commune_briefing(con, nis_code: str, as_of: dt.date) -> CommuneBriefing:
         neighbours=neighbours,
         worth=worth.commune_worth(con, nis_code, as_of),
         funnel=outreach.commune_funnel(con, nis_code, as_of),
+        signed_by=_signed_by(con, nis_code, str(me["name_fr"]), as_of),
     )
+
+
+def _signed_by(con, nis_code: str, name: str, as_of: dt.date) -> str | None:
+    """The name of the commune that signed the first convention counting for `nis_code`,
+    when it is not `nis_code` itself (a commune merged into it)."""
+    conventions = queries.commune_adhesions(con, nis_code, as_of)
+    if conventions.empty:
+        return None
+    first = str(conventions.iloc[0]["signed_by"])
+    return None if first == name else first
 
 
 def _date_or_none(value) -> dt.date | None:

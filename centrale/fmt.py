@@ -122,8 +122,15 @@ def kpi_lines(figures: dict) -> list[str]:
     meetings = figures.get("info_meetings") or {}
     if meetings.get("communes_represented"):
         lines.append(
-            f"  Séances d'information          {meetings['communes_represented']} communes "
-            f"représentées, {meetings['by_bourgmestre']} par leur bourgmestre, "
+            f"  Séances d'information          {meetings['communes_at_the_time']} communes "
+            "représentées"
+            + (
+                f" ({meetings['communes_represented']} aujourd'hui, après fusion)"
+                if meetings.get("communes_at_the_time") != meetings["communes_represented"]
+                else ""
+            )
+            + ", "
+            f"{meetings['by_bourgmestre']} par leur bourgmestre, "
             f"{number(meetings['people'])} personnes"
         )
     if figures.get("funnel"):

@@ -272,12 +272,130 @@ _ALL = [
         "Médiane du délai d'attribution des commandes remportées.",
         unit="jours",
     ),
+    # --- The Explorer's measures (centrale.semantic, issue 20) -----------------------------
+    Measure(
+        "orders_late",
+        "Commandes en retard",
+        "int",
+        f"Bons de commande envoyés (hors annulations) dont la promesse de {AWARD_PROMISE_DAYS} "
+        "jours n'est pas tenue : attribués après plus de "
+        f"{AWARD_PROMISE_DAYS} jours, ou en attente depuis plus longtemps à la date.",
+        unit="commandes",
+    ),
+    Measure(
+        "mean_award_days",
+        "Délai moyen d'attribution",
+        "days1",
+        "Moyenne, en jours, du délai entre l'envoi du bon de commande et l'attribution, pour "
+        "les commandes attribuées.",
+        unit="jours",
+        short="Délai moyen",
+    ),
+    Measure(
+        "communes_ordering",
+        "Communes ayant commandé",
+        "int",
+        "Communes différentes ayant au moins un bon de commande envoyé ou attribué (hors "
+        "annulations) ; une commune fusionnée compte pour celle qui lui succède.",
+        unit="communes",
+    ),
+    Measure(
+        "population_covered",
+        "Population couverte",
+        "int",
+        "Habitants des communes différentes ayant pris au moins une solution (bon de commande "
+        "envoyé ou attribué, hors annulations) : chaque commune compte une seule fois.",
+        unit="habitants",
+    ),
+    Measure(
+        "population_covered_share",
+        "Part de la population de la province couverte",
+        "percent",
+        "Population couverte divisée par la population de la province à la date.",
+        short="Part couverte",
+    ),
+    Measure(
+        "conventions_signed",
+        "Conventions d'adhésion signées",
+        "int",
+        "Conventions d'adhésion signées (une commune qui adhère à nouveau compte deux fois).",
+        unit="conventions",
+        short="Conventions",
+    ),
+    Measure(
+        "communes_answered",
+        "Communes ayant répondu à l'enquête",
+        "int",
+        "Communes différentes ayant répondu à l'enquête des besoins (« aucun besoin » compte "
+        "comme une réponse).",
+        unit="communes",
+    ),
+    Measure(
+        "needs_expressed",
+        "Besoins exprimés",
+        "int",
+        "Besoins déclarés dans les réponses à l'enquête (une ligne par commune et besoin ; "
+        "« aucun besoin » n'en compte pas).",
+        unit="besoins",
+    ),
+    Measure(
+        "contacts_held",
+        "Rencontres avec les communes",
+        "int",
+        "Rencontres tenues avec une commune (séances d'information, visites, présentations).",
+        unit="rencontres",
+        short="Rencontres",
+    ),
+    Measure(
+        "adhesion_to_award_mean",
+        "Délai moyen de l'adhésion à la première attribution",
+        "days1",
+        "Pour chaque commune ayant une commande attribuée : jours entre sa première signature "
+        "de convention et sa première attribution ; moyenne sur les communes.",
+        unit="jours",
+        short="Adhésion → 1re attribution (moy.)",
+    ),
+    Measure(
+        "adhesion_to_award_median",
+        "Délai médian de l'adhésion à la première attribution",
+        "days1",
+        "Comme le délai moyen, mais la médiane sur les communes (moins sensible à une commune "
+        "très lente).",
+        unit="jours",
+        short="Adhésion → 1re attribution (méd.)",
+    ),
+    Measure(
+        "survey_conversion",
+        "Besoins suivis d'une commande",
+        "percent",
+        "Part des besoins d'une solution du catalogue exprimés à l'enquête pour lesquels la "
+        "commune a envoyé un bon de commande de cette solution dans les N jours suivant sa "
+        "réponse (N choisi dans la question).",
+        short="Conversion",
+    ),
+    Measure(
+        "orders_above_usual",
+        "Commandes au-dessus du montant habituel",
+        "int",
+        "Commandes dont le montant dépasse le facteur choisi fois le montant médian des "
+        "commandes de la même solution.",
+        unit="commandes",
+        short="Au-dessus de l'habituel",
+    ),
     # --- The information meetings (kpis' info_meetings, issue 14) ---------------------------
     Measure(
         "communes_represented",
         "Communes représentées aux séances d'information",
         "int",
         "Communes dont au moins une personne a assisté à une séance d'information tenue à la date.",
+        unit="communes",
+    ),
+    Measure(
+        "communes_at_the_time",
+        "Communes représentées (au moment des séances)",
+        "int",
+        "Communes représentées aux séances d'information, comptées comme elles existaient le "
+        "jour de la séance (avant une fusion, Bertogne et Bastogne comptent pour deux).",
         unit="communes",
     ),
     Measure(

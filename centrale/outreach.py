@@ -54,11 +54,49 @@ def info_meetings(con, as_of: dt.date) -> dict:
         """,
         [as_of, INFO_MEETING_KIND],
     ).fetchone()
+    then = con.execute(
+        "SELECT count(DISTINCT met_as_nis) FROM events_at(?) WHERE kind = ?",
+        [as_of, INFO_MEETING_KIND],
+    ).fetchone()[0]
     return {
         "communes_represented": row[0],
         "by_bourgmestre": row[1],
         "people": None if row[2] is None else int(row[2]),
+        # The communes as they were at the meetings (34 in 2018–2019, the public record):
+        # after a merger two of them may now be one (Bertogne and Bastogne).
+        "communes_at_the_time": then,
     }
+
+
+def meetings_mergers(con, as_of: dt.date) -> list[dict]:
+    """Mergers by `as_of` of two communes both represented at the information meetings:
+    [{'old': 'Bertogne', 'new': 'Bastogne', 'on': date}], oldest first."""
+    rows = con.execute(
+        """
+        SELECT DISTINCT o.name_fr, n.name_fr, m.merged_on
+        FROM commune_mergers m
+        JOIN communes o ON o.nis_code = m.old_nis JOIN communes n ON n.nis_code = m.new_nis
+        WHERE m.merged_on <= ?
+          AND EXISTS (SELECT 1 FROM events_at(?) e WHERE e.kind = ? AND e.met_as_nis = m.old_nis)
+          AND EXISTS (SELECT 1 FROM events_at(?) e WHERE e.kind = ? AND e.met_as_nis = m.new_nis)
+        ORDER BY m.merged_on, o.name_fr
+        """,
+        [as_of, as_of, INFO_MEETING_KIND, as_of, INFO_MEETING_KIND],
+    ).fetchall()
+    return [{"old": old, "new": new, "on": on} for old, new, on in rows]
+
+
+def represented_text(meetings: dict, mergers: list[dict]) -> str:
+    """'34 communes représentées (33 aujourd'hui : Bertogne a fusionné avec Bastogne le
+    02/12/2024)': the count of the public record, and today's with the merger said."""
+    then, now = meetings["communes_at_the_time"], meetings["communes_represented"]
+    text = f"{then} communes représentées"
+    if then != now:
+        said = ", ".join(
+            f"{m['old']} a fusionné avec {m['new']} le {fmt.date(m['on'])}" for m in mergers
+        )
+        text += f" ({now} aujourd'hui" + (f" : {said})" if said else ")")
+    return text
 
 
 def events_summary(con, as_of: dt.date) -> pd.DataFrame:

@@ -4,6 +4,7 @@ import streamlit as st
 
 from centrale import charts, fmt, queries
 from centrale.config import AWARD_PROMISE_DAYS
+from centrale.domain import AdhesionStatus
 from ui import components as ui
 from ui import report_buttons
 from ui import worth as worth_ui
@@ -186,7 +187,7 @@ with answered_tab:
     answered = load(queries.non_members_who_answered, day)
     answered = answered.assign(
         last_text=answered["last_survey_year"].map(lambda y: str(int(y))),
-        status_text=answered["adhesion_status"],
+        status_text=[AdhesionStatus(s).label for s in answered["adhesion_status"]],
     )
     st.caption(
         f"{fmt.count(len(answered), 'commune', 'communes')} sans adhésion active "

@@ -1,4 +1,5 @@
-"""Enquête 2.0: follow the yearly needs survey, record and import answers, read the results.
+"""Enquête des besoins (menu and title alike): follow the yearly needs survey, record and
+import answers, read the results.
 
 Five tabs: the campaign (who answered, when, who to remind, on a map), the
 entry form (an answer given by phone or in a meeting), the import of a survey

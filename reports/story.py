@@ -112,6 +112,12 @@ def key_figures(b: CommuneBriefing) -> list[KeyFigure]:
 
 
 def status_sentence(b: CommuneBriefing) -> str:
+    if b.adhered and b.signed_by:
+        # Bastogne never signed: Bertogne's convention became its own at their merger.
+        return (
+            f"{b.name} adhère à la centrale par la convention {que(b.signed_by)}, "
+            f"fusionnée avec elle, a signée le {fmt.date(b.signed_on)}."
+        )
     if b.adhered:
         return f"{b.name} adhère à la centrale depuis le {fmt.date(b.signed_on)}."
     if b.adhesion_status == AdhesionStatus.WITHDRAWN:

@@ -22,6 +22,7 @@ import pandas as pd
 import streamlit as st
 
 from centrale import charts, fmt, loads, measures, queries
+from centrale.domain import ORDER_STATUS_LABELS
 from centrale.excel import workbook_bytes
 from centrale.store import StoreMissing
 from ui import grid, theme
@@ -146,7 +147,8 @@ class Col:
     """One column shown: its name in the frame, its French header, how to format it.
 
     kind: text | date | money | money0 (no cents) | int | days | days1 | percent |
-    decimal | flag (a boolean shown as `flag_text` or nothing).
+    decimal | flag (a boolean shown as `flag_text` or nothing) | order_status (a stored
+    status spelled as `domain.ORDER_STATUS_LABELS`, on screen and in Excel).
     `Col.of("lead_days")` takes name, label, kind and help from the registry of
     measures (`centrale.measures`), so a figure has one header everywhere.
     """
@@ -165,6 +167,38 @@ class Col:
         return cls(m.name, label or (m.short_label if short else m.label), m.kind, help=m.help)
 
 
+def order_status_text(value) -> str:
+    """An order's status as every surface spells it (`domain.ORDER_STATUS_LABELS`): the
+    store's `attribué` is « Attribuée »; a label passes through unchanged."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return fmt.MISSING
+    return ORDER_STATUS_LABELS.get(value, value)
+
+
+def orders_excel_columns() -> list[Col]:
+    """The columns of the orders list's Excel file (`queries.orders_table`): every column
+    apart, statuses spelled out."""
+    return [
+        Col("order_id", "N° de commande"),
+        Col("commune", "Commune"),
+        Col(
+            "ordered_by",
+            "Commandée par",
+            help="La commune qui a envoyé le bon de commande, quand elle a depuis fusionné "
+            "avec celle de la colonne « Commune ».",
+        ),
+        Col("solution", "Solution"),
+        Col("catalogue", "Catalogue"),
+        Col("sent_on", "Envoi du bon de commande", "date"),
+        Col("awarded_on", "Attribution", "date"),
+        Col("provider", "Adjudicataire"),
+        Col("amount_eur", "Montant HTVA", "money"),
+        Col("status", "Statut", "order_status"),
+        Col.of("lead_days"),
+        Col.of("days_pending"),
+    ]
+
+
 def commune_order_columns(ordered_by: bool = False) -> list[Col]:
     """The columns of a commune's orders (`queries.commune_orders`), the same on the
     Commune and Présentation pages; `ordered_by` adds "Commandée par" (after a merger)."""
@@ -176,7 +210,7 @@ def commune_order_columns(ordered_by: bool = False) -> list[Col]:
         Col("awarded_on", "Attribuée le", "date"),
         Col.of("lead_days"),
         Col.of("order_amount_eur"),
-        Col("status", "Statut"),
+        Col("status", "Statut", "order_status"),
     ]
     if ordered_by:
         columns.append(Col("ordered_by", "Commandée par"))
@@ -211,6 +245,8 @@ def with_orderer(orders: pd.DataFrame) -> pd.DataFrame:
 
 
 def _formatter(col: Col) -> Callable[[object], str] | None:
+    if col.kind == "order_status":
+        return order_status_text
     if col.kind == "date":
         return fmt.date
     if col.kind == "money":
@@ -235,6 +271,8 @@ def _with_flags_as_text(frame: pd.DataFrame, columns: Sequence[Col]) -> pd.DataF
     would draw a checkbox whatever the Styler says, and Excel would say VRAI/FAUX)."""
     view = frame[[c.name for c in columns]].copy()
     for c in columns:
+        if c.kind == "order_status":  # « Attribuée » in the file too, never the raw `attribué`
+            view[c.name] = [order_status_text(v) for v in view[c.name]]
         if c.kind == "flag":
             view[c.name] = [c.flag_text if not pd.isna(v) and bool(v) else "" for v in view[c.name]]
     return view

@@ -27,6 +27,7 @@ QUERY_MODULES = (
     "centrale.loads",
     "centrale.survey",
     "centrale.briefing",
+    "centrale.semantic.compile",  # the Explorer (issue 20)
     "reports.mapimage",  # the rendered map picture: ~0.3 s of matplotlib, worth caching
     "reports.board",  # the board report's figures (a Period in, plain dataclasses out)
     "reports.digest",  # the digest's lists
@@ -37,6 +38,7 @@ FIGURE_MODULES = (
     "centrale.mapfig",
     "centrale.survey_charts",
     "centrale.worth_charts",
+    "centrale.semantic.charts",
 )
 
 

@@ -35,7 +35,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("commune.py", "Commune", ":material/location_city:", "Suivi"),
     PageSpec("orders.py", "Commandes et prestataires", ":material/receipt_long:", "Suivi"),
     PageSpec("subsidies.py", "Subsides", ":material/euro:", "Suivi"),
-    PageSpec("survey.py", "Enquête 2.0", ":material/checklist:", "Enquête et présentation"),
+    PageSpec("explorer.py", "Explorer", ":material/query_stats:", "Suivi"),
+    PageSpec("survey.py", "Enquête des besoins", ":material/checklist:", "Enquête et présentation"),
     PageSpec("presentation.py", "Présentation", ":material/slideshow:", "Enquête et présentation"),
     PageSpec(
         "data.py", "Importer des données", ":material/upload_file:", "Données", editors_only=True

@@ -85,8 +85,9 @@ def funnel_section(day: dt.date) -> None:
         meetings = load(outreach.info_meetings, day)
         if meetings["communes_represented"]:
             st.caption(
-                f"Séances d'information : {meetings['communes_represented']} communes "
-                f"représentées, dont {meetings['by_bourgmestre']} par leur bourgmestre, "
+                "Séances d'information : "
+                + outreach.represented_text(meetings, load(outreach.meetings_mergers, day))
+                + f", dont {meetings['by_bourgmestre']} par leur bourgmestre, "
                 f"{fmt.number(meetings['people'])} personnes."
             )
     never = load(outreach.never_met, day)

@@ -1,4 +1,4 @@
-"""The tabs of the "Enquête 2.0" page (pages/survey.py), one module per tab.
+"""The tabs of the "Enquête des besoins" page (pages/survey.py), one module per tab.
 
 `campaign` (who answered, who to remind), `entry` (an answer typed in),
 `imports` (a survey tool's export, with its column mapping), `results`

@@ -8,11 +8,11 @@ import pandas as pd
 import streamlit as st
 
 from centrale import charts, fmt, mapfig, queries, survey, survey_charts
+from centrale.domain import AdhesionStatus
 from ui import components as ui
 from ui.data import figure, load
 from ui.survey.common import campaign_dates, known_years
 
-MEMBER_TEXT = {True: "adhérente", False: "non adhérente"}
 CAMPAIGN_MAP_HEIGHT = 420  # px: the map stands beside the response curve
 # The three response cards: label, summary keys (answered, total, rate), the caption
 # under the card (`{}`: the rate) and the help text.
@@ -121,7 +121,7 @@ def campaign_tab(year: int, day: dt.date) -> None:
         _answers_map(year, day)
 
     _to_remind(status, year, day, deadline)
-    _answered(status, year)
+    _answered(status, year, day)
 
 
 def _answers_map(year: int, day: dt.date) -> None:
@@ -165,7 +165,7 @@ def _to_remind(status: pd.DataFrame, year: int, day: dt.date, deadline: dt.date 
         st.caption("Date limite dépassée : une réponse tardive compte encore.")
     else:
         st.subheader(f"Communes à relancer ({len(remind)})")
-    remind["member_text"] = remind["member"].map(MEMBER_TEXT)
+    remind["member_text"] = status_texts(remind, day)
     remind["last_text"] = remind["last_answer_year"].map(
         lambda y: "jamais" if pd.isna(y) else str(int(y))
     )
@@ -190,12 +190,20 @@ def _to_remind(status: pd.DataFrame, year: int, day: dt.date, deadline: dt.date 
     )
 
 
-def _answered(status: pd.DataFrame, year: int) -> None:
+def status_texts(frame: pd.DataFrame, day: dt.date) -> list[str]:
+    """Each commune's adhesion status on `day` as every page says it (the one derivation,
+    `queries.commune_status`, and the domain's labels): a commune that withdrew is
+    « Retirée » here as on the overview and the map, not « non adhérente »."""
+    statuses = load(queries.commune_status, day).set_index("nis_code")["adhesion_status"]
+    return [AdhesionStatus(statuses[nis]).label for nis in frame["nis_code"]]
+
+
+def _answered(status: pd.DataFrame, year: int, day: dt.date) -> None:
     """The answers received, oldest first, late ones highlighted (in an expander)."""
     answered = status[status["answered"].astype(bool)].sort_values("submitted_on")
     with st.expander(f"Réponses reçues ({len(answered)})"):
         answered = answered.assign(
-            member_text=answered["member"].map(MEMBER_TEXT),
+            member_text=status_texts(answered, day),
             late_text=answered["late"].map({True: "en retard", False: ""}),
             needs_text=[
                 "aucun besoin" if n else fmt.number(k)

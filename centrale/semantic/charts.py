@@ -1,0 +1,109 @@
+"""The chart that fits an Explorer answer: bars, a line over time, or the province map.
+
+Pure: (answer frame, question, shapes) -> plotly Figure. Axis titles, tick formats
+and hover texts come from the layer (`METRICS[..].words`, `DIMENSIONS[..].label`).
+Each bar or point carries its group's key in `customdata`, so a click on it is a
+drill-through (`compile.rows_behind`).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from centrale import charts, mapfig
+from centrale.semantic.model import DIMENSIONS, METRICS
+from centrale.semantic.question import Question
+
+MAX_BARS = 40
+
+
+def chart_kind(question: Question) -> str:
+    """'none' (no grouping), 'line' (first dimension is a calendar one), 'map' (one
+    dimension: the commune), else 'bars'."""
+    if not question.by:
+        return "none"
+    if DIMENSIONS[question.by[0]].temporal:
+        return "line"
+    if question.by == ("commune",):
+        return "map"
+    return "bars"
+
+
+def _percent(metric_key: str) -> bool:
+    return METRICS[metric_key].words.kind == "percent"
+
+
+def answer_figure(frame: pd.DataFrame, question: Question) -> go.Figure:
+    """Bars (horizontal, largest first) or lines over time of the first metric; a second
+    dimension makes one series per value (at most the 8 largest)."""
+    metric = METRICS[question.metrics[0]]
+    words = metric.words
+    first = question.by[0]
+    fig = go.Figure()
+    series = [(None, frame)]
+    if len(question.by) > 1:
+        second = question.by[1]
+        biggest = frame.groupby(second)[metric.key].sum().sort_values(ascending=False).index[:8]
+        series = [(name, frame[frame[second] == name]) for name in biggest]
+    temporal = DIMENSIONS[first].temporal
+    for name, part in series:
+        part = part.sort_values(f"{first}__key") if temporal else part.head(MAX_BARS)
+        texts = [words.format(v) for v in part[metric.key]]
+        common = {
+            "name": name or words.label,
+            "customdata": [[k, name or ""] for k in part[f"{first}__key"]],
+            "text": texts,
+            "hovertemplate": f"%{{{'x' if temporal else 'y'}}}<br>{words.label} : %{{text}}"
+            "<extra></extra>",
+        }
+        if temporal:
+            fig.add_trace(
+                go.Scatter(
+                    x=list(part[first]), y=list(part[metric.key]), mode="lines+markers", **common
+                )
+            )
+        else:
+            fig.add_trace(
+                go.Bar(
+                    y=list(part[first]),
+                    x=list(part[metric.key]),
+                    orientation="h",
+                    textposition="auto",
+                    **common,
+                )
+            )
+    value_axis = {"title": {"text": words.label}}
+    if _percent(metric.key):
+        value_axis.update(charts.percent_ticks(float(frame[metric.key].max() or 0)))
+    else:
+        value_axis.update(tickformat=words.tick_format, ticksuffix=words.tick_suffix)
+    bars = 0 if temporal else min(len(frame), MAX_BARS)
+    height = 380 if temporal else max(260, 60 + 28 * bars)
+    charts.french_layout(fig, height=height)
+    fig.update_layout(showlegend=len(series) > 1, clickmode="event+select")
+    if temporal:
+        fig.update_yaxes(**value_axis)
+        fig.update_xaxes(type="category", title={"text": DIMENSIONS[first].label})
+    else:
+        fig.update_xaxes(**value_axis)
+        fig.update_yaxes(autorange="reversed", type="category")
+    if len(series) > 1 and not temporal:
+        fig.update_layout(barmode="group")
+    return fig
+
+
+def answer_map(frame: pd.DataFrame, question: Question, shapes: pd.DataFrame) -> go.Figure:
+    """The province map of the first metric per commune (`mapfig.value_map`)."""
+    metric = METRICS[question.metrics[0]]
+    words = metric.words
+    values = frame.rename(columns={"commune__key": "nis_code"})[["nis_code", metric.key]]
+    return mapfig.value_map(
+        values,
+        shapes,
+        metric.key,
+        words.label,
+        formatter=words.format,
+        unit=words.tick_suffix,
+        scale_title=words.short_label,
+    )

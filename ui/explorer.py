@@ -1,0 +1,203 @@
+"""The Explorer's state: its widgets' keys, the question they make, and the address.
+
+The question lives in the widgets' session-state keys (prefixed `explorer_`). A
+new session starts from the address (`Question.from_params`), a gallery click or
+a named view writes them all at once (before the widgets are drawn, in a
+callback), and every run writes the question back to the address, so a link
+reopens it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from centrale import fmt, measures
+from centrale.semantic import DIMENSIONS, METRICS, Question, describe, window
+from centrale.semantic.question import DEFAULT_CONVERSION_DAYS, DEFAULT_USUAL_FACTOR, RELATIVE
+from ui.components import Col
+from ui.state import write_param
+
+METRICS_KEY = "explorer_metrics"
+BY_KEY = "explorer_by"
+PERIOD_KEY = "explorer_period"
+COMPARE_KEY = "explorer_compare"
+FILTER_DIM_KEY = "explorer_filter_dim"
+FILTER_VALUES_KEY = "explorer_filter_values"
+DAYS_KEY = "explorer_days"
+FACTOR_KEY = "explorer_factor"
+MODE_KEY = "explorer_mode"
+COMMUNES_KEY = "explorer_communes"
+SINCE_KEY = "explorer_since"
+READY_KEY = "explorer_ready"
+
+MODES = {
+    "table": "Tableau et graphique",
+    "compare": "Comparer deux périodes",
+    "side": "Communes côte à côte",
+    "changed": "Ce qui a changé",
+}
+# The address parameters the Explorer owns (beside the shell's date and solutions).
+PARAMS = (
+    "mesures",
+    "par",
+    "filtres",
+    "quand",
+    "contre",
+    "jours",
+    "facteur",
+    "mode",
+    "communes",
+    "depuis",
+)
+DEFAULT = Question(("orders_awarded",), ("arrondissement",))
+
+
+def period_choices(day: dt.date) -> dict[str, str]:
+    """Period texts -> French labels: the whole time, this year, relative spans, each year."""
+    years = range(day.year - 1, 2018, -1)
+    return {
+        "tout": "Tout (jusqu'à la date)",
+        "annee": "Cette année",
+        **RELATIVE,
+        **{str(y): str(y) for y in years},
+    }
+
+
+def apply(question: Question, mode: str = "table") -> None:
+    """Put `question` in the widgets (call before they are drawn, e.g. in on_click)."""
+    state = st.session_state
+    state[METRICS_KEY] = list(question.metrics)
+    state[BY_KEY] = list(question.by)
+    state[PERIOD_KEY] = question.period
+    state[COMPARE_KEY] = question.compare
+    first = question.filters[0] if question.filters else (None, ())
+    state[FILTER_DIM_KEY] = first[0]
+    state[FILTER_VALUES_KEY] = list(first[1])
+    state[DAYS_KEY] = question.conversion_days
+    state[FACTOR_KEY] = float(question.usual_factor)
+    state[MODE_KEY] = mode
+    state[READY_KEY] = True
+
+
+def start() -> None:
+    """Once per session: the question of the address, or the default one."""
+    if st.session_state.get(READY_KEY):
+        return
+    params = {k: st.query_params.get(k) for k in PARAMS if st.query_params.get(k)}
+    question = Question.from_params(params) or DEFAULT
+    mode = params.get("mode") if params.get("mode") in MODES else "table"
+    apply(question, mode)
+    if params.get("communes"):
+        st.session_state[COMMUNES_KEY] = params["communes"].split(",")[:4]
+    try:
+        if params.get("depuis"):
+            st.session_state[SINCE_KEY] = dt.date.fromisoformat(params["depuis"])
+    except ValueError:
+        pass
+
+
+def current(solutions: tuple[str, ...] | None) -> Question:
+    """The question the widgets make now; the sidebar's solutions join the filters."""
+    state = st.session_state
+    metrics = tuple(state.get(METRICS_KEY) or DEFAULT.metrics)[:2]
+    by = tuple(state.get(BY_KEY) or ())[:2]
+    filters = []
+    dim, values = state.get(FILTER_DIM_KEY), tuple(state.get(FILTER_VALUES_KEY) or ())
+    if dim in DIMENSIONS and values:
+        filters.append((dim, values))
+    if solutions and dim != "solution":
+        filters.append(("solution", tuple(solutions)))
+    mode = state.get(MODE_KEY) or "table"
+    return Question(
+        metrics,
+        by,
+        tuple(filters),
+        state.get(PERIOD_KEY) or "tout",
+        (state.get(COMPARE_KEY) or None) if mode == "compare" else None,
+        int(state.get(DAYS_KEY) or DEFAULT_CONVERSION_DAYS),
+        float(state.get(FACTOR_KEY) or DEFAULT_USUAL_FACTOR),
+    )
+
+
+def write_address(question: Question, mode: str) -> None:
+    """The question (without the sidebar's solutions, which travel on their own) in the
+    address."""
+    if st.session_state.get(FILTER_DIM_KEY) == "solution":
+        kept = question
+    else:  # the sidebar's solutions, added by `current`
+        kept = question.with_(filters=tuple(f for f in question.filters if f[0] != "solution"))
+    params = kept.to_params()
+    params["mode"] = mode if mode != "table" else ""
+    communes = st.session_state.get(COMMUNES_KEY) or []
+    params["communes"] = ",".join(communes) if mode == "side" else ""
+    since = st.session_state.get(SINCE_KEY)
+    params["depuis"] = since.isoformat() if mode == "changed" and since else ""
+    for name in PARAMS:
+        write_param(name, params.get(name) or None)
+
+
+def link(question: Question, mode: str = "table") -> str:
+    """The page's relative address for `question` (a named view's link)."""
+    from urllib.parse import urlencode
+
+    params = question.to_params()
+    if mode != "table":
+        params["mode"] = mode
+    return "explorer?" + urlencode(params)
+
+
+# --- Columns and the « À propos » sheet --------------------------------------------------
+def metric_col(key: str, suffix: str = "", name: str | None = None) -> Col:
+    words = METRICS[key].words
+    return Col(name or key, words.label + suffix, words.kind, help=words.help)
+
+
+def answer_columns(question: Question) -> list[Col]:
+    return [Col(d, DIMENSIONS[d].label) for d in question.by] + [
+        metric_col(m) for m in question.metrics
+    ]
+
+
+def compare_columns(question: Question, day: dt.date) -> list[Col]:
+    a = window(question.period, day).label.split(" (")[0]
+    b = window(question.compare, day).label.split(" (")[0]
+    cols = [Col(d, DIMENSIONS[d].label) for d in question.by]
+    for m in question.metrics:
+        words = METRICS[m].words
+        cols += [
+            metric_col(m, f" — A : {a}"),
+            metric_col(m, f" — B : {b}", f"{m}__b"),
+            Col(
+                f"{m}__diff",
+                f"{words.short_label} — écart A − B",
+                "decimal" if words.kind == "percent" else words.kind,
+            ),
+        ]
+    return cols
+
+
+def about(question: Question, day: dt.date, names: dict, rows: int) -> dict[str, str]:
+    """The « À propos » sheet of an Explorer export: the question in French, its dates,
+    each measure's definition, the export time."""
+    span = window(question.period, day)
+    facts = {
+        "Question": describe(question, day, names),
+        "Situation au": fmt.date(span.until),
+        "Période": span.label,
+        "Lignes": fmt.number(rows),
+    }
+    for m in question.metrics:
+        words = measures.measure(m)
+        kind = (
+            "stock, au " + fmt.date(span.until) if METRICS[m].is_stock else "flux, sur la période"
+        )
+        facts[words.label] = f"{words.help} ({kind})"
+    facts["Exporté le"] = dt.datetime.now().strftime("%d/%m/%Y à %H:%M")
+    return facts
+
+
+def formatted(frame: pd.DataFrame, key: str) -> list[str]:
+    return [METRICS[key].words.format(v) for v in frame[key]]
