@@ -33,6 +33,10 @@ class Settings:
     max_upload_bytes: int
     adhesion_provinces: frozenset[str]  # NIS codes of provinces that may adhere, or {"*"}
     read_seconds: float = 60.0  # time one sent workbook may take to read (CENTRALE_READ_SECONDS)
+    # Addresses of the reverse proxies whose X-Forwarded-For is believed (sign-in
+    # throttling): CENTRALE_TRUSTED_PROXIES, comma-separated; none by default,
+    # `make serve` sets Caddy's loopback.
+    trusted_proxies: frozenset[str] = frozenset()
 
 
 def _path_from_env(name: str, default: Path) -> Path:
@@ -56,6 +60,11 @@ def settings() -> Settings:
         ),
         max_upload_bytes=int(os.environ.get("CENTRALE_MAX_UPLOAD_MB", "20")) * 1024 * 1024,
         read_seconds=float(os.environ.get("CENTRALE_READ_SECONDS", "60")),
+        trusted_proxies=frozenset(
+            part.strip()
+            for part in os.environ.get("CENTRALE_TRUSTED_PROXIES", "").split(",")
+            if part.strip()
+        ),
         adhesion_provinces=frozenset(
             os.environ.get("CENTRALE_ADHESION_PROVINCES", PROVINCE_NIS).replace(" ", "").split(",")
         ),

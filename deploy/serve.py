@@ -146,6 +146,8 @@ def main(argv: list[str] | None = None) -> int:
         encoding="utf-8",
     )
     env = dict(os.environ, CENTRALE_REQUIRE_LOGIN="1", STREAMLIT_SECRETS_FILES=str(args.secrets))
+    # Caddy reaches Streamlit from the loopback: its X-Forwarded-For names the client.
+    env["CENTRALE_TRUSTED_PROXIES"] = "127.0.0.1,::1"
     app = subprocess.Popen(
         streamlit_command(args.app_port, args.upload_mb, args.host), cwd=REPO_ROOT, env=env
     )
