@@ -4,6 +4,7 @@ import streamlit as st
 
 from centrale import charts, fmt, queries
 from centrale.config import AWARD_PROMISE_DAYS
+from centrale.plaintext import plain
 from ui import components as ui
 from ui import worth as worth_ui
 from ui.components import Col
@@ -59,7 +60,7 @@ with cards[0]:
     if span.kind != "all":
         st.caption(
             fmt.count(flows["members_joined"], "nouvelle adhésion", "nouvelles adhésions")
-            + f" {span.label}"
+            + f" {plain(span.label)}"
         )
 with cards[1]:
     ui.kpi_card(
@@ -120,7 +121,7 @@ with cards[5]:
         help="Part du subside de l'appel à projets « Smart » de la Région wallonne allée à "
         "des projets de la province de Luxembourg.",
     )
-    st.caption(f"Appel à projets {call_year}" if call_year else "Aucun appel à cette date")
+    st.caption(f"Appel à projets {plain(call_year)}" if call_year else "Aucun appel à cette date")
 
 st.subheader("Adhésions")
 curve = load(queries.adhesion_curve, day)

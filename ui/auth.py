@@ -31,7 +31,7 @@ import streamlit as st
 
 from centrale import auth, sessions
 from centrale.auth import User
-from ui.components import plain
+from centrale.plaintext import plain
 from ui.session_routes import CLOSE_PATH, OPEN_PATH
 
 SESSION_KEY = "auth_user"  # {"name", "method", "cookie"} of a local sign-in

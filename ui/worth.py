@@ -13,6 +13,7 @@ import streamlit as st
 
 from centrale import competition, fmt, outreach, worth, worth_charts
 from centrale.config import AWARD_PROMISE_DAYS
+from centrale.plaintext import plain
 from ui import components as ui
 from ui.data import figure, load
 
@@ -85,8 +86,8 @@ def funnel_section(day: dt.date) -> None:
         meetings = load(outreach.info_meetings, day)
         if meetings["communes_represented"]:
             st.caption(
-                f"Séances d'information : {meetings['communes_represented']} communes "
-                f"représentées, dont {meetings['by_bourgmestre']} par leur bourgmestre, "
+                f"Séances d'information : {plain(meetings['communes_represented'])} communes "
+                f"représentées, dont {plain(meetings['by_bourgmestre'])} par leur bourgmestre, "
                 f"{fmt.number(meetings['people'])} personnes."
             )
     never = load(outreach.never_met, day)
@@ -171,7 +172,7 @@ def _commune_cards(figures: dict) -> None:
             help=f"La centrale promet {AWARD_PROMISE_DAYS} jours.",
         )
         st.caption(
-            f"{figures['within_promise']} sur {figures['orders']} dans les "
+            f"{plain(figures['within_promise'])} sur {plain(figures['orders'])} dans les "
             f"{AWARD_PROMISE_DAYS} jours promis"
         )
     with cards[2]:
@@ -181,7 +182,7 @@ def _commune_cards(figures: dict) -> None:
             help=figures["classic_basis"],
         )
         kind = "estimation" if figures["classic_is_estimate"] else "source"
-        st.caption(f"Procédure classique : {figures['classic_days']} jours ({kind})")
+        st.caption(f"Procédure classique : {plain(figures['classic_days'])} jours ({plain(kind)})")
 
 
 def head_to_head_section(day: dt.date) -> None:
