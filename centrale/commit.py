@@ -61,6 +61,11 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def is_source_name(name: str) -> bool:
+    """Would the ETL read a file of this name (what `list_source_files` keeps)?"""
+    return Path(name).suffix.lower() in (".xlsx", ".csv") and not name.startswith((".", "~$"))
+
+
 def folder_fingerprint(folder: Path) -> dict[str, str]:
     """name -> SHA-256 of every source file the ETL would read in `folder`."""
     return {p.name: _sha256(p) for p in list_source_files(folder)}
@@ -111,6 +116,22 @@ class FolderChange:
         self.writes[target] = staged
         return staged
 
+    def stage_file(self, target: str, source: Path) -> Path:
+        """`stage` a copy of the file `source` (streamed: a restore's files may be big).
+
+        A target in a subfolder (`.archive/…`) is staged under a flat unique name."""
+        name = Path(target).name
+        if "/" in target:
+            name = f"_{len(self.writes)}-{name}"
+        staged = self.staging / name
+        if staged.exists():
+            raise ValueError(f"{target} : déjà préparé")
+        shutil.copyfile(source, staged)
+        with open(staged, "rb") as handle:
+            os.fsync(handle.fileno())
+        self.writes[target] = staged
+        return staged
+
     def remove(self, name: str) -> None:
         self.removes.append(name)
 
@@ -122,7 +143,7 @@ class FolderChange:
             if name not in self.removes
         }
         for target, staged in self.writes.items():
-            if "/" not in target:
+            if "/" not in target and is_source_name(target):
                 result[target] = _sha256(staged)
         return result
 

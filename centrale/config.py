@@ -37,6 +37,10 @@ class Settings:
     # throttling): CENTRALE_TRUSTED_PROXIES, comma-separated; none by default,
     # `make serve` sets Caddy's loopback.
     trusted_proxies: frozenset[str] = frozenset()
+    # Archives (etl backup, and the automatic one before every import and restore):
+    # CENTRALE_BACKUPS, default `sauvegardes/` beside the sources folder (None here).
+    backups_dir: Path | None = None
+    backup_days: int = 30  # automatic backups kept this many days (CENTRALE_BACKUP_DAYS, 0: off)
 
 
 def _path_from_env(name: str, default: Path) -> Path:
@@ -60,6 +64,10 @@ def settings() -> Settings:
         ),
         max_upload_bytes=int(os.environ.get("CENTRALE_MAX_UPLOAD_MB", "20")) * 1024 * 1024,
         read_seconds=float(os.environ.get("CENTRALE_READ_SECONDS", "60")),
+        backups_dir=_path_from_env("CENTRALE_BACKUPS", None)
+        if os.environ.get("CENTRALE_BACKUPS")
+        else None,
+        backup_days=int(os.environ.get("CENTRALE_BACKUP_DAYS", "30")),
         trusted_proxies=frozenset(
             part.strip()
             for part in os.environ.get("CENTRALE_TRUSTED_PROXIES", "").split(",")

@@ -38,6 +38,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from centrale.backup import BackupError, auto_backup
 from centrale.build import (
     BuildResult,
     LoadRefused,
@@ -636,6 +637,7 @@ def apply_upload(
                 "Les fichiers sources ont changé depuis l'aperçu (un autre chargement a eu "
                 "lieu) : vérifiez à nouveau le fichier avant de l'appliquer."
             )
+        _backup_first(settings)
         archive_sources(folder)
         _archive(folder, upload.data, upload.sha256, upload.extension)
         kept = [p for p in current if p.name != preview.replaces]
@@ -657,6 +659,17 @@ def apply_upload(
         return _rebuild_at_commit(
             change, settings, loaded_by, "import", paths, {staged: target.name}, allow_shrink
         )
+
+
+def _backup_first(settings: Settings) -> None:
+    """The automatic backup before an import or a restore (centrale.backup.auto_backup):
+    if it cannot be written, nothing is loaded."""
+    try:
+        auto_backup(settings)
+    except BackupError as exc:
+        raise ApplyRefused(
+            f"Sauvegarde automatique impossible, rien n'a été chargé : {exc}."
+        ) from exc
 
 
 def restorable_loads(settings: Settings) -> dict[int, list[str]]:
@@ -703,6 +716,7 @@ def restore_load(
             raise ApplyRefused(f"Nom de fichier inattendu dans l'historique : « {name} ».")
         wanted.append((name, str(sha), extension))
     with sources_lock(folder):
+        _backup_first(settings)
         archive_sources(folder)
         blobs = {}
         missing = []
