@@ -265,15 +265,14 @@ def _append_journal(folder: Path, db_path: Path, record: dict) -> None:
 
 def mismatch(folder: Path, db_path: Path) -> str | None:
     """A French sentence, with the fix, when the store was not built from exactly the
-    files now in `folder` (None when they agree, or when the store was built from
-    another folder, such as the demo sources)."""
+    files now in `folder` (None when they agree), whatever folder built it: a store
+    built from another folder holding the same files (the demo and its copy) agrees."""
     folder, db_path = Path(folder), Path(db_path)
     built = store_fingerprint(db_path)
     if built is None or not folder.is_dir():
         return None
     files, built_from = built
-    if built_from and Path(built_from).resolve() != folder.resolve():
-        return None
+    elsewhere = bool(built_from) and Path(built_from).resolve() != folder.resolve()
     present = folder_fingerprint(folder)
     gone = sorted(set(files) - set(present))
     new = sorted(set(present) - set(files))
@@ -287,9 +286,12 @@ def mismatch(folder: Path, db_path: Path) -> str | None:
         parts.append("pas encore dans la base : " + ", ".join(new))
     if changed:
         parts.append("modifiés depuis : " + ", ".join(changed))
+    if elsewhere:
+        parts.insert(0, f"la base a été construite à partir d'un autre dossier ({built_from})")
     return (
         f"La base ({db_path}) ne correspond pas aux fichiers du dossier des sources "
         f"({folder}) — {' ; '.join(parts)}. Pour les remettre d'accord, reconstruisez la "
-        f"base depuis le dossier (« python -m etl build --sources {folder} --db {db_path} ») "
+        f"base depuis le dossier (« python -m etl build --sources {folder} --db {db_path}"
+        f"{' --other-folder' if elsewhere else ''} ») "
         "ou restaurez un chargement depuis la page « Historique des chargements »."
     )
