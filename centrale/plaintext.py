@@ -21,6 +21,7 @@ import re
 # Everything Streamlit's Markdown would read as markup: emphasis, links and images,
 # HTML, headings, lists, tables, math ($), colours and icons (:red[…], :material/…:).
 _AUTOLINKS = re.compile(r"://|(?i:www)\.|@")
+_BREAKS = re.compile(r"[^\S\u00a0\u202f]+")
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^&])")
 
 
@@ -28,7 +29,9 @@ def plain(value: object) -> str:
     """`value` as text ready to go inside Markdown and be shown exactly as typed: never
     an image, a link, HTML or formatting (one line: a line break would start a block)."""
     text = "" if value is None else str(value)
-    text = " ".join(text.split())
+    # Runs of white space (line breaks too) become one space; no-break spaces stay:
+    # they are the Belgian formats' own (`1 234 €`, `44 jours`).
+    text = _BREAKS.sub(" ", text).strip()
     # Bare addresses are turned into live links even when escaped: an invisible word
     # joiner (U+2060) inside "://", "www." and "@" keeps them plain text.
     text = _AUTOLINKS.sub(lambda m: m.group(0)[0] + "\u2060" + m.group(0)[1:], text)

@@ -107,3 +107,11 @@ def test_no_raw_text_reaches_markdown(path):
         f"{path}:{line}: « {hole} » doit passer par plain() (centrale.plaintext)"
         for line, hole in holes
     )
+
+
+def test_plain_keeps_one_line_and_the_belgian_no_break_spaces():
+    from centrale.plaintext import plain
+
+    assert plain("a\n\n  b\u00a0c") == "a b\u00a0c"
+    assert plain("orders-hs-41.csv") == "orders\\-hs\\-41\\.csv"  # for Markdown only
+    assert plain("![x](https:example.invalid).csv").count("\\") == 8
