@@ -114,6 +114,10 @@ class ApplyRefused(Exception):
     """Applying or restoring is not possible now; the message (French) says why."""
 
 
+class StalePreview(ApplyRefused):
+    """The sources changed since the preview (another editor's load): preview again."""
+
+
 @dataclass(frozen=True)
 class Upload:
     """A received file, checked but not written anywhere yet."""
@@ -633,7 +637,7 @@ def apply_upload(
     with sources_lock(folder):
         current = list_source_files(folder)
         if _fingerprint(current) != preview.sources_fingerprint:
-            raise ApplyRefused(
+            raise StalePreview(
                 "Les fichiers sources ont changé depuis l'aperçu (un autre chargement a eu "
                 "lieu) : vérifiez à nouveau le fichier avant de l'appliquer."
             )
@@ -767,6 +771,7 @@ __all__ = [
     "ApplyRefused",
     "LoadRefused",
     "ShrinkRefused",
+    "StalePreview",
     "Preview",
     "SourceError",
     "TableDiff",

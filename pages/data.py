@@ -31,6 +31,7 @@ PREVIEW_KEY = "data_preview"  # (upload key, Preview)
 SHRINK_KEY = "data_shrink"  # (upload key, rows lost) of an apply refused as too large a loss
 APPLIED_KEY = "data_applied"  # message and figures of the last apply, shown once
 UPLOADER_ROUND = "data_uploader_round"  # bumped to empty the uploader after an apply
+STALE_KEY = "data_stale"  # set when « Appliquer » met a preview made stale by another load
 COLUMN_HEADERS = {
     "solution_id": "Code solution",
     "name_fr": "Nom",
@@ -202,6 +203,13 @@ def _apply(config, preview, upload_key, allow_shrink=False):
     except ingest.ShrinkRefused as exc:
         st.session_state[SHRINK_KEY] = (upload_key, exc.rows)
         st.rerun()
+    except ingest.StalePreview:
+        # Another editor loaded meanwhile: said once, and the preview is made again on
+        # the current data from the file already sent (no need to send it again).
+        st.session_state.pop(PREVIEW_KEY, None)
+        st.session_state.pop(SHRINK_KEY, None)
+        st.session_state[STALE_KEY] = True
+        st.rerun()
     except ingest.ApplyRefused as exc:
         st.error(plain(exc))
         return
@@ -341,6 +349,12 @@ if not preview.ok:
     _show_warnings(preview)
     st.stop()
 
+if st.session_state.pop(STALE_KEY, False):
+    st.warning(
+        "**Un autre chargement a eu lieu pendant votre aperçu** : rien n'a été appliqué. "
+        "L'aperçu ci-dessous a été refait sur les données actuelles ; vérifiez-le, puis "
+        "cliquez à nouveau sur « Appliquer »."
+    )
 st.success(f"**« {plain(preview.upload.original_name)} » est valide.**")
 _show_warnings(preview)
 _show_diff(preview)
