@@ -19,7 +19,7 @@ import pandas as pd
 from centrale.checks import run_checks
 from centrale.config import PROVINCE_NIS, Settings
 from centrale.geo import commune_periods, read_boundaries, read_mergers
-from centrale.sources.problems import SourceError
+from centrale.sources.problems import WARNING, Problem, SourceError
 from centrale.sources.validate import Reference, Validated, list_source_files, validate_files
 from centrale.store import LoadEntry, build_lock, write_store
 
@@ -145,7 +145,32 @@ def check_sources(
     reference = reference or read_reference(settings)
     files = paths if paths is not None else list_source_files(sources_dir)
     progress(f"Validation de {len(files)} fichier(s) de {sources_dir}…")
-    return validate_files(files, reference.reference(), display_names)
+    validated = validate_files(files, reference.reference(), display_names)
+    if paths is None:
+        validated.problems.extend(not_files(sources_dir))
+    return validated
+
+
+def not_files(sources_dir: Path) -> list[Problem]:
+    """A warning for each entry named like a source file that is not a file (a folder
+    called `x.csv`, a named pipe…): the build cannot read it, and says so."""
+    found = []
+    for entry in sorted(Path(sources_dir).iterdir()):
+        if entry.name.startswith((".", "~$")) or entry.suffix.lower() not in (".csv", ".xlsx"):
+            continue
+        if entry.is_file():  # a regular file, or a link to one
+            continue
+        what = "un dossier" if entry.is_dir() else "ni un fichier ni un dossier (tube, lien cassé…)"
+        found.append(
+            Problem(
+                WARNING,
+                entry.name,
+                f"ce nom est celui d'un fichier source mais c'est {what} : il n'est pas lu. "
+                "Renommez-le, ou remplacez-le par le fichier lui-même.",
+                code="pas_un_fichier",
+            )
+        )
+    return found
 
 
 def build_store(

@@ -250,3 +250,28 @@ def test_build_without_sources_uses_the_working_folder_never_the_demo(tmp_path):
     message = mismatch(work, db)
     assert "construite à partir d'un autre dossier" in message
     assert "pas encore dans la base : orders-octobre.csv" in message
+
+
+def test_a_folder_or_a_pipe_named_like_a_source_is_reported_not_skipped(sources_copy, tmp_path):
+    import os
+
+    from centrale.build import check_sources
+    from centrale.config import settings
+
+    (sources_copy / "commandes-2027.csv").mkdir()
+    os.mkfifo(sources_copy / "adhesions-tube.csv")
+    validated = check_sources(sources_copy, settings(), progress=lambda _: None)
+    assert validated.ok  # nothing to refuse: the real files are fine
+    said = {p.file: p.message for p in validated.warnings if p.code == "pas_un_fichier"}
+    assert "c'est un dossier" in said["commandes-2027.csv"]
+    assert "ni un fichier ni un dossier" in said["adhesions-tube.csv"]
+    check = run_etl("check", "--sources", str(sources_copy))
+    assert check.returncode == 0 and "adhesions-tube.csv" in check.stderr, check.stderr
+
+
+def test_the_runtime_files_beside_the_users_file_are_ignored_by_git():
+    names = ["data/users.toml.lock", "data/signin-audit.log", "data/sources.avant-restauration-1/"]
+    done = subprocess.run(
+        ["git", "check-ignore", "--no-index", *names], cwd=REPO_ROOT, capture_output=True, text=True
+    )
+    assert done.stdout.split() == [n.rstrip("/") for n in names] or done.stdout.split() == names
