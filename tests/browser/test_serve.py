@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import http.client
 import os
+import re
 import shutil
 import socket
 import ssl
@@ -84,7 +85,7 @@ def served(demo_db, tmp_path, request):
                 log.flush()
                 pytest.fail((tmp_path / "serve.log").read_text(errors="replace")[-3000:])
             time.sleep(0.3)
-        yield {"url": url, "context": context, "app_port": app, "users": users}
+        yield {"url": url, "context": context, "app_port": app, "users": users, "http_port": http}
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -105,6 +106,21 @@ def test_served_behind_tls_with_sign_in(served, browser):
     with urllib.request.urlopen(f"{url}/", context=context) as answer:
         assert answer.status == 200
         assert "max-age" in answer.headers["Strict-Transport-Security"]
+        # Never framed by another site; nothing loaded from anywhere but this server.
+        assert answer.headers["X-Frame-Options"] == "DENY"
+        csp = answer.headers["Content-Security-Policy"]
+        assert "frame-ancestors 'none'" in csp and "default-src 'self'" in csp
+        assert not re.search(r"https?:|wss?:|\*", csp), csp
+    # Plain HTTP: sent to HTTPS on the same name and the HTTPS port, path kept.
+    https_port = url.rsplit(":", 1)[1]
+    plain_http = http.client.HTTPConnection("127.0.0.1", served["http_port"], timeout=30)
+    plain_http.request(
+        "GET", "/historique?x=1", headers={"Host": f"localhost:{served['http_port']}"}
+    )
+    moved = plain_http.getresponse()
+    assert moved.status in (301, 302, 307, 308)
+    assert moved.getheader("Location") == f"https://localhost:{https_port}/historique?x=1"
+    plain_http.close()
     # Streamlit itself listens on the loopback only.
     with urllib.request.urlopen(f"http://127.0.0.1:{served['app_port']}/_stcore/health") as r:
         assert r.read() == b"ok"
@@ -122,6 +138,11 @@ def test_served_behind_tls_with_sign_in(served, browser):
     offline = Offline()
     page_context.route("**/*", offline.route)
     page = page_context.new_page()
+    csp_refusals = []
+    page.on(
+        "console",
+        lambda m: csp_refusals.append(m.text) if "Content Security Policy" in m.text else None,
+    )
     page.set_default_timeout(60_000)
     page.goto(url)
     wait_rendered(page, "Connexion")
@@ -138,6 +159,10 @@ def test_served_behind_tls_with_sign_in(served, browser):
         assert time.monotonic() < deadline, "pas de cookie de session derrière Caddy"
         time.sleep(0.2)
     assert found[0]["secure"] and found[0]["httpOnly"] and found[0]["sameSite"] == "Strict"
+    # Streamlit's XSRF cookie too is Secure behind TLS (Caddy adds the flag).
+    xsrf = [c for c in page_context.cookies() if c["name"] == "_streamlit_xsrf"]
+    assert xsrf and all(c["secure"] for c in xsrf), xsrf
+    assert not csp_refusals, csp_refusals[:5]  # the policy let the whole app work
     page_context.close()
     assert not offline.blocked, offline.blocked
 
