@@ -352,10 +352,13 @@ def _drop(kept_aside: Path | None) -> None:
 
 
 def _unfinished(sources: Path, exc: OSError) -> str:
+    full = exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+    reason = "disque plein" if full else (exc.strerror or str(exc))
     return (
         "La base a été restaurée depuis la sauvegarde, mais la mise en place de ses fichiers "
-        f"dans le dossier des sources ({sources}) a été interrompue ({explain(exc)}). Elle "
-        "sera terminée au prochain lancement du tableau de bord ou de « python -m etl check »."
+        f"dans le dossier des sources ({sources}) a été interrompue ({reason}). Elle sera "
+        "terminée au prochain lancement du tableau de bord ou de « python -m etl check »"
+        + (" ; libérez d'abord de la place sur ce disque." if full else ".")
     )
 
 

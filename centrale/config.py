@@ -32,7 +32,10 @@ class Settings:
     mergers_path: Path
     max_upload_bytes: int
     adhesion_provinces: frozenset[str]  # NIS codes of provinces that may adhere, or {"*"}
-    read_seconds: float = 60.0  # time one sent workbook may take to read (CENTRALE_READ_SECONDS)
+    read_seconds: float = (
+        60.0  # time one sent file may take to read and check (CENTRALE_READ_SECONDS)
+    )
+    read_memory_mb: int = 1024  # memory it may add (CENTRALE_READ_MEMORY_MB)
     # Addresses of the reverse proxies whose X-Forwarded-For is believed (sign-in
     # throttling): CENTRALE_TRUSTED_PROXIES, comma-separated; none by default,
     # `make serve` sets Caddy's loopback.
@@ -64,6 +67,7 @@ def settings() -> Settings:
         ),
         max_upload_bytes=int(os.environ.get("CENTRALE_MAX_UPLOAD_MB", "20")) * 1024 * 1024,
         read_seconds=float(os.environ.get("CENTRALE_READ_SECONDS", "60")),
+        read_memory_mb=int(os.environ.get("CENTRALE_READ_MEMORY_MB", "1024")),
         backups_dir=_path_from_env("CENTRALE_BACKUPS", None)
         if os.environ.get("CENTRALE_BACKUPS")
         else None,

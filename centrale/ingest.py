@@ -60,7 +60,12 @@ from centrale.names import normalise
 from centrale.sources.folder import ensure_sources_folder
 from centrale.sources.kinds import KINDS, kind_of_file
 from centrale.sources.problems import ERROR, Problem, SourceError
-from centrale.sources.read import MAX_XLSX_ENTRIES, MAX_XLSX_UNCOMPRESSED, READ_BUDGET
+from centrale.sources.read import (
+    MAX_XLSX_ENTRIES,
+    MAX_XLSX_UNCOMPRESSED,
+    READ_BUDGET,
+    sent_file_budget,
+)
 from centrale.sources.validate import Validated, list_source_files, validate_files
 
 EXTENSIONS = (".csv", ".xlsx")
@@ -399,7 +404,11 @@ def preview_upload(
         staged.write_bytes(upload.data)
         budget = READ_BUDGET.set(settings.read_seconds)
         try:
-            validated = validate_files(kept + [staged], reference.reference(), {staged: display})
+            # One budget for reading and checking: a file that inflates stops, said.
+            with sent_file_budget(settings.read_seconds, settings.read_memory_mb):
+                validated = validate_files(
+                    kept + [staged], reference.reference(), {staged: display}
+                )
         finally:
             READ_BUDGET.reset(budget)
     diff: dict[str, TableDiff] = {}
