@@ -171,6 +171,9 @@ def test_restore_an_earlier_load_from_the_history_page(app_store, tmp_path):
     assert not [p for p in list_source_files(tmp_path / "sources") if p.name.startswith("orders-")]
     table = history.dataframe[0].value
     assert "retour aux données du chargement n° 1" in table.iloc[0]["Détail"]
+    # A table cell shows the file name as sent, without Markdown escapes (once
+    # « commandes\-octobre\-2026\.csv »).
+    assert "fichier envoyé « commandes-octobre-2026.csv »" in table.iloc[1]["Détail"]
 
 
 def test_viewer_sees_the_history_without_the_restore_action(app_store):
