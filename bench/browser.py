@@ -37,8 +37,8 @@ HELLO_SEEN = f"() => !!document.body && document.body.innerText.includes('{HELLO
 # at its default date), and Streamlit no longer running the script.
 OVERVIEW_CHARTS = 5
 OVERVIEW_DRAWN = (
-    "() => document.querySelectorAll('[data-testid=stPlotlyChart] .main-svg').length >= %d"
-    " && !document.querySelector('[data-testid=stStatusWidget]')" % OVERVIEW_CHARTS
+    "() => document.querySelectorAll('[data-testid=stPlotlyChart] .main-svg').length"
+    f" >= {OVERVIEW_CHARTS} && !document.querySelector('[data-testid=stStatusWidget]')"
 )
 # Installed before the page's own scripts, all on the page's clock (epoch ms): when its
 # websocket opened, when a message carrying the target's word arrived, and the frame

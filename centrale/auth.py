@@ -9,13 +9,19 @@ The users file (env CENTRALE_USERS, default `data/users.toml`, git-ignored)::
     [oidc]                          # optional, for Streamlit's native sign-in
     editors = ["marie@idelux.be"]   # e-mails that get the editor role
 
-Failed sign-ins are counted per user name and per address in a small JSON file
-beside the users file (shared by every session and process) and logged, one
-line each, in `signin-failures.log` (readable by its owner only, kept under
-LOG_MAX_BYTES). After FREE_FAILURES failures in FAILURE_WINDOW, each further
-try must wait a delay that doubles with every failure, up to MAX_DELAY: a
-guesser is slowed to a crawl, but a stranger typing wrong passwords on an
-editor's name can only ever make the editor wait MAX_DELAY, never lock them out.
+Failed sign-ins are counted per (user name, client address) and per address, in
+a small JSON file beside the users file (shared by every session and process).
+After FREE_FAILURES failures in FAILURE_WINDOW, each further try *from that
+address* must wait a delay that doubles with every failure, up to MAX_DELAY. A
+stranger typing wrong passwords on an editor's name slows down only their own
+address: the editor, from an address that has not failed, signs in at once.
+
+The client address is the connection's, or — only when the connection comes
+from a proxy listed in CENTRALE_TRUSTED_PROXIES (`make serve` lists Caddy's
+loopback) — the one the proxy puts in `X-Forwarded-For` (`client_address`).
+
+Every sign-in, successful or not, is one line of `signin-audit.log` (time,
+name, address, outcome; readable by its owner only, kept under LOG_MAX_BYTES).
 """
 
 from __future__ import annotations
@@ -31,7 +37,7 @@ from pathlib import Path
 
 import bcrypt
 
-from centrale.config import REPO_ROOT, env_text
+from centrale.config import REPO_ROOT, env_text, settings
 from centrale.errors import CentraleError
 from centrale.locks import exclusive, write_atomic
 
@@ -86,9 +92,35 @@ def _failures_path(path: Path) -> Path:
     return path.with_name(path.stem + ".signin-failures.json")
 
 
-def failures_log_path(path: Path | None = None) -> Path:
+def audit_log_path(path: Path | None = None) -> Path:
     path = path or users_path()
-    return path.with_name("signin-failures.log")
+    return path.with_name("signin-audit.log")
+
+
+UNKNOWN_ADDRESS = "inconnue"
+LOOPBACK = "127.0.0.1"
+
+
+def client_address(
+    peer: str | None, forwarded_for: str | None, trusted: frozenset[str] | None = None
+) -> str:
+    """The address of the person signing in.
+
+    `peer` is the connection's address (None: Streamlit's way of saying loopback);
+    `forwarded_for` the request's X-Forwarded-For header. The header is believed
+    only when the connection comes from a trusted proxy (CENTRALE_TRUSTED_PROXIES);
+    then the address is its right-most entry that is not itself a trusted proxy
+    (what our proxy saw), never an entry the client could have written.
+    """
+    trusted = settings().trusted_proxies if trusted is None else trusted
+    peer = (peer or LOOPBACK).strip()
+    if peer not in trusted or not forwarded_for:
+        return peer
+    hops = [h.strip() for h in forwarded_for.split(",") if h.strip()]
+    for hop in reversed(hops):
+        if hop not in trusted:
+            return hop[:64]
+    return hops[0][:64] if hops else peer
 
 
 def read_accounts(path: Path | None = None) -> dict:
@@ -230,11 +262,15 @@ def _forget_oldest(failures: dict) -> None:
             del failures[key]
 
 
-def _log_failure(path: Path, name: str, reason: str, now: dt.datetime) -> None:
+def _printable(text: str, limit: int = 64) -> str:
+    return "".join(c if c.isprintable() and c != "\t" else "?" for c in text)[:limit]
+
+
+def _audit(path: Path, name: str, address: str, outcome: str, now: dt.datetime) -> None:
     # The name as typed may hold anything: keep it printable and short in the log.
-    shown = "".join(c if c.isprintable() else "?" for c in name)[:64]
-    log = failures_log_path(path)
-    line = f"{now.isoformat(timespec='seconds')}\t{shown}\t{reason}\n".encode()
+    log = audit_log_path(path)
+    stamp = now.isoformat(timespec="seconds")
+    line = f"{stamp}\t{_printable(name)}\t{_printable(address)}\t{outcome}\n".encode()
     old = log.read_bytes() if log.is_file() else b""
     if len(old) + len(line) > LOG_MAX_BYTES:  # keep the newest half: bounded, still useful
         old = old[-LOG_MAX_BYTES // 2 :]
@@ -245,20 +281,26 @@ def _log_failure(path: Path, name: str, reason: str, now: dt.datetime) -> None:
 def sign_in(
     name: str, password: str, path: Path | None = None, now=None, address: str | None = None
 ) -> SignIn:
-    """Check a local account's password; failures slow down further tries of the same
-    name and of the same address (`address`: the client's, when known)."""
+    """Check a local account's password.
+
+    Failures slow down further tries of the same name *from the same address*, and
+    every try from an address that keeps failing (`address`: the client's, see
+    `client_address`). A correct password from an address that has not failed
+    always goes through, whatever was tried on that name from elsewhere.
+    """
     path = path or users_path()
     now = now or dt.datetime.now()
     name = (name or "").strip()
-    keys = [f"nom:{name.lower()}"] + ([f"adresse:{address}"] if address else [])
+    address = (address or "").strip() or UNKNOWN_ADDRESS
+    keys = [f"paire:{name.lower()}|{address}", f"adresse:{address}"]
     with _locked_failures(path) as failures:
         for key in keys:
             recent = _recent(failures.pop(key, []), now)
             if recent:
                 failures[key] = recent
-        wait = max((required_wait(failures.get(k, []), now) for k in keys), default=None)
-        if wait and wait > dt.timedelta(0):
-            _log_failure(path, name, "trop tôt (attente imposée)", now)
+        wait = max(required_wait(failures.get(k, []), now) for k in keys)
+        if wait > dt.timedelta(0):
+            _audit(path, name, address, "refusée (attente imposée)", now)
             seconds = max(1, int(wait.total_seconds() + 0.999))
             return SignIn(
                 None,
@@ -275,17 +317,18 @@ def sign_in(
                 good = False
         if good:
             failures.pop(keys[0], None)  # the address keeps its count: it may guess others
+            _audit(path, name, address, "réussie", now)
             return SignIn(User(name, _role(entry), "local"))
         for key in keys:
             failures[key] = failures.get(key, []) + [now.isoformat()]
         _forget_oldest(failures)
-        _log_failure(path, name, "échec", now)
+        _audit(path, name, address, "échec", now)
         return SignIn(None, "Nom d'utilisateur ou mot de passe incorrect.")
 
 
-def failed_sign_ins(path: Path | None = None, limit: int = 200) -> list[str]:
-    """The last lines of the failed sign-in log (time, name, reason), newest last."""
-    log = failures_log_path(path)
+def sign_in_log(path: Path | None = None, limit: int = 200) -> list[str]:
+    """The last lines of the sign-in audit log (time, name, address, outcome), newest last."""
+    log = audit_log_path(path)
     if not log.is_file():
         return []
     return log.read_text(encoding="utf-8").splitlines()[-limit:]

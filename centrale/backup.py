@@ -9,15 +9,27 @@ from the store it replaces. A backup therefore holds:
 - `load-history.duckdb` — the two history tables only, copied from the store;
 - `MANIFEST.json` — when, from where, and the SHA-256 of every file.
 
-Restoring puts the sources back (the current folder is kept aside, renamed,
-never deleted), puts the history where the store goes, and rebuilds the store
-from the restored sources: the build carries the history over and notes the
-restore as one more load.
+Restoring goes through the same commit point as an import (centrale/commit.py):
+the archive is unpacked and checked, the current folder is copied aside
+(`<name>.avant-restauration-<date>`), the backup's files are staged, hidden,
+in the sources folder, a note is written, and the store is built beside the
+real one from the staged files and the backup's history; its swap is the
+commit point, after which the staged files take their places and the others
+go. Killed or starved (full disk) anywhere, the store and the folder are both
+the old ones or both the backup's, and the message says which.
+
+Backups are written to a unique hidden temporary name (0600), fsync-ed, then
+renamed: a full disk leaves no partial file, and the message names the
+archive. `auto_backup` takes one before every import and restore, in
+`backups_dir` (CENTRALE_BACKUPS), and removes the automatic ones older than
+`backup_days` (CENTRALE_BACKUP_DAYS).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
 import hashlib
 import io
 import json
@@ -25,22 +37,45 @@ import os
 import shutil
 import tarfile
 import tempfile
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from centrale.errors import CentraleError
+from centrale.commit import (
+    ARCHIVE_DIR,
+    NOTE_FILE,
+    STAGING_PREFIX,
+    FolderChange,
+    is_source_name,
+    sources_lock,
+)
+from centrale.config import Settings
+from centrale.errors import CentraleError, explain
+from centrale.locks import sync_folder
+from centrale.sources.validate import list_source_files
 from centrale.store import build_lock, connect_read_only
 
 HISTORY_TABLES = ("load_log", "load_files")
 HISTORY_FILE = "load-history.duckdb"
 MANIFEST = "MANIFEST.json"
 PREFIX = "centrale-sauvegarde-"
+AUTO_PREFIX = PREFIX + "auto-"
 
 
 class BackupError(CentraleError):
     """A backup that cannot be made or restored; the message is French and says why."""
+
+
+class RestoreFailed(Exception):
+    """A restore stopped before its commit point: nothing changed (French message)."""
+
+
+class RestoreUnfinished(Exception):
+    """The store has the backup, but putting the folder in line was interrupted: the
+    next start (dashboard or `etl`) finishes it (French message)."""
 
 
 @dataclass(frozen=True)
@@ -77,41 +112,114 @@ def _export_history(db_path: Path, target: Path) -> int:
         out.close()
 
 
+def _unique_target(out_dir: Path, prefix: str, now: dt.datetime) -> Path:
+    target = out_dir / f"{prefix}{now:%Y%m%d-%H%M%S}.tar.gz"
+    n = 2
+    while target.exists():  # two backups in the same second (an automatic one, then…)
+        target = out_dir / f"{prefix}{now:%Y%m%d-%H%M%S}-{n}.tar.gz"
+        n += 1
+    return target
+
+
 def make_backup(
-    sources: Path, db_path: Path, out_dir: Path, now: dt.datetime | None = None
+    sources: Path,
+    db_path: Path,
+    out_dir: Path,
+    now: dt.datetime | None = None,
+    prefix: str = PREFIX,
 ) -> Backup:
-    """Write `out_dir/centrale-sauvegarde-AAAAMMJJ-HHMMSS.tar.gz`; returns what it holds."""
+    """Write `out_dir/centrale-sauvegarde-AAAAMMJJ-HHMMSS.tar.gz` (0600); returns what it
+    holds. Whole or not at all: a full disk raises BackupError naming the archive and
+    leaves no partial file."""
     sources, db_path, out_dir = Path(sources), Path(db_path), Path(out_dir)
     if not sources.is_dir():
         raise BackupError(f"dossier des sources introuvable : {sources}")
     now = now or dt.datetime.now()
     out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / f"{PREFIX}{now:%Y%m%d-%H%M%S}.tar.gz"
-    with tempfile.TemporaryDirectory() as tmp:
-        history = Path(tmp) / HISTORY_FILE
-        with build_lock(db_path):  # not while a build swaps the store
-            history_rows = _export_history(db_path, history)
-        files = _source_files(sources)
-        manifest = {
-            "made_at": now.isoformat(timespec="seconds"),
-            "sources": str(sources),
-            "store": str(db_path),
-            "history_loads": history_rows,
-            "files": {},
-        }
-        partial = target.with_name("." + target.name + ".tmp")
-        with tarfile.open(partial, "w:gz") as archive:
-            for path in files:
-                data = path.read_bytes()
-                name = "sources/" + path.relative_to(sources).as_posix()
-                manifest["files"][name] = _sha256(data)
-                _add(archive, name, data)
-            data = history.read_bytes()
-            manifest["files"][HISTORY_FILE] = _sha256(data)
-            _add(archive, HISTORY_FILE, data)
-            _add(archive, MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False).encode())
-        os.replace(partial, target)
+    _drop_dead_partials(out_dir)
+    target = _unique_target(out_dir, prefix, now)
+    partial = out_dir / f".{target.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    try:
+        with tempfile.TemporaryDirectory(prefix="centrale-sauvegarde-") as tmp:
+            history = Path(tmp) / HISTORY_FILE
+            with build_lock(db_path):  # not while a build swaps the store
+                history_rows = _export_history(db_path, history)
+            files = _source_files(sources)
+            manifest = {
+                "made_at": now.isoformat(timespec="seconds"),
+                "sources": str(sources),
+                "store": str(db_path),
+                "history_loads": history_rows,
+                "files": {},
+            }
+            fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                with tarfile.open(fileobj=handle, mode="w:gz") as archive:
+                    for path in files:
+                        data = path.read_bytes()
+                        name = "sources/" + path.relative_to(sources).as_posix()
+                        manifest["files"][name] = _sha256(data)
+                        _add(archive, name, data)
+                    data = history.read_bytes()
+                    manifest["files"][HISTORY_FILE] = _sha256(data)
+                    _add(archive, HISTORY_FILE, data)
+                    text = json.dumps(manifest, indent=2, ensure_ascii=False).encode()
+                    _add(archive, MANIFEST, text)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(partial, 0o600)
+            os.replace(partial, target)
+            sync_folder(out_dir)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+            raise BackupError(
+                f"disque plein : la sauvegarde « {target} » n'a pas pu être écrite (aucun "
+                f"fichier partiel laissé). Libérez de la place dans {out_dir}, puis recommencez"
+            ) from exc
+        raise BackupError(
+            f"la sauvegarde « {target} » n'a pas pu être écrite : {explain(exc, target)}"
+        ) from exc
+    except BaseException:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        raise
     return Backup(target, len(files), history_rows)
+
+
+def _drop_dead_partials(out_dir: Path) -> None:
+    """Partial archives of backups killed midway (their process is gone)."""
+    for partial in out_dir.glob(f".{PREFIX}*.tmp-*"):
+        pid = partial.name.rsplit(".tmp-", 1)[1].split("-")[0]
+        try:
+            os.kill(int(pid), 0)
+        except (ValueError, ProcessLookupError):
+            partial.unlink(missing_ok=True)
+        except PermissionError:
+            pass  # alive, someone else's
+
+
+def backups_dir(settings: Settings) -> Path:
+    """Where archives go: CENTRALE_BACKUPS, else `sauvegardes/` beside the sources folder."""
+    return settings.backups_dir or Path(settings.sources_dir).parent / "sauvegardes"
+
+
+def auto_backup(settings: Settings, now: dt.datetime | None = None) -> Backup | None:
+    """The backup taken before an import or a restore; automatic ones older than
+    `settings.backup_days` are removed. None when there is nothing to save yet (no
+    sources folder) or when `backup_days` is 0 (turned off). Raises BackupError."""
+    if settings.backup_days <= 0 or not Path(settings.sources_dir).is_dir():
+        return None
+    now = now or dt.datetime.now()
+    out = backups_dir(settings)
+    made = make_backup(settings.sources_dir, settings.db_path, out, now, prefix=AUTO_PREFIX)
+    limit = (now - dt.timedelta(days=settings.backup_days)).timestamp()
+    for old in out.glob(f"{AUTO_PREFIX}*.tar.gz"):
+        with contextlib.suppress(OSError):
+            if old != made.path and old.stat().st_mtime < limit:
+                old.unlink()
+    return made
 
 
 def _add(archive: tarfile.TarFile, name: str, data: bytes) -> None:
@@ -139,36 +247,120 @@ def read_backup(archive_path: Path, into: Path) -> dict:
     return manifest
 
 
-def restore_backup(archive_path: Path, sources: Path, db_path: Path, rebuild) -> Path | None:
-    """Put a backup's sources and history back; `rebuild(sources, store)` builds the store.
+Rebuild = Callable[[list[Path], dict[Path, str], Path], object]
 
-    The store is built beside `db_path` from the restored sources and the backup's
-    history, then swapped in: if the build fails, the store is untouched. The
-    current sources folder, if any, is renamed `<name>.avant-restauration-<date>`
-    and that path returned. Raises BackupError (nothing changed) if the archive is
-    not a sound backup.
+
+def _restored_files(unpacked: Path) -> dict[str, Path]:
+    """relative target -> unpacked file, for what a restore brings back into the folder:
+    the source files and the kept versions of `.archive/` (never a change's note)."""
+    files = {}
+    for path in sorted(unpacked.rglob("*")):
+        rel = path.relative_to(unpacked).as_posix()
+        if not path.is_file() or path.name.endswith(".lock"):
+            continue
+        if rel == f"{ARCHIVE_DIR}/{NOTE_FILE}" or rel.startswith(STAGING_PREFIX):
+            continue
+        if "/" in rel and not rel.startswith(ARCHIVE_DIR + "/"):
+            continue  # only the top level and the versions are the folder's
+        files[rel] = path
+    return files
+
+
+def restore_backup(
+    archive_path: Path, sources: Path, db_path: Path, rebuild: Rebuild, before=None
+) -> Path | None:
+    """Put a backup's sources and history back, all or nothing.
+
+    `rebuild(paths, display_names, store)` builds `store` (which holds the backup's
+    history) from the staged files `paths`, shown under `display_names`. `before()`
+    runs first, under the sources lock (the automatic backup). The current folder is
+    copied to `<name>.avant-restauration-<date>`, returned. Raises BackupError or
+    RestoreFailed (or what `rebuild` raises) before the commit point: then nothing
+    changed. Killed anywhere, `centrale.commit.recover` settles it.
     """
     sources, db_path = Path(sources), Path(db_path)
-    sources.parent.mkdir(parents=True, exist_ok=True)
+    sources.mkdir(parents=True, exist_ok=True)
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=sources.parent) as tmp:
-        unpacked = Path(tmp)
-        read_backup(Path(archive_path), unpacked)
-        staged = db_path.with_name(f".{db_path.name}.restauration")
-        staged.unlink(missing_ok=True)
-        shutil.copyfile(unpacked / HISTORY_FILE, staged)  # the build carries it over
+    with sources_lock(sources):
+        if before is not None:
+            before()
+        for stale in db_path.parent.glob(f".{db_path.name}.restauration*"):
+            stale.unlink(missing_ok=True)  # left by a restore killed before its swap
+        staged_store = db_path.with_name(f".{db_path.name}.restauration-{uuid.uuid4().hex[:8]}")
         kept_aside = None
-        if sources.exists():
-            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-            kept_aside = sources.with_name(f"{sources.name}.avant-restauration-{stamp}")
-            sources.rename(kept_aside)
-        restored = unpacked / "sources"
-        restored.mkdir(exist_ok=True)
-        shutil.move(str(restored), str(sources))
-    try:
-        rebuild(sources, staged)
-        with build_lock(db_path):
-            os.replace(staged, db_path)
-    finally:
-        staged.unlink(missing_ok=True)
+        swapped: list[bool] = []
+        try:
+            with tempfile.TemporaryDirectory(dir=sources.parent, prefix=".restauration-") as tmp:
+                unpacked = Path(tmp)
+                read_backup(Path(archive_path), unpacked)
+                wanted = _restored_files(unpacked / "sources")
+                if any(sources.iterdir()):
+                    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+                    kept_aside = sources.with_name(f"{sources.name}.avant-restauration-{stamp}")
+                    shutil.copytree(
+                        sources,
+                        kept_aside,
+                        ignore=shutil.ignore_patterns("*.lock", f"{STAGING_PREFIX}*"),
+                    )
+                shutil.copyfile(unpacked / HISTORY_FILE, staged_store)
+                change = FolderChange(sources, db_path)
+                staged = {}
+                for rel, path in wanted.items():
+                    current = sources / rel
+                    if "/" in rel and current.is_file() and _same(current, path):
+                        continue  # a kept version already there
+                    written = change.stage_file(rel, path)
+                    if "/" not in rel and is_source_name(rel):
+                        staged[written] = rel
+                top = {rel for rel in wanted if "/" not in rel}
+                for path in list_source_files(sources):
+                    if path.name not in top:
+                        change.remove(path.name)
+                for path in sources.iterdir():  # other visible files (notes…): kept aside
+                    if path.is_file() and not path.name.startswith(".") and path.name not in top:
+                        if path.name not in change.removes:
+                            change.remove(path.name)
+
+                def swap():
+                    rebuild(list(staged), staged, staged_store)
+                    with build_lock(db_path):
+                        os.replace(staged_store, db_path)  # the commit point
+                        swapped.append(True)
+                    sync_folder(db_path.parent)
+
+                change.commit(swap)
+        except (BackupError, RestoreFailed):
+            _drop(kept_aside)
+            raise
+        except OSError as exc:
+            if swapped:
+                raise RestoreUnfinished(_unfinished(sources, exc)) from exc
+            _drop(kept_aside)
+            raise RestoreFailed(explain(exc, db_path)) from exc
+        except BaseException:
+            if not swapped:
+                _drop(kept_aside)
+            raise
+        finally:
+            staged_store.unlink(missing_ok=True)
     return kept_aside
+
+
+def _drop(kept_aside: Path | None) -> None:
+    if kept_aside is not None:  # nothing changed: the copy is not needed
+        shutil.rmtree(kept_aside, ignore_errors=True)
+
+
+def _unfinished(sources: Path, exc: OSError) -> str:
+    full = exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+    reason = "disque plein" if full else (exc.strerror or str(exc))
+    return (
+        "La base a été restaurée depuis la sauvegarde, mais la mise en place de ses fichiers "
+        f"dans le dossier des sources ({sources}) a été interrompue ({reason}). Elle sera "
+        "terminée au prochain lancement du tableau de bord ou de « python -m etl check »"
+        + (" ; libérez d'abord de la place sur ce disque." if full else ".")
+    )
+
+
+def _same(a: Path, b: Path) -> bool:
+    return a.stat().st_size == b.stat().st_size and a.read_bytes() == b.read_bytes()

@@ -61,6 +61,11 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def is_source_name(name: str) -> bool:
+    """Would the ETL read a file of this name (what `list_source_files` keeps)?"""
+    return Path(name).suffix.lower() in (".xlsx", ".csv") and not name.startswith((".", "~$"))
+
+
 def folder_fingerprint(folder: Path) -> dict[str, str]:
     """name -> SHA-256 of every source file the ETL would read in `folder`."""
     return {p.name: _sha256(p) for p in list_source_files(folder)}
@@ -111,6 +116,22 @@ class FolderChange:
         self.writes[target] = staged
         return staged
 
+    def stage_file(self, target: str, source: Path) -> Path:
+        """`stage` a copy of the file `source` (streamed: a restore's files may be big).
+
+        A target in a subfolder (`.archive/…`) is staged under a flat unique name."""
+        name = Path(target).name
+        if "/" in target:
+            name = f"_{len(self.writes)}-{name}"
+        staged = self.staging / name
+        if staged.exists():
+            raise ValueError(f"{target} : déjà préparé")
+        shutil.copyfile(source, staged)
+        with open(staged, "rb") as handle:
+            os.fsync(handle.fileno())
+        self.writes[target] = staged
+        return staged
+
     def remove(self, name: str) -> None:
         self.removes.append(name)
 
@@ -122,7 +143,7 @@ class FolderChange:
             if name not in self.removes
         }
         for target, staged in self.writes.items():
-            if "/" not in target:
+            if "/" not in target and is_source_name(target):
                 result[target] = _sha256(staged)
         return result
 
@@ -244,15 +265,14 @@ def _append_journal(folder: Path, db_path: Path, record: dict) -> None:
 
 def mismatch(folder: Path, db_path: Path) -> str | None:
     """A French sentence, with the fix, when the store was not built from exactly the
-    files now in `folder` (None when they agree, or when the store was built from
-    another folder, such as the demo sources)."""
+    files now in `folder` (None when they agree), whatever folder built it: a store
+    built from another folder holding the same files (the demo and its copy) agrees."""
     folder, db_path = Path(folder), Path(db_path)
     built = store_fingerprint(db_path)
     if built is None or not folder.is_dir():
         return None
     files, built_from = built
-    if built_from and Path(built_from).resolve() != folder.resolve():
-        return None
+    elsewhere = bool(built_from) and Path(built_from).resolve() != folder.resolve()
     present = folder_fingerprint(folder)
     gone = sorted(set(files) - set(present))
     new = sorted(set(present) - set(files))
@@ -266,9 +286,12 @@ def mismatch(folder: Path, db_path: Path) -> str | None:
         parts.append("pas encore dans la base : " + ", ".join(new))
     if changed:
         parts.append("modifiés depuis : " + ", ".join(changed))
+    if elsewhere:
+        parts.insert(0, f"la base a été construite à partir d'un autre dossier ({built_from})")
     return (
         f"La base ({db_path}) ne correspond pas aux fichiers du dossier des sources "
         f"({folder}) — {' ; '.join(parts)}. Pour les remettre d'accord, reconstruisez la "
-        f"base depuis le dossier (« python -m etl build --sources {folder} --db {db_path} ») "
+        f"base depuis le dossier (« python -m etl build --sources {folder} --db {db_path}"
+        f"{' --other-folder' if elsewhere else ''} ») "
         "ou restaurez un chargement depuis la page « Historique des chargements »."
     )

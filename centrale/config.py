@@ -32,7 +32,18 @@ class Settings:
     mergers_path: Path
     max_upload_bytes: int
     adhesion_provinces: frozenset[str]  # NIS codes of provinces that may adhere, or {"*"}
-    read_seconds: float = 60.0  # time one sent workbook may take to read (CENTRALE_READ_SECONDS)
+    read_seconds: float = (
+        60.0  # time one sent file may take to read and check (CENTRALE_READ_SECONDS)
+    )
+    read_memory_mb: int = 1024  # memory it may add (CENTRALE_READ_MEMORY_MB)
+    # Addresses of the reverse proxies whose X-Forwarded-For is believed (sign-in
+    # throttling): CENTRALE_TRUSTED_PROXIES, comma-separated; none by default,
+    # `make serve` sets Caddy's loopback.
+    trusted_proxies: frozenset[str] = frozenset()
+    # Archives (etl backup, and the automatic one before every import and restore):
+    # CENTRALE_BACKUPS, default `sauvegardes/` beside the sources folder (None here).
+    backups_dir: Path | None = None
+    backup_days: int = 30  # automatic backups kept this many days (CENTRALE_BACKUP_DAYS, 0: off)
 
 
 @dataclass(frozen=True)
@@ -81,6 +92,28 @@ SETTINGS: tuple[Setting, ...] = (
         "virgules, * pour toutes)",
     ),
     Setting(
+        "CENTRALE_READ_MEMORY_MB",
+        "1024",
+        "la mémoire que la lecture et la vérification d'un fichier envoyé peuvent ajouter, en Mo",
+    ),
+    Setting(
+        "CENTRALE_BACKUPS",
+        "sauvegardes/ à côté du dossier des sources",
+        "le dossier des sauvegardes (etl backup, et l'automatique avant chaque import et "
+        "restauration)",
+    ),
+    Setting(
+        "CENTRALE_BACKUP_DAYS",
+        "30",
+        "combien de jours les sauvegardes automatiques sont gardées (0 : aucune)",
+    ),
+    Setting(
+        "CENTRALE_TRUSTED_PROXIES",
+        "",
+        "adresses des proxys inverses dont l'en-tête X-Forwarded-For est cru pour limiter les "
+        "essais de connexion (séparées par des virgules ; make serve y met Caddy)",
+    ),
+    Setting(
         "CENTRALE_USERS",
         "data/users.toml",
         "le fichier des comptes locaux (python -m etl user)",
@@ -96,6 +129,17 @@ SETTINGS: tuple[Setting, ...] = (
         "120",
         "la durée supposée d'une procédure classique, en jours (comparaison des délais)",
     ),
+    Setting("CENTRALE_DIGEST_FROM", "", "l'expéditeur du résumé envoyé (python -m reports digest)"),
+    Setting("CENTRALE_DIGEST_TO", "", "le ou les destinataires du résumé"),
+    Setting(
+        "CENTRALE_SMTP_HOST",
+        "",
+        "le serveur SMTP qui envoie le résumé ; sans lui, le résumé est un fichier .eml à envoyer",
+    ),
+    Setting("CENTRALE_SMTP_PORT", "587", "le port du serveur SMTP"),
+    Setting("CENTRALE_SMTP_USER", "", "le compte SMTP, s'il en faut un"),
+    Setting("CENTRALE_SMTP_PASSWORD", "", "le mot de passe du compte SMTP"),
+    Setting("CENTRALE_SMTP_STARTTLS", "1", "0 : pas de STARTTLS avec le serveur SMTP"),
     Setting(
         "CENTRALE_MAX_RUNS",
         "le nombre de cœurs",
@@ -111,7 +155,7 @@ def env_text(name: str) -> str:
     return os.environ.get(name, "").strip()
 
 
-def _path_from_env(name: str, default: Path) -> Path:
+def _path_from_env(name: str, default: Path | None) -> Path | None:
     value = env_text(name)
     return Path(value).expanduser() if value else default
 
@@ -132,6 +176,12 @@ def settings() -> Settings:
         ),
         max_upload_bytes=int(env_text("CENTRALE_MAX_UPLOAD_MB") or "20") * 1024 * 1024,
         read_seconds=float(env_text("CENTRALE_READ_SECONDS") or "60"),
+        read_memory_mb=int(env_text("CENTRALE_READ_MEMORY_MB") or "1024"),
+        backups_dir=_path_from_env("CENTRALE_BACKUPS", None),
+        backup_days=int(env_text("CENTRALE_BACKUP_DAYS") or "30"),
+        trusted_proxies=frozenset(
+            part.strip() for part in env_text("CENTRALE_TRUSTED_PROXIES").split(",") if part.strip()
+        ),
         adhesion_provinces=frozenset(
             (env_text("CENTRALE_ADHESION_PROVINCES") or PROVINCE_NIS).replace(" ", "").split(",")
         ),

@@ -38,6 +38,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from centrale.backup import BackupError, auto_backup
 from centrale.build import (
     BuildResult,
     LoadRefused,
@@ -60,7 +61,12 @@ from centrale.names import normalise
 from centrale.sources.folder import ensure_sources_folder
 from centrale.sources.kinds import KINDS, kind_of_file
 from centrale.sources.problems import ERROR, Problem, SourceError
-from centrale.sources.read import MAX_XLSX_ENTRIES, MAX_XLSX_UNCOMPRESSED, READ_BUDGET
+from centrale.sources.read import (
+    MAX_XLSX_ENTRIES,
+    MAX_XLSX_UNCOMPRESSED,
+    READ_BUDGET,
+    sent_file_budget,
+)
 from centrale.sources.validate import Validated, list_source_files, validate_files
 
 EXTENSIONS = (".csv", ".xlsx")
@@ -112,6 +118,10 @@ class UploadRefused(CentraleError):
 
 class ApplyRefused(CentraleError):
     """Applying or restoring is not possible now; the message (French) says why."""
+
+
+class StalePreview(ApplyRefused):
+    """The sources changed since the preview (another editor's load): preview again."""
 
 
 @dataclass(frozen=True)
@@ -395,7 +405,11 @@ def preview_upload(
         staged.write_bytes(upload.data)
         budget = READ_BUDGET.set(settings.read_seconds)
         try:
-            validated = validate_files(kept + [staged], reference.reference(), {staged: display})
+            # One budget for reading and checking: a file that inflates stops, said.
+            with sent_file_budget(settings.read_seconds, settings.read_memory_mb):
+                validated = validate_files(
+                    kept + [staged], reference.reference(), {staged: display}
+                )
         finally:
             READ_BUDGET.reset(budget)
     diff: dict[str, TableDiff] = {}
@@ -633,10 +647,11 @@ def apply_upload(
     with sources_lock(folder):
         current = list_source_files(folder)
         if _fingerprint(current) != preview.sources_fingerprint:
-            raise ApplyRefused(
+            raise StalePreview(
                 "Les fichiers sources ont changé depuis l'aperçu (un autre chargement a eu "
                 "lieu) : vérifiez à nouveau le fichier avant de l'appliquer."
             )
+        _backup_first(settings)
         archive_sources(folder)
         _archive(folder, upload.data, upload.sha256, upload.extension)
         kept = [p for p in current if p.name != preview.replaces]
@@ -658,6 +673,17 @@ def apply_upload(
         return _rebuild_at_commit(
             change, settings, loaded_by, "import", paths, {staged: target.name}, allow_shrink
         )
+
+
+def _backup_first(settings: Settings) -> None:
+    """The automatic backup before an import or a restore (centrale.backup.auto_backup):
+    if it cannot be written, nothing is loaded."""
+    try:
+        auto_backup(settings)
+    except BackupError as exc:
+        raise ApplyRefused(
+            f"Sauvegarde automatique impossible, rien n'a été chargé : {exc}."
+        ) from exc
 
 
 def restorable_loads(settings: Settings) -> dict[int, list[str]]:
@@ -704,6 +730,7 @@ def restore_load(
             raise ApplyRefused(f"Nom de fichier inattendu dans l'historique : « {name} ».")
         wanted.append((name, str(sha), extension))
     with sources_lock(folder):
+        _backup_first(settings)
         archive_sources(folder)
         blobs = {}
         missing = []
@@ -754,6 +781,7 @@ __all__ = [
     "ApplyRefused",
     "LoadRefused",
     "ShrinkRefused",
+    "StalePreview",
     "Preview",
     "SourceError",
     "TableDiff",

@@ -31,15 +31,41 @@ from pathlib import Path
 from centrale import auth
 from centrale.config import REPO_ROOT, settings
 
+# What the page may load: only this server (no CDN, no tiles, no fonts from outside);
+# inline scripts and eval are Streamlit's own and plotly's, blob: workers are the map's.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "worker-src 'self' blob:",
+        "child-src 'self' blob:",
+        "frame-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
 CADDYFILE = """\
 {{
 	admin off
 	skip_install_trust
+	auto_https disable_redirects
 	http_port {http_port}
 	https_port {https_port}
 	storage file_system {{
 		root {storage}
 	}}
+}}
+
+# Plain HTTP only sends the browser to HTTPS, on the same name and the HTTPS port.
+http://:{http_port} {{
+	redir https://{{host}}:{https_port}{{uri}} 308
 }}
 
 {host}:{https_port} {{
@@ -50,10 +76,15 @@ CADDYFILE = """\
 	header {{
 		Strict-Transport-Security "max-age=31536000"
 		X-Content-Type-Options nosniff
+		X-Frame-Options DENY
+		Content-Security-Policy "{csp}"
 		Referrer-Policy same-origin
 		-Server
 	}}
-	reverse_proxy 127.0.0.1:{app_port}
+	reverse_proxy 127.0.0.1:{app_port} {{
+		# TLS ends here: Streamlit's XSRF cookie gets the Secure flag it cannot know of.
+		header_down Set-Cookie "^(_streamlit_xsrf=.*)$" "$1; Secure"
+	}}
 }}
 """
 
@@ -68,6 +99,7 @@ def caddyfile(
         app_port=app_port,
         upload_mb=upload_mb,
         storage=storage,
+        csp=CONTENT_SECURITY_POLICY,
     )
 
 
@@ -146,6 +178,8 @@ def main(argv: list[str] | None = None) -> int:
         encoding="utf-8",
     )
     env = dict(os.environ, CENTRALE_REQUIRE_LOGIN="1", STREAMLIT_SECRETS_FILES=str(args.secrets))
+    # Caddy reaches Streamlit from the loopback: its X-Forwarded-For names the client.
+    env["CENTRALE_TRUSTED_PROXIES"] = "127.0.0.1,::1"
     app = subprocess.Popen(
         streamlit_command(args.app_port, args.upload_mb, args.host), cwd=REPO_ROOT, env=env
     )

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from centrale.build import LoadRefused, build_store, check_sources
 from centrale.cli import FrenchArgumentParser, iso_date
-from centrale.commit import mismatch, settle_interrupted
-from centrale.config import CENTRALE_OPENED_ON, env_text, settings
+from centrale.commit import mismatch, settle_interrupted, store_fingerprint
+from centrale.config import CENTRALE_OPENED_ON, settings
 from centrale.errors import FILE_SYSTEM_ERRORS, CentraleError, explain
 from centrale.geo import BoundariesError
 from centrale.sources.folder import ensure_sources_folder
@@ -37,7 +37,14 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument(
             "--sources",
             type=Path,
-            help="dossier des fichiers sources (défaut : data/sample ou $CENTRALE_SOURCES)",
+            help="dossier des fichiers sources (défaut : le dossier de travail, data/sources "
+            "ou $CENTRALE_SOURCES)",
+        )
+        p.add_argument(
+            "--from-demo",
+            action="store_true",
+            help="utiliser les sources de démonstration (data/sample) ; pour « build », "
+            "remplace aussi une base construite depuis un autre dossier",
         )
         p.add_argument(
             "--boundaries",
@@ -59,6 +66,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument(
         "--db", type=Path, help="base à remplacer (défaut : data/centrale.duckdb ou $CENTRALE_DB)"
+    )
+    build.add_argument(
+        "--other-folder",
+        action="store_true",
+        help="remplacer une base construite depuis un autre dossier des sources "
+        "(refusé sans cette option)",
     )
     init = sub.add_parser(
         "init",
@@ -125,10 +138,20 @@ def _run(args) -> int:
             if not existed:
                 print(f"Dossier des sources créé à partir de la démonstration : {folder}")
             return 0
-        # Without --sources: $CENTRALE_SOURCES if set, else the demo sources.
-        sources = args.sources or (
-            config.sources_dir if env_text("CENTRALE_SOURCES") else config.sample_dir
-        )
+        # Without --sources: the working folder (data/sources or $CENTRALE_SOURCES), made
+        # from the demo the first time; the demo itself only when asked (--from-demo).
+        if args.sources and args.from_demo:
+            print("Erreur : --sources et --from-demo s'excluent.", file=sys.stderr)
+            return 2
+        if args.from_demo:
+            sources = config.sample_dir
+        elif args.sources:
+            sources = args.sources
+        else:
+            existed = config.sources_dir.exists()
+            sources = ensure_sources_folder(config)
+            if not existed:
+                print(f"Dossier des sources créé à partir de la démonstration : {sources}")
         if not sources.is_dir():
             print(f"Erreur : dossier des sources introuvable : {sources}", file=sys.stderr)
             return 2
@@ -150,6 +173,12 @@ def _run(args) -> int:
                 file=sys.stderr if not validated.ok else sys.stdout,
             )
             return 0 if validated.ok else 1
+        refusal = _other_folder_refusal(
+            sources, Path(args.db or config.db_path), args.other_folder or args.from_demo
+        )
+        if refusal:
+            print(f"Erreur : {refusal}", file=sys.stderr)
+            return 1
         result = build_store(
             config, sources, args.db, progress=_progress, allow_shrink=args.allow_shrink
         )
@@ -169,6 +198,23 @@ def _run(args) -> int:
         print(f"  {table:<17} {rows:>9} lignes")
     print(f"  avertissements    {len(result.validated.warnings):>9}")
     return 0
+
+
+def _other_folder_refusal(sources: Path, db_path: Path, told: bool) -> str | None:
+    """A French refusal when the store was built from another folder than `sources`
+    (unless `told`): a build from the wrong folder must not silently replace the data."""
+    built = store_fingerprint(db_path)
+    if told or built is None or not built[1]:
+        return None
+    built_from = Path(built[1])
+    if built_from.resolve() == Path(sources).resolve():
+        return None
+    return (
+        f"la base {db_path} a été construite à partir du dossier {built_from}, pas de "
+        f"{sources} : elle n'a pas été remplacée. Pour la reconstruire depuis {built_from} : "
+        f"« python -m etl build --sources {built_from} » ; pour la remplacer quand même : "
+        "ajoutez --other-folder (ou --from-demo pour les sources de démonstration)."
+    )
 
 
 def _warn_mismatch(folder: Path, db_path: Path) -> None:

@@ -16,13 +16,13 @@ from centrale.domain import (
     de,
     similar_rule,
 )
+from centrale.plaintext import plain
 from ui.briefing_buttons import briefing_downloads
 from ui.components import (
     Col,
     commune_order_columns,
     empty_state,
     kpi_card,
-    plain,
     show_table,
     situation_caption,
 )
@@ -78,15 +78,17 @@ if nis is None:
         identity = load(queries.commune_identity, url_nis, day)
         if identity is None:
             st.warning(
-                f"Le code INS « {url_nis} » ne correspond à aucune commune de la province de "
-                "Luxembourg. Choisissez une commune dans la liste ci-dessus."
+                f"Le code INS « {plain(url_nis)} » ne correspond à aucune commune de la "
+                "province de Luxembourg. Choisissez une commune dans la liste ci-dessus."
             )
         elif identity["successor_nis"]:
             st.info(
-                f"**{identity['name_fr']}** a fusionné avec **{identity['successor_name']}** "
+                f"**{plain(identity['name_fr'])}** a fusionné avec "
+                f"**{plain(identity['successor_name'])}** "
                 f"le {fmt.date(identity['merged_on'])}. Depuis, ses adhésions, commandes, "
-                f"subsides et réponses à l'enquête comptent pour {identity['successor_name']}. "
-                f"Pour voir {identity['name_fr']} seule, choisissez une date antérieure au "
+                "subsides et réponses à l'enquête comptent pour "
+                f"{plain(identity['successor_name'])}. "
+                f"Pour voir {plain(identity['name_fr'])} seule, choisissez une date antérieure au "
                 f"{fmt.date(identity['merged_on'])} dans la barre latérale."
             )
             # A button rather than st.page_link: same page, only the address changes,
@@ -99,7 +101,7 @@ if nis is None:
                 st.query_params["nis"] = identity["successor_nis"]
                 st.rerun()
         else:
-            st.info(f"{identity['name_fr']} n'existait pas encore au {fmt.date(day)}.")
+            st.info(f"{plain(identity['name_fr'])} n'existait pas encore au {fmt.date(day)}.")
     else:
         empty_state("Choisissez une commune dans la liste, ou cliquez sur une commune de la carte.")
     st.stop()
@@ -126,7 +128,7 @@ facts = [
 st.markdown(" · ".join(facts))
 for old in identity["absorbed"]:
     st.caption(
-        f"Inclut {old['name_fr']} ({old['nis_code']}), fusionnée le "
+        f"Inclut {plain(old['name_fr'])} ({plain(old['nis_code'])}), fusionnée le "
         f"{fmt.date(old['merged_on'])} : ses adhésions, commandes et subsides comptent ici."
     )
 
@@ -174,15 +176,16 @@ with left:
     else:
         for row in adhesions.itertuples():
             by = "" if row.signed_by == name else f" (par {row.signed_by}, avant la fusion)"
-            line = f"Convention signée le **{fmt.date(row.signed_on)}**{by}"
+            line_md = f"Convention signée le **{fmt.date(row.signed_on)}**{plain(by)}"
             if not row.active:
-                line += f", retirée le **{fmt.date(row.withdrawn_on)}**"
-            st.markdown(f"- {line}.")
+                line_md += f", retirée le **{fmt.date(row.withdrawn_on)}**"
+            st.markdown(f"- {line_md}.")
     st.caption(
         similar_rule(name, len(peers))
         + " "
         + ", ".join(
-            f"{n} ({fmt.number(p)} hab.)" for n, p in zip(peers["name_fr"], peers["population"])
+            f"{plain(n)} ({fmt.number(p)} hab.)"
+            for n, p in zip(peers["name_fr"], peers["population"])
         )
         + "."
     )
@@ -196,7 +199,7 @@ with right:
         theme=None,
         config=charts.plotly_config(f"carte-{nis}"),
     )
-    st.caption(f"{name} est entourée en noir. Couleur : statut d'adhésion.")
+    st.caption(f"{plain(name)} est entourée en noir. Couleur : statut d'adhésion.")
 
 # --- Orders --------------------------------------------------------------------
 st.subheader("Commandes")
@@ -237,8 +240,9 @@ peer_count = int(uptake["similar_total"].iloc[0]) if not uptake.empty else len(p
 arr_count = int(uptake["arrondissement_total"].iloc[0]) if not uptake.empty else 0
 st.markdown(
     f"Part des communes qui ont pris chaque solution (bon de commande envoyé ou attribué, "
-    f"hors annulations) : les **{peer_count} communes semblables** et les **{arr_count} "
-    f"autres communes de {arrondissement_of(identity['arrondissement'], article=True)}**."
+    f"hors annulations) : les **{plain(peer_count)} communes semblables** et les "
+    f"**{plain(arr_count)} "
+    f"autres communes de {plain(arrondissement_of(identity['arrondissement'], article=True))}**."
 )
 st.caption(similar_rule(name, peer_count))
 show_table(

@@ -14,10 +14,11 @@ from centrale import fmt, ingest, queries
 from centrale.config import settings
 from centrale.errors import FILE_SYSTEM_ERRORS, explain
 from centrale.excel import workbook_bytes
+from centrale.plaintext import plain
 from centrale.sources.kinds import KINDS, kind_of_file
 from centrale.sources.problems import grouped, summary_line
 from ui.auth import loaded_by, require_editor
-from ui.components import PROBLEM_HEADERS, confirm_shrink, plain
+from ui.components import PROBLEM_HEADERS, confirm_shrink
 from ui.data import load
 from ui.shell import ensure_shell
 from ui.state import as_of
@@ -30,6 +31,7 @@ PREVIEW_KEY = "data_preview"  # (upload key, Preview)
 SHRINK_KEY = "data_shrink"  # (upload key, rows lost) of an apply refused as too large a loss
 APPLIED_KEY = "data_applied"  # message and figures of the last apply, shown once
 UPLOADER_ROUND = "data_uploader_round"  # bumped to empty the uploader after an apply
+STALE_KEY = "data_stale"  # set when « Appliquer » met a preview made stale by another load
 COLUMN_HEADERS = {
     "solution_id": "Code solution",
     "name_fr": "Nom",
@@ -126,8 +128,8 @@ def _problems_shown(table):
 def _show_problems(preview):
     errors = preview.validated.errors
     st.error(
-        f"**{summary_line(errors, kind_of_file)}** Rien ne sera chargé : corrigez le fichier "
-        "dans Excel puis envoyez-le à nouveau. La base de données n'a pas été modifiée."
+        f"**{plain(summary_line(errors, kind_of_file))}** Rien ne sera chargé : corrigez le "
+        "fichier dans Excel puis envoyez-le à nouveau. La base de données n'a pas été modifiée."
     )
     table = ingest.problems_frame(grouped(errors))
     st.dataframe(_problems_shown(table), hide_index=True, width="stretch")
@@ -201,11 +203,18 @@ def _apply(config, preview, upload_key, allow_shrink=False):
     except ingest.ShrinkRefused as exc:
         st.session_state[SHRINK_KEY] = (upload_key, exc.rows)
         st.rerun()
+    except ingest.StalePreview:
+        # Another editor loaded meanwhile: said once, and the preview is made again on
+        # the current data from the file already sent (no need to send it again).
+        st.session_state.pop(PREVIEW_KEY, None)
+        st.session_state.pop(SHRINK_KEY, None)
+        st.session_state[STALE_KEY] = True
+        st.rerun()
     except ingest.ApplyRefused as exc:
         st.error(plain(exc))
         return
     except ingest.SourceError as exc:
-        st.error(f"{exc}. La base n'a pas été modifiée.")
+        st.error(f"{plain(exc)}. La base n'a pas été modifiée.")
         return
     except FILE_SYSTEM_ERRORS as exc:
         st.error(explain(exc, config.db_path))
@@ -254,14 +263,14 @@ uploaded = right.file_uploader(
     help=f"Au plus {config.max_upload_bytes // (1024 * 1024)} Mo.",
 )
 right.caption(
-    f"Au plus {config.max_upload_bytes // (1024 * 1024)} Mo par fichier : un fichier plus "
+    f"Au plus {plain(config.max_upload_bytes // (1024 * 1024))} Mo par fichier : un fichier plus "
     "gros est refusé (découpez-le, par exemple un fichier par mois)."
 )
 if kind:
     with st.expander(f"Colonnes attendues — {KINDS[kind].label_fr}"):
         st.markdown(
             "\n".join(
-                f"- **{c.labels[0] if c.labels else c.name}** (`{c.name}`)"
+                f"- **{plain(c.labels[0] if c.labels else c.name)}** (`{plain(c.name)}`)"
                 + (" — obligatoire" if c.required else "")
                 for c in KINDS[kind].columns
             )
@@ -330,7 +339,7 @@ if cached is None or cached[0] != upload_key:
         with st.spinner("Vérification du fichier…"):
             cached = (upload_key, ingest.preview_upload(config, upload, replaces))
     except ingest.UploadRefused as exc:
-        st.error(str(exc))
+        st.error(plain(exc))
         st.stop()
     st.session_state[PREVIEW_KEY] = cached
 preview = cached[1]
@@ -340,6 +349,12 @@ if not preview.ok:
     _show_warnings(preview)
     st.stop()
 
+if st.session_state.pop(STALE_KEY, False):
+    st.warning(
+        "**Un autre chargement a eu lieu pendant votre aperçu** : rien n'a été appliqué. "
+        "L'aperçu ci-dessous a été refait sur les données actuelles ; vérifiez-le, puis "
+        "cliquez à nouveau sur « Appliquer »."
+    )
 st.success(f"**« {plain(preview.upload.original_name)} » est valide.**")
 _show_warnings(preview)
 _show_diff(preview)

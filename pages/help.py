@@ -12,6 +12,7 @@ import streamlit as st
 
 from centrale import fmt, loads
 from centrale.measures import MEASURES
+from centrale.plaintext import plain
 from centrale.sources.kinds import KINDS
 from ui import components as ui
 from ui import theme
@@ -77,7 +78,8 @@ if last is None:
 else:
     st.markdown(
         f"Dernier chargement : le **{fmt.date(last['loaded_at'])} à "
-        f"{last['loaded_at']:%H:%M}**, {fmt.number(len(last['files']))} fichiers. "
+        f"{plain(last['loaded_at'].strftime('%H:%M'))}**, "
+        f"{fmt.number(len(last['files']))} fichiers. "
         "Le détail (qui, quels fichiers, combien de lignes) est sur la page "
         "« Historique des chargements »."
     )

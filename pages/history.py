@@ -11,10 +11,11 @@ import streamlit as st
 from centrale import fmt, ingest, loads
 from centrale.config import settings
 from centrale.errors import FILE_SYSTEM_ERRORS, explain
+from centrale.plaintext import plain
 from centrale.sources.kinds import KINDS
 from ui import components as ui
 from ui.auth import is_editor, loaded_by
-from ui.components import confirm_shrink, plain
+from ui.components import confirm_shrink
 from ui.data import load
 from ui.shell import ensure_shell
 
@@ -54,7 +55,8 @@ def _note(load_id: int, notes: pd.DataFrame) -> str:
     if row["action"] == "restore" and pd.notna(row["restored_from"]):
         return f"retour aux données du chargement n° {int(row['restored_from'])}"
     if row["action"] == "import" and pd.notna(row["original_name"]):
-        text = f"fichier envoyé « {plain(row['original_name'])} »"
+        # A table cell shows text as it is: no Markdown escaping here.
+        text = f"fichier envoyé « {row['original_name']} »"
         if pd.notna(row["replaced"]) and row["replaced"]:
             text += f", remplace « {row['replaced']} »"
         return text
@@ -153,8 +155,8 @@ missing = availability.get(int(chosen), ["(inconnu)"])
 latest = int(log["load_id"].max())
 if missing:
     st.warning(
-        f"Le chargement n° {chosen} ne peut pas être restauré : ces versions de fichiers "
-        f"n'ont pas été conservées ({', '.join(missing)}). Seuls les chargements faits "
+        f"Le chargement n° {plain(chosen)} ne peut pas être restauré : ces versions de fichiers "
+        f"n'ont pas été conservées ({plain(', '.join(missing))}). Seuls les chargements faits "
         "depuis le tableau de bord, ou dont les fichiers sont encore présents, le peuvent."
     )
     st.stop()
@@ -180,9 +182,9 @@ if allow_shrink or st.button(
         st.session_state[SHRINK_KEY] = (int(chosen), exc.rows)
         st.rerun()
     except ingest.ApplyRefused as exc:
-        st.error(str(exc))
+        st.error(plain(exc))
     except ingest.SourceError as exc:
-        st.error(f"{exc}. La base n'a pas été modifiée.")
+        st.error(f"{plain(exc)}. La base n'a pas été modifiée.")
     except FILE_SYSTEM_ERRORS as exc:
         st.error(explain(exc, config.db_path))
     else:

@@ -5,6 +5,7 @@ import datetime as dt
 import streamlit as st
 
 from centrale import charts, fmt, mapfig, queries
+from centrale.plaintext import plain
 from ui.components import Col, empty_state, show_table, situation_caption, solution_names
 from ui.data import figure, load
 from ui.shell import ensure_shell
@@ -107,7 +108,7 @@ with side_column:
     )
     if chosen:
         open_commune(chosen)
-    st.markdown(f"**{label}**")
+    st.markdown(f"**{plain(label)}**")
     st.markdown(EXPLANATIONS[metric])
     if metric == "survey" and values.empty:
         empty_state("Aucune enquête des besoins n'avait encore été envoyée à cette date.")

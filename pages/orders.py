@@ -5,6 +5,7 @@ import streamlit as st
 from centrale import charts, fmt, measures, queries
 from centrale.config import AWARD_PROMISE_DAYS
 from centrale.domain import ORDER_STATUS_LABELS, OrderStatus
+from centrale.plaintext import plain
 from ui import components as ui
 from ui.components import Col
 from ui.data import figure, load
@@ -55,7 +56,7 @@ with cards[2]:
     st.caption(awarded_in)
 with cards[3]:
     ui.kpi_card(ORDER_STATUS_LABELS[OrderStatus.SENT], fmt.number(len(pending)))
-    st.caption(f"Au {fmt.date(day)}, envoyés {span.label}")
+    st.caption(f"Au {fmt.date(day)}, envoyés {plain(span.label)}")
 with cards[4]:
     ui.kpi_card(
         f"En retard (plus de {AWARD_PROMISE_DAYS} jours)",
@@ -64,12 +65,12 @@ with cards[4]:
         f"{AWARD_PROMISE_DAYS} jours, ou toujours sans attribution après {AWARD_PROMISE_DAYS} "
         "jours : la promesse de la centrale n'est pas tenue.",
     )
-    st.caption(f"{sent_in} ; dont {fmt.number(late)} toujours en attente")
+    st.caption(f"{plain(sent_in)} ; dont {fmt.number(late)} toujours en attente")
 
 st.subheader(measures.label("orders_pending"))
 if late:
     st.warning(
-        f"{late} commande{'s' if late > 1 else ''} en attente depuis plus de "
+        f"{plain(late)} commande{'s' if late > 1 else ''} en attente depuis plus de "
         f"{AWARD_PROMISE_DAYS} jours (surlignée{'s' if late > 1 else ''} ci-dessous).",
         icon=":material/schedule:",
     )
@@ -108,7 +109,7 @@ else:
     ui.empty_state(f"Aucune commande attribuée {span.label}.")
 
 st.subheader("Prestataires des accords-cadres")
-st.caption(f"Commandes remportées : attribuées {span.label}.")
+st.caption(f"Commandes remportées : attribuées {plain(span.label)}.")
 shares = load(queries.provider_shares, day, solutions, since, until)
 if shares.empty:
     ui.empty_state("Aucun accord-cadre actif ni commande attribuée à cette date.")

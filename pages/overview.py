@@ -5,6 +5,7 @@ import streamlit as st
 from centrale import charts, fmt, queries
 from centrale.config import AWARD_PROMISE_DAYS
 from centrale.domain import AdhesionStatus
+from centrale.plaintext import plain
 from ui import components as ui
 from ui import report_buttons
 from ui import worth as worth_ui
@@ -62,7 +63,7 @@ with cards[0]:
     if span.kind != "all":
         st.caption(
             fmt.count(flows["members_joined"], "nouvelle adhésion", "nouvelles adhésions")
-            + f" {span.label}"
+            + f" {plain(span.label)}"
         )
 with cards[1]:
     ui.kpi_card(
@@ -123,7 +124,7 @@ with cards[5]:
         help="Part du subside de l'appel à projets « Smart » de la Région wallonne allée à "
         "des projets de la province de Luxembourg.",
     )
-    st.caption(f"Appel à projets {call_year}" if call_year else "Aucun appel à cette date")
+    st.caption(f"Appel à projets {plain(call_year)}" if call_year else "Aucun appel à cette date")
 
 figures_before_charts("overview")
 

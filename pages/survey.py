@@ -14,6 +14,7 @@ import datetime as dt
 import streamlit as st
 
 from centrale import queries, survey
+from centrale.plaintext import plain
 from ui import components as ui
 from ui.data import load
 from ui.shell import ensure_shell
@@ -43,7 +44,7 @@ st.title("Enquête des besoins")
 ui.situation_caption(day)
 st.caption(
     "Chaque année, IDELUX demande aux communes leurs besoins pour choisir les solutions du "
-    f"prochain catalogue ({load(survey.next_catalogue, day)}). Une réponse « aucun besoin » "
+    f"prochain catalogue ({plain(load(survey.next_catalogue, day))}). Une réponse « aucun besoin » "
     "compte comme une réponse."
 )
 # Always drawn (empty or not), so that the tabs below keep their place in the page and

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import os
 import re
 import smtplib
 from dataclasses import dataclass
@@ -27,7 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from centrale import fmt, loads, queries, survey
-from centrale.config import AWARD_PROMISE_DAYS
+from centrale.config import AWARD_PROMISE_DAYS, env_text
 from centrale.domain import AdhesionStatus, OrderStatus
 from reports import paper
 from reports.board import in_period
@@ -338,8 +337,8 @@ def digest_email(d: Digest, pdf: bytes, sender: str | None = None, to: str | Non
     when unset: the mail program asks)."""
     msg = EmailMessage()
     msg["Subject"] = subject(d)
-    msg["From"] = sender or os.environ.get("CENTRALE_DIGEST_FROM", "")
-    msg["To"] = to or os.environ.get("CENTRALE_DIGEST_TO", "")
+    msg["From"] = sender or env_text("CENTRALE_DIGEST_FROM")
+    msg["To"] = to or env_text("CENTRALE_DIGEST_TO")
     msg["Date"] = format_datetime((now or dt.datetime.now(dt.UTC)).astimezone())
     msg["Message-ID"] = make_msgid(domain="centrale-smart.local")
     msg["Content-Language"] = "fr-BE"
@@ -352,15 +351,15 @@ def digest_email(d: Digest, pdf: bytes, sender: str | None = None, to: str | Non
 
 def smtp_settings() -> dict | None:
     """$CENTRALE_SMTP_HOST (and _PORT, _USER, _PASSWORD, _STARTTLS) or None: not configured."""
-    host = os.environ.get("CENTRALE_SMTP_HOST")
+    host = env_text("CENTRALE_SMTP_HOST")
     if not host:
         return None
     return {
         "host": host,
-        "port": int(os.environ.get("CENTRALE_SMTP_PORT", "587")),
-        "user": os.environ.get("CENTRALE_SMTP_USER"),
-        "password": os.environ.get("CENTRALE_SMTP_PASSWORD"),
-        "starttls": os.environ.get("CENTRALE_SMTP_STARTTLS", "1") != "0",
+        "port": int(env_text("CENTRALE_SMTP_PORT") or "587"),
+        "user": env_text("CENTRALE_SMTP_USER") or None,
+        "password": env_text("CENTRALE_SMTP_PASSWORD") or None,
+        "starttls": (env_text("CENTRALE_SMTP_STARTTLS") or "1") != "0",
     }
 
 

@@ -47,40 +47,67 @@ def test_sign_in_gives_the_role_and_refuses_wrong_passwords_alike(users):
     )
 
 
-def test_failures_slow_down_without_locking_the_owner_out_and_are_logged(users):
+def test_failures_slow_down_the_guessing_address_never_the_owner(users):
     start = dt.datetime(2026, 3, 2, 9, 0)
+    stranger, owner = "203.0.113.9", "198.51.100.7"
     for i in range(auth.FREE_FAILURES):  # the first failures cost nothing
-        assert auth.sign_in("marie", f"essai {i}", users, now=start).user is None
-    # A stranger keeps failing on marie's name: each try must wait longer (2, 4, 8… s)...
+        assert auth.sign_in("marie", f"essai {i}", users, now=start, address=stranger).user is None
+    # The stranger keeps trying marie's name each time the wait ends (the attack that
+    # locked the editor out): every try must wait longer (2, 4, 8… s)...
     waits, now = [], start
-    for i in range(8):
-        outcome = auth.sign_in("marie", f"intrus {i}", users, now=now)
+    for i in range(12):
+        outcome = auth.sign_in("marie", f"intrus {i}", users, now=now, address=stranger)
         if "patientez" in outcome.message:
             waits.append(outcome.message)
             now += auth.MAX_DELAY  # the stranger waits, then tries again
         else:
             now += dt.timedelta(seconds=1)
+        # ...while marie, from her own address, gets in at once every time.
+        assert auth.sign_in("marie", PASSWORD, users, now=now, address=owner).user is not None
     assert waits and all("s avant de réessayer" in w for w in waits)
-    # ...but marie, waiting the delay (never more than MAX_DELAY), signs in.
-    assert auth.sign_in("marie", PASSWORD, users, now=now + auth.MAX_DELAY).user is not None
-    # Another name is not slowed by marie's failures.
-    auth.add_user("paul", PASSWORD, "viewer", users)
-    assert auth.sign_in("paul", PASSWORD, users, now=now).user is not None
-    log = auth.failed_sign_ins(users)
-    assert log[0].split("\t")[1:] == ["marie", "échec"]
-    assert stat.S_IMODE(auth.failures_log_path(users).stat().st_mode) == 0o600
+    # Even the right password waits on the stranger's address (it may be a lucky guess).
+    assert auth.sign_in("marie", PASSWORD, users, now=now, address=stranger).user is None
+    # The owner's own typos slow her down at most MAX_DELAY, then she gets in.
+    for i in range(auth.FREE_FAILURES + 2):
+        auth.sign_in("marie", f"faute {i}", users, now=now, address=owner)
+    assert "patientez" in auth.sign_in("marie", PASSWORD, users, now=now, address=owner).message
+    assert auth.sign_in("marie", PASSWORD, users, now=now + auth.MAX_DELAY, address=owner).user
 
 
-def test_one_address_guessing_many_names_is_slowed_down(users):
-    start = dt.datetime(2026, 3, 2, 9, 0)
-    outcomes = [
-        auth.sign_in(f"nom{i}", "faux mot de passe", users, now=start, address="203.0.113.9")
-        for i in range(auth.FREE_FAILURES + 1)
+def test_every_sign_in_is_in_the_audit_log_with_its_address(users):
+    now = dt.datetime(2026, 3, 2, 9, 0)
+    auth.sign_in("marie", "mauvais mot de passe", users, now=now, address="203.0.113.9")
+    auth.sign_in("marie", PASSWORD, users, now=now, address="198.51.100.7")
+    auth.sign_in("mar\tie\n", "x", users, now=now, address="198.51.100.7")
+    log = [line.split("\t")[1:] for line in auth.sign_in_log(users)]
+    assert log == [
+        ["marie", "203.0.113.9", "échec"],
+        ["marie", "198.51.100.7", "réussie"],
+        ["mar?ie", "198.51.100.7", "échec"],
     ]
-    assert "patientez" in outcomes[-1].message
-    # Another address is not slowed.
-    other = auth.sign_in("marie", PASSWORD, users, now=start, address="198.51.100.1")
-    assert other.user is not None
+    assert stat.S_IMODE(auth.audit_log_path(users).stat().st_mode) == 0o600
+
+
+def test_the_forwarded_address_is_believed_only_from_the_trusted_proxy():
+    proxy = frozenset({"127.0.0.1", "::1"})
+    # Straight from a browser: its own header is ignored (it could write anything).
+    assert auth.client_address("203.0.113.9", "198.51.100.7", proxy) == "203.0.113.9"
+    # From the proxy: what the proxy saw, the right-most entry, not one the client added.
+    assert auth.client_address(None, "203.0.113.9", proxy) == "203.0.113.9"
+    assert auth.client_address("127.0.0.1", "10.0.0.1, 203.0.113.9", proxy) == "203.0.113.9"
+    assert auth.client_address("::1", "203.0.113.9, 127.0.0.1", proxy) == "203.0.113.9"
+    # No proxy configured: the loopback is the address, whatever the header says.
+    assert auth.client_address(None, "203.0.113.9", frozenset()) == "127.0.0.1"
+    assert auth.client_address(None, None, proxy) == "127.0.0.1"
+
+
+def test_the_proxy_setting_comes_from_the_environment(monkeypatch):
+    from centrale.config import settings
+
+    monkeypatch.setenv("CENTRALE_TRUSTED_PROXIES", "127.0.0.1, ::1")
+    assert settings().trusted_proxies == {"127.0.0.1", "::1"}
+    monkeypatch.delenv("CENTRALE_TRUSTED_PROXIES")
+    assert settings().trusted_proxies == frozenset()
 
 
 @pytest.mark.slow  # 40 bcrypt checks at the product's cost (rounds=12)
@@ -90,10 +117,10 @@ def test_the_failure_log_and_counts_stay_bounded(users, monkeypatch):
     start = dt.datetime(2026, 3, 2, 9, 0)
     for i in range(40):
         auth.sign_in(f"invente-{i}", "x", users, now=start + dt.timedelta(seconds=i))
-    assert auth.failures_log_path(users).stat().st_size <= 1024
-    assert auth.failed_sign_ins(users)[-1].split("\t")[1] == "invente-39"
+    assert auth.audit_log_path(users).stat().st_size <= 1024
+    assert auth.sign_in_log(users)[-1].split("\t")[1] == "invente-39"
     counts = auth._failures_path(users).read_text()
-    assert counts.count("nom:") <= 10
+    assert counts.count("paire:") <= 10
 
 
 @pytest.mark.parametrize(

@@ -86,3 +86,70 @@ def test_damaged_backup_changes_nothing(sources_copy, test_settings, tmp_path):
         restore_backup(bad, sources_copy, db, rebuild=lambda *_: None)
     assert etl_main(["restore", str(bad), "--sources", str(sources_copy), "--db", str(db)]) == 1
     assert _digests(sources_copy) == files and _history(db) == history
+
+
+def test_an_import_takes_a_private_backup_first_and_old_automatic_ones_go(
+    sources_copy, test_settings, tmp_path
+):
+    import datetime as dt
+    import os
+    import stat
+
+    from centrale import ingest
+    from centrale.backup import AUTO_PREFIX, backups_dir, make_backup
+    from tests.ingest_files import MONTH_OF_ORDERS
+
+    build_store(test_settings, sources_copy, test_settings.db_path, progress=lambda _: None)
+    out = backups_dir(test_settings)
+    assert out == tmp_path / "sauvegardes"  # beside the sources folder by default
+    manual = make_backup(sources_copy, test_settings.db_path, out).path
+    stale = out / f"{AUTO_PREFIX}20200101-000000.tar.gz"
+    stale.write_bytes(b"ancienne")
+    old = (dt.datetime.now() - dt.timedelta(days=test_settings.backup_days + 1)).timestamp()
+    os.utime(stale, (old, old))
+    before = _digests(sources_copy)
+
+    upload = ingest.receive_upload(test_settings, "commandes.csv", MONTH_OF_ORDERS, "orders")
+    ingest.apply_upload(test_settings, ingest.preview_upload(test_settings, upload), "marie")
+    (auto,) = out.glob(f"{AUTO_PREFIX}*.tar.gz")
+    assert auto != stale and not stale.exists() and manual.exists()  # manual ones stay
+    for archive in (auto, manual):
+        assert stat.S_IMODE(archive.stat().st_mode) == 0o600
+    # The automatic archive holds the folder as it was before the import.
+    with tarfile.open(auto) as tar:
+        names = {n.removeprefix("sources/") for n in tar.getnames()}
+    assert set(before) <= names
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no partial file
+
+
+def test_a_backup_on_a_full_disk_names_the_archive_and_leaves_nothing(
+    sources_copy, test_settings, tmp_path
+):
+    """Starved for real on a file system: a size-limited file via RLIMIT_FSIZE makes
+    the archive's write fail with EFBIG, the way a full small tmpfs does with ENOSPC."""
+    import subprocess
+    import sys
+
+    from centrale.config import REPO_ROOT
+
+    build_store(test_settings, sources_copy, test_settings.db_path, progress=lambda _: None)
+    out = tmp_path / "sauvegardes"
+    script = (
+        "import resource, signal, sys\n"
+        "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (20000, 20000))\n"
+        "from etl.__main__ import main\n"
+        "sys.exit(main(sys.argv[1:]))\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script, "backup", "--sources", str(sources_copy)]
+        + ["--db", str(test_settings.db_path), "--out", str(out)],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 1, run.stderr
+    assert "disque plein : la sauvegarde « " + str(out / PREFIX) in run.stderr, run.stderr
+    assert str(test_settings.db_path) not in run.stderr
+    assert list(out.iterdir()) == []  # no partial file, no temporary folder

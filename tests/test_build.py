@@ -119,6 +119,7 @@ def test_failed_build_from_the_command_line_exits_1(sources_copy, tmp_path):
 def test_missing_boundaries_file_is_a_clear_french_error(tmp_path):
     result = run_etl(
         "build",
+        "--from-demo",
         "--boundaries",
         str(tmp_path / "absent.topojson"),
         "--db",
@@ -392,3 +393,47 @@ def test_any_single_corrupted_cell_of_any_demo_source_never_yields_a_traceback(t
             assert "Base reconstruite" in printed
 
     check()
+
+
+def _orders_count(db) -> int:
+    with connect_read_only(db) as con:
+        return con.execute("SELECT count(*) FROM orders").fetchone()[0]
+
+
+@pytest.mark.slow  # four builds in their own processes
+def test_build_without_sources_uses_the_working_folder_never_the_demo(tmp_path):
+    """`python -m etl build` alone once rebuilt the working store from the demo data
+    (orders 99 -> 82, exit 0). It builds from the working folder; a store built from
+    another folder is replaced only when told; the dashboard's check says so too."""
+    from centrale.commit import mismatch
+    from tests.ingest_files import MONTH_OF_ORDERS
+
+    work, db = tmp_path / "travail", tmp_path / "centrale.duckdb"
+    env = {"CENTRALE_SOURCES": str(work), "CENTRALE_DB": str(db)}
+    first = run_etl("build", env=env)  # the working folder is made from the demo
+    assert first.returncode == 0, first.stderr
+    assert work.is_dir() and "créé à partir de la démonstration" in first.stdout
+    (work / "orders-octobre.csv").write_bytes(MONTH_OF_ORDERS)  # the team's own data
+    assert run_etl("build", env=env).returncode == 0
+    ours = _orders_count(db)
+
+    # Another folder (here the demo) is refused, and the store is left alone.
+    before = db.read_bytes()
+    other = run_etl("build", "--sources", str(SAMPLE_DIR), env=env)
+    assert other.returncode == 1 and "n'a pas été remplacée" in other.stderr, other.stderr
+    assert "--other-folder" in other.stderr and db.read_bytes() == before
+    # Told, it does; and the working folder no longer matches the store: said.
+    demo = run_etl("build", "--from-demo", env=env)
+    assert demo.returncode == 0, demo.stderr
+    assert _orders_count(db) < ours
+    message = mismatch(work, db)
+    assert "construite à partir d'un autre dossier" in message
+    assert "pas encore dans la base : orders-octobre.csv" in message
+
+
+def test_the_runtime_files_beside_the_users_file_are_ignored_by_git():
+    names = ["data/users.toml.lock", "data/signin-audit.log", "data/sources.avant-restauration-1/"]
+    done = subprocess.run(
+        ["git", "check-ignore", "--no-index", *names], cwd=REPO_ROOT, capture_output=True, text=True
+    )
+    assert done.stdout.split() == [n.rstrip("/") for n in names] or done.stdout.split() == names

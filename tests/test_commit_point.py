@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from centrale import ingest
+from centrale.backup import AUTO_PREFIX, auto_backup
 from centrale.build import build_store
 from centrale.commit import (
     STAGING_PREFIX,
@@ -36,13 +37,15 @@ NEW_ORDERS = (ORDERS + "T-5;Bertrix;AAA;01/10/2024;envoyé\n").encode()
 # folders; not the no-ops such as creating a folder that exists) and kills the
 # process with SIGKILL just before the N-th one; with N = 0 it only lists them.
 CHILD = r"""
-import dataclasses, datetime as dt, os, signal, sys
+import dataclasses, datetime as dt, errno, os, signal, sys
 from pathlib import Path
 from centrale.config import settings
 from centrale import ingest
 from centrale.sources import survey_entry as se
 
 root, operation, kill_at = Path(sys.argv[1]).resolve(), sys.argv[2], int(sys.argv[3])
+# "operation:starve": the N-th change fails with ENOSPC (a full disk) instead of a kill.
+operation, _, mode = operation.partition(":")
 config = dataclasses.replace(
     settings(), db_path=root / "store.duckdb", sources_dir=root / "sources"
 )
@@ -69,6 +72,8 @@ def hook(event, args):
         changes = False
     if changes and inside(args[0]):
         steps += 1
+        if steps == kill_at and mode == "starve":
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), os.fsdecode(args[0]))
         if steps == kill_at:
             os.kill(os.getpid(), signal.SIGKILL)
         if kill_at == 0:
@@ -88,6 +93,12 @@ elif operation == "survey":
 elif operation == "restore":
     sys.addaudithook(hook)
     ingest.restore_load(config, 1, "test")
+elif operation == "restore-backup":  # `python -m etl restore ARCHIVE`
+    from etl.__main__ import main
+    sys.addaudithook(hook)
+    code = main(["restore", str(root / "backup.tar.gz"), "--sources", str(root / "sources"),
+                 "--db", str(root / "store.duckdb")])
+    print("CODE", code, flush=True)
 print("STEPS", steps)
 """
 
@@ -99,7 +110,12 @@ def _prepare(root: Path, operation: str):
     write_sources(config.sources_dir)
     (root / "upload.csv").write_bytes(NEW_ORDERS)
     build_store(config, config.sources_dir, config.db_path, progress=lambda _: None)
-    if operation == "restore":  # a second load to go back from
+    if operation == "restore-backup":  # a backup, then an import made since
+        from centrale.backup import make_backup
+
+        made = make_backup(config.sources_dir, config.db_path, root / "sauvegardes")
+        os.replace(made.path, root / "backup.tar.gz")
+    if operation in ("restore", "restore-backup"):  # a second load to go back from
         upload = ingest.receive_upload(config, "orders_new.csv", NEW_ORDERS, "orders")
         ingest.apply_upload(config, ingest.preview_upload(config, upload, "orders.csv"), "t")
     return config
@@ -249,6 +265,77 @@ def test_a_load_killed_at_any_step_leaves_store_and_folder_in_agreement(
             assert ("orders.csv" in names) is landed, f"step {kill_at}"
     # Kills fell on both sides of the commit point.
     assert outcomes["before"] and outcomes["after"], outcomes
+
+
+def _last_action(config) -> str:
+    import duckdb
+
+    with duckdb.connect(str(config.db_path), read_only=True) as con:
+        return con.execute("SELECT action FROM load_log ORDER BY load_id DESC LIMIT 1").fetchone()[
+            0
+        ]
+
+
+def _settled_and_agreeing(config, step) -> set[str]:
+    """What the next start does, then: store and folder agree, nothing half done."""
+    settle_interrupted(config.sources_dir)
+    built = store_fingerprint(config.db_path)
+    assert built is not None, f"store unreadable after step {step}"
+    assert built[0] == folder_fingerprint(config.sources_dir), f"step {step}"
+    assert mismatch(config.sources_dir, config.db_path) is None, f"step {step}"
+    assert not list(config.sources_dir.glob(f"{STAGING_PREFIX}*")), f"step {step}"
+    assert not (config.sources_dir / ".archive" / "pending.json").exists(), f"step {step}"
+    return set(built[0])
+
+
+@pytest.mark.parametrize("mode", ["kill", "starve"])
+def test_etl_restore_killed_or_starved_at_every_step_is_all_or_nothing(tmp_path, mode, forked_load):
+    """`python -m etl restore` killed (SIGKILL) or hitting a full disk (ENOSPC) at every
+    change it makes: afterwards store and folder are both the old ones or both the
+    backup's, its message says which, and no partial archive is left."""
+    root, pristine = tmp_path / "load", tmp_path / "pristine"
+    _prepare(root, "restore-backup")
+    shutil.copytree(root, pristine, symlinks=True)
+    done = forked_load(root, "restore-backup", 0)
+    assert done.returncode == 0 and "CODE 0" in done.stdout, done.stdout[-3000:]
+    steps = [line for line in done.stdout.splitlines() if line.startswith("STEP ")]
+    assert len(steps) == int(done.stdout.split("STEPS")[-1]) >= 10, done.stdout
+    config = dataclasses.replace(
+        settings(), db_path=root / "store.duckdb", sources_dir=root / "sources"
+    )
+    outcomes = {"before": 0, "after": 0}
+    named = 0  # starved runs that named the automatic archive they could not write
+    for step in range(1, len(steps) + 1):
+        _reset(root, pristine)
+        before = folder_fingerprint(config.sources_dir)
+        operation = "restore-backup" + (":starve" if mode == "starve" else "")
+        run = forked_load(root, operation, step)
+        if mode == "kill":
+            assert run.returncode == -signal.SIGKILL, (step, run.stderr[-2000:])
+        names = _settled_and_agreeing(config, step)
+        landed = _last_action(config) == "restore"
+        outcomes["after" if landed else "before"] += 1
+        assert ("orders.csv" in names) is landed, f"step {step}"
+        assert any(n.startswith("orders-") for n in names) is not landed, f"step {step}"
+        if not landed:
+            assert folder_fingerprint(config.sources_dir) == before, f"step {step}"
+        if mode == "starve":  # the process lived to say what happened: it must be true
+            said_nothing_changed = "Rien n'a été modifié" in run.stdout
+            assert run.returncode in (0, 1) and "Traceback" not in run.stdout, run.stdout
+            if landed:
+                assert not said_nothing_changed, (step, run.stdout[-1500:])
+            else:
+                assert said_nothing_changed and "CODE 1" in run.stdout, (step, run.stdout)
+            if "disque plein : la sauvegarde" in run.stdout:  # the archive is named
+                assert f"« {root / 'sauvegardes' / AUTO_PREFIX}" in run.stdout, run.stdout
+        backups = root / "sauvegardes"
+        if mode == "kill":  # a killed process cannot clean up: the next backup does
+            auto_backup(config)
+        leftovers = [p.name for p in backups.iterdir() if p.name.startswith(".")]
+        assert not leftovers, (step, leftovers)  # no partial archive, no temp folder
+        named += "disque plein : la sauvegarde" in run.stdout
+    assert outcomes["before"] and outcomes["after"], outcomes
+    assert named or mode == "kill"
 
 
 def test_a_file_changed_by_hand_is_reported_in_french_with_the_fix(tmp_path):

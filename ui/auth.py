@@ -31,7 +31,7 @@ import streamlit as st
 from centrale import auth, sessions
 from centrale.auth import User
 from centrale.config import env_text
-from ui.components import plain
+from centrale.plaintext import plain
 from ui.page_list import EDITOR_PAGES
 from ui.session_routes import CLOSE_PATH, OPEN_PATH
 
@@ -168,14 +168,23 @@ def require_editor() -> None:
     st.stop()
 
 
+def _client_address() -> str:
+    """The signing-in person's address: the connection's, or the trusted proxy's word."""
+    try:
+        forwarded = st.context.headers.get("X-Forwarded-For")
+    except Exception:  # no request headers (AppTest)
+        forwarded = None
+    return auth.client_address(st.context.ip_address, forwarded)
+
+
 def _sign_in_form(container, key: str) -> None:
     with container.form(key=f"auth_form_{key}", clear_on_submit=True):
         name = st.text_input("Nom d'utilisateur", key=f"auth_name_{key}")
         password = st.text_input("Mot de passe", type="password", key=f"auth_password_{key}")
         submitted = st.form_submit_button("Se connecter", type="primary")
     if submitted:
-        # Failures slow down the name tried and the address trying (None when unknown).
-        outcome = auth.sign_in(name, password, address=st.context.ip_address)
+        # Failures slow down this name from this address, and this address.
+        outcome = auth.sign_in(name, password, address=_client_address())
         if outcome.user:
             try:
                 value = sessions.issue(outcome.user.name)

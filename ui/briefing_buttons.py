@@ -14,6 +14,7 @@ import streamlit as st
 
 from centrale import briefing
 from centrale.domain import de
+from centrale.plaintext import plain
 from reports import deck, files, sheet
 from ui.data import load
 
@@ -30,7 +31,7 @@ def briefing_downloads(nis: str, as_of: dt.date, key_prefix: str = "briefing") -
     try:
         b = load(briefing.commune_briefing, str(nis), as_of)
     except briefing.BriefingError as exc:
-        st.warning(str(exc), icon=":material/info:")
+        st.warning(plain(exc), icon=":material/info:")
         return
     name = files.base_name(b)
     buttons = (

@@ -42,26 +42,6 @@ PROBLEM_HEADERS = {
 }
 
 
-# --- Text from files and people ------------------------------------------------
-# Everything Streamlit's Markdown would read as markup: emphasis, links and images,
-# HTML, headings, lists, tables, math ($), colours and icons (:red[…], :material/…:).
-_AUTOLINKS = re.compile(r"://|(?i:www)\.|@")
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^&])")
-
-
-def plain(value: object) -> str:
-    """A value from a file or a person (a need typed in the survey, a provider, a column
-    header…), ready to go inside Markdown and be shown exactly as typed: never an image,
-    a link, HTML or formatting. Use it for every such value put in st.markdown,
-    st.caption, st.success/info/warning/error, labels and f-strings building Markdown."""
-    text = "" if value is None else str(value)
-    text = " ".join(text.split())  # a line break would start a Markdown block
-    # Bare addresses are turned into live links even when escaped: an invisible word
-    # joiner (U+2060) inside "://", "www." and "@" keeps them plain text.
-    text = _AUTOLINKS.sub(lambda m: m.group(0)[0] + "\u2060" + m.group(0)[1:], text)
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
-
-
 # --- Dates ---------------------------------------------------------------
 def one_year_before(day: dt.date) -> dt.date:
     """The same day a year earlier (29 February -> 28 February)."""

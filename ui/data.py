@@ -15,6 +15,7 @@ import streamlit as st
 
 from centrale.commit import mismatch, settle_interrupted
 from centrale.config import settings
+from centrale.plaintext import plain
 from centrale.sources.validate import list_source_files
 from centrale.store import StoreMissing, StoreReader, schema_is_current
 
@@ -119,7 +120,7 @@ def store_ready() -> bool:
     try:
         version = store_version()
     except StoreMissing as exc:
-        st.error(f"**Base de données absente.** {exc}")
+        st.error(f"**Base de données absente.** {plain(exc)}")
         return False
     if not _schema_is_current(version, str(settings().db_path)):
         st.error(

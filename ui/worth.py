@@ -13,6 +13,7 @@ import streamlit as st
 
 from centrale import competition, fmt, outreach, worth, worth_charts
 from centrale.config import AWARD_PROMISE_DAYS
+from centrale.plaintext import plain
 from ui import components as ui
 from ui.data import figure, load
 
@@ -86,8 +87,8 @@ def funnel_section(day: dt.date) -> None:
         if meetings["communes_represented"]:
             st.caption(
                 "Séances d'information : "
-                + outreach.represented_text(meetings, load(outreach.meetings_mergers, day))
-                + f", dont {meetings['by_bourgmestre']} par leur bourgmestre, "
+                + plain(outreach.represented_text(meetings, load(outreach.meetings_mergers, day)))
+                + f", dont {plain(meetings['by_bourgmestre'])} par leur bourgmestre, "
                 f"{fmt.number(meetings['people'])} personnes."
             )
     never = load(outreach.never_met, day)
@@ -172,7 +173,7 @@ def _commune_cards(figures: dict) -> None:
             help=f"La centrale promet {AWARD_PROMISE_DAYS} jours.",
         )
         st.caption(
-            f"{figures['within_promise']} sur {figures['orders']} dans les "
+            f"{plain(figures['within_promise'])} sur {plain(figures['orders'])} dans les "
             f"{AWARD_PROMISE_DAYS} jours promis"
         )
     with cards[2]:
@@ -182,7 +183,7 @@ def _commune_cards(figures: dict) -> None:
             help=figures["classic_basis"],
         )
         kind = "estimation" if figures["classic_is_estimate"] else "source"
-        st.caption(f"Procédure classique : {figures['classic_days']} jours ({kind})")
+        st.caption(f"Procédure classique : {plain(figures['classic_days'])} jours ({plain(kind)})")
 
 
 def head_to_head_section(day: dt.date) -> None:

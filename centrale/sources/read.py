@@ -8,10 +8,12 @@ reported at once with the row a person sees in Excel.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import csv
 import io
 import operator
+import os
 import re
 import time
 import zipfile
@@ -51,6 +53,11 @@ READ_BUDGET: contextvars.ContextVar[float | None] = contextvars.ContextVar(
 READ_CHECK: contextvars.ContextVar[Callable[[], None] | None] = contextvars.ContextVar(
     "read_check", default=None
 )
+# The whole check of a sent file (reading *and* validation) against the clock and the
+# memory: set by the dashboard's preview (`sent_file_budget`), checked by `checkpoint`.
+SENT_LIMITS: contextvars.ContextVar[tuple[float, int, float, int] | None] = contextvars.ContextVar(
+    "sent_limits", default=None
+)  # (deadline (monotonic), memory ceiling (bytes of RSS), seconds, megabytes)
 CHECK_EVERY_ROWS = 64
 SEPARATORS = (";", ",", "\t")
 HEADER_SEARCH_ROWS = 15  # a title block puts the header on row 4 to 10
@@ -189,6 +196,8 @@ def _workbook_sheets(data: bytes, name: str):
         book = openpyxl.load_workbook(source, read_only=True, data_only=True)
     except _OverBudget:
         return [], _over_budget(name, budget)
+    except OverBudget:
+        raise  # the whole check's budget: validate_files says so
     except Exception as exc:  # openpyxl raises many types for a damaged file
         return [], Problem(ERROR, name, f"classeur Excel illisible ({type(exc).__name__})")
     try:
@@ -235,6 +244,8 @@ class _WatchedBytes(io.BytesIO):
             self._check()
         if self._deadline is not None and time.monotonic() > self._deadline:
             raise _OverBudget
+        if SENT_LIMITS.get() is not None:
+            checkpoint()  # the whole check's time and memory (OverBudget)
         return super().read(size)
 
 
@@ -339,14 +350,47 @@ def _sent_file_check() -> Callable[[], None] | None:
     return READ_CHECK.get() if READ_BUDGET.get() is not None else None
 
 
+class OverBudget(Exception):
+    """The check of a sent file took more time or memory than its budget (French)."""
+
+
+def _rss_bytes() -> int:
+    """This process's resident memory now (0 where /proc is not there)."""
+    try:
+        with open("/proc/self/statm", "rb") as handle:
+            return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+@contextlib.contextmanager
+def sent_file_budget(seconds: float, megabytes: int):
+    """Within the block, `checkpoint` raises OverBudget once `seconds` have passed or the
+    process holds `megabytes` more memory than at the start."""
+    limits = (time.monotonic() + seconds, _rss_bytes() + megabytes * 1024 * 1024)
+    token = SENT_LIMITS.set((*limits, seconds, megabytes))
+    try:
+        yield
+    finally:
+        SENT_LIMITS.reset(token)
+
+
 def checkpoint() -> None:
-    """Call READ_CHECK if a sent file is being read (it may raise: its session ended).
+    """Call READ_CHECK if a sent file is being read (it may raise: its session ended),
+    and stop a sent file's check over its time or memory budget (OverBudget).
 
     For the long steps after reading (header search, typing, rules), in the reader
     and in `validate`."""
     check = _sent_file_check()
     if check is not None:
         check()
+    limits = SENT_LIMITS.get()
+    if limits is not None:
+        deadline, ceiling, seconds, megabytes = limits
+        if time.monotonic() > deadline:
+            raise OverBudget(f"vérification arrêtée après {seconds:g} s")
+        if ceiling and _rss_bytes() > ceiling:
+            raise OverBudget(f"vérification arrêtée : plus de {megabytes} Mo de mémoire")
 
 
 def _csv_table(text: str, separator: str) -> pd.DataFrame | None:

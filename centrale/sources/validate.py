@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from centrale import fmt
 from centrale.config import CENTRALE_OPENED_ON
 from centrale.domain import OrderStatus
 from centrale.names import CommuneMatcher, normalise
@@ -37,7 +38,7 @@ from centrale.sources.kinds import (
     kind_of_file,
 )
 from centrale.sources.problems import ERROR, WARNING, Problem
-from centrale.sources.read import RawTable, checkpoint, read_sources
+from centrale.sources.read import OverBudget, RawTable, checkpoint, read_sources
 
 _AWARDED = OrderStatus.AWARDED.value
 
@@ -134,6 +135,9 @@ class Validated:
         return not self.errors
 
 
+MAX_PER_RULE = 1000  # rows listed per rule and file; the others are counted in one line
+
+
 class _Report:
     """Collects problems for rows of a (possibly multi-file) typed frame."""
 
@@ -157,6 +161,9 @@ class _Report:
         The column is named as the file writes it, else by its French label."""
         rows = frame[mask] if mask is not None else frame
         value_column = value_column or column
+        counts = rows["_file"].value_counts(sort=False) if len(rows) > MAX_PER_RULE else None
+        if counts is not None:  # one rule, one file: the first rows, then how many more
+            rows = rows.groupby("_file", sort=False).head(MAX_PER_RULE)
         for i, record in enumerate(rows.to_dict("records")):
             if not i % 1024:
                 checkpoint()  # a rule may list many rows: a sent file's session may end
@@ -180,6 +187,18 @@ class _Report:
                     code=code,
                 )
             )
+        for file, count in counts.items() if counts is not None else ():
+            if count > MAX_PER_RULE:
+                shown = message if isinstance(message, str) else "le même problème"
+                self.problems.append(
+                    Problem(
+                        level,
+                        file,
+                        f"et {fmt.number(count - MAX_PER_RULE)} autres lignes : {shown}",
+                        column=self.headers.get(file, {}).get(column) if column else None,
+                        code=code or "et_autres",
+                    )
+                )
 
     def error(self, frame, mask, column, message, value_column=None, code=""):
         self.add(ERROR, frame, mask, column, message, value_column, code)
@@ -381,9 +400,34 @@ def unread_entries(directory: Path) -> list[Problem]:
 def validate_files(
     paths: list[Path], reference: Reference, display_names: dict[Path, str] | None = None
 ) -> Validated:
-    """Read, type and check every file; the typed tables are complete only if `ok`."""
-    problems: list[Problem] = []
+    """Read, type and check every file; the typed tables are complete only if `ok`.
+
+    Under a sent file's budget (`read.sent_file_budget`), running out of time or
+    memory at any step is one error naming the sent file, and nothing else."""
     files: list[SourceFile] = []
+    try:
+        return _validate_files(paths, reference, display_names, files)
+    except OverBudget as exc:
+        sent = [(display_names or {}).get(p, p.name) for p in paths if p in (display_names or {})]
+        name = sent[-1] if sent else (paths[-1].name if paths else "fichier envoyé")
+        problem = Problem(
+            ERROR,
+            name,
+            f"{exc} : ce fichier est anormalement lourd à vérifier pour sa taille "
+            "(feuille démesurée, lignes vides à perte de vue ?). Enregistrez dans Excel "
+            "seulement le tableau attendu, ou découpez le fichier, puis envoyez-le à nouveau",
+            code="budget_depasse",
+        )
+        return Validated({}, [problem], files)
+
+
+def _validate_files(
+    paths: list[Path],
+    reference: Reference,
+    display_names: dict[Path, str] | None,
+    files: list[SourceFile],
+) -> Validated:
+    problems: list[Problem] = []
     raws: dict[str, list[RawTable]] = {name: [] for name in KINDS}
     for path in paths:
         name = (display_names or {}).get(path, path.name)
@@ -413,6 +457,7 @@ def validate_files(
         for kind, group in raws.items()
         if any(p.level == ERROR for raw in group for p in raw.problems)
     }
+    checkpoint()
     typed = {kind: _typed(KINDS[kind], group, reference, report) for kind, group in raws.items()}
 
     def failed() -> dict[str, str]:
@@ -424,6 +469,7 @@ def validate_files(
                 found[kind] = problem.file
         return found
 
+    checkpoint()
     _check_solutions(typed["solutions"], report)
     _check_framework(typed["framework"], typed["solutions"], report, failed())
     _check_adhesions(typed["adhesions"], reference, report)
@@ -447,6 +493,7 @@ def validate_files(
     _check_future_dates(typed, reference.today, report)
     _check_opening_dates(typed, report)
     _check_survey_dates(typed["survey"], typed["campaigns"], report, broken, failed())
+    checkpoint()
     problems.extend(report.problems)
     tables = {
         kind: frame.drop(columns=[c for c in frame if c.startswith("_raw_")])

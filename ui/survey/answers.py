@@ -9,6 +9,7 @@ import streamlit as st
 
 from centrale import fmt, survey
 from centrale.excel import workbook_bytes
+from centrale.plaintext import plain
 from ui import components as ui
 from ui.data import load
 from ui.survey.common import ANSWER_DETAIL_COLUMNS, answer_texts
@@ -45,7 +46,7 @@ def answers_tab(year: int, day: dt.date) -> None:
             st.info(line, icon=":material/mark_email_unread:")
     st.caption(
         f"{fmt.number(len(rows))} ligne(s), {fmt.number(rows['commune'].nunique())} commune(s)"
-        + ("." if every_year else f", enquête {year}.")
+        + ("." if every_year else f", enquête {plain(year)}.")
     )
     if rows.empty:
         ui.empty_state("Aucune réponse ne correspond à ces filtres.")

@@ -9,6 +9,7 @@ import streamlit as st
 
 from centrale import charts, fmt, mapfig, queries, survey, survey_charts
 from centrale.domain import AdhesionStatus
+from centrale.plaintext import plain
 from ui import components as ui
 from ui.data import figure, load
 from ui.survey.common import campaign_dates, known_years
@@ -63,7 +64,7 @@ def campaign_tab(year: int, day: dt.date) -> None:
 
     st.markdown(
         f"Envoyée le **{fmt.date(sent_on)}** · date limite **{fmt.date(deadline)}** "
-        f"({survey_charts.deadline_text(deadline, day)})"
+        f"({plain(survey_charts.deadline_text(deadline, day))})"
     )
     cards = st.columns(4)
     for card, (label, (answered, total, rate), caption, help_text) in zip(cards, RESPONSE_CARDS):
@@ -114,7 +115,8 @@ def campaign_tab(year: int, day: dt.date) -> None:
             ui.chart(fig, f"enquete-{year}-reponses", key="survey_curve")
             if prev_deadline and prev_sent:
                 st.caption(
-                    f"En pointillés : l'enquête {previous_year}, alignée sur son jour d'envoi "
+                    f"En pointillés : l'enquête {plain(previous_year)}, alignée sur son jour "
+                    "d'envoi "
                     f"({fmt.date(prev_sent)})."
                 )
     with right:

@@ -13,6 +13,7 @@ from centrale import fmt
 from centrale.errors import FILE_SYSTEM_ERRORS, explain
 from centrale.excel import workbook_bytes
 from centrale.ingest import LoadRefused, problems_frame
+from centrale.plaintext import plain
 from centrale.sources.problems import SourceError, grouped, summary_line
 from centrale.store import BuildCheckFailed
 from ui import components as ui
@@ -132,7 +133,7 @@ def show_problems(problems: Sequence, key: str) -> None:
     """The errors that stopped a save or an import, and their Excel list (button `key`)."""
     errors = [p for p in problems if p.level == "erreur"]
     st.error(
-        f"**{summary_line(errors)}** Rien n'a été enregistré : les sources et la base "
+        f"**{plain(summary_line(errors))}** Rien n'a été enregistré : les sources et la base "
         "restent exactement comme avant."
     )
     shown = problems_frame(grouped(errors)).drop(columns="level").rename(columns=ui.PROBLEM_HEADERS)
@@ -155,9 +156,9 @@ def write_and_rebuild(write: Callable, *, spinner: str, errors_key: str, refused
     except SourceError as exc:
         show_problems(exc.problems, key=errors_key)
     except BuildCheckFailed as exc:
-        st.error(f"Contrôles de cohérence échoués, rien n'a été {refused} : {exc}")
+        st.error(f"Contrôles de cohérence échoués, rien n'a été {plain(refused)} : {plain(exc)}")
     except LoadRefused as exc:
-        st.error(str(exc))
+        st.error(plain(exc))
     except FILE_SYSTEM_ERRORS as exc:
         st.error(explain(exc))
     return None

@@ -12,6 +12,7 @@ from centrale import fmt, queries, survey
 from centrale.config import settings
 from centrale.domain import de
 from centrale.names import normalise
+from centrale.plaintext import plain
 from centrale.sources import survey_entry
 from ui import components as ui
 from ui.auth import loaded_by
@@ -79,7 +80,7 @@ def entry_tab(default: int, day: dt.date) -> None:
     if not current.empty:
         when = current["submitted_on"].dropna()
         st.info(
-            f"**{names[nis]} a déjà répondu à l'enquête {year}**"
+            f"**{plain(names[nis])} a déjà répondu à l'enquête {plain(year)}**"
             + (f" le {fmt.date(when.iloc[0])}" if len(when) else "")
             + ". Enregistrer remplacera cette réponse ; l'ancienne version est conservée dans "
             "les sources.",
@@ -202,7 +203,7 @@ def _need_fields(
         old = before.get(need, {})
         key = f"{prefix}_{normalise(need).replace(' ', '_')}"
         row = st.columns([3, 2, 2, 2, 3])
-        row[0].markdown(f"**{ui.plain(solution_names.get(need, need))}**")
+        row[0].markdown(f"**{plain(solution_names.get(need, need))}**")
         if need not in solution_names:
             row[0].caption("nouveau besoin")
         priority = row[1].selectbox(

@@ -22,6 +22,7 @@ import streamlit as st
 from centrale import fmt, queries, survey
 from centrale.config import settings
 from centrale.ingest import UploadRefused, problems_frame
+from centrale.plaintext import plain
 from centrale.sources import survey_import as si
 from ui import components as ui
 from ui.auth import loaded_by
@@ -68,22 +69,22 @@ def import_tab(default: int) -> None:
         key=f"survey_import_file_{round_}",
     )
     st.caption(
-        f"Au plus {config.max_upload_bytes // (1024 * 1024)} Mo par fichier : un fichier plus "
-        "gros est refusé."
+        f"Au plus {plain(config.max_upload_bytes // (1024 * 1024))} Mo par fichier : un "
+        "fichier plus gros est refusé."
     )
     if uploaded is None:
         return
     try:
         export = si.receive(config, uploaded.name, uploaded.getvalue())
     except UploadRefused as exc:
-        st.error(f"**Fichier refusé.** {ui.plain(exc)}")
+        st.error(f"**Fichier refusé.** {plain(exc)}")
         return
     if any(p.level == "erreur" for p in export.problems):
         show_problems(export.problems, key="survey_import_read_errors")
         return
     layout = "format long" if export.layout == "long" else f"export large ({export.tool})"
     st.markdown(
-        f"**{export.name}** : {layout}, {len(export.headers)} colonnes, "
+        f"**{plain(export.name)}** : {plain(layout)}, {len(export.headers)} colonnes, "
         f"{fmt.number(len(export.rows))} ligne(s)."
     )
     today = dt.date.today()
@@ -218,9 +219,9 @@ def _mapping_step(export, config, options) -> list:
     sure = sum(1 for c in mapping if c.sure and c.role not in (None, "ignore"))
     review = si.to_review(mapping)
     st.markdown(
-        f"**Correspondance des colonnes** : {sure} colonne(s) reconnue(s), "
+        f"**Correspondance des colonnes** : {plain(sure)} colonne(s) reconnue(s), "
         f"{len(review)} ignorée(s) à vérifier, "
-        f"{len(mapping) - sure - len(review)} ignorée(s) d'office (colonnes techniques)."
+        f"{plain(len(mapping) - sure - len(review))} ignorée(s) d'office (colonnes techniques)."
     )
     names = {o.value: o.name for o in options}
     for index, (question, columns) in enumerate(si.questions(mapping).items()):
@@ -229,11 +230,11 @@ def _mapping_step(export, config, options) -> list:
         if not waiting and not needs:
             continue
         with st.container(border=True, key=f"survey_import_question_{index}"):
-            st.markdown(f"**{ui.plain(question)}** — {len(columns)} options")
+            st.markdown(f"**{plain(question)}** — {len(columns)} options")
             st.caption(
-                f"Besoins : {', '.join(names.get(c.need, c.need) for c in needs) or 'aucun'}"
+                f"Besoins : {plain(', '.join(names.get(c.need, c.need) for c in needs) or 'aucun')}"
                 + (
-                    f" · à vérifier : {', '.join(c.option for c in waiting[:8])}"
+                    f" · à vérifier : {plain(', '.join(c.option for c in waiting[:8]))}"
                     + ("…" if len(waiting) > 8 else "")
                     if waiting
                     else ""
@@ -266,7 +267,7 @@ def _mapping_step(export, config, options) -> list:
     with st.expander("Correspondance complète des colonnes"):
         st.dataframe(si.mapping_table(mapping, options), hide_index=True, width="stretch")
     for problem in si.mapping_problems(mapping):
-        st.warning(f"Avant d'importer : {problem}.")
+        st.warning(f"Avant d'importer : {plain(problem)}.")
     return mapping
 
 
@@ -275,7 +276,7 @@ def _column_widgets(review, key, names, update) -> None:
     version = st.session_state[f"{key}_version"]
     for choice in review:
         cols = st.columns([3, 2, 2])
-        cols[0].markdown(f"**{ui.plain(choice.header)}**")
+        cols[0].markdown(f"**{plain(choice.header)}**")
         hint = ""
         if choice.suggestion:
             role, need = choice.suggestion

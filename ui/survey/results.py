@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from centrale import fmt, survey, survey_charts
+from centrale.plaintext import plain
 from ui import components as ui
 from ui.data import figure, load
 
@@ -138,15 +139,17 @@ def _shortlist(by: str, year: int, day: dt.date) -> None:
     candidates = load(survey.shortlist_at, day, year, by, min_communes)
     st.caption(
         "Besoins qu'aucun accord-cadre en vigueur ne couvre, demandés par au moins "
-        f"{min_communes} commune(s) (ou 2 s'ils sont nouveaux ou en hausse), classés par "
+        f"{plain(min_communes)} commune(s) (ou 2 s'ils sont nouveaux ou en hausse), classés par "
         "demande pondérée."
     )
     if candidates.empty:
         ui.empty_state("Aucun besoin non couvert n'atteint ce seuil pour cette enquête.")
     for i, row in enumerate(candidates.to_dict("records"), start=1):
         with st.container(border=True):
-            st.markdown(f"**{i}. {ui.plain(row['need'])}** — {TREND_ICONS.get(row['trend'], '')}")
-            st.caption(ui.plain(row["reasons"]))
+            st.markdown(
+                f"**{plain(i)}. {plain(row['need'])}** — {TREND_ICONS.get(row['trend'], '')}"
+            )
+            st.caption(plain(row["reasons"]))
     if not candidates.empty:
         ui.excel_button(
             candidates.assign(trend_text=candidates["trend"].map(TREND_ICONS)),
