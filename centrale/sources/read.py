@@ -458,7 +458,8 @@ def _stripped(column: pd.Series) -> np.ndarray:
     return values
 
 
-def _cells_from_rows(rows, kind: Kind, name: str, sheet, problems: list[Problem]):
+# Over the complexity limit: header search, units row, blank rows in one walk (to split).
+def _cells_from_rows(rows, kind: Kind, name: str, sheet, problems: list[Problem]):  # noqa: C901
     empty = pd.DataFrame(columns=[c.name for c in kind.columns], dtype=object)
     table = rows if isinstance(rows, pd.DataFrame) else None
     if table is not None:  # the CSV fast path: same rows, column by column

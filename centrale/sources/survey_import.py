@@ -403,7 +403,9 @@ def _priority_text(value) -> str:
     return match.group(1) if match else text
 
 
-def to_long(
+# Over the complexity limit: one pass over an export's rows, every tool's convention
+# at once (to split by job next).
+def to_long(  # noqa: C901
     export: ExportFile,
     mapping: list[ColumnChoice],
     year: int | None = None,
