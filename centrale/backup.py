@@ -30,7 +30,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
-import hashlib
 import io
 import json
 import os
@@ -54,6 +53,7 @@ from centrale.commit import (
 )
 from centrale.config import Settings
 from centrale.errors import CentraleError, explain
+from centrale.fingerprint import sha256_bytes, sha256_file
 from centrale.locks import sync_folder
 from centrale.sources.validate import list_source_files
 from centrale.store import build_lock, connect_read_only
@@ -83,10 +83,6 @@ class Backup:
     path: Path
     files: int
     history_rows: int
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def _source_files(sources: Path) -> list[Path]:
@@ -158,10 +154,10 @@ def make_backup(
                     for path in files:
                         data = path.read_bytes()
                         name = "sources/" + path.relative_to(sources).as_posix()
-                        manifest["files"][name] = _sha256(data)
+                        manifest["files"][name] = sha256_bytes(data)
                         _add(archive, name, data)
                     data = history.read_bytes()
-                    manifest["files"][HISTORY_FILE] = _sha256(data)
+                    manifest["files"][HISTORY_FILE] = sha256_bytes(data)
                     _add(archive, HISTORY_FILE, data)
                     text = json.dumps(manifest, indent=2, ensure_ascii=False).encode()
                     _add(archive, MANIFEST, text)
@@ -242,7 +238,7 @@ def read_backup(archive_path: Path, into: Path) -> dict:
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     for name, digest in manifest["files"].items():
         path = into / name
-        if not path.is_file() or _sha256(path.read_bytes()) != digest:
+        if not path.is_file() or sha256_file(path) != digest:
             raise BackupError(f"sauvegarde abîmée : {name} manque ou a changé")
     return manifest
 

@@ -28,7 +28,6 @@ Call everything that changes the folder under `centrale.ingest.sources_lock`.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import shutil
@@ -40,6 +39,7 @@ from pathlib import Path
 import duckdb
 
 from centrale import loads
+from centrale.fingerprint import sha256_file
 from centrale.locks import exclusive, sync_folder, write_atomic
 from centrale.sources.validate import list_source_files
 
@@ -53,14 +53,6 @@ def _note_path(folder: Path) -> Path:
     return Path(folder) / ARCHIVE_DIR / NOTE_FILE
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def is_source_name(name: str) -> bool:
     """Would the ETL read a file of this name (what `list_source_files` keeps)?"""
     return Path(name).suffix.lower() in (".xlsx", ".csv") and not name.startswith((".", "~$"))
@@ -68,7 +60,7 @@ def is_source_name(name: str) -> bool:
 
 def folder_fingerprint(folder: Path) -> dict[str, str]:
     """name -> SHA-256 of every source file the ETL would read in `folder`."""
-    return {p.name: _sha256(p) for p in list_source_files(folder)}
+    return {p.name: sha256_file(p) for p in list_source_files(folder)}
 
 
 def store_fingerprint(db_path: Path) -> tuple[dict[str, str], str | None] | None:
@@ -144,7 +136,7 @@ class FolderChange:
         }
         for target, staged in self.writes.items():
             if "/" not in target and is_source_name(target):
-                result[target] = _sha256(staged)
+                result[target] = sha256_file(staged)
         return result
 
     def prepare(self) -> None:

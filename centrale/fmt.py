@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 
 import pandas as pd
+
+from centrale.names import strip_accents
 
 NBSP = "\u00a0"
 MISSING = "–"
@@ -148,7 +149,7 @@ def file_part(text: str) -> str:
     Accents are dropped (an e-mail client or a USB stick formatted FAT may mangle
     them), spaces and anything but letters, digits, '-' and '_' become '-'.
     """
-    ascii_text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    ascii_text = strip_accents(str(text)).encode("ascii", "ignore").decode()
     cleaned = re.sub(r"[^A-Za-z0-9_-]+", "-", ascii_text).strip("-_")
     return re.sub(r"-{2,}", "-", cleaned) or "commune"
 
@@ -160,8 +161,7 @@ def sort_key(text) -> tuple[str, str]:
     by code point and puts 'Léglise' after 'Libin'. SQL lists say the same with DuckDB's
     `COLLATE NOACCENT.NOCASE` (tests/test_fmt_sort.py checks both agree)."""
     text = str(text)
-    bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return bare.casefold(), text
+    return strip_accents(text).casefold(), text
 
 
 def sorted_names(names) -> list[str]:

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import io
 import json
 import re
@@ -56,6 +55,7 @@ from centrale.commit import (
 )
 from centrale.config import Settings
 from centrale.errors import CentraleError
+from centrale.fingerprint import sha256_bytes, sha256_file
 from centrale.locks import write_atomic
 from centrale.names import normalise
 from centrale.sources.folder import ensure_sources_folder
@@ -65,6 +65,7 @@ from centrale.sources.read import (
     MAX_XLSX_ENTRIES,
     MAX_XLSX_UNCOMPRESSED,
     READ_BUDGET,
+    decode_csv,
     sent_file_budget,
 )
 from centrale.sources.validate import Validated, list_source_files, validate_files
@@ -238,8 +239,10 @@ def _sniff_xlsx(data: bytes, name: str, limit: int = MAX_XLSX_UNCOMPRESSED) -> N
 def _sniff_csv(data: bytes, name: str) -> None:
     head = data[:65536]
     magic = (b"PK\x03\x04", b"%PDF", b"\xd0\xcf\x11\xe0", b"\x7fELF", b"MZ", b"\x89PNG")
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
-    if b"\x00" in data or head.startswith(magic) or controls > len(head) // 100:
+    decoded = decode_csv(head)  # Excel's « Texte Unicode » (UTF-16) is text, NULs and all
+    text_head = decoded[0].encode("utf-8") if decoded else head
+    controls = sum(1 for b in text_head if b < 9 or 13 < b < 32)
+    if decoded is None or head.startswith(magic) or controls > len(text_head) // 100:
         raise UploadRefused(
             f"« {name} » n'est pas un fichier texte CSV (contenu binaire) : son contenu ne "
             "correspond pas à son extension. Dans Excel, « Enregistrer sous » → « CSV "
@@ -269,7 +272,7 @@ def _header_texts(data: bytes, extension: str) -> set[str]:
     """Normalised texts of the first non-blank row (of every sheet for a workbook)."""
     rows: list[list[object]] = []
     if extension == ".csv":
-        text = data[:65536].decode("utf-8-sig", errors="replace")
+        text = (decode_csv(data[:65536]) or ("", ""))[0]
         line = next((ln for ln in text.splitlines() if ln.strip()), "")
         sep = max((";", ",", "\t"), key=line.count)
         rows.append(line.split(sep))
@@ -323,7 +326,7 @@ def receive_upload(
             f"Impossible de reconnaître le type de « {name} » d'après son nom ou ses "
             "en-têtes : choisissez le type de fichier dans la liste."
         )
-    sha = hashlib.sha256(data).hexdigest()
+    sha = sha256_bytes(data)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     safe_name = f"{kind}-{stamp}-{sha[:8]}{extension}"
     return Upload(name, bytes(data), kind, extension, sha, safe_name)
@@ -354,18 +357,14 @@ def current_sources(settings: Settings) -> pd.DataFrame:
                 "kind": kind_of_file(path.name),
                 "size_bytes": stat.st_size,
                 "modified_at": dt.datetime.fromtimestamp(stat.st_mtime),
-                "sha256": _sha256(path),
+                "sha256": sha256_file(path),
             }
         )
     return pd.DataFrame(rows, columns=["file", "kind", "size_bytes", "modified_at", "sha256"])
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def _fingerprint(paths: list[Path]) -> tuple[tuple[str, str], ...]:
-    return tuple((p.name, _sha256(p)) for p in paths)
+    return tuple((p.name, sha256_file(p)) for p in paths)
 
 
 def _display_name(upload: Upload, taken: set[str]) -> str:
@@ -603,7 +602,7 @@ def archive_sources(folder: Path) -> None:
     for path in list_source_files(folder):
         if path.suffix.lower() in EXTENSIONS:
             data = path.read_bytes()
-            _archive(folder, data, hashlib.sha256(data).hexdigest(), path.suffix.lower())
+            _archive(folder, data, sha256_bytes(data), path.suffix.lower())
 
 
 def journal(settings: Settings) -> pd.DataFrame:
@@ -692,7 +691,7 @@ def restorable_loads(settings: Settings) -> dict[int, list[str]]:
     files = _store_load_files(settings.db_path)
     present = set()
     if folder.is_dir():
-        present = {(_sha256(p), p.suffix.lower()) for p in list_source_files(folder)}
+        present = {(sha256_file(p), p.suffix.lower()) for p in list_source_files(folder)}
     result: dict[int, list[str]] = {}
     for load_id, group in files.groupby("load_id"):
         missing = []

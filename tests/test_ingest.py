@@ -99,3 +99,14 @@ def test_a_load_whose_files_were_not_kept_is_not_restorable(workspace):
     assert ingest.restorable_loads(workspace)[1] == ["adhesions.csv"]
     with pytest.raises(ingest.ApplyRefused, match="adhesions.csv"):
         ingest.restore_load(workspace, 1, "marie")
+
+
+def test_an_excel_unicode_text_upload_is_text_not_binary_and_its_kind_is_read(workspace):
+    """Excel's « Texte Unicode » (UTF-16, NUL bytes and all) goes through the browser's
+    upload like through the folder: one decoding of a CSV (read.decode_csv)."""
+    from tests.ingest_files import UNICODE_TEXT_ADHESIONS
+
+    upload = ingest.receive_upload(workspace, "export.csv", UNICODE_TEXT_ADHESIONS)
+    assert upload.kind == "adhesions"  # from its headers, decoded as UTF-16
+    with pytest.raises(ingest.UploadRefused, match="contenu binaire"):
+        ingest.receive_upload(workspace, "orders.csv", b"\x00\x01\x02binary\x00" * 20)

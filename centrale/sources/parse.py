@@ -29,6 +29,11 @@ _VECTOR_CELL = "[0-9.,+\\- '\u00a0\u202f€]+"
 _VECTOR_DROP = "[ '\u00a0\u202f€]"
 
 
+def is_blank(value: object) -> bool:
+    """An empty cell: None, or text of nothing but spaces (the one rule for every reader)."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 def parse_date(value: object, from_workbook: bool):
     """`dd/mm/yyyy`, `yyyy-mm-dd`, a real Excel date, or (workbooks only) a serial number."""
     if value is None:

@@ -10,10 +10,10 @@ stable `code`.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import asdict, dataclass, replace
 
 from centrale.errors import CentraleError
+from centrale.names import strip_accents
 
 ERROR = "erreur"
 WARNING = "avertissement"
@@ -82,8 +82,7 @@ class Problem:
 
 
 def _ascii(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return strip_accents(text).lower()
 
 
 def code_of(message: str) -> str:

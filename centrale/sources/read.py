@@ -34,6 +34,7 @@ from centrale.sources.kinds import (
     Kind,
     french_label,
 )
+from centrale.sources.parse import is_blank
 from centrale.sources.problems import ERROR, WARNING, Problem
 
 # A workbook is a zip: refuse those that would inflate past this or hold too
@@ -150,7 +151,7 @@ def _table_sheets(found, kind: Kind, name: str, problems: list[Problem]):
         holding = named[:1] or ([(best[0], best[1])] if best else [])
     kept = {s for s, _ in holding}
     for sheet, rows, _known in scored:
-        if sheet not in kept and any(not _blank(v) for r in rows for v in r):
+        if sheet not in kept and any(not is_blank(v) for r in rows for v in r):
             problems.append(
                 Problem(
                     WARNING,
@@ -283,14 +284,23 @@ def _utf16(data: bytes) -> str | None:
         return None
 
 
-def _decode(data: bytes) -> str:
+def decode_csv(data: bytes) -> tuple[str, str] | None:
+    """(text, encoding) of a CSV as Excel and the survey tools write it, or None when it
+    is not text (NUL bytes that are not UTF-16). The one decoding of a CSV: UTF-16 (Excel's
+    « Texte Unicode »), UTF-8 with or without BOM, else Windows-1252 (Belgian Excel's
+    « CSV (séparateur : point-virgule) »). The BOM is dropped from the text; the encoding
+    says `utf-8-sig` when there was one, so that a rewrite keeps it."""
+    text = _utf16(data)
+    if text is not None:
+        return text, "utf-16"
+    if b"\x00" in data[:65536]:
+        return None
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
-        # Belgian Excel's "CSV (séparateur : point-virgule)" writes Windows-1252.
-        return data.decode("cp1252", errors="replace")
+        return data.decode("cp1252", errors="replace"), "cp1252"
 
 
 def _csv_rows(data: bytes, name: str, fast: bool = False):
@@ -299,17 +309,16 @@ def _csv_rows(data: bytes, name: str, fast: bool = False):
     Only `_cells_from_rows` takes the frame; other readers (the survey import)
     get lists.
     """
-    text = _utf16(data)
-    if text is None and b"\x00" in data[:65536]:
+    decoded = decode_csv(data)
+    if decoded is None:
         return [], Problem(
             ERROR,
             name,
             "ce fichier n'est pas un fichier texte CSV "
             "(contenu binaire) : attendu un CSV exporté d'Excel",
         )
-    if text is None:
-        text = _decode(data)
-    elif "\x00" in text:
+    text, encoding = decoded
+    if encoding == "utf-16" and "\x00" in text:
         return [], Problem(
             ERROR,
             name,
@@ -438,10 +447,6 @@ def _count_outside_quotes(line: str, char: str) -> int:
     return count
 
 
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 # The characters `str.strip()` removes (`str.isspace()`), for Arrow's trim.
 PY_WHITESPACE = (
     "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680"
@@ -468,7 +473,7 @@ def _cells_from_rows(rows, kind: Kind, name: str, sheet, problems: list[Problem]
         first = int(filled[0]) if len(filled) else None
         top = [table.iloc[i].tolist() for i in range(min(len(table), HEADER_SEARCH_ROWS))]
     else:
-        first = next((i for i, r in enumerate(rows) if any(not _blank(v) for v in r)), None)
+        first = next((i for i, r in enumerate(rows) if any(not is_blank(v) for v in r)), None)
         top = rows[:HEADER_SEARCH_ROWS]
     header_at = _header_row(top, kind)[0] if first is not None else None
     if header_at is not None and header_at != first:
@@ -499,7 +504,7 @@ def _cells_from_rows(rows, kind: Kind, name: str, sheet, problems: list[Problem]
         positions[COMMUNE], headers[COMMUNE] = code_pos, str(code_text).strip()
         positions[COMMUNE_NAME], headers[COMMUNE_NAME] = name_pos, str(name_text).strip()
     for pos, text in enumerate(header_row):
-        if _blank(text) or (paired and pos in (paired[0][0], paired[1][0])):
+        if is_blank(text) or (paired and pos in (paired[0][0], paired[1][0])):
             continue
         column = lookup.get(normalise(text))
         if column is None:
@@ -552,7 +557,7 @@ def _cells_from_rows(rows, kind: Kind, name: str, sheet, problems: list[Problem]
                 WARNING,
                 name,
                 "ligne d'unités ou de formats sous l'en-tête ("
-                + ", ".join(f"« {str(v).strip()} »" for v in units_row if not _blank(v))
+                + ", ".join(f"« {str(v).strip()} »" for v in units_row if not is_blank(v))
                 + "), ignorée : ce ne sont pas des données",
                 sheet=sheet,
                 row=units_at + 1,
@@ -622,7 +627,7 @@ def _commune_pair(header_row, kind: Kind):
     lookup = kind.header_lookup()
     codes, names = [], []
     for pos, text in enumerate(header_row):
-        if _blank(text):
+        if is_blank(text):
             continue
         key = normalise(text)
         # A code heading only where the kind reads it as the commune (`Code` is a
@@ -649,7 +654,7 @@ _DATE_FORMAT = re.compile(r"^(?:[jdmay]{1,4}[/.\- ]){2}[jdmay]{2,4}$")
 def _is_units_row(row) -> bool:
     """A row under the header that gives units or formats (`€`, `jj/mm/aaaa`, `(EUR)`),
     not data: every filled cell is such a word, and at least one is filled."""
-    filled = [str(v).strip().lower() for v in row if not _blank(v)]
+    filled = [str(v).strip().lower() for v in row if not is_blank(v)]
     if not filled:
         return False
     for text in filled:
@@ -667,11 +672,11 @@ def _header_row(rows, kind: Kind) -> tuple[int | None, set[str]]:
     for i, row in enumerate(rows):
         if not i % CHECK_EVERY_ROWS:
             checkpoint()
-        if all(_blank(v) for v in row):
+        if all(is_blank(v) for v in row):
             continue
         if best is None:
             best = i
-        known = {lookup[k] for v in row if not _blank(v) and (k := normalise(v)) in lookup}
+        known = {lookup[k] for v in row if not is_blank(v) and (k := normalise(v)) in lookup}
         if len(known) > len(best_known):
             best, best_known = i, known
     return best, best_known

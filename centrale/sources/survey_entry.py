@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -43,10 +42,11 @@ from centrale.build import BuildResult, build_store, read_reference
 from centrale.commit import FolderChange
 from centrale.config import Settings
 from centrale.excel import neutralise
+from centrale.fingerprint import sha256_bytes
 from centrale.ingest import _archive, archive_sources, sources_lock
 from centrale.sources.folder import ensure_sources_folder
 from centrale.sources.kinds import kind_of_file
-from centrale.sources.read import SEPARATORS, _count_outside_quotes
+from centrale.sources.read import SEPARATORS, _count_outside_quotes, decode_csv
 from centrale.sources.validate import HISTORY_DIR, Reference, list_source_files, validate_files
 
 NO_NEEDS = "aucun besoin"
@@ -266,7 +266,7 @@ def replace_answers(  # noqa: C901
 
 def _archive_blob(folder: Path, path: Path) -> None:
     data = path.read_bytes()
-    _archive(folder, data, hashlib.sha256(data).hexdigest(), path.suffix.lower())
+    _archive(folder, data, sha256_bytes(data), path.suffix.lower())
 
 
 def history_name(path: Path, stamp: str) -> Path:
@@ -320,11 +320,7 @@ def without_rows(path: Path, sheet: str | None, rows: list[int]) -> bytes:
         book.save(buffer)
         return buffer.getvalue()
     data = path.read_bytes()
-    bom = data.startswith(b"\xef\xbb\xbf")
-    try:
-        text, encoding = data[3 if bom else 0 :].decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        text, encoding = data.decode("cp1252", errors="replace"), "cp1252"
+    text, encoding = decode_csv(data) or (data.decode("cp1252", errors="replace"), "cp1252")
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     separator = max(SEPARATORS, key=lambda s: _count_outside_quotes(first_line, s))
     ending = "\r\n" if "\r\n" in text else "\n"
@@ -333,7 +329,7 @@ def without_rows(path: Path, sheet: str | None, rows: list[int]) -> bytes:
     writer = csv.writer(buffer, delimiter=separator, lineterminator=ending)
     # read.py numbers rows as Excel does: the first record is row 1.
     writer.writerows(r for i, r in enumerate(records, start=1) if i not in drop)
-    return (b"\xef\xbb\xbf" if bom else b"") + buffer.getvalue().encode(encoding, "replace")
+    return buffer.getvalue().encode(encoding, "replace")  # utf-8-sig and utf-16 write their BOM
 
 
 def previous_versions(settings: Settings, year: int, nis: str) -> pd.DataFrame:

@@ -40,6 +40,7 @@ from centrale.build import read_reference
 from centrale.config import Settings
 from centrale.names import normalise
 from centrale.sources.kinds import SURVEY, kind_of_file
+from centrale.sources.parse import is_blank
 from centrale.sources.problems import ERROR, WARNING, Problem, SourceError
 from centrale.sources.read import READ_BUDGET, _csv_rows, _workbook_rows
 from centrale.sources.survey_entry import (
@@ -185,10 +186,6 @@ class LongRows:
 # --- 1. Reading ------------------------------------------------------------
 
 
-def _blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def read_export(data: bytes, name: str, max_bytes: int | None = None) -> ExportFile:
     """Read an export (.xlsx or .csv as the tools and Excel write them); never raises."""
     suffix = Path(name).suffix.lower()
@@ -214,22 +211,22 @@ def read_export(data: bytes, name: str, max_bytes: int | None = None) -> ExportF
                 "charge : attendu .xlsx ou .csv",
             )
         )
-    header_at = next((i for i, r in enumerate(rows) if any(not _blank(v) for v in r)), None)
+    header_at = next((i for i, r in enumerate(rows) if any(not is_blank(v) for v in r)), None)
     if header_at is None:
         if not problems:
             problems.append(Problem(ERROR, name, "fichier vide : aucune ligne d'en-têtes"))
         return ExportFile(
             name, sheet, [], [], [], suffix == ".xlsx", "wide", "inconnu", data, problems
         )
-    width = max((i + 1 for r in rows for i, v in enumerate(r) if not _blank(v)), default=0)
+    width = max((i + 1 for r in rows for i, v in enumerate(r) if not is_blank(v)), default=0)
     headers = [
-        "" if _blank(v) else html.unescape(str(v)).strip()  # LimeSurvey keeps `&amp;`
+        "" if is_blank(v) else html.unescape(str(v)).strip()  # LimeSurvey keeps `&amp;`
         for v in (list(rows[header_at]) + [None] * width)[:width]
     ]
     body, numbers, left_out = [], [], []
     for number, row in enumerate(rows[header_at + 1 :], start=header_at + 2):
         values = (list(row) + [None] * width)[:width]
-        if all(_blank(v) for v in values):
+        if all(is_blank(v) for v in values):
             continue
         if not body and not left_out and _hxl_row(values):
             left_out.append(
@@ -258,7 +255,7 @@ def read_export(data: bytes, name: str, max_bytes: int | None = None) -> ExportF
 
 def _hxl_row(values: list) -> bool:
     """Kobo's CSV may carry HXL hashtags (`#date`, `#loc+name`) as its second row."""
-    filled = [str(v).strip() for v in values if not _blank(v)]
+    filled = [str(v).strip() for v in values if not is_blank(v)]
     return bool(filled) and all(v.startswith("#") and " " not in v for v in filled)
 
 
@@ -327,7 +324,7 @@ DATE_ORDERS = {"dmy": "jour/mois/année", "mdy": "mois/jour/année"}
 
 
 def _date_parts(value) -> tuple[int, int, int] | None:
-    if isinstance(value, (dt.date, dt.datetime)) or _blank(value):
+    if isinstance(value, (dt.date, dt.datetime)) or is_blank(value):
         return None
     match = _DATE_PARTS.match(str(value))
     return tuple(int(g) for g in match.groups()) if match else None  # type: ignore[return-value]
@@ -506,7 +503,7 @@ def to_long(  # noqa: C901
             if role in single:
                 origin[label] = single[role].header
         commune_text = _cell_text(cell(single.get("commune")))
-        if tool_submit and (_blank(cell(submit)) or folded(cell(submit)) in NOT_SHOWN):
+        if tool_submit and (is_blank(cell(submit)) or folded(cell(submit)) in NOT_SHOWN):
             left_out.append(
                 LeftOut(
                     number,
@@ -554,9 +551,9 @@ def to_long(  # noqa: C901
         replied = False  # the needs question has an answer on this row (even "none")
         for tick in ticks:
             value = cell(tick)
-            if not _blank(value) and folded(value) not in NOT_SHOWN:
+            if not is_blank(value) and folded(value) not in NOT_SHOWN:
                 replied = True
-        if ticks and blank_unticked and all(_blank(cell(t)) for t in ticks):
+        if ticks and blank_unticked and all(is_blank(cell(t)) for t in ticks):
             replied = True
         for need, columns in needs.items():
             tick = columns.get("need")
@@ -577,13 +574,13 @@ def to_long(  # noqa: C901
                         value,
                     )
             elif any(
-                not _blank(cell(c)) and folded(cell(c)) not in NOT_SHOWN for c in columns.values()
+                not is_blank(cell(c)) and folded(cell(c)) not in NOT_SHOWN for c in columns.values()
             ):
                 asked.append((need, columns))
         unread = []  # parts of a one-cell list left aside
         for choice in lists:
             value = cell(choice)
-            if _blank(value) or folded(value) in NOT_SHOWN:
+            if is_blank(value) or folded(value) in NOT_SHOWN:
                 continue
             replied = True
             for part, option in split_answers(value, options, separators[choice.position]):

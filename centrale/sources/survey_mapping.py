@@ -36,6 +36,7 @@ from pathlib import Path
 import pandas as pd
 
 from centrale.names import normalise
+from centrale.sources.parse import is_blank
 
 ROLE_LABELS = {
     "commune": "Commune",
@@ -196,10 +197,6 @@ _COMMENT_SUFFIX = re.compile(r"^(.*?)\s*(comment|commentaire)$")
 SAMPLE_ROWS = 200  # rows whose values decide a column's nature
 
 
-def blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def folded(value) -> str:
     """A cell as compared with tick words: `1.0` -> `1`, `True` -> `true`."""
     if isinstance(value, bool):
@@ -309,7 +306,7 @@ def split_answers(
     column) stays whole. A part that names no option is returned with None (a proposed
     new need, or the text typed under « Autre »). Empty parts (a trailing `;`) vanish.
     """
-    if blank(text):
+    if is_blank(text):
         return []
     text = str(text).strip()
     separators = separators or list_separators([text])
@@ -451,7 +448,7 @@ def _words_in(text: str, words) -> bool:
 
 def column_values(values: list) -> str:
     """ "tick" (ticks and N/A only), "empty" (nothing but blanks and N/A) or "text"."""
-    seen = [folded(v) for v in values if not blank(v)]
+    seen = [folded(v) for v in values if not is_blank(v)]
     seen = [v for v in seen if v not in NOT_SHOWN]
     if not seen:
         return "empty"
@@ -463,11 +460,11 @@ def column_values(values: list) -> str:
 
 
 def _some_ticks(values: list) -> bool:
-    return any(folded(v) in TRUE_VALUES for v in values if not blank(v))
+    return any(folded(v) in TRUE_VALUES for v in values if not is_blank(v))
 
 
 def _looks_like_years(values: list) -> bool:
-    years = [v for v in values if not blank(v)]
+    years = [v for v in values if not is_blank(v)]
     return bool(years) and all(re.fullmatch(r"(19|20)\d\d(\.0)?", str(v).strip()) for v in years)
 
 
@@ -590,7 +587,7 @@ def _need_list(base: ColumnChoice, options: list[NeedOption], raw: list) -> Colu
     """A text column whose cells are lists of needs (a Forms checkbox question: several
     answers joined in one cell), else None. At least half the answered cells must hold
     a part naming a known need exactly (one, under a heading about needs)."""
-    cells = [v for v in raw if not blank(v) and not not_shown(v)]
+    cells = [v for v in raw if not is_blank(v) and not not_shown(v)]
     if not cells:
         return None
     separators = list_separators(cells)

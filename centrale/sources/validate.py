@@ -10,7 +10,6 @@ is no error. Row-level checks are vectorised so a million orders stay fast.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,7 @@ import pandas as pd
 from centrale import fmt
 from centrale.config import CENTRALE_OPENED_ON
 from centrale.domain import OrderStatus
+from centrale.fingerprint import sha256_bytes
 from centrale.names import CommuneMatcher, normalise
 from centrale.sources import parse
 from centrale.sources.kinds import (
@@ -273,10 +273,6 @@ def _missing(value) -> bool:
     return value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT
 
 
-def sha256_of(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 SOURCE_EXTENSIONS = (".xlsx", ".csv")
 # Formats a person saves a table in that the ETL does not read, and what to do instead.
 _SAVE_AS_XLSX = (
@@ -433,7 +429,7 @@ def _validate_files(
         name = (display_names or {}).get(path, path.name)
         data = path.read_bytes()
         kind = kind_of_file(name)
-        files.append(SourceFile(path, name, kind, hashlib.sha256(data).hexdigest(), len(data)))
+        files.append(SourceFile(path, name, kind, sha256_bytes(data), len(data)))
         if kind is None:
             problems.append(
                 Problem(
