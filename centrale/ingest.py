@@ -20,6 +20,9 @@ names), so `restore_load` can rebuild the store from the sources exactly as
 they were at any earlier load. Restoring is itself a new load ('restore').
 """
 
+# Over 500 lines: the browser's import, from receiving a file to the commit point (preview,
+# diff, apply, archive, undo); to split into receive / preview / apply next.
+
 from __future__ import annotations
 
 import contextlib

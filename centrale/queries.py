@@ -6,6 +6,9 @@ binds every value with `?`, and returns a DataFrame or a small dict. The
 with merged communes counted for their successor (see schema.sql's macros).
 """
 
+# Over 500 lines: one function per dataset the pages read, each a single SQL statement with
+# its contract.
+
 from __future__ import annotations
 
 import datetime as dt

@@ -16,6 +16,9 @@ stationnement` and `capteurs de  Stationnement` are one need). A need is
 in 2020 the 2.0 solutions were still wishes, today they are in the catalogue.
 """
 
+# Over 500 lines: the analysis of the needs survey: answers, ranking, conversion to orders,
+# shortlist; to split into answers / ranking next.
+
 from __future__ import annotations
 
 import datetime as dt

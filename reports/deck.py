@@ -14,6 +14,9 @@ a picture. Every run of text has an explicit size of at least
 `style.MIN_SLIDE_PT` (14 pt), charts included.
 """
 
+# Over 500 lines: one function per slide of the PowerPoint deck and the measured text boxes
+# they share.
+
 from __future__ import annotations
 
 import io

@@ -6,6 +6,9 @@ uses. Pure functions of a `CommuneBriefing`; numbers, money and dates go
 through `centrale.fmt` (Belgian conventions).
 """
 
+# Over 500 lines: the words of a commune's briefing, shared by the web page, the deck and
+# the PDF sheet; one section per function.
+
 from __future__ import annotations
 
 import datetime as dt

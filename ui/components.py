@@ -10,6 +10,9 @@ A Styler carries the Belgian text to display while the cells keep their
 numeric/date values, so sorting a column still sorts numbers and dates.
 """
 
+# Over 500 lines: the page-building blocks every page shares (cards, tables, charts, Excel
+# buttons); one vocabulary of widgets, kept together so pages stay thin.
+
 from __future__ import annotations
 
 import datetime as dt

@@ -6,6 +6,9 @@ and rules come after, in `validate`, so that every problem of a file can be
 reported at once with the row a person sees in Excel.
 """
 
+# Over 500 lines: reading a workbook or a CSV as staff and tools write them (headers found
+# below title blocks, units rows, encodings); to split into workbook / csv readers next.
+
 from __future__ import annotations
 
 import contextlib

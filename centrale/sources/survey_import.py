@@ -25,6 +25,9 @@ the same validation and all-or-nothing build as every other source, with the
 imported commune-years replacing older answers.
 """
 
+# Over 500 lines: survey exports to long rows, with every tool's conventions (LimeSurvey,
+# Kobo, Microsoft Forms, Google Forms); to split into read / to_long / plan next.
+
 from __future__ import annotations
 
 import datetime as dt

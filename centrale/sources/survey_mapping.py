@@ -24,6 +24,9 @@ A finished mapping is saved beside the sources (`save_mapping`) and offered
 again for the same questionnaire (`saved_mapping`).
 """
 
+# Over 500 lines: guessing and recording each column's role in a survey export (every tool's
+# conventions); to split into guess / saved mappings next.
+
 from __future__ import annotations
 
 import difflib
