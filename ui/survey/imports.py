@@ -125,6 +125,12 @@ def import_tab(default: int) -> None:
             key=ORDER_KEY,
             help="Toutes les dates ont jour et mois ≤ 12 : l'import ne devine pas.",
         )
+        if plan.date_column:
+            st.caption(
+                "Jour et mois ne peuvent être distingués dans cette colonne (les deux "
+                "premiers nombres de chaque date sont ≤ 12) : choisissez l'ordre, l'import "
+                "ne devine pas."
+            )
     _new_needs(plan, options or [])
     _preview(plan)
     if not plan.ok:
