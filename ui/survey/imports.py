@@ -158,7 +158,7 @@ def import_tab(default: int) -> None:
         disabled=not confirmed,
     ):
         saved = write_and_rebuild(
-            lambda: si.apply_plan(config, plan, loaded_by(), replace=confirmed),
+            lambda: si.apply_plan(config, plan, loaded_by(), confirmed=confirmed),
             spinner="Import et reconstruction de la base…",
             errors_key="survey_import_build_errors",
             refused="importé",
