@@ -73,7 +73,7 @@ def run(args, config) -> int:
     if plan.ok and not args.dry_run and not unconfirmed:
         try:
             written = survey_import.apply_plan(
-                config, plan, loaded_by="etl survey-import", replace=args.replace
+                config, plan, loaded_by="etl survey-import", confirmed=args.replace
             )
         except SourceError as exc:
             plan.problems = exc.problems

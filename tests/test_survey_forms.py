@@ -455,3 +455,15 @@ def test_forms_answers_fixture_is_what_the_tests_say():
     # Guards the fixture itself: Aubange ticked nothing, two typed « Autre » answers.
     assert [a[0] for a in FORMS_ANSWERS if not a[2]] == ["Aubange"]
     assert [a[3] for a in FORMS_ANSWERS if a[3]] == ["Drones", "Bornes de recharge"]
+
+
+def test_aucun_option_beside_needs_in_one_cell_is_an_error_not_a_crash():
+    rows = ms_forms_rows()
+    rows[1][8] = "Aucun besoin;Éclairage public intelligent;"
+    _, _, long_rows = imported(workbook_bytes({"F": rows}), "f.xlsx")
+    (problem,) = long_rows.problems
+    assert problem.column == FORMS_NEEDS_Q and problem.row == 2
+    assert "« aucun besoin » coché alors que des besoins" in problem.message
+    rows[1][8] = "Aucun besoin;"  # alone: the commune said it has no needs
+    _, _, long_rows = imported(workbook_bytes({"F": rows}), "f.xlsx")
+    assert needs_by_commune(long_rows)["Arlon"] == [NO_NEEDS]

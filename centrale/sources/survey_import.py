@@ -662,10 +662,11 @@ def to_long(  # noqa: C901
         if said_none:
             replied = True
         if said_none and len(rows) > start:
+            where = single.get("no_needs") or lists[0]  # the « aucun » box, or the list cell
             problem(
-                single["no_needs"],
+                where,
                 "« aucun besoin » coché alors que des besoins sont cochés sur la même ligne",
-                cell(single["no_needs"]),
+                cell(where),
             )
         if len(rows) == start and unread and not said_none:
             left_out.append(
@@ -1119,16 +1120,17 @@ def apply_plan(
     plan: ImportPlan,
     loaded_by: str | None = None,
     progress: Callable[[str], None] = lambda _: None,
-    replace: bool = False,
+    confirmed: bool = False,
 ) -> SavedSources:
     """Write the plan's rows into the sources and rebuild (all or nothing); the
     mapping is saved beside the sources, to be offered again for this questionnaire.
 
-    A plan that removes stored answers (`plan.removals`) is refused unless `replace`
-    (the person confirmed it). The responses left out go into the load history."""
+    A plan that removes stored answers (`plan.removals`) is refused unless `confirmed`
+    (the dashboard's checkbox, the command line's `--replace`). The responses left out
+    go into the load history."""
     if not plan.ok:
         raise SourceError([p for p in plan.problems if p.level == ERROR])
-    if plan.removals and not replace:
+    if plan.removals and not confirmed:
         raise SourceError(
             [
                 Problem(

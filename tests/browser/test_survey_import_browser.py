@@ -160,12 +160,18 @@ FORMS_EXPECTED = {
 }
 
 
-def forms_in_browser(page, server, path) -> int:
-    """Upload, read the diff, confirm the removals, import: the actions counted."""
+def forms_in_browser(page, server, path, order: str | None = None) -> int:
+    """Upload, (choose the date order when asked,) read the diff, confirm the removals,
+    import: the actions counted."""
     actions = Actions(page)
     actions.click(page.get_by_role("tab", name="Importer"))
     uploader = page.locator('[data-testid="stFileUploader"]', has_text="Export de l'enquête")
     actions.upload(uploader.locator('input[type="file"]'), path)
+    if order:  # every date ambiguous: refused until the person says the order
+        page.get_by_text("Ordre des dates", exact=False).first.wait_for(state="visible")
+        assert page.get_by_role("button", name="Importer ces réponses").count() == 0
+        assert page.get_by_text("jour et mois ne peuvent être distingués", exact=False).count()
+        actions.click(page.get_by_text(order, exact=True))
     page.get_by_text("Changements par commune").first.wait_for(state="visible")
     assert_no_error_box(page, server)
     assert page.locator(".st-key-survey_import_changes").is_visible()  # the diff table
@@ -195,7 +201,7 @@ def stored_forms_needs(db) -> dict[str, set[str]]:
     return out
 
 
-@pytest.mark.parametrize("tool", ["microsoft", "google"])
+@pytest.mark.parametrize("tool", ["microsoft", "google", "google-ambiguous-dates"])
 def test_forms_export_mapped_and_applied_in_at_most_5_actions(
     import_app, tmp_path, record_property, tool
 ):
@@ -204,12 +210,18 @@ def test_forms_export_mapped_and_applied_in_at_most_5_actions(
     if tool == "microsoft":
         path = tmp_path / "Enquête besoins 2026(1-5).xlsx"
         path.write_bytes(workbook_bytes({"Form1": ms_forms_rows(FORMS_DEMO)}))
-    else:  # the Sheets download: `, ` joins, US timestamps (3/13 settles month first)
+    elif tool == "google":  # the Sheets download: `, ` joins, US timestamps (3/13 settles)
         stamps = ["3/10/2026 10:00:00", "3/11/2026 11:00:00", "3/12/2026 9:30:00",
                   "3/12/2026 15:00:00", "3/13/2026 14:00:00"]  # fmt: skip
         path = tmp_path / "Enquête besoins 2026 (réponses).csv"
         path.write_bytes(csv_bytes(google_sheets_rows(FORMS_DEMO, stamps), sep=",", bom=False))
-    count = forms_in_browser(page, server, path)
+    else:  # every day ≤ 12: 3/9/2026 is 9 March or 3 September, the import asks
+        stamps = ["3/9/2026 10:00:00", "3/10/2026 11:00:00", "3/11/2026 9:30:00",
+                  "3/12/2026 15:00:00", "4/1/2026 14:00:00"]  # fmt: skip
+        path = tmp_path / "Enquête besoins 2026 (dates).csv"
+        path.write_bytes(csv_bytes(google_sheets_rows(FORMS_DEMO, stamps), sep=",", bom=False))
+    order = "mois/jour (03/13)" if tool == "google-ambiguous-dates" else None
+    count = forms_in_browser(page, server, path, order)
     record_property("actions", count)
     print(f"{tool} Forms : {count} actions")
     assert count <= FORMS_MAX_ACTIONS

@@ -126,6 +126,12 @@ def import_tab(default: int) -> None:
             key=ORDER_KEY,
             help="Toutes les dates ont jour et mois ≤ 12 : l'import ne devine pas.",
         )
+        if plan.date_column:
+            st.caption(
+                "Jour et mois ne peuvent être distingués dans cette colonne (les deux "
+                "premiers nombres de chaque date sont ≤ 12) : choisissez l'ordre, l'import "
+                "ne devine pas."
+            )
     _new_needs(plan, options or [])
     _preview(plan)
     if not plan.ok:
@@ -153,7 +159,7 @@ def import_tab(default: int) -> None:
         disabled=not confirmed,
     ):
         saved = write_and_rebuild(
-            lambda: si.apply_plan(config, plan, loaded_by(), replace=confirmed),
+            lambda: si.apply_plan(config, plan, loaded_by(), confirmed=confirmed),
             spinner="Import et reconstruction de la base…",
             errors_key="survey_import_build_errors",
             refused="importé",
