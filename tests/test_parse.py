@@ -65,3 +65,16 @@ def test_whole_numbers():
     assert parse_int("2020,5") is INVALID
     assert parse_int("deux") is INVALID
     assert parse_int(None) is None
+
+
+@pytest.mark.parametrize(
+    "value, from_workbook",
+    [("01/01/9999", False), ("1899-12-31", False), (1200187, True), (1, True),
+     (dt.datetime(5185, 12, 30), True)],
+)  # fmt: skip
+def test_dates_outside_1900_to_2199_are_invalid(value, from_workbook):
+    """A serial number in a date cell (1200187 is 30/12/5185) or 01/01/9999: said on the
+    cell, instead of overflowing the typed column (found by the corrupted-cell property)."""
+    assert parse_date(value, from_workbook=from_workbook) is INVALID
+    assert parse_date("01/01/1900", False) == dt.date(1900, 1, 1)
+    assert parse_date("31/12/2199", False) == dt.date(2199, 12, 31)

@@ -14,6 +14,7 @@ import pandas as pd
 
 INVALID = object()
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel's day 0 in the 1900 date system
+FIRST_YEAR, LAST_YEAR = 1900, 2199  # pandas' datetime64[ns] holds 1677 to 2262
 _DATE_PATTERNS = (
     (re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$"), ("d", "m", "y")),
     (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$"), ("y", "m", "d")),
@@ -35,7 +36,16 @@ def is_blank(value: object) -> bool:
 
 
 def parse_date(value: object, from_workbook: bool):
-    """`dd/mm/yyyy`, `yyyy-mm-dd`, a real Excel date, or (workbooks only) a serial number."""
+    """`dd/mm/yyyy`, `yyyy-mm-dd`, a real Excel date, or (workbooks only) a serial number;
+    years 1900 to 2199 only (a serial number typed in a date cell, `01/01/9999`: not a
+    date of this register, and past what the typed columns can hold)."""
+    date = _parse_date(value, from_workbook)
+    if isinstance(date, dt.date) and not FIRST_YEAR <= date.year <= LAST_YEAR:
+        return INVALID
+    return date
+
+
+def _parse_date(value: object, from_workbook: bool):
     if value is None:
         return None
     if isinstance(value, dt.datetime):
