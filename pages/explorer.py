@@ -14,6 +14,7 @@ import streamlit as st
 
 from centrale import charts, fmt, queries
 from centrale.config import settings
+from centrale.plaintext import plain
 from centrale.semantic import (
     DIMENSIONS,
     METRICS,
@@ -31,7 +32,7 @@ from centrale.semantic.model import DETAIL_KINDS, DETAIL_LABELS, FACTS
 from ui import components as ui
 from ui import explorer as ex
 from ui.auth import is_editor, loaded_by
-from ui.components import Col, plain
+from ui.components import Col
 from ui.data import figure, load
 from ui.shell import ensure_shell
 from ui.state import as_of, solution_filter

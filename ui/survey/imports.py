@@ -118,7 +118,7 @@ def import_tab(default: int) -> None:
         )
     if plan.date_column or order:
         st.radio(
-            f"Ordre des dates de « {ui.plain(plan.date_column or 'la date de réponse')} »",
+            f"Ordre des dates de « {plain(plan.date_column or 'la date de réponse')} »",
             list(si.DATE_ORDERS),
             index=None,
             format_func=lambda o: {"dmy": "jour/mois (13/03)", "mdy": "mois/jour (03/13)"}[o],
@@ -170,7 +170,7 @@ def import_tab(default: int) -> None:
         st.session_state[UPLOAD_ROUND] = round_ + 1
         left_out = plan.left_out_lines()
         st.session_state[FLASH_KEY] = (
-            f"« {ui.plain(export.name)} » importé ({saved.written[0].name}). "
+            f"« {plain(export.name)} » importé ({saved.written[0].name}). "
             + (
                 f"{fmt.number(replaced)} ligne(s) plus anciennes des mêmes communes remplacées "
                 "(conservées dans l'historique). "
@@ -181,7 +181,7 @@ def import_tab(default: int) -> None:
             + (
                 f"\n\n{fmt.number(len(left_out))} réponse(s) laissée(s) de côté (gardées dans "
                 "l'historique des chargements) :\n"
-                + "\n".join(f"- {ui.plain(line)}" for line in left_out)
+                + "\n".join(f"- {plain(line)}" for line in left_out)
                 if left_out
                 else ""
             )
@@ -346,9 +346,9 @@ def _new_needs(plan, options) -> None:
                 return f"même besoin que « {names.get(choice[1], choice[1])} »"
 
             st.selectbox(
-                f"« {ui.plain(need.text)} » ({ui.plain(', '.join(need.communes))})"
+                f"« {plain(need.text)} » ({plain(', '.join(need.communes))})"
                 + (
-                    f" — même besoin que « {ui.plain(names.get(need.closest, need.closest))} » ?"
+                    f" — même besoin que « {plain(names.get(need.closest, need.closest))} » ?"
                     if need.closest
                     else ""
                 ),
