@@ -240,3 +240,14 @@ def test_a_units_row_under_a_csv_header_is_skipped_not_read_as_data(
     (minimal_sources / "adhesions.csv").write_bytes("\r\n".join(lines).encode("cp1252"))
     again = validate(minimal_sources, reference_data)
     assert not [w for w in again.warnings if w.rule == "ligne-unites"]
+
+
+def test_the_survey_imports_saved_column_choices_are_not_reported_as_unread(tmp_path):
+    """The import saves its mapping beside the sources: the build must not warn about
+    the product's own files on every run (found by a fresh-eyes review)."""
+    from centrale.sources.survey_mapping import MAPPING_PREFIX
+    from centrale.sources.validate import unread_entries
+
+    (tmp_path / f"{MAPPING_PREFIX}0123456789ab.json").write_text("[]")
+    (tmp_path / "notes.json").write_text("{}")
+    assert [p.file for p in unread_entries(tmp_path)] == ["notes.json"]

@@ -42,6 +42,7 @@ from centrale.sources.kinds import (
 )
 from centrale.sources.problems import ERROR, WARNING, Problem
 from centrale.sources.read import OverBudget, RawTable, checkpoint, read_sources
+from centrale.sources.survey_mapping import MAPPING_PREFIX
 
 _AWARDED = OrderStatus.AWARDED.value
 
@@ -320,8 +321,9 @@ def unread_entries(directory: Path) -> list[Problem]:
     name says what it holds is an error (its rows would be missing from the store);
     any other file, a sub-folder (even one named `x.csv`), a pipe or a device is a
     warning naming it. Only hidden entries (the dashboard's own `.archive`, a system's
-    `.DS_Store`), the dashboard's `historique/` and the folder's README are passed over,
-    as documented in
+    `.DS_Store`), the dashboard's `historique/`, the survey import's saved column choices
+    (`correspondance-enquete-*.json`) and the folder's README are passed over, as
+    documented in
     docs/how-to/fichiers-sources.md. Nothing is opened: a pipe would block a read.
     """
     problems = []
@@ -331,6 +333,8 @@ def unread_entries(directory: Path) -> list[Problem]:
         if (
             name.startswith(".")
             or (name == HISTORY_DIR and path.is_dir())
+            # the survey import's saved column choices (its own files, not sources)
+            or (name.startswith(MAPPING_PREFIX) and suffix == ".json")
             or (path.stem.lower() in _DOCUMENTATION and suffix in ("", ".md", ".txt"))
         ):
             continue
