@@ -21,6 +21,7 @@ from centrale.geo import BoundariesError
 from centrale.sources.folder import ensure_sources_folder
 from centrale.sources.kinds import kind_of_file
 from centrale.sources.problems import SourceError, grouped, summary_line
+from centrale.sources.validate import list_source_files
 from etl import backup_cmd, survey_cmd, users
 
 
@@ -205,8 +206,8 @@ def _other_folder_refusal(sources: Path, db_path: Path, told: bool) -> str | Non
     """A French refusal when the store was built from another folder than `sources`
     (unless `told`): a build from the wrong folder must not silently replace the data."""
     built = store_fingerprint(db_path)
-    if told or built is None or not built[1]:
-        return None
+    if told or built is None or not built[1] or not list_source_files(sources):
+        return None  # (an empty folder: the build's own refusal says so)
     built_from = Path(built[1])
     if built_from.resolve() == Path(sources).resolve():
         return None

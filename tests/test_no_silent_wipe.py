@@ -50,7 +50,8 @@ def test_a_folder_with_only_the_campaigns_is_refused_and_the_store_kept(store, t
     folder.mkdir()
     shutil.copy(SAMPLE_DIR / "campaigns.csv", folder)
     before = store.read_bytes()
-    done = etl("build", "--sources", str(folder), "--db", str(store))
+    # (--other-folder: the demo built this store; the shrink is what is tested here)
+    done = etl("build", "--sources", str(folder), "--db", str(store), "--other-folder")
     assert done.returncode == 1, done.stdout + done.stderr
     assert "Traceback" not in done.stderr
     assert "Reconstruction refusée" in done.stderr and "--allow-shrink" in done.stderr
@@ -62,7 +63,9 @@ def test_allow_shrink_accepts_the_loss_when_it_is_wanted(store, tmp_path):
     folder = tmp_path / "presque-vide"
     folder.mkdir()
     shutil.copy(SAMPLE_DIR / "campaigns.csv", folder)
-    done = etl("build", "--sources", str(folder), "--db", str(store), "--allow-shrink")
+    done = etl(
+        "build", "--sources", str(folder), "--db", str(store), "--allow-shrink", "--other-folder"
+    )
     assert done.returncode == 0, done.stderr
     assert _count(store, "orders") == 0
 
