@@ -131,6 +131,7 @@ class Layout:
     survey: int
     peer_bars: int
     catalogue: int
+    stacked: bool = False  # survey, then next steps, each across the page
 
 
 LAYOUTS = (  # the map and the peers' bars give way first, the commune's own orders last
@@ -139,6 +140,11 @@ LAYOUTS = (  # the map and the peers' bars give way first, the commune's own ord
     Layout(40.0, 5, 4, 3, 4),
     Layout(40.0, 4, 3, 2, 3),
     Layout(36.0, 3, 3, 2, 3),
+    # Long next steps are shorter across the page than in a column beside the survey.
+    Layout(46.0, 5, 4, 3, 4, stacked=True),
+    Layout(40.0, 4, 3, 2, 3, stacked=True),
+    Layout(36.0, 3, 3, 2, 3, stacked=True),
+    Layout(36.0, 3, 2, 1, 2, stacked=True),
 )
 
 
@@ -187,7 +193,9 @@ def _draw_sheet(b: CommuneBriefing, map_svg: bytes | None, layout: Layout) -> _S
     # The sections below grow with the commune's data: each is measured on a scratch
     # page first and moved, whole, to a new page when it would run into the footer.
     scratch = _new_sheet(b, fonts_of=pdf)
-    for draw in (_orders, _peers, _survey_and_steps):
+    sections = (_orders, _peers, _survey_across, _steps_across) if layout.stacked else (
+        _orders, _peers, _survey_and_steps)  # fmt: skip
+    for draw in sections:
         y = _place(pdf, scratch, y + 2, lambda sheet, top, draw=draw: draw(sheet, b, top, layout))
     return pdf
 
@@ -328,6 +336,14 @@ def _survey_and_steps(pdf: _Sheet, b: CommuneBriefing, y: float, layout: Layout)
     right_w = CONTENT_W - left_w - 6
     left_bottom = _survey(pdf, b, y, layout, left_w)
     return max(left_bottom, _next_steps(pdf, b, y, right_x, right_w))
+
+
+def _survey_across(pdf: _Sheet, b: CommuneBriefing, y: float, layout: Layout) -> float:
+    return _survey(pdf, b, y, layout, CONTENT_W)
+
+
+def _steps_across(pdf: _Sheet, b: CommuneBriefing, y: float, layout: Layout) -> float:
+    return _next_steps(pdf, b, y, MARGIN, CONTENT_W)
 
 
 def _survey(pdf: _Sheet, b: CommuneBriefing, y: float, layout: Layout, width: float) -> float:

@@ -477,7 +477,7 @@ def test_pdf_is_one_a4_page_with_the_press_figures(bertrix_files, tmp_path):
         "Betterstreet",
         "Fluicity",
         "Voisines non adhérentes (1) : Bouillon",
-        "jours face à une procédure classique (120 j, estimation)",
+        "face à une procédure classique de 120 jours par commande (estimation)",
     ):
         assert words in text, words
     assert "None" not in text and "nan" not in text.split()
