@@ -42,7 +42,30 @@ def add_arguments(sub, parser_class) -> None:
         choices=("dmy", "mdy"),
         help="ordre des dates quand il ne peut être déduit : dmy (jour/mois) ou mdy (mois/jour)",
     )
+    p.add_argument(
+        "--besoin",
+        action="append",
+        default=[],
+        metavar="TEXTE=BESOIN",
+        help="ce que devient une réponse hors catalogue : « Bornes de recharge=BORNES » la "
+        "rattache à un besoin existant (code ou nom), « Bornes de recharge= » l'importe "
+        "telle quelle comme nouveau besoin (répétable)",
+    )
     p.add_argument("--json", action="store_true", help="sortie JSON")
+
+
+def _decisions(pairs: list[str]) -> dict[str, str | None]:
+    """--besoin TEXT=NEED pairs -> the plan's decisions (normalised text -> need, or the
+    text itself for a new need). A pair without '=' is a usage error."""
+    from centrale.names import normalise
+
+    decided = {}
+    for pair in pairs:
+        text, sep, need = pair.partition("=")
+        if not sep or not text.strip():
+            raise ValueError(f"--besoin attend TEXTE=BESOIN, reçu « {pair} »")
+        decided[normalise(text)] = need.strip() or text.strip()
+    return decided
 
 
 def run(args, config) -> int:
@@ -63,7 +86,12 @@ def run(args, config) -> int:
     export = survey_import.read_export(data, args.file.name, config.max_upload_bytes)
     try:
         plan = survey_import.plan_import(
-            config, export, args.year, saved=args.mapping, order=args.date_order
+            config,
+            export,
+            args.year,
+            saved=args.mapping,
+            order=args.date_order,
+            decisions=_decisions(args.besoin),
         )
     except ValueError as exc:  # an unreadable mapping file
         print(f"Erreur : {exc}", file=sys.stderr)
@@ -134,6 +162,10 @@ def _print_plan(plan) -> None:
             same = f" — même besoin que « {n.closest} » ?" if n.closest else ""
             fate = f"importée comme « {n.default} »" if n.default else "ignorée"
             print(f"  « {n.text} » ({', '.join(n.communes)}) : {fate}{same}")
+        print(
+            "  (--besoin « texte=CODE » rattache une réponse à un besoin existant, "
+            "« texte= » l'importe comme nouveau besoin)"
+        )
     if plan.left_out:
         print(f"\nRéponses laissées de côté ({len(plan.left_out)}) :")
         for o in plan.left_out:

@@ -647,7 +647,17 @@ def to_long(  # noqa: C901
                 known = new_needs.get(key)
                 if known is None:
                     closest = closest_need(label, options)
-                    known = NewNeed(label, [], closest.value if closest else None, label, "other")
+                    # The very name of a known need: that need. Close to one: an uncertain
+                    # guess, never imported as a near-duplicate unless told (« même besoin
+                    # que … ? »). Close to none: a new need, as typed.
+                    same = closest is not None and normalise(label) in closest.aliases
+                    known = NewNeed(
+                        label,
+                        [],
+                        closest.value if closest else None,
+                        closest.value if same else (None if closest else label),
+                        "other",
+                    )
                     new_needs[key] = known
                 known.communes.append(commune_text)
                 chosen = decisions.get(key, known.default)
@@ -1097,14 +1107,13 @@ def plan_import(
     options = options if options is not None else catalogue_options(settings, reference)
     if mapping is None:
         mapping = propose_mapping(export, options)
-        decisions = None
         if saved is not None:
-            decisions, used = read_mapping_file(saved), saved
+            choices, used = read_mapping_file(saved), saved
         else:
-            decisions = saved_mapping(settings.sources_dir, export.headers)
-            used = mapping_path(settings.sources_dir, export.headers) if decisions else None
-        if decisions:
-            mapping = apply_saved(mapping, decisions)
+            choices = saved_mapping(settings.sources_dir, export.headers)
+            used = mapping_path(settings.sources_dir, export.headers) if choices else None
+        if choices:
+            mapping = apply_saved(mapping, choices)
     long_rows = to_long(export, mapping, year, reference.matcher.resolve, options, order, decisions)
     problems = [Problem(ERROR, export.name, p) for p in mapping_problems(mapping)]
     found, table = _checked(settings, export, long_rows, name, reference)
