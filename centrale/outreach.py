@@ -79,7 +79,7 @@ def meetings_mergers(con, as_of: dt.date) -> list[dict]:
         WHERE m.merged_on <= ?
           AND EXISTS (SELECT 1 FROM events_at(?) e WHERE e.kind = ? AND e.met_as_nis = m.old_nis)
           AND EXISTS (SELECT 1 FROM events_at(?) e WHERE e.kind = ? AND e.met_as_nis = m.new_nis)
-        ORDER BY m.merged_on, o.name_fr
+        ORDER BY m.merged_on, o.name_fr COLLATE NOACCENT.NOCASE
         """,
         [as_of, as_of, INFO_MEETING_KIND, as_of, INFO_MEETING_KIND],
     ).fetchall()

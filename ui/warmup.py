@@ -94,6 +94,7 @@ def _warm_overview() -> None:
     figure(worth_charts.gain_by_year, load(competition.gain_by, day, "year"))
     figure(worth_charts.funnel, load(outreach.funnel, day))
     load(outreach.info_meetings, day)
+    load(outreach.meetings_mergers, day)
     load(outreach.never_met, day)
     columns = [components.Col("name_fr", "Commune"), components.Col("signed_on", "Le", "date")]
     components.table_styler(idle, columns)
