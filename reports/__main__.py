@@ -58,14 +58,28 @@ def _parser() -> argparse.ArgumentParser:
     brief.add_argument("--out", type=Path, help="dossier où écrire les fichiers (obligatoire)")
 
     board = sub.add_parser(
-        "board", help="rapport au conseil d'administration (PDF et diapositives)"
+        "board",
+        help="rapport au conseil d'administration (PDF et diapositives)",
+        description="Le bilan d'une année ou d'une période pour le conseil d'administration : "
+        "adhésions, commandes et montants attribués, délais face à la promesse de 20 jours, "
+        "gains de la remise en concurrence, enquête de l'année et ce qui a changé par "
+        "rapport à la période précédente ; une page A4 (deux au plus) et les mêmes "
+        "diapositives.",
     )
     board.add_argument("--year", type=int, metavar="AAAA", help="une année, par ex. 2023")
     board.add_argument("--from", dest="since", type=iso_date, metavar="AAAA-MM-JJ",
                        help="début d'une période (avec --to)")  # fmt: skip
     board.add_argument("--to", dest="until", type=iso_date, metavar="AAAA-MM-JJ",
                        help="fin d'une période (avec --from)")  # fmt: skip
-    digest = sub.add_parser("digest", help="ce qui a changé depuis une date (PDF et e-mail .eml)")
+    digest = sub.add_parser(
+        "digest",
+        help="ce qui a changé depuis une date (PDF et e-mail .eml)",
+        description="Le résumé de ce qui a changé depuis une date (par défaut le dernier "
+        "résumé) : commandes au-delà de 20 jours ou en attente, adhésions et retraits, "
+        "commandes envoyées et attribuées, réponses à l'enquête et communes à relancer, "
+        "imports ; en PDF et en e-mail .eml prêt à envoyer (SMTP seulement s'il est "
+        "configuré). Pour une tâche planifiée : --since.",
+    )
     digest.add_argument(
         "--since",
         type=iso_date,
