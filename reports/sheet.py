@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, replace
-from pathlib import Path
 
-import matplotlib
 from fpdf.enums import XPos, YPos
 
 from centrale import fmt
@@ -28,17 +26,20 @@ from centrale.config import AWARD_PROMISE_DAYS
 from centrale.domain import arrondissement_of
 from reports import mapimage, paper, story, style
 
-FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-FONT = "DejaVu"
-PAGE_W, PAGE_H = 210.0, 297.0
-MARGIN = 12.0
-CONTENT_W = PAGE_W - 2 * MARGIN
-FOOTER_Y = PAGE_H - 10.0
-FOOTER_RULE_Y = FOOTER_Y - 1.0
-# Nothing but the footer is drawn below this line: a section that would cross it
-# starts a new page instead (whole, so a table keeps its header and rows together).
-CONTENT_BOTTOM = FOOTER_RULE_Y - 2.0
-CONTINUED_TOP = 20.0  # where content starts on a continuation page, under its band
+# The page's geometry is the one of every A4 document (reports/paper.py). Nothing but the
+# footer is drawn below CONTENT_BOTTOM: a section that would cross it starts a new page.
+from reports.paper import (
+    CONTENT_BOTTOM,
+    CONTENT_W,
+    CONTINUED_TOP,
+    FONT,
+    FONT_DIR,
+    FOOTER_RULE_Y,
+    FOOTER_Y,
+    MARGIN,
+    PAGE_W,
+)
+
 MAP_H = 54.0  # mm
 MM_PER_INCH = 25.4
 
