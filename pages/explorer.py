@@ -193,7 +193,7 @@ def show_rows(metric_key: str, group: dict, title: str, key: str) -> None:
     """The rows behind one figure, with the Excel button."""
     rows = load(layer.rows_behind, question, day, metric_key, group)
     fact = FACTS[METRICS[metric_key].fact]
-    st.markdown(f"**{plain(title)}** — {fmt.count(len(rows), 'ligne')} ({fact.label})")
+    st.markdown(f"**{plain(title)}** — {fmt.count(len(rows), 'ligne')} ({plain(fact.label)})")
     cols = [
         Col(name, DETAIL_LABELS[name], DETAIL_KINDS.get(name, "text")) for name, _ in fact.detail
     ]

@@ -16,7 +16,9 @@ import pytest
 from centrale.config import REPO_ROOT
 
 METHODS = {"markdown", "error", "warning", "info", "success", "caption", "write"}
-SAFE_CALLS = {"plain", "len", "int"}
+# ex.link: the Explorer's address, percent-encoded by urlencode (no bracket nor parenthesis
+# survives it), so it cannot break out of a Markdown link.
+SAFE_CALLS = {"plain", "len", "int", "ex.link"}
 # centrale.fmt's formatters of numbers and dates (their text is digits, spaces, €, %).
 SAFE_FORMATTERS = {"number", "count", "money", "percent", "date", "long_date", "days"}
 

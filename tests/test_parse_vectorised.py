@@ -271,7 +271,7 @@ def test_csv_fast_path_reads_like_the_csv_module(tmp_path, monkeypatch, name, en
         data = text.encode(encoding)
     except UnicodeEncodeError:
         pytest.skip("not writable in this encoding")
-    decoded = read._decode(data)
+    decoded, _ = read.decode_csv(data)
     table = read._csv_table(decoded, _separator(decoded))
     assert table is not None  # this case really takes the fast path
     rows = read._csv_module_rows(decoded, _separator(decoded))
