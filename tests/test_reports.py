@@ -1,7 +1,7 @@
 """The briefing pack: data assembly, deck, one-page PDF, batch command, presentation page.
 
 Everything runs on the demo store (built from the real sample files) and is
-checked against the press figures of ../shared/DOMAIN.md: on 31/01/2020, 23 of
+checked against the press figures (data/sample/README.md): on 31/01/2020, 23 of
 44 communes had adhered, 16 orders were awarded, and Bertrix had ordered four
 solutions (TRAVAUX from Betterstreet, EGUICHET, APPLI, PARTICIPATION from Fluicity).
 The PDF is checked with poppler's `pdftoppm`/`pdftotext`, skipped (with a

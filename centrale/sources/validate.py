@@ -22,7 +22,7 @@ import pandas as pd
 
 from centrale import fmt
 from centrale.config import CENTRALE_OPENED_ON
-from centrale.domain import OrderStatus
+from centrale.domain import OrderStatus, elide
 from centrale.fingerprint import sha256_bytes
 from centrale.names import CommuneMatcher, normalise
 from centrale.sources import parse
@@ -586,7 +586,7 @@ def _check_code_and_name(frame: pd.DataFrame, reference: Reference, report: _Rep
             f"« {r[f'_raw_{COMMUNE}']} » est {reference.names.get(r[COMMUNE], r[COMMUNE])}, "
             f"le nom « {r[COMMUNE_NAME]} » "
             + (
-                f"est celui de {reference.names[other]} ({other})"
+                f"est celui {elide('de', reference.names[other])} ({other})"
                 if (other := reference.matcher.resolve(r[COMMUNE_NAME])) in reference.names
                 else "ne désigne aucune commune connue"
             )
