@@ -26,6 +26,7 @@ from centrale.plaintext import plain
 from centrale.sources import survey_import as si
 from ui import components as ui
 from ui.auth import loaded_by
+from ui.components import Col
 from ui.data import load
 from ui.survey.common import (
     FLASH_KEY,
@@ -133,7 +134,7 @@ def import_tab(default: int) -> None:
                 "ne devine pas."
             )
     _new_needs(plan, options or [])
-    _preview(plan)
+    _preview(plan, options or [])
     if not plan.ok:
         show_problems(plan.problems, key="survey_import_errors")
         return
@@ -359,9 +360,15 @@ def _new_needs(plan, options) -> None:
             )
 
 
-def _preview(plan) -> None:
+def _preview(plan, options) -> None:
     """What the import would write: a summary, the changes per commune against the
-    answers stored, the rows, the responses left out."""
+    answers stored, the rows, the responses left out. Needs are named as people read
+    them (the catalogue's names, not its codes); every row is shown, no text is cut."""
+    names = {o.value: o.name for o in options}
+
+    def named(values) -> str:
+        return ", ".join(names.get(v, v) for v in values)
+
     summary = plan.summary()
     st.markdown(
         f"**Aperçu** : {fmt.number(summary['communes'])} commune(s), "
@@ -374,11 +381,10 @@ def _preview(plan) -> None:
         per_commune = (
             rows.assign(besoin=rows["need"].where(rows["need"] != "aucun besoin"))
             .groupby("commune", sort=True)["besoin"]
-            .apply(lambda s: ", ".join(s.dropna()) or "aucun besoin")
+            .apply(lambda s: named(s.dropna()) or "aucun besoin")
             .reset_index()
-            .rename(columns={"commune": "Commune", "besoin": "Besoins"})
         )
-        st.dataframe(per_commune, hide_index=True, width="stretch", height=220)
+        ui.styled_table(per_commune, [Col("commune", "Commune"), Col("besoin", "Besoins")])
     if plan.changes:
         box = st.container(key="survey_import_changes")
         box.markdown(
@@ -386,22 +392,29 @@ def _preview(plan) -> None:
             f"{fmt.number(plan.removals)} réponse(s) retirée(s), "
             f"{fmt.number(sum(len(c.added) for c in plan.changes))} ajoutée(s)."
         )
-        box.dataframe(
-            pd.DataFrame(
-                [
-                    {
-                        "Commune": c.commune,
-                        "Enquête": c.year,
-                        "Retiré": ", ".join(c.removed),
-                        "Ajouté": ", ".join(c.added),
-                        "Inchangé": ", ".join(c.kept),
-                    }
-                    for c in plan.changes
-                ]
-            ),
-            hide_index=True,
-            width="stretch",
+        changes = pd.DataFrame(
+            [
+                {
+                    "commune": c.commune,
+                    "year": str(c.year),
+                    "removed": named(c.removed),
+                    "added": named(c.added),
+                    "kept": named(c.kept),
+                }
+                for c in plan.changes
+            ]
         )
+        with box:
+            ui.styled_table(
+                changes,
+                [
+                    Col("commune", "Commune"),
+                    Col("year", "Enquête"),
+                    Col("removed", "Retiré"),
+                    Col("added", "Ajouté"),
+                    Col("kept", "Inchangé"),
+                ],
+            )
     if plan.left_out:
         st.dataframe(
             pd.DataFrame(
