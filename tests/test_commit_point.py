@@ -374,10 +374,19 @@ def test_the_dashboard_and_etl_say_when_the_store_and_folder_differ(tmp_path, mo
 
 
 def test_etl_settles_a_load_left_half_done_and_says_so(tmp_path):
-    config = _prepare(tmp_path, "import")
-    killed = _run(tmp_path, "import", 24)  # after the note, before the store swap
-    assert killed.returncode == -signal.SIGKILL
-    assert (config.sources_dir / ".archive" / "pending.json").exists()
+    # Killed at the first step that has written the note (the steps before it, the
+    # automatic backup among them, move as the import grows): before the store swap.
+    root, pristine = tmp_path / "load", tmp_path / "pristine"
+    config = _prepare(root, "import")
+    shutil.copytree(root, pristine)
+    for kill_at in range(1, 200):
+        shutil.rmtree(root)
+        shutil.copytree(pristine, root)
+        killed = _run(root, "import", kill_at)
+        assert killed.returncode == -signal.SIGKILL, "l'import a fini sans écrire de note"
+        if (config.sources_dir / ".archive" / "pending.json").exists():
+            break
+    tmp_path = root
     check = subprocess.run(
         [sys.executable, "-m", "etl", "check", "--sources", str(config.sources_dir)],
         cwd=REPO_ROOT,

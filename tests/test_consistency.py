@@ -113,7 +113,8 @@ def commune_page_facts(at: AppTest, name: str) -> Facts:
     assert at.header[0].value == name
     rule = next(c.value for c in at.caption if c.value.startswith("Communes semblables"))
     peers = frozenset(re.findall(r"([^,()]+?) \([\d\s\u00a0]+ hab\.\)", rule.split(").", 1)[1]))
-    peers = frozenset(p.strip() for p in peers)
+    # The caption is Markdown source: names pass through plain(), which escapes « - ».
+    peers = frozenset(re.sub(r"\\(.)", r"\1", p).strip() for p in peers)
     metrics = {m.label: plain(m.value) for m in at.metric}
     frame = at.dataframe[0].value if at.dataframe else None
     orders: tuple = ()
