@@ -44,17 +44,13 @@ def test_adhesion_rate_by_arrondissement_in_three_actions(app_server, offline_pa
     assert "Taux d'adhésion" in about["Question"] and "par arrondissement" in about["Question"]
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="régression connue après la fusion du 07/12/2026 : le clic sur une barre ne montre "
-    "plus ses lignes dans Chromium (45 s d'attente) ; à corriger en premier (note de l'issue 20)",
-)
 def test_a_click_on_a_bar_lists_its_orders(app_server, offline_page, demo_db):
     page, _ = offline_page
     person = Person(page, app_server.url)
     person.nav("Explorer")  # opens on « Commandes attribuées par arrondissement »
     bar = page.locator('[data-testid="stPlotlyChart"] .trace.bars .point path').first
     bar.wait_for()
+    bar.scroll_into_view_if_needed()  # a person scrolls to the chart first (below the fold)
     # Where a person clicks: plotly's drag layer lies over the bars and takes the click.
     box = bar.bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
