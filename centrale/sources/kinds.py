@@ -42,6 +42,15 @@ class Kind:
         return lookup
 
 
+# The commune of an order or a meeting: its code or its name, under the headings staff use.
+_COMMUNE_COLUMN = Column(
+    "commune",
+    ("commune", "code ins", "code nis", "code commune", "nom de la commune"),
+    "commune",
+    True,
+    True,
+)
+
 SOLUTIONS = Kind(
     "solutions",
     "solutions du catalogue",
@@ -104,13 +113,7 @@ ORDERS = Kind(
             True,
             True,
         ),
-        Column(
-            "commune",
-            ("commune", "code ins", "code nis", "code commune", "nom de la commune"),
-            "commune",
-            True,
-            True,
-        ),
+        _COMMUNE_COLUMN,
         Column("solution", ("solution", "code solution"), "text", True, True),
         Column(
             "sent_on",
@@ -207,13 +210,7 @@ EVENTS = Kind(
         Column("held_on", ("date", "date de la rencontre"), "date", True, True),
         Column("kind", ("type", "type de rencontre", "nature"), "text", True, True),
         Column("title", ("intitule", "objet", "lieu"), "text"),
-        Column(
-            "commune",
-            ("commune", "code ins", "code nis", "code commune", "nom de la commune"),
-            "commune",
-            True,
-            True,
-        ),
+        _COMMUNE_COLUMN,
         Column("roles", ("roles des presents", "roles", "role", "fonctions"), "text"),
         Column("people", ("nombre de personnes", "personnes", "participants"), "int"),
     ),
