@@ -37,7 +37,7 @@ $(DEV): requirements-dev.txt $(RUNTIME)
 
 # Rebuild the store when it is missing or older than any source file.
 $(DB): $(RUNTIME) $(wildcard $(SOURCES)/*.csv $(SOURCES)/*.xlsx) data/reference/commune_mergers.csv \
-       centrale/schema.sql
+       centrale/storage/schema.sql
 	$(PY) -m etl build --sources $(SOURCES) --db $(DB)
 
 etl: $(RUNTIME)

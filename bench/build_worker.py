@@ -11,8 +11,8 @@ import sys
 import time
 from pathlib import Path
 
-from centrale.build import build_store
 from centrale.config import settings
+from centrale.storage.build import build_store
 
 if __name__ == "__main__":
     sources, db = Path(sys.argv[1]), Path(sys.argv[2])

@@ -44,7 +44,7 @@ def _questions(day: dt.date):
 def time_questions(db: Path, runs: int) -> list[tuple[str, float, float]]:
     """(question, median ms, max ms) of each question, warm."""
     from centrale.semantic import compile as layer
-    from centrale.store import connect_read_only
+    from centrale.storage.store import connect_read_only
 
     con = connect_read_only(db)
     day = con.execute("SELECT max(sent_on) FROM orders").fetchone()[0]
@@ -81,11 +81,11 @@ def time_questions(db: Path, runs: int) -> list[tuple[str, float, float]]:
 
 def layer_import_ms(runs: int = 5) -> tuple[float, float]:
     """(median ms, the same for the whole interpreter start): the self time of the
-    `centrale.semantic` modules under `python -X importtime`, once `centrale.queries` (what
+    `centrale.semantic` modules under `python -X importtime`, once `centrale.datasets.queries` (what
     every page imports) is loaded. Self times, not wall times: on a shared machine the
     wall time of an interpreter start varies by seconds, the modules' own time much less."""
     own, whole = [], []
-    code = "import centrale.queries, centrale.semantic, centrale.semantic.compile"
+    code = "import centrale.datasets.queries, centrale.semantic, centrale.semantic.compile"
     for _ in range(runs):
         done = subprocess.run(
             [sys.executable, "-X", "importtime", "-c", code],
@@ -109,8 +109,8 @@ def layer_import_ms(runs: int = 5) -> tuple[float, float]:
 
 
 def build(sources: Path, target: Path) -> float:
-    from centrale.build import build_store
     from centrale.config import settings
+    from centrale.storage.build import build_store
 
     started = time.perf_counter()
     build_store(settings(), sources, target, progress=lambda _: None)

@@ -8,7 +8,8 @@ import sys
 
 import duckdb
 
-from centrale import mapfig, queries
+from centrale.datasets import queries
+from centrale.render import mapfig
 
 if __name__ == "__main__":
     con = duckdb.connect(sys.argv[1], read_only=True)

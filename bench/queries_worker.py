@@ -25,11 +25,15 @@ COMMUNE = "81001"  # Arlon: the province's most populous commune
 def query_modules() -> list[str]:
     text = (REPO / "ui" / "data.py").read_text(encoding="utf-8")
     block = re.search(r"QUERY_MODULES\s*=\s*\(([^)]*)\)", text)
-    return re.findall(r"[\"']([\w.]+)[\"']", block.group(1)) if block else ["centrale.queries"]
+    return (
+        re.findall(r"[\"']([\w.]+)[\"']", block.group(1))
+        if block
+        else ["centrale.datasets.queries"]
+    )
 
 
 def arguments(function, con, today: dt.date) -> dict | None:
-    from centrale import queries
+    from centrale.datasets import queries
 
     survey_year = queries.default_survey_year(con, today)
     values = {

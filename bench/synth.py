@@ -100,7 +100,10 @@ def _providers(sid: str, period: int) -> tuple[str, str]:
 
 def generate(dest: Path, boundaries_path: Path, mergers_path: Path, spec: ScaleSpec) -> Path:
     """Write the scale set's source files into `dest` (created); return `dest`."""
-    from centrale.geo import read_boundaries, read_mergers  # geopandas: only when generating
+    from centrale.sources.geo import (  # geopandas: only when generating
+        read_boundaries,
+        read_mergers,
+    )
 
     dest = Path(dest)
     dest.mkdir(parents=True, exist_ok=True)

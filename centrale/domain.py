@@ -7,7 +7,7 @@ the DuckDB store (`orders.status`, `commune_status().adhesion_status`…):
 `OrderStatus.AWARDED == "attribué"` holds, pandas comparisons work unchanged,
 and SQL binds them with `?` like any string.
 
-Streamlit-free and import-light (no pandas): `centrale.charts`, `reports` and
+Streamlit-free and import-light (no pandas): `centrale.render.charts`, `reports` and
 `ui` import it.
 """
 

@@ -28,7 +28,7 @@ import time
 import tomllib
 from pathlib import Path
 
-from centrale import auth
+from centrale.access import auth
 from centrale.config import REPO_ROOT, settings
 
 # What the page may load: only this server (no CDN, no tiles, no fonts from outside);

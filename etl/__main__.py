@@ -12,16 +12,16 @@ import json
 import sys
 from pathlib import Path
 
-from centrale.build import LoadRefused, build_store, check_sources
 from centrale.cli import FrenchArgumentParser, iso_date
-from centrale.commit import mismatch, settle_interrupted, store_fingerprint
 from centrale.config import CENTRALE_OPENED_ON, settings
 from centrale.errors import FILE_SYSTEM_ERRORS, CentraleError, explain
-from centrale.geo import BoundariesError
-from centrale.sources.folder import ensure_sources_folder
+from centrale.intake.commit import mismatch, settle_interrupted, store_fingerprint
+from centrale.intake.folder import ensure_sources_folder
+from centrale.sources.geo import BoundariesError
 from centrale.sources.kinds import kind_of_file
 from centrale.sources.problems import SourceError, grouped, summary_line
 from centrale.sources.validate import list_source_files
+from centrale.storage.build import LoadRefused, build_store, check_sources
 from etl import backup_cmd, survey_cmd, users
 
 
@@ -241,8 +241,8 @@ def _print_problems(problems) -> None:
 
 
 def _kpis(args, config) -> int:
-    from centrale import queries
-    from centrale.store import StoreMissing, connect_read_only
+    from centrale.datasets import queries
+    from centrale.storage.store import StoreMissing, connect_read_only
 
     if args.as_of < dt.date.fromisoformat(CENTRALE_OPENED_ON):
         print(

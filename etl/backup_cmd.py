@@ -1,5 +1,5 @@
 """`python -m etl backup` / `python -m etl restore ARCHIVE`: save and put back the sources
-and the load history (see centrale/backup.py). Exit codes: 0 done, 1 refused (nothing
+and the load history (see centrale/intake/backup.py). Exit codes: 0 done, 1 refused (nothing
 changed), 2 bad usage.
 """
 
@@ -9,7 +9,7 @@ import dataclasses
 import sys
 from pathlib import Path
 
-from centrale.backup import (
+from centrale.intake.backup import (
     BackupError,
     RestoreFailed,
     RestoreUnfinished,
@@ -18,8 +18,8 @@ from centrale.backup import (
     make_backup,
     restore_backup,
 )
-from centrale.build import build_store
 from centrale.sources.problems import SourceError
+from centrale.storage.build import build_store
 
 
 def add_arguments(sub, parser_class) -> None:

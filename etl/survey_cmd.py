@@ -16,9 +16,9 @@ import json
 import sys
 from pathlib import Path
 
-from centrale.sources import survey_import
+from centrale.intake import survey_import
+from centrale.intake.survey_mapping import ROLE_LABELS
 from centrale.sources.problems import SourceError, grouped, summary_line
-from centrale.sources.survey_mapping import ROLE_LABELS
 
 
 def add_arguments(sub, parser_class) -> None:

@@ -11,7 +11,7 @@ import getpass
 import sys
 from pathlib import Path
 
-from centrale.auth import ROLE_LABELS, AccountError, add_user, users_path
+from centrale.access.auth import ROLE_LABELS, AccountError, add_user, users_path
 
 
 def add_arguments(sub, parser_class) -> None:

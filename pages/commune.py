@@ -7,7 +7,8 @@ can be bookmarked or sent.
 
 import streamlit as st
 
-from centrale import charts, fmt, mapfig, measures, queries
+from centrale import fmt
+from centrale.datasets import measures, queries
 from centrale.domain import (
     ORDER_STATUS_LABELS,
     AdhesionStatus,
@@ -17,6 +18,7 @@ from centrale.domain import (
     similar_rule,
 )
 from centrale.plaintext import plain
+from centrale.render import charts, mapfig
 from ui.briefing_buttons import briefing_downloads
 from ui.components import (
     Col,

@@ -10,11 +10,13 @@ import contextlib
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from centrale import fmt, ingest, queries
+from centrale import fmt
 from centrale.config import settings
+from centrale.datasets import queries
 from centrale.errors import FILE_SYSTEM_ERRORS, explain
-from centrale.excel import workbook_bytes
+from centrale.intake import ingest
 from centrale.plaintext import plain
+from centrale.render.excel import workbook_bytes
 from centrale.sources.kinds import KINDS, kind_of_file
 from centrale.sources.problems import grouped, summary_line
 from ui.auth import loaded_by, require_editor

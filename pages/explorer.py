@@ -12,9 +12,11 @@ import datetime as dt
 
 import streamlit as st
 
-from centrale import charts, fmt, queries
+from centrale import fmt
 from centrale.config import settings
+from centrale.datasets import queries
 from centrale.plaintext import plain
+from centrale.render import charts
 from centrale.semantic import (
     DIMENSIONS,
     METRICS,

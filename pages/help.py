@@ -10,10 +10,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from centrale import fmt, loads
-from centrale.measures import MEASURES
+from centrale import fmt
+from centrale.datasets.measures import MEASURES
 from centrale.plaintext import plain
 from centrale.sources.kinds import KINDS
+from centrale.storage import loads
 from ui import components as ui
 from ui import theme
 from ui.data import load

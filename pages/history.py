@@ -8,11 +8,13 @@ import json
 import pandas as pd
 import streamlit as st
 
-from centrale import fmt, ingest, loads
+from centrale import fmt
 from centrale.config import settings
 from centrale.errors import FILE_SYSTEM_ERRORS, explain
+from centrale.intake import ingest
 from centrale.plaintext import plain
 from centrale.sources.kinds import KINDS
+from centrale.storage import loads
 from ui import components as ui
 from ui.auth import is_editor, loaded_by
 from ui.components import confirm_shrink

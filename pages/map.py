@@ -4,8 +4,10 @@ import datetime as dt
 
 import streamlit as st
 
-from centrale import charts, fmt, mapfig, queries
+from centrale import fmt
+from centrale.datasets import queries
 from centrale.plaintext import plain
+from centrale.render import charts, mapfig
 from ui.components import Col, empty_state, show_table, situation_caption, solution_names
 from ui.data import figure, load
 from ui.shell import ensure_shell

@@ -2,10 +2,12 @@
 
 import streamlit as st
 
-from centrale import charts, fmt, measures, queries
+from centrale import fmt
 from centrale.config import AWARD_PROMISE_DAYS
+from centrale.datasets import measures, queries
 from centrale.domain import ORDER_STATUS_LABELS, OrderStatus
 from centrale.plaintext import plain
+from centrale.render import charts
 from ui import components as ui
 from ui.components import Col
 from ui.data import figure, load

@@ -2,10 +2,12 @@
 
 import streamlit as st
 
-from centrale import charts, fmt, queries
+from centrale import fmt
 from centrale.config import AWARD_PROMISE_DAYS
+from centrale.datasets import queries
 from centrale.domain import AdhesionStatus
 from centrale.plaintext import plain
+from centrale.render import charts
 from ui import components as ui
 from ui import report_buttons
 from ui import worth as worth_ui

@@ -11,7 +11,8 @@ import html
 
 import streamlit as st
 
-from centrale import briefing, fmt, queries
+from centrale import fmt
+from centrale.datasets import briefing, queries
 from centrale.domain import ORDER_STATUS_LABELS, arrondissement_of
 from reports import figures, mapimage, story, style
 from ui import components as ui

@@ -2,8 +2,10 @@
 
 import streamlit as st
 
-from centrale import charts, fmt, mapfig, queries
+from centrale import fmt
 from centrale.config import PROVINCE_NIS
+from centrale.datasets import queries
+from centrale.render import charts, mapfig
 from ui import components as ui
 from ui.components import Col
 from ui.data import figure, load

@@ -5,7 +5,7 @@ Five tabs: the campaign (who answered, when, who to remind, on a map), the
 entry form (an answer given by phone or in a meeting), the import of a survey
 tool's export, the results (rankings, trends, conversion, the 2.0 shortlist)
 and the filterable answers table. Recording and importing are for editors;
-both write source files and rebuild the store (see centrale.sources.survey_entry).
+both write source files and rebuild the store (see centrale.intake.survey_entry).
 Each tab is drawn by its module in ui/survey/.
 """
 
@@ -13,7 +13,7 @@ import datetime as dt
 
 import streamlit as st
 
-from centrale import queries, survey
+from centrale.datasets import queries, survey
 from centrale.plaintext import plain
 from ui import components as ui
 from ui.data import load

@@ -1,5 +1,5 @@
 """The briefing pack for bourgmestres: PowerPoint deck, one-page PDF, map image.
 
-Streamlit-free: reads a `centrale.briefing.CommuneBriefing` and returns bytes.
+Streamlit-free: reads a `centrale.datasets.briefing.CommuneBriefing` and returns bytes.
 Command line: `python -m reports brief …` (see `reports/__main__.py`).
 """

@@ -28,10 +28,10 @@ import sys
 import time
 from pathlib import Path
 
-from centrale.briefing import BriefingError, check_as_of, commune_briefing, communes_at
 from centrale.cli import FrenchArgumentParser, iso_date
 from centrale.config import settings
-from centrale.store import StoreMissing, connect_read_only
+from centrale.datasets.briefing import BriefingError, check_as_of, commune_briefing, communes_at
+from centrale.storage.store import StoreMissing, connect_read_only
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from centrale import competition, fmt, measures, periods, queries, survey
+from centrale import fmt, periods
 from centrale.config import AWARD_PROMISE_DAYS
+from centrale.datasets import competition, measures, queries, survey
 from centrale.domain import AdhesionStatus
 from reports import paper
 

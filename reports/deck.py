@@ -32,10 +32,10 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
 from centrale import fmt
-from centrale.briefing import CommuneBriefing
 from centrale.config import AWARD_PROMISE_DAYS
+from centrale.datasets.briefing import CommuneBriefing
+from centrale.datasets.measures import MEASURES
 from centrale.domain import arrondissement_of, de
-from centrale.measures import MEASURES
 from reports import mapimage, measure, story, style
 
 SLIDE_W, SLIDE_H = Emu(12192000), Emu(6858000)  # 16:9, 13,333 × 7,5 pouces

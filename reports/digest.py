@@ -25,9 +25,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from centrale import fmt, loads, queries, survey
+from centrale import fmt
 from centrale.config import AWARD_PROMISE_DAYS, env_text
+from centrale.datasets import queries, survey
 from centrale.domain import AdhesionStatus, OrderStatus
+from centrale.storage import loads
 from reports import paper
 from reports.board import in_period
 

@@ -1,7 +1,7 @@
 """The briefing's charts as plotly figures, for presenting live from the browser.
 
 Same data as the deck's native charts (through `reports.story`), French
-titles and hover labels, Belgian separators (`centrale.charts.french_layout`),
+titles and hover labels, Belgian separators (`centrale.render.charts.french_layout`),
 and large type: they are shown on a projector. Pure: CommuneBriefing -> Figure.
 """
 
@@ -10,9 +10,9 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from centrale import fmt
-from centrale.briefing import CommuneBriefing
-from centrale.charts import french_layout
 from centrale.config import AWARD_PROMISE_DAYS
+from centrale.datasets.briefing import CommuneBriefing
+from centrale.render.charts import french_layout
 from reports import story, style
 
 FONT_SIZE = 18

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from centrale import fmt
-from centrale.briefing import CommuneBriefing
+from centrale.datasets.briefing import CommuneBriefing
 from reports import deck, sheet
 
 

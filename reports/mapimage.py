@@ -27,7 +27,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
 from centrale import domain
-from centrale.briefing import commune_briefing
+from centrale.datasets.briefing import commune_briefing
 from reports import style
 
 STATUS_COLOURS = domain.ADHESION_COLOURS

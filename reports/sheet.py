@@ -21,8 +21,8 @@ from dataclasses import dataclass, replace
 from fpdf.enums import XPos, YPos
 
 from centrale import fmt
-from centrale.briefing import CommuneBriefing
 from centrale.config import AWARD_PROMISE_DAYS
+from centrale.datasets.briefing import CommuneBriefing
 from centrale.domain import arrondissement_of
 from reports import mapimage, paper, story, style
 

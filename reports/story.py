@@ -16,9 +16,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from centrale import fmt, measures, outreach
-from centrale.briefing import OPENED_ON, CommuneBriefing
+from centrale import fmt
 from centrale.config import AWARD_PROMISE_DAYS
+from centrale.datasets import measures, outreach
+from centrale.datasets.briefing import OPENED_ON, CommuneBriefing
 from centrale.domain import (
     ADHESION_LABELS,
     AdhesionStatus,
@@ -79,7 +80,7 @@ def _lower_first(text: str) -> str:
 
 
 def key_figures(b: CommuneBriefing) -> list[KeyFigure]:
-    """The centrale in four figures on `as_of` (labels and formats: centrale.measures)."""
+    """The centrale in four figures on `as_of` (labels and formats: centrale.datasets.measures)."""
     f = b.figures
     pending = f["orders_pending"] or 0
     within = f["share_awarded_within_20_days"]

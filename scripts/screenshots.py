@@ -20,8 +20,8 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from centrale.build import build_store  # noqa: E402
 from centrale.config import settings  # noqa: E402
+from centrale.storage.build import build_store  # noqa: E402
 from devtools.live_app import (  # noqa: E402
     CHROMIUM,
     AppStartError,

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings as hypothesis_settings
 
-from centrale.build import build_store, read_reference
 from centrale.config import REPO_ROOT, settings
+from centrale.storage.build import build_store, read_reference
 
 SAMPLE_DIR = REPO_ROOT / "data" / "sample"
 PRESS_DAY = dt.date(2020, 1, 31)  # the date of the press figures in DOMAIN.md

@@ -7,8 +7,8 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from centrale.build import build_store
 from centrale.config import settings
+from centrale.storage.build import build_store
 
 ARLON, ATTERT, AUBANGE, BERTRIX = "81001", "81003", "81004", "84009"
 BASTOGNE, BERTOGNE = "82003", "82005"

@@ -11,7 +11,7 @@ import tomllib
 
 import pytest
 
-from centrale import auth
+from centrale.access import auth
 from centrale.config import REPO_ROOT
 
 PASSWORD = "correct horse battery"

@@ -8,8 +8,8 @@ import tarfile
 import duckdb
 import pytest
 
-from centrale.backup import PREFIX, BackupError, restore_backup
-from centrale.build import build_store
+from centrale.intake.backup import PREFIX, BackupError, restore_backup
+from centrale.storage.build import build_store
 from etl.__main__ import main as etl_main
 
 
@@ -95,8 +95,8 @@ def test_an_import_takes_a_private_backup_first_and_old_automatic_ones_go(
     import os
     import stat
 
-    from centrale import ingest
-    from centrale.backup import AUTO_PREFIX, backups_dir, make_backup
+    from centrale.intake import ingest
+    from centrale.intake.backup import AUTO_PREFIX, backups_dir, make_backup
     from tests.ingest_files import MONTH_OF_ORDERS
 
     build_store(test_settings, sources_copy, test_settings.db_path, progress=lambda _: None)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import duckdb
 
 from bench import synth
-from centrale.build import build_store
 from centrale.config import PROVINCE_NIS
+from centrale.storage.build import build_store
 
 
 def _tiny(scope: str) -> synth.ScaleSpec:

@@ -18,7 +18,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from centrale import competition, fmt, periods, queries, survey
+from centrale import fmt, periods
+from centrale.datasets import competition, queries, survey
 from reports import board, deck, digest, paper
 from reports.__main__ import main
 from tests import slide_check
@@ -249,7 +250,7 @@ REPORT_LABELS = [
 def test_overview_offers_the_reports_to_editors_only(app_env, tmp_path, monkeypatch, user, shown):
     from streamlit.testing.v1 import AppTest
 
-    from centrale import auth
+    from centrale.access import auth
     from centrale.config import REPO_ROOT
 
     users = tmp_path / "users.toml"

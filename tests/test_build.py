@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from centrale import queries
-from centrale.build import build_store
 from centrale.config import REPO_ROOT
+from centrale.datasets import queries
 from centrale.sources.problems import SourceError
-from centrale.store import connect_read_only
+from centrale.storage.build import build_store
+from centrale.storage.store import connect_read_only
 from tests.conftest import SAMPLE_DIR
 
 
@@ -174,7 +174,7 @@ def test_load_log_records_files_and_grows(sources_copy, test_settings):
 READER = """
 import os, sys, time
 sys.path.insert(0, {root!r})
-from centrale.store import StoreReader
+from centrale.storage.store import StoreReader
 reader = StoreReader({db!r})
 counts = set()
 end = time.monotonic() + 900  # a safety net only: the test says when to stop
@@ -405,7 +405,7 @@ def test_build_without_sources_uses_the_working_folder_never_the_demo(tmp_path):
     """`python -m etl build` alone once rebuilt the working store from the demo data
     (orders 99 -> 82, exit 0). It builds from the working folder; a store built from
     another folder is replaced only when told; the dashboard's check says so too."""
-    from centrale.commit import mismatch
+    from centrale.intake.commit import mismatch
     from tests.ingest_files import MONTH_OF_ORDERS
 
     work, db = tmp_path / "travail", tmp_path / "centrale.duckdb"

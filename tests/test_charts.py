@@ -6,7 +6,8 @@ import json
 import pandas as pd
 import pytest
 
-from centrale import charts, domain, fmt, survey_charts
+from centrale import domain, fmt
+from centrale.render import charts, survey_charts
 
 NBSP = fmt.NBSP
 

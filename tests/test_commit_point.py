@@ -1,6 +1,6 @@
 """A load from the dashboard killed (SIGKILL, real process) at every step of its work:
 afterwards the store and the sources folder agree, and the load happened whole or
-not at all (centrale/commit.py)."""
+not at all (centrale/intake/commit.py)."""
 
 from __future__ import annotations
 
@@ -15,17 +15,17 @@ from pathlib import Path
 
 import pytest
 
-from centrale import ingest
-from centrale.backup import AUTO_PREFIX, auto_backup
-from centrale.build import build_store
-from centrale.commit import (
+from centrale.config import REPO_ROOT, settings
+from centrale.intake import ingest
+from centrale.intake.backup import AUTO_PREFIX, auto_backup
+from centrale.intake.commit import (
     STAGING_PREFIX,
     folder_fingerprint,
     mismatch,
     settle_interrupted,
     store_fingerprint,
 )
-from centrale.config import REPO_ROOT, settings
+from centrale.storage.build import build_store
 from tests.survey_fixtures import ORDERS, write_sources
 
 pytestmark = pytest.mark.slow
@@ -40,8 +40,8 @@ CHILD = r"""
 import dataclasses, datetime as dt, errno, os, signal, sys
 from pathlib import Path
 from centrale.config import settings
-from centrale import ingest
-from centrale.sources import survey_entry as se
+from centrale.intake import ingest
+from centrale.intake import survey_entry as se
 
 root, operation, kill_at = Path(sys.argv[1]).resolve(), sys.argv[2], int(sys.argv[3])
 # "operation:starve": the N-th change fails with ENOSPC (a full disk) instead of a kill.
@@ -111,7 +111,7 @@ def _prepare(root: Path, operation: str):
     (root / "upload.csv").write_bytes(NEW_ORDERS)
     build_store(config, config.sources_dir, config.db_path, progress=lambda _: None)
     if operation == "restore-backup":  # a backup, then an import made since
-        from centrale.backup import make_backup
+        from centrale.intake.backup import make_backup
 
         made = make_backup(config.sources_dir, config.db_path, root / "sauvegardes")
         os.replace(made.path, root / "backup.tar.gz")
@@ -126,9 +126,9 @@ def _prepare(root: Path, operation: str):
 # ~2 s of start-up and imports for each of the ~60 steps (this test took minutes).
 FORK_SERVER = r"""
 import os, sys, traceback
-from centrale import ingest  # noqa: F401  (imported once, before the forks)
+from centrale.intake import ingest  # noqa: F401  (imported once, before the forks)
 from centrale.config import settings  # noqa: F401
-from centrale.sources import survey_entry  # noqa: F401
+from centrale.intake import survey_entry  # noqa: F401
 
 child = sys.argv[1]  # CHILD, run in each forked process
 for line in sys.stdin:

@@ -16,8 +16,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from centrale import competition, outreach, queries
 from centrale.config import REPO_ROOT
+from centrale.datasets import competition, outreach, queries
 from tests.conftest import PRESS_DAY, SAMPLE_DIR
 
 TODAY = dt.date(2026, 11, 24)

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from centrale.build import build_store
 from centrale.config import REPO_ROOT, settings
+from centrale.storage.build import build_store
 from tests.conftest import SAMPLE_DIR
 from tests.ingest_files import MONTH_OF_ORDERS
 
@@ -35,7 +35,7 @@ EXTRA_SURVEY = (
 READER = """
 import json, sys, time
 from pathlib import Path
-from centrale.store import StoreReader, connect_read_only
+from centrale.storage.store import StoreReader, connect_read_only
 db, ready, stop = (Path(a) for a in sys.argv[1:4])
 built = stop.with_name("built")
 follow = sys.argv[4] == "1"
@@ -67,7 +67,7 @@ print(json.dumps(summary))
 BUILDER = """
 import sys
 from pathlib import Path
-from centrale.build import build_store
+from centrale.storage.build import build_store
 from centrale.config import settings
 db = Path(sys.argv[1])
 for sources in sys.argv[2:]:

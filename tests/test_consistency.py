@@ -32,8 +32,9 @@ import pytest
 from pptx import Presentation
 from streamlit.testing.v1 import AppTest
 
-from centrale import fmt, queries
+from centrale import fmt
 from centrale.config import REPO_ROOT
+from centrale.datasets import queries
 from centrale.domain import SIMILAR_COUNT, AdhesionStatus, OrderStatus
 from reports.__main__ import main as reports_main
 

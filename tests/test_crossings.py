@@ -1,4 +1,4 @@
-"""The crossings managers ask for (centrale.queries), on the demo store, and on the
+"""The crossings managers ask for (centrale.datasets.queries), on the demo store, and on the
 overview page: members without an order, non-members that answered a survey, the
 population covered by each solution."""
 
@@ -8,9 +8,9 @@ import datetime as dt
 
 from streamlit.testing.v1 import AppTest
 
-from centrale import queries, survey
 from centrale.config import REPO_ROOT
-from centrale.store import connect_read_only
+from centrale.datasets import queries, survey
+from centrale.storage.store import connect_read_only
 from tests.conftest import PRESS_DAY
 
 TODAY = dt.date(2026, 11, 24)

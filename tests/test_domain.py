@@ -1,12 +1,14 @@
-"""centrale.domain (statuses, palettes, elision) and centrale.measures (the registry)."""
+"""centrale.domain (statuses, palettes, elision) and centrale.datasets.measures (the registry)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from centrale import domain, mapfig, measures
+from centrale import domain
+from centrale.datasets import measures
 from centrale.domain import AdhesionStatus, OrderStatus, de, elide, que
+from centrale.render import mapfig
 from reports import mapimage
 
 
@@ -97,7 +99,7 @@ def test_every_kpi_key_has_a_measure(demo_db):
 
     import duckdb
 
-    from centrale import queries
+    from centrale.datasets import queries
 
     with duckdb.connect(str(demo_db), read_only=True) as con:
         figures = queries.kpis(con, dt.date(2020, 1, 31))
@@ -141,7 +143,11 @@ def test_status_literals_left_in_sql_are_the_domain_values():
     allowed = {s.value for s in OrderStatus} | {s.value for s in AdhesionStatus}
     pattern = re.compile(r"(?:status\s*(?:=|<>|!=)\s*|THEN\s+|\(|,\s*)'([^']+)'")
     found = set()
-    for path in ["centrale/schema.sql", "centrale/queries.py", "centrale/checks.py"]:
+    for path in [
+        "centrale/storage/schema.sql",
+        "centrale/datasets/queries.py",
+        "centrale/storage/checks.py",
+    ]:
         text = (REPO_ROOT / path).read_text(encoding="utf-8")
         for literal in pattern.findall(text):
             if literal.lower() in {"month", "year", "day"} or literal.startswith(("%", " ")):

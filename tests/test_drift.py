@@ -17,12 +17,13 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from centrale import briefing, fmt, outreach, queries
+from centrale import fmt
 from centrale.config import REPO_ROOT
+from centrale.datasets import briefing, outreach, queries
 from centrale.domain import ADHESION_LABELS, ORDER_STATUS_LABELS, AdhesionStatus
 from centrale.semantic import Question
 from centrale.semantic import compile as layer
-from centrale.store import connect_read_only
+from centrale.storage.store import connect_read_only
 from reports import story
 from tests.conftest import PRESS_DAY
 from ui import components
@@ -166,7 +167,7 @@ KNOWN_HAND_WRITTEN = {
 
 
 def test_no_new_hand_written_label_of_a_declared_measure():
-    from centrale import measures
+    from centrale.datasets import measures
 
     words = {m.label for m in measures.MEASURES.values()}
     words |= {m.short_label for m in measures.MEASURES.values()}

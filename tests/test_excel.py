@@ -1,4 +1,4 @@
-"""`centrale.excel.workbook_bytes`: what a manager gets when clicking "Télécharger en Excel".
+"""`centrale.render.excel.workbook_bytes`: what a manager gets when clicking "Télécharger en Excel".
 
 Workbooks are opened back with openpyxl, as Excel would read them: types,
 header, frozen row, filter, widths and neutralised formula-like text.
@@ -14,8 +14,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from centrale import queries
-from centrale.excel import workbook_bytes
+from centrale.datasets import queries
+from centrale.render.excel import workbook_bytes
 from tests.conftest import PRESS_DAY
 
 HOSTILE = ["=1+2", "+33 61 00 00 00", "-2 jours", "@SUM(A1)", "\tcalc", "\rcalc"]

@@ -58,7 +58,11 @@ def test_the_briefing_lists_neighbours_in_french_order():
 # DuckDB sorts by code point too (« Érezée » after « Wellin »): every ORDER BY on a name in
 # the core carries DuckDB's collation COLLATE NOACCENT.NOCASE, which must agree with
 # fmt.sort_key on every name the store holds.
-SQL_SOURCES = ("centrale/queries.py", "centrale/survey.py", "centrale/outreach.py")
+SQL_SOURCES = (
+    "centrale/datasets/queries.py",
+    "centrale/datasets/survey.py",
+    "centrale/datasets/outreach.py",
+)
 
 
 def test_every_sql_order_on_a_name_ignores_accents_and_case():

@@ -9,8 +9,8 @@ import duckdb
 import openpyxl
 import pytest
 
-from centrale import ingest
-from centrale.sources.folder import ensure_sources_folder
+from centrale.intake import ingest
+from centrale.intake.folder import ensure_sources_folder
 from tests.conftest import SAMPLE_DIR
 from tests.ingest_files import MONTH_OF_ORDERS
 

@@ -14,10 +14,10 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from centrale import ingest
 from centrale.config import REPO_ROOT
-from centrale.excel import workbook_bytes
-from centrale.sources.folder import ensure_sources_folder
+from centrale.intake import ingest
+from centrale.intake.folder import ensure_sources_folder
+from centrale.render.excel import workbook_bytes
 from tests.ingest_files import MONTH_OF_ORDERS
 
 ORDERS_HEADER = (

@@ -10,8 +10,10 @@ import pandas as pd
 import pytest
 import shapely
 
-from centrale import domain, fmt, mapfig, queries
-from centrale.geo import bounds_of
+from centrale import domain, fmt
+from centrale.datasets import queries
+from centrale.render import mapfig
+from centrale.sources.geo import bounds_of
 from tests.conftest import PRESS_DAY
 from tests.sample_figures import awarded_amount
 

@@ -13,10 +13,10 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from centrale import ingest
-from centrale.build import ShrinkRefused
-from centrale.commit import folder_fingerprint
 from centrale.config import REPO_ROOT
+from centrale.intake import ingest
+from centrale.intake.commit import folder_fingerprint
+from centrale.storage.build import ShrinkRefused
 from tests.conftest import SAMPLE_DIR
 from tests.ingest_files import MONTH_OF_ORDERS
 from tests.survey_fixtures import tiny_settings

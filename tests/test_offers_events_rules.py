@@ -12,8 +12,8 @@ import shutil
 import duckdb
 import pytest
 
-from centrale import ingest
-from centrale.sources.folder import ensure_sources_folder
+from centrale.intake import ingest
+from centrale.intake.folder import ensure_sources_folder
 from centrale.sources.problems import WARNING
 from tests.test_validation_rules import add_csv, find, problems_for
 

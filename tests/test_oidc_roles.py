@@ -1,6 +1,6 @@
 """Roles after an OIDC sign-in: from the token's `roles` claim, else the [oidc] editors list."""
 
-from centrale.auth import role_from_claims
+from centrale.access.auth import role_from_claims
 
 
 def test_roles_claim_names_the_editor():

@@ -10,7 +10,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from centrale import auth
+from centrale.access import auth
 from centrale.config import REPO_ROOT
 from centrale.sources.validate import list_source_files
 from tests.ingest_files import BAD_ORDERS, MONTH_OF_ORDERS
@@ -211,8 +211,8 @@ def test_a_preview_made_stale_by_another_editor_is_refused_once_then_refreshed(a
     """Two editors: paul's import lands while marie looks at her preview. Her
     « Appliquer » is refused once, with the reason; the preview is made again on the
     current data from the file she already sent, and her second click applies it."""
-    from centrale import ingest
     from centrale.config import settings
+    from centrale.intake import ingest
 
     marie = _page(DATA_PAGE, EDITOR).run()
     marie.file_uploader[0].set_value(("commandes-octobre-2026.csv", MONTH_OF_ORDERS, "text/csv"))

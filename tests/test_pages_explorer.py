@@ -11,7 +11,7 @@ from centrale import fmt
 from centrale.config import REPO_ROOT
 from centrale.semantic import METRICS, Question, gallery, views
 from centrale.semantic import compile as layer
-from centrale.store import connect_read_only
+from centrale.storage.store import connect_read_only
 
 PAGE = str(REPO_ROOT / "pages" / "explorer.py")
 DAY = dt.date(2026, 11, 24)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 from centrale.config import REPO_ROOT
-from centrale.measures import MEASURES
+from centrale.datasets.measures import MEASURES
 
 PAGE = str(REPO_ROOT / "pages" / "help.py")
 

@@ -8,10 +8,10 @@ import io
 import openpyxl
 from streamlit.testing.v1 import AppTest
 
-from centrale import queries
 from centrale.config import REPO_ROOT
+from centrale.datasets import queries
 from centrale.domain import ORDER_STATUS_LABELS, OrderStatus
-from centrale.store import connect_read_only
+from centrale.storage.store import connect_read_only
 from tests.conftest import PRESS_DAY
 from tests.plotly_spec import figures
 from ui.components import Col, excel_bytes, with_orderer

@@ -7,8 +7,8 @@ import datetime as dt
 import duckdb
 from streamlit.testing.v1 import AppTest
 
-from centrale import queries
 from centrale.config import REPO_ROOT
+from centrale.datasets import queries
 from centrale.fmt import NBSP
 from tests.conftest import PRESS_DAY
 from tests.plotly_spec import figures

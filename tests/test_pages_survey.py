@@ -11,8 +11,8 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from centrale import survey as survey_queries
-from centrale.store import connect_read_only
+from centrale.datasets import survey as survey_queries
+from centrale.storage.store import connect_read_only
 from tests.conftest import SAMPLE_DIR
 from tests.survey_fixtures import SURVEY, tiny_settings
 from ui.survey.answers import answers_workbook
@@ -205,8 +205,8 @@ def test_a_commune_without_answer_is_said_plainly(demo_page):
 
 
 def test_shortlist_names_the_next_catalogue_from_the_data(demo_db):
-    from centrale import survey
-    from centrale.store import connect_read_only
+    from centrale.datasets import survey
+    from centrale.storage.store import connect_read_only
 
     with connect_read_only(demo_db) as con:
         assert survey.next_catalogue(con, dt.date(2020, 6, 1)) == "2.0"

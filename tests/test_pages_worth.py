@@ -8,8 +8,9 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from centrale import competition, fmt, outreach, worth
+from centrale import fmt
 from centrale.config import REPO_ROOT
+from centrale.datasets import competition, outreach, worth
 from tests.conftest import PRESS_DAY
 from tests.plotly_spec import figures
 

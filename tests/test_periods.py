@@ -8,9 +8,10 @@ import datetime as dt
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from centrale import periods, queries
+from centrale import periods
 from centrale.config import REPO_ROOT
-from centrale.store import connect_read_only
+from centrale.datasets import queries
+from centrale.storage.store import connect_read_only
 from tests.conftest import PRESS_DAY
 
 TODAY = dt.date(2026, 11, 24)  # the last day the demo data speaks of

@@ -15,7 +15,7 @@ import time
 import pytest
 from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
-from centrale import ingest
+from centrale.intake import ingest
 from centrale.sources.kinds import KINDS
 from centrale.sources.read import (
     CHECK_EVERY_ROWS,

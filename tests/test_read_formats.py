@@ -162,8 +162,8 @@ def test_every_entry_of_the_sources_folder_not_loaded_is_named(sources_copy, ref
     format, Excel's lock file: each gets its message; nothing is skipped unsaid."""
     import os
 
-    from centrale.build import check_sources
     from centrale.config import settings
+    from centrale.storage.build import check_sources
 
     (sources_copy / "commandes 2018.ods").write_bytes(b"PK\x03\x04 LibreOffice")
     (sources_copy / "adhesions_2019.xls").write_bytes(b"\xd0\xcf\x11\xe0 Excel 97")
@@ -212,7 +212,7 @@ def test_every_entry_of_the_sources_folder_not_loaded_is_named(sources_copy, ref
 
 
 def test_a_folder_holding_only_an_ods_workbook_names_it(tmp_path, test_settings):
-    from centrale.build import EmptySources, build_store
+    from centrale.storage.build import EmptySources, build_store
 
     folder = tmp_path / "only-ods"
     folder.mkdir()
@@ -245,7 +245,7 @@ def test_a_units_row_under_a_csv_header_is_skipped_not_read_as_data(
 def test_the_survey_imports_saved_column_choices_are_not_reported_as_unread(tmp_path):
     """The import saves its mapping beside the sources: the build must not warn about
     the product's own files on every run (found by a fresh-eyes review)."""
-    from centrale.sources.survey_mapping import MAPPING_PREFIX
+    from centrale.sources.kinds import MAPPING_PREFIX
     from centrale.sources.validate import unread_entries
 
     (tmp_path / f"{MAPPING_PREFIX}0123456789ab.json").write_text("[]")

@@ -15,7 +15,7 @@ import datetime as dt
 import duckdb
 import pytest
 
-from centrale import briefing
+from centrale.datasets import briefing
 from reports import deck, files, sheet
 from tests import slide_check
 from tests.conftest import PRESS_DAY

@@ -24,8 +24,9 @@ from pptx import Presentation
 from pptx.util import Pt
 from streamlit.testing.v1 import AppTest
 
-from centrale import briefing, fmt, queries, survey, worth
+from centrale import fmt
 from centrale.config import REPO_ROOT
+from centrale.datasets import briefing, queries, survey, worth
 from centrale.domain import NeedMatch, OrderStatus
 from reports import deck, sheet, story
 from reports.__main__ import main as reports_main

@@ -13,12 +13,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from centrale import outreach, queries
 from centrale.config import AWARD_PROMISE_DAYS, REPO_ROOT
+from centrale.datasets import outreach, queries
 from centrale.semantic import DIMENSIONS, METRICS, Question, dimensions_for, gallery, views, window
 from centrale.semantic import compile as layer
 from centrale.semantic.question import RELATIVE
-from centrale.store import connect_read_only
+from centrale.storage.store import connect_read_only
 from tests.conftest import PRESS_DAY
 
 LATE_DAY = dt.date(2026, 11, 24)  # the last day the demo data speaks of

@@ -11,7 +11,7 @@ with warnings.catch_warnings():  # starlette 1.10 prefers httpx2 for its test cl
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
-from centrale import auth, sessions
+from centrale.access import auth, sessions
 from ui import session_routes
 
 SAME_ORIGIN = {"Host": "127.0.0.1:8501", "Sec-Fetch-Site": "same-origin"}

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from centrale import auth, sessions
+from centrale.access import auth, sessions
 
 PASSWORD = "correct horse battery"
 

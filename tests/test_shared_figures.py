@@ -11,9 +11,12 @@ import streamlit as st
 from streamlit.runtime.caching.cache_metrics import get_cache_metrics
 from streamlit.testing.v1 import AppTest
 
-from centrale import charts, domain, fmt, loads, mapfig, queries
-from centrale.build import build_store
+from centrale import domain, fmt
 from centrale.config import REPO_ROOT, settings
+from centrale.datasets import queries
+from centrale.render import charts, mapfig
+from centrale.storage import loads
+from centrale.storage.build import build_store
 from tests.conftest import PRESS_DAY
 from ui.components import Col, display_texts, print_html
 from ui.data import figure, load, store_version

@@ -17,7 +17,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from centrale import briefing, fmt, outreach
+from centrale import fmt
+from centrale.datasets import briefing, outreach
 from reports import sheet, story
 from tests.conftest import PRESS_DAY, SAMPLE_DIR
 

@@ -11,8 +11,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from centrale import survey
-from centrale.store import connect_read_only
+from centrale.datasets import survey
+from centrale.storage.store import connect_read_only
 from tests.survey_fixtures import (
     ARLON,
     ATTERT,
@@ -246,7 +246,8 @@ def test_need_history_and_arrondissements(answers_2024):
 
 
 def test_figures_are_french_and_explain_empty_states(answers_2024):
-    from centrale import fmt, survey_charts
+    from centrale import fmt
+    from centrale.render import survey_charts
 
     ranked = survey.rank_needs(answers_2024, 2024, "weighted_demand")
     fig = survey_charts.ranking(ranked, "weighted_demand")

@@ -12,8 +12,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from centrale import survey
-from centrale.store import connect_read_only
+from centrale.datasets import survey
+from centrale.storage.store import connect_read_only
 
 # A day inside the 2023 campaign (its deadline is 28/04/2023), and a day when
 # seven surveys are known.

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from centrale.store import connect_read_only
+from centrale.storage.store import connect_read_only
 from etl.__main__ import main
 from tests.survey_exports import csv_bytes, kobo_labels_rows, limesurvey_full_text
 from tests.survey_fixtures import tiny_settings

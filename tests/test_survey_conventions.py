@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from centrale.sources import survey_import as si
-from centrale.sources.survey_mapping import TICK_WORDS, folded
+from centrale.intake import survey_import as si
+from centrale.intake.survey_mapping import TICK_WORDS, folded
 from tests.survey_exports import (
     CATALOGUE,
     LIME_TECH_EN,

@@ -12,12 +12,12 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from centrale import survey
 from centrale.config import settings
+from centrale.datasets import survey
+from centrale.intake import survey_entry as se
 from centrale.names import normalise
-from centrale.sources import survey_entry as se
 from centrale.sources.problems import SourceError
-from centrale.store import connect_read_only, store_version
+from centrale.storage.store import connect_read_only, store_version
 from tests.conftest import SAMPLE_DIR
 from tests.survey_fixtures import ARLON, BERTRIX, tiny_settings
 
@@ -104,7 +104,7 @@ def test_save_writes_the_file_rebuilds_and_shows_the_answer(app):
         status = survey.campaign_status(con, YEAR, dt.date.today()).set_index("nis_code")
     assert status.loc[VIRTON, "answered"]
     # A rebuild from the sources folder alone gives the same answer (nothing is lost).
-    from centrale.build import build_store
+    from centrale.storage.build import build_store
 
     build_store(config, config.sources_dir, config.db_path, progress=lambda _: None)
     assert len(stored_answer(config, VIRTON)) == 2
@@ -215,7 +215,7 @@ def test_entry_file_neutralises_formula_cells_and_round_trips(tmp_path):
 
 def test_page_for_a_viewer_has_no_form(app, tmp_path, monkeypatch):
     users = tmp_path / "users.toml"
-    from centrale import auth
+    from centrale.access import auth
 
     auth.add_user("lectrice", "mot-de-passe-solide", "viewer", path=users)
     monkeypatch.setenv("CENTRALE_USERS", str(users))

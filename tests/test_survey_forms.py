@@ -14,11 +14,11 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from centrale.sources import survey_import as si
+from centrale.intake import survey_import as si
+from centrale.intake.survey_entry import NO_NEEDS
+from centrale.intake.survey_mapping import TICK_WORDS, folded
 from centrale.sources.problems import SourceError
-from centrale.sources.survey_entry import NO_NEEDS
-from centrale.sources.survey_mapping import TICK_WORDS, folded
-from centrale.store import connect_read_only
+from centrale.storage.store import connect_read_only
 from etl.__main__ import main
 from tests.survey_exports import (
     FORMS_ANSWERS,

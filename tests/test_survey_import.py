@@ -9,10 +9,10 @@ import io
 import openpyxl
 import pytest
 
-from centrale import queries, survey
-from centrale.sources import survey_import as si
+from centrale.datasets import queries, survey
+from centrale.intake import survey_import as si
 from centrale.sources.problems import SourceError
-from centrale.store import connect_read_only
+from centrale.storage.store import connect_read_only
 from tests.survey_fixtures import ARLON, ATTERT, BERTRIX, tiny_settings
 
 NOW = dt.datetime(2024, 11, 20, 10, 30, 0)
@@ -314,7 +314,7 @@ def test_unreadable_and_refused_files(config):
     assert "non pris en charge" in si.read_export(b"x", "export.ods").problems[0].message
     export = si.read_export(b"PK\x03\x04garbage", "faux.xlsx")
     assert export.problems and export.problems[0].level == "erreur"
-    from centrale.ingest import UploadRefused
+    from centrale.intake.ingest import UploadRefused
 
     with pytest.raises(UploadRefused):
         si.receive(config, "export.csv", b"\x00\x01binaire")

@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
-from centrale import survey
-from centrale.store import connect_read_only
+from centrale.datasets import survey
+from centrale.storage.store import connect_read_only
 
 
 @pytest.fixture(scope="module")

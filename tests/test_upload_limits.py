@@ -13,8 +13,8 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from centrale import ingest
 from centrale.config import REPO_ROOT
+from centrale.intake import ingest
 from tests.ingest_files import MONTH_OF_ORDERS
 from tests.survey_fixtures import tiny_settings
 

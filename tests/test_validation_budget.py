@@ -9,9 +9,9 @@ from __future__ import annotations
 import dataclasses
 import time
 
-from centrale import ingest
-from centrale.build import build_store
+from centrale.intake import ingest
 from centrale.sources.validate import MAX_PER_RULE
+from centrale.storage.build import build_store
 
 HEADER = (
     "n° de commande;commune;solution;date d'envoi du bon de commande;date d'attribution;"

@@ -14,7 +14,7 @@ Whether viewers must sign in is the setting CENTRALE_REQUIRE_LOGIN=1
 (default: anyone may read; signing in is needed only to change data).
 
 A local sign-in survives a page reload: the session keeps a signed cookie
-value (`centrale.sessions`), handed to the browser by `ui/session_routes.py`
+value (`centrale.access.sessions`), handed to the browser by `ui/session_routes.py`
 as an HttpOnly, SameSite=Strict cookie; a new session (F5, a new tab) reads it
 from `st.context.cookies`. Every run checks it again (expiry, sign-out,
 removed account or changed password) and takes the role from the users file.
@@ -28,8 +28,8 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from centrale import auth, sessions
-from centrale.auth import User
+from centrale.access import auth, sessions
+from centrale.access.auth import User
 from centrale.config import env_text
 from centrale.plaintext import plain
 from ui.page_list import EDITOR_PAGES

@@ -12,7 +12,7 @@ import datetime as dt
 
 import streamlit as st
 
-from centrale import briefing
+from centrale.datasets import briefing
 from centrale.domain import de
 from centrale.plaintext import plain
 from reports import deck, files, sheet

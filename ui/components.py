@@ -24,16 +24,19 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from centrale import charts, fmt, loads, measures, queries
+from centrale import fmt
+from centrale.datasets import measures, queries
 from centrale.domain import ORDER_STATUS_LABELS
-from centrale.excel import workbook_bytes
-from centrale.store import StoreMissing
+from centrale.render import charts
+from centrale.render.excel import workbook_bytes
+from centrale.storage import loads
+from centrale.storage.store import StoreMissing
 from ui import grid, theme
 from ui.data import load
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LATE_ROW_STYLE = "background-color: #FBE3D6; color: #7A2E0B; font-weight: 600;"
-# French headers of `centrale.ingest.problems_frame` (the problems of a file sent).
+# French headers of `centrale.intake.ingest.problems_frame` (the problems of a file sent).
 PROBLEM_HEADERS = {
     "level": "Niveau",
     "file": "Fichier",
@@ -133,7 +136,7 @@ class Col:
     decimal | flag (a boolean shown as `flag_text` or nothing) | order_status (a stored
     status spelled as `domain.ORDER_STATUS_LABELS`, on screen and in Excel).
     `Col.of("lead_days")` takes name, label, kind and help from the registry of
-    measures (`centrale.measures`), so a figure has one header everywhere.
+    measures (`centrale.datasets.measures`), so a figure has one header everywhere.
     """
 
     name: str

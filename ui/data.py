@@ -13,21 +13,21 @@ from types import FunctionType
 
 import streamlit as st
 
-from centrale.commit import mismatch, settle_interrupted
 from centrale.config import settings
+from centrale.intake.commit import mismatch, settle_interrupted
 from centrale.plaintext import plain
 from centrale.sources.validate import list_source_files
-from centrale.store import StoreMissing, StoreReader, schema_is_current
+from centrale.storage.store import StoreMissing, StoreReader, schema_is_current
 
 # Modules whose functions `load` may call: (con, *args) -> DataFrame | dict.
 QUERY_MODULES = (
-    "centrale.queries",
-    "centrale.competition",
-    "centrale.outreach",
-    "centrale.worth",
-    "centrale.loads",
-    "centrale.survey",
-    "centrale.briefing",
+    "centrale.datasets.queries",
+    "centrale.datasets.competition",
+    "centrale.datasets.outreach",
+    "centrale.datasets.worth",
+    "centrale.storage.loads",
+    "centrale.datasets.survey",
+    "centrale.datasets.briefing",
     "centrale.semantic.compile",  # the Explorer (issue 20)
     "reports.mapimage",  # the rendered map picture: ~0.3 s of matplotlib, worth caching
     "reports.board",  # the board report's figures (a Period in, plain dataclasses out)
@@ -35,10 +35,10 @@ QUERY_MODULES = (
 )
 # Modules whose functions `figure` may call: (DataFrames, plain values) -> plotly Figure.
 FIGURE_MODULES = (
-    "centrale.charts",
-    "centrale.mapfig",
-    "centrale.survey_charts",
-    "centrale.worth_charts",
+    "centrale.render.charts",
+    "centrale.render.mapfig",
+    "centrale.render.survey_charts",
+    "centrale.render.worth_charts",
     "centrale.semantic.charts",
 )
 
@@ -103,7 +103,7 @@ def figure(build, *args, **kwargs):
     The key is the arguments' content (DataFrames hashed by Streamlit), so a figure
     follows the data it is drawn from: after a rebuild that changed them, the next
     run draws a new one; while they are equal, every session and rerun reuses it.
-    Builders must be pure (`centrale.charts` and friends). The figure is shared:
+    Builders must be pure (`centrale.render.charts` and friends). The figure is shared:
     pass it to `st.plotly_chart` as it is, never modify it.
     """
     return _figure(build.__module__, build.__name__, args, tuple(sorted(kwargs.items())))

@@ -14,7 +14,8 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from centrale import fmt, measures
+from centrale import fmt
+from centrale.datasets import measures
 from centrale.semantic import DIMENSIONS, METRICS, Question, describe, window
 from centrale.semantic.question import DEFAULT_CONVERSION_DAYS, DEFAULT_USUAL_FACTOR, RELATIVE
 from ui.components import Col

@@ -5,7 +5,7 @@ these small Starlette routes can. Both answer only a same-origin `fetch` from
 the dashboard's own page, on a host of `server.allowedHosts`:
 
 - `POST /api/session/ouvrir` with `jeton=<one-time token>`: the session that
-  just checked a password issued the token (`centrale.sessions.HANDOFF`); the
+  just checked a password issued the token (`centrale.access.sessions.HANDOFF`); the
   route spends it and sets the signed cookie (HttpOnly, SameSite=Strict,
   Max-Age, Secure behind TLS). A page of another site cannot call it (no
   token, and the browser says `Sec-Fetch-Site: cross-site`).
@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from centrale import sessions
+from centrale.access import sessions
 
 OPEN_PATH = "/api/session/ouvrir"
 CLOSE_PATH = "/api/session/fermer"

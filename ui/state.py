@@ -18,7 +18,8 @@ import datetime as dt
 
 import streamlit as st
 
-from centrale import fmt, periods, queries
+from centrale import fmt, periods
+from centrale.datasets import queries
 from ui.data import load
 
 AS_OF_KEY = "shared_as_of"

@@ -25,7 +25,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from centrale import fmt, loads
+from centrale import fmt
+from centrale.storage import loads
 from ui.data import load
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"

@@ -26,8 +26,8 @@ FIRST_PAGE_MODULES = (
     "pandas",
     "duckdb",
     "plotly.graph_objects",
-    "centrale.queries",
-    "centrale.charts",
+    "centrale.datasets.queries",
+    "centrale.render.charts",
     "ui.data",
     "ui.theme",
     "ui.state",
@@ -39,8 +39,8 @@ FIRST_PAGE_MODULES = (
 )
 # What the other pages add.
 OTHER_MODULES = (
-    "centrale.mapfig",
-    "centrale.survey_charts",
+    "centrale.render.mapfig",
+    "centrale.render.survey_charts",
     "ui.survey.campaign",
     "ui.survey.results",
 )
@@ -50,7 +50,7 @@ def _warm() -> None:
     started = time.monotonic()
     for name in FIRST_PAGE_MODULES:
         importlib.import_module(name)
-    from centrale.store import StoreMissing
+    from centrale.storage.store import StoreMissing
     from ui import data
 
     try:
@@ -71,7 +71,10 @@ def _warm_overview() -> None:
     too (pandas imports it, and its templates, at first use)."""
     import datetime as dt
 
-    from centrale import charts, competition, loads, outreach, periods, queries, worth_charts
+    from centrale import periods
+    from centrale.datasets import competition, outreach, queries
+    from centrale.render import charts, worth_charts
+    from centrale.storage import loads
     from ui import components
     from ui.data import figure, load, store_ready
 

@@ -1,7 +1,7 @@
 """The sections "what the competition gained" and "from first contact to order".
 
 Shared by the overview (province) and the commune page: widgets only, every
-figure from `centrale.competition`, `centrale.outreach` and `centrale.worth`.
+figure from `centrale.datasets` (`competition`, `outreach` and `worth`).
 """
 
 from __future__ import annotations
@@ -11,9 +11,11 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from centrale import competition, fmt, outreach, worth, worth_charts
+from centrale import fmt
 from centrale.config import AWARD_PROMISE_DAYS
+from centrale.datasets import competition, outreach, worth
 from centrale.plaintext import plain
+from centrale.render import worth_charts
 from ui import components as ui
 from ui.data import figure, load
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from centrale import charts, mapfig
+from centrale.render import charts, mapfig
 from centrale.semantic.model import DIMENSIONS, METRICS
 from centrale.semantic.question import Question
 

@@ -6,7 +6,7 @@ registry only); every value is bound with `?`. One query per metric (its row
 condition and its period differ), merged on the dimension keys.
 
 Each public function takes an open DuckDB connection (or cursor) and plain values,
-like `centrale.queries`, so `ui.data.load` caches it per store version.
+like `centrale.datasets.queries`, so `ui.data.load` caches it per store version.
 """
 
 from __future__ import annotations

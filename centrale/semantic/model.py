@@ -8,7 +8,7 @@ entity or date, and the join it needs (communes on `d`, the catalogue) is declar
 here, once. A *metric* is an aggregate over one fact, with its row condition, the
 event date a period filters on (a flow, « pendant la période ») or none (a stock,
 « au <date> »), and whether it adds up across groups. Its words (label, unit,
-format, definition) are the `centrale.measures` entry of the same key.
+format, definition) are the `centrale.datasets.measures` entry of the same key.
 
 Every SQL fragment below is a constant of this module; values (statuses, the
 award promise, dates, filters) are bound with `?` by `centrale.semantic.compile`.
@@ -24,8 +24,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from centrale import measures
 from centrale.config import AWARD_PROMISE_DAYS
+from centrale.datasets import measures
 from centrale.domain import (
     ADHESION_LABELS,
     ORDER_STATUS_LABELS,

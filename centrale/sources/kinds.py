@@ -235,6 +235,10 @@ KINDS: dict[str, Kind] = {
 }
 
 # French words accepted at the start of a file name, besides the kind's own name.
+# The survey import's saved column choices live beside the sources (survey_mapping writes
+# them); they are not source files, and the folder's reader skips them.
+MAPPING_PREFIX = "correspondance-enquete-"
+
 FILE_PREFIXES = {
     "solutions": ("solutions", "catalogue"),
     "framework": ("framework", "accords", "accord-cadre", "accords-cadres"),

@@ -32,6 +32,7 @@ from centrale.sources.kinds import (
     EVENT_KINDS,
     EVENT_ROLES,
     KINDS,
+    MAPPING_PREFIX,
     NO_NEED_WORDS,
     NO_WORDS,
     ORDER_STATUSES,
@@ -42,7 +43,6 @@ from centrale.sources.kinds import (
 )
 from centrale.sources.problems import ERROR, WARNING, Problem
 from centrale.sources.read import OverBudget, RawTable, checkpoint, read_sources
-from centrale.sources.survey_mapping import MAPPING_PREFIX
 
 _AWARDED = OrderStatus.AWARDED.value
 

@@ -17,8 +17,9 @@ from urllib.parse import parse_qs, urlparse
 import openpyxl
 import pytest
 
-from centrale import fmt, periods, queries
-from centrale.store import connect_read_only
+from centrale import fmt, periods
+from centrale.datasets import queries
+from centrale.storage.store import connect_read_only
 from tests.browser.conftest import VIEWPORT, assert_no_error_box, wait_rendered
 
 pytestmark = pytest.mark.browser

@@ -12,7 +12,7 @@ import pytest
 
 from centrale.semantic import Question, gallery
 from centrale.semantic import compile as layer
-from centrale.store import connect_read_only
+from centrale.storage.store import connect_read_only
 from tests.browser.conftest import VIEWPORT, assert_no_error_box, wait_rendered
 from tests.browser.test_everyday_questions import MAX_CLICKS, Person, _rows
 

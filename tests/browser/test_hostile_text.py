@@ -18,8 +18,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from centrale.build import build_store
 from centrale.config import settings
+from centrale.storage.build import build_store
 from tests.browser.conftest import (
     assert_no_error_box,
     registered_pages,

@@ -22,7 +22,7 @@ import urllib.request
 
 import pytest
 
-from centrale.sessions import COOKIE_NAME
+from centrale.access.sessions import COOKIE_NAME
 from deploy.serve import root_certificate
 from devtools.live_app import CHROMIUM, CHROMIUM_ARGS, REPO_ROOT, free_port
 from tests.browser.conftest import VIEWPORT, Offline, wait_rendered

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from centrale import auth, sessions
+from centrale.access import auth, sessions
 from devtools.live_app import AppStartError, running_app
 from tests.browser.conftest import VIEWPORT, Offline, wait_rendered
 

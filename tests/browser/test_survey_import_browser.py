@@ -13,8 +13,8 @@ import shutil
 
 import pytest
 
-from centrale import survey
-from centrale.store import connect_read_only
+from centrale.datasets import survey
+from centrale.storage.store import connect_read_only
 from tests.browser.conftest import (
     RENDER_TIMEOUT_MS,
     VIEWPORT,

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from centrale import competition, fmt, outreach, worth
-from centrale.store import connect_read_only
+from centrale import fmt
+from centrale.datasets import competition, outreach, worth
+from centrale.storage.store import connect_read_only
 from tests.browser.conftest import assert_no_error_box, wait_rendered
 
 pytestmark = pytest.mark.browser

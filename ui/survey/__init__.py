@@ -5,5 +5,5 @@
 (rankings, trends, the 2.0 shortlist, conversion) and `answers` (the
 filterable table); `common` holds what several of them share. Widgets and
 layout only: reads go through `ui.data.load`, writes through
-`centrale.sources.survey_entry` / `survey_import`.
+`centrale.intake.survey_entry` / `survey_import`.
 """

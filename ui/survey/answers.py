@@ -7,9 +7,10 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from centrale import fmt, survey
-from centrale.excel import workbook_bytes
+from centrale import fmt
+from centrale.datasets import survey
 from centrale.plaintext import plain
+from centrale.render.excel import workbook_bytes
 from ui import components as ui
 from ui.data import load
 from ui.survey.common import ANSWER_DETAIL_COLUMNS, answer_texts

@@ -7,9 +7,11 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from centrale import charts, fmt, mapfig, queries, survey, survey_charts
+from centrale import fmt
+from centrale.datasets import queries, survey
 from centrale.domain import AdhesionStatus
 from centrale.plaintext import plain
+from centrale.render import charts, mapfig, survey_charts
 from ui import components as ui
 from ui.data import figure, load
 from ui.survey.common import campaign_dates, known_years

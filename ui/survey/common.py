@@ -11,11 +11,11 @@ import streamlit as st
 
 from centrale import fmt
 from centrale.errors import FILE_SYSTEM_ERRORS, explain
-from centrale.excel import workbook_bytes
-from centrale.ingest import LoadRefused, problems_frame
+from centrale.intake.ingest import LoadRefused, problems_frame
 from centrale.plaintext import plain
+from centrale.render.excel import workbook_bytes
 from centrale.sources.problems import SourceError, grouped, summary_line
-from centrale.store import BuildCheckFailed
+from centrale.storage.store import BuildCheckFailed
 from ui import components as ui
 from ui.auth import is_editor
 from ui.state import url_value, write_param

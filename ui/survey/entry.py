@@ -1,5 +1,5 @@
 """Saisir une réponse tab: record (or replace) a commune's answer given by phone or in a
-meeting. Saving writes a source file and rebuilds the store (centrale.sources.survey_entry)."""
+meeting. Saving writes a source file and rebuilds the store (centrale.intake.survey_entry)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,13 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from centrale import fmt, queries, survey
+from centrale import fmt
 from centrale.config import settings
+from centrale.datasets import queries, survey
 from centrale.domain import de
+from centrale.intake import survey_entry
 from centrale.names import normalise
 from centrale.plaintext import plain
-from centrale.sources import survey_entry
 from ui import components as ui
 from ui.auth import loaded_by
 from ui.data import load

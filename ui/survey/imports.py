@@ -19,11 +19,12 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from centrale import fmt, queries, survey
+from centrale import fmt
 from centrale.config import settings
-from centrale.ingest import UploadRefused, problems_frame
+from centrale.datasets import queries, survey
+from centrale.intake import survey_import as si
+from centrale.intake.ingest import UploadRefused, problems_frame
 from centrale.plaintext import plain
-from centrale.sources import survey_import as si
 from ui import components as ui
 from ui.auth import loaded_by
 from ui.components import Col

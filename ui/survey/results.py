@@ -8,8 +8,10 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from centrale import fmt, survey, survey_charts
+from centrale import fmt
+from centrale.datasets import survey
 from centrale.plaintext import plain
+from centrale.render import survey_charts
 from ui import components as ui
 from ui.data import figure, load
 

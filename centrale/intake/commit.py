@@ -22,7 +22,7 @@ finished (roll forward), otherwise it is undone (roll back). Either way the
 folder and the store agree again. `mismatch` says in French, with the fix,
 when they do not (a file dropped or edited by hand, for instance).
 
-Call everything that changes the folder under `centrale.ingest.sources_lock`.
+Call everything that changes the folder under `centrale.intake.ingest.sources_lock`.
 """
 
 from __future__ import annotations
@@ -38,10 +38,10 @@ from pathlib import Path
 
 import duckdb
 
-from centrale import loads
 from centrale.fingerprint import sha256_file
 from centrale.locks import exclusive, sync_folder, write_atomic
 from centrale.sources.validate import list_source_files
+from centrale.storage import loads
 
 ARCHIVE_DIR = ".archive"
 NOTE_FILE = "pending.json"

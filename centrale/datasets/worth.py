@@ -17,8 +17,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from centrale import competition
 from centrale.config import AWARD_PROMISE_DAYS, env_text
+from centrale.datasets import competition
 
 CLASSIC_PROCEDURE_DAYS = 120
 CLASSIC_PROCEDURE_BASIS = (

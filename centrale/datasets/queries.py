@@ -15,8 +15,9 @@ import datetime as dt
 
 import pandas as pd
 
-from centrale import competition, fmt, outreach
+from centrale import fmt
 from centrale.config import AWARD_PROMISE_DAYS, PROVINCE_NIS, REGION_NIS
+from centrale.datasets import competition, outreach
 from centrale.domain import SIMILAR_COUNT, TAKEN_STATUSES, AdhesionStatus, OrderStatus
 
 # "Solution prise": the order statuses that count (bound as a VARCHAR[] parameter).

@@ -28,8 +28,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 import shapely
 
-from centrale import fmt, outreach, queries, worth
+from centrale import fmt
 from centrale.config import CENTRALE_OPENED_ON
+from centrale.datasets import outreach, queries, worth
 from centrale.domain import SIMILAR_COUNT, AdhesionStatus, NeedMatch, de
 from centrale.errors import CentraleError
 

@@ -22,7 +22,7 @@ another. Nothing is lost: every file changed or replaced is first copied to
 All or nothing: the changed files are staged, hidden, in the sources folder
 and the store is built from them (same validation as every load); the store
 swap is the commit point after which they take their names (see
-centrale/commit.py: a crash at any step is finished or undone). On any
+centrale/intake/commit.py: a crash at any step is finished or undone). On any
 problem the folder and the store stay exactly as they were.
 """
 
@@ -38,16 +38,16 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 
-from centrale.build import BuildResult, build_store, read_reference
-from centrale.commit import FolderChange
 from centrale.config import Settings
-from centrale.excel import neutralise
 from centrale.fingerprint import sha256_bytes
-from centrale.ingest import _archive, archive_sources, sources_lock
-from centrale.sources.folder import ensure_sources_folder
+from centrale.intake.commit import FolderChange
+from centrale.intake.folder import ensure_sources_folder
+from centrale.intake.ingest import _archive, archive_sources, sources_lock
+from centrale.render.excel import neutralise
 from centrale.sources.kinds import kind_of_file
 from centrale.sources.read import SEPARATORS, _count_outside_quotes, decode_csv
 from centrale.sources.validate import HISTORY_DIR, Reference, list_source_files, validate_files
+from centrale.storage.build import BuildResult, build_store, read_reference
 
 NO_NEEDS = "aucun besoin"
 # The survey kind's French labels (centrale.sources.kinds.SURVEY), in contract order.

@@ -23,8 +23,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import shapely
 
-from centrale import charts, domain, fmt, measures
-from centrale.geo import bounds_of, feature_collection
+from centrale import domain, fmt
+from centrale.datasets import measures
+from centrale.render import charts
+from centrale.sources.geo import bounds_of, feature_collection
 
 # Colours shared with the other charts (Okabe–Ito categories, cividis scale):
 # both read the same with the common colour-vision deficiencies.

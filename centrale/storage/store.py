@@ -159,7 +159,7 @@ def write_store(db_path: Path, tables: dict[str, pd.DataFrame], entry: LoadEntry
     `tables` maps table name -> frame with exactly the schema's columns.
     `check(con)` returns a list of failed checks; any failure aborts the build
     and leaves `db_path` untouched. Returns `db_path`. Call it under
-    `build_lock(db_path)` (as `centrale.build.build_store` does).
+    `build_lock(db_path)` (as `centrale.storage.build.build_store` does).
     """
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)

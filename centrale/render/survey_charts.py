@@ -1,6 +1,6 @@
 """Figures of the needs survey page: pure functions, French texts, colour-blind palette.
 
-Each takes a frame from `centrale.survey` (named in its docstring) and returns a
+Each takes a frame from `centrale.datasets.survey` (named in its docstring) and returns a
 plotly Figure laid out by `charts.french_layout`; hover texts are built here
 with `centrale.fmt` so numbers and dates read the Belgian way everywhere.
 """
@@ -12,9 +12,10 @@ import datetime as dt
 import pandas as pd
 import plotly.graph_objects as go
 
-from centrale import charts, domain, fmt
+from centrale import domain, fmt
+from centrale.datasets.survey import COVERED, NOT_COVERED, RANK_BY, deadline_passed
 from centrale.domain import arrondissement_of
-from centrale.survey import COVERED, NOT_COVERED, RANK_BY, deadline_passed
+from centrale.render import charts
 
 STATUS_COLOURS = {COVERED: domain.BLUE, NOT_COVERED: domain.ORANGE}
 

@@ -39,6 +39,7 @@ from pathlib import Path
 import pandas as pd
 
 from centrale.names import normalise
+from centrale.sources.kinds import MAPPING_PREFIX
 from centrale.sources.parse import is_blank
 
 ROLE_LABELS = {
@@ -907,8 +908,6 @@ def mapping_table(mapping: list[ColumnChoice], options: list[NeedOption]) -> pd.
 
 
 # --- saved mappings ----------------------------------------------------------------
-
-MAPPING_PREFIX = "correspondance-enquete-"
 
 
 def questionnaire_key(headers: list[str]) -> str:

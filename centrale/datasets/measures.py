@@ -7,7 +7,7 @@ what it means (`help`, one or two sentences a manager can read aloud). Tables
 pickers and the deck read their words from here: one figure never has two
 names or two definitions.
 
-`key` is also the column name in the frames of `centrale.queries`
+`key` is also the column name in the frames of `centrale.datasets.queries`
 (`kpis()` keys, `commune_status()` columns…), unless `column` says otherwise.
 
 Streamlit-free, pandas-free at import.

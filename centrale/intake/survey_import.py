@@ -39,21 +39,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from centrale.build import read_reference
 from centrale.config import Settings
-from centrale.names import normalise
-from centrale.sources.kinds import SURVEY, kind_of_file
-from centrale.sources.parse import is_blank
-from centrale.sources.problems import ERROR, WARNING, Problem, SourceError
-from centrale.sources.read import READ_BUDGET, _csv_rows, _workbook_rows
-from centrale.sources.survey_entry import (
+from centrale.intake.survey_entry import (
     HEADERS,
     NO_NEEDS,
     SavedSources,
     replace_answers,
     rows_csv,
 )
-from centrale.sources.survey_mapping import (
+from centrale.intake.survey_mapping import (
     _BRACKET,
     _NONE_OPTIONS,
     FALSE_VALUES,
@@ -89,7 +83,13 @@ from centrale.sources.survey_mapping import (
     to_review,
     unplaced,
 )
+from centrale.names import normalise
+from centrale.sources.kinds import SURVEY, kind_of_file
+from centrale.sources.parse import is_blank
+from centrale.sources.problems import ERROR, WARNING, Problem, SourceError
+from centrale.sources.read import READ_BUDGET, _csv_rows, _workbook_rows
 from centrale.sources.validate import list_source_files, validate_files
+from centrale.storage.build import read_reference
 
 __all__ = [
     "FALSE_VALUES",
@@ -268,7 +268,7 @@ def receive(settings: Settings, original_name: str, data: bytes) -> ExportFile:
 
     Raises `ingest.UploadRefused` (French message) for a file that must not be read.
     """
-    from centrale.ingest import receive_upload  # the one gate every upload goes through
+    from centrale.intake.ingest import receive_upload  # the one gate every upload goes through
 
     upload = receive_upload(settings, original_name, data, kind="survey")
     budget = READ_BUDGET.set(settings.read_seconds)  # a sent file: bounded reading time

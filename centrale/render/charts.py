@@ -1,6 +1,6 @@
 """DataFrames -> plotly Figures, in French, with Belgian number formats.
 
-Pure functions: each takes the frame one query of `centrale.queries` returns
+Pure functions: each takes the frame one query of `centrale.datasets.queries` returns
 (columns named in its docstring) and returns a `go.Figure`; nothing is read,
 cached or drawn here. Every figure goes through `french_layout`.
 
@@ -23,8 +23,9 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from centrale import domain, fmt, measures
+from centrale import domain, fmt
 from centrale.config import AWARD_PROMISE_DAYS, PROVINCE_NIS
+from centrale.datasets import measures
 
 # --- Colours ---------------------------------------------------------------
 # Okabe–Ito (centrale.domain): distinguishable with every common colour-vision deficiency.
@@ -482,7 +483,7 @@ def lead_time_distribution(orders: pd.DataFrame, promise_days: int = AWARD_PROMI
     return fig
 
 
-# Labels from the registry of measures (centrale.measures): one name per figure.
+# Labels from the registry of measures (centrale.datasets.measures): one name per figure.
 PROVIDER_METRICS = {
     "orders_won": (measures.label("orders_won"), lambda v: fmt.count(int(v), "commande")),
     "amount_eur": (measures.label("provider_amount_eur"), fmt.money),

@@ -16,10 +16,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from centrale.checks import run_checks
 from centrale.config import PROVINCE_NIS, Settings
 from centrale.errors import CentraleError
-from centrale.geo import commune_periods, read_boundaries, read_mergers
+from centrale.sources.geo import commune_periods, read_boundaries, read_mergers
 from centrale.sources.problems import SourceError
 from centrale.sources.validate import (
     Reference,
@@ -28,7 +27,8 @@ from centrale.sources.validate import (
     unread_entries,
     validate_files,
 )
-from centrale.store import LoadEntry, build_lock, write_store
+from centrale.storage.checks import run_checks
+from centrale.storage.store import LoadEntry, build_lock, write_store
 
 Progress = Callable[[str], None]
 

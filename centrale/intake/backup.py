@@ -9,7 +9,7 @@ from the store it replaces. A backup therefore holds:
 - `load-history.duckdb` — the two history tables only, copied from the store;
 - `MANIFEST.json` — when, from where, and the SHA-256 of every file.
 
-Restoring goes through the same commit point as an import (centrale/commit.py):
+Restoring goes through the same commit point as an import (centrale/intake/commit.py):
 the archive is unpacked and checked, the current folder is copied aside
 (`<name>.avant-restauration-<date>`), the backup's files are staged, hidden,
 in the sources folder, a note is written, and the store is built beside the
@@ -43,7 +43,10 @@ from pathlib import Path
 
 import duckdb
 
-from centrale.commit import (
+from centrale.config import Settings
+from centrale.errors import CentraleError, explain
+from centrale.fingerprint import sha256_bytes, sha256_file
+from centrale.intake.commit import (
     ARCHIVE_DIR,
     NOTE_FILE,
     STAGING_PREFIX,
@@ -51,12 +54,9 @@ from centrale.commit import (
     is_source_name,
     sources_lock,
 )
-from centrale.config import Settings
-from centrale.errors import CentraleError, explain
-from centrale.fingerprint import sha256_bytes, sha256_file
 from centrale.locks import sync_folder
 from centrale.sources.validate import list_source_files
-from centrale.store import build_lock, connect_read_only
+from centrale.storage.store import build_lock, connect_read_only
 
 HISTORY_TABLES = ("load_log", "load_files")
 HISTORY_FILE = "load-history.duckdb"
@@ -273,7 +273,7 @@ def restore_backup(  # noqa: C901
     runs first, under the sources lock (the automatic backup). The current folder is
     copied to `<name>.avant-restauration-<date>`, returned. Raises BackupError or
     RestoreFailed (or what `rebuild` raises) before the commit point: then nothing
-    changed. Killed anywhere, `centrale.commit.recover` settles it.
+    changed. Killed anywhere, `centrale.intake.commit.recover` settles it.
     """
     sources, db_path = Path(sources), Path(db_path)
     sources.mkdir(parents=True, exist_ok=True)

@@ -33,8 +33,8 @@ import threading
 import time
 from pathlib import Path
 
-from centrale import auth
-from centrale.auth import User
+from centrale.access import auth
+from centrale.access.auth import User
 from centrale.config import env_text
 from centrale.locks import exclusive, write_atomic
 

@@ -40,28 +40,19 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from centrale.backup import BackupError, auto_backup
-from centrale.build import (
-    BuildResult,
-    LoadRefused,
-    ReferenceData,
-    ShrinkRefused,
-    build_store,
-    read_reference,
-    shape_tables,
-)
-from centrale.commit import (
+from centrale.config import Settings
+from centrale.errors import CentraleError
+from centrale.fingerprint import sha256_bytes, sha256_file
+from centrale.intake.backup import BackupError, auto_backup
+from centrale.intake.commit import (
     ARCHIVE_DIR,
     JOURNAL_FILE,
     FolderChange,
     sources_lock,
 )
-from centrale.config import Settings
-from centrale.errors import CentraleError
-from centrale.fingerprint import sha256_bytes, sha256_file
+from centrale.intake.folder import ensure_sources_folder
 from centrale.locks import write_atomic
 from centrale.names import normalise
-from centrale.sources.folder import ensure_sources_folder
 from centrale.sources.kinds import KINDS, kind_of_file
 from centrale.sources.problems import ERROR, Problem, SourceError
 from centrale.sources.read import (
@@ -72,6 +63,15 @@ from centrale.sources.read import (
     sent_file_budget,
 )
 from centrale.sources.validate import Validated, list_source_files, validate_files
+from centrale.storage.build import (
+    BuildResult,
+    LoadRefused,
+    ReferenceData,
+    ShrinkRefused,
+    build_store,
+    read_reference,
+    shape_tables,
+)
 
 EXTENSIONS = (".csv", ".xlsx")
 # The French word put before an upload's name when the name itself does not
@@ -638,7 +638,7 @@ def apply_upload(
 
     The file is staged, hidden, in the sources folder; the store is rebuilt
     all-or-nothing; its swap is the commit point after which the file takes
-    its generated name and the replaced file goes (see centrale/commit.py;
+    its generated name and the replaced file goes (see centrale/intake/commit.py;
     every version stays in `.archive/`). Raises ApplyRefused when the preview
     has errors or the sources changed since it was made, SourceError if the
     build finds a problem; the folder is then unchanged.
@@ -678,7 +678,7 @@ def apply_upload(
 
 
 def _backup_first(settings: Settings) -> None:
-    """The automatic backup before an import or a restore (centrale.backup.auto_backup):
+    """The automatic backup before an import or a restore (centrale.intake.backup.auto_backup):
     if it cannot be written, nothing is loaded."""
     try:
         auto_backup(settings)
@@ -816,7 +816,7 @@ def _rebuild_at_commit(
     allow_shrink: bool,
 ) -> BuildResult:
     """Rebuild the store from `paths` (staged files under their visible names); the
-    folder change becomes visible at the store's swap (centrale/commit.py)."""
+    folder change becomes visible at the store's swap (centrale/intake/commit.py)."""
     return change.commit(
         lambda: build_store(
             settings,
