@@ -17,10 +17,10 @@ from centrale.config import CENTRALE_OPENED_ON, settings
 from centrale.errors import FILE_SYSTEM_ERRORS, CentraleError, explain
 from centrale.intake.commit import mismatch, settle_interrupted, store_fingerprint
 from centrale.intake.folder import ensure_sources_folder
+from centrale.sources.discover import list_source_files
 from centrale.sources.geo import BoundariesError
 from centrale.sources.kinds import kind_of_file
 from centrale.sources.problems import SourceError, grouped, summary_line
-from centrale.sources.validate import list_source_files
 from centrale.storage.build import LoadRefused, build_store, check_sources
 from etl import backup_cmd, survey_cmd, users
 

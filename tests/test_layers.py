@@ -98,3 +98,17 @@ def test_the_core_never_imports_streamlit():
                 if n.split(".")[0] == "streamlit"
             ]
     assert not found, found
+
+
+def test_no_module_imports_another_modules_private_name():
+    """A name with a leading underscore is its module's own business: shared, it gets a
+    public name (and a docstring saying what it promises)."""
+    found = []
+    for folder in ("centrale", "ui", "pages", "etl", "reports"):
+        for path in sorted((REPO_ROOT / folder).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.ImportFrom) and node.module and node.module != "__future__":
+                    private = [a.name for a in node.names if a.name.startswith("_")]
+                    if private and node.module.split(".")[0] in ("centrale", "ui", "reports"):
+                        found.append(f"{path.relative_to(REPO_ROOT)}:{node.lineno} {private}")
+    assert not found, found

@@ -2,7 +2,7 @@
 
 import pytest
 
-from centrale.sources.validate import Reference
+from centrale.sources.reference import Reference
 
 
 @pytest.fixture(scope="module")

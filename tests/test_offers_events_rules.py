@@ -91,7 +91,8 @@ def test_the_chosen_offer_is_the_order_provider_and_only_one(sources_copy, refer
 
 
 def test_an_awarded_order_without_offers_is_a_warning(sources_copy, reference_data):
-    from centrale.sources.validate import list_source_files, validate_files
+    from centrale.sources.discover import list_source_files
+    from centrale.sources.validate import validate_files
     from tests.test_validation_rules import TODAY
 
     folder = without_demo_offers(sources_copy)

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from centrale.access import auth
 from centrale.config import REPO_ROOT
-from centrale.sources.validate import list_source_files
+from centrale.sources.discover import list_source_files
 from tests.ingest_files import BAD_ORDERS, MONTH_OF_ORDERS
 
 DASHBOARD = str(REPO_ROOT / "dashboard.py")

@@ -278,7 +278,7 @@ def test_csv_fast_path_reads_like_the_csv_module(tmp_path, monkeypatch, name, en
     assert table.to_numpy(dtype=object).tolist() == _padded(rows, table.shape[1])
     _assert_same_tables(*_read_both(tmp_path, data, monkeypatch))
     # Readers other than `read_source` (the survey import) still get the csv module's lists.
-    assert read._csv_rows(data, "orders.csv") == (rows, None)
+    assert read.csv_rows(data, "orders.csv") == (rows, None)
 
 
 @pytest.mark.parametrize("name", sorted(FALLBACK_CSVS))

@@ -4,8 +4,9 @@ communes; a broken file's follow-on problems held back; French column labels onl
 
 import datetime as dt
 
+from centrale.sources.discover import list_source_files
 from centrale.sources.problems import ERROR, WARNING, grouped, summary_line
-from centrale.sources.validate import list_source_files, validate_files
+from centrale.sources.validate import validate_files
 from tests.test_validation_rules import add_csv
 
 TODAY = dt.date(2026, 11, 24)

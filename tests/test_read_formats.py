@@ -6,8 +6,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from centrale.sources.discover import list_source_files
 from centrale.sources.problems import ERROR
-from centrale.sources.validate import list_source_files, validate_files
+from centrale.sources.validate import validate_files
 
 
 def validate(folder, reference_data):
@@ -245,8 +246,8 @@ def test_a_units_row_under_a_csv_header_is_skipped_not_read_as_data(
 def test_the_survey_imports_saved_column_choices_are_not_reported_as_unread(tmp_path):
     """The import saves its mapping beside the sources: the build must not warn about
     the product's own files on every run (found by a fresh-eyes review)."""
+    from centrale.sources.discover import unread_entries
     from centrale.sources.kinds import MAPPING_PREFIX
-    from centrale.sources.validate import unread_entries
 
     (tmp_path / f"{MAPPING_PREFIX}0123456789ab.json").write_text("[]")
     (tmp_path / "notes.json").write_text("{}")

@@ -10,7 +10,7 @@ import dataclasses
 import time
 
 from centrale.intake import ingest
-from centrale.sources.validate import MAX_PER_RULE
+from centrale.sources.report import MAX_PER_RULE
 from centrale.storage.build import build_store
 
 HEADER = (

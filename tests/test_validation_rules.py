@@ -4,8 +4,9 @@ import datetime as dt
 
 import pytest
 
+from centrale.sources.discover import list_source_files
 from centrale.sources.problems import ERROR, WARNING
-from centrale.sources.validate import list_source_files, validate_files
+from centrale.sources.validate import validate_files
 
 TODAY = dt.date(2026, 11, 24)
 

@@ -11,10 +11,11 @@ import zipfile
 
 import openpyxl
 
+from centrale.sources.discover import list_source_files
 from centrale.sources.kinds import kind_of_file
 from centrale.sources.parse import parse_amount, parse_int
 from centrale.sources.problems import ERROR, WARNING, summary_line
-from centrale.sources.validate import list_source_files, validate_files
+from centrale.sources.validate import validate_files
 
 TODAY = dt.date(2026, 11, 24)
 TITLE = [

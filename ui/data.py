@@ -16,7 +16,7 @@ import streamlit as st
 from centrale.config import settings
 from centrale.intake.commit import mismatch, settle_interrupted
 from centrale.plaintext import plain
-from centrale.sources.validate import list_source_files
+from centrale.sources.discover import list_source_files
 from centrale.storage.store import StoreMissing, StoreReader, schema_is_current
 
 # Modules whose functions `load` may call: (con, *args) -> DataFrame | dict.

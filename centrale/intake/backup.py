@@ -55,7 +55,7 @@ from centrale.intake.commit import (
     sources_lock,
 )
 from centrale.locks import sync_folder
-from centrale.sources.validate import list_source_files
+from centrale.sources.discover import list_source_files
 from centrale.storage.store import build_lock, connect_read_only
 
 HISTORY_TABLES = ("load_log", "load_files")

@@ -40,7 +40,7 @@ import duckdb
 
 from centrale.fingerprint import sha256_file
 from centrale.locks import exclusive, sync_folder, write_atomic
-from centrale.sources.validate import list_source_files
+from centrale.sources.discover import list_source_files
 from centrale.storage import loads
 
 ARCHIVE_DIR = ".archive"

@@ -53,6 +53,7 @@ from centrale.intake.commit import (
 from centrale.intake.folder import ensure_sources_folder
 from centrale.locks import write_atomic
 from centrale.names import normalise
+from centrale.sources.discover import list_source_files
 from centrale.sources.kinds import KINDS, kind_of_file
 from centrale.sources.problems import ERROR, Problem, SourceError
 from centrale.sources.read import (
@@ -62,7 +63,7 @@ from centrale.sources.read import (
     decode_csv,
     sent_file_budget,
 )
-from centrale.sources.validate import Validated, list_source_files, validate_files
+from centrale.sources.validate import Validated, validate_files
 from centrale.storage.build import (
     BuildResult,
     LoadRefused,
@@ -586,7 +587,7 @@ def _blob_path(folder: Path, sha: str, extension: str) -> Path:
     return archive_dir(folder) / f"{sha}{extension}"
 
 
-def _archive(folder: Path, data: bytes, sha: str, extension: str) -> tuple[Path, bool]:
+def archive_file(folder: Path, data: bytes, sha: str, extension: str) -> tuple[Path, bool]:
     """Keep `data` under its SHA-256; returns (path, created)."""
     blob = _blob_path(folder, sha, extension)
     if blob.is_file():
@@ -605,7 +606,7 @@ def archive_sources(folder: Path) -> None:
     for path in list_source_files(folder):
         if path.suffix.lower() in EXTENSIONS:
             data = path.read_bytes()
-            _archive(folder, data, sha256_bytes(data), path.suffix.lower())
+            archive_file(folder, data, sha256_bytes(data), path.suffix.lower())
 
 
 def journal(settings: Settings) -> pd.DataFrame:
@@ -655,7 +656,7 @@ def apply_upload(
             )
         _backup_first(settings)
         archive_sources(folder)
-        _archive(folder, upload.data, upload.sha256, upload.extension)
+        archive_file(folder, upload.data, upload.sha256, upload.extension)
         kept = [p for p in current if p.name != preview.replaces]
         target = folder / upload.safe_name
         change = FolderChange(folder, settings.db_path)

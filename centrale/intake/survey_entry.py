@@ -42,11 +42,13 @@ from centrale.config import Settings
 from centrale.fingerprint import sha256_bytes
 from centrale.intake.commit import FolderChange
 from centrale.intake.folder import ensure_sources_folder
-from centrale.intake.ingest import _archive, archive_sources, sources_lock
+from centrale.intake.ingest import archive_file, archive_sources, sources_lock
 from centrale.render.excel import neutralise
+from centrale.sources.discover import HISTORY_DIR, list_source_files
 from centrale.sources.kinds import kind_of_file
-from centrale.sources.read import SEPARATORS, _count_outside_quotes, decode_csv
-from centrale.sources.validate import HISTORY_DIR, Reference, list_source_files, validate_files
+from centrale.sources.read import csv_separator, decode_csv
+from centrale.sources.reference import Reference
+from centrale.sources.validate import validate_files
 from centrale.storage.build import BuildResult, build_store, read_reference
 
 NO_NEEDS = "aucun besoin"
@@ -266,7 +268,7 @@ def replace_answers(  # noqa: C901
 
 def _archive_blob(folder: Path, path: Path) -> None:
     data = path.read_bytes()
-    _archive(folder, data, sha256_bytes(data), path.suffix.lower())
+    archive_file(folder, data, sha256_bytes(data), path.suffix.lower())
 
 
 def history_name(path: Path, stamp: str) -> Path:
@@ -321,8 +323,7 @@ def without_rows(path: Path, sheet: str | None, rows: list[int]) -> bytes:
         return buffer.getvalue()
     data = path.read_bytes()
     text, encoding = decode_csv(data) or (data.decode("cp1252", errors="replace"), "cp1252")
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
-    separator = max(SEPARATORS, key=lambda s: _count_outside_quotes(first_line, s))
+    separator = csv_separator(text)
     ending = "\r\n" if "\r\n" in text else "\n"
     records = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
     buffer = io.StringIO(newline="")

@@ -48,8 +48,7 @@ from centrale.intake.survey_entry import (
     rows_csv,
 )
 from centrale.intake.survey_mapping import (
-    _BRACKET,
-    _NONE_OPTIONS,
+    BRACKET_HEADER,
     FALSE_VALUES,
     NEED_ROLES,
     NOT_SHOWN,
@@ -84,11 +83,12 @@ from centrale.intake.survey_mapping import (
     unplaced,
 )
 from centrale.names import normalise
-from centrale.sources.kinds import SURVEY, kind_of_file
+from centrale.sources.discover import list_source_files
+from centrale.sources.kinds import ANONYMISED_DATE, NO_NEED_WORDS, SURVEY, kind_of_file
 from centrale.sources.parse import is_blank
 from centrale.sources.problems import ERROR, WARNING, Problem, SourceError
-from centrale.sources.read import READ_BUDGET, _csv_rows, _workbook_rows
-from centrale.sources.validate import list_source_files, validate_files
+from centrale.sources.read import READ_BUDGET, csv_rows, workbook_rows
+from centrale.sources.validate import validate_files
 from centrale.storage.build import read_reference
 
 __all__ = [
@@ -127,13 +127,10 @@ PRIORITY_WORDS = {
     "basse": 3,
     "faible": 3,
 }
-# LimeSurvey's anonymised surveys write this as every submit date.
-ANONYMISED_DATE = "1980-01-01"
 
 _ISO_DATETIME = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})[ T]")
 _FR_DATETIME = re.compile(r"^(\d{1,2}/\d{1,2}/\d{4})[ T]")
 _SPLIT_OTHER = re.compile(r"[;\n]+")
-_NONE_WORDS = _NONE_OPTIONS
 
 
 @dataclass
@@ -200,10 +197,10 @@ def read_export(data: bytes, name: str, max_bytes: int | None = None) -> ExportF
             Problem(ERROR, name, f"fichier trop volumineux (plus de {max_bytes // 2**20} Mo)")
         )
     elif suffix == ".xlsx":
-        sheet, rows, problem = _workbook_rows(data, SURVEY, name)
+        sheet, rows, problem = workbook_rows(data, SURVEY, name)
         problems += [problem] if problem else []
     elif suffix == ".csv":
-        rows, problem = _csv_rows(data, name)
+        rows, problem = csv_rows(data, name)
         problems += [problem] if problem else []
     else:
         problems.append(
@@ -285,7 +282,7 @@ def _tool(headers: list[str]) -> str:
     if keys & {"horodateur", "timestamp"}:
         return "Google Forms"
     if keys & {"submitdate", "lastpage", "startlanguage"} or any(
-        _BRACKET.match(h) for h in headers
+        BRACKET_HEADER.match(h) for h in headers
     ):
         return "LimeSurvey"
     if keys & {"submission time", "uuid", "meta instanceid", "formhub uuid"} or any(
@@ -587,7 +584,7 @@ def to_long(  # noqa: C901
                 continue
             replied = True
             for part, option in split_answers(value, options, separators[choice.position]):
-                if option is None and normalise(part) in _NONE_WORDS:
+                if option is None and normalise(part) in NO_NEED_WORDS:
                     asked.append((NO_NEEDS, {}))
                     continue
                 if option is None:

@@ -39,7 +39,7 @@ from pathlib import Path
 import pandas as pd
 
 from centrale.names import normalise
-from centrale.sources.kinds import MAPPING_PREFIX
+from centrale.sources.kinds import MAPPING_PREFIX, NO_NEED_WORDS
 from centrale.sources.parse import is_blank
 
 ROLE_LABELS = {
@@ -193,9 +193,8 @@ _NEED_FIELD_WORDS = (
 # Words that make a question about needs (when several questions name catalogue options).
 _NEED_QUESTION_WORDS = ("besoin", "souhait", "interess", "envisag", "need", "projet")
 _OTHER_OPTIONS = {"other", "autre", "autres", "autre besoin", "autres besoins"}
-_NONE_OPTIONS = {"aucun", "aucun besoin", "none", "neant", "pas de besoin"}
 _CODE_LIKE = re.compile(r"^(sq|a|q|opt|option|choix)?\s?\d+$")
-_BRACKET = re.compile(r"^(.*?)\s*\[([^\]]*)\]\s*(?:\[([^\]]*)\])?\s*$")
+BRACKET_HEADER = re.compile(r"^(.*?)\s*\[([^\]]*)\]\s*(?:\[([^\]]*)\])?\s*$")
 _CODED_QUESTION = re.compile(r"^(\w+)\[[^\]]*\]\.\s+(.*)$")
 _COMMENT_SUFFIX = re.compile(r"^(.*?)\s*(comment|commentaire)$")
 SAMPLE_ROWS = 200  # rows whose values decide a column's nature
@@ -379,7 +378,7 @@ def question_prefixes(headers: list[str]) -> set[str]:
     known = {h.strip() for h in headers}
     children: dict[str, int] = {}
     for header in headers:
-        if _BRACKET.match(header):
+        if BRACKET_HEADER.match(header):
             continue
         parts = header.strip().split("/")
         for i in range(1, len(parts)):
@@ -396,7 +395,7 @@ def split_heading(header: str, prefixes: set[str] | None = None) -> tuple[str, s
     (heading, None).
     """
     text = header.strip()
-    match = _BRACKET.match(text)
+    match = BRACKET_HEADER.match(text)
     if match:
         option = match.group(2).strip()
         if match.group(3) is not None:
@@ -514,7 +513,7 @@ def _option_column(base: ColumnChoice, options: list[NeedOption], values: str) -
             "« si autre, précisez »",
             sure=True,
         )
-    if o in _NONE_OPTIONS:
+    if o in NO_NEED_WORDS:
         if values == "text":
             return _ignored(base, "option « aucun » en texte libre : à vérifier")
         return replace(base, role="no_needs", reason="option « aucun besoin »")
@@ -659,7 +658,7 @@ def propose_mapping(export, options: list[NeedOption]) -> list[ColumnChoice]:
                 "choix multiples regroupés dans une cellule : les colonnes par option sont lues",
                 sure=True,
             )
-        elif option is not None and (_BRACKET.match(header) or values != "text"):
+        elif option is not None and (BRACKET_HEADER.match(header) or values != "text"):
             choice = _option_column(base, options, values)
         elif option is not None:
             # Kobo text under a path: a field inside a group (`groupe_identite/commune`)
@@ -829,7 +828,7 @@ def accept_question(mapping: list[ColumnChoice], question: str) -> list[ColumnCh
     for c in mapping:
         if c.question == question and c.option is not None and c.values != "text":
             o = normalise(c.option)
-            special = o in _OTHER_OPTIONS or o in _NONE_OPTIONS or _COMMENT_SUFFIX.match(o)
+            special = o in _OTHER_OPTIONS or o in NO_NEED_WORDS or _COMMENT_SUFFIX.match(o)
             if not special and c.role in (None, "ignore", "need"):
                 need = c.need or (c.suggestion[1] if c.suggestion else None) or c.option
                 if not is_tick_word(need) and not _CODE_LIKE.match(normalise(need)):

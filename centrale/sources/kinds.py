@@ -235,6 +235,9 @@ KINDS: dict[str, Kind] = {
 }
 
 # French words accepted at the start of a file name, besides the kind's own name.
+# LimeSurvey writes this submit date on every response of an anonymised survey: not a date.
+ANONYMISED_DATE = "1980-01-01"
+
 # The survey import's saved column choices live beside the sources (survey_mapping writes
 # them); they are not source files, and the folder's reader skips them.
 MAPPING_PREFIX = "correspondance-enquete-"

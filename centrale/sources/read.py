@@ -118,7 +118,7 @@ def read_sources(path: Path, kind: Kind, display_name: str | None = None) -> lis
                 problems.append(problem)
             sheets = _table_sheets(found, kind, name, problems) or sheets
     elif suffix == ".csv":
-        rows, problem = _csv_rows(data, name, fast=True)
+        rows, problem = csv_rows(data, name, fast=True)
         sheets = [(None, rows)]
         if problem:
             problems.append(problem)
@@ -253,7 +253,7 @@ class _WatchedBytes(io.BytesIO):
         return super().read(size)
 
 
-def _workbook_rows(data: bytes, kind: Kind, name: str):
+def workbook_rows(data: bytes, kind: Kind, name: str):
     """(sheet, rows, problem) of the one sheet named after `kind`, else the first."""
     sheets, problem = _workbook_sheets(data, name)
     if problem or not sheets:
@@ -306,7 +306,7 @@ def decode_csv(data: bytes) -> tuple[str, str] | None:
         return data.decode("cp1252", errors="replace"), "cp1252"
 
 
-def _csv_rows(data: bytes, name: str, fast: bool = False):
+def csv_rows(data: bytes, name: str, fast: bool = False):
     """(rows as lists of strings, problem); with `fast`, rows may be a `_csv_table` frame.
 
     Only `_cells_from_rows` takes the frame; other readers (the survey import)
@@ -328,8 +328,7 @@ def _csv_rows(data: bytes, name: str, fast: bool = False):
             "ce fichier texte Unicode (UTF-16) contient des caractères nuls : attendu un "
             "export d'Excel ; enregistrez-le à nouveau en .xlsx ou en CSV",
         )
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
-    separator = max(SEPARATORS, key=lambda s: _count_outside_quotes(first_line, s))
+    separator = csv_separator(text)
     table = _csv_table(text, separator) if fast else None
     if table is not None:
         return table, None
@@ -438,6 +437,13 @@ def _csv_table(text: str, separator: str) -> pd.DataFrame | None:
     if max(lengths, default=0) > csv.field_size_limit():
         return None
     return table
+
+
+def csv_separator(text: str) -> str:
+    """The separator of a decoded CSV text: the one of SEPARATORS its first non-blank
+    line holds most often outside quotes (the one rule for every CSV read or rewritten)."""
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    return max(SEPARATORS, key=lambda s: _count_outside_quotes(first_line, s))
 
 
 def _count_outside_quotes(line: str, char: str) -> int:

@@ -18,15 +18,11 @@ import pandas as pd
 
 from centrale.config import PROVINCE_NIS, Settings
 from centrale.errors import CentraleError
+from centrale.sources.discover import list_source_files, unread_entries
 from centrale.sources.geo import commune_periods, read_boundaries, read_mergers
 from centrale.sources.problems import SourceError
-from centrale.sources.validate import (
-    Reference,
-    Validated,
-    list_source_files,
-    unread_entries,
-    validate_files,
-)
+from centrale.sources.reference import Reference
+from centrale.sources.validate import Validated, validate_files
 from centrale.storage.checks import run_checks
 from centrale.storage.store import LoadEntry, build_lock, write_store
 
