@@ -15,7 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from centrale.config import REPO_ROOT
-from centrale.intake import ingest
+from centrale.intake import ingest, receiving
 from centrale.intake.folder import ensure_sources_folder
 from centrale.render.excel import workbook_bytes
 from tests.ingest_files import MONTH_OF_ORDERS
@@ -147,7 +147,7 @@ def test_binary_csv_through_the_page_shows_a_french_refusal(workspace, monkeypat
     ],
 )
 def test_uploaded_names_are_only_shown_never_used_as_paths(sent, shown):
-    assert ingest.clean_display_name(sent) == shown
+    assert receiving.clean_display_name(sent) == shown
 
 
 def test_path_traversal_name_writes_nothing_outside_the_sources(workspace, tmp_path):

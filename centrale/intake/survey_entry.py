@@ -40,9 +40,9 @@ import pandas as pd
 
 from centrale.config import Settings
 from centrale.fingerprint import sha256_bytes
-from centrale.intake.commit import FolderChange
+from centrale.intake.archive import archive_file, archive_sources
+from centrale.intake.commit import FolderChange, sources_lock
 from centrale.intake.folder import ensure_sources_folder
-from centrale.intake.ingest import archive_file, archive_sources, sources_lock
 from centrale.render.excel import neutralise
 from centrale.sources.discover import HISTORY_DIR, list_source_files
 from centrale.sources.kinds import kind_of_file
