@@ -144,10 +144,16 @@ def _print_plan(plan) -> None:
             print(f"  {c.header} : {ROLE_LABELS.get(c.role, '?')}{need}{flag} — {c.reason}")
     rows = plan.rows()
     print(f"\nLignes à écrire ({len(rows)}) :")
+    if plan.date_column:
+        print(
+            f"  (dates de « {plan.date_column} » non lues : jour et mois ne peuvent être "
+            "distingués, précisez --date-order dmy ou mdy)"
+        )
     for r in rows:
+        when = "?" if plan.date_column else r["submitted_on"] or "-"
         print(
             f"  {r['year']} ; {r['commune']} ; {r['need']} ; priorité {r['priority'] or '-'} ; "
-            f"réponse {r['submitted_on'] or '-'}"
+            f"réponse {when}"
         )
     if plan.changes:
         print(f"\nChangements par commune ({plan.removals} réponse(s) enregistrée(s) retirée(s)) :")

@@ -309,13 +309,15 @@ def test_property_forms_needs_read_exactly_and_no_needs_column_refused(answers, 
     mapping = si.propose_mapping(export, OPTIONS)
     long_rows = si.to_long(export, mapping, 2024, None, OPTIONS)
     got = needs_by_commune(long_rows)
+    refused = any("aucune colonne ne contient" in p for p in si.mapping_problems(mapping))
     for commune, needs, _other in answers:
         code = {n: v for n, v in zip(NAMES, FORMS_CATALOGUE["solution_id"])}
         if needs:
             assert got[commune] == [code[n] for n in needs]
         else:  # nothing known ticked: never « aucun besoin » (left out)
             assert commune not in got
-            assert commune in [o.commune for o in long_rows.left_out]
+            # Left out; or, when no cell names a need, the whole file refused once.
+            assert refused or commune in [o.commune for o in long_rows.left_out]
     for row in long_rows.rows:
         assert folded(row[2]) not in TICK_WORDS  # never a need named 0, Non, N/A, Oui
         assert row[2] != NO_NEEDS
@@ -482,3 +484,40 @@ def test_aucun_option_beside_needs_in_one_cell_is_an_error_not_a_crash():
     rows[1][8] = "Aucun besoin;"  # alone: the commune said it has no needs
     _, _, long_rows = imported(workbook_bytes({"F": rows}), "f.xlsx")
     assert needs_by_commune(long_rows)["Arlon"] == [NO_NEEDS]
+
+
+# --- Review of issue 21: what a dry run shows before refusing -------------------------
+
+
+def test_cli_dry_run_with_all_dates_ambiguous_shows_no_guessed_date(config, tmp_path, capsys):
+    stamps = ["3/9/2024 23:36:30", "3/10/2024 10:00:00", "4/2/2024 8:00:00", "4/5/2024 9:00"]
+    path = tmp_path / "google-ambigu.csv"
+    path.write_bytes(csv_bytes(google_sheets_rows(stamps=stamps), sep=","))
+    code, out, err = run(capsys, config, "survey-import", str(path), "--year", "2024", "--dry-run")
+    assert code == 1 and "--date-order dmy" in err and "--date-order mdy" in err
+    assert "Essai (--dry-run)" not in err  # refused, not a successful trial
+    for guessed in ("2024-09-03", "2024-03-09", "2024-10-03", "2024-03-10", "2024-05-04"):
+        assert guessed not in out, guessed
+    assert "2024 ; Arlon ; ECL ; priorité - ; réponse ?" in out
+    code, out, _ = run(
+        capsys, config, "survey-import", str(path), "--year", "2024", "--dry-run", "--json"
+    )
+    assert code == 1
+    assert {r["submitted_on"] for r in json.loads(out)["rows"]} == {None}
+
+
+def test_cli_without_needs_column_is_one_refusal_not_a_line_per_row(config, tmp_path, capsys):
+    rows = [[v for k, v in enumerate(r) if k != 8] for r in ms_forms_rows()]  # no needs
+    path = tmp_path / "sans-besoins.xlsx"
+    path.write_bytes(workbook_bytes({"Form1": rows}))
+    code, out, err = run(capsys, config, "survey-import", str(path), "--year", "2024", "--dry-run")
+    assert code == 1
+    assert "sans réponse" not in out + err and "laissées de côté" not in out
+    assert err.count("aucune colonne ne contient les besoins") == 1
+    code, out, _ = run(
+        capsys, config, "survey-import", str(path), "--year", "2024", "--dry-run", "--json"
+    )
+    plan = json.loads(out)
+    assert plan["left_out"] == [] and plan["rows"] == []
+    (refusal,) = plan["problems"]
+    assert refusal["sheet"] == "Form1" and refusal["row"] is None

@@ -58,6 +58,7 @@ from centrale.sources.survey_mapping import (
     _NONE_OPTIONS,
     FALSE_VALUES,
     NEED_ROLES,
+    NEEDS_QUESTION_ROLES,
     NOT_SHOWN,
     ROLE_LABELS,
     SINGLE_ROLES,
@@ -463,6 +464,9 @@ def to_long(  # noqa: C901
     blank_unticked = not any(
         folded(r[c.position]) in FALSE_VALUES - {""} for r in export.rows for c in ticks
     )
+    # Without a column answering the needs question the file is refused once, as a whole
+    # (`mapping_problems`): its rows are not each "left out", nor ever « aucun besoin ».
+    needs_question = any(c.role in NEEDS_QUESTION_ROLES for c in mapping)
     date_column, dates = None, None
     if submit is not None:
         dates, reason = date_order([r[submit.position] for r in export.rows], order)
@@ -690,6 +694,8 @@ def to_long(  # noqa: C901
             )
             continue
         if len(rows) == start and not replied:
+            if not needs_question:
+                continue  # no needs column at all: one refusal for the file, not per row
             left_out.append(
                 LeftOut(
                     number,
@@ -923,7 +929,9 @@ class ImportPlan:
         return self.long_rows.left_out if self.long_rows else list(self.export.left_out)
 
     def rows(self) -> list[dict]:
-        """The rows it would write, with the survey kind's canonical columns, typed."""
+        """The rows it would write, with the survey kind's canonical columns, typed. While
+        the day/month order of the answer dates is undecided (`date_column`), no date is
+        given (None): a date read in a guessed order is never shown as read."""
         from centrale.sources import parse
 
         if self.long_rows is None:  # a long file: its columns by their headings
@@ -947,7 +955,8 @@ class ImportPlan:
             budget = parse.parse_amount(record["budget_eur"] or None)
             record["budget_eur"] = budget if isinstance(budget, float) else None
             date = parse.parse_date(record["submitted_on"] or None, False)
-            record["submitted_on"] = date.isoformat() if isinstance(date, dt.date) else None
+            known = isinstance(date, dt.date) and not self.date_column
+            record["submitted_on"] = date.isoformat() if known else None
             for key in ("respondent", "comment"):
                 record[key] = record[key] or None
             out.append(record)
@@ -1115,7 +1124,9 @@ def plan_import(
         if choices:
             mapping = apply_saved(mapping, choices)
     long_rows = to_long(export, mapping, year, reference.matcher.resolve, options, order, decisions)
-    problems = [Problem(ERROR, export.name, p) for p in mapping_problems(mapping)]
+    problems = [
+        Problem(ERROR, export.name, p, sheet=export.sheet) for p in mapping_problems(mapping)
+    ]
     found, table = _checked(settings, export, long_rows, name, reference)
     problems += found
     changes = []

@@ -142,7 +142,7 @@ def import_tab(default: int) -> None:
     if warnings:
         with st.expander(f"{len(warnings)} avertissement(s) (n'empêchent pas l'import)"):
             st.dataframe(
-                problems_frame(warnings).rename(columns=ui.PROBLEM_HEADERS),
+                ui.problems_shown(problems_frame(warnings)),
                 hide_index=True,
                 width="stretch",
             )
