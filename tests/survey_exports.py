@@ -403,3 +403,29 @@ def kobo_xml_values_rows() -> list[list]:
         ["2024-03-11T09:00", "2024-03-11T09:20", "Attert", "aucun", "0", "0", "0", "1",
          "12", "u-2", "2024-03-11T09:20:31", "2"],
     ]  # fmt: skip
+
+
+def kobo_function_rows(values: bool = True) -> list[list]:
+    """A KoboToolbox export whose respondent's function is a select_one question: as
+    « XML values and headers » (`values`: choice names `dg`, `bourgmestre`, group
+    prefixes) or as « Labels » (the same answers as people read them)."""
+    g = "group_lw2py86"
+    if values:
+        header = ["start", "end", f"{g}/commune", f"{g}/fonction", f"{g}/besoins",
+                  f"{g}/besoins/ecl", f"{g}/besoins/wifi_public", "_id", "_uuid",
+                  "_submission_time", "_index"]  # fmt: skip
+        who, needs = ["dg", "bourgmestre"], ["ecl wifi_public", "ecl"]
+    else:
+        q = "Quels sont vos besoins ?"
+        header = ["start", "end", "Commune", "Votre fonction", q,
+                  f"{q}/Éclairage public intelligent", f"{q}/Wi-Fi public", "_id", "_uuid",
+                  "_submission_time", "_index"]  # fmt: skip
+        who = ["Directeur général", "Bourgmestre"]
+        needs = ["Éclairage public intelligent Wi-Fi public", "Éclairage public intelligent"]
+    return [
+        header,
+        ["2024-03-10T09:00", "2024-03-10T09:20", "Arlon", who[0], needs[0], "1", "1", "11",
+         "u-1", "2024-03-10T09:20:31", "1"],
+        ["2024-03-11T09:00", "2024-03-11T09:20", "Attert", who[1], needs[1], "1", "0", "12",
+         "u-2", "2024-03-11T09:20:31", "2"],
+    ]  # fmt: skip

@@ -29,6 +29,7 @@ from tests.survey_exports import (
     csv_bytes,
     google_download_rows,
     google_sheets_rows,
+    kobo_function_rows,
     kobo_xml_values_rows,
     ms_forms_rows,
     workbook_bytes,
@@ -197,6 +198,41 @@ def test_kobo_xml_values_choice_names_and_group_prefixes():
     assert by["group_lw2py86/besoins/appli"].suggestion == ("need", "APP")
     assert by["group_lw2py86/besoins/aucun"].role == "no_needs"
     assert needs_by_commune(long_rows) == {"Arlon": ["ECL", "WIFI"], "Attert": [NO_NEEDS]}
+
+
+def test_kobo_choice_codes_are_never_stored_as_the_respondent(tmp_path, capsys):
+    # Labels export: the function as people read it is kept.
+    _, mapping, long_rows = imported(
+        csv_bytes(kobo_function_rows(values=False), sep=",", bom=False), "kobo-labels.csv"
+    )
+    assert roles(mapping)["Votre fonction"][0] == "respondent"
+    assert {r[1]: r[7] for r in long_rows.rows} == {
+        "Arlon": "Directeur général",
+        "Attert": "Bourgmestre",
+    }
+    # XML values export: `dg` is a choice name, its label unknown: not the respondent.
+    data = csv_bytes(kobo_function_rows(values=True), sep=",", bom=False)
+    export, mapping, long_rows = imported(data, "kobo-xml.csv")
+    choice = {c.header: c for c in mapping}["group_lw2py86/fonction"]
+    assert choice.role == "ignore" and not choice.sure
+    assert "« dg »" in choice.reason and "Labels" in choice.reason
+    assert needs_by_commune(long_rows) == {"Arlon": ["ECL", "WIFI"], "Attert": ["ECL"]}
+    assert {r[7] for r in long_rows.rows} == {""}  # no code stored as a person's function
+    assert long_rows.problems == []
+    # Chosen by hand as the respondent anyway: refused, naming row, column and value.
+    forced = si.apply_choice(mapping, choice.position, "respondent", None)
+    refused = si.to_long(export, forced, 2024, None, OPTIONS)
+    (problem,) = refused.problems
+    assert (problem.row, problem.column, problem.value) == (2, "group_lw2py86/fonction", "dg")
+    assert "codes de choix Kobo" in problem.message and "Labels" in problem.message
+    # Through the command line, in a dry run: the column is said ignored, and why.
+    config = tiny_settings(tmp_path, **{"solutions_smart.csv": SMART})
+    path = tmp_path / "kobo-xml.csv"
+    path.write_bytes(data)
+    code, out, err = run(capsys, config, "survey-import", str(path), "--year", "2024", "--dry-run")
+    assert code == 0, err
+    assert "group_lw2py86/fonction : Ignorer cette colonne (à vérifier) — codes de choix" in out
+    assert "dg" not in "\n".join(line for line in out.splitlines() if " ; " in line)
 
 
 # --- « Autre » only in the needs question --------------------------------------------

@@ -56,6 +56,7 @@ from centrale.sources.survey_entry import (
 from centrale.sources.survey_mapping import (
     _BRACKET,
     _NONE_OPTIONS,
+    CODES_NOT_LABELS,
     FALSE_VALUES,
     NEED_ROLES,
     NEEDS_QUESTION_ROLES,
@@ -70,6 +71,7 @@ from centrale.sources.survey_mapping import (
     accept_suggestions,
     apply_choice,
     apply_saved,
+    choice_codes,
     closest_need,
     confirm_ignored,
     folded,
@@ -89,6 +91,7 @@ from centrale.sources.survey_mapping import (
     split_heading,
     to_review,
     unplaced,
+    xml_values_export,
 )
 from centrale.sources.validate import list_source_files, validate_files
 
@@ -467,6 +470,32 @@ def to_long(  # noqa: C901
     # Without a column answering the needs question the file is refused once, as a whole
     # (`mapping_problems`): its rows are not each "left out", nor ever « aucun besoin ».
     needs_question = any(c.role in NEEDS_QUESTION_ROLES for c in mapping)
+    # A respondent column chosen by hand in a Kobo XML-values export whose cells are
+    # choice names: refused, never stored as a person's function.
+    who = single.get("respondent")
+    codes = (
+        choice_codes([r[who.position] for r in export.rows])
+        if who is not None and xml_values_export(export.headers)
+        else []
+    )
+    if codes:
+        shown = ", ".join(f"« {c} »" for c in codes[:4]) + (" …" if len(codes) > 4 else "")
+        problems.append(
+            Problem(
+                ERROR,
+                export.name,
+                f"colonne « Répondant » : {CODES_NOT_LABELS.format(codes=shown)}",
+                sheet=export.sheet,
+                row=next(
+                    n
+                    for r, n in zip(export.rows, export.row_numbers)
+                    if _cell_text(r[who.position]) == codes[0]
+                ),
+                column=who.header,
+                value=codes[0],
+                code="codes-sans-libelles",
+            )
+        )
     date_column, dates = None, None
     if submit is not None:
         dates, reason = date_order([r[submit.position] for r in export.rows], order)
