@@ -176,6 +176,7 @@ class NewNeed:
     closest: str | None  # the existing need it most likely is (« même besoin que … ? »)
     default: str | None  # what the import does unless told: the text, or None (ignored)
     source: str  # "list" (a part of a one-cell list) | "other" (an « Autre » text)
+    outcome: str | None = None  # what this import does with it: `decisions`' or `default`
 
 
 @dataclass
@@ -631,7 +632,7 @@ def to_long(  # noqa: C901
                         known = NewNeed(part, [], closest.value if closest else None, None, "list")
                         new_needs[key] = known
                     known.communes.append(commune_text)
-                    chosen = decisions.get(key, known.default)
+                    chosen = known.outcome = decisions.get(key, known.default)
                     if chosen is None:
                         unread.append(part)
                         continue
@@ -693,7 +694,7 @@ def to_long(  # noqa: C901
                     )
                     new_needs[key] = known
                 known.communes.append(commune_text)
-                chosen = decisions.get(key, known.default)
+                chosen = known.outcome = decisions.get(key, known.default)
                 if chosen is None:
                     unread.append(label)
                     continue
@@ -1014,7 +1015,7 @@ class ImportPlan:
                     "text": n.text,
                     "communes": n.communes,
                     "closest": n.closest,
-                    "imported_as": n.default,
+                    "imported_as": n.outcome,
                 }
                 for n in self.new_needs.values()
             ],
