@@ -429,3 +429,33 @@ def kobo_function_rows(values: bool = True) -> list[list]:
         ["2024-03-11T09:00", "2024-03-11T09:20", "Attert", who[1], needs[1], "1", "0", "12",
          "u-2", "2024-03-11T09:20:31", "2"],
     ]  # fmt: skip
+
+
+# --- Exports tried as a user would (issue 21's review) --------------------------------
+
+RANKED = ["Wi-Fi public communal", "Éclairage public intelligent", "Application web/mobile",
+          "Repas scolaires, accueil extrascolaire"]  # fmt: skip
+
+
+def ms_forms_ranking_rows(with_needs: bool = True) -> list[list]:
+    """Microsoft Forms with a « Classement » (ranking) question: its cell lists *every*
+    option, in the respondent's order, joined by `;` with a trailing `;` — the same
+    layout as a checkbox question's, though nobody ticked anything."""
+    rows = ms_forms_rows()
+    rows[0].append("Classez ces besoins par ordre de priorité")
+    for i, row in enumerate(rows[1:]):
+        row.append("".join(f"{n};" for n in RANKED[i:] + RANKED[:i]))
+    if not with_needs:
+        rows = [[v for k, v in enumerate(r) if k != 8] for r in rows]
+    return rows
+
+
+def limesurvey_without_submit_date(technical=LIME_TECH_EN) -> list[list]:
+    """A LimeSurvey export made with « Réponses complètes seulement » off and the
+    « Date submitted » column left out of the export: only « Last page » tells that
+    Bertrix stopped on page 1 of 3 (an incomplete response)."""
+    rows = limesurvey_full_text(technical=technical, tick=("Yes", "No"))
+    last = technical.index(technical[2])  # « Last page » / « Dernière page »
+    for row, page in zip(rows[1:], ["3", "3", "1", "3"]):
+        row[last] = page
+    return [[v for k, v in enumerate(r) if k != 1] for r in rows]

@@ -557,3 +557,61 @@ def test_cli_without_needs_column_is_one_refusal_not_a_line_per_row(config, tmp_
     assert plan["left_out"] == [] and plan["rows"] == []
     (refusal,) = plan["problems"]
     assert refusal["sheet"] == "Form1" and refusal["row"] is None
+
+
+# --- Exports a user tried (issue 21's review): refused or left out, never guessed -----
+
+
+def test_cli_ranking_question_is_never_read_as_needs(config, tmp_path, capsys):
+    from tests.survey_exports import ms_forms_ranking_rows
+
+    path = tmp_path / "Enquête besoins classement(1-4).xlsx"
+    path.write_bytes(workbook_bytes({"Form1": ms_forms_ranking_rows()}))
+    code, out, err = run(capsys, config, "survey-import", str(path), "--year", "2024", "--dry-run")
+    assert code == 0, err
+    assert "Classez ces besoins par ordre de priorité : Ignorer cette colonne (à vérifier)" in out
+    assert "question de classement" in out
+    code, out, _ = run(
+        capsys, config, "survey-import", str(path), "--year", "2024", "--dry-run", "--json"
+    )
+    got: dict[str, list[str]] = {}
+    for row in json.loads(out)["rows"]:
+        got.setdefault(row["commune"], []).append(row["need"])
+    assert got == {**EXPECTED, "Attert": ["REPAS", "Drones"]}  # Aubange still left out
+    # The ranking alone: no needs question at all, refused as such.
+    path = tmp_path / "classement-seul.xlsx"
+    path.write_bytes(workbook_bytes({"Form1": ms_forms_ranking_rows(with_needs=False)}))
+    code, out, err = run(capsys, config, "survey-import", str(path), "--year", "2024", "--dry-run")
+    assert code == 1 and "aucune colonne ne contient les besoins" in err
+
+
+def test_ranking_detection_leaves_identical_checkbox_answers_alone():
+    rows = ms_forms_rows(
+        [
+            ("Arlon", "2024-03-15 10:23:11", ["Éclairage public intelligent", "Wi-Fi public"], ""),
+            ("Attert", "2024-03-18 09:00:00", ["Éclairage public intelligent", "Wi-Fi public"], ""),
+        ]
+    )
+    _, mapping, long_rows = imported(workbook_bytes({"F": rows}), "f.xlsx")
+    assert roles(mapping)[FORMS_NEEDS_Q] == ("need_list", True)
+    assert needs_by_commune(long_rows) == {"Arlon": ["ECL", "WIFI"], "Attert": ["ECL", "WIFI"]}
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_cli_limesurvey_without_submit_date_leaves_the_partial_response_out(
+    config, tmp_path, capsys, language
+):
+    from tests.survey_exports import LIME_TECH_EN, limesurvey_without_submit_date
+
+    rows = limesurvey_without_submit_date(LIME_TECH_FR if language == "fr" else LIME_TECH_EN)
+    path = tmp_path / "results-survey123456.csv"
+    path.write_bytes(csv_bytes(rows, sep=","))
+    code, out, err = run(
+        capsys, config, "survey-import", str(path), "--year", "2024", "--dry-run", "--json"
+    )
+    assert code == 0, err
+    plan = json.loads(out)
+    assert "Bertrix" not in {r["commune"] for r in plan["rows"]}  # stopped on page 1 of 3
+    (bertrix,) = [o for o in plan["left_out"] if o["commune"] == "Bertrix"]
+    assert "réponse incomplète : arrêtée à la page 1" in bertrix["reason"]
+    assert "Bertrix" not in {c["commune"] for c in plan["changes"]}  # its answers kept

@@ -497,6 +497,9 @@ def to_long(  # noqa: C901
                 code="codes-sans-libelles",
             )
         )
+    # Without the tool's submit date, LimeSurvey's last page still tells an incomplete
+    # response: a row that stopped before the last page any respondent reached.
+    last_page, pages_seen = _last_pages(export) if not tool_submit else (None, {})
     date_column, dates = None, None
     if submit is not None:
         dates, reason = date_order([r[submit.position] for r in export.rows], order)
@@ -545,6 +548,17 @@ def to_long(  # noqa: C901
                 LeftOut(
                     number,
                     f"réponse incomplète : « {submit.header} » est vide (non envoyée)",
+                    commune_text,
+                )
+            )
+            continue
+        if last_page is not None and pages_seen.get(number, last_page) < last_page:
+            left_out.append(
+                LeftOut(
+                    number,
+                    f"réponse incomplète : arrêtée à la page {pages_seen[number]} alors que "
+                    f"d'autres répondants vont jusqu'à la page {last_page} (l'export n'a pas "
+                    "la date de soumission qui le dirait)",
                     commune_text,
                 )
             )
@@ -757,6 +771,23 @@ def to_long(  # noqa: C901
             )
         )
     return LongRows(rows, provenance, problems, left_out, new_needs, date_column)
+
+
+LAST_PAGE_HEADINGS = {"derniere page", "last page", "lastpage"}
+
+
+def _last_pages(export: ExportFile) -> tuple[int | None, dict[int, int]]:
+    """LimeSurvey's « Dernière page » column: (the furthest page reached, row number ->
+    page reached), or (None, {}) without such a column of whole numbers."""
+    at = next((i for i, h in enumerate(export.headers) if normalise(h) in LAST_PAGE_HEADINGS), None)
+    if at is None:
+        return None, {}
+    pages = {}
+    for values, number in zip(export.rows, export.row_numbers):
+        text = _cell_text(values[at])
+        if re.fullmatch(r"\d+(\.0)?", text):
+            pages[number] = int(float(text))
+    return (max(pages.values()), pages) if pages else (None, {})
 
 
 def long_file_name(export: ExportFile, now: dt.datetime) -> str:

@@ -626,10 +626,23 @@ def _need_list(base: ColumnChoice, options: list[NeedOption], raw: list) -> Colu
     separators = list_separators(cells)
     found: set[str] = set()
     matching = 0
+    listed, orders = set(), set()  # each cell's parts, as a set and in their order
     for cell in cells:
-        needs = {o.value for _, o in split_answers(cell, options, separators) if o is not None}
+        parts = split_answers(cell, options, separators)
+        needs = {o.value for _, o in parts if o is not None}
         matching += bool(needs)
         found |= needs
+        listed.add(frozenset(normalise(p) for p, _ in parts))
+        orders.add(tuple(normalise(p) for p, _ in parts))
+    if len(listed) == 1 and len(orders) >= 2:
+        # Every answer lists the same options, only their order changes: a ranking
+        # question (Microsoft Forms « Classement »), where nobody ticks anything. (Ticked
+        # boxes come in the options' order: the same set twice is the same text twice.)
+        return _ignored(
+            base,
+            f"chaque réponse liste les mêmes {len(next(iter(listed)))} options dans un ordre "
+            "différent : une question de classement, pas des besoins cochés (ignorée)",
+        )
     # Most cells name a known need; under a heading about needs, one cell is enough (the
     # others may hold only what was typed under « Autre »).
     asked = _words_in(normalise(base.header), _NEED_QUESTION_WORDS)
