@@ -290,7 +290,7 @@ def _column_widgets(review, key, names, update) -> None:
             hint = f" · proposé : {si.ROLE_LABELS[role]}" + (
                 f" « {names.get(need, need)} »" if need else ""
             )
-        cols[0].caption(choice.reason + hint)
+        cols[0].caption(plain(choice.reason + hint))
         role = cols[1].selectbox(
             "Contenu",
             roles,
