@@ -54,9 +54,11 @@ def add_arguments(sub, parser_class) -> None:
     p.add_argument("--json", action="store_true", help="sortie JSON")
 
 
-def _decisions(pairs: list[str]) -> dict[str, str | None]:
-    """--besoin TEXT=NEED pairs -> the plan's decisions (normalised text -> need, or the
-    text itself for a new need). A pair without '=' is a usage error."""
+def _decisions(pairs: list[str], options) -> dict[str, str | None]:
+    """--besoin TEXT=NEED pairs -> the plan's decisions (normalised text -> the need's
+    code, or the text itself for a new need). A pair without '=', or whose NEED is no
+    code or name the import knows (a typo would become a new need), is a usage error."""
+    from centrale.intake.survey_mapping import exact_need
     from centrale.names import normalise
 
     decided = {}
@@ -64,8 +66,27 @@ def _decisions(pairs: list[str]) -> dict[str, str | None]:
         text, sep, need = pair.partition("=")
         if not sep or not text.strip():
             raise ValueError(f"--besoin attend TEXTE=BESOIN, reçu « {pair} »")
-        decided[normalise(text)] = need.strip() or text.strip()
+        if not need.strip():
+            decided[normalise(text)] = text.strip()
+            continue
+        option = exact_need(need, options)
+        if option is None:
+            raise ValueError(
+                f"--besoin « {pair} » : « {need.strip()} » n'est ni un code ni un nom de "
+                "besoin connu (catalogue des solutions ou nouveau besoin déjà répondu). "
+                f"Donnez un code existant, ou « {text.strip()}= » pour l'importer tel quel "
+                "comme nouveau besoin"
+            )
+        decided[normalise(text)] = option.value
     return decided
+
+
+def _unused(pairs: list[str], plan) -> list[str]:
+    """The --besoin texts that name no answer outside the catalogue in this export."""
+    from centrale.names import normalise
+
+    texts = [pair.partition("=")[0].strip() for pair in pairs]
+    return [t for t in texts if normalise(t) not in plan.new_needs]
 
 
 def run(args, config) -> int:
@@ -85,16 +106,29 @@ def run(args, config) -> int:
     data = args.file.read_bytes()
     export = survey_import.read_export(data, args.file.name, config.max_upload_bytes)
     try:
+        options = survey_import.catalogue_options(config) if args.besoin else None
+        decisions = _decisions(args.besoin, options or [])
         plan = survey_import.plan_import(
             config,
             export,
             args.year,
             saved=args.mapping,
+            options=options,
             order=args.date_order,
-            decisions=_decisions(args.besoin),
+            decisions=decisions,
         )
-    except ValueError as exc:  # an unreadable mapping file
+    except ValueError as exc:  # an unreadable mapping file, a --besoin not understood
         print(f"Erreur : {exc}", file=sys.stderr)
+        return 2
+    unused = _unused(args.besoin, plan)
+    if unused:
+        print(
+            "Erreur : --besoin sans effet : aucune réponse hors catalogue de ce fichier ne "
+            f"s'écrit {', '.join(f'« {t} »' for t in unused)}. Recopiez le texte tel que la "
+            "liste « Réponses hors catalogue » le montre (essai : --dry-run). Rien n'a été "
+            "écrit",
+            file=sys.stderr,
+        )
         return 2
     written = None
     unconfirmed = plan.ok and plan.removals and not args.replace
@@ -144,10 +178,16 @@ def _print_plan(plan) -> None:
             print(f"  {c.header} : {ROLE_LABELS.get(c.role, '?')}{need}{flag} — {c.reason}")
     rows = plan.rows()
     print(f"\nLignes à écrire ({len(rows)}) :")
+    if plan.date_column:
+        print(
+            f"  (dates de « {plan.date_column} » non lues : jour et mois ne peuvent être "
+            "distingués, précisez --date-order dmy ou mdy)"
+        )
     for r in rows:
+        when = "?" if plan.date_column else r["submitted_on"] or "-"
         print(
             f"  {r['year']} ; {r['commune']} ; {r['need']} ; priorité {r['priority'] or '-'} ; "
-            f"réponse {r['submitted_on'] or '-'}"
+            f"réponse {when}"
         )
     if plan.changes:
         print(f"\nChangements par commune ({plan.removals} réponse(s) enregistrée(s) retirée(s)) :")
@@ -159,8 +199,9 @@ def _print_plan(plan) -> None:
     if plan.new_needs:
         print("\nRéponses hors catalogue :")
         for n in plan.new_needs.values():
-            same = f" — même besoin que « {n.closest} » ?" if n.closest else ""
-            fate = f"importée comme « {n.default} »" if n.default else "ignorée"
+            asked = n.closest and n.outcome != n.closest
+            same = f" — même besoin que « {n.closest} » ?" if asked else ""
+            fate = f"importée comme « {n.outcome} »" if n.outcome else "ignorée"
             print(f"  « {n.text} » ({', '.join(n.communes)}) : {fate}{same}")
         print(
             "  (--besoin « texte=CODE » rattache une réponse à un besoin existant, "

@@ -20,7 +20,7 @@ from centrale.render.excel import workbook_bytes
 from centrale.sources.kinds import KINDS, kind_of_file
 from centrale.sources.problems import grouped, summary_line
 from ui.auth import loaded_by, require_editor
-from ui.components import PROBLEM_HEADERS, confirm_shrink
+from ui.components import PROBLEM_HEADERS, confirm_shrink, problems_shown
 from ui.data import load
 from ui.shell import ensure_shell
 from ui.state import as_of
@@ -119,14 +119,6 @@ def _show_applied(applied):
         st.page_link("pages/map.py", label="Voir les communes sur la carte", icon=":material/map:")
 
 
-def _problems_shown(table):
-    """French headers; no "Feuille" column for CSV files, blanks instead of None."""
-    shown = table.drop(columns="level")
-    if shown["sheet"].isna().all():
-        shown = shown.drop(columns="sheet")
-    return shown.astype(object).where(shown.notna(), "").rename(columns=PROBLEM_HEADERS)
-
-
 def _show_problems(preview):
     errors = preview.validated.errors
     st.error(
@@ -134,7 +126,7 @@ def _show_problems(preview):
         "fichier dans Excel puis envoyez-le à nouveau. La base de données n'a pas été modifiée."
     )
     table = ingest.problems_frame(grouped(errors))
-    st.dataframe(_problems_shown(table), hide_index=True, width="stretch")
+    st.dataframe(problems_shown(table), hide_index=True, width="stretch")
     st.download_button(
         "Télécharger la liste des erreurs (Excel)",
         data=workbook_bytes({"Erreurs": table}, PROBLEM_HEADERS),
@@ -149,7 +141,7 @@ def _show_warnings(preview):
     if warnings:
         with st.expander(f"{len(warnings)} avertissement(s) (n'empêchent pas le chargement)"):
             st.dataframe(
-                _problems_shown(ingest.problems_frame(warnings)), hide_index=True, width="stretch"
+                problems_shown(ingest.problems_frame(warnings)), hide_index=True, width="stretch"
             )
 
 

@@ -230,7 +230,7 @@ with coverage_tab:
         key="overview_coverage_xlsx",
         file_name=f"population-couverte-{day.isoformat()}",
         sheet="Population couverte",
-        empty_message="Aucune solution au catalogue.",
+        empty_message="Aucune solution au catalogue à cette date.",
     )
 
 worth_ui.competition_section(day)

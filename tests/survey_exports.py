@@ -403,3 +403,59 @@ def kobo_xml_values_rows() -> list[list]:
         ["2024-03-11T09:00", "2024-03-11T09:20", "Attert", "aucun", "0", "0", "0", "1",
          "12", "u-2", "2024-03-11T09:20:31", "2"],
     ]  # fmt: skip
+
+
+def kobo_function_rows(values: bool = True) -> list[list]:
+    """A KoboToolbox export whose respondent's function is a select_one question: as
+    « XML values and headers » (`values`: choice names `dg`, `bourgmestre`, group
+    prefixes) or as « Labels » (the same answers as people read them)."""
+    g = "group_lw2py86"
+    if values:
+        header = ["start", "end", f"{g}/commune", f"{g}/fonction", f"{g}/besoins",
+                  f"{g}/besoins/ecl", f"{g}/besoins/wifi_public", "_id", "_uuid",
+                  "_submission_time", "_index"]  # fmt: skip
+        who, needs = ["dg", "bourgmestre"], ["ecl wifi_public", "ecl"]
+    else:
+        q = "Quels sont vos besoins ?"
+        header = ["start", "end", "Commune", "Votre fonction", q,
+                  f"{q}/Éclairage public intelligent", f"{q}/Wi-Fi public", "_id", "_uuid",
+                  "_submission_time", "_index"]  # fmt: skip
+        who = ["Directeur général", "Bourgmestre"]
+        needs = ["Éclairage public intelligent Wi-Fi public", "Éclairage public intelligent"]
+    return [
+        header,
+        ["2024-03-10T09:00", "2024-03-10T09:20", "Arlon", who[0], needs[0], "1", "1", "11",
+         "u-1", "2024-03-10T09:20:31", "1"],
+        ["2024-03-11T09:00", "2024-03-11T09:20", "Attert", who[1], needs[1], "1", "0", "12",
+         "u-2", "2024-03-11T09:20:31", "2"],
+    ]  # fmt: skip
+
+
+# --- Exports tried as a user would (issue 21's review) --------------------------------
+
+RANKED = ["Wi-Fi public communal", "Éclairage public intelligent", "Application web/mobile",
+          "Repas scolaires, accueil extrascolaire"]  # fmt: skip
+
+
+def ms_forms_ranking_rows(with_needs: bool = True) -> list[list]:
+    """Microsoft Forms with a « Classement » (ranking) question: its cell lists *every*
+    option, in the respondent's order, joined by `;` with a trailing `;` — the same
+    layout as a checkbox question's, though nobody ticked anything."""
+    rows = ms_forms_rows()
+    rows[0].append("Classez ces besoins par ordre de priorité")
+    for i, row in enumerate(rows[1:]):
+        row.append("".join(f"{n};" for n in RANKED[i:] + RANKED[:i]))
+    if not with_needs:
+        rows = [[v for k, v in enumerate(r) if k != 8] for r in rows]
+    return rows
+
+
+def limesurvey_without_submit_date(technical=LIME_TECH_EN) -> list[list]:
+    """A LimeSurvey export made with « Réponses complètes seulement » off and the
+    « Date submitted » column left out of the export: only « Last page » tells that
+    Bertrix stopped on page 1 of 3 (an incomplete response)."""
+    rows = limesurvey_full_text(technical=technical, tick=("Yes", "No"))
+    last = technical.index(technical[2])  # « Last page » / « Dernière page »
+    for row, page in zip(rows[1:], ["3", "3", "1", "3"]):
+        row[last] = page
+    return [[v for k, v in enumerate(r) if k != 1] for r in rows]

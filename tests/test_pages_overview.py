@@ -87,3 +87,25 @@ def test_before_any_adhesion_explains_instead_of_blank_charts(app_env):
     # Only the funnel, which is not blank: 34 communes were met at the 2018 meeting.
     assert [c.key for c in at.get("plotly_chart")] == ["worth_funnel"]
     assert metrics(at)["Communes adhérentes"] == ("0 / 44", "")
+
+
+def test_orders_by_solution_lists_only_the_solutions_existing_at_the_date(app_env):
+    # January 2020: the first catalogue (1.0) only; the 2.0 solutions (Éclairage public
+    # intelligent…) get their framework agreements in 2023 and are no bar at zero here.
+    from centrale.datasets import queries
+    from centrale.storage.store import connect_read_only
+
+    with connect_read_only(app_env) as con:
+        existing = con.execute(
+            "SELECT name_fr, catalogue FROM solutions_at(?)", [PRESS_DAY]
+        ).fetchall()
+        coverage = queries.coverage_by_solution(con, PRESS_DAY)
+        later = queries.orders_by_solution(con, dt.date(2023, 6, 1))
+    assert {c for _, c in existing} == {"1.0"} and len(existing) == 10
+    at = run_page(PRESS_DAY)
+    bars = charts(at)["Commandes par solution"]["data"]
+    shown = {name for trace in bars for name in trace["y"]}
+    assert shown == {name for name, _ in existing}
+    assert "Éclairage public intelligent" not in shown
+    assert set(coverage["solution"]) == shown  # « Population couverte » says the same
+    assert "Éclairage public intelligent" in set(later["solution"])  # 2.0 signed in 2023

@@ -212,3 +212,50 @@ def test_shortlist_names_the_next_catalogue_from_the_data(demo_db):
         assert survey.next_catalogue(con, dt.date(2020, 6, 1)) == "2.0"
         assert survey.next_catalogue(con, dt.date(2023, 1, 14)) == "2.0"
         assert survey.next_catalogue(con, dt.date(2023, 1, 15)) == "3.0"  # 2.0 signed
+
+
+# --- The import tab's refusals (issue 21's review) ---------------------------------
+
+
+def upload_export(name: str, data: bytes) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.session_state["shared_as_of"] = dt.date(2026, 11, 20)
+    at.run()
+    at.file_uploader(key="survey_import_file_0").set_value((name, data, "application/x"))
+    return at.run()
+
+
+def test_an_export_without_needs_column_is_refused_with_no_none_in_the_table(demo_page):
+    from tests.survey_exports import ms_forms_rows, workbook_bytes
+
+    rows = [[v for k, v in enumerate(r) if k != 8] for r in ms_forms_rows()]  # no needs
+    at = upload_export("sans-besoins.xlsx", workbook_bytes({"Form1": rows}))
+    assert not at.exception
+    assert any("Rien n'a été enregistré" in e.value for e in at.error)
+    (table,) = [d.value for d in at.dataframe if "Problème" in d.value.columns]
+    cells = table.astype(str).to_numpy().ravel().tolist()
+    assert not {"None", "nan", "<NA>", "NaT"} & set(cells), table
+    by_problem = {r["Problème"][:40]: r for r in table.to_dict("records")}
+    (refusal,) = [r for k, r in by_problem.items() if k.startswith("aucune colonne ne contient")]
+    assert refusal["Fichier"] == "sans-besoins.xlsx" and refusal["Feuille"] == "Form1"
+    assert refusal["Ligne"] == "–" and refusal["Colonne"] == "–"
+    assert "Indiquez quelle colonne" in refusal["Problème"]  # what to do, in French
+    # One refusal for the file, not one « sans réponse » line per respondent.
+    assert not [d for d in at.dataframe if "Raison" in d.value.columns]
+
+
+def test_ambiguous_dates_are_asked_in_the_browser_before_any_date_is_shown(demo_page):
+    from tests.survey_exports import csv_bytes, google_sheets_rows
+
+    stamps = ["3/9/2026 23:36:30", "3/10/2026 10:00:00", "4/2/2026 8:00:00", "4/5/2026 9:00"]
+    at = upload_export("google.csv", csv_bytes(google_sheets_rows(stamps=stamps), sep=","))
+    assert not at.exception
+    (order,) = [r for r in at.radio if r.key == "survey_import_date_order"]
+    assert order.value is None  # asked, not guessed
+    assert not [b for b in at.button if b.key == "survey_import_apply"]
+    tab = at.tabs[2]  # « Importer »
+    shown = "\n".join(str(d.value.to_dict()) for d in tab.dataframe)
+    shown += "\n".join(str(e.value) for kind in ("markdown", "caption") for e in tab.get(kind))
+    assert "Arlon" in shown  # the preview is there, without dates
+    for guessed in ("03/09/2026", "2026-09-03", "09/03/2026", "2026-03-09"):
+        assert guessed not in shown

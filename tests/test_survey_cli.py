@@ -183,3 +183,56 @@ def test_long_file_rows_follow_its_headings(config, tmp_path, capsys):
         2,
         "2024-04-12",
     )
+
+
+def test_besoin_option_decides_what_a_typed_answer_becomes(tmp_path, capsys):
+    # A Microsoft Forms « Ouvrir dans Excel » file: Bertrix typed « Bornes de recharge »
+    # under « Autre », the catalogue holds « Bornes de recharge pour véhicules électriques ».
+    from tests.survey_exports import FORMS_CATALOGUE, ms_forms_rows, workbook_bytes
+
+    catalogue = "code;solution;catégorie;catalogue\n" + "".join(
+        f"{sid};{name};Smart;2.0\n"
+        for sid, name in zip(FORMS_CATALOGUE["solution_id"], FORMS_CATALOGUE["name_fr"])
+    )
+    config = tiny_settings(tmp_path, **{"solutions_smart.csv": catalogue})
+    path = tmp_path / "Enquête besoins(1-4).xlsx"
+    path.write_bytes(workbook_bytes({"Form1": ms_forms_rows()}))
+    args = ["survey-import", str(path), "--year", "2024"]
+
+    code, out, err = run(capsys, config, *args, "--dry-run")
+    assert code == 0, err
+    assert "« Bornes de recharge » (Bertrix) : ignorée — même besoin que « BORNES » ?" in out
+    assert "Bertrix ; BORNES" not in out
+    # By name, whatever the case: the catalogue's code; said as what the import does.
+    code, out, err = run(
+        capsys, config, *args, "--dry-run", "--json",
+        "--besoin", "bornes de recharge=Bornes de recharge pour véhicules électriques",
+    )  # fmt: skip
+    assert code == 0, err
+    plan = json.loads(out)
+    assert [n["imported_as"] for n in plan["new_needs"]] == ["BORNES"]
+    assert ("Bertrix", "BORNES") in {(r["commune"], r["need"]) for r in plan["rows"]}
+    # « texte= »: a new need, as typed.
+    code, out, err = run(capsys, config, *args, "--dry-run", "--besoin", "Bornes de recharge=")
+    assert code == 0, err
+    assert "2024 ; Bertrix ; Bornes de recharge ; priorité - ; réponse 2024-03-21" in out
+    assert "importée comme « Bornes de recharge »" in out
+    # A code nobody knows, or a text the file does not hold: refused, nothing written.
+    before = snapshot(config)
+    code, out, err = run(capsys, config, *args, "--besoin", "Bornes de recharge=BORNE")
+    assert code == 2 and "« BORNE » n'est ni un code ni un nom de besoin connu" in err
+    code, out, err = run(capsys, config, *args, "--besoin", "Bornes=BORNES")
+    assert code == 2 and "--besoin sans effet" in err and "« Bornes »" in err
+    assert snapshot(config) == before
+    # Imported for real with the code: stored as the catalogue solution.
+    code, out, err = run(
+        capsys, config, *args, "--replace", "--besoin", "Bornes de recharge=BORNES"
+    )
+    assert code == 0, err
+    assert "« Bornes de recharge » (Bertrix) : importée comme « BORNES »" in out
+    with connect_read_only(config.db_path) as con:
+        stored = con.execute(
+            "SELECT c.name_fr FROM survey_answers a JOIN communes c ON c.nis_code = a.commune_nis "
+            "WHERE a.year = 2024 AND a.need_solution_id = 'BORNES'"
+        ).fetchall()
+    assert stored == [("Bertrix",)]

@@ -29,6 +29,7 @@ from tests.survey_exports import (
     csv_bytes,
     google_download_rows,
     google_sheets_rows,
+    kobo_function_rows,
     kobo_xml_values_rows,
     ms_forms_rows,
     workbook_bytes,
@@ -199,6 +200,41 @@ def test_kobo_xml_values_choice_names_and_group_prefixes():
     assert needs_by_commune(long_rows) == {"Arlon": ["ECL", "WIFI"], "Attert": [NO_NEEDS]}
 
 
+def test_kobo_choice_codes_are_never_stored_as_the_respondent(tmp_path, capsys):
+    # Labels export: the function as people read it is kept.
+    _, mapping, long_rows = imported(
+        csv_bytes(kobo_function_rows(values=False), sep=",", bom=False), "kobo-labels.csv"
+    )
+    assert roles(mapping)["Votre fonction"][0] == "respondent"
+    assert {r[1]: r[7] for r in long_rows.rows} == {
+        "Arlon": "Directeur général",
+        "Attert": "Bourgmestre",
+    }
+    # XML values export: `dg` is a choice name, its label unknown: not the respondent.
+    data = csv_bytes(kobo_function_rows(values=True), sep=",", bom=False)
+    export, mapping, long_rows = imported(data, "kobo-xml.csv")
+    choice = {c.header: c for c in mapping}["group_lw2py86/fonction"]
+    assert choice.role == "ignore" and not choice.sure
+    assert "« dg »" in choice.reason and "Labels" in choice.reason
+    assert needs_by_commune(long_rows) == {"Arlon": ["ECL", "WIFI"], "Attert": ["ECL"]}
+    assert {r[7] for r in long_rows.rows} == {""}  # no code stored as a person's function
+    assert long_rows.problems == []
+    # Chosen by hand as the respondent anyway: refused, naming row, column and value.
+    forced = si.apply_choice(mapping, choice.position, "respondent", None)
+    refused = si.to_long(export, forced, 2024, None, OPTIONS)
+    (problem,) = refused.problems
+    assert (problem.row, problem.column, problem.value) == (2, "group_lw2py86/fonction", "dg")
+    assert "codes de choix Kobo" in problem.message and "Labels" in problem.message
+    # Through the command line, in a dry run: the column is said ignored, and why.
+    config = tiny_settings(tmp_path, **{"solutions_smart.csv": SMART})
+    path = tmp_path / "kobo-xml.csv"
+    path.write_bytes(data)
+    code, out, err = run(capsys, config, "survey-import", str(path), "--year", "2024", "--dry-run")
+    assert code == 0, err
+    assert "group_lw2py86/fonction : Ignorer cette colonne (à vérifier) — codes de choix" in out
+    assert "dg" not in "\n".join(line for line in out.splitlines() if " ; " in line)
+
+
 # --- « Autre » only in the needs question --------------------------------------------
 
 
@@ -309,13 +345,15 @@ def test_property_forms_needs_read_exactly_and_no_needs_column_refused(answers, 
     mapping = si.propose_mapping(export, OPTIONS)
     long_rows = si.to_long(export, mapping, 2024, None, OPTIONS)
     got = needs_by_commune(long_rows)
+    refused = any("aucune colonne ne contient" in p for p in si.mapping_problems(mapping))
     for commune, needs, _other in answers:
         code = {n: v for n, v in zip(NAMES, FORMS_CATALOGUE["solution_id"])}
         if needs:
             assert got[commune] == [code[n] for n in needs]
         else:  # nothing known ticked: never « aucun besoin » (left out)
             assert commune not in got
-            assert commune in [o.commune for o in long_rows.left_out]
+            # Left out; or, when no cell names a need, the whole file refused once.
+            assert refused or commune in [o.commune for o in long_rows.left_out]
     for row in long_rows.rows:
         assert folded(row[2]) not in TICK_WORDS  # never a need named 0, Non, N/A, Oui
         assert row[2] != NO_NEEDS
@@ -482,3 +520,98 @@ def test_aucun_option_beside_needs_in_one_cell_is_an_error_not_a_crash():
     rows[1][8] = "Aucun besoin;"  # alone: the commune said it has no needs
     _, _, long_rows = imported(workbook_bytes({"F": rows}), "f.xlsx")
     assert needs_by_commune(long_rows)["Arlon"] == [NO_NEEDS]
+
+
+# --- Review of issue 21: what a dry run shows before refusing -------------------------
+
+
+def test_cli_dry_run_with_all_dates_ambiguous_shows_no_guessed_date(config, tmp_path, capsys):
+    stamps = ["3/9/2024 23:36:30", "3/10/2024 10:00:00", "4/2/2024 8:00:00", "4/5/2024 9:00"]
+    path = tmp_path / "google-ambigu.csv"
+    path.write_bytes(csv_bytes(google_sheets_rows(stamps=stamps), sep=","))
+    code, out, err = run(capsys, config, "survey-import", str(path), "--year", "2024", "--dry-run")
+    assert code == 1 and "--date-order dmy" in err and "--date-order mdy" in err
+    assert "Essai (--dry-run)" not in err  # refused, not a successful trial
+    for guessed in ("2024-09-03", "2024-03-09", "2024-10-03", "2024-03-10", "2024-05-04"):
+        assert guessed not in out, guessed
+    assert "2024 ; Arlon ; ECL ; priorité - ; réponse ?" in out
+    code, out, _ = run(
+        capsys, config, "survey-import", str(path), "--year", "2024", "--dry-run", "--json"
+    )
+    assert code == 1
+    assert {r["submitted_on"] for r in json.loads(out)["rows"]} == {None}
+
+
+def test_cli_without_needs_column_is_one_refusal_not_a_line_per_row(config, tmp_path, capsys):
+    rows = [[v for k, v in enumerate(r) if k != 8] for r in ms_forms_rows()]  # no needs
+    path = tmp_path / "sans-besoins.xlsx"
+    path.write_bytes(workbook_bytes({"Form1": rows}))
+    code, out, err = run(capsys, config, "survey-import", str(path), "--year", "2024", "--dry-run")
+    assert code == 1
+    assert "sans réponse" not in out + err and "laissées de côté" not in out
+    assert err.count("aucune colonne ne contient les besoins") == 1
+    code, out, _ = run(
+        capsys, config, "survey-import", str(path), "--year", "2024", "--dry-run", "--json"
+    )
+    plan = json.loads(out)
+    assert plan["left_out"] == [] and plan["rows"] == []
+    (refusal,) = plan["problems"]
+    assert refusal["sheet"] == "Form1" and refusal["row"] is None
+
+
+# --- Exports a user tried (issue 21's review): refused or left out, never guessed -----
+
+
+def test_cli_ranking_question_is_never_read_as_needs(config, tmp_path, capsys):
+    from tests.survey_exports import ms_forms_ranking_rows
+
+    path = tmp_path / "Enquête besoins classement(1-4).xlsx"
+    path.write_bytes(workbook_bytes({"Form1": ms_forms_ranking_rows()}))
+    code, out, err = run(capsys, config, "survey-import", str(path), "--year", "2024", "--dry-run")
+    assert code == 0, err
+    assert "Classez ces besoins par ordre de priorité : Ignorer cette colonne (à vérifier)" in out
+    assert "question de classement" in out
+    code, out, _ = run(
+        capsys, config, "survey-import", str(path), "--year", "2024", "--dry-run", "--json"
+    )
+    got: dict[str, list[str]] = {}
+    for row in json.loads(out)["rows"]:
+        got.setdefault(row["commune"], []).append(row["need"])
+    assert got == {**EXPECTED, "Attert": ["REPAS", "Drones"]}  # Aubange still left out
+    # The ranking alone: no needs question at all, refused as such.
+    path = tmp_path / "classement-seul.xlsx"
+    path.write_bytes(workbook_bytes({"Form1": ms_forms_ranking_rows(with_needs=False)}))
+    code, out, err = run(capsys, config, "survey-import", str(path), "--year", "2024", "--dry-run")
+    assert code == 1 and "aucune colonne ne contient les besoins" in err
+
+
+def test_ranking_detection_leaves_identical_checkbox_answers_alone():
+    rows = ms_forms_rows(
+        [
+            ("Arlon", "2024-03-15 10:23:11", ["Éclairage public intelligent", "Wi-Fi public"], ""),
+            ("Attert", "2024-03-18 09:00:00", ["Éclairage public intelligent", "Wi-Fi public"], ""),
+        ]
+    )
+    _, mapping, long_rows = imported(workbook_bytes({"F": rows}), "f.xlsx")
+    assert roles(mapping)[FORMS_NEEDS_Q] == ("need_list", True)
+    assert needs_by_commune(long_rows) == {"Arlon": ["ECL", "WIFI"], "Attert": ["ECL", "WIFI"]}
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_cli_limesurvey_without_submit_date_leaves_the_partial_response_out(
+    config, tmp_path, capsys, language
+):
+    from tests.survey_exports import LIME_TECH_EN, limesurvey_without_submit_date
+
+    rows = limesurvey_without_submit_date(LIME_TECH_FR if language == "fr" else LIME_TECH_EN)
+    path = tmp_path / "results-survey123456.csv"
+    path.write_bytes(csv_bytes(rows, sep=","))
+    code, out, err = run(
+        capsys, config, "survey-import", str(path), "--year", "2024", "--dry-run", "--json"
+    )
+    assert code == 0, err
+    plan = json.loads(out)
+    assert "Bertrix" not in {r["commune"] for r in plan["rows"]}  # stopped on page 1 of 3
+    (bertrix,) = [o for o in plan["left_out"] if o["commune"] == "Bertrix"]
+    assert "réponse incomplète : arrêtée à la page 1" in bertrix["reason"]
+    assert "Bertrix" not in {c["commune"] for c in plan["changes"]}  # its answers kept

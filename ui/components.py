@@ -48,6 +48,17 @@ PROBLEM_HEADERS = {
 }
 
 
+def problems_shown(table: pd.DataFrame) -> pd.DataFrame:
+    """A `problems_frame` as the pages show it: French headers, no level column, no
+    « Feuille » column when no problem has a sheet (a CSV file), and « – » where a
+    problem concerns the whole file, sheet or column (never « None » or « <NA> »)."""
+    shown = table.drop(columns="level", errors="ignore")
+    if "sheet" in shown and shown["sheet"].isna().all():
+        shown = shown.drop(columns="sheet")
+    shown = shown.astype(object)
+    return shown.where(shown.notna(), fmt.MISSING).rename(columns=PROBLEM_HEADERS)
+
+
 # --- Dates ---------------------------------------------------------------
 def one_year_before(day: dt.date) -> dt.date:
     """The same day a year earlier (29 February -> 28 February)."""

@@ -400,8 +400,9 @@ def orders_by_solution(
     since: dt.date | None = None,
     until: dt.date | None = None,
 ) -> pd.DataFrame:
-    """Per catalogue solution (or only `solution_ids`): awarded orders (awarded from
-    `since` to `until` when given), pending ones (sent in that period), amount, communes."""
+    """Per solution existing on `as_of` (`solutions_at`: on offer or ordered by then; or
+    only `solution_ids` among them): awarded orders (awarded from `since` to `until`
+    when given), pending ones (sent in that period), amount, communes."""
     return con.execute(
         """
         SELECT s.solution_id, s.name_fr AS solution, s.catalogue,
@@ -415,12 +416,12 @@ def orders_by_solution(
                count(DISTINCT o.commune_nis) FILTER (WHERE o.status = 'attribué'
                                                      AND o.awarded_on BETWEEN ? AND ?)
                    AS communes
-        FROM solutions s LEFT JOIN orders_at(?) o USING (solution_id)
+        FROM solutions_at(?) s LEFT JOIN orders_at(?) o USING (solution_id)
         WHERE ?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], s.solution_id)
         GROUP BY ALL ORDER BY orders_awarded DESC, solution COLLATE NOACCENT.NOCASE
         """,
         [*_window(since, until), *_window(since, until), *_window(since, until)]
-        + [*_window(since, until), as_of, solution_ids, solution_ids],
+        + [*_window(since, until), as_of, as_of, solution_ids, solution_ids],
     ).df()
 
 
@@ -788,8 +789,8 @@ def similar_communes(con, nis: str, as_of: dt.date, count: int = SIMILAR_COUNT) 
 
 
 def peer_uptake(con, nis: str, as_of: dt.date, count: int = SIMILAR_COUNT) -> pd.DataFrame:
-    """Per solution on offer by `as_of` (a framework agreement started) or already taken
-    by someone: has commune `nis` taken it, and which of its peers took it — its
+    """Per solution existing on `as_of` (`solutions_at`: on offer or ordered by then):
+    has commune `nis` taken it, and which of its peers took it — its
     `similar_communes` and the other communes of its arrondissement existing on `as_of`.
     "Taken" is `domain.TAKEN_STATUSES` (an order sent or awarded, not cancelled).
 
@@ -815,9 +816,7 @@ def peer_uptake(con, nis: str, as_of: dt.date, count: int = SIMILAR_COUNT) -> pd
         active AS (
             SELECT DISTINCT solution_id FROM framework
             WHERE starts_on <= ? AND (ends_on IS NULL OR ends_on >= ?)),
-        offer AS (
-            SELECT solution_id FROM framework WHERE starts_on <= ?
-            UNION SELECT solution_id FROM took)
+        offer AS (SELECT solution_id FROM solutions_at(?))
         SELECT s.solution_id, s.name_fr AS solution,
                EXISTS (SELECT 1 FROM took t WHERE t.commune_nis = ?
                        AND t.solution_id = s.solution_id) AS taken,
@@ -913,10 +912,10 @@ def non_members_who_answered(con, as_of: dt.date) -> pd.DataFrame:
 
 
 def coverage_by_solution(con, as_of: dt.date) -> pd.DataFrame:
-    """Per catalogue solution: the communes existing on `as_of` that have taken it
-    (`domain.TAKEN_STATUSES`: an order sent or awarded; a merged commune's orders count for its
-    successor), their population, and the share (0–1) of the province's population
-    they hold. Solutions nobody has taken are listed with 0.
+    """Per solution existing on `as_of` (`solutions_at`): the communes existing then
+    that have taken it (`domain.TAKEN_STATUSES`: an order sent or awarded; a merged
+    commune's orders count for its successor), their population, and the share (0–1)
+    of the province's population they hold. Solutions nobody has taken are listed with 0.
 
     Columns: solution_id, solution, catalogue, communes, population, population_share,
     commune_names (comma-separated, alphabetical). Most population first.
@@ -935,10 +934,10 @@ def coverage_by_solution(con, as_of: dt.date) -> pd.DataFrame:
                    / (SELECT sum(population) FROM c)::DOUBLE AS population_share,
                coalesce(string_agg(t.name_fr, ', ' ORDER BY t.name_fr COLLATE NOACCENT.NOCASE),
                         '') AS commune_names
-        FROM solutions s LEFT JOIN took t USING (solution_id)
+        FROM solutions_at(?) s LEFT JOIN took t USING (solution_id)
         GROUP BY ALL ORDER BY population DESC, solution COLLATE NOACCENT.NOCASE
         """,
-        [as_of, as_of, _TAKEN],
+        [as_of, as_of, _TAKEN, as_of],
     ).df()
 
 

@@ -49,8 +49,10 @@ from centrale.intake.survey_entry import (
 )
 from centrale.intake.survey_mapping import (
     BRACKET_HEADER,
+    CODES_NOT_LABELS,
     FALSE_VALUES,
     NEED_ROLES,
+    NEEDS_QUESTION_ROLES,
     NOT_SHOWN,
     ROLE_LABELS,
     SINGLE_ROLES,
@@ -62,6 +64,7 @@ from centrale.intake.survey_mapping import (
     accept_suggestions,
     apply_choice,
     apply_saved,
+    choice_codes,
     closest_need,
     confirm_ignored,
     folded,
@@ -81,6 +84,7 @@ from centrale.intake.survey_mapping import (
     split_heading,
     to_review,
     unplaced,
+    xml_values_export,
 )
 from centrale.names import normalise
 from centrale.sources.discover import list_source_files
@@ -169,6 +173,7 @@ class NewNeed:
     closest: str | None  # the existing need it most likely is (« même besoin que … ? »)
     default: str | None  # what the import does unless told: the text, or None (ignored)
     source: str  # "list" (a part of a one-cell list) | "other" (an « Autre » text)
+    outcome: str | None = None  # what this import does with it: `decisions`' or `default`
 
 
 @dataclass
@@ -460,6 +465,38 @@ def to_long(  # noqa: C901
     blank_unticked = not any(
         folded(r[c.position]) in FALSE_VALUES - {""} for r in export.rows for c in ticks
     )
+    # Without a column answering the needs question the file is refused once, as a whole
+    # (`mapping_problems`): its rows are not each "left out", nor ever « aucun besoin ».
+    needs_question = any(c.role in NEEDS_QUESTION_ROLES for c in mapping)
+    # A respondent column chosen by hand in a Kobo XML-values export whose cells are
+    # choice names: refused, never stored as a person's function.
+    who = single.get("respondent")
+    codes = (
+        choice_codes([r[who.position] for r in export.rows])
+        if who is not None and xml_values_export(export.headers)
+        else []
+    )
+    if codes:
+        shown = ", ".join(f"« {c} »" for c in codes[:4]) + (" …" if len(codes) > 4 else "")
+        problems.append(
+            Problem(
+                ERROR,
+                export.name,
+                f"colonne « Répondant » : {CODES_NOT_LABELS.format(codes=shown)}",
+                sheet=export.sheet,
+                row=next(
+                    n
+                    for r, n in zip(export.rows, export.row_numbers)
+                    if _cell_text(r[who.position]) == codes[0]
+                ),
+                column=who.header,
+                value=codes[0],
+                code="codes-sans-libelles",
+            )
+        )
+    # Without the tool's submit date, LimeSurvey's last page still tells an incomplete
+    # response: a row that stopped before the last page any respondent reached.
+    last_page, pages_seen = _last_pages(export) if not tool_submit else (None, {})
     date_column, dates = None, None
     if submit is not None:
         dates, reason = date_order([r[submit.position] for r in export.rows], order)
@@ -508,6 +545,17 @@ def to_long(  # noqa: C901
                 LeftOut(
                     number,
                     f"réponse incomplète : « {submit.header} » est vide (non envoyée)",
+                    commune_text,
+                )
+            )
+            continue
+        if last_page is not None and pages_seen.get(number, last_page) < last_page:
+            left_out.append(
+                LeftOut(
+                    number,
+                    f"réponse incomplète : arrêtée à la page {pages_seen[number]} alors que "
+                    f"d'autres répondants vont jusqu'à la page {last_page} (l'export n'a pas "
+                    "la date de soumission qui le dirait)",
                     commune_text,
                 )
             )
@@ -595,7 +643,7 @@ def to_long(  # noqa: C901
                         known = NewNeed(part, [], closest.value if closest else None, None, "list")
                         new_needs[key] = known
                     known.communes.append(commune_text)
-                    chosen = decisions.get(key, known.default)
+                    chosen = known.outcome = decisions.get(key, known.default)
                     if chosen is None:
                         unread.append(part)
                         continue
@@ -657,7 +705,7 @@ def to_long(  # noqa: C901
                     )
                     new_needs[key] = known
                 known.communes.append(commune_text)
-                chosen = decisions.get(key, known.default)
+                chosen = known.outcome = decisions.get(key, known.default)
                 if chosen is None:
                     unread.append(label)
                     continue
@@ -687,6 +735,8 @@ def to_long(  # noqa: C901
             )
             continue
         if len(rows) == start and not replied:
+            if not needs_question:
+                continue  # no needs column at all: one refusal for the file, not per row
             left_out.append(
                 LeftOut(
                     number,
@@ -718,6 +768,23 @@ def to_long(  # noqa: C901
             )
         )
     return LongRows(rows, provenance, problems, left_out, new_needs, date_column)
+
+
+LAST_PAGE_HEADINGS = {"derniere page", "last page", "lastpage"}
+
+
+def _last_pages(export: ExportFile) -> tuple[int | None, dict[int, int]]:
+    """LimeSurvey's « Dernière page » column: (the furthest page reached, row number ->
+    page reached), or (None, {}) without such a column of whole numbers."""
+    at = next((i for i, h in enumerate(export.headers) if normalise(h) in LAST_PAGE_HEADINGS), None)
+    if at is None:
+        return None, {}
+    pages = {}
+    for values, number in zip(export.rows, export.row_numbers):
+        text = _cell_text(values[at])
+        if re.fullmatch(r"\d+(\.0)?", text):
+            pages[number] = int(float(text))
+    return (max(pages.values()), pages) if pages else (None, {})
 
 
 def long_file_name(export: ExportFile, now: dt.datetime) -> str:
@@ -920,7 +987,9 @@ class ImportPlan:
         return self.long_rows.left_out if self.long_rows else list(self.export.left_out)
 
     def rows(self) -> list[dict]:
-        """The rows it would write, with the survey kind's canonical columns, typed."""
+        """The rows it would write, with the survey kind's canonical columns, typed. While
+        the day/month order of the answer dates is undecided (`date_column`), no date is
+        given (None): a date read in a guessed order is never shown as read."""
         from centrale.sources import parse
 
         if self.long_rows is None:  # a long file: its columns by their headings
@@ -944,7 +1013,8 @@ class ImportPlan:
             budget = parse.parse_amount(record["budget_eur"] or None)
             record["budget_eur"] = budget if isinstance(budget, float) else None
             date = parse.parse_date(record["submitted_on"] or None, False)
-            record["submitted_on"] = date.isoformat() if isinstance(date, dt.date) else None
+            known = isinstance(date, dt.date) and not self.date_column
+            record["submitted_on"] = date.isoformat() if known else None
             for key in ("respondent", "comment"):
                 record[key] = record[key] or None
             out.append(record)
@@ -973,7 +1043,7 @@ class ImportPlan:
                     "text": n.text,
                     "communes": n.communes,
                     "closest": n.closest,
-                    "imported_as": n.default,
+                    "imported_as": n.outcome,
                 }
                 for n in self.new_needs.values()
             ],
@@ -1112,7 +1182,9 @@ def plan_import(
         if choices:
             mapping = apply_saved(mapping, choices)
     long_rows = to_long(export, mapping, year, reference.matcher.resolve, options, order, decisions)
-    problems = [Problem(ERROR, export.name, p) for p in mapping_problems(mapping)]
+    problems = [
+        Problem(ERROR, export.name, p, sheet=export.sheet) for p in mapping_problems(mapping)
+    ]
     found, table = _checked(settings, export, long_rows, name, reference)
     problems += found
     changes = []

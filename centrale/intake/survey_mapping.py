@@ -481,6 +481,36 @@ def _technical(header: str) -> bool:
     )
 
 
+# Kobo « XML values and headers »: headings are XML names (`group/question`, ASCII, no
+# spaces) and a select question's cells hold choice *names* (`dg`, `bourgmestre`), not
+# the labels people read. A labels export has at least one heading with a space.
+_XML_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*(/[A-Za-z0-9_.\-]+)*$")
+_CHOICE_NAME = re.compile(r"^[a-z0-9_][a-z0-9_.\-]*$")
+
+
+def xml_values_export(headers: list[str]) -> bool:
+    """Is this a Kobo « XML values » export (its cells choice names, not labels)?"""
+    named = [h.strip() for h in headers if h.strip() and not _technical(h)]
+    return any("/" in h for h in named) and all(_XML_NAME.match(h) for h in named)
+
+
+def choice_codes(values: list) -> list[str]:
+    """The distinct cells of a column of an XML-values export when every one is a choice
+    name (`dg`, `echevin`), else []: such a column holds codes whose labels the export
+    does not give."""
+    seen = [str(v).strip() for v in values if not is_blank(v) and not not_shown(v)]
+    if not seen or not all(_CHOICE_NAME.match(v) for v in seen):
+        return []
+    return list(dict.fromkeys(seen))
+
+
+CODES_NOT_LABELS = (
+    "codes de choix Kobo ({codes}) et non leurs libellés : l'export « XML values » ne donne "
+    "pas la fonction telle qu'on la lit. Exportez avec « Labels » (libellés) pour la garder, "
+    "ou laissez cette colonne ignorée"
+)
+
+
 # --- proposals -----------------------------------------------------------------
 
 
@@ -596,10 +626,23 @@ def _need_list(base: ColumnChoice, options: list[NeedOption], raw: list) -> Colu
     separators = list_separators(cells)
     found: set[str] = set()
     matching = 0
+    listed, orders = set(), set()  # each cell's parts, as a set and in their order
     for cell in cells:
-        needs = {o.value for _, o in split_answers(cell, options, separators) if o is not None}
+        parts = split_answers(cell, options, separators)
+        needs = {o.value for _, o in parts if o is not None}
         matching += bool(needs)
         found |= needs
+        listed.add(frozenset(normalise(p) for p, _ in parts))
+        orders.add(tuple(normalise(p) for p, _ in parts))
+    if len(listed) == 1 and len(orders) >= 2:
+        # Every answer lists the same options, only their order changes: a ranking
+        # question (Microsoft Forms « Classement »), where nobody ticks anything. (Ticked
+        # boxes come in the options' order: the same set twice is the same text twice.)
+        return _ignored(
+            base,
+            f"chaque réponse liste les mêmes {len(next(iter(listed)))} options dans un ordre "
+            "différent : une question de classement, pas des besoins cochés (ignorée)",
+        )
     # Most cells name a known need; under a heading about needs, one cell is enough (the
     # others may hold only what was typed under « Autre »).
     asked = _words_in(normalise(base.header), _NEED_QUESTION_WORDS)
@@ -672,7 +715,22 @@ def propose_mapping(export, options: list[NeedOption]) -> list[ColumnChoice]:
             choice = _plain_column(base, options, raw, values)
         seen_headers.setdefault(header.strip().casefold(), header)
         proposals.append(choice)
-    return _single_roles(_other_in_needs_question(_need_question_only(proposals)))
+    proposals = _single_roles(_other_in_needs_question(_need_question_only(proposals)))
+    if xml_values_export(headers):
+        proposals = [_codes_not_people(c, rows) for c in proposals]
+    return proposals
+
+
+def _codes_not_people(choice: ColumnChoice, rows: list) -> ColumnChoice:
+    """The respondent column of a Kobo XML-values export holding choice names: ignored,
+    with why (never a code stored as a person's function)."""
+    if choice.role != "respondent":
+        return choice
+    codes = choice_codes([row[choice.position] for row in rows])
+    if not codes:
+        return choice
+    shown = ", ".join(f"« {c} »" for c in codes[:4]) + (" …" if len(codes) > 4 else "")
+    return _ignored(choice, CODES_NOT_LABELS.format(codes=shown))
 
 
 def _need_question_only(mapping: list[ColumnChoice]) -> list[ColumnChoice]:

@@ -164,6 +164,14 @@ CREATE MACRO adhesions_at(d) AS TABLE
     LEFT JOIN commune_mergers m ON m.old_nis = a.commune_nis AND m.merged_on <= d
     WHERE a.signed_on <= d;
 
+-- The solutions that exist on day d: on offer (a framework agreement started on or
+-- before d, even if it has ended since) or already ordered (an order sent on or before
+-- d). A solution of a later catalogue ("2.0" before its agreements) does not exist yet.
+CREATE MACRO solutions_at(d) AS TABLE
+    SELECT s.* FROM solutions s
+    WHERE s.solution_id IN (SELECT solution_id FROM framework WHERE starts_on <= d)
+       OR s.solution_id IN (SELECT solution_id FROM orders WHERE sent_on <= d);
+
 -- Orders sent on or before d, with what was known on d (an award after d is pending).
 CREATE MACRO orders_at(d) AS TABLE
     SELECT o.order_id, coalesce(m.new_nis, o.commune_nis) AS commune_nis,

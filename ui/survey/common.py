@@ -136,11 +136,11 @@ def show_problems(problems: Sequence, key: str) -> None:
         f"**{plain(summary_line(errors))}** Rien n'a été enregistré : les sources et la base "
         "restent exactement comme avant."
     )
-    shown = problems_frame(grouped(errors)).drop(columns="level").rename(columns=ui.PROBLEM_HEADERS)
-    st.dataframe(shown, hide_index=True, width="stretch")
+    table = problems_frame(grouped(errors)).drop(columns="level")
+    st.dataframe(ui.problems_shown(table), hide_index=True, width="stretch")
     st.download_button(
         "Télécharger la liste des erreurs (Excel)",
-        data=workbook_bytes({"Erreurs": shown}),
+        data=workbook_bytes({"Erreurs": table.rename(columns=ui.PROBLEM_HEADERS)}),
         file_name="erreurs-enquete.xlsx",
         mime=ui.XLSX_MIME,
         key=key,

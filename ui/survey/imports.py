@@ -143,7 +143,7 @@ def import_tab(default: int) -> None:
     if warnings:
         with st.expander(f"{len(warnings)} avertissement(s) (n'empêchent pas l'import)"):
             st.dataframe(
-                problems_frame(warnings).rename(columns=ui.PROBLEM_HEADERS),
+                ui.problems_shown(problems_frame(warnings)),
                 hide_index=True,
                 width="stretch",
             )
@@ -291,7 +291,7 @@ def _column_widgets(review, key, names, update) -> None:
             hint = f" · proposé : {si.ROLE_LABELS[role]}" + (
                 f" « {names.get(need, need)} »" if need else ""
             )
-        cols[0].caption(choice.reason + hint)
+        cols[0].caption(plain(choice.reason + hint))
         role = cols[1].selectbox(
             "Contenu",
             roles,
