@@ -7,7 +7,7 @@ can be bookmarked or sent.
 
 import streamlit as st
 
-from centrale import charts, fmt, mapfig, measures, queries
+from centrale import fmt, mapfig, measures, queries
 from centrale.domain import (
     ORDER_STATUS_LABELS,
     AdhesionStatus,
@@ -197,9 +197,9 @@ with right:
         fig,
         key="commune_map",
         theme=None,
-        config=charts.plotly_config(f"carte-{nis}"),
+        config=mapfig.plotly_config(f"carte-{nis}"),
     )
-    st.caption(f"{plain(name)} est entourée en noir. Couleur : statut d'adhésion.")
+    st.caption(f"{plain(name)} est entourée en noir et nommée. Couleur : statut d'adhésion.")
 
 # --- Orders --------------------------------------------------------------------
 st.subheader("Commandes")
