@@ -323,9 +323,17 @@
     const available = window.innerHeight - (bar ? bar.offsetHeight : 0) - 8;
     block.style.zoom = "1";
     const needed = block.getBoundingClientRect().height;
+    for (const chart of block.querySelectorAll("[data-testid='stPlotlyChart']")) chart.style.zoom = "";
     if (needed > available) block.style.zoom = Math.max(0.55, available / needed).toFixed(3);
     else if (needed > 0 && needed < available * 0.55) {
-      block.style.zoom = Math.min(1.6, (available * 0.6) / needed).toFixed(3);
+      const zoom = Math.min(1.6, (available * 0.6) / needed);
+      block.style.zoom = zoom.toFixed(3);
+      // A plotly chart keeps the width it was drawn at: drawn larger, it would run off
+      // the screen (the promise label of the lead times cut at the right). It stays at
+      // its drawn size instead (its text is already the projector's size).
+      for (const chart of block.querySelectorAll("[data-testid='stPlotlyChart']")) {
+        chart.style.zoom = (1 / Number(zoom.toFixed(3))).toFixed(4);
+      }
     }
   }
   window.addEventListener("resize", () => {
@@ -363,6 +371,7 @@
     doc.body.classList.remove("centrale-projector");
     const block = doc.querySelector("[data-testid='stMainBlockContainer']");
     if (block) block.style.zoom = "";
+    for (const chart of doc.querySelectorAll("[data-testid='stPlotlyChart']")) chart.style.zoom = "";
     doc.getElementById("centrale-projector-bar")?.remove();
     for (const el of doc.querySelectorAll(".centrale-slide-hidden, .centrale-break-shown")) {
       el.classList.remove("centrale-slide-hidden", "centrale-break-shown");

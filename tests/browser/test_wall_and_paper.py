@@ -76,8 +76,8 @@ def _project(page) -> None:
 @pytest.mark.parametrize("nis", COMMUNES)
 def test_every_slide_reads_from_the_back_of_the_room(app_server, browser, tmp_path, nis, day):
     """At 1920×1080 in projector mode, on every slide: no text under 24 px (computed size
-    of every visible text, zoom included), no canvas table, no control, at least half
-    of the screen used."""
+    of every visible text, zoom included), no chart text cut (outside its chart or the
+    screen), no canvas table, no control, at least half of the screen used."""
     context, page = _context(browser, WALL)
     try:
         _goto(page, app_server, PRESENTATION, f"nis={nis}" + (f"&date={day}" if day else ""))
@@ -93,6 +93,8 @@ def test_every_slide_reads_from_the_back_of_the_room(app_server, browser, tmp_pa
             small = [t for t in audit["smallest"] if t[0] < SMALLEST_PX - 0.05]
             if small:
                 problems.append(f"{shot.name} : texte de moins de {SMALLEST_PX} px {small}")
+            if audit["cut"]:
+                problems.append(f"{shot.name} : texte de graphique coupé {audit['cut']}")
             if audit["grids"]:
                 problems.append(f"{shot.name} : {audit['grids']} tableau(x) canvas")
             if audit["controls"]:
