@@ -409,12 +409,39 @@
     }
   }, true);
 
+  // ---- Printing the tab on screen alone -------------------------------------
+  // Paper prints every tab by default (theme.css); « Imprimer l'onglet affiché
+  // seulement » marks the panels of the other tabs of each outer tab group, and the
+  // marks go once the print dialog closes.
+  function printOneTab() {
+    for (const tabs of doc.querySelectorAll("[data-testid='stTabs']")) {
+      if (tabs.parentElement.closest("[data-testid='stTabs']")) continue;
+      const selected = [...tabs.querySelectorAll("[role='tab']")]
+        .filter((tab) => tab.closest("[data-testid='stTabs']") === tabs)
+        .findIndex((tab) => tab.getAttribute("aria-selected") === "true");
+      [...tabs.querySelectorAll("[data-testid='stTabPanel']")]
+        .filter((panel) => panel.closest("[data-testid='stTabs']") === tabs)
+        .forEach((panel, i) => panel.toggleAttribute("data-centrale-print-skip", i !== selected));
+    }
+    doc.body.classList.add("centrale-print-one-tab");
+  }
+  view.addEventListener("afterprint", () => {
+    doc.body.classList.remove("centrale-print-one-tab");
+    for (const panel of doc.querySelectorAll("[data-centrale-print-skip]")) {
+      panel.removeAttribute("data-centrale-print-skip");
+    }
+  });
+
   // ---- Buttons drawn by ui/theme.py (no inline script) -------------------
   doc.addEventListener("click", (event) => {
     const button = event.target.closest && event.target.closest("[data-centrale-action]");
     if (!button) return;
     const action = button.getAttribute("data-centrale-action");
     if (action === "print") { stampPrintDate(); sizeChartsForPrint(doc); window.print(); }
+    else if (action === "print-tab") {
+      printOneTab();
+      stampPrintDate(); sizeChartsForPrint(doc); window.print();
+    }
     else if (action === "projector") enterProjector();
     else if (action === "next") showSlide(current + 1);
     else if (action === "previous") showSlide(current - 1);
