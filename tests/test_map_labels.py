@@ -59,8 +59,21 @@ def _labels(con, nis, day):
     return found, lines, zoom
 
 
-@pytest.mark.parametrize("day", DAYS, ids=["31-01-2020", "aujourdhui"])
-@pytest.mark.parametrize("nis", COMMUNES)
+# Each case draws a map (seconds): Meix-devant-Virton on the press day stays in `make
+# test`, the others are `slow` (make test-all, CI).
+CASES = [
+    pytest.param(
+        nis,
+        day,
+        id=f"{nis}-{'31-01-2020' if day == PRESS_DAY else 'aujourdhui'}",
+        marks=() if (nis, day) == ("85024", PRESS_DAY) else pytest.mark.slow,
+    )
+    for nis in COMMUNES
+    for day in DAYS
+]
+
+
+@pytest.mark.parametrize(("nis", "day"), CASES)
 def test_zoom_names_sit_inside_their_commune_and_apart(con, nis, day):
     found, lines, zoom = _labels(con, nis, day)
     b = found[0][0]
@@ -88,6 +101,7 @@ def test_zoom_names_sit_inside_their_commune_and_apart(con, nis, day):
         assert text.get_fontsize() >= 8 * mapimage.MIN_LABEL_SHARE - 1e-6, (b.name, name)
 
 
+@pytest.mark.slow
 def test_most_names_sit_wholly_inside(con):
     """Over these sheets, nine names in ten lie at least 90 % inside their commune."""
     shares = []
