@@ -323,9 +323,17 @@
     const available = window.innerHeight - (bar ? bar.offsetHeight : 0) - 8;
     block.style.zoom = "1";
     const needed = block.getBoundingClientRect().height;
+    for (const chart of block.querySelectorAll("[data-testid='stPlotlyChart']")) chart.style.zoom = "";
     if (needed > available) block.style.zoom = Math.max(0.55, available / needed).toFixed(3);
     else if (needed > 0 && needed < available * 0.55) {
-      block.style.zoom = Math.min(1.6, (available * 0.6) / needed).toFixed(3);
+      const zoom = Math.min(1.6, (available * 0.6) / needed);
+      block.style.zoom = zoom.toFixed(3);
+      // A plotly chart keeps the width it was drawn at: drawn larger, it would run off
+      // the screen (the promise label of the lead times cut at the right). It stays at
+      // its drawn size instead (its text is already the projector's size).
+      for (const chart of block.querySelectorAll("[data-testid='stPlotlyChart']")) {
+        chart.style.zoom = (1 / Number(zoom.toFixed(3))).toFixed(4);
+      }
     }
   }
   window.addEventListener("resize", () => {
@@ -363,6 +371,7 @@
     doc.body.classList.remove("centrale-projector");
     const block = doc.querySelector("[data-testid='stMainBlockContainer']");
     if (block) block.style.zoom = "";
+    for (const chart of doc.querySelectorAll("[data-testid='stPlotlyChart']")) chart.style.zoom = "";
     doc.getElementById("centrale-projector-bar")?.remove();
     for (const el of doc.querySelectorAll(".centrale-slide-hidden, .centrale-break-shown")) {
       el.classList.remove("centrale-slide-hidden", "centrale-break-shown");
@@ -400,12 +409,39 @@
     }
   }, true);
 
+  // ---- Printing the tab on screen alone -------------------------------------
+  // Paper prints every tab by default (theme.css); « Imprimer l'onglet affiché
+  // seulement » marks the panels of the other tabs of each outer tab group, and the
+  // marks go once the print dialog closes.
+  function printOneTab() {
+    for (const tabs of doc.querySelectorAll("[data-testid='stTabs']")) {
+      if (tabs.parentElement.closest("[data-testid='stTabs']")) continue;
+      const selected = [...tabs.querySelectorAll("[role='tab']")]
+        .filter((tab) => tab.closest("[data-testid='stTabs']") === tabs)
+        .findIndex((tab) => tab.getAttribute("aria-selected") === "true");
+      [...tabs.querySelectorAll("[data-testid='stTabPanel']")]
+        .filter((panel) => panel.closest("[data-testid='stTabs']") === tabs)
+        .forEach((panel, i) => panel.toggleAttribute("data-centrale-print-skip", i !== selected));
+    }
+    doc.body.classList.add("centrale-print-one-tab");
+  }
+  view.addEventListener("afterprint", () => {
+    doc.body.classList.remove("centrale-print-one-tab");
+    for (const panel of doc.querySelectorAll("[data-centrale-print-skip]")) {
+      panel.removeAttribute("data-centrale-print-skip");
+    }
+  });
+
   // ---- Buttons drawn by ui/theme.py (no inline script) -------------------
   doc.addEventListener("click", (event) => {
     const button = event.target.closest && event.target.closest("[data-centrale-action]");
     if (!button) return;
     const action = button.getAttribute("data-centrale-action");
     if (action === "print") { stampPrintDate(); sizeChartsForPrint(doc); window.print(); }
+    else if (action === "print-tab") {
+      printOneTab();
+      stampPrintDate(); sizeChartsForPrint(doc); window.print();
+    }
     else if (action === "projector") enterProjector();
     else if (action === "next") showSlide(current + 1);
     else if (action === "previous") showSlide(current - 1);

@@ -18,7 +18,7 @@ from centrale.domain import (
     similar_rule,
 )
 from centrale.plaintext import plain
-from centrale.render import charts, mapfig
+from centrale.render import mapfig
 from ui.briefing_buttons import briefing_downloads
 from ui.components import (
     Col,
@@ -199,9 +199,9 @@ with right:
         fig,
         key="commune_map",
         theme=None,
-        config=charts.plotly_config(f"carte-{nis}"),
+        config=mapfig.plotly_config(f"carte-{nis}"),
     )
-    st.caption(f"{plain(name)} est entourée en noir. Couleur : statut d'adhésion.")
+    st.caption(f"{plain(name)} est entourée en noir et nommée. Couleur : statut d'adhésion.")
 
 # --- Orders --------------------------------------------------------------------
 st.subheader("Commandes")

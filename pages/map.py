@@ -7,7 +7,7 @@ import streamlit as st
 from centrale import fmt
 from centrale.datasets import queries
 from centrale.plaintext import plain
-from centrale.render import charts, mapfig
+from centrale.render import mapfig
 from ui.components import Col, empty_state, show_table, situation_caption, solution_names
 from ui.data import figure, load
 from ui.shell import ensure_shell
@@ -81,14 +81,15 @@ names = dict(zip(shapes["nis_code"], shapes["name_fr"]))
 map_column, side_column = st.columns([3, 1], gap="medium")
 
 with map_column:
-    fig = figure(mapfig.metric_map, values, shapes, metric, label=label)
+    named = tuple(mapfig.named_communes(values, metric))
+    fig = figure(mapfig.metric_map, values, shapes, metric, label=label, names=named)
     event = st.plotly_chart(
         fig,
         on_select="rerun",
         selection_mode="points",
         key="map_chart",
         theme=None,
-        config=charts.plotly_config(f"carte-{metric}-{day.isoformat()}"),
+        config=mapfig.plotly_config(f"carte-{metric}-{day.isoformat()}"),
     )
     clicked = [p.get("location") for p in event.selection.points if p.get("location")]
     if clicked and clicked[0] in names:
@@ -116,6 +117,8 @@ with side_column:
         empty_state("Aucune enquête des besoins n'avait encore été envoyée à cette date.")
     st.caption(
         "Cliquez sur une commune pour ouvrir sa fiche. Gris : pas de données. "
+        + mapfig.named_rule(metric)
+        + " "
         "Couleurs lisibles par les personnes daltoniennes."
         + (
             " Sans couleur aussi : chaque statut a sa marque sur les communes (●, ◎ ou "

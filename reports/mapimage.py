@@ -20,7 +20,9 @@ import re
 
 import geopandas as gpd
 import matplotlib
+import numpy as np
 import shapely
+import shapely.ops
 from matplotlib import patheffects
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -102,39 +104,17 @@ def map_figure(
     zoom.set_ylim(box[1], box[3])
     zoom.set_aspect(aspect)
 
-    halo = [patheffects.withStroke(linewidth=3, foreground="white")]
-    labels = []
-    for _, row in frame[frame["role"] == "voisine"].iterrows():
-        point = row.geometry.representative_point()
-        labels.append(
-            zoom.text(
-                point.x,
-                point.y,
-                row["name_fr"],
-                ha="center",
-                va="center",
-                fontsize=font_pt,
-                color=style.DARK_HEX,
-                path_effects=halo,
-            )
-        )
-    for _, row in mine.iterrows():
-        point = row.geometry.representative_point()
-        labels.insert(
-            0,
-            zoom.text(
-                point.x,
-                point.y,
-                row["name_fr"],
-                ha="center",
-                va="center",
-                fontsize=font_pt * 1.15,
-                fontweight="bold",
-                color=style.DARK_HEX,
-                path_effects=halo,
-            ),
-        )
-    _spread_labels(figure, zoom, labels)
+    zoom_shown = shapely.box(*box)
+    wanted = [(row, font_pt * 1.15, "bold") for _, row in mine.iterrows()]
+    wanted += [(row, font_pt, "normal") for _, row in frame[frame["role"] == "voisine"].iterrows()]
+    place_labels(
+        figure,
+        zoom,
+        [
+            (r["nis_code"], r["name_fr"], r.geometry & zoom_shown, size, weight)
+            for r, size, weight in wanted
+        ],
+    )
 
     present = [s for s in STATUS_LABELS if (frame["adhesion_status"] == s).any()]
     handles = [
@@ -177,29 +157,172 @@ def _draw_communes(axes, frame: gpd.GeoDataFrame) -> None:
     )
 
 
-def _spread_labels(figure: Figure, axes, labels: list, rounds: int = 30) -> None:
-    """Nudge overlapping labels apart vertically (the first label never moves)."""
+MIN_LABEL_SHARE = 0.75  # a label is shrunk down to this share of its size to fit
+INSIDE_SHARE = 0.9  # of a label's box inside its commune, for it to sit "inside"
+MOSTLY_INSIDE = 0.6  # below this, the name goes beside its commune with a leader line
+_GRID = 16  # candidate points per side of a commune's bounding box
+
+
+def _candidates(area) -> np.ndarray:
+    """(n, 2) points inside `area` (display coordinates), deepest first: the pole of
+    inaccessibility of its largest part (the point farthest from its border), then a
+    grid of inner points by decreasing distance to the border."""
+    parts = [p for p in getattr(area, "geoms", [area]) if p.geom_type == "Polygon"]
+    parts = [p for p in parts if p.area > 0]
+    if not parts:
+        return np.empty((0, 2))
+    largest = max(parts, key=lambda p: p.area)
+    pole = shapely.ops.polylabel(largest, tolerance=0.5)
+    x0, y0, x1, y1 = area.bounds
+    xs, ys = np.meshgrid(
+        x0 + (x1 - x0) * (np.arange(_GRID) + 0.5) / _GRID,
+        y0 + (y1 - y0) * (np.arange(_GRID) + 0.5) / _GRID,
+    )
+    xs, ys = xs.ravel(), ys.ravel()
+    inside = shapely.contains_xy(area, xs, ys)
+    xs, ys = xs[inside], ys[inside]
+    depth = shapely.distance(area.boundary, shapely.points(xs, ys))
+    order = np.argsort(-depth)
+    return np.vstack([[pole.x, pole.y], np.column_stack([xs[order], ys[order]])])
+
+
+def _boxes(points: np.ndarray, width: float, height: float):
+    return shapely.box(
+        points[:, 0] - width / 2,
+        points[:, 1] - height / 2,
+        points[:, 0] + width / 2,
+        points[:, 1] + height / 2,
+    )
+
+
+def _wrapped(name: str) -> list[str]:
+    """`name` on one line, then on two lines at the hyphen or space nearest its middle
+    (« Libramont-/Chevigny »): a long name then fits a narrow commune."""
+    cuts = [i for i, c in enumerate(name) if c in "- " and 0 < i < len(name) - 1]
+    if not cuts:
+        return [name]
+    cut = min(cuts, key=lambda i: abs(i - len(name) / 2))
+    head = name[: cut + 1].rstrip() if name[cut] == "-" else name[:cut]
+    return [name, head + "\n" + name[cut + 1 :]]
+
+
+def place_labels(figure: Figure, axes, wanted: list) -> list:
+    """Write each commune's name inside its commune, none over another.
+
+    `wanted`: (nis_code, name, shape shown in `axes` (lon/lat), font size, weight), most
+    important first. Each name goes to the deepest spot (`_candidates`) where its box
+    lies at least `INSIDE_SHARE` inside the commune, within the panel and clear of the
+    names already placed; if none, it is tried on two lines (`_wrapped`), then smaller
+    (down to `MIN_LABEL_SHARE` of its size). If nothing fits, the spot most inside wins
+    when it is at least `MOSTLY_INSIDE`; otherwise the name goes to the free spot nearest
+    the commune with a thin leader line to the commune's deepest point. Every Text drawn
+    carries its commune's NIS code as gid (":leader" added when it has a leader line).
+    Returns the Text objects."""
+    axes.apply_aspect()
     renderer = figure.canvas.get_renderer()
-    to_data = axes.transData.inverted()
-    for _ in range(rounds):
-        moved = False
-        boxes = [label.get_window_extent(renderer).expanded(1.05, 1.15) for label in labels]
-        for i in range(len(labels)):
-            for j in range(i + 1, len(labels)):
-                if not boxes[i].overlaps(boxes[j]):
-                    continue
-                # Move j away from i by the vertical overlap, in display units.
-                if boxes[j].y0 >= boxes[i].y0:
-                    shift = boxes[i].y1 - boxes[j].y0 + 1
-                else:
-                    shift = boxes[i].y0 - boxes[j].y1 - 1
-                x, y = labels[j].get_position()
-                y_display = axes.transData.transform((x, y))[1] + shift
-                labels[j].set_position((x, to_data.transform((0, y_display))[1]))
-                boxes[j] = labels[j].get_window_extent(renderer).expanded(1.05, 1.15)
-                moved = True
-        if not moved:
-            return
+    to_display = axes.transData.transform
+    to_data = axes.transData.inverted().transform
+    frame_box = shapely.box(*axes.bbox.extents)
+    halo = [patheffects.withStroke(linewidth=3, foreground="white")]
+    placed_boxes: list = []
+    texts = []
+    for nis, name, shape, size, weight in wanted:
+        if shape.is_empty:
+            continue
+        area = shapely.transform(shape, to_display).buffer(0)
+        spots = _candidates(area)
+        if not len(spots):
+            continue
+        text = axes.text(
+            0,
+            0,
+            name,
+            ha="center",
+            va="center",
+            ma="center",
+            fontsize=size,
+            fontweight=weight,
+            color=style.DARK_HEX,
+            path_effects=halo,
+            gid=nis,
+            linespacing=1.0,
+        )
+        taken = shapely.union_all(placed_boxes) if placed_boxes else None
+        best = None  # (share, spot index, lines, font size, width, height)
+        for share in (1.0, 0.9, MIN_LABEL_SHARE):
+            for lines in _wrapped(name):
+                text.set_text(lines)
+                text.set_fontsize(size * share)
+                extent = text.get_window_extent(renderer)
+                width, height = extent.width + 2, extent.height + 1
+                boxes = _boxes(spots, width, height)
+                free = shapely.contains(frame_box, boxes)
+                if taken is not None:
+                    free &= ~shapely.intersects(boxes, taken)
+                inside = shapely.area(shapely.intersection(boxes, area)) / (width * height)
+                inside = np.where(free, inside, -1)
+                index = (
+                    int(np.argmax(inside >= INSIDE_SHARE))
+                    if (inside >= INSIDE_SHARE).any()
+                    else int(np.argmax(inside))
+                )
+                candidate = (float(inside[index]), index, lines, size * share, width, height)
+                if best is None or candidate[0] > best[0] + 1e-9:
+                    best = candidate
+                if candidate[0] >= INSIDE_SHARE:
+                    best = candidate
+                    break
+            if best[0] >= INSIDE_SHARE:
+                break
+        inside_share, index, lines, font, width, height = best
+        text.set_text(lines)
+        text.set_fontsize(font)
+        point, leader = spots[index], None
+        if inside_share < MOSTLY_INSIDE:
+            point, leader = _beside(spots[0], width, height, frame_box, placed_boxes), spots[0]
+            if point is None:
+                text.remove()
+                continue
+        label_box = _boxes(np.array([point]), width, height)[0]
+        placed_boxes.append(label_box)
+        text.set_position(tuple(to_data(point)))
+        if leader is not None:
+            start = label_box.exterior.interpolate(
+                label_box.exterior.project(shapely.Point(leader))
+            )
+            axes.plot(
+                *zip(to_data((start.x, start.y)), to_data(leader)),
+                color=style.DARK_HEX,
+                linewidth=0.8,
+                gid=f"leader:{nis}",
+            )
+            text.set_gid(f"{nis}:leader")
+        texts.append(text)
+    return texts
+
+
+def _beside(anchor, width: float, height: float, frame_box, placed: list):
+    """The free spot nearest `anchor` for a `width`×`height` box, in rings around it."""
+    steps = [
+        (dx, dy)
+        for r in range(1, 30)
+        for dx, dy in (
+            (0, r),
+            (0, -r),
+            (r, 0),
+            (-r, 0),
+            (r, r),
+            (-r, -r),
+            (r, -r),
+            (-r, r),
+        )
+    ]
+    points = np.array([[anchor[0] + dx * width / 2, anchor[1] + dy * height] for dx, dy in steps])
+    boxes = _boxes(points, width, height)
+    free = shapely.contains(frame_box, boxes)
+    if placed:
+        free &= ~shapely.intersects(boxes, shapely.union_all(placed))
+    return points[int(np.argmax(free))] if free.any() else None
 
 
 def map_png(map_communes, commune_name: str, dpi: int = 150, **size) -> bytes:

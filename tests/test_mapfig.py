@@ -221,3 +221,82 @@ def test_zero_is_a_class_and_every_value_has_one():
     covered = sum(mask.astype(int) for _label, mask in classes)
     assert list(covered) == [1] * len(values)  # each value in exactly one class
     assert mapfig.class_breaks(pd.Series([3.0, 3.0, 3.0])) == [3.0]  # no empty class
+
+
+# --- Names written on the map (issue 24) ------------------------------------------
+def _label_boxes(fig) -> dict[str, tuple]:
+    """name -> (x0, y0, x1, y1) in px from the map's centre (y up), as `name_labels`
+    estimates it."""
+    boxes = {}
+    for note in fig.layout.annotations:
+        text = note.text.replace("<b>", "").replace("</b>", "")
+        width, height = mapfig.label_box(text)
+        boxes[text] = (
+            note.xshift - width / 2,
+            note.yshift - height / 2,
+            note.xshift + width / 2,
+            note.yshift + height / 2,
+        )
+    return boxes
+
+
+def test_highest_amounts_are_named_next_to_their_commune_without_overlap(status, shapes):
+    named = mapfig.named_communes(status, "amount")
+    top = status.sort_values("amount_eur", ascending=False).head(mapfig.NAMED_TOP)
+    assert sorted(named) == sorted(top["nis_code"])
+    fig = mapfig.metric_map(status, shapes, "amount", names=named)
+    names = dict(zip(shapes["nis_code"], shapes["name_fr"]))
+    boxes = _label_boxes(fig)
+    assert sorted(boxes) == sorted(names[n] for n in named)
+    texts = list(boxes)
+    for i, a in enumerate(texts):
+        for b in texts[i + 1 :]:
+            assert not mapfig._overlaps(boxes[a], boxes[b]), (a, b)
+    # Each label touches its commune's point (the point is on the label or within the
+    # gap that keeps it clear of the mark), and the annotation is SVG text: no glyph.
+    view = {"center": fig.layout.map.center.to_plotly_json(), "zoom": fig.layout.map.zoom}
+    points = mapfig.mark_points(shapes).set_index("nis_code")
+    for nis in named:
+        x, y = mapfig.to_pixels(points.at[nis, "lon"], points.at[nis, "lat"], view)
+        x0, y0, x1, y1 = boxes[names[nis]]
+        gap = mapfig.LABEL_GAP_PX + 0.5
+        assert x0 - gap <= x <= x1 + gap and y0 - gap <= y <= y1 + gap, names[nis]
+    assert "glyphs" not in fig.to_json() and all(t.type != "scattermap" for t in fig.data)
+
+
+def test_highlighted_commune_is_named_in_bold_and_only_it(status, shapes):
+    fig = mapfig.metric_map(
+        status, shapes, "adhesion", height=mapfig.SMALL_MAP_HEIGHT, highlight="84009"
+    )
+    assert [n.text for n in fig.layout.annotations] == ["<b>Bertrix</b>"]
+    assert fig.layout.annotations[0].xref == "paper" and fig.layout.annotations[0].x == 0.5
+
+
+def test_crowded_names_are_left_out_rather_than_overlap(shapes):
+    """Every commune asked: at most LABEL_LIMIT names, none over another."""
+    view = mapfig.view_of(shapes)
+    notes = mapfig.name_labels(shapes, list(shapes["nis_code"]), view)
+    assert 0 < len(notes) <= mapfig.LABEL_LIMIT
+    fig = mapfig.metric_map(pd.DataFrame({"nis_code": [], "amount_eur": []}), shapes, "amount")
+    fig.update_layout(annotations=notes)
+    boxes = list(_label_boxes(fig).values())
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not mapfig._overlaps(a, b)
+
+
+def test_status_map_names_its_rare_statuses():
+    values = pd.DataFrame(
+        {
+            "nis_code": [f"8{i:04d}" for i in range(10)],
+            "adhesion_status": ["adhérente"] * 7 + ["retirée"] * 2 + [None],
+        }
+    )
+    assert mapfig.named_communes(values, "adhesion") == ["80007", "80008"]
+    assert "nommées" in mapfig.named_rule("adhesion")
+
+
+def test_map_config_keeps_the_view_the_names_are_placed_for():
+    config = mapfig.plotly_config("carte")
+    assert config["scrollZoom"] is False and config["doubleClick"] is False
+    assert {"zoomInMap", "zoomOutMap", "resetViewMap"} <= set(config["modeBarButtonsToRemove"])

@@ -80,7 +80,12 @@ def sidebar_actions(loaded_at) -> None:
     st.sidebar.html(
         '<div class="centrale-print-button" data-testid="centrale-print">'
         '<button type="button" data-centrale-action="print" class="centrale-button">'
-        "Imprimer cette page</button></div>"
+        "Imprimer cette page</button>"
+        # Shown only on a page with tabs (theme.css): the page prints every tab in
+        # order by default; this prints the tab on screen alone.
+        '<button type="button" data-centrale-action="print-tab" '
+        'class="centrale-button centrale-print-tab">Imprimer l\'onglet affiché seulement'
+        "</button></div>"
     )
 
 

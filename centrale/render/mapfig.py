@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -54,6 +54,14 @@ SMALL_MAP_HEIGHT = 460  # the province ~300 px wide in a half-width column (issu
 SMALL_MAP_LIMIT = 500  # below this height, the legend goes above the map
 # Mercator tiles in maplibre are 512 px wide at zoom 0.
 _TILE_PX = 512
+# Commune names are plotly annotations (SVG text in the page's own fonts), placed in
+# pixels from the map's centre: a maplibre text layer would fetch its glyphs from a
+# font server (plotly's white-bg style points at fonts.openmaptiles.org), not offline.
+# The map must then keep its view: no wheel zoom, no zoom buttons (`plotly_config`).
+LABEL_FONT_PX = 13
+LABEL_PAD_PX = 2
+LABEL_GAP_PX = 9  # from the commune's point to the label: clear of its mark
+LABEL_LIMIT = 8  # names on one map at most: more would hide the map
 
 
 @dataclass(frozen=True)
@@ -128,6 +136,134 @@ def view_of(shapes: pd.DataFrame, height: int = MAP_HEIGHT, width: int | None = 
     }
 
 
+def _merc_y(lat: float) -> float:
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def to_pixels(lon: float, lat: float, view: dict) -> tuple[float, float]:
+    """(right, up) in px from the centre of a map showing `view` (`view_of`): the
+    maplibre Web Mercator projection at the view's zoom."""
+    scale = _TILE_PX * 2 ** view["zoom"]
+    centre = view["center"]
+    right = (lon - centre["lon"]) / 360 * scale
+    up = (_merc_y(lat) - _merc_y(centre["lat"])) / (2 * math.pi) * scale
+    return right, up
+
+
+def label_box(text: str, size: int = LABEL_FONT_PX) -> tuple[float, float]:
+    """(width, height) in px of a label, estimated: 0.6 em per character (the sans-serif
+    fonts' average for French names) plus the padding; a slight over-estimate keeps
+    labels apart."""
+    return 0.6 * size * len(text) + 2 * LABEL_PAD_PX + 2, size * 1.3 + 2 * LABEL_PAD_PX
+
+
+def _overlaps(a: tuple, b: tuple) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def name_labels(
+    shapes: pd.DataFrame, names: Sequence[str], view: dict, bold: str | None = None
+) -> list[dict]:
+    """Plotly annotations writing the names of the communes `names` (NIS codes, most
+    important first) on a map showing `view`; `bold`: the commune in bold (the one the
+    page is about).
+
+    Each name sits just above its commune's representative point (inside the commune),
+    or below, right or left of it when that spot is taken: no two labels overlap; a
+    name with no free spot is left out (the hover and the table still name it). At
+    most `LABEL_LIMIT` names. Annotations are in px from the plot area's centre
+    (paper 0.5, 0.5 + shifts), so they hold at any width of the map."""
+    points = mark_points(shapes).set_index("nis_code")
+    titles = dict(zip(shapes["nis_code"], shapes["name_fr"]))
+    placed: list[tuple] = []
+    notes = []
+    for nis in list(dict.fromkeys(n for n in names if n in titles))[:LABEL_LIMIT]:
+        text = titles[nis]
+        width, height = label_box(text)
+        x, y = to_pixels(points.at[nis, "lon"], points.at[nis, "lat"], view)
+        # (box centre dx, dy) for above, below, right, left of the point
+        spots = [
+            (0, LABEL_GAP_PX + height / 2),
+            (0, -LABEL_GAP_PX - height / 2),
+            (LABEL_GAP_PX + width / 2, 0),
+            (-LABEL_GAP_PX - width / 2, 0),
+        ]
+        for dx, dy in spots:
+            cx, cy = x + dx, y + dy
+            box = (cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2)
+            if not any(_overlaps(box, other) for other in placed):
+                placed.append(box)
+                notes.append(
+                    {
+                        "text": f"<b>{text}</b>" if nis == bold else text,
+                        "xref": "paper",
+                        "yref": "paper",
+                        "x": 0.5,
+                        "y": 0.5,
+                        "xshift": round(cx, 1),
+                        "yshift": round(cy, 1),
+                        "xanchor": "center",
+                        "yanchor": "middle",
+                        "showarrow": False,
+                        "font": {"size": LABEL_FONT_PX, "color": "#1F2A2E"},
+                        "bgcolor": "rgba(255,255,255,0.85)",
+                        "borderpad": LABEL_PAD_PX,
+                        "name": f"nom:{nis}",
+                    }
+                )
+                break
+    return notes
+
+
+NAMED_TOP = 5  # an amount or a count: the highest values are named
+NAMED_RARE = 6  # a status: its communes are named when it has this many or fewer
+
+
+def named_rule(metric: str) -> str:
+    """What `named_communes` names, said in French for the map's caption."""
+    if METRICS[metric].kind == "continuous":
+        return f"Les {NAMED_TOP} communes aux valeurs les plus élevées sont nommées sur la carte."
+    return (
+        f"Les communes d'un statut rare ({NAMED_RARE} communes au plus) sont nommées sur la carte."
+    )
+
+
+def named_communes(values: pd.DataFrame, metric: str) -> list[str]:
+    """The communes a province map of `metric` names, most important first: for an
+    amount or a count, the highest values (the top of the scale, above zero); for a
+    status, the communes of the rarest statuses (a handful, e.g. the withdrawn ones),
+    never the « pas de données »."""
+    spec = METRICS[metric]
+    if values.empty or spec.column not in values:
+        return []
+    if spec.kind == "continuous":
+        numbers = pd.to_numeric(values[spec.column], errors="coerce")
+        top = values.assign(_v=numbers)[numbers > 0].sort_values(
+            ["_v", "nis_code"], ascending=[False, True]
+        )
+        return list(top["nis_code"].head(NAMED_TOP))
+    counts = values[spec.column].dropna().value_counts()
+    rare = [c for c in counts.index if c in (spec.colours or {}) and counts[c] <= NAMED_RARE]
+    picked = values[values[spec.column].isin(rare)].sort_values("nis_code")
+    return list(picked["nis_code"])
+
+
+def plotly_config(file_name: str) -> dict:
+    """`st.plotly_chart(config=...)` for a map: the charts' config with no wheel zoom
+    and no zoom buttons (the names are placed for the view the figure sets)."""
+    config = charts.plotly_config(file_name)
+    config["scrollZoom"] = False
+    config["doubleClick"] = False
+    config["modeBarButtonsToRemove"] = [
+        *config["modeBarButtonsToRemove"],
+        "zoomInMap",
+        "zoomOutMap",
+        "resetViewMap",
+        "pan2d",
+    ]
+    return config
+
+
 def _hover(label: str) -> str:
     return (
         "<b>%{customdata[0]}</b><br>Code INS : %{location}<br>"
@@ -169,7 +305,12 @@ def _frame(values: pd.DataFrame, shapes: pd.DataFrame, column: str) -> pd.DataFr
 
 
 def _layout(
-    fig: go.Figure, shapes: pd.DataFrame, height: int, highlight: str | None, legend_title: str
+    fig: go.Figure,
+    shapes: pd.DataFrame,
+    height: int,
+    highlight: str | None,
+    legend_title: str,
+    names: Sequence[str] = (),
 ) -> go.Figure:
     layers = []
     if highlight is not None and (shapes["nis_code"] == highlight).any():
@@ -199,8 +340,11 @@ def _layout(
             "y": 0.99,
             "bgcolor": "rgba(255,255,255,0.85)",
         }
+    view = view_of(shapes, height - top)
+    named = [highlight, *names] if highlight is not None else list(names)
     fig.update_layout(
-        map={"style": "white-bg", "layers": layers, **view_of(shapes, height - top)},
+        map={"style": "white-bg", "layers": layers, **view},
+        annotations=name_labels(shapes, named, view, bold=highlight),
         height=height,
         margin={"l": 0, "r": 0, "t": top, "b": 0},
         separators=fmt.PLOTLY_SEPARATORS,
@@ -254,6 +398,7 @@ def category_map(
     height: int = MAP_HEIGHT,
     highlight: str | None = None,
     marks: dict[str, str | None] | None = None,
+    names: Sequence[str] = (),
 ) -> go.Figure:
     """One colour per category of `values[column]` (keys of `colours`, legend in that
     order); communes with no value or an unlisted one are "pas de données" (grey).
@@ -292,7 +437,7 @@ def category_map(
         )
     for trace in overlay:  # over every fill
         fig.add_trace(trace)
-    return _layout(fig, shapes, height, highlight, label)
+    return _layout(fig, shapes, height, highlight, label, names)
 
 
 CLASSES = 5  # at most, for a classed scale (quantiles)
@@ -355,6 +500,7 @@ def value_map(
     height: int = MAP_HEIGHT,
     highlight: str | None = None,
     scale_title: str | None = None,
+    names: Sequence[str] = (),
 ) -> go.Figure:
     """A classed colour scale over `values[column]` (a number per nis_code): quantile
     classes (`value_classes`), each in the legend with its bounds and its count of
@@ -402,7 +548,7 @@ def value_map(
                 name=f"{NO_DATA} ({len(missing)})",
             )
         )
-    return _layout(fig, shapes, height, highlight, scale_title or label)
+    return _layout(fig, shapes, height, highlight, scale_title or label, names)
 
 
 def metric_map(
@@ -412,16 +558,18 @@ def metric_map(
     height: int = MAP_HEIGHT,
     highlight: str | None = None,
     label: str | None = None,
+    names: Sequence[str] = (),
 ) -> go.Figure:
     """The province map of one of `METRICS` (values: nis_code + the metric's column).
 
     `label` replaces the metric's label in the legend and hover (e.g. with a year).
+    The names of `highlight` and of `names` (e.g. `named_communes`) are written on it.
     """
     spec = METRICS[metric]
     label = label or spec.label
     if spec.kind == "category":
         return category_map(
-            values, shapes, spec.column, spec.colours, label, height, highlight, spec.marks
+            values, shapes, spec.column, spec.colours, label, height, highlight, spec.marks, names
         )
     return value_map(
         values,
@@ -433,6 +581,7 @@ def metric_map(
         height,
         highlight,
         spec.scale_title,
+        names,
     )
 
 

@@ -57,8 +57,25 @@ SLIDE_AUDIT = """() => {
   const kids = block ? [...block.children].filter((c) => c.getBoundingClientRect().height > 0) : [];
   const top = kids.length ? Math.min(...kids.map((c) => c.getBoundingClientRect().top)) : 0;
   const bottom = kids.length ? Math.max(...kids.map((c) => c.getBoundingClientRect().bottom)) : 0;
+  // A chart's text drawn outside its chart's box or the screen is cut on the wall (the
+  // chart runs off the screen, or a label off the chart): every text box of a visible
+  // chart must lie inside both.
+  const cut = [];
+  for (const chart of visible("[data-testid='stPlotlyChart']")) {
+    const box = chart.getBoundingClientRect();
+    for (const t of chart.querySelectorAll("svg text")) {
+      if (!t.textContent.trim() || !shown(t)) continue;
+      const r = t.getBoundingClientRect();
+      if (r.width < 1 || r.height < 1) continue;
+      if (r.left < Math.max(box.left, 0) - 1 || r.right > Math.min(box.right, innerWidth) + 1
+          || r.top < Math.max(box.top, 0) - 1 || r.bottom > Math.min(box.bottom, innerHeight) + 1) {
+        cut.push(t.textContent.trim().slice(0, 40));
+      }
+    }
+  }
   const bar = document.getElementById("centrale-projector-bar");
   return {
+    cut,
     smallest: texts.slice(0, 5),
     grids: visible("[data-testid='stDataFrame'], [data-testid='data-grid-canvas']").length,
     controls,

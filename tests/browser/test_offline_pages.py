@@ -172,3 +172,76 @@ def test_map_select_box_opens_commune_page(app_server, offline_page):
     main = page.locator('[data-testid="stMain"]').inner_text()
     assert "Situation au 31 janvier 2020" in main
     assert_no_error_box(page, app_server)
+
+
+# Each written name, in px from the centre of its map's canvas (y up), and where maplibre
+# itself projects each commune's point: the names are SVG annotations placed by
+# centrale.render.mapfig's own projection, so both must agree.
+MAP_NAMES = """(points) => {
+  const chart = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+    .find((c) => c.querySelector('.maplibregl-map'));
+  const gd = chart.querySelector('.js-plotly-plot');
+  const map = gd._fullLayout.map._subplot.map;
+  const canvas = gd.querySelector('.maplibregl-canvas').getBoundingClientRect();
+  const cx = canvas.width / 2, cy = canvas.height / 2;
+  const names = [...gd.querySelectorAll('.annotation')].map((a) => {
+    const r = a.querySelector('.annotation-text').getBoundingClientRect();
+    return [a.textContent, r.x + r.width / 2 - canvas.x - cx, cy - (r.y + r.height / 2 - canvas.y),
+            r.width, r.height];
+  });
+  const projected = points.map(([lon, lat]) => {
+    const p = map.project([lon, lat]);
+    return [p.x - cx, cy - p.y];
+  });
+  return {names, projected};
+}"""
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["commune?nis=84009&date=2020-01-31", "map?date=2020-01-31&indicateur=amount"],
+    ids=["commune", "carte-montant"],
+)
+def test_commune_names_are_written_on_the_map_offline(
+    app_server, offline_page, tmp_path, demo_db, query
+):
+    """The names the view is about are written on the map, where their communes are
+    (the map's own projection agrees within 2 px), with no request for fonts or glyphs
+    (the fixture fails on any external request)."""
+    import duckdb
+
+    from centrale.datasets import queries
+    from centrale.render import mapfig
+
+    page, _ = offline_page
+    page.goto(f"{app_server.url}/{query}")
+    wait_rendered(page)
+    assert_maps_drawn(page, tmp_path, "noms")
+    con = duckdb.connect(str(demo_db), read_only=True)
+    try:
+        shapes = queries.commune_shapes(con, PRESS_DAY)
+        status = queries.commune_status(con, PRESS_DAY)
+    finally:
+        con.close()
+    if query.startswith("commune"):
+        fig = mapfig.metric_map(
+            status, shapes, "adhesion", height=mapfig.SMALL_MAP_HEIGHT, highlight="84009"
+        )
+    else:
+        fig = mapfig.metric_map(
+            status, shapes, "amount", names=mapfig.named_communes(status, "amount")
+        )
+    expected = {n.text.replace("<b>", "").replace("</b>", ""): n for n in fig.layout.annotations}
+    view = {"center": fig.layout.map.center.to_plotly_json(), "zoom": fig.layout.map.zoom}
+    points = mapfig.mark_points(shapes)
+    found = page.evaluate(MAP_NAMES, [[x, y] for x, y in zip(points["lon"], points["lat"])])
+    # maplibre projects every commune's point where mapfig.to_pixels says.
+    for (lon, lat), (px, py) in zip(zip(points["lon"], points["lat"]), found["projected"]):
+        x, y = mapfig.to_pixels(lon, lat, view)
+        assert abs(px - x) < 2 and abs(py - y) < 2, (lon, lat, px, py, x, y)
+    shown = {name: (x, y, w, h) for name, x, y, w, h in found["names"]}
+    assert sorted(shown) == sorted(expected) and shown, (shown, list(expected))
+    for name, (x, y, w, h) in shown.items():
+        note = expected[name]
+        assert abs(x - note.xshift) < 3 and abs(y - note.yshift) < 3, (name, x, y)
+        assert h >= 12 and w > 0, name  # a readable line of text

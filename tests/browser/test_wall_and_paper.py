@@ -76,8 +76,8 @@ def _project(page) -> None:
 @pytest.mark.parametrize("nis", COMMUNES)
 def test_every_slide_reads_from_the_back_of_the_room(app_server, browser, tmp_path, nis, day):
     """At 1920×1080 in projector mode, on every slide: no text under 24 px (computed size
-    of every visible text, zoom included), no canvas table, no control, at least half
-    of the screen used."""
+    of every visible text, zoom included), no chart text cut (outside its chart or the
+    screen), no canvas table, no control, at least half of the screen used."""
     context, page = _context(browser, WALL)
     try:
         _goto(page, app_server, PRESENTATION, f"nis={nis}" + (f"&date={day}" if day else ""))
@@ -93,6 +93,8 @@ def test_every_slide_reads_from_the_back_of_the_room(app_server, browser, tmp_pa
             small = [t for t in audit["smallest"] if t[0] < SMALLEST_PX - 0.05]
             if small:
                 problems.append(f"{shot.name} : texte de moins de {SMALLEST_PX} px {small}")
+            if audit["cut"]:
+                problems.append(f"{shot.name} : texte de graphique coupé {audit['cut']}")
             if audit["grids"]:
                 problems.append(f"{shot.name} : {audit['grids']} tableau(x) canvas")
             if audit["controls"]:
@@ -230,6 +232,57 @@ def test_commune_page_fits_two_sheets_with_its_map_first(app_server, browser, tm
     assert shares[0] > 0.005 and shares[0] > 3 * max(shares[1:], default=0), (
         f"carte absente de la page 1 ({pdf}) : {[f'{s:.1%}' for s in shares]}"
     )
+
+
+SURVEY = next(p for p in PAGES if p.url_path == "survey")
+# Words of each outer tab's panel (6 letters or more: fewer are common to every tab),
+# and of the page outside the tabs.
+TAB_WORDS = """() => {
+  const words = (el) => new Set(el.textContent.split(/\\s+/).filter((w) => w.length >= 6));
+  const tabs = document.querySelector('[data-testid="stTabs"]');
+  const panels = [...tabs.querySelectorAll('[data-testid="stTabPanel"]')]
+    .filter((p) => p.closest('[data-testid="stTabs"]') === tabs).map((p) => [...words(p)]);
+  const main = document.querySelector('[data-testid="stMain"]').cloneNode(true);
+  main.querySelector('[data-testid="stTabs"]').remove();
+  return {panels, outside: [...words(main)]};
+}"""
+
+
+def test_survey_prints_the_tab_on_screen_alone(app_server, browser, tmp_path):
+    """« Imprimer l'onglet affiché seulement » prints the Résultats tab and none of the
+    others, on fewer pages than the whole page (every tab, the default)."""
+    whole, *_ = _print(browser, app_server, SURVEY, "date=2020-01-31", tmp_path)
+    context, page = _context(browser, {"width": 1366, "height": 768})
+    try:
+        _goto(page, app_server, SURVEY, "date=2020-01-31")
+        page.get_by_role("tab", name="Résultats").click()
+        wait_layout_stable(page)
+        found = page.evaluate(TAB_WORDS)
+        names = ["Campagne", "Saisir une réponse", "Importer", "Résultats", "Réponses"]
+        chosen = set(found["panels"][names.index("Résultats")])
+        others = set().union(*found["panels"]) - chosen - set(found["outside"])
+        page.evaluate("() => { window.print = () => {}; }")  # no dialog in a headless test
+        page.get_by_role("button", name="Imprimer l'onglet affiché seulement").click()
+        page.emulate_media(media="print")
+        wait_layout_stable(page)
+        one = tmp_path / "enquete-resultats.pdf"
+        page.pdf(path=str(one), format="A4", print_background=True)
+    finally:
+        context.close()
+    printed = {w.text for w in paper.pdf_words(one)}
+    everything = {w.text for w in paper.pdf_words(whole)}
+    other_printed_by_default = others & everything
+    assert len(other_printed_by_default) >= 20, other_printed_by_default  # the check can fail
+    # A common word may also be printed by the chosen tab in a form its text does not
+    # hold (a chart's label, a wrapped cell): a handful at most.
+    leaked = others & printed
+    assert len(leaked) <= 0.05 * len(other_printed_by_default), (
+        f"autres onglets imprimés ({one}) : {sorted(leaked)[:10]}"
+    )
+    assert len(chosen & printed) >= 0.5 * len(chosen & everything), one
+    pages_one, pages_whole = paper.page_count(one), paper.page_count(whole)
+    assert pages_one < pages_whole, (pages_one, pages_whole)
+    print(f"enquête : {pages_whole} pages (tous les onglets), {pages_one} (Résultats seul)")
 
 
 # --- Tables that fit their rows -------------------------------------------------
