@@ -258,7 +258,7 @@ def _formatter(col: Col) -> Callable[[object], str] | None:
 def _with_flags_as_text(frame: pd.DataFrame, columns: Sequence[Col]) -> pd.DataFrame:
     """The shown columns, booleans of kind "flag" turned into their text (Streamlit
     would draw a checkbox whatever the Styler says, and Excel would say VRAI/FAUX)."""
-    view = frame[[c.name for c in columns]].copy()
+    view = frame[[c.name for c in columns]]  # a new frame (copy on write): safe to change
     for c in columns:
         if c.kind == "order_status":  # « Attribuée » in the file too, never the raw `attribué`
             view[c.name] = [order_status_text(v) for v in view[c.name]]
