@@ -76,8 +76,15 @@ def load(query, *args, **kwargs):
     """
     path = str(settings().db_path)
     version = _reader(path).version()
+    # By keyword: Streamlit then reads no function signature for the cache key (it calls
+    # inspect.signature once per positional argument, at every call).
     return _run(
-        version, path, query.__module__, query.__name__, args, tuple(sorted(kwargs.items()))
+        version=version,
+        path=path,
+        module=query.__module__,
+        name=query.__name__,
+        args=args,
+        kwargs=tuple(sorted(kwargs.items())),
     )
 
 
@@ -147,7 +154,9 @@ def figure(build, *args, **kwargs):
     Builders must be pure (`centrale.charts` and friends). The figure is shared:
     pass it to `st.plotly_chart` as it is, never modify it.
     """
-    return _figure(build.__module__, build.__name__, args, tuple(sorted(kwargs.items())))
+    return _figure(
+        module=build.__module__, name=build.__name__, args=args, kwargs=tuple(sorted(kwargs.items()))
+    )
 
 
 @st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
