@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import random
 import shutil
 import statistics
@@ -68,6 +69,7 @@ class Run:
     health_max: float = 0.0
     rss_before_mb: float = 0.0
     rss_after_mb: float = 0.0
+    server_cpu_s: float = 0.0  # the server's processor time (user + system) over the scenario
 
     def percentile(self, q: float, times: list[float] | None = None) -> float:
         times = self.page_times if times is None else times
@@ -102,7 +104,19 @@ class Run:
             "health_max_s": round(self.health_max, 3),
             "rss_before_mb": round(self.rss_before_mb, 1),
             "rss_after_mb": round(self.rss_after_mb, 1),
+            "server_cpu_s": round(self.server_cpu_s, 2),
+            # What a page costs the server whatever else runs on the machine (a shared
+            # machine stretches page times, much less the processor time they take).
+            "server_cpu_per_page_ms": round(1000 * self.server_cpu_s / len(self.page_times))
+            if self.page_times
+            else None,
         }
+
+
+def cpu_seconds(pid: int) -> float:
+    """Processor time (user + system) a process has used so far, in seconds (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_mb(pid: int) -> float:
@@ -232,8 +246,9 @@ async def _rebuilds(sources: Path, db: Path, count: int, every: float, run: Run)
             run.errors.append(f"reconstruction : code {build.returncode} {err.decode()[-200:]}")
 
 
-async def people_run(url, sources, db, people, rounds, reading, rebuilds, seed) -> Run:
+async def people_run(url, sources, db, people, rounds, reading, rebuilds, seed, pid=None) -> Run:
     run = Run(people)
+    cpu_before = cpu_seconds(pid) if pid else 0.0
     rng = random.Random(seed)
     stop = asyncio.Event()
     probe = asyncio.create_task(_probe(url, run, stop))
@@ -244,6 +259,7 @@ async def people_run(url, sources, db, people, rounds, reading, rebuilds, seed) 
     await builder
     stop.set()
     await probe
+    run.server_cpu_s = cpu_seconds(pid) - cpu_before if pid else 0.0
     return run
 
 
@@ -300,7 +316,9 @@ def measure(people_counts, rounds, reading, burst, rebuilds) -> dict:
             for i, people in enumerate(people_counts):
                 print(f"Charge : {people} personne(s)…", flush=True)
                 run = asyncio.run(
-                    people_run(url, sources, db, people, rounds, reading, rebuilds, SEED + i)
+                    people_run(
+                        url, sources, db, people, rounds, reading, rebuilds, SEED + i, server.pid
+                    )
                 )
                 runs.append(run.summary())
                 print(json.dumps(runs[-1], ensure_ascii=False), flush=True)
@@ -355,6 +373,16 @@ def figures_from(result: dict) -> list:
         seen[s["people"]] += 1
         figures.append(Figure("Charge", "page, médiane (p50)", who, "s", runs=[s["p50_s"]]))
         figures.append(Figure("Charge", "page, p95", who, "s", runs=[s["p95_s"]]))
+        if s.get("server_cpu_per_page_ms"):  # older results did not measure it
+            figures.append(
+                Figure(
+                    "Charge",
+                    "temps processeur du serveur par page",
+                    who,
+                    "ms",
+                    runs=[s["server_cpu_per_page_ms"]],
+                )
+            )
         if s.get("pages_after_rebuild"):  # older results did not split them
             figures.append(
                 Figure(

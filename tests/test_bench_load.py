@@ -58,3 +58,26 @@ def test_pages_right_after_a_rebuild_are_counted_apart():
     result["burst"]["mb_per_idle_session"] = 1.0
     apart = [f for f in figures_from(result) if "après une reconstruction" in f.what]
     assert apart and "autres pages" in apart[0].note
+
+
+def test_server_processor_time_per_page():
+    import os
+
+    from bench.load import cpu_seconds
+
+    import time
+
+    spent = cpu_seconds(os.getpid())
+    deadline = time.monotonic() + 10
+    while cpu_seconds(os.getpid()) == spent and time.monotonic() < deadline:
+        sum(i * i for i in range(100_000))  # work of this very process: its clock runs
+    assert cpu_seconds(os.getpid()) > spent
+    summary = Run(1, page_times=[0.5, 0.7], server_cpu_s=0.3).summary()
+    assert summary["server_cpu_per_page_ms"] == 150
+    result = {
+        "people": [{**_scenario(1, 1.0), **summary, "people": 1}],
+        "burst": {"people": 20, "p95_s": 1.0, "errors": 0, "ping_max_s": 0.1},
+    }
+    result["burst"]["mb_per_idle_session"] = 1.0
+    cpu = [f for f in figures_from(result) if f.what == "temps processeur du serveur par page"]
+    assert cpu[0].runs == [150]
