@@ -108,7 +108,7 @@ class Run:
             # What a page costs the server whatever else runs on the machine (a shared
             # machine stretches page times, much less the processor time they take).
             "server_cpu_per_page_ms": round(1000 * self.server_cpu_s / len(self.page_times))
-            if self.page_times
+            if self.page_times and self.server_cpu_s
             else None,
         }
 
@@ -267,6 +267,7 @@ async def burst_run(url: str, pid: int, size: int) -> Run:
     """`size` sessions open the overview within the same second, then stay idle."""
     run = Run(size)
     run.rss_before_mb = rss_mb(pid)
+    cpu_before = cpu_seconds(pid)
     stop = asyncio.Event()
     probe = asyncio.create_task(_probe(url, run, stop))
     sessions = [Session(url) for _ in range(size)]
@@ -280,6 +281,7 @@ async def burst_run(url: str, pid: int, size: int) -> Run:
         await _timed_page(session, run, *PAGES[0])
 
     await asyncio.gather(*(one(s) for s in sessions))
+    run.server_cpu_s = cpu_seconds(pid) - cpu_before
     await asyncio.sleep(3)  # let the sessions settle: idle, as a tab left open
     stop.set()
     await probe
