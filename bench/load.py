@@ -84,7 +84,9 @@ class Run:
         after a rebuild ended, and the others."""
         after, other = [], []
         for start, took in zip(self.page_starts, self.page_times):
-            near = any(start < end + AFTER_REBUILD and start + took > end for end in self.rebuilt_at)
+            near = any(
+                start < end + AFTER_REBUILD and start + took > end for end in self.rebuilt_at
+            )
             (after if near else other).append(took)
         return after, other
 

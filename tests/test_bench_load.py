@@ -62,10 +62,9 @@ def test_pages_right_after_a_rebuild_are_counted_apart():
 
 def test_server_processor_time_per_page():
     import os
+    import time
 
     from bench.load import cpu_seconds
-
-    import time
 
     spent = cpu_seconds(os.getpid())
     deadline = time.monotonic() + 10

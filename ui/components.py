@@ -297,7 +297,10 @@ def table_styler(
     selectors = []
     if highlight is not None:
         selectors = [
-            f"row{i}_col{j}" for i, flag in enumerate(highlight) if flag for j in range(len(columns))
+            f"row{i}_col{j}"
+            for i, flag in enumerate(highlight)
+            if flag
+            for j in range(len(columns))
         ]
     rendered = {
         "body": body,

@@ -155,7 +155,10 @@ def figure(build, *args, **kwargs):
     pass it to `st.plotly_chart` as it is, never modify it.
     """
     return _figure(
-        module=build.__module__, name=build.__name__, args=args, kwargs=tuple(sorted(kwargs.items()))
+        module=build.__module__,
+        name=build.__name__,
+        args=args,
+        kwargs=tuple(sorted(kwargs.items())),
     )
 
 
