@@ -12,7 +12,10 @@ click, the store is rebuilt `--rebuilds` times by `python -m etl build` into
 the file the server reads (the real `os.replace` path).
 
 Page time: from the click (a `rerun_script` sent) to the run's end
-(`script_finished`, after any rerun the page asked for). An error: a
+(`script_finished`, after any rerun the page asked for). Pages running within
+AFTER_REBUILD seconds after a rebuild replaced the store (every cached read
+misses then: the new store's first reads are computed) are counted apart too:
+their p95 against the other pages' says whether readers wait on a rebuild. An error: a
 connection that fails, a page over the time limit, a script exception or a
 French error box (`st.error`) drawn by the page.
 
@@ -29,6 +32,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import random
 import shutil
 import statistics
@@ -48,6 +52,7 @@ from devtools.live_app import free_port, start_app, stop_app, wait_healthy
 # (url path, query string): the four pages a visitor reads.
 PAGES = (("", ""), ("map", ""), ("commune", "nis=84009"), ("survey", ""))
 PAGE_LIMIT = 180.0  # seconds: a page slower than this counts as an error
+AFTER_REBUILD = 5.0  # seconds after a rebuild during which a page counts as "right after"
 SEED = 15
 
 
@@ -57,32 +62,63 @@ class Run:
 
     people: int
     page_times: list[float] = field(default_factory=list)
+    page_starts: list[float] = field(default_factory=list)  # time.monotonic() at each click
+    rebuilt_at: list[float] = field(default_factory=list)  # time.monotonic() at each rebuild's end
     errors: list[str] = field(default_factory=list)
     ping_max: float = 0.0
     health_max: float = 0.0
     rss_before_mb: float = 0.0
     rss_after_mb: float = 0.0
+    server_cpu_s: float = 0.0  # the server's processor time (user + system) over the scenario
 
-    def percentile(self, q: float) -> float:
-        if not self.page_times:
+    def percentile(self, q: float, times: list[float] | None = None) -> float:
+        times = self.page_times if times is None else times
+        if not times:
             return float("nan")
-        if len(self.page_times) == 1:
-            return self.page_times[0]
-        return statistics.quantiles(self.page_times, n=100, method="inclusive")[int(q) - 1]
+        if len(times) == 1:
+            return times[0]
+        return statistics.quantiles(times, n=100, method="inclusive")[int(q) - 1]
+
+    def after_rebuild(self) -> tuple[list[float], list[float]]:
+        """Page times split: pages running at some point in the AFTER_REBUILD seconds
+        after a rebuild ended, and the others."""
+        after, other = [], []
+        for start, took in zip(self.page_starts, self.page_times):
+            near = any(
+                start < end + AFTER_REBUILD and start + took > end for end in self.rebuilt_at
+            )
+            (after if near else other).append(took)
+        return after, other
 
     def summary(self) -> dict:
+        after, other = self.after_rebuild()
         return {
             "people": self.people,
             "pages": len(self.page_times),
             "p50_s": round(self.percentile(50), 3),
             "p95_s": round(self.percentile(95), 3),
+            "pages_after_rebuild": len(after),
+            "p95_after_rebuild_s": round(self.percentile(95, after), 3),
+            "p95_other_pages_s": round(self.percentile(95, other), 3),
             "errors": len(self.errors),
             "error_samples": self.errors[:5],
             "ping_max_s": round(self.ping_max, 3),
             "health_max_s": round(self.health_max, 3),
             "rss_before_mb": round(self.rss_before_mb, 1),
             "rss_after_mb": round(self.rss_after_mb, 1),
+            "server_cpu_s": round(self.server_cpu_s, 2),
+            # What a page costs the server whatever else runs on the machine (a shared
+            # machine stretches page times, much less the processor time they take).
+            "server_cpu_per_page_ms": round(1000 * self.server_cpu_s / len(self.page_times))
+            if self.page_times and self.server_cpu_s
+            else None,
         }
+
+
+def cpu_seconds(pid: int) -> float:
+    """Processor time (user + system) a process has used so far, in seconds (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_mb(pid: int) -> float:
@@ -149,6 +185,7 @@ async def _timed_page(session: Session, run: Run, url_path: str, query: str) -> 
         problems = [f"page /{url_path} au-delà de {PAGE_LIMIT:g} s"]
     except Exception as exc:  # a dropped connection is an error of the run, not of the bench
         problems = [f"/{url_path} : {type(exc).__name__} {exc}"]
+    run.page_starts.append(started)
     run.page_times.append(time.monotonic() - started)
     run.errors.extend(problems)
 
@@ -206,12 +243,14 @@ async def _rebuilds(sources: Path, db: Path, count: int, every: float, run: Run)
         await asyncio.sleep(every)
         build = await asyncio.to_thread(_rebuild, sources, db)
         _, err = await asyncio.to_thread(build.communicate)
+        run.rebuilt_at.append(time.monotonic())
         if build.returncode != 0:
             run.errors.append(f"reconstruction : code {build.returncode} {err.decode()[-200:]}")
 
 
-async def people_run(url, sources, db, people, rounds, reading, rebuilds, seed) -> Run:
+async def people_run(url, sources, db, people, rounds, reading, rebuilds, seed, pid=None) -> Run:
     run = Run(people)
+    cpu_before = cpu_seconds(pid) if pid else 0.0
     rng = random.Random(seed)
     stop = asyncio.Event()
     probe = asyncio.create_task(_probe(url, run, stop))
@@ -222,6 +261,7 @@ async def people_run(url, sources, db, people, rounds, reading, rebuilds, seed) 
     await builder
     stop.set()
     await probe
+    run.server_cpu_s = cpu_seconds(pid) - cpu_before if pid else 0.0
     return run
 
 
@@ -229,6 +269,7 @@ async def burst_run(url: str, pid: int, size: int) -> Run:
     """`size` sessions open the overview within the same second, then stay idle."""
     run = Run(size)
     run.rss_before_mb = rss_mb(pid)
+    cpu_before = cpu_seconds(pid)
     stop = asyncio.Event()
     probe = asyncio.create_task(_probe(url, run, stop))
     sessions = [Session(url) for _ in range(size)]
@@ -242,6 +283,7 @@ async def burst_run(url: str, pid: int, size: int) -> Run:
         await _timed_page(session, run, *PAGES[0])
 
     await asyncio.gather(*(one(s) for s in sessions))
+    run.server_cpu_s = cpu_seconds(pid) - cpu_before
     await asyncio.sleep(3)  # let the sessions settle: idle, as a tab left open
     stop.set()
     await probe
@@ -278,7 +320,9 @@ def measure(people_counts, rounds, reading, burst, rebuilds) -> dict:
             for i, people in enumerate(people_counts):
                 print(f"Charge : {people} personne(s)…", flush=True)
                 run = asyncio.run(
-                    people_run(url, sources, db, people, rounds, reading, rebuilds, SEED + i)
+                    people_run(
+                        url, sources, db, people, rounds, reading, rebuilds, SEED + i, server.pid
+                    )
                 )
                 runs.append(run.summary())
                 print(json.dumps(runs[-1], ensure_ascii=False), flush=True)
@@ -333,6 +377,28 @@ def figures_from(result: dict) -> list:
         seen[s["people"]] += 1
         figures.append(Figure("Charge", "page, médiane (p50)", who, "s", runs=[s["p50_s"]]))
         figures.append(Figure("Charge", "page, p95", who, "s", runs=[s["p95_s"]]))
+        if s.get("server_cpu_per_page_ms"):  # older results did not measure it
+            figures.append(
+                Figure(
+                    "Charge",
+                    "temps processeur du serveur par page",
+                    who,
+                    "ms",
+                    runs=[s["server_cpu_per_page_ms"]],
+                )
+            )
+        if s.get("pages_after_rebuild"):  # older results did not split them
+            figures.append(
+                Figure(
+                    "Charge",
+                    f"page, p95 dans les {AFTER_REBUILD:g} s après une reconstruction "
+                    f"({s['pages_after_rebuild']} pages) / autres pages",
+                    who,
+                    "s",
+                    runs=[s["p95_after_rebuild_s"]],
+                    note=f"autres pages : {s['p95_other_pages_s']:g} s",
+                )
+            )
         figures.append(
             check(Figure("Charge", "erreurs", who, "", runs=[s["errors"]], target="0"), 0.5)
         )

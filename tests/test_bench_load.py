@@ -36,3 +36,47 @@ def test_targets_two_times_alone_zero_errors_light_sessions():
     missed = [f.what for f in figures_from(result) if f.met is False]
     assert "erreurs" in missed and "mémoire serveur par session inactive" in missed
     assert any(w.startswith("p95 à 30") for w in missed)
+
+
+def test_pages_right_after_a_rebuild_are_counted_apart():
+    # Rebuild ended at t=100: a page running then, one started 4 s later and one 6 s later.
+    run = Run(
+        2,
+        page_times=[3.0, 1.0, 0.5, 0.2],
+        page_starts=[98.0, 104.0, 106.0, 50.0],
+        rebuilt_at=[100.0],
+    )
+    after, other = run.after_rebuild()
+    assert after == [3.0, 1.0] and other == [0.5, 0.2]
+    summary = run.summary()
+    assert summary["pages_after_rebuild"] == 2
+    assert summary["p95_after_rebuild_s"] > summary["p95_other_pages_s"]
+    result = {
+        "people": [{**_scenario(1, 1.0), **summary, "people": 1}],
+        "burst": {"people": 20, "p95_s": 1.0, "errors": 0, "ping_max_s": 0.1},
+    }
+    result["burst"]["mb_per_idle_session"] = 1.0
+    apart = [f for f in figures_from(result) if "après une reconstruction" in f.what]
+    assert apart and "autres pages" in apart[0].note
+
+
+def test_server_processor_time_per_page():
+    import os
+    import time
+
+    from bench.load import cpu_seconds
+
+    spent = cpu_seconds(os.getpid())
+    deadline = time.monotonic() + 10
+    while cpu_seconds(os.getpid()) == spent and time.monotonic() < deadline:
+        sum(i * i for i in range(100_000))  # work of this very process: its clock runs
+    assert cpu_seconds(os.getpid()) > spent
+    summary = Run(1, page_times=[0.5, 0.7], server_cpu_s=0.3).summary()
+    assert summary["server_cpu_per_page_ms"] == 150
+    result = {
+        "people": [{**_scenario(1, 1.0), **summary, "people": 1}],
+        "burst": {"people": 20, "p95_s": 1.0, "errors": 0, "ping_max_s": 0.1},
+    }
+    result["burst"]["mb_per_idle_session"] = 1.0
+    cpu = [f for f in figures_from(result) if f.what == "temps processeur du serveur par page"]
+    assert cpu[0].runs == [150]

@@ -36,6 +36,12 @@ from ui.data import load
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LATE_ROW_STYLE = "background-color: #FBE3D6; color: #7A2E0B; font-weight: 600;"
+# The same, as (property, value) pairs: what pandas makes of it for a cell's CSS.
+LATE_ROW_PROPS = tuple(
+    (name.strip(), value.strip())
+    for name, _, value in (rule.partition(":") for rule in LATE_ROW_STYLE.split(";"))
+    if name.strip()
+)
 # French headers of `centrale.intake.ingest.problems_frame` (the problems of a file sent).
 PROBLEM_HEADERS = {
     "level": "Niveau",
@@ -266,7 +272,7 @@ def _formatter(col: Col) -> Callable[[object], str] | None:
 def _with_flags_as_text(frame: pd.DataFrame, columns: Sequence[Col]) -> pd.DataFrame:
     """The shown columns, booleans of kind "flag" turned into their text (Streamlit
     would draw a checkbox whatever the Styler says, and Excel would say VRAI/FAUX)."""
-    view = frame[[c.name for c in columns]].copy()
+    view = frame[[c.name for c in columns]]  # a new frame (copy on write): safe to change
     for c in columns:
         if c.kind == "order_status":  # « Attribuée » in the file too, never the raw `attribué`
             view[c.name] = [order_status_text(v) for v in view[c.name]]
@@ -276,18 +282,48 @@ def _with_flags_as_text(frame: pd.DataFrame, columns: Sequence[Col]) -> pd.DataF
 
 
 def table_styler(
-    frame: pd.DataFrame, columns: Sequence[Col], highlight: Sequence[bool] | None = None
+    frame: pd.DataFrame,
+    columns: Sequence[Col],
+    highlight: Sequence[bool] | None = None,
+    texts: dict[str, list[str]] | None = None,
 ):
-    """The Styler `show_table` draws: Belgian display texts, flagged rows highlighted."""
+    """The Styler `show_table` draws: Belgian display texts, flagged rows highlighted.
+
+    A pandas Styler (Streamlit marshals no other kind of styled table), but rendered
+    by us: the display texts are `display_texts` (passed in when the caller has them
+    for every row), the highlight one CSS rule over the flagged rows' cells. pandas'
+    own rendering (`format` + `apply` + `_translate`) builds a dict per cell and
+    calls the formatter through its machinery: ~0.3 ms a row, a quarter of a page's
+    server time under load, for the very same texts. Streamlit asks the Styler for
+    `_compute()` and `_translate()` (`marshall_styler`); this one answers with what
+    pandas would have answered, cells whose text is already their value left out
+    (Streamlit starts from `astype(str)`). `tests/test_table_styler.py` checks that
+    the marshalled table is byte for byte the one pandas' own Styler gives.
+    """
     view = _with_flags_as_text(frame, columns).reset_index(drop=True)
-    styler = view.style.format(
-        {c.name: _formatter(c) for c in columns if c.kind != "flag"}, na_rep=fmt.MISSING
-    )
+    if texts is None:
+        texts = display_texts(frame, columns)
+    body: list[list[dict]] = [[] for _ in range(len(view))]
+    for j, c in enumerate(columns):
+        for i, (value, text) in enumerate(zip(view[c.name], texts[c.name])):
+            if not (isinstance(value, str) and value == text):
+                body[i].append({"id": f"row{i}_col{j}", "display_value": text})
+    selectors = []
     if highlight is not None:
-        flags = [bool(f) for f in highlight]
-        styler = styler.apply(
-            lambda row: [LATE_ROW_STYLE if flags[row.name] else ""] * len(row), axis=1
-        )
+        selectors = [
+            f"row{i}_col{j}"
+            for i, flag in enumerate(highlight)
+            if flag
+            for j in range(len(columns))
+        ]
+    rendered = {
+        "body": body,
+        "cellstyle": [{"props": list(LATE_ROW_PROPS), "selectors": selectors}] if selectors else [],
+        "table_styles": [],
+    }
+    styler = view.style
+    styler._compute = lambda: styler
+    styler._translate = lambda *args, **kwargs: rendered
     return styler
 
 
@@ -407,14 +443,14 @@ def styled_table(
     Blank cells read '–': the browser draws a null cell with the table's
     placeholder whatever text the Styler gives it (without one: "None").
     """
-    # The texts are made once: for the widths and for the paper copy (not for the grid,
-    # whose Styler formats each cell itself and keeps the values for sorting).
-    texts = display_texts(frame.head(max(WIDTH_SAMPLE_ROWS, theme.PRINT_TABLE_ROWS)), columns)
+    # The texts are made once, for every row: the grid's display texts (the cells keep
+    # their values, for sorting), the widths and the paper copy.
+    texts = display_texts(frame, columns)
     widths, row_height = _layout(texts, columns, width_budget)
     if len(frame) <= SHORT_TABLE_ROWS:
         height = "content"  # every row, none cut in half by a fixed height
     st.dataframe(
-        table_styler(frame, columns, highlight),
+        table_styler(frame, columns, highlight, texts),
         hide_index=True,
         height=height,
         row_height=row_height,
@@ -438,8 +474,9 @@ def row_count_text(rows: int) -> str:
     return f"{fmt.number(rows)} lignes : faites défiler le tableau pour les voir toutes."
 
 
-# Past this, a table is for Excel, not for the screen: the pandas Styler costs
-# ~0.35 ms a row and Streamlit refuses one above 262,144 cells.
+# Past this, a table is for Excel, not for the screen: a table costs the server ~0.08 ms
+# a row at every run (~0.3 ms with pandas' own Styler rendering) and Streamlit refuses a
+# Styler above 262,144 cells.
 MAX_TABLE_ROWS = 2000
 EXCEL_MAX_ROWS = 1_048_575  # an Excel sheet's rows, less the header
 
