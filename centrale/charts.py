@@ -271,7 +271,7 @@ def adhesion_curve(curve: pd.DataFrame, as_of: dt.date | None = None) -> go.Figu
         go.Scatter(
             x=days,
             y=curve["communes_adhered"],
-            name="Communes adhérentes",
+            name=measures.label("communes_adhered"),
             mode="lines",
             line={"shape": "hv", "color": domain.BLUE, "width": 3},
             fill="tozeroy",
@@ -334,11 +334,16 @@ def orders_per_month(monthly: pd.DataFrame) -> go.Figure:
     for column, name, colour, unit in (
         (
             "orders_sent",
-            "Bons de commande envoyés",
+            measures.label("orders_sent"),
             domain.SKY_BLUE,
             ("bon envoyé", "bons envoyés"),
         ),
-        ("orders_awarded", "Commandes attribuées", domain.BLUE, ("attribution", "attributions")),
+        (
+            "orders_awarded",
+            measures.label("orders_awarded"),
+            domain.BLUE,
+            ("attribution", "attributions"),
+        ),
     ):
         fig.add_trace(
             go.Bar(
@@ -654,7 +659,7 @@ def province_share_by_year(by_province: pd.DataFrame, province_nis: str = PROVIN
     fig.update_xaxes(title="Appel à projets", type="category")
     top = max(0.3, float(frame["share"].max()) * 1.25)
     fig.update_yaxes(
-        title="Part du subside régional",
+        title=measures.label("subsidy_share"),
         range=[0, top],
         **percent_ticks(top),
     )
@@ -707,7 +712,9 @@ def subsidies_by_beneficiary(projects: pd.DataFrame) -> go.Figure:
     french_layout(
         fig, "Projets de la province par bénéficiaire", height=max(260, 30 * len(grouped) + 90)
     )
-    fig.update_xaxes(title="Montant accordé", tickformat=",.0f", ticksuffix=f"{fmt.NBSP}€")
+    fig.update_xaxes(
+        title=measures.label("subsidy_amount_eur"), tickformat=",.0f", ticksuffix=f"{fmt.NBSP}€"
+    )
     fig.update_yaxes(
         title=None,
         automargin=True,

@@ -25,6 +25,7 @@ import shapely
 
 from centrale import charts, domain, fmt, measures
 from centrale.geo import bounds_of, feature_collection
+from centrale.semantic.model import DIMENSIONS
 
 # Colours shared with the other charts (Okabe–Ito categories, cividis scale):
 # both read the same with the common colour-vision deficiencies.
@@ -84,7 +85,7 @@ def _measure_metric(key: str) -> Metric:
 
 METRICS: dict[str, Metric] = {
     "adhesion": Metric(
-        "Statut d'adhésion",
+        DIMENSIONS["adhesion_status"].label,
         "adhesion_status",
         "category",
         colours=ADHESION_COLOURS,

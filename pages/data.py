@@ -10,7 +10,7 @@ import contextlib
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from centrale import fmt, ingest, queries
+from centrale import fmt, ingest, measures, queries
 from centrale.config import settings
 from centrale.errors import FILE_SYSTEM_ERRORS, explain
 from centrale.excel import workbook_bytes
@@ -87,10 +87,8 @@ def _kind_label(kind):
 def _figures():
     figures = load(queries.kpis, as_of())
     return {
-        "Communes adhérentes": figures.get("communes_adhered"),
-        "Commandes envoyées": figures.get("orders_sent"),
-        "Commandes attribuées": figures.get("orders_awarded"),
-        "Montant attribué": figures.get("amount_awarded_eur"),
+        measures.label(key): figures.get(key)
+        for key in ("communes_adhered", "orders_sent", "orders_awarded", "amount_awarded_eur")
     }
 
 

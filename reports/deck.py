@@ -430,8 +430,8 @@ def _figures_slide(deck, b: CommuneBriefing, title: str) -> None:
     categories, adhered, total = story.adhesion_points(b)
     data = CategoryChartData()
     data.categories = categories
-    data.add_series("Communes adhérentes", adhered)
-    data.add_series("Communes de la province", total)
+    data.add_series(MEASURES["communes_adhered"].label, adhered)
+    data.add_series(MEASURES["communes_total"].label, total)
     top = CONTENT_TOP + tile_h + Inches(0.15)
     chart = slide.shapes.add_chart(
         XL_CHART_TYPE.LINE_MARKERS, MARGIN, top, CONTENT_W, FOOTER_TOP - top - Inches(0.1), data

@@ -30,6 +30,7 @@ from centrale.domain import (
     similar_rule,
     upper_first,
 )
+from centrale.semantic.model import DIMENSIONS
 
 ORDERS_SHOWN = 6  # rows of orders on a slide; the rest is summed up in one line
 NAMES_SHOWN = 8  # names listed in one sentence before "et N autres"
@@ -173,7 +174,15 @@ def orders_summary(b: CommuneBriefing) -> str:
     return text + "."
 
 
-ORDER_HEADERS = ["Solution", "Prestataire", "Attribution", "Délai", "Montant HTVA"]
+# The words of the semantic layer and the registry (the winner is the « Adjudicataire »
+# on every surface).
+ORDER_HEADERS = [
+    DIMENSIONS["solution"].label,
+    DIMENSIONS["provider"].label,
+    "Attribution",
+    measures.measure("lead_days").short_label,
+    measures.label("order_amount_eur"),
+]
 
 
 def order_rows(b: CommuneBriefing, limit: int | None = ORDERS_SHOWN) -> list[list[str]]:
@@ -329,7 +338,7 @@ def no_peer_uptake(b: CommuneBriefing) -> str:
     )
 
 
-SURVEY_HEADERS = ["Besoin exprimé", "Priorité", "Horizon", "Budget", "Au catalogue ?"]
+SURVEY_HEADERS = [DIMENSIONS["need"].label, "Priorité", "Horizon", "Budget", "Au catalogue ?"]
 
 
 def survey_title(b: CommuneBriefing) -> str:

@@ -82,6 +82,12 @@ def apply(question: Question, mode: str = "table") -> None:
     state[READY_KEY] = True
 
 
+def since_relative(param: str, day: dt.date) -> None:
+    """« Ce qui a changé » over a relative span ('30j', '12m'): its first day is the day
+    after « Depuis le (exclu) » (call in on_click, before the date widget is drawn)."""
+    st.session_state[SINCE_KEY] = window(param, day).since - dt.timedelta(days=1)
+
+
 def start() -> None:
     """Once per session: the question of the address, or the default one."""
     if st.session_state.get(READY_KEY):

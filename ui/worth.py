@@ -11,7 +11,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from centrale import competition, fmt, outreach, worth, worth_charts
+from centrale import competition, fmt, measures, outreach, worth, worth_charts
 from centrale.config import AWARD_PROMISE_DAYS
 from centrale.plaintext import plain
 from ui import components as ui
@@ -27,12 +27,7 @@ FUNNEL_COLUMNS = [
     ui.Col("communes", "Communes", "int"),
     # Short headers: the grid never wraps a header, and this table has 380 px at 1366.
     ui.Col("conversion", "Part", "percent", help="Part des communes de l'étape précédente."),
-    ui.Col(
-        "median_days_from_previous",
-        "Délai médian",
-        "days",
-        help="Délai médian depuis l'étape précédente.",
-    ),
+    ui.Col.of("median_days_from_previous_step", short=True),
 ]
 
 
@@ -47,7 +42,7 @@ def competition_section(day: dt.date) -> None:
     cards = st.columns(3)
     with cards[0]:
         ui.kpi_card(
-            "Gain de la remise en concurrence",
+            measures.label("competition_gain_eur"),
             fmt.money(compared["gain_eur"].sum(), 0),
             help=GAIN_HELP,
         )
@@ -96,8 +91,8 @@ def funnel_section(day: dt.date) -> None:
         ui.show_table(
             never,
             [
-                ui.Col("commune", "Commune"),
-                ui.Col("arrondissement", "Arrondissement"),
+                ui.Col.dim("commune"),
+                ui.Col.dim("arrondissement"),
                 ui.Col("signed_on", "Adhésion", "date"),
             ],
             key="worth_never_met",
@@ -154,7 +149,7 @@ def _commune_cards(figures: dict) -> None:
     cards = st.columns(3)
     with cards[0]:
         ui.kpi_card(
-            "Gain de la remise en concurrence",
+            measures.label("competition_gain_eur"),
             fmt.money(figures["gain_eur"], 0) if figures["gain_eur"] is not None else fmt.MISSING,
             help=GAIN_HELP,
         )
@@ -213,7 +208,7 @@ def head_to_head_section(day: dt.date) -> None:
         ui.show_table(
             load(competition.head_to_head, day),
             [
-                ui.Col("solution", "Solution"),
+                ui.Col.dim("solution"),
                 ui.Col("provider_a", "Prestataire A"),
                 ui.Col("provider_b", "Prestataire B"),
                 ui.Col("competitions", "Face-à-face", "int"),
@@ -230,8 +225,8 @@ def head_to_head_section(day: dt.date) -> None:
         ui.show_table(
             load(competition.price_per_solution, day),
             [
-                ui.Col("solution", "Solution"),
-                ui.Col("year", "Année d'attribution"),
+                ui.Col.dim("solution"),
+                ui.Col.dim("year_awarded", "year"),
                 ui.Col("orders", "Commandes", "int"),
                 ui.Col("median_chosen_eur", "Offre retenue (médiane)", "money0"),
                 ui.Col("median_offer_eur", "Toutes les offres (médiane)", "money0"),

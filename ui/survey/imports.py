@@ -23,6 +23,7 @@ from centrale import fmt, queries, survey
 from centrale.config import settings
 from centrale.ingest import UploadRefused, problems_frame
 from centrale.plaintext import plain
+from centrale.semantic.model import DIMENSIONS
 from centrale.sources import survey_import as si
 from ui import components as ui
 from ui.auth import loaded_by
@@ -384,7 +385,7 @@ def _preview(plan, options) -> None:
             .apply(lambda s: named(s.dropna()) or "aucun besoin")
             .reset_index()
         )
-        ui.styled_table(per_commune, [Col("commune", "Commune"), Col("besoin", "Besoins")])
+        ui.styled_table(per_commune, [Col.dim("commune"), Col("besoin", "Besoins")])
     if plan.changes:
         box = st.container(key="survey_import_changes")
         box.markdown(
@@ -408,7 +409,7 @@ def _preview(plan, options) -> None:
             ui.styled_table(
                 changes,
                 [
-                    Col("commune", "Commune"),
+                    Col.dim("commune"),
                     Col("year", "Enquête"),
                     Col("removed", "Retiré"),
                     Col("added", "Ajouté"),
@@ -418,7 +419,10 @@ def _preview(plan, options) -> None:
     if plan.left_out:
         st.dataframe(
             pd.DataFrame(
-                [{"Ligne": o.row, "Commune": o.commune, "Raison": o.reason} for o in plan.left_out]
+                [
+                    {"Ligne": o.row, DIMENSIONS["commune"].label: o.commune, "Raison": o.reason}
+                    for o in plan.left_out
+                ]
             ),
             hide_index=True,
             width="stretch",
