@@ -1,7 +1,7 @@
 """`python -m devtools.reference [--check]`: write the reference pages of docs/ from the code.
 
 The settings (`centrale.config.SETTINGS`), the data contract (`centrale.sources.kinds`),
-the measures (`centrale.datasets.measures`) and the command-line help (`python -m etl`,
+the measures (`centrale.semantic.measures`) and the command-line help (`python -m etl`,
 `python -m reports`) are declared once in the code; their pages in `docs/reference/`
 are generated here so that they cannot drift. `--check` writes nothing and exits 1
 when a page differs from what the code says (tests/test_reference_docs.py runs it).
@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from centrale.config import REPO_ROOT, SETTINGS
-from centrale.datasets import measures
+from centrale.semantic import measures
 from centrale.sources import kinds
 
 OUT = REPO_ROOT / "docs" / "reference"
@@ -79,7 +79,7 @@ def contract_page() -> str:
 def measures_page() -> str:
     rows = [
         "# Mesures\n",
-        "Chaque chiffre du tableau de bord, défini une fois dans `centrale/datasets/measures.py` : "
+        "Chaque chiffre du tableau de bord, défini une fois dans `centrale/semantic/measures.py` : "
         "son intitulé, son format et sa définition servent aux pages, aux exports Excel, "
         "au diaporama, à la fiche PDF et au glossaire de la page Aide.\n",
         "| clé | intitulé | format | définition |",

@@ -8,7 +8,8 @@ can be bookmarked or sent.
 import streamlit as st
 
 from centrale import fmt
-from centrale.datasets import measures, queries
+from centrale.config import AWARD_PROMISE_DAYS
+from centrale.datasets import queries
 from centrale.domain import (
     ORDER_STATUS_LABELS,
     AdhesionStatus,
@@ -19,6 +20,8 @@ from centrale.domain import (
 )
 from centrale.plaintext import plain
 from centrale.render import mapfig
+from centrale.semantic import measures
+from centrale.semantic.model import DIMENSIONS
 from ui.briefing_buttons import briefing_downloads
 from ui.components import (
     Col,
@@ -65,7 +68,7 @@ situation_caption(day)
 # Old names of merged communes are offered too: they show the merger and lead on.
 search = dict(load(queries.commune_search, day)[["nis_code", "label"]].itertuples(index=False))
 st.selectbox(
-    "Commune",
+    DIMENSIONS["commune"].label,
     options=list(search),
     format_func=lambda nis: f"{search[nis]} ({nis})",
     index=None,
@@ -214,10 +217,13 @@ show_table(
     file_name=f"commandes-{fmt.file_part(name)}-{day.isoformat()}",
     sheet="Commandes",
     empty_message=f"Aucune commande {de(name)} à cette date.",
-    highlight=list(orders["lead_days"].fillna(0) > 20),
+    highlight=list(orders["lead_days"].fillna(0) > AWARD_PROMISE_DAYS),
 )
-if not orders.empty and (orders["lead_days"].fillna(0) > 20).any():
-    st.caption("Surlignées : attribuées en plus de 20 jours (la promesse de la centrale).")
+if not orders.empty and (orders["lead_days"].fillna(0) > AWARD_PROMISE_DAYS).any():
+    st.caption(
+        f"Surlignées : attribuées en plus de {AWARD_PROMISE_DAYS} jours "
+        "(la promesse de la centrale)."
+    )
 
 commune_section(day, nis, de(name))
 
@@ -225,8 +231,8 @@ st.subheader("Solutions pas encore commandées")
 show_table(
     not_taken,
     [
-        Col("solution", "Solution"),
-        Col("category", "Catégorie"),
+        Col.dim("solution"),
+        Col.dim("category"),
         Col("catalogue", "Catalogue"),
         Col("providers", "Prestataires de l'accord-cadre"),
     ],
@@ -250,7 +256,7 @@ st.caption(similar_rule(name, peer_count))
 show_table(
     uptake,
     [
-        Col("solution", "Solution"),
+        Col.dim("solution"),
         Col("taken", name, "flag", flag_text="✔ commandée"),
         # Short headers (the grid never wraps one); the help says them in full.
         Col(
@@ -270,7 +276,7 @@ show_table(
         Col("arrondissement_names", "De l'arrondissement qui l'ont"),
     ],
     excel_columns=[
-        Col("solution", "Solution"),
+        Col.dim("solution"),
         Col("taken", name, "flag", flag_text="✔ commandée"),
         Col("similar_share", f"Communes semblables ({peer_count})", "percent"),
         Col("similar_names", "Communes semblables qui l'ont"),

@@ -17,6 +17,7 @@ from centrale.errors import FILE_SYSTEM_ERRORS, explain
 from centrale.intake import ingest
 from centrale.plaintext import plain
 from centrale.render.excel import workbook_bytes
+from centrale.semantic import measures
 from centrale.sources.kinds import KINDS, kind_of_file
 from centrale.sources.problems import grouped, summary_line
 from ui.auth import loaded_by, require_editor
@@ -89,10 +90,8 @@ def _kind_label(kind):
 def _figures():
     figures = load(queries.kpis, as_of())
     return {
-        "Communes adhérentes": figures.get("communes_adhered"),
-        "Commandes envoyées": figures.get("orders_sent"),
-        "Commandes attribuées": figures.get("orders_awarded"),
-        "Montant attribué": figures.get("amount_awarded_eur"),
+        measures.label(key): figures.get(key)
+        for key in ("communes_adhered", "orders_sent", "orders_awarded", "amount_awarded_eur")
     }
 
 

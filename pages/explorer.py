@@ -16,6 +16,7 @@ from centrale import fmt
 from centrale.config import settings
 from centrale.datasets import queries
 from centrale.plaintext import plain
+from centrale.render import answer_charts as semantic_charts
 from centrale.render import charts
 from centrale.semantic import (
     DIMENSIONS,
@@ -28,9 +29,9 @@ from centrale.semantic import (
     views,
     window,
 )
-from centrale.semantic import charts as semantic_charts
 from centrale.semantic import compile as layer
 from centrale.semantic.model import DETAIL_KINDS, DETAIL_LABELS, FACTS
+from centrale.semantic.question import RELATIVE
 from ui import components as ui
 from ui import explorer as ex
 from ui.auth import is_editor, loaded_by
@@ -413,6 +414,15 @@ elif mode == "side":
 else:  # what changed
     if not st.session_state.get(ex.SINCE_KEY):
         st.session_state[ex.SINCE_KEY] = day - dt.timedelta(days=30)
+    spans = st.columns(len(RELATIVE))
+    for column, (param, label) in zip(spans, RELATIVE.items()):
+        column.button(
+            label,
+            key=f"explorer_since_{param}",
+            on_click=ex.since_relative,
+            args=(param, day),
+            width="stretch",
+        )
     since = st.date_input("Depuis le (exclu)", key=ex.SINCE_KEY, format="DD/MM/YYYY", max_value=day)
     changes = load(layer.what_changed, since, day)
     st.subheader(f"Ce qui a changé du {fmt.date(since)} au {fmt.date(day)}")
@@ -429,7 +439,7 @@ else:  # what changed
             [
                 Col("day", "Date", "date"),
                 Col("what", "Quoi"),
-                Col("commune", "Commune"),
+                Col.dim("commune"),
                 Col("detail", "Détail"),
             ],
             key="explorer_changed_xlsx",

@@ -1,4 +1,5 @@
-"""Aide: what each figure means (from the one registry of measures), where the
+"""Aide: what each figure means (from the one registry of measures) and what each
+dimension of the semantic layer groups by, where the
 data come from, when they were last loaded, and how to print, project and export.
 
 Written for the people who read the dashboard, not for its developers: no
@@ -11,8 +12,9 @@ import pandas as pd
 import streamlit as st
 
 from centrale import fmt
-from centrale.datasets.measures import MEASURES
 from centrale.plaintext import plain
+from centrale.semantic import DIMENSIONS
+from centrale.semantic.measures import MEASURES
 from centrale.sources.kinds import KINDS
 from centrale.storage import loads
 from ui import components as ui
@@ -62,6 +64,23 @@ ui.show_table(
     file_name="definitions_des_chiffres",
     sheet="Définitions",
     empty_message="Aucune définition enregistrée.",
+)
+
+st.subheader("Ce par quoi on peut regrouper et filtrer")
+st.write(
+    "Les chiffres se regroupent et se filtrent par ces catégories (dans la page Explorer, "
+    "par exemple) ; chacune porte le même nom partout."
+)
+dimensions = pd.DataFrame(
+    [{"label": d.label, "help": d.help} for d in DIMENSIONS.values()]
+).sort_values("label", key=fmt.frame_sort_key)
+ui.show_table(
+    dimensions,
+    [ui.Col("label", "Catégorie de regroupement"), ui.Col("help", "Ce qu'elle désigne")],
+    key="help_dimensions_excel",
+    file_name="definitions_des_regroupements",
+    sheet="Regroupements",
+    empty_message="Aucun regroupement enregistré.",
 )
 
 st.header("D'où viennent les données")

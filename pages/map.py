@@ -148,9 +148,9 @@ else:
 show_table(
     table,
     [
-        Col("name_fr", "Commune"),
+        Col.dim("commune", "name_fr"),
         Col("nis_code", "Code INS"),
-        Col("population", "Population", "int"),
+        Col.of("population"),
         value_col,
     ],
     key="map_table_excel",

@@ -4,10 +4,11 @@ import streamlit as st
 
 from centrale import fmt
 from centrale.config import AWARD_PROMISE_DAYS
-from centrale.datasets import measures, queries
+from centrale.datasets import queries
 from centrale.domain import ORDER_STATUS_LABELS, OrderStatus
 from centrale.plaintext import plain
 from centrale.render import charts
+from centrale.semantic import measures
 from ui import components as ui
 from ui.components import Col
 from ui.data import figure, load
@@ -42,14 +43,14 @@ late = int(pending["late"].sum())
 
 cards = st.columns(5)
 with cards[0]:
-    ui.kpi_card("Bons de commande envoyés", fmt.number(counts["sent"]))
+    ui.kpi_card(measures.label("orders_sent"), fmt.number(counts["sent"]))
     st.caption(sent_in)
 with cards[1]:
-    ui.kpi_card("Commandes attribuées", fmt.number(flows["orders_awarded"]))
+    ui.kpi_card(measures.label("orders_awarded"), fmt.number(flows["orders_awarded"]))
     st.caption(awarded_in)
 with cards[2]:
     ui.kpi_card(
-        "Délai médian",
+        measures.measure("median_award_days").short_label,
         fmt.days(flows["median_award_days"], 1),
         help="Jours entre l'envoi du bon de commande et l'attribution (médiane des "
         f"commandes attribuées pendant la période). La centrale promet {AWARD_PROMISE_DAYS} "
@@ -87,9 +88,9 @@ ui.show_table(
     ],
     excel_columns=[
         Col("order_id", "N° de commande"),
-        Col("commune", "Commune"),
+        Col.dim("commune"),
         Col("ordered_by", "Commandée par"),
-        Col("solution", "Solution"),
+        Col.dim("solution"),
         Col("sent_on", "Envoi du bon de commande", "date"),
         Col.of("days_pending"),
         late_column,
@@ -131,11 +132,11 @@ else:
         ui.show_table(
             shares,
             [
-                Col("solution", "Solution"),
-                Col("provider", "Prestataire"),
-                Col("orders_won", "Commandes remportées", "int"),
-                Col("amount_eur", "Montant attribué HTVA", "money"),
-                Col("median_lead_days", "Délai médian (jours)", "decimal"),
+                Col.dim("solution"),
+                Col.dim("provider"),
+                Col.of("orders_won"),
+                Col.of("provider_amount_eur"),
+                Col.of("median_lead_days"),
             ],
             key="orders_providers_xlsx",
             file_name=f"prestataires-{span.param.replace('..', '_')}-{day.isoformat()}",
@@ -149,7 +150,7 @@ ui.show_table(
     [
         *ui.orders_list_columns(),
         Col("awarded_on", "Attribuée le", "date"),
-        Col("provider", "Adjudicataire"),
+        Col.dim("provider"),
         Col.of("order_amount_eur"),
         Col("status", "Statut", "order_status"),
         Col.of("lead_days", short=True),

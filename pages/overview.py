@@ -8,6 +8,7 @@ from centrale.datasets import queries
 from centrale.domain import AdhesionStatus
 from centrale.plaintext import plain
 from centrale.render import charts
+from centrale.semantic import measures
 from ui import components as ui
 from ui import report_buttons
 from ui import worth as worth_ui
@@ -51,7 +52,7 @@ prev_flows = flows_before or {}
 cards = [*st.columns(3), *st.columns(3)]
 with cards[0]:
     ui.kpi_card(
-        "Communes adhérentes",
+        measures.label("communes_adhered"),
         f"{now['communes_adhered']} / {now['communes_total']}",
         ui.count_delta(now["communes_adhered"], prev.get("communes_adhered")),
         description=vs,
@@ -69,7 +70,7 @@ with cards[0]:
         )
 with cards[1]:
     ui.kpi_card(
-        "Commandes attribuées",
+        measures.label("orders_awarded"),
         fmt.number(flows["orders_awarded"]),
         ui.count_delta(flows["orders_awarded"], prev_flows.get("orders_awarded")),
         description=vs,
@@ -80,14 +81,14 @@ with cards[1]:
     st.caption(f"{fmt.number(flows['orders_pending'])} en cours d'attribution")
 with cards[2]:
     ui.kpi_card(
-        "Montant attribué (HTVA)",
+        measures.label("amount_awarded_eur"),
         fmt.money(flows["amount_awarded_eur"] or 0, 0),
         help="Somme des montants HTVA des commandes attribuées pendant la période.",
     )
     st.caption(in_span)
 with cards[3]:
     ui.kpi_card(
-        "Délai médian",
+        measures.measure("median_award_days").short_label,
         fmt.days(flows["median_award_days"], 1),
         ui.days_delta(flows["median_award_days"], prev_flows.get("median_award_days")),
         lower_is_better=True,
@@ -117,7 +118,7 @@ with cards[5]:
     # The share belongs to a call: compare only with a different (earlier) call.
     compare = prev_year is not None and prev_year != call_year
     ui.kpi_card(
-        "Part du subside régional",
+        measures.label("subsidy_share"),
         fmt.percent(now["province_subsidy_share"]),
         ui.points_delta(now["province_subsidy_share"], prev.get("province_subsidy_share"))
         if compare
@@ -176,9 +177,9 @@ with idle_tab:
     ui.show_table(
         idle,
         [
-            Col("name_fr", "Commune"),
-            Col("arrondissement", "Arrondissement"),
-            Col("population", "Population", "int"),
+            Col.dim("commune", "name_fr"),
+            Col.dim("arrondissement"),
+            Col.of("population"),
             Col("signed_on", "Adhésion signée le", "date"),
         ],
         key="overview_idle_xlsx",
@@ -200,10 +201,10 @@ with answered_tab:
     ui.show_table(
         answered,
         [
-            Col("name_fr", "Commune"),
+            Col.dim("commune", "name_fr"),
             Col("status_text", "Statut"),
-            Col("arrondissement", "Arrondissement"),
-            Col("population", "Population", "int"),
+            Col.dim("arrondissement"),
+            Col.of("population"),
             Col("last_text", "Dernière enquête répondue"),
         ],
         key="overview_answered_xlsx",
@@ -221,10 +222,10 @@ with coverage_tab:
     ui.show_table(
         coverage,
         [
-            Col("solution", "Solution"),
+            Col.dim("solution"),
             Col("communes", "Communes", "int"),
-            Col("population", "Population couverte", "int"),
-            Col("population_share", "Part de la province", "percent"),
+            Col.of("population_covered", name="population"),
+            Col.of("population_covered_share", short=True, name="population_share"),
             Col("commune_names", "Communes"),
         ],
         key="overview_coverage_xlsx",

@@ -213,7 +213,7 @@ else:
     ui.show_table(
         b.survey,
         [
-            ui.Col("need", "Besoin exprimé"),
+            ui.Col.dim("need"),
             ui.Col("priority", "Priorité", "int"),
             ui.Col("horizon", "Horizon"),
             ui.Col("budget_eur", "Budget", "money0"),

@@ -6,6 +6,7 @@ from centrale import fmt
 from centrale.config import PROVINCE_NIS
 from centrale.datasets import queries
 from centrale.render import charts, mapfig
+from centrale.semantic import measures
 from ui import components as ui
 from ui.components import Col
 from ui.data import figure, load
@@ -53,7 +54,7 @@ share = load(queries.province_subsidy_share, year)
 cards = st.columns(4)
 with cards[0]:
     ui.kpi_card(
-        "Part de la province",
+        measures.measure("province_subsidy_share").short_label,
         fmt.percent(share),
         help="Part du montant de l'appel allée à des projets de la province de Luxembourg.",
     )
@@ -93,10 +94,10 @@ ui.show_table(
     [
         Col("province", "Province"),
         Col("projects", "Projets", "int"),
-        Col("amount_eur", "Montant accordé", "money"),
-        Col("population", "Population", "int"),
-        Col("amount_per_inhabitant", "Par habitant", "money"),
-        Col("share", "Part du subside régional", "percent"),
+        Col.of("subsidy_amount_eur"),
+        Col.of("population"),
+        Col.of("subsidy_per_inhabitant"),
+        Col.of("subsidy_share"),
     ],
     key="subsidies_provinces_xlsx",
     file_name=f"subsides-par-province-{year}",
@@ -117,9 +118,9 @@ else:
         projects,
         [
             Col("beneficiary", "Bénéficiaire"),
-            Col("commune", "Commune"),
+            Col.dim("commune"),
             Col("project", "Projet"),
-            Col("amount_eur", "Montant accordé", "money"),
+            Col.of("subsidy_amount_eur"),
         ],
         key="subsidies_projects_xlsx",
         file_name=f"projets-province-{year}",
@@ -154,11 +155,11 @@ else:
         ui.show_table(
             per_commune[per_commune["projects"] > 0],
             [
-                Col("name_fr", "Commune"),
+                Col.dim("commune", "name_fr"),
                 # Short headers: this table has 390 px at 1366 (headers never wrap).
                 Col("population", "Habitants", "int"),
                 Col("amount_eur", "Montant", "money0", help="Montant reçu"),
-                Col("amount_per_inhabitant", "Par habitant", "money"),
+                Col.of("subsidy_per_inhabitant"),
             ],
             key="subsidies_communes_xlsx",
             file_name=f"subside-par-habitant-{year}",

@@ -18,8 +18,9 @@ import pandas as pd
 
 from centrale import fmt, periods
 from centrale.config import AWARD_PROMISE_DAYS
-from centrale.datasets import competition, measures, queries, survey
+from centrale.datasets import competition, queries, survey
 from centrale.domain import AdhesionStatus
+from centrale.semantic import measures
 from reports import paper
 
 TOP_NEEDS = 5
@@ -288,22 +289,27 @@ def change_rows(r: BoardReport) -> list[list[str]]:
     return [
         row("Nouvelles adhésions", len(n.joined), len(b.joined), "int"),
         row("Retraits", len(n.withdrawn), len(b.withdrawn), "int"),
-        row("Bons de commande envoyés", o["orders_sent"], p["orders_sent"], "int"),
-        row("Commandes attribuées", o["orders_awarded"], p["orders_awarded"], "int"),
+        row(measures.label("orders_sent"), o["orders_sent"], p["orders_sent"], "int"),
+        row(measures.label("orders_awarded"), o["orders_awarded"], p["orders_awarded"], "int"),
         row(
-            "Montant attribué (HTVA)",
+            measures.label("amount_awarded_eur"),
             o["amount_awarded_eur"] or 0,
             p["amount_awarded_eur"] or 0,
             "money",
         ),  # fmt: skip
-        row("Délai médian d'attribution", o["median_award_days"], p["median_award_days"], "days"),
         row(
-            f"Attribuées en {AWARD_PROMISE_DAYS} jours au plus",
+            measures.label("median_award_days"),
+            o["median_award_days"],
+            p["median_award_days"],
+            "days",
+        ),
+        row(
+            measures.label("share_awarded_within_20_days"),
             o["share_awarded_within_20_days"],
             p["share_awarded_within_20_days"],
             "percent",
         ),
-        row("Gain de la remise en concurrence", n.gain_eur, b.gain_eur, "money"),
+        row(measures.label("competition_gain_eur"), n.gain_eur, b.gain_eur, "money"),
     ]
 
 

@@ -34,8 +34,8 @@ from pptx.util import Emu, Inches, Pt
 from centrale import fmt
 from centrale.config import AWARD_PROMISE_DAYS
 from centrale.datasets.briefing import CommuneBriefing
-from centrale.datasets.measures import MEASURES
 from centrale.domain import arrondissement_of, de
+from centrale.semantic.measures import MEASURES
 from reports import mapimage, measure, story, style
 
 SLIDE_W, SLIDE_H = Emu(12192000), Emu(6858000)  # 16:9, 13,333 × 7,5 pouces
@@ -430,8 +430,8 @@ def _figures_slide(deck, b: CommuneBriefing, title: str) -> None:
     categories, adhered, total = story.adhesion_points(b)
     data = CategoryChartData()
     data.categories = categories
-    data.add_series("Communes adhérentes", adhered)
-    data.add_series("Communes de la province", total)
+    data.add_series(MEASURES["communes_adhered"].label, adhered)
+    data.add_series(MEASURES["communes_total"].label, total)
     top = CONTENT_TOP + tile_h + Inches(0.15)
     chart = slide.shapes.add_chart(
         XL_CHART_TYPE.LINE_MARKERS, MARGIN, top, CONTENT_W, FOOTER_TOP - top - Inches(0.1), data

@@ -29,9 +29,15 @@ from centrale import fmt
 from centrale.config import AWARD_PROMISE_DAYS, env_text
 from centrale.datasets import queries, survey
 from centrale.domain import AdhesionStatus, OrderStatus
+from centrale.semantic import measures
+from centrale.semantic.model import DIMENSIONS
 from centrale.storage import loads
 from reports import paper
 from reports.board import in_period
+
+# Column headers of the digest tables: the semantic layer's words.
+COMMUNE = DIMENSIONS["commune"].label
+SOLUTION = DIMENSIONS["solution"].label
 
 FILE_PATTERN = re.compile(r"^Digest_(\d{4}-\d{2}-\d{2})_(\d{4}-\d{2}-\d{2})\.eml$")
 
@@ -118,7 +124,7 @@ def _pending(con, as_of: dt.date) -> Section:
             f"d'attribution au {fmt.date(as_of)}, dont {late} au-delà des "
             f"{AWARD_PROMISE_DAYS} jours promis."
         )
-    headers = ["Commune", "Solution", "Bon envoyé le", "En attente depuis", "En retard ?"]
+    headers = [COMMUNE, SOLUTION, "Bon envoyé le", measures.label("days_pending"), "En retard ?"]
     return Section("Commandes en attente et en retard", summary, headers, rows)
 
 
@@ -138,7 +144,7 @@ def _adhesions(con, since: dt.date, as_of: dt.date) -> Section:
             f"{fmt.count(len(joined), 'nouvelle adhésion', 'nouvelles adhésions')} et "
             f"{fmt.count(len(left), 'retrait', 'retraits')}."
         )
-    return Section("Adhésions et retraits", summary, ["Commune", "Quoi", "Le"], rows)
+    return Section("Adhésions et retraits", summary, [COMMUNE, "Quoi", "Le"], rows)
 
 
 def _orders(con, since: dt.date, as_of: dt.date) -> Section:
@@ -168,7 +174,7 @@ def _orders(con, since: dt.date, as_of: dt.date) -> Section:
         f"{fmt.count(len(awarded), 'commande attribuée', 'commandes attribuées')}"
         + (f" pour {fmt.money(awarded['amount_eur'].sum(), 0)} HTVA." if len(awarded) else ".")
     )
-    headers = ["Commune", "Solution", "Quoi", "Le", "Montant HTVA"]
+    headers = [COMMUNE, SOLUTION, "Quoi", "Le", measures.label("order_amount_eur")]
     return Section("Commandes envoyées et attribuées", summary, headers, rows)
 
 
@@ -200,7 +206,7 @@ def _survey(con, since: dt.date, as_of: dt.date) -> Section:
             f"{_names(fmt.sorted_names(members))} ; non adhérentes ({len(others)}) : "
             f"{_names(fmt.sorted_names(others))}."
         )
-    headers = ["Commune qui a répondu", "Le", "Besoins exprimés"]
+    headers = ["Commune qui a répondu", "Le", measures.label("needs_expressed")]
     return Section(f"Enquête des besoins {year}", summary, headers, rows, note)
 
 

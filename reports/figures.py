@@ -13,6 +13,7 @@ from centrale import fmt
 from centrale.config import AWARD_PROMISE_DAYS
 from centrale.datasets.briefing import CommuneBriefing
 from centrale.render.charts import french_layout
+from centrale.semantic import measures
 from reports import story, style
 
 FONT_SIZE = 18
@@ -45,7 +46,7 @@ def adhesion_figure(b: CommuneBriefing) -> go.Figure:
     fig.add_scatter(
         x=labels,
         y=total,
-        name="Communes de la province",
+        name=measures.label("communes_total"),
         mode="lines",
         line={"color": style.GREY_HEX, "width": 2, "dash": "dot"},
         hovertemplate="%{x} : %{y} communes dans la province<extra></extra>",
@@ -53,7 +54,7 @@ def adhesion_figure(b: CommuneBriefing) -> go.Figure:
     fig.add_scatter(
         x=labels,
         y=adhered,
-        name="Communes adhérentes",
+        name=measures.label("communes_adhered"),
         mode="lines+markers",
         line={"color": style.PRIMARY_HEX, "width": 4},
         marker={"size": 10},
@@ -73,7 +74,7 @@ def lead_time_figure(b: CommuneBriefing) -> go.Figure:
         y=labels,
         x=values,
         orientation="h",
-        name="Délai d'attribution",
+        name=measures.label("lead_days"),
         marker_color=style.PRIMARY_HEX,
         text=[fmt.days(v) for v in values],
         textposition="outside",

@@ -18,7 +18,7 @@ import pandas as pd
 
 from centrale import fmt
 from centrale.config import AWARD_PROMISE_DAYS
-from centrale.datasets import measures, outreach
+from centrale.datasets import outreach
 from centrale.datasets.briefing import OPENED_ON, CommuneBriefing
 from centrale.domain import (
     ADHESION_LABELS,
@@ -31,6 +31,8 @@ from centrale.domain import (
     similar_rule,
     upper_first,
 )
+from centrale.semantic import measures
+from centrale.semantic.model import DIMENSIONS
 
 ORDERS_SHOWN = 6  # rows of orders on a slide; the rest is summed up in one line
 NAMES_SHOWN = 8  # names listed in one sentence before "et N autres"
@@ -80,7 +82,7 @@ def _lower_first(text: str) -> str:
 
 
 def key_figures(b: CommuneBriefing) -> list[KeyFigure]:
-    """The centrale in four figures on `as_of` (labels and formats: centrale.datasets.measures)."""
+    """The centrale in four figures on `as_of` (labels and formats: centrale.semantic.measures)."""
     f = b.figures
     pending = f["orders_pending"] or 0
     within = f["share_awarded_within_20_days"]
@@ -174,7 +176,15 @@ def orders_summary(b: CommuneBriefing) -> str:
     return text + "."
 
 
-ORDER_HEADERS = ["Solution", "Prestataire", "Attribution", "Délai", "Montant HTVA"]
+# The words of the semantic layer and the registry (the winner is the « Adjudicataire »
+# on every surface).
+ORDER_HEADERS = [
+    DIMENSIONS["solution"].label,
+    DIMENSIONS["provider"].label,
+    "Attribution",
+    measures.measure("lead_days").short_label,
+    measures.label("order_amount_eur"),
+]
 
 
 def order_rows(b: CommuneBriefing, limit: int | None = ORDERS_SHOWN) -> list[list[str]]:
@@ -330,7 +340,7 @@ def no_peer_uptake(b: CommuneBriefing) -> str:
     )
 
 
-SURVEY_HEADERS = ["Besoin exprimé", "Priorité", "Horizon", "Budget", "Au catalogue ?"]
+SURVEY_HEADERS = [DIMENSIONS["need"].label, "Priorité", "Horizon", "Budget", "Au catalogue ?"]
 
 
 def survey_title(b: CommuneBriefing) -> str:

@@ -166,7 +166,7 @@ def deck_facts(path: Path) -> Facts:
     orders_text, rows = next((t, r) for t, r in said if says_orders(t))
     peers_text = next(t for t, _ in said if PEERS_SENTENCE.search(t))
     awarded, pending, amount = summary_totals(orders_text)
-    # Rows: Solution, Prestataire, Attribution, Délai, Montant (no date sent): solutions only;
+    # Rows: Solution, Adjudicataire, Attribution, Délai, Montant (no date sent): solutions only;
     # one order is a sentence (« Solution » : attribuée le …).
     shown = tuple((r[0], "") for r in rows[1:]) or tuple(
         (m, "") for m in re.findall(r"« (.+?) » : ", orders_text)

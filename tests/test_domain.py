@@ -1,14 +1,18 @@
-"""centrale.domain (statuses, palettes, elision) and centrale.datasets.measures (the registry)."""
+"""centrale.domain (statuses, palettes, elision) and centrale.semantic.measures (the registry)."""
 
 from __future__ import annotations
+
+import ast
+import re
 
 import pandas as pd
 import pytest
 
 from centrale import domain
-from centrale.datasets import measures
+from centrale.config import AWARD_PROMISE_DAYS
 from centrale.domain import AdhesionStatus, OrderStatus, de, elide, que
 from centrale.render import mapfig
+from centrale.semantic import measures
 from reports import mapimage
 
 
@@ -132,27 +136,113 @@ def test_file_part_is_safe_on_any_file_system(name, expected):
     assert fmt.file_part(name) == expected
 
 
-def test_status_literals_left_in_sql_are_the_domain_values():
-    """SQL that still spells a status (schema.sql's orders_at, the build checks, a few
-    period queries) must spell exactly a `centrale.domain` value: a typo such as
-    'attribue' would silently count nothing."""
-    import re
+_STATUS_VALUES = sorted({str(s) for s in OrderStatus} | {str(s) for s in AdhesionStatus})
+_STATUS_LITERAL = re.compile("'(" + "|".join(map(re.escape, _STATUS_VALUES)) + ")'")
+_SQL_WORDS = re.compile(r"\b(SELECT|WHERE|FILTER|CASE WHEN|JOIN|HAVING)\b")
+# A comparison with the number of the promise written out (`lead_days <= 20`, `> 20`).
+_PROMISE_LITERAL = re.compile(
+    rf"(?:<=|>=|<|>|=)\s*{AWARD_PROMISE_DAYS}\b|\b{AWARD_PROMISE_DAYS}\s*(?:<=|>=|<|>)"
+)
+_SCANNED = ("centrale", "reports", "ui", "pages")
 
+
+def _code_strings(source: str) -> list[tuple[int, str]]:
+    """(line, text) of every string literal of a module, f-string parts included,
+    docstrings left out (they describe the SQL, they are not run)."""
+    tree = ast.parse(source)
+    docstrings = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                docstrings.add(id(body[0].value))
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docstrings
+    ]
+
+
+def _promise_comparisons(source: str) -> list[int]:
+    """Lines of Python comparisons with the promise's number written out (`> 20`)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Compare):
+            sides = [node.left, *node.comparators]
+            if any(
+                isinstance(s, ast.Constant) and s.value == AWARD_PROMISE_DAYS for s in sides
+            ) and "days" in ast.unparse(node):
+                found.append(node.lineno)
+    return found
+
+
+def _sql_word_offences(path: str, source: str) -> list[str]:
+    """Status literals and literal promises in the SQL (and day comparisons) of a file."""
+    offences = []
+    if path.endswith(".sql"):
+        texts = [(i, line) for i, line in enumerate(source.splitlines(), 1)]
+        texts = [(i, line.split("--")[0]) for i, line in texts]
+        sql_texts = texts
+    else:
+        texts = _code_strings(source)
+        sql_texts = [(i, s) for i, s in texts if _SQL_WORDS.search(s)]
+        offences += [
+            f"{path}:{i}: délai promis écrit en chiffres" for i in _promise_comparisons(source)
+        ]
+    for line, text in texts:
+        for literal in _STATUS_LITERAL.findall(text):
+            offences.append(f"{path}:{line}: statut '{literal}' écrit dans le SQL")
+    for line, text in sql_texts:
+        if _PROMISE_LITERAL.search(text):
+            offences.append(f"{path}:{line}: délai promis écrit dans le SQL")
+    return offences
+
+
+def test_the_scanner_sees_a_status_literal_and_a_written_promise():
+    """The guard below can fail: it sees a status typed into SQL, in an f-string or the
+    schema, and the promise's number in a comparison."""
+    source = (
+        "Q = f\"SELECT count(*) FROM o WHERE status = 'attribué' AND {x}\"\n"
+        'R = "SELECT 1 FROM o WHERE lead_days <= 20"\n'
+        "late = frame['lead_days'] > 20\n"
+        'def f():\n    """status = \'annulé\' (a docstring: not run)."""\n'
+    )
+    offences = _sql_word_offences("x.py", source)
+    assert len(offences) == 3, offences
+    schema = "CASE WHEN o.status = 'annulé' THEN 1 END -- 'envoyé' in a comment\n"
+    assert len(_sql_word_offences("schema.sql", schema)) == 1
+
+
+def test_order_statuses_and_the_promise_reach_sql_through_the_layer_only():
+    """No SQL of the core, the reports, the ui or the pages types an order or adhesion
+    status or the award promise: statuses come from `centrale.semantic.sql` (itself
+    from `centrale.domain`) or a bound `?`, the promise from config.AWARD_PROMISE_DAYS."""
     from centrale.config import REPO_ROOT
 
-    allowed = {s.value for s in OrderStatus} | {s.value for s in AdhesionStatus}
-    pattern = re.compile(r"(?:status\s*(?:=|<>|!=)\s*|THEN\s+|\(|,\s*)'([^']+)'")
-    found = set()
-    for path in [
-        "centrale/storage/schema.sql",
-        "centrale/datasets/queries.py",
-        "centrale/storage/checks.py",
-    ]:
-        text = (REPO_ROOT / path).read_text(encoding="utf-8")
-        for literal in pattern.findall(text):
-            if literal.lower() in {"month", "year", "day"} or literal.startswith(("%", " ")):
+    offences = []
+    scanned = 0
+    for folder in _SCANNED:
+        for path in sorted((REPO_ROOT / folder).rglob("*")):
+            if path.suffix not in (".py", ".sql"):
                 continue
-            if re.fullmatch(r"[a-zé ]+", literal) and ("é" in literal or "adh" in literal):
-                found.add(literal)
-    assert found, "no status literal found: the pattern no longer matches the SQL"
-    assert found <= allowed, found - allowed
+            scanned += 1
+            rel = path.relative_to(REPO_ROOT).as_posix()
+            offences += _sql_word_offences(rel, path.read_text(encoding="utf-8"))
+    assert scanned > 50
+    assert not offences, "\n".join(offences)
+
+
+def test_the_schema_as_run_spells_the_domain_statuses():
+    """schema.sql names the statuses through the layer's words; the schema as run holds
+    exactly the domain's values (no `{word}` left)."""
+    from centrale.semantic import sql as order_sql
+    from centrale.storage import store
+
+    text = store.schema_sql()
+    assert "{" not in text
+    for status in OrderStatus:
+        assert order_sql.quote(status) in text
+    with pytest.raises(KeyError):
+        order_sql.schema_text("SELECT {unknown_word}")

@@ -145,39 +145,119 @@ def test_the_survey_page_has_one_name_in_the_menu_and_on_the_page():
     assert titles["explorer.py"] == "Explorer"
 
 
-# Hand-written headers equal to a declared measure's label (or short label): a column
-# showing a declared measure takes its words from the registry (`Col.of`). These were
-# there before the layer; the list only shrinks (some are another fact under the same
-# words: the survey's « Population couverte » counts the communes that expressed a need).
-KNOWN_HAND_WRITTEN = {
-    ("pages/subsidies.py", "Montant accordé"),
-    ("pages/subsidies.py", "Population"),
-    ("pages/subsidies.py", "Part du subside régional"),
-    ("pages/overview.py", "Population"),
-    ("pages/overview.py", "Population couverte"),
-    ("pages/overview.py", "Part de la province"),
-    ("pages/map.py", "Population"),
-    ("pages/orders.py", "Commandes remportées"),
-    ("ui/worth.py", "Délai médian"),
-    ("ui/components.py", "Montant HTVA"),
-    ("ui/survey/results.py", "Population couverte"),
-    ("ui/survey/campaign.py", "Population"),
-    ("ui/survey/campaign.py", "Délai"),
+# Every label of a declared measure (label and short label) or dimension is written by the
+# registry (`centrale.semantic.measures`, `centrale.semantic.model`) and read from there by every
+# surface: a page, a table column (`Col.of`, `Col.dim`), a KPI card, a chart's axis or
+# trace, an Excel header, the deck, the PDF sheet, the board report, the digest. Where
+# another fact has close words it is declared under its own label (the survey's
+# « Population des communes demandeuses », the funnel's « Délai médian depuis l'étape
+# précédente », « Besoins distincts exprimés »). The list of hand-written labels left is
+# empty and stays so.
+KNOWN_HAND_WRITTEN: set[tuple[str, str]] = set()
+# The same words used for something that is not a header of the measure or dimension,
+# each with its reason.
+NOT_A_LABEL = {
+    ("ui/page_list.py", "Commune"): "the name of the Commune page in the menu",
+    ("ui/state.py", "Solutions"): "the sidebar's filter of solutions (not the count)",
+    ("centrale/intake/ingest.py", "Rencontres"): "the name of a kind of source file",
+    ("centrale/intake/survey_mapping.py", "Commune"): "a column header read from a file",
+    ("pages/data.py", "Commune"): "a column of a source file, shown before it is loaded",
+    ("pages/data.py", "Catégorie"): "a column of a source file, shown before it is loaded",
 }
+# Registries themselves, where the words are defined.
+_REGISTRIES = {"centrale/semantic/measures.py", "centrale/semantic/model.py", "centrale/domain.py"}
+# Keyword arguments naming a file or a sheet, not a column.
+_NOT_HEADERS = {"sheet", "file_name", "key"}
 
 
-def test_no_new_hand_written_label_of_a_declared_measure():
-    from centrale.datasets import measures
+def _declared_words() -> dict[str, str]:
+    from centrale.semantic import measures
+    from centrale.semantic.model import DIMENSIONS
 
-    words = {m.label for m in measures.MEASURES.values()}
-    words |= {m.short_label for m in measures.MEASURES.values()}
-    found = set()
-    for path in [*REPO_ROOT.glob("pages/*.py"), *REPO_ROOT.glob("ui/**/*.py")]:
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            name = getattr(node, "func", None)
-            name = getattr(name, "id", getattr(name, "attr", None))
-            if name == "Col" and len(node.args) >= 2:
-                label = node.args[1]
-                if isinstance(label, ast.Constant) and label.value in words:
-                    found.add((path.relative_to(REPO_ROOT).as_posix(), label.value))
-    assert found <= KNOWN_HAND_WRITTEN, sorted(found - KNOWN_HAND_WRITTEN)
+    words = {d.label: f"dimension {k}" for k, d in DIMENSIONS.items()}
+    for m in measures.MEASURES.values():
+        words.setdefault(m.label, f"mesure {m.key}")
+        words.setdefault(m.short_label, f"mesure {m.key} (court)")
+    return words
+
+
+def _hand_written(path, words: dict[str, str]) -> list[tuple[str, str, int]]:
+    """(label, what, line) of each string constant of `path` equal to a declared word
+    (docstrings and file/sheet names aside), and of each `Col.of(key, "label")`."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skipped = set()
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.FunctionDef | ast.ClassDef):
+            first = node.body[0] if node.body else None
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                skipped.add(id(first.value))
+        if isinstance(node, ast.keyword) and node.arg in _NOT_HEADERS:
+            skipped.add(id(node.value))
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "of":
+            label = node.args[1] if len(node.args) > 1 else None
+            label = label or next((k.value for k in node.keywords if k.arg == "label"), None)
+            if isinstance(label, ast.Constant):
+                found.append((str(label.value), "libellé imposé à Col.of", node.lineno))
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and node.value in words
+            and id(node) not in skipped
+        ):
+            found.append((node.value, words[node.value], node.lineno))
+    return found
+
+
+def _surfaces():
+    for folder in ("pages", "ui", "reports", "centrale"):
+        for path in sorted((REPO_ROOT / folder).rglob("*.py")):
+            rel = path.relative_to(REPO_ROOT).as_posix()
+            if rel not in _REGISTRIES:
+                yield rel, path
+
+
+def test_the_scan_sees_a_hand_written_label(tmp_path):
+    words = _declared_words()
+    sample = tmp_path / "page.py"
+    sample.write_text(
+        '"""Population (a docstring)."""\n'
+        'cols = [Col("population", "Population", "int"), Col.of("lead_days", "Jours")]\n'
+        'ui.kpi_card("Commandes attribuées", "3")\n'
+        'fig.update_xaxes(title_text="Année d\'attribution")\n'
+        'headers = ["Commune", "Quoi"]\n'
+        'show(frame, sheet="Population")\n',
+        encoding="utf-8",
+    )
+    found = sorted(label for label, _, _ in _hand_written(sample, words))
+    assert found == [
+        "Année d'attribution",
+        "Commandes attribuées",
+        "Commune",
+        "Jours",
+        "Population",
+    ]
+
+
+def test_no_surface_writes_its_own_label_of_a_declared_measure_or_dimension():
+    """Pages, ui, reports (deck, PDF sheet, board report, digest) and the core's charts and
+    exports take the words of a declared measure or dimension from the registry."""
+    words = _declared_words()
+    found = []
+    for rel, path in _surfaces():
+        for label, what, line in _hand_written(path, words):
+            if (rel, label) not in NOT_A_LABEL and (rel, label) not in KNOWN_HAND_WRITTEN:
+                found.append(f"{rel}:{line}: « {label} » ({what})")
+    assert not found, "\n".join(found)
+    assert not KNOWN_HAND_WRITTEN
+
+
+def test_the_registry_declares_the_other_facts_under_their_own_words():
+    """A fact close to a declared measure has its own label (the survey's population of
+    the communes asking, not the population covered by orders)."""
+    from centrale.semantic import measures
+
+    survey = measures.measure("need_population")
+    assert survey.label != measures.label("population_covered")
+    assert "Population couverte" not in {survey.label, survey.short_label}

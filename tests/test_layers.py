@@ -14,15 +14,17 @@ CORE = REPO_ROOT / "centrale"
 
 # layer -> the layers it may import (besides itself). "base" is the vocabulary every layer
 # shares (config, errors, fmt, names, domain, periods, locks…): it imports no layer.
+# "semantic" declares the facts, measures, dimensions and the status SQL every layer uses,
+# and compiles an Explorer question: it sits right above the vocabulary.
 ALLOWED = {
     "base": set(),
+    "semantic": {"base"},
     "access": {"base"},
-    "sources": {"base"},
-    "storage": {"base", "sources"},
-    "datasets": {"base", "sources", "storage"},
-    "render": {"base", "sources", "datasets"},
-    "semantic": {"base", "sources", "storage", "datasets", "render"},
-    "intake": {"base", "sources", "storage", "render"},
+    "sources": {"base", "semantic"},
+    "storage": {"base", "sources", "semantic"},
+    "datasets": {"base", "sources", "storage", "semantic"},
+    "render": {"base", "sources", "datasets", "semantic"},
+    "intake": {"base", "sources", "storage", "render", "semantic"},
 }
 
 

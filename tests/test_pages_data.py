@@ -116,7 +116,7 @@ def test_editor_uploads_previews_and_applies_a_month_of_orders(app_store, tmp_pa
     assert not at.exception and not at.error
     assert "est chargé" in at.success[0].value
     metrics = {m.label: m for m in at.metric}
-    assert metrics["Commandes envoyées"].delta == "2"
+    assert metrics["Bons de commande envoyés"].delta == "2"
     assert _orders(app_store) == orders_before + 2
     loads = _loads(app_store)
     assert len(loads) == len(loads_before) + 1 and loads[-1][1:] == ("import", "marie")

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from centrale import fmt
 from centrale.config import REPO_ROOT
-from centrale.semantic import METRICS, Question, gallery, views
+from centrale.semantic import METRICS, Question, gallery, views, window
 from centrale.semantic import compile as layer
 from centrale.storage.store import connect_read_only
 
@@ -50,7 +50,7 @@ def test_default_question_and_a_gallery_click(app_env, demo_db):
     assert at.query_params["par"] == "arrondissement"
 
 
-def test_the_address_reopens_a_question_and_every_mode_draws(app_env):
+def test_the_address_reopens_a_question_and_every_mode_draws(app_env, demo_db):
     at = run_page(
         {
             "mesures": "orders_sent",
@@ -69,6 +69,14 @@ def test_the_address_reopens_a_question_and_every_mode_draws(app_env):
     at.segmented_control[0].set_value("changed").run()
     assert not at.exception, at.exception
     assert at.subheader[0].value.startswith("Ce qui a changé du")
+    # A relative span in one click: « 12 derniers mois » starts the day after « depuis ».
+    _button(at, "12 derniers mois").click().run()
+    assert not at.exception, at.exception
+    since = window("12m", DAY).since - dt.timedelta(days=1)
+    assert at.subheader[0].value == f"Ce qui a changé du {fmt.date(since)} au {fmt.date(DAY)}"
+    with connect_read_only(demo_db) as con:
+        changes = layer.what_changed(con, since, DAY)
+    assert len(at.dataframe[0].value) == len(changes) > 0
 
 
 def test_an_editor_saves_a_named_view_beside_the_sources(app_env, tmp_path):

@@ -244,7 +244,7 @@ def test_charts_are_native_and_hold_the_stores_numbers(bertrix_files, bertrix, c
     assert list(lead.plots[0].categories) == [f"{d:%d/%m/%Y}" for d in mine["awarded_on"]]
     table = next(shape.table for shape in slides[3].shapes if shape.has_table)
     cells = [[c.text for c in row.cells] for row in table.rows]
-    assert cells[0] == ["Solution", "Prestataire", "Attribution", "Délai", "Montant HTVA"]
+    assert cells[0] == ["Solution", "Adjudicataire", "Attribution", "Délai", "Montant HTVA"]
     assert {row[1] for row in cells[1:]} >= {"Betterstreet", "Fluicity"}
     assert fmt.money(order_amount("CA-2019-001"), 0) in {row[4] for row in cells[1:]}
     # Slide 5: what peers took that Bertrix has not, counted from the store.

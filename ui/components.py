@@ -25,10 +25,12 @@ import pandas as pd
 import streamlit as st
 
 from centrale import fmt
-from centrale.datasets import measures, queries
+from centrale.datasets import queries
 from centrale.domain import ORDER_STATUS_LABELS
 from centrale.render import charts
 from centrale.render.excel import workbook_bytes
+from centrale.semantic import measures
+from centrale.semantic.model import DIMENSIONS
 from centrale.storage import loads
 from centrale.storage.store import StoreMissing
 from ui import grid, theme
@@ -153,7 +155,7 @@ class Col:
     decimal | flag (a boolean shown as `flag_text` or nothing) | order_status (a stored
     status spelled as `domain.ORDER_STATUS_LABELS`, on screen and in Excel).
     `Col.of("lead_days")` takes name, label, kind and help from the registry of
-    measures (`centrale.datasets.measures`), so a figure has one header everywhere.
+    measures (`centrale.semantic.measures`), so a figure has one header everywhere.
     """
 
     name: str
@@ -163,11 +165,21 @@ class Col:
     flag_text: str = "oui"
 
     @classmethod
-    def of(cls, key: str, label: str | None = None, short: bool = False) -> Col:
+    def of(
+        cls, key: str, label: str | None = None, short: bool = False, name: str | None = None
+    ) -> Col:
         """The column of measure `key` (its label unless `label` is given; its short
-        label with `short`, for a table too wide for full headers)."""
+        label with `short`, for a table too wide for full headers), read from the frame
+        column `name` when the frame names it otherwise."""
         m = measures.measure(key)
-        return cls(m.name, label or (m.short_label if short else m.label), m.kind, help=m.help)
+        label = label or (m.short_label if short else m.label)
+        return cls(name or m.name, label, m.kind, help=m.help)
+
+    @classmethod
+    def dim(cls, key: str, name: str | None = None) -> Col:
+        """The column of dimension `key` of the semantic layer (`centrale.semantic`), its
+        label from there, read from the frame column `name` (default: `key`)."""
+        return cls(name or key, DIMENSIONS[key].label)
 
 
 def order_status_text(value) -> str:
@@ -183,19 +195,19 @@ def orders_excel_columns() -> list[Col]:
     apart, statuses spelled out."""
     return [
         Col("order_id", "N° de commande"),
-        Col("commune", "Commune"),
+        Col.dim("commune"),
         Col(
             "ordered_by",
             "Commandée par",
             help="La commune qui a envoyé le bon de commande, quand elle a depuis fusionné "
             "avec celle de la colonne « Commune ».",
         ),
-        Col("solution", "Solution"),
+        Col.dim("solution"),
         Col("catalogue", "Catalogue"),
         Col("sent_on", "Envoi du bon de commande", "date"),
         Col("awarded_on", "Attribution", "date"),
-        Col("provider", "Adjudicataire"),
-        Col("amount_eur", "Montant HTVA", "money"),
+        Col.dim("provider"),
+        Col.of("order_amount_eur"),
         Col("status", "Statut", "order_status"),
         Col.of("lead_days"),
         Col.of("days_pending"),
@@ -207,8 +219,8 @@ def commune_order_columns(ordered_by: bool = False) -> list[Col]:
     Commune and Présentation pages; `ordered_by` adds "Commandée par" (after a merger)."""
     columns = [
         Col("order_id", "N° de commande"),
-        Col("solution", "Solution"),
-        Col("provider", "Adjudicataire"),
+        Col.dim("solution"),
+        Col.dim("provider"),
         Col("sent_on", "Envoyée le", "date", help="Date d'envoi du bon de commande"),
         Col("awarded_on", "Attribuée le", "date"),
         Col.of("lead_days"),
@@ -228,11 +240,11 @@ def orders_list_columns() -> list[Col]:
         Col("order_id", "Commande", help="Numéro du bon de commande"),
         Col(
             "commune_shown",
-            "Commune",
+            DIMENSIONS["commune"].label,
             help="La commune ; entre parenthèses, celle qui a envoyé le bon de commande "
             "quand elle a depuis fusionné avec la première.",
         ),
-        Col("solution", "Solution"),
+        Col.dim("solution"),
         Col("sent_on", "Envoyée le", "date", help="Date d'envoi du bon de commande"),
     ]
 

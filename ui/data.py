@@ -42,7 +42,7 @@ FIGURE_MODULES = (
     "centrale.render.mapfig",
     "centrale.render.survey_charts",
     "centrale.render.worth_charts",
-    "centrale.semantic.charts",
+    "centrale.render.answer_charts",
 )
 
 

@@ -15,8 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from centrale import fmt
-from centrale.datasets import measures
-from centrale.semantic import DIMENSIONS, METRICS, Question, describe, window
+from centrale.semantic import DIMENSIONS, METRICS, Question, describe, measures, window
 from centrale.semantic.question import DEFAULT_CONVERSION_DAYS, DEFAULT_USUAL_FACTOR, RELATIVE
 from ui.components import Col
 from ui.state import write_param
@@ -81,6 +80,12 @@ def apply(question: Question, mode: str = "table") -> None:
     state[FACTOR_KEY] = float(question.usual_factor)
     state[MODE_KEY] = mode
     state[READY_KEY] = True
+
+
+def since_relative(param: str, day: dt.date) -> None:
+    """« Ce qui a changé » over a relative span ('30j', '12m'): its first day is the day
+    after « Depuis le (exclu) » (call in on_click, before the date widget is drawn)."""
+    st.session_state[SINCE_KEY] = window(param, day).since - dt.timedelta(days=1)
 
 
 def start() -> None:

@@ -99,7 +99,7 @@ def _warm_overview() -> None:
     load(outreach.info_meetings, day)
     load(outreach.meetings_mergers, day)
     load(outreach.never_met, day)
-    columns = [components.Col("name_fr", "Commune"), components.Col("signed_on", "Le", "date")]
+    columns = [components.Col.dim("commune", "name_fr"), components.Col("signed_on", "Le", "date")]
     components.table_styler(idle, columns)
 
 

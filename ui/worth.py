@@ -16,6 +16,7 @@ from centrale.config import AWARD_PROMISE_DAYS
 from centrale.datasets import competition, outreach, worth
 from centrale.plaintext import plain
 from centrale.render import worth_charts
+from centrale.semantic import measures
 from ui import components as ui
 from ui.data import figure, load
 
@@ -29,12 +30,7 @@ FUNNEL_COLUMNS = [
     ui.Col("communes", "Communes", "int"),
     # Short headers: the grid never wraps a header, and this table has 380 px at 1366.
     ui.Col("conversion", "Part", "percent", help="Part des communes de l'étape précédente."),
-    ui.Col(
-        "median_days_from_previous",
-        "Délai médian",
-        "days",
-        help="Délai médian depuis l'étape précédente.",
-    ),
+    ui.Col.of("median_days_from_previous_step", short=True),
 ]
 
 
@@ -49,7 +45,7 @@ def competition_section(day: dt.date) -> None:
     cards = st.columns(3)
     with cards[0]:
         ui.kpi_card(
-            "Gain de la remise en concurrence",
+            measures.label("competition_gain_eur"),
             fmt.money(compared["gain_eur"].sum(), 0),
             help=GAIN_HELP,
         )
@@ -98,8 +94,8 @@ def funnel_section(day: dt.date) -> None:
         ui.show_table(
             never,
             [
-                ui.Col("commune", "Commune"),
-                ui.Col("arrondissement", "Arrondissement"),
+                ui.Col.dim("commune"),
+                ui.Col.dim("arrondissement"),
                 ui.Col("signed_on", "Adhésion", "date"),
             ],
             key="worth_never_met",
@@ -156,7 +152,7 @@ def _commune_cards(figures: dict) -> None:
     cards = st.columns(3)
     with cards[0]:
         ui.kpi_card(
-            "Gain de la remise en concurrence",
+            measures.label("competition_gain_eur"),
             fmt.money(figures["gain_eur"], 0) if figures["gain_eur"] is not None else fmt.MISSING,
             help=GAIN_HELP,
         )
@@ -215,7 +211,7 @@ def head_to_head_section(day: dt.date) -> None:
         ui.show_table(
             load(competition.head_to_head, day),
             [
-                ui.Col("solution", "Solution"),
+                ui.Col.dim("solution"),
                 ui.Col("provider_a", "Prestataire A"),
                 ui.Col("provider_b", "Prestataire B"),
                 ui.Col("competitions", "Face-à-face", "int"),
@@ -232,8 +228,8 @@ def head_to_head_section(day: dt.date) -> None:
         ui.show_table(
             load(competition.price_per_solution, day),
             [
-                ui.Col("solution", "Solution"),
-                ui.Col("year", "Année d'attribution"),
+                ui.Col.dim("solution"),
+                ui.Col.dim("year_awarded", "year"),
                 ui.Col("orders", "Commandes", "int"),
                 ui.Col("median_chosen_eur", "Offre retenue (médiane)", "money0"),
                 ui.Col("median_offer_eur", "Toutes les offres (médiane)", "money0"),

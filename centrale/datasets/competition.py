@@ -19,10 +19,12 @@ import datetime as dt
 
 import pandas as pd
 
+from centrale.semantic import sql as order_sql
+
 # Per awarded order: the chosen offer against the best other one.
 _ORDER_COMPETITION = """
 WITH awarded AS (
-    SELECT * FROM orders_at(?) WHERE status = 'attribué'
+    SELECT * FROM orders_at(?) WHERE status = ?
 ), ranked AS (
     SELECT f.order_id, f.provider, f.amount_eur, f.total_points, f.chosen,
            f.amount_eur = min(f.amount_eur) OVER (PARTITION BY f.order_id) AS cheapest,
@@ -69,7 +71,7 @@ def order_competition(con, as_of: dt.date, nis: str | None = None) -> pd.DataFra
     in the files (older orders, or offers not entered).
     """
     sql = _ORDER_COMPETITION
-    params: list = [as_of]
+    params: list = [as_of, order_sql.AWARDED]
     if nis is not None:
         sql += " WHERE a.commune_nis = ?"
         params.append(nis)
@@ -108,7 +110,7 @@ def provider_record(con, as_of: dt.date) -> pd.DataFrame:
     """
     return con.execute(
         """
-        WITH awarded AS (SELECT order_id FROM orders_at(?) WHERE status = 'attribué'),
+        WITH awarded AS (SELECT order_id FROM orders_at(?) WHERE status = ?),
         compared AS (
             SELECT f.*, count(*) OVER (PARTITION BY f.order_id) AS n,
                    f.amount_eur = min(f.amount_eur) OVER (PARTITION BY f.order_id) AS best_price,
@@ -125,7 +127,7 @@ def provider_record(con, as_of: dt.date) -> pd.DataFrame:
         FROM compared WHERE n >= 2
         GROUP BY provider ORDER BY won DESC, provider
         """,
-        [as_of],
+        [as_of, order_sql.AWARDED],
     ).df()
 
 
@@ -133,7 +135,7 @@ def head_to_head(con, as_of: dt.date, solution_id: str | None = None) -> pd.Data
     """Per solution and pair of providers: competitions and wins of each (awarded by `as_of`)."""
     sql = """
         WITH awarded AS (SELECT order_id, solution_id FROM orders_at(?)
-                         WHERE status = 'attribué'),
+                         WHERE status = ?),
         pairs AS (
             SELECT a.solution_id, f1.provider AS provider_a, f2.provider AS provider_b,
                    f1.chosen AS a_won, f2.chosen AS b_won,
@@ -149,7 +151,7 @@ def head_to_head(con, as_of: dt.date, solution_id: str | None = None) -> pd.Data
                count(*) FILTER (WHERE a_cheaper) AS cheaper_a
         FROM pairs p JOIN solutions s USING (solution_id)
     """
-    params: list = [as_of]
+    params: list = [as_of, order_sql.AWARDED]
     if solution_id is not None:
         sql += " WHERE p.solution_id = ?"
         params.append(solution_id)
@@ -166,8 +168,8 @@ def price_per_solution(con, as_of: dt.date) -> pd.DataFrame:
                median(f.amount_eur) FILTER (WHERE f.chosen)::DOUBLE AS median_chosen_eur,
                median(f.amount_eur)::DOUBLE AS median_offer_eur
         FROM orders_at(?) o JOIN offers f USING (order_id) JOIN solutions s USING (solution_id)
-        WHERE o.status = 'attribué'
+        WHERE o.status = ?
         GROUP BY ALL ORDER BY o.solution_id, year
         """,
-        [as_of],
+        [as_of, order_sql.AWARDED],
     ).df()

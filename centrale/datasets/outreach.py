@@ -14,10 +14,12 @@ import datetime as dt
 import pandas as pd
 
 from centrale import fmt
+from centrale.semantic import measures
+from centrale.semantic import sql as order_sql
 from centrale.sources.kinds import INFO_MEETING_KIND
 
 FUNNEL_STEPS = (
-    ("province", "Communes de la province"),
+    ("province", measures.label("communes_total")),
     ("met", "Rencontrées au moins une fois"),
     ("adhered", "Adhérentes"),
     ("ordered", "Ayant une commande attribuée"),
@@ -150,7 +152,7 @@ def commune_steps(con, as_of: dt.date) -> pd.DataFrame:
             FROM adhesions_at(?) GROUP BY commune_nis HAVING NOT bool_or(active)
         ), firsts AS (
             SELECT commune_nis, solution_id, min(awarded_on) AS awarded_on
-            FROM orders_at(?) WHERE status = 'attribué' GROUP BY ALL
+            FROM orders_at(?) WHERE status = ? GROUP BY ALL
         ), ordered AS (
             SELECT commune_nis, min(awarded_on) AS first_order,
                    CASE WHEN count(*) >= 2 THEN list_sort(list(awarded_on))[2] END
@@ -169,7 +171,7 @@ def commune_steps(con, as_of: dt.date) -> pd.DataFrame:
         LEFT JOIN ordered o ON o.commune_nis = c.nis_code
         ORDER BY c.name_fr COLLATE NOACCENT.NOCASE
         """,
-        [as_of, as_of, as_of, as_of, as_of],
+        [as_of, as_of, as_of, as_of, order_sql.AWARDED, as_of],
     ).df()
 
 

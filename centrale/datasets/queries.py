@@ -19,6 +19,7 @@ from centrale import fmt
 from centrale.config import AWARD_PROMISE_DAYS, PROVINCE_NIS, REGION_NIS
 from centrale.datasets import competition, outreach
 from centrale.domain import SIMILAR_COUNT, TAKEN_STATUSES, AdhesionStatus, OrderStatus
+from centrale.semantic import sql as order_sql
 
 # "Solution prise": the order statuses that count (bound as a VARCHAR[] parameter).
 _TAKEN = [str(s) for s in TAKEN_STATUSES]
@@ -125,24 +126,27 @@ def period_figures(
         WITH o AS (
             SELECT * FROM orders_at(?)
             WHERE ?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], solution_id))
-        SELECT count(*) FILTER (WHERE status <> 'annulé' AND sent_on BETWEEN ? AND ?),
-               count(*) FILTER (WHERE status = 'attribué' AND awarded_on BETWEEN ? AND ?),
-               count(*) FILTER (WHERE status = 'envoyé' AND sent_on BETWEEN ? AND ?),
+        SELECT count(*) FILTER (WHERE status <> ? AND sent_on BETWEEN ? AND ?),
+               count(*) FILTER (WHERE status = ? AND awarded_on BETWEEN ? AND ?),
+               count(*) FILTER (WHERE status = ? AND sent_on BETWEEN ? AND ?),
                median(lead_days) FILTER (WHERE awarded_on BETWEEN ? AND ?),
                avg(CASE WHEN lead_days <= ? THEN 1.0 ELSE 0.0 END)
                    FILTER (WHERE lead_days IS NOT NULL AND awarded_on BETWEEN ? AND ?),
-               sum(amount_eur) FILTER (WHERE status = 'attribué' AND awarded_on BETWEEN ? AND ?),
-               count(*) FILTER (WHERE status <> 'annulé' AND sent_on BETWEEN ? AND ?
+               sum(amount_eur) FILTER (WHERE status = ? AND awarded_on BETWEEN ? AND ?),
+               count(*) FILTER (WHERE status <> ? AND sent_on BETWEEN ? AND ?
                                 AND coalesce(lead_days, days_pending) > ?)
         FROM o
         """,
         [as_of, ids, ids]
-        + _window(since, until) * 3
+        + [order_sql.CANCELLED, *_window(since, until)]
+        + [order_sql.AWARDED, *_window(since, until)]
+        + [order_sql.SENT, *_window(since, until)]
         + _window(since, until)
-        + [AWARD_PROMISE_DAYS]
-        + _window(since, until) * 2
+        + [order_sql.PROMISE_DAYS]
         + _window(since, until)
-        + [AWARD_PROMISE_DAYS],
+        + [order_sql.AWARDED, *_window(since, until)]
+        + [order_sql.CANCELLED, *_window(since, until)]
+        + [order_sql.PROMISE_DAYS],
     ).fetchone()
     joined = _one(
         con,
@@ -331,13 +335,20 @@ def order_counts(
     (not cancelled), awarded by `as_of`."""
     row = con.execute(
         """
-        SELECT count(*), count(*) FILTER (WHERE status <> 'annulé'),
-               count(*) FILTER (WHERE status = 'attribué')
+        SELECT count(*), count(*) FILTER (WHERE status <> ?),
+               count(*) FILTER (WHERE status = ?)
         FROM orders_at(?)
         WHERE (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], solution_id))
           AND sent_on BETWEEN ? AND ?
         """,
-        [as_of, solution_ids, solution_ids, *_window(since, until)],
+        [
+            order_sql.CANCELLED,
+            order_sql.AWARDED,
+            as_of,
+            solution_ids,
+            solution_ids,
+            *_window(since, until),
+        ],
     ).fetchone()
     return {"total": row[0], "sent": row[1], "awarded": row[2]}
 
@@ -381,7 +392,7 @@ def orders_per_month(
             WHERE ?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], solution_id)),
         ev AS (
             SELECT date_trunc('month', sent_on) AS month, 1 AS sent, 0 AS awarded
-            FROM o WHERE status <> 'annulé' AND sent_on BETWEEN ? AND ?
+            FROM o WHERE status <> ? AND sent_on BETWEEN ? AND ?
             UNION ALL
             SELECT date_trunc('month', awarded_on), 0, 1 FROM o
             WHERE awarded_on IS NOT NULL AND awarded_on BETWEEN ? AND ?)
@@ -389,7 +400,8 @@ def orders_per_month(
                sum(awarded)::INTEGER AS orders_awarded
         FROM ev GROUP BY month ORDER BY month
         """,
-        [as_of, solution_ids, solution_ids, *_window(since, until), *_window(since, until)],
+        [as_of, solution_ids, solution_ids, order_sql.CANCELLED]
+        + [*_window(since, until), *_window(since, until)],
     ).df()
 
 
@@ -406,22 +418,23 @@ def orders_by_solution(
     return con.execute(
         """
         SELECT s.solution_id, s.name_fr AS solution, s.catalogue,
-               count(o.order_id) FILTER (WHERE o.status = 'attribué'
+               count(o.order_id) FILTER (WHERE o.status = ?
                                          AND o.awarded_on BETWEEN ? AND ?) AS orders_awarded,
-               count(o.order_id) FILTER (WHERE o.status = 'envoyé'
+               count(o.order_id) FILTER (WHERE o.status = ?
                                          AND o.sent_on BETWEEN ? AND ?) AS orders_pending,
-               coalesce(sum(o.amount_eur) FILTER (WHERE o.status = 'attribué'
+               coalesce(sum(o.amount_eur) FILTER (WHERE o.status = ?
                                                   AND o.awarded_on BETWEEN ? AND ?),
                         0)::DOUBLE AS amount_eur,
-               count(DISTINCT o.commune_nis) FILTER (WHERE o.status = 'attribué'
+               count(DISTINCT o.commune_nis) FILTER (WHERE o.status = ?
                                                      AND o.awarded_on BETWEEN ? AND ?)
                    AS communes
         FROM solutions_at(?) s LEFT JOIN orders_at(?) o USING (solution_id)
         WHERE ?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], s.solution_id)
         GROUP BY ALL ORDER BY orders_awarded DESC, solution COLLATE NOACCENT.NOCASE
         """,
-        [*_window(since, until), *_window(since, until), *_window(since, until)]
-        + [*_window(since, until), as_of, as_of, solution_ids, solution_ids],
+        [order_sql.AWARDED, *_window(since, until), order_sql.SENT, *_window(since, until)]
+        + [order_sql.AWARDED, *_window(since, until), order_sql.AWARDED]
+        + [*_window(since, until), as_of, solution_ids, solution_ids],
     ).df()
 
 
@@ -448,12 +461,13 @@ def provider_shares(
                median(o.lead_days)::DOUBLE AS median_lead_days
         FROM holders h JOIN solutions s USING (solution_id)
         LEFT JOIN orders_at(?) o ON o.solution_id = h.solution_id
-             AND o.provider = h.provider AND o.status = 'attribué'
+             AND o.provider = h.provider AND o.status = ?
              AND o.awarded_on BETWEEN ? AND ?
         WHERE ?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], h.solution_id)
         GROUP BY ALL ORDER BY solution COLLATE NOACCENT.NOCASE, orders_won DESC, h.provider
         """,
-        [as_of, as_of, as_of, as_of, *_window(since, until), solution_ids, solution_ids],
+        [as_of, as_of, as_of, as_of, order_sql.AWARDED]
+        + [*_window(since, until), solution_ids, solution_ids],
     ).df()
 
 

@@ -28,6 +28,8 @@ import pandas as pd
 from centrale import domain, fmt
 from centrale.domain import Coverage
 from centrale.names import normalise
+from centrale.semantic import measures
+from centrale.semantic import sql as order_sql
 
 # Priority 1 (highest) weighs 3, priority 2 weighs 2, priority 3 weighs 1; a need
 # given without a priority weighs as the lowest (it was asked for all the same).
@@ -111,9 +113,9 @@ def survey_orders_at(con, as_of: dt.date) -> pd.DataFrame:
     return con.execute(
         """
         SELECT commune_nis, solution_id, sent_on, status FROM orders_at(?)
-        WHERE status <> 'annulé' ORDER BY sent_on
+        WHERE status <> ? ORDER BY sent_on
         """,
-        [as_of],
+        [as_of, order_sql.CANCELLED],
     ).df()
 
 
@@ -230,7 +232,7 @@ def respondents(answers: pd.DataFrame, year: int) -> int:
 RANK_BY = {
     "communes": "Nombre de communes",
     "weighted_demand": "Demande pondérée par la priorité",
-    "population": "Population couverte",
+    "population": measures.label("need_population"),
 }
 
 

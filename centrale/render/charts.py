@@ -25,7 +25,7 @@ import plotly.graph_objects as go
 
 from centrale import domain, fmt
 from centrale.config import AWARD_PROMISE_DAYS, PROVINCE_NIS
-from centrale.datasets import measures
+from centrale.semantic import measures
 
 # --- Colours ---------------------------------------------------------------
 # Okabe–Ito (centrale.domain): distinguishable with every common colour-vision deficiency.
@@ -272,7 +272,7 @@ def adhesion_curve(curve: pd.DataFrame, as_of: dt.date | None = None) -> go.Figu
         go.Scatter(
             x=days,
             y=curve["communes_adhered"],
-            name="Communes adhérentes",
+            name=measures.label("communes_adhered"),
             mode="lines",
             line={"shape": "hv", "color": domain.BLUE, "width": 3},
             fill="tozeroy",
@@ -335,11 +335,16 @@ def orders_per_month(monthly: pd.DataFrame) -> go.Figure:
     for column, name, colour, unit in (
         (
             "orders_sent",
-            "Bons de commande envoyés",
+            measures.label("orders_sent"),
             domain.SKY_BLUE,
             ("bon envoyé", "bons envoyés"),
         ),
-        ("orders_awarded", "Commandes attribuées", domain.BLUE, ("attribution", "attributions")),
+        (
+            "orders_awarded",
+            measures.label("orders_awarded"),
+            domain.BLUE,
+            ("attribution", "attributions"),
+        ),
     ):
         fig.add_trace(
             go.Bar(
@@ -483,7 +488,7 @@ def lead_time_distribution(orders: pd.DataFrame, promise_days: int = AWARD_PROMI
     return fig
 
 
-# Labels from the registry of measures (centrale.datasets.measures): one name per figure.
+# Labels from the registry of measures (centrale.semantic.measures): one name per figure.
 PROVIDER_METRICS = {
     "orders_won": (measures.label("orders_won"), lambda v: fmt.count(int(v), "commande")),
     "amount_eur": (measures.label("provider_amount_eur"), fmt.money),
@@ -655,7 +660,7 @@ def province_share_by_year(by_province: pd.DataFrame, province_nis: str = PROVIN
     fig.update_xaxes(title="Appel à projets", type="category")
     top = max(0.3, float(frame["share"].max()) * 1.25)
     fig.update_yaxes(
-        title="Part du subside régional",
+        title=measures.label("subsidy_share"),
         range=[0, top],
         **percent_ticks(top),
     )
@@ -708,7 +713,9 @@ def subsidies_by_beneficiary(projects: pd.DataFrame) -> go.Figure:
     french_layout(
         fig, "Projets de la province par bénéficiaire", height=max(260, 30 * len(grouped) + 90)
     )
-    fig.update_xaxes(title="Montant accordé", tickformat=",.0f", ticksuffix=f"{fmt.NBSP}€")
+    fig.update_xaxes(
+        title=measures.label("subsidy_amount_eur"), tickformat=",.0f", ticksuffix=f"{fmt.NBSP}€"
+    )
     fig.update_yaxes(
         title=None,
         automargin=True,

@@ -24,8 +24,9 @@ import plotly.graph_objects as go
 import shapely
 
 from centrale import domain, fmt
-from centrale.datasets import measures
 from centrale.render import charts
+from centrale.semantic import measures
+from centrale.semantic.model import DIMENSIONS
 from centrale.sources.geo import bounds_of, feature_collection
 
 # Colours shared with the other charts (Okabe–Ito categories, cividis scale):
@@ -94,7 +95,7 @@ def _measure_metric(key: str) -> Metric:
 
 METRICS: dict[str, Metric] = {
     "adhesion": Metric(
-        "Statut d'adhésion",
+        DIMENSIONS["adhesion_status"].label,
         "adhesion_status",
         "category",
         colours=ADHESION_COLOURS,

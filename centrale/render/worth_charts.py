@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from centrale import fmt
+from centrale.semantic.model import DIMENSIONS
 
 IDELUX_GREEN = "#4a7c2a"
 QUALITY_AMBER = "#b86e00"
@@ -44,7 +45,7 @@ def gain_by_year(gains: pd.DataFrame) -> go.Figure:
         )
     )
     fig.update_yaxes(title_text="Gain (HTVA)", tickformat=",.0f", ticksuffix=" €")
-    fig.update_xaxes(title_text="Année d'attribution", type="category")
+    fig.update_xaxes(title_text=DIMENSIONS["year_awarded"].label, type="category")
     return _layout(fig, "Gain de la remise en concurrence, par année")
 
 

@@ -8,7 +8,7 @@ entity or date, and the join it needs (communes on `d`, the catalogue) is declar
 here, once. A *metric* is an aggregate over one fact, with its row condition, the
 event date a period filters on (a flow, « pendant la période ») or none (a stock,
 « au <date> »), and whether it adds up across groups. Its words (label, unit,
-format, definition) are the `centrale.datasets.measures` entry of the same key.
+format, definition) are the `centrale.semantic.measures` entry of the same key.
 
 Every SQL fragment below is a constant of this module; values (statuses, the
 award promise, dates, filters) are bound with `?` by `centrale.semantic.compile`.
@@ -24,15 +24,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from centrale.config import AWARD_PROMISE_DAYS
-from centrale.datasets import measures
 from centrale.domain import (
     ADHESION_LABELS,
     ORDER_STATUS_LABELS,
-    TAKEN_STATUSES,
     AdhesionStatus,
-    OrderStatus,
 )
+from centrale.semantic import measures
+from centrale.semantic import sql as order_sql
 
 # --- Parameters ------------------------------------------------------------------------
 # A metric's SQL holds `?`; its `params` say what each binds: a plain value (a status,
@@ -41,10 +39,10 @@ AS_OF = "$as_of"  # the question's reference date (the period's end)
 CONVERSION_DAYS = "$conversion_days"  # "survey → order within N days"
 USUAL_FACTOR = "$usual_factor"  # "amount above factor × the solution's median"
 
-_TAKEN = [str(s) for s in TAKEN_STATUSES]
-_AWARDED = str(OrderStatus.AWARDED)
-_SENT = str(OrderStatus.SENT)
-_CANCELLED = str(OrderStatus.CANCELLED)
+_TAKEN = order_sql.TAKEN
+_AWARDED = order_sql.AWARDED
+_SENT = order_sql.SENT
+_CANCELLED = order_sql.CANCELLED
 _ADHERED = str(AdhesionStatus.ADHERED)
 
 
@@ -295,9 +293,25 @@ class Dimension:
     join: str | None = None
     labels: dict[str, str] | None = None  # raw value -> French label (statuses)
     temporal: bool = False
+    help: str = ""  # what it groups by, one French sentence (the Aide glossary)
 
     def shown_sql(self) -> str:
         return self.label_sql or self.key_sql
+
+
+# The date each calendar dimension reads, and the calendar unit, in words.
+EVENT_DATES = {
+    "sent": "où le bon de commande a été envoyé",
+    "awarded": "où le marché a été attribué",
+    "signed": "où la convention d'adhésion a été signée",
+    "answered": "où la commune a répondu à l'enquête",
+    "held": "où la rencontre a eu lieu",
+}
+_UNIT_HELP = {
+    "year": "L'année civile",
+    "quarter": "Le trimestre civil (T1 à T4)",
+    "month": "Le mois",
+}
 
 
 def _calendar(event: str, unit: str, label: str) -> Dimension:
@@ -312,19 +326,30 @@ def _calendar(event: str, unit: str, label: str) -> Dimension:
         f"date:{event}",
         sql,
         temporal=True,
+        help=f"{_UNIT_HELP[unit]} {EVENT_DATES[event]}.",
     )
 
 
 DIMENSIONS: dict[str, Dimension] = {
     d.key: d
     for d in [
-        Dimension("commune", "Commune", "commune", "cm.nis_code", "cm.name_fr", "cm"),
+        Dimension(
+            "commune",
+            "Commune",
+            "commune",
+            "cm.nis_code",
+            "cm.name_fr",
+            "cm",
+            help="La commune de la province telle qu'elle existe à la date : une commune "
+            "fusionnée compte pour celle qui l'a absorbée.",
+        ),
         Dimension(
             "arrondissement",
             "Arrondissement",
             "commune",
             "cm.arrondissement",
             join="cm",
+            help="L'arrondissement administratif de la province auquel appartient la commune.",
         ),
         Dimension(
             "solution",
@@ -333,15 +358,34 @@ DIMENSIONS: dict[str, Dimension] = {
             "so.solution_id",
             "so.name_fr",
             "so",
+            help="Une solution du catalogue de la centrale (ou la solution demandée dans "
+            "une réponse à l'enquête).",
         ),
-        Dimension("category", "Catégorie", "solution", "so.category", join="so"),
-        Dimension("provider", "Adjudicataire", "provider", "f.{col}"),
+        Dimension(
+            "category",
+            "Catégorie",
+            "solution",
+            "so.category",
+            join="so",
+            help="La catégorie du catalogue à laquelle appartient la solution.",
+        ),
+        Dimension(
+            "provider",
+            "Adjudicataire",
+            "provider",
+            "f.{col}",
+            help="L'entreprise à qui le marché d'une commande a été attribué (connue une fois "
+            "la commande attribuée).",
+        ),
         Dimension(
             "order_status",
             "Statut de la commande",
             "order_status",
             "f.{col}",
             labels={str(k): v for k, v in ORDER_STATUS_LABELS.items()},
+            help="Où en est la commande à la date : "
+            + ", ".join(v.lower() for v in ORDER_STATUS_LABELS.values())
+            + ".",
         ),
         Dimension(
             "adhesion_status",
@@ -349,13 +393,23 @@ DIMENSIONS: dict[str, Dimension] = {
             "adhesion_status",
             "f.{col}",
             labels={str(k): v for k, v in ADHESION_LABELS.items()},
+            help="La situation de la commune à la date : "
+            + ", ".join(v.lower() for v in ADHESION_LABELS.values())
+            + ".",
         ),
-        Dimension("survey_year", "Année d'enquête", "survey_year", "f.{col}"),
+        Dimension(
+            "survey_year",
+            "Année d'enquête",
+            "survey_year",
+            "f.{col}",
+            help="L'année de l'enquête des besoins à laquelle la commune a répondu.",
+        ),
         Dimension(
             "need",
             "Besoin exprimé",
             "need",
             "f.{col}",
+            help="Un besoin tel que la commune l'a écrit dans sa réponse à l'enquête.",
         ),
         *[
             _calendar(event, unit, label)
@@ -431,7 +485,7 @@ METRICS: dict[str, Metric] = {
             "orders",
             "count(*)",
             where="f.status <> ? AND coalesce(f.lead_days, f.days_pending) > ?",
-            where_params=(_CANCELLED, AWARD_PROMISE_DAYS),
+            where_params=(_CANCELLED, order_sql.PROMISE_DAYS),
             event="sent",
         ),
         Metric(
@@ -464,7 +518,7 @@ METRICS: dict[str, Metric] = {
             "share_awarded_within_20_days",
             "orders",
             "avg(CASE WHEN f.lead_days <= ? THEN 1.0 ELSE 0.0 END)::DOUBLE",
-            params=(AWARD_PROMISE_DAYS,),
+            params=(order_sql.PROMISE_DAYS,),
             where="f.status = ?",
             where_params=(_AWARDED,),
             event="awarded",

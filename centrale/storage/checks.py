@@ -7,8 +7,10 @@ catch a bug in the build itself, so a wrong store is never swapped in.
 
 from __future__ import annotations
 
-# (description in French, SQL counting the offending rows)
-CHECKS: tuple[tuple[str, str], ...] = (
+from centrale.semantic import sql as order_sql
+
+# (description in French, SQL counting the offending rows[, its bound values])
+CHECKS: tuple[tuple, ...] = (
     ("communes : code INS unique", "SELECT count(*) - count(DISTINCT nis_code) FROM communes"),
     # The "as of" macros join each commune to at most one successor.
     (
@@ -56,7 +58,8 @@ CHECKS: tuple[tuple[str, str], ...] = (
     ),
     (
         "commandes : statut accepté",
-        "SELECT count(*) FROM orders WHERE status NOT IN ('envoyé', 'attribué', 'annulé')",
+        "SELECT count(*) FROM orders WHERE NOT list_contains(?::VARCHAR[], status)",
+        [order_sql.KNOWN],
     ),
     (
         "commandes : attribution après l'envoi",
@@ -88,8 +91,8 @@ CHECKS: tuple[tuple[str, str], ...] = (
 def run_checks(con) -> list[str]:
     """The descriptions of the checks that failed, with their offending row counts."""
     failures = []
-    for description, sql in CHECKS:
-        (count,) = con.execute(sql).fetchone()
+    for description, sql, *params in CHECKS:
+        (count,) = con.execute(sql, *params).fetchone()
         if count:
             failures.append(f"{description} ({count} ligne(s) en défaut)")
     return failures

@@ -179,12 +179,12 @@ CREATE MACRO orders_at(d) AS TABLE
            CASE WHEN o.awarded_on <= d THEN o.awarded_on END AS awarded_on,
            CASE WHEN o.awarded_on <= d THEN o.provider END AS provider,
            o.amount_eur,
-           CASE WHEN o.awarded_on <= d THEN 'attribué'
-                WHEN o.status = 'annulé' THEN 'annulé'
-                ELSE 'envoyé' END AS status,
+           CASE WHEN o.awarded_on <= d THEN {status_awarded}
+                WHEN o.status = {status_cancelled} THEN {status_cancelled}
+                ELSE {status_sent} END AS status,
            CASE WHEN o.awarded_on <= d THEN date_diff('day', o.sent_on, o.awarded_on) END
                AS lead_days,
-           CASE WHEN o.status <> 'annulé' AND (o.awarded_on IS NULL OR o.awarded_on > d)
+           CASE WHEN o.status <> {status_cancelled} AND (o.awarded_on IS NULL OR o.awarded_on > d)
                 THEN date_diff('day', o.sent_on, d) END AS days_pending
     FROM orders o
     LEFT JOIN commune_mergers m ON m.old_nis = o.commune_nis AND m.merged_on <= d

@@ -24,15 +24,22 @@ import pandas as pd
 
 from centrale.errors import CentraleError, as_os_error
 from centrale.locks import exclusive, sync_folder
+from centrale.semantic.sql import schema_text
 
 SCHEMA_PATH = Path(__file__).with_name("schema.sql")
 
 
+@functools.cache
+def schema_sql() -> str:
+    """The schema as run: schema.sql with the domain's status words filled in."""
+    return schema_text(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
 # A store built by another version of the schema lacks tables or macros the
-# queries use: its version is the schema file's own fingerprint.
+# queries use: its version is the fingerprint of the schema as run.
 @functools.cache
 def schema_version() -> str:
-    return hashlib.sha256(SCHEMA_PATH.read_bytes()).hexdigest()[:12]
+    return hashlib.sha256(schema_sql().encode("utf-8")).hexdigest()[:12]
 
 
 class StoreMissing(CentraleError):
@@ -171,7 +178,7 @@ def write_store(db_path: Path, tables: dict[str, pd.DataFrame], entry: LoadEntry
             con = duckdb.connect(str(tmp))
             try:
                 con.execute("BEGIN")
-                con.execute(SCHEMA_PATH.read_text(encoding="utf-8"))
+                con.execute(schema_sql())
                 for name, frame in tables.items():
                     con.register("incoming", frame)
                     # Identifiers only, from code and checked against the schema: no value

@@ -130,7 +130,7 @@ def test_population_covered_by_each_solution(app_server, offline_page, demo_db):
     rows = {r["Solution"]: r for r in _rows(book)}
     for row in expected.itertuples():
         assert rows[row.solution]["Population couverte"] == row.population
-        assert rows[row.solution]["Part de la province"] == pytest.approx(row.population_share)
+        assert rows[row.solution]["Part couverte"] == pytest.approx(row.population_share)
 
 
 def test_peers_of_martelange_with_a_mobile_app(app_server, offline_page, demo_db):

@@ -1,6 +1,7 @@
 """The Explorer in a real browser, offline, clicking like a person (issue 20): a breakdown
-by arrondissement in ≤ 3 actions, a drill-through from a bar to its orders, a named
-view saved then reopened from its link in a new browser context. Each answer is
+by arrondissement in ≤ 3 actions, a drill-through from a bar to its orders, two years
+compared through the controls, a named view saved then reopened from its link in a new
+browser context, and each kind of question of the issue in ≤ 3 actions. Each answer is
 compared with the semantic layer's own figure on the same store."""
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import re
 
 import pytest
 
-from centrale.semantic import Question, gallery
+from centrale.semantic import Question, describe, gallery, window
 from centrale.semantic import compile as layer
 from centrale.storage.store import connect_read_only
 from tests.browser.conftest import VIEWPORT, assert_no_error_box, wait_rendered
@@ -99,3 +100,87 @@ def test_a_named_view_reopens_from_its_link_in_a_new_browser(app_server, offline
         assert heading.startswith("Taux d'adhésion par arrondissement, au 31/12/2023")
     finally:
         context.close()
+
+
+def test_two_years_compared_through_the_controls(app_server, offline_page, demo_db):
+    """From the Explorer as it opens (« Commandes attribuées par arrondissement »): the
+    « Comparer deux périodes » mode, then year A in « Période » (B is the year before
+    the date's): three actions, the table and « dans A mais pas dans B » as the layer's."""
+    page, _ = offline_page
+    person = Person(page, app_server.url + "/explorer")
+    today = dt.date.today()
+    year_a, year_b = str(today.year - 2), str(today.year - 1)
+    person.click(page.get_by_role("radio", name="Comparer deux périodes", exact=True))
+    box = page.locator('[data-testid="stSelectbox"]').filter(has_text="Période").first
+    person.click(box)
+    person.click(page.get_by_role("option", name=year_a, exact=True))
+    assert person.clicks <= MAX_CLICKS
+    wait_rendered(page, "Dans A (")
+    assert_no_error_box(page, app_server)
+    question = Question(("orders_awarded",), ("arrondissement",), period=year_a, compare=year_b)
+    heading = page.locator('[data-testid="stMain"] h3').first.inner_text()
+    assert heading == describe(question, today), heading
+    with connect_read_only(demo_db) as con:
+        expected = layer.compare(con, question, today)
+        sets = layer.only_in(con, question, today, "arrondissement")
+    book = person.download(page.locator(".st-key-explorer_compare_xlsx button"))
+    rows = _rows(book)
+    assert [r["Arrondissement"] for r in rows] == list(expected["arrondissement"])
+    header = list(rows[0])
+    a_col = next(h for h in header if "— A : " in h and h.endswith(year_a))
+    b_col = next(h for h in header if "— B : " in h and h.endswith(year_b))
+    expected = expected.fillna(0)  # a group without orders in one period
+    assert [r[a_col] or 0 for r in rows] == [int(v) for v in expected["orders_awarded"]]
+    assert [r[b_col] or 0 for r in rows] == [int(v) for v in expected["orders_awarded__b"]]
+    text = _main(page)
+    assert re.search(rf"mais pas dans B \({len(sets['a_not_b'])}\)", text), text[-600:]
+    assert re.search(rf"mais pas dans A \({len(sets['b_not_a'])}\)", text), text[-600:]
+
+
+def _start(metric: str, mode: str = "table"):
+    today = dt.date.today()
+    return next(
+        s for s in gallery.starts(today) if s.question.metrics[0] == metric and s.mode == mode
+    )
+
+
+# Each kind of question of issue 20's "Why", and how it is asked from the Explorer as it
+# opens: its gallery entry (built from the layer), by first measure and mode.
+_KINDS = {
+    "arrondissement": ("adhesion_to_award_mean", "table"),
+    "communes distinctes": ("population_covered", "table"),
+    "différence entre périodes": ("orders_sent", "compare"),
+    "conversion enquête → commande": ("survey_conversion", "table"),
+    "valeurs hors norme": ("orders_above_usual", "table"),
+}
+
+
+def test_each_kind_of_question_in_three_actions(app_server, offline_page):
+    """Counted from the Explorer page loaded (a gallery click is one action)."""
+    page, _ = offline_page
+    today = dt.date.today()
+    clicks = {}
+    for kind, (metric, mode) in _KINDS.items():
+        start = _start(metric, mode)
+        person = Person(page, app_server.url + "/explorer")
+        person.click(page.get_by_role("button", name=start.title, exact=True))
+        heading = page.locator('[data-testid="stMain"] h3').first.inner_text()
+        assert heading == describe(start.question, today), (kind, heading)
+        if mode == "compare":
+            assert re.search(r"mais pas dans B \(\d+\)", _main(page)), kind
+        clicks[kind] = person.clicks
+    # Side by side: the mode opens on the three most populous communes.
+    person = Person(page, app_server.url + "/explorer")
+    person.click(page.get_by_role("radio", name="Communes côte à côte", exact=True))
+    page.get_by_text(re.compile("^Côte à côte, ")).first.wait_for()
+    clicks["côte à côte"] = person.clicks
+    # What changed over the last twelve months: the mode, then the relative span.
+    person = Person(page, app_server.url + "/explorer")
+    person.click(page.get_by_role("radio", name="Ce qui a changé", exact=True))
+    person.click(page.get_by_role("button", name="12 derniers mois", exact=True))
+    since = window("12m", today).since - dt.timedelta(days=1)
+    wait_rendered(page, f"Ce qui a changé du {since:%d/%m/%Y}")
+    clicks["ce qui a changé (12 derniers mois)"] = person.clicks
+    assert_no_error_box(page, app_server)
+    print("actions par sorte de question :", clicks)
+    assert all(n <= MAX_CLICKS for n in clicks.values()), clicks

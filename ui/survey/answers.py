@@ -11,6 +11,7 @@ from centrale import fmt
 from centrale.datasets import survey
 from centrale.plaintext import plain
 from centrale.render.excel import workbook_bytes
+from centrale.semantic.model import DIMENSIONS
 from ui import components as ui
 from ui.data import load
 from ui.survey.common import ANSWER_DETAIL_COLUMNS, answer_texts
@@ -18,9 +19,9 @@ from ui.survey.common import ANSWER_DETAIL_COLUMNS, answer_texts
 # The Excel export's columns and headers (the table's texts, not its display formats).
 ANSWER_COLUMNS = {
     "year": "Année",
-    "commune": "Commune",
+    "commune": DIMENSIONS["commune"].label,
     "answered_as": "Réponse donnée par",
-    "arrondissement": "Arrondissement",
+    "arrondissement": DIMENSIONS["arrondissement"].label,
     "member_text": "Adhérente",
     "need_text": "Besoin",
     "status_text": "Catalogue",
@@ -54,7 +55,7 @@ def answers_tab(year: int, day: dt.date) -> None:
         return
     columns = [
         ui.Col("year", "Année"),
-        ui.Col("commune", "Commune"),
+        ui.Col.dim("commune"),
         ui.Col(
             "answered_as",
             "Réponse donnée par",

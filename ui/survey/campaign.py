@@ -176,10 +176,10 @@ def _to_remind(status: pd.DataFrame, year: int, day: dt.date, deadline: dt.date 
     ui.show_table(
         remind,
         [
-            ui.Col("name_fr", "Commune"),
+            ui.Col.dim("commune", "name_fr"),
             ui.Col("member_text", "Statut"),
-            ui.Col("arrondissement", "Arrondissement"),
-            ui.Col("population", "Population", "int"),
+            ui.Col.dim("arrondissement"),
+            ui.Col.of("population"),
             ui.Col(
                 "last_text",
                 "Dernière réponse",
@@ -219,9 +219,9 @@ def _answered(status: pd.DataFrame, year: int, day: dt.date) -> None:
             answered.assign(respondent=answered["respondent"].fillna(fmt.MISSING)),
             [
                 ui.Col("submitted_on", "Date de réponse", "date"),
-                ui.Col("name_fr", "Commune"),
+                ui.Col.dim("commune", "name_fr"),
                 ui.Col("member_text", "Statut"),
-                ui.Col("late_text", "Délai"),
+                ui.Col("late_text", "Retard"),
                 ui.Col("needs_text", "Besoins"),
                 ui.Col("respondent", "Répondant"),
             ],

@@ -15,6 +15,7 @@ from centrale.domain import de
 from centrale.intake import survey_entry
 from centrale.names import normalise
 from centrale.plaintext import plain
+from centrale.semantic.model import DIMENSIONS
 from ui import components as ui
 from ui.auth import loaded_by
 from ui.data import load
@@ -62,7 +63,7 @@ def entry_tab(default: int, day: dt.date) -> None:
     communes = load(queries.communes_list, reference_day)
     names = dict(zip(communes["nis_code"], communes["name_fr"]))
     nis = right.selectbox(
-        "Commune",
+        DIMENSIONS["commune"].label,
         list(names),
         format_func=names.get,
         index=None,

@@ -25,6 +25,7 @@ from centrale.datasets import queries, survey
 from centrale.intake import survey_import as si
 from centrale.intake.ingest import UploadRefused, problems_frame
 from centrale.plaintext import plain
+from centrale.semantic.model import DIMENSIONS
 from ui import components as ui
 from ui.auth import loaded_by
 from ui.components import Col
@@ -385,7 +386,7 @@ def _preview(plan, options) -> None:
             .apply(lambda s: named(s.dropna()) or "aucun besoin")
             .reset_index()
         )
-        ui.styled_table(per_commune, [Col("commune", "Commune"), Col("besoin", "Besoins")])
+        ui.styled_table(per_commune, [Col.dim("commune"), Col("besoin", "Besoins")])
     if plan.changes:
         box = st.container(key="survey_import_changes")
         box.markdown(
@@ -409,7 +410,7 @@ def _preview(plan, options) -> None:
             ui.styled_table(
                 changes,
                 [
-                    Col("commune", "Commune"),
+                    Col.dim("commune"),
                     Col("year", "Enquête"),
                     Col("removed", "Retiré"),
                     Col("added", "Ajouté"),
@@ -419,7 +420,10 @@ def _preview(plan, options) -> None:
     if plan.left_out:
         st.dataframe(
             pd.DataFrame(
-                [{"Ligne": o.row, "Commune": o.commune, "Raison": o.reason} for o in plan.left_out]
+                [
+                    {"Ligne": o.row, DIMENSIONS["commune"].label: o.commune, "Raison": o.reason}
+                    for o in plan.left_out
+                ]
             ),
             hide_index=True,
             width="stretch",

@@ -12,6 +12,7 @@ from centrale import fmt
 from centrale.datasets import survey
 from centrale.plaintext import plain
 from centrale.render import survey_charts
+from centrale.semantic import measures
 from ui import components as ui
 from ui.data import figure, load
 
@@ -71,7 +72,7 @@ def _summary_cards(answered: int, ranked: pd.DataFrame) -> None:
     with cards[0]:
         ui.kpi_card("Communes ayant répondu", fmt.number(answered))
     with cards[1]:
-        ui.kpi_card("Besoins exprimés", fmt.number(len(ranked)))
+        ui.kpi_card(measures.label("needs_distinct"), fmt.number(len(ranked)))
     with cards[2]:
         ui.kpi_card(
             "Couverts par le catalogue",
@@ -113,7 +114,7 @@ def _ranking(ranked: pd.DataFrame, by: str, year: int, day: dt.date) -> None:
             ui.Col("members", "dont adhérentes", "int"),
             ui.Col("weighted_demand", "Demande pondérée", "int"),
             ui.Col("priority_text", "Priorité moyenne"),
-            ui.Col("population", "Population couverte", "int"),
+            ui.Col.of("need_population"),
             ui.Col("budget_view", "Budgets annoncés"),
             ui.Col("share", "Part des répondants", "percent"),
         ],
@@ -161,7 +162,7 @@ def _shortlist(by: str, year: int, day: dt.date) -> None:
                 ui.Col("members", "dont adhérentes", "int"),
                 ui.Col("weighted_demand", "Demande pondérée", "int"),
                 ui.Col("priority_mean", "Priorité moyenne", "decimal"),
-                ui.Col("population", "Population couverte", "int"),
+                ui.Col.of("need_population"),
                 ui.Col("trend_text", "Tendance"),
                 ui.Col("reasons", "Raisons"),
             ],
@@ -218,7 +219,7 @@ def _conversion(day: dt.date) -> None:
     ui.show_table(
         conv,
         [
-            ui.Col("need", "Solution"),
+            ui.Col.dim("solution", "need"),
             ui.Col("catalogue", "Catalogue"),
             ui.Col("communes_asked", "Communes demandeuses", "int"),
             ui.Col("communes_ordered", "… l'ayant commandée depuis", "int"),

@@ -436,6 +436,36 @@ _ALL = [
         "Part de l'enveloppe régionale de l'appel à projets.",
         column="share",
     ),
+    # --- Survey and outreach: other facts under words close to the orders' ones ------------
+    Measure(
+        "needs_distinct",
+        "Besoins distincts exprimés",
+        "int",
+        "Besoins différents (solutions du catalogue ou besoins nouveaux) exprimés dans "
+        "l'enquête, chacun compté une fois quel que soit le nombre de communes qui l'ont "
+        "exprimé.",
+        unit="besoins",
+    ),
+    Measure(
+        "need_population",
+        "Population des communes demandeuses",
+        "int",
+        "Population (Statbel) des communes qui ont exprimé ce besoin dans l'enquête : une "
+        "demande, pas une population couverte par une commande.",
+        unit="habitants",
+        short="Population demandeuse",
+        column="population",
+    ),
+    Measure(
+        "median_days_from_previous_step",
+        "Délai médian depuis l'étape précédente",
+        "days",
+        "Délai médian, en jours, entre l'étape précédente du parcours d'une commune "
+        "(rencontre, adhésion, première commande) et celle-ci.",
+        unit="jours",
+        short="Délai (étape)",
+        column="median_days_from_previous",
+    ),
 ]
 
 MEASURES: dict[str, Measure] = {m.key: m for m in _ALL}
