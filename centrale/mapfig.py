@@ -24,6 +24,7 @@ import plotly.graph_objects as go
 import shapely
 
 from centrale import charts, domain, fmt, measures
+from centrale.cached import cached_figure
 from centrale.geo import bounds_of, feature_collection
 
 # Colours shared with the other charts (Okabe–Ito categories, cividis scale):
@@ -243,6 +244,7 @@ def _mark_traces(points: pd.DataFrame, mark: str | None, category: str) -> list[
     ]
 
 
+@cached_figure
 def category_map(
     values: pd.DataFrame,
     shapes: pd.DataFrame,
@@ -343,6 +345,7 @@ def class_colours(count: int) -> list[str]:
     return [palette[round(i * (len(palette) - 1) / (count - 1))] for i in range(count)]
 
 
+@cached_figure
 def value_map(
     values: pd.DataFrame,
     shapes: pd.DataFrame,
@@ -403,6 +406,7 @@ def value_map(
     return _layout(fig, shapes, height, highlight, scale_title or label)
 
 
+@cached_figure
 def metric_map(
     values: pd.DataFrame,
     shapes: pd.DataFrame,

@@ -13,12 +13,14 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from centrale import charts, domain, fmt
+from centrale.cached import cached_figure
 from centrale.domain import arrondissement_of
 from centrale.survey import COVERED, NOT_COVERED, RANK_BY, deadline_passed
 
 STATUS_COLOURS = {COVERED: domain.BLUE, NOT_COVERED: domain.ORANGE}
 
 
+@cached_figure
 def response_curve(
     curve: pd.DataFrame,
     year: int,
@@ -84,6 +86,7 @@ def response_curve(
     return fig
 
 
+@cached_figure
 def ranking(ranked: pd.DataFrame, by: str = "communes", top: int = 15) -> go.Figure:
     """The `top` needs of `survey.rank_needs`, as horizontal bars of the criterion `by`,
     coloured by whether the catalogue in force covers them."""
@@ -130,6 +133,7 @@ def ranking(ranked: pd.DataFrame, by: str = "communes", top: int = 15) -> go.Fig
     return fig
 
 
+@cached_figure
 def history(counts: pd.DataFrame, as_of_year: int) -> go.Figure:
     """Communes asking for each need, survey after survey (`survey.need_history`)."""
     if counts.empty or counts["year"].nunique() < 2:
@@ -162,6 +166,7 @@ def history(counts: pd.DataFrame, as_of_year: int) -> go.Figure:
     return fig
 
 
+@cached_figure
 def by_arrondissement(long: pd.DataFrame, needs_order: list[str]) -> go.Figure:
     """Heat table: communes asking per need (rows, in `needs_order`) and arrondissement
     (`survey.demand_by_arrondissement`)."""
@@ -198,6 +203,7 @@ def by_arrondissement(long: pd.DataFrame, needs_order: list[str]) -> go.Figure:
     return fig
 
 
+@cached_figure
 def conversion(conv: pd.DataFrame) -> go.Figure:
     """Per catalogue solution: communes that asked for it, and those that ordered it
     since (`survey.conversion`)."""

@@ -26,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from centrale import fmt, loads, queries, survey
+from centrale.cached import cached_query
 from centrale.config import AWARD_PROMISE_DAYS, env_text
 from centrale.domain import AdhesionStatus, OrderStatus
 from reports import paper
@@ -79,6 +80,7 @@ def default_since(folder: Path, as_of: dt.date) -> dt.date:
     return min(last + dt.timedelta(days=1), as_of)
 
 
+@cached_query
 def build_digest(con, since: dt.date, as_of: dt.date) -> Digest:
     if since > as_of:
         raise DigestError(

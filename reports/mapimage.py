@@ -28,6 +28,7 @@ from matplotlib.patches import Patch, Rectangle
 
 from centrale import domain
 from centrale.briefing import commune_briefing
+from centrale.cached import cached_query
 from reports import style
 
 STATUS_COLOURS = domain.ADHESION_COLOURS
@@ -211,6 +212,7 @@ def map_png(map_communes, commune_name: str, dpi: int = 150, **size) -> bytes:
     return buffer.getvalue()
 
 
+@cached_query
 def commune_map_png(con, nis: str, as_of) -> bytes:
     """The commune's map on `as_of`, straight from the store (cached by the pages)."""
     briefing = commune_briefing(con, nis, as_of)

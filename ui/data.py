@@ -7,40 +7,17 @@ interaction without restarting the server, and old entries simply age out.
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 from types import FunctionType
 
 import streamlit as st
 
+from centrale.cached import FIGURE, REGISTRY, Step, evaluate, key, registered, step
 from centrale.commit import mismatch, settle_interrupted
 from centrale.config import settings
 from centrale.plaintext import plain
 from centrale.sources.validate import list_source_files
 from centrale.store import StoreMissing, StoreReader, schema_is_current
-
-# Modules whose functions `load` may call: (con, *args) -> DataFrame | dict.
-QUERY_MODULES = (
-    "centrale.queries",
-    "centrale.competition",
-    "centrale.outreach",
-    "centrale.worth",
-    "centrale.loads",
-    "centrale.survey",
-    "centrale.briefing",
-    "centrale.semantic.compile",  # the Explorer (issue 20)
-    "reports.mapimage",  # the rendered map picture: ~0.3 s of matplotlib, worth caching
-    "reports.board",  # the board report's figures (a Period in, plain dataclasses out)
-    "reports.digest",  # the digest's lists
-)
-# Modules whose functions `figure` may call: (DataFrames, plain values) -> plotly Figure.
-FIGURE_MODULES = (
-    "centrale.charts",
-    "centrale.mapfig",
-    "centrale.survey_charts",
-    "centrale.worth_charts",
-    "centrale.semantic.charts",
-)
 
 
 @st.cache_resource(show_spinner=False)
@@ -57,25 +34,24 @@ def store_version() -> str:
 
 
 @st.cache_data(ttl=3600, max_entries=512, show_spinner=False)
-def _run(version: str, path: str, module: str, name: str, args: tuple, kwargs: tuple):
-    if module not in QUERY_MODULES:
-        raise ValueError(f"module de requêtes non autorisé : {module}")
-    function = getattr(importlib.import_module(module), name)
+def _run(version: str, path: str, target: Step):
     with _reader(path).cursor() as cursor:
-        return function(cursor, *args, **dict(kwargs))
+        return evaluate(target, cursor)
 
 
 def load(query, *args, **kwargs):
     """`query(con, *args, **kwargs)` on the current store, cached per store version.
 
-    Arguments must be hashable plain values (dates, ints, strings, tuples).
+    `query` is marked `@cached_query` (a read) or `@cached_derivation` (a pure function,
+    then called without the connection) where it is defined; any argument may be a
+    `step(...)` of another such function, computed in the same cached run (so a read and
+    what the page derives from it are kept as one result). Other arguments must be
+    hashable plain values (dates, ints, strings, tuples).
     The result is a copy: callers may modify it freely.
     """
     path = str(settings().db_path)
     version = _reader(path).version()
-    return _run(
-        version, path, query.__module__, query.__name__, args, tuple(sorted(kwargs.items()))
-    )
+    return _run(version, path, step(query, *args, **kwargs))
 
 
 # A resource, not data: st.cache_data would hand out a pickled copy, and unpickling a
@@ -91,10 +67,8 @@ def _function_name(function: FunctionType) -> str:
 @st.cache_resource(
     ttl=3600, max_entries=256, show_spinner=False, hash_funcs={FunctionType: _function_name}
 )
-def _figure(module: str, name: str, args: tuple, kwargs: tuple):
-    if module not in FIGURE_MODULES:
-        raise ValueError(f"module de figures non autorisé : {module}")
-    return getattr(importlib.import_module(module), name)(*args, **dict(kwargs))
+def _figure(name: str, args: tuple, kwargs: tuple):
+    return REGISTRY[name].function(*args, **dict(kwargs))
 
 
 def figure(build, *args, **kwargs):
@@ -103,10 +77,11 @@ def figure(build, *args, **kwargs):
     The key is the arguments' content (DataFrames hashed by Streamlit), so a figure
     follows the data it is drawn from: after a rebuild that changed them, the next
     run draws a new one; while they are equal, every session and rerun reuses it.
-    Builders must be pure (`centrale.charts` and friends). The figure is shared:
-    pass it to `st.plotly_chart` as it is, never modify it.
+    Builders must be pure and marked `@cached_figure` where they are defined. The figure
+    is shared: pass it to `st.plotly_chart` as it is, never modify it.
     """
-    return _figure(build.__module__, build.__name__, args, tuple(sorted(kwargs.items())))
+    registered(build, FIGURE)
+    return _figure(key(build), args, tuple(sorted(kwargs.items())))
 
 
 @st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
