@@ -15,6 +15,7 @@ each distinct step once.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NamedTuple, TypeVar
@@ -85,7 +86,11 @@ def step(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Step:
 def evaluate(target: Step, con: Any, memo: dict[Step, Any] | None = None) -> Any:
     """The value of `target` on connection `con`; a step met twice runs once."""
     memo = {} if memo is None else memo
-    if target in memo:
+    try:
+        known = target in memo
+    except TypeError:  # an argument Python cannot hash (Streamlit's cache still can)
+        known = False
+    if known:
         return memo[target]
     entry = REGISTRY.get(target.name)
     if entry is None or entry.kind not in (QUERY, DERIVATION):
@@ -98,5 +103,6 @@ def evaluate(target: Step, con: Any, memo: dict[Step, Any] | None = None) -> Any
         value = entry.function(con, *args, **kwargs)
     else:
         value = entry.function(*args, **kwargs)
-    memo[target] = value
+    with contextlib.suppress(TypeError):  # not remembered if unhashable
+        memo[target] = value
     return value
