@@ -12,6 +12,9 @@
  * projector mode (one section per screen, ←/→/space, Échap), the "Imprimer"
  * button, and keeps charts sized for A4 when printed.
  * It only changes texts, attributes and classes; it never removes Streamlit's nodes.
+ * tests/browser/test_french_shim.py opens every page with this script off and lists the
+ * English Streamlit shows: a string the table below does not know fails it, and so does
+ * an entry that matches nothing any more (keep the table to what Streamlit draws).
  */
 (function () {
   if (window.__centraleTheme) return;
@@ -32,12 +35,16 @@
   // ---- French ------------------------------------------------------------
   const EXACT = {
     "Skip to main content": "Aller au contenu principal",
+    "App pages": "Pages du tableau de bord",
+    "Increment": "Augmenter",
+    "Decrement": "Diminuer",
+    "Dismiss": "Fermer",
+    "Toggle attribution": "Afficher ou masquer les sources de la carte",
+    "Link to heading": "Lien vers ce titre",
+    "Selected values": "Valeurs choisies",
     "Collapse sidebar": "Replier la barre latérale",
     "Expand sidebar": "Déplier la barre latérale",
-    "Close sidebar": "Fermer la barre latérale",
-    "Open sidebar": "Ouvrir la barre latérale",
     "Fullscreen": "Plein écran",
-    "View fullscreen": "Plein écran",
     "Exit fullscreen": "Quitter le plein écran",
     "Close fullscreen": "Quitter le plein écran",
     "Search": "Rechercher",
@@ -54,8 +61,6 @@
     "No results": "Aucun résultat",
     "No options to select": "Aucune option",
     "Upload": "Parcourir",
-    "Browse files": "Parcourir",
-    "Drag and drop file here": "Glisser-déposer le fichier ici",
     "Drag and drop files here": "Glisser-déposer les fichiers ici",
     "file upload": "envoi de fichier",
     "Stop": "Arrêter",
@@ -64,8 +69,6 @@
     "Main menu": "Menu principal",
     "Settings": "Paramètres",
     "Print": "Imprimer",
-    "day/month/year": "jour/mois/année",
-    "Press Enter to apply": "Entrée pour valider",
     "Choose date": "Choisir une date",
     "Choose date range": "Choisir une période",
     "Previous month": "Mois précédent",
@@ -83,16 +86,19 @@
     [/^Help for (.+)$/, "Aide : $1"],
     [/^(\d+)\s?MB per file(.*)$/, "$1 Mo par fichier$2"],
     [/^Select (\d+) matches$/, "Sélectionner les $1 résultats"],
+    [/^(\d+) options? available\.$/, (all, n) => n + (n === "1" ? " option disponible." : " options disponibles.")],
+    [/^([a-z0-9_]+) icon$/, "icône $1"],
     [/^Remove (.+)$/, "Retirer $1"],
     [/^Delete (.+)$/, "Supprimer $1"],
     [/^Choose date, (.+)$/, "Choisir une date, $1"],
-    [/^Choose date range, (.+)$/, "Choisir une période, $1"],
     [/^day, (.+)$/, "jour, $1"],
     [/^month, (.+)$/, "mois, $1"],
     [/^year, (.+)$/, "année, $1"],
     [/^(.+) start date$/, "$1, début"],
     [/^(.+) end date$/, "$1, fin"],
     [new RegExp("^(\\d+ – )(" + MONTHS.join("|") + ")$"), (all, number, month) => number + MOIS[MONTHS.indexOf(month)]],
+    [new RegExp("^Selected Date: (" + MONTHS.join("|") + ") (\\d+), (\\d+)$"),
+      (all, month, day, year) => "Date choisie : " + Number(day) + " " + MOIS[MONTHS.indexOf(month)] + " " + year],
   ];
   const ATTRIBUTES = ["aria-label", "title", "placeholder", "aria-placeholder", "alt", "aria-valuetext"];
 

@@ -200,7 +200,7 @@ def report(figures, spec, scope, sources, seconds, quick, load_at_start=None) ->
             "- Chaque chiffre : médiane de n mesures (min–max). Build : sous-processus, "
             "pic mémoire par `os.wait4` (ru_maxrss). Pages : `AppTest` ; « rerun à chaud » = "
             "un `run()` suivant le premier (données en cache) ; « premier run » = caches "
-            "Streamlit vidés. Requêtes : fonctions de `QUERY_MODULES`, date du jour.",
+            "Streamlit vidés. Requêtes : fonctions marquées `@cached_query`, date du jour.",
             "- Navigateur : Chromium sans tête ; du lancement de `streamlit run` jusqu'aux "
             "KPI visibles, contre une application d'une ligne lancée de même.",
             "- Machine partagée : la charge des autres processus élargit les écarts min–max.",

@@ -1,6 +1,7 @@
-"""Time every query function of the app's query modules on one store; print JSON.
+"""Time every query function the app may load through its cache on one store; print JSON.
 
-Functions are found in the modules ui/data.py allows (QUERY_MODULES) and
+Functions are those marked `@cached_query` (centrale.cached.REGISTRY) once the
+core and the reports are imported, and are
 called with plain arguments by parameter name (the reference date is today,
 the commune is Arlon). A function whose parameters cannot be filled is skipped.
 """
@@ -11,7 +12,7 @@ import datetime as dt
 import importlib
 import inspect
 import json
-import re
+import pkgutil
 import sys
 import time
 from pathlib import Path
@@ -22,14 +23,17 @@ REPO = Path(__file__).resolve().parent.parent
 COMMUNE = "81001"  # Arlon: the province's most populous commune
 
 
-def query_modules() -> list[str]:
-    text = (REPO / "ui" / "data.py").read_text(encoding="utf-8")
-    block = re.search(r"QUERY_MODULES\s*=\s*\(([^)]*)\)", text)
-    return (
-        re.findall(r"[\"']([\w.]+)[\"']", block.group(1))
-        if block
-        else ["centrale.datasets.queries"]
-    )
+def registered_queries() -> list:
+    """Every function marked `@cached_query`, once every module of the core and of the
+    reports is imported (a mark registers the function when its module is imported)."""
+    from centrale import cached
+
+    for package in ("centrale", "reports"):
+        root = importlib.import_module(package)
+        for info in pkgutil.walk_packages(root.__path__, f"{package}."):
+            if not info.name.endswith("__main__"):
+                importlib.import_module(info.name)
+    return [entry.function for entry in cached.REGISTRY.values() if entry.kind == cached.QUERY]
 
 
 def arguments(function, con, today: dt.date) -> dict | None:
@@ -63,22 +67,18 @@ def main(db: str, runs: int) -> dict:
     con = duckdb.connect(db, read_only=True)
     today = dt.date.today()
     results = {}
-    for module_name in query_modules():
-        module = importlib.import_module(module_name)
-        for name, function in inspect.getmembers(module, inspect.isfunction):
-            if function.__module__ != module_name or name.startswith("_"):
-                continue
-            kwargs = arguments(function, con, today)
-            if kwargs is None:
-                continue
-            times = []
-            for _ in range(runs + 1):  # the first run warms DuckDB's buffers; not kept
-                cursor = con.cursor()
-                started = time.perf_counter()
-                function(cursor, **kwargs)
-                times.append(time.perf_counter() - started)
-                cursor.close()
-            results[f"{module_name.split('.')[-1]}.{name}"] = times[1:]
+    for function in registered_queries():
+        kwargs = arguments(function, con, today)
+        if kwargs is None:
+            continue
+        times = []
+        for _ in range(runs + 1):  # the first run warms DuckDB's buffers; not kept
+            cursor = con.cursor()
+            started = time.perf_counter()
+            function(cursor, **kwargs)
+            times.append(time.perf_counter() - started)
+            cursor.close()
+        results[f"{function.__module__.split('.')[-1]}.{function.__name__}"] = times[1:]
     return results
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from centrale import fmt, periods
+from centrale.cached import cached_query
 from centrale.config import AWARD_PROMISE_DAYS
 from centrale.datasets import competition, queries, survey
 from centrale.domain import AdhesionStatus
@@ -65,6 +66,7 @@ def in_period(values: pd.Series, since: dt.date, until: dt.date) -> pd.Series:
     )
 
 
+@cached_query
 def period_facts(con, as_of: dt.date, since: dt.date, until: dt.date) -> PeriodFacts:
     orders = queries.period_figures(con, as_of, since, until)
     status = queries.commune_status(con, as_of)
@@ -105,6 +107,7 @@ def previous_period(period: periods.Period) -> tuple[dt.date, dt.date, str] | No
     return since, until, f"du {fmt.date(since)} au {fmt.date(until)}"
 
 
+@cached_query
 def board_report(con, period: periods.Period) -> BoardReport:
     as_of = period.as_of
     now = period_facts(con, as_of, period.since, period.until)
@@ -121,7 +124,7 @@ def board_report(con, period: periods.Period) -> BoardReport:
     summary, top = None, pd.DataFrame()
     if survey_year is not None:
         summary = survey.campaign_summary(survey.campaign_status(con, survey_year, as_of))
-        top = survey.ranked_needs(con, as_of, survey_year).head(TOP_NEEDS)
+        top = survey.rank_needs(survey.survey_answers_at(con, as_of), survey_year).head(TOP_NEEDS)
     return BoardReport(period, as_of, now, before, before_label, survey_year, summary, top)
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from centrale import fmt
+from centrale.cached import cached_query
 from centrale.config import AWARD_PROMISE_DAYS, env_text
 from centrale.datasets import queries, survey
 from centrale.domain import AdhesionStatus, OrderStatus
@@ -87,6 +88,7 @@ def default_since(folder: Path, as_of: dt.date) -> dt.date:
     return min(last + dt.timedelta(days=1), as_of)
 
 
+@cached_query
 def build_digest(con, since: dt.date, as_of: dt.date) -> Digest:
     if since > as_of:
         raise DigestError(

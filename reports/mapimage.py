@@ -29,6 +29,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
 from centrale import domain
+from centrale.cached import cached_query
 from centrale.datasets.briefing import commune_briefing
 from reports import style
 
@@ -334,6 +335,7 @@ def map_png(map_communes, commune_name: str, dpi: int = 150, **size) -> bytes:
     return buffer.getvalue()
 
 
+@cached_query
 def commune_map_png(con, nis: str, as_of) -> bytes:
     """The commune's map on `as_of`, straight from the store (cached by the pages)."""
     briefing = commune_briefing(con, nis, as_of)

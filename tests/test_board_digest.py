@@ -116,7 +116,7 @@ def test_board_report_of_2023_says_its_survey_and_the_year_before(con, tmp_path)
     said = text_of(read_pdf(board.board_pdf(r), tmp_path))
     summary = survey.campaign_summary(survey.campaign_status(con, 2023, TODAY))
     assert f"{summary['answered']} communes sur {summary['communes']} ont répondu" in said
-    top = survey.ranked_needs(con, TODAY, 2023)["need"].iloc[0]
+    top = survey.rank_needs(survey.survey_answers_at(con, TODAY), 2023)["need"].iloc[0]
     assert top in said
     assert r.before_label == "en 2022"
     # Houffalize and Wellin signed in 2023, Tellin withdrew on 30/06/2023 (the demo files).

@@ -164,7 +164,10 @@ def test_answers_export_neutralises_formula_cells(tmp_path, monkeypatch, downloa
     assert [b for b in at.download_button if b.key == "survey_answers_excel"]
     assert not [d for d in downloads if d[0] and d[0].startswith("enquete-reponses-")]
     with connect_read_only(config.db_path) as con:
-        rows = survey_queries.answers_ordered_since_at(con, dt.date(2024, 12, 31))
+        day = dt.date(2024, 12, 31)
+        rows = survey_queries.mark_ordered_since(
+            survey_queries.survey_answers_at(con, day), survey_queries.survey_orders_at(con, day)
+        )
     data = answers_workbook(rows)
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
     header = [c.value for c in sheet[1]]

@@ -6,6 +6,7 @@ import stat
 import time
 
 import pytest
+from itsdangerous import URLSafeSerializer
 
 from centrale.access import auth, sessions
 
@@ -20,10 +21,18 @@ def users(tmp_path):
     return path
 
 
-def _with_part(value: str, index: int, new: str) -> str:
-    parts = value.split(".")
-    parts[index] = new
-    return ".".join(parts)
+def _claims(value: str) -> dict:
+    """What a value claims, read without its signature (as a thief could)."""
+    return URLSafeSerializer(b"any", salt="any").loads_unsafe(value)[1]
+
+
+def _resigned(claims: dict, key: bytes, password_hash: str) -> str:
+    """A value for `claims` signed like the server signs, with `key` and that hash."""
+    return URLSafeSerializer(key, salt=f"centrale-session-v2|{password_hash}").dumps(claims)
+
+
+def _hash(users, name: str) -> str:
+    return auth.local_users(users)[name]["password_hash"]
 
 
 def test_a_value_gives_back_its_user_and_the_key_file_is_private(users):
@@ -43,7 +52,9 @@ def test_expiry_is_checked_on_the_server(users, monkeypatch):
     assert sessions.verify(value, users, now=now + 8 * 3600 - 5) is not None
     assert sessions.verify(value, users, now=now + 8 * 3600 + 1) is None
     # Pushing the expiry forward breaks the signature.
-    later = _with_part(value, 2, str(int(now) + 10 * 24 * 3600))
+    claims = _claims(value) | {"e": int(now) + 10 * 24 * 3600}
+    payload = URLSafeSerializer(b"x", salt="x").dump_payload(claims).decode()
+    later = payload + value[value.index(".") :]  # the new claims, the old signature
     assert sessions.verify(later, users, now=now + 9 * 3600) is None
     monkeypatch.setenv("CENTRALE_SESSION_HOURS", "0,5")
     assert sessions.lifetime().total_seconds() == 1800
@@ -51,17 +62,41 @@ def test_expiry_is_checked_on_the_server(users, monkeypatch):
 
 def test_tampered_or_foreign_values_are_refused(users, tmp_path):
     value = sessions.issue("paul.dupont@idelux.be", users)
-    as_marie = _with_part(value, 1, sessions._b64("marie"))  # a viewer claims the editor
-    assert sessions.verify(as_marie, users) is None
-    signature = value.split(".")[4]
-    flipped = signature[:-1] + ("A" if signature[-1] != "A" else "B")
-    assert sessions.verify(_with_part(value, 4, flipped), users) is None
-    for junk in ("", "v1", "x.y.z", "v2" + value[2:], value + ".x", "v1.!!.1.a.b"):
+    assert _claims(value)["u"] == "paul.dupont@idelux.be"
+    payload, signature = value.rsplit(".", 1)
+    as_marie = URLSafeSerializer(b"x", salt="x").dump_payload(_claims(value) | {"u": "marie"})
+    assert sessions.verify(f"{as_marie.decode()}.{signature}", users) is None  # viewer -> editor
+    # (the first character: the last one's low bits are base64 padding, ignored on decoding)
+    flipped = ("A" if signature[0] != "A" else "B") + signature[1:]
+    assert sessions.verify(f"{payload}.{flipped}", users) is None
+    for junk in ("", "v1", "x.y.z", value + ".x", "." + value, "v1.!!.1.a.b", value[:-3]):
         assert sessions.verify(junk, users) is None
+    # Claims of another shape, even correctly signed, are refused.
+    key = sessions._secret(users)
+    for odd in ({"u": "marie"}, {"u": "marie", "e": "9999999999", "n": "x"}, ["marie"]):
+        assert sessions.verify(_resigned(odd, key, _hash(users, "marie")), users) is None
     # Another server (another key) cannot mint values for this one.
     elsewhere = tmp_path / "ailleurs" / "users.toml"
     auth.add_user("marie", PASSWORD, "editor", elsewhere)
     assert sessions.verify(sessions.issue("marie", elsewhere), users) is None
+
+
+def test_other_key_expired_tampered_and_revoked_values_are_refused(users):
+    """The four ways a value must fail, next to a genuine one that passes."""
+    now = time.time()
+    value = sessions.issue("marie", users, now=now)
+    claims, key, hashed = _claims(value), sessions._secret(users), _hash(users, "marie")
+    assert sessions.verify(_resigned(claims, key, hashed), users, now=now) is not None
+    # signed by another key, with the very same claims
+    assert sessions.verify(_resigned(claims, b"k" * 64, hashed), users, now=now) is None
+    # expired: the server's clock past the expiry it signed
+    assert sessions.verify(value, users, now=claims["e"]) is None
+    # tampered: the claims changed after signing (a longer life), signature kept
+    longer = URLSafeSerializer(b"x", salt="x").dump_payload(claims | {"e": claims["e"] + 9999})
+    assert sessions.verify(f"{longer.decode()}.{value.rsplit('.', 1)[1]}", users, now=now) is None
+    # revoked: signed out elsewhere
+    assert sessions.revoke(value, users, now=now)
+    assert sessions.verify(value, users, now=now) is None
 
 
 def test_role_changes_and_password_changes_and_removals_take_effect(users):

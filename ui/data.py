@@ -7,7 +7,6 @@ interaction without restarting the server, and old entries simply age out.
 
 from __future__ import annotations
 
-import importlib
 import pickle
 from pathlib import Path
 from types import FunctionType
@@ -16,34 +15,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from centrale.cached import FIGURE, REGISTRY, Step, evaluate, key, registered, step
 from centrale.config import settings
 from centrale.intake.commit import mismatch, settle_interrupted
 from centrale.plaintext import plain
 from centrale.sources.discover import list_source_files
 from centrale.storage.store import StoreMissing, StoreReader, schema_is_current
-
-# Modules whose functions `load` may call: (con, *args) -> DataFrame | dict.
-QUERY_MODULES = (
-    "centrale.datasets.queries",
-    "centrale.datasets.competition",
-    "centrale.datasets.outreach",
-    "centrale.datasets.worth",
-    "centrale.storage.loads",
-    "centrale.datasets.survey",
-    "centrale.datasets.briefing",
-    "centrale.semantic.compile",  # the Explorer (issue 20)
-    "reports.mapimage",  # the rendered map picture: ~0.3 s of matplotlib, worth caching
-    "reports.board",  # the board report's figures (a Period in, plain dataclasses out)
-    "reports.digest",  # the digest's lists
-)
-# Modules whose functions `figure` may call: (DataFrames, plain values) -> plotly Figure.
-FIGURE_MODULES = (
-    "centrale.render.charts",
-    "centrale.render.mapfig",
-    "centrale.render.survey_charts",
-    "centrale.render.worth_charts",
-    "centrale.render.answer_charts",
-)
 
 
 @st.cache_resource(show_spinner=False)
@@ -60,32 +37,26 @@ def store_version() -> str:
 
 
 @st.cache_data(ttl=3600, max_entries=512, show_spinner=False)
-def _run(version: str, path: str, module: str, name: str, args: tuple, kwargs: tuple):
-    if module not in QUERY_MODULES:
-        raise ValueError(f"module de requêtes non autorisé : {module}")
-    function = getattr(importlib.import_module(module), name)
+def _run(version: str, path: str, target: Step):
     with _reader(path).cursor() as cursor:
-        return function(cursor, *args, **dict(kwargs))
+        return evaluate(target, cursor)
 
 
 def load(query, *args, **kwargs):
     """`query(con, *args, **kwargs)` on the current store, cached per store version.
 
-    Arguments must be hashable plain values (dates, ints, strings, tuples).
+    `query` is marked `@cached_query` (a read) or `@cached_derivation` (a pure function,
+    then called without the connection) where it is defined; any argument may be a
+    `step(...)` of another such function, computed in the same cached run (so a read and
+    what the page derives from it are kept as one result). Other arguments must be
+    hashable plain values (dates, ints, strings, tuples).
     The result is a copy: callers may modify it freely.
     """
     path = str(settings().db_path)
     version = _reader(path).version()
     # By keyword: Streamlit then reads no function signature for the cache key (it calls
     # inspect.signature once per positional argument, at every call).
-    return _run(
-        version=version,
-        path=path,
-        module=query.__module__,
-        name=query.__name__,
-        args=args,
-        kwargs=tuple(sorted(kwargs.items())),
-    )
+    return _run(version=version, path=path, target=step(query, *args, **kwargs))
 
 
 # A resource, not data: st.cache_data would hand out a pickled copy, and unpickling a
@@ -130,10 +101,8 @@ def _frame_bytes(frame: pd.DataFrame) -> bytes:
     show_spinner=False,
     hash_funcs={FunctionType: _function_name, pd.DataFrame: _frame_bytes},
 )
-def _figure(module: str, name: str, args: tuple, kwargs: tuple):
-    if module not in FIGURE_MODULES:
-        raise ValueError(f"module de figures non autorisé : {module}")
-    return _read_only(getattr(importlib.import_module(module), name)(*args, **dict(kwargs)))
+def _figure(name: str, args: tuple, kwargs: tuple):
+    return _read_only(REGISTRY[name].function(*args, **dict(kwargs)))
 
 
 def _read_only(fig):
@@ -151,15 +120,11 @@ def figure(build, *args, **kwargs):
     The key is the arguments' content (DataFrames by their values, `_frame_bytes`), so a figure
     follows the data it is drawn from: after a rebuild that changed them, the next
     run draws a new one; while they are equal, every session and rerun reuses it.
-    Builders must be pure (`centrale.render.charts` and friends). The figure is shared:
-    pass it to `st.plotly_chart` as it is, never modify it.
+    Builders must be pure and marked `@cached_figure` where they are defined. The figure
+    is shared: pass it to `st.plotly_chart` as it is, never modify it.
     """
-    return _figure(
-        module=build.__module__,
-        name=build.__name__,
-        args=args,
-        kwargs=tuple(sorted(kwargs.items())),
-    )
+    registered(build, FIGURE)
+    return _figure(name=key(build), args=args, kwargs=tuple(sorted(kwargs.items())))
 
 
 @st.cache_data(ttl=3600, max_entries=16, show_spinner=False)

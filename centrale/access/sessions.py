@@ -1,14 +1,16 @@
 """A local sign-in that survives a page reload: a signed cookie value, checked on the server.
 
 The cookie (HttpOnly, SameSite=Strict, set by the server's own route, see
-`ui/session_routes.py`) holds `v1.<name>.<expires>.<nonce>.<signature>`:
+`ui/session_routes.py`) holds a value signed with itsdangerous (`URLSafeSerializer`):
+the JSON claims `{"u": name, "e": expires, "n": nonce}` and their signature.
 
-- `signature` is an HMAC-SHA256 over the rest with the server's secret key
-  (`session-secret.key` beside the users file, created 0600 at first use,
-  never committed) **and the account's current password hash**: a changed
-  password or a removed account ends every session of that account at once;
-- `expires` (Unix seconds) is checked here, whatever the browser keeps;
-- `nonce` is what sign-out revokes (`sessions-revoked.json`, pruned as entries
+- the signing key is the server's secret (`session-secret.key` beside the users file,
+  created 0600 at first use, never committed), salted **with the account's current
+  password hash**: a changed password or a removed account ends every session of that
+  account at once;
+- `e` (expiry, Unix seconds, fixed when the value is issued) is checked here, whatever
+  the browser keeps;
+- `n` (nonce) is what sign-out revokes (`sessions-revoked.json`, pruned as entries
   expire), so a copied cookie stops working when its owner signs out.
 
 The role is never in the cookie: `verify` reads it from the users file, so a
@@ -22,16 +24,15 @@ through a one-time token (`HANDOFF`): random, known only to that page, valid
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import datetime as dt
-import hashlib
-import hmac
 import json
 import secrets
 import threading
 import time
 from pathlib import Path
+
+from itsdangerous import BadSignature, URLSafeSerializer
 
 from centrale.access import auth
 from centrale.access.auth import User
@@ -43,7 +44,7 @@ DEFAULT_HOURS = 8.0  # a working day (CENTRALE_SESSION_HOURS)
 HANDOFF_SECONDS = 60
 MAX_HANDOFFS = 1000  # pending one-time tokens kept at most (the oldest are dropped)
 MAX_REVOKED = 20_000
-_VERSION = "v1"
+_SALT = "centrale-session-v2"  # v1 was a hand-written HMAC: its values are refused
 
 
 def lifetime() -> dt.timedelta:
@@ -74,17 +75,9 @@ def _secret(users: Path | None) -> bytes:
     return key
 
 
-def _b64(text: str) -> str:
-    return base64.urlsafe_b64encode(text.encode("utf-8")).decode("ascii").rstrip("=")
-
-
-def _unb64(text: str) -> str:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode("utf-8")
-
-
-def _signature(key: bytes, body: str, password_hash: str) -> str:
-    mac = hmac.new(key, f"{body}|{password_hash}".encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(mac).decode("ascii").rstrip("=")
+def _serializer(key: bytes, password_hash: str) -> URLSafeSerializer:
+    """Signs and checks values of one account: the password hash is part of the salt."""
+    return URLSafeSerializer(key, salt=f"{_SALT}|{password_hash}")
 
 
 def issue(name: str, users: Path | None = None, now: float | None = None) -> str:
@@ -93,39 +86,46 @@ def issue(name: str, users: Path | None = None, now: float | None = None) -> str
     if entry is None:
         raise KeyError(name)
     now = time.time() if now is None else now
-    expires = int(now + lifetime().total_seconds())
-    body = f"{_VERSION}.{_b64(name)}.{expires}.{secrets.token_urlsafe(16)}"
-    return f"{body}.{_signature(_secret(users), body, entry['password_hash'])}"
+    claims = {
+        "u": name,
+        "e": int(now + lifetime().total_seconds()),
+        "n": secrets.token_urlsafe(16),
+    }
+    return _serializer(_secret(users), entry["password_hash"]).dumps(claims)
 
 
-def _parts(value: str) -> tuple[str, str, int, str, str] | None:
-    """(body, name, expires, nonce, signature) of a well-formed value, else None."""
-    pieces = (value or "").split(".")
-    if len(pieces) != 5 or pieces[0] != _VERSION:
+def _claimed(value: str) -> tuple[str, int, str] | None:
+    """(name, expires, nonce) a value claims, NOT yet verified, or None if malformed.
+
+    The account must be known before the signature can be checked (its password hash
+    salts the key), so the claims are read first; nothing is trusted until `verify`
+    has checked the signature with that account's salt. The payload is JSON."""
+    _valid, claims = URLSafeSerializer(b"unverified", salt=_SALT).loads_unsafe(value or "")
+    if not isinstance(claims, dict) or set(claims) != {"u", "e", "n"}:
         return None
-    try:
-        name, expires = _unb64(pieces[1]), int(pieces[2])
-    except (ValueError, UnicodeDecodeError):
+    name, expires, nonce = claims["u"], claims["e"], claims["n"]
+    if not (isinstance(name, str) and type(expires) is int and isinstance(nonce, str)):
         return None
-    return ".".join(pieces[:4]), name, expires, pieces[3], pieces[4]
+    return name, expires, nonce
 
 
 def verify(value: str, users: Path | None = None, now: float | None = None) -> User | None:
     """The user a cookie value stands for, with the role the users file gives now; None
     when it is malformed, forged, expired, revoked, or its account was removed or its
     password changed."""
-    parts = _parts(value)
-    if parts is None:
+    claimed = _claimed(value)
+    if claimed is None:
         return None
-    body, name, expires, nonce, signature = parts
+    name, expires, nonce = claimed
     now = time.time() if now is None else now
     if expires <= now:
         return None
     entry = auth.local_users(users).get(name)
     if entry is None:
         return None
-    expected = _signature(_secret(users), body, entry["password_hash"])
-    if not hmac.compare_digest(expected, signature):
+    try:
+        _serializer(_secret(users), entry["password_hash"]).loads(value)
+    except BadSignature:
         return None
     if nonce in _read_revoked(revoked_path(users)):
         return None
@@ -145,9 +145,10 @@ def _read_revoked(path: Path) -> dict[str, int]:
 def revoke(value: str, users: Path | None = None, now: float | None = None) -> bool:
     """End the session a (genuine) cookie value stands for, everywhere; True if it was
     one. Revoked nonces are kept until their cookie would have expired anyway."""
-    if verify(value, users, now) is None:
+    claimed = _claimed(value)
+    if claimed is None or verify(value, users, now) is None:
         return False
-    _body, _name, expires, nonce, _sig = _parts(value)
+    _name, expires, nonce = claimed
     now = time.time() if now is None else now
     path = revoked_path(users)
     with exclusive(path.with_name(path.name + ".lock")):

@@ -29,6 +29,7 @@ import pandas as pd
 import shapely
 
 from centrale import fmt
+from centrale.cached import cached_query
 from centrale.config import CENTRALE_OPENED_ON
 from centrale.datasets import outreach, queries, worth
 from centrale.domain import SIMILAR_COUNT, AdhesionStatus, NeedMatch, de
@@ -115,12 +116,14 @@ def check_as_of(as_of: dt.date) -> None:
         )
 
 
+@cached_query
 def communes_at(con, as_of: dt.date) -> pd.DataFrame:
     """nis_code, name_fr of the communes existing on `as_of`, by name (for a batch run)."""
     check_as_of(as_of)
     return queries.communes_list(con, as_of)[["nis_code", "name_fr"]]
 
 
+@cached_query
 def commune_briefing(con, nis_code: str, as_of: dt.date) -> CommuneBriefing:
     """The whole briefing of commune `nis_code` on `as_of`.
 

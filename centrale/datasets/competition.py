@@ -19,6 +19,7 @@ import datetime as dt
 
 import pandas as pd
 
+from centrale.cached import cached_query
 from centrale.semantic import sql as order_sql
 
 # Per awarded order: the chosen offer against the best other one.
@@ -64,6 +65,7 @@ GAIN_GROUPS = {
 }
 
 
+@cached_query
 def order_competition(con, as_of: dt.date, nis: str | None = None) -> pd.DataFrame:
     """One row per order awarded by `as_of` (of commune `nis` if given), offers compared.
 
@@ -78,12 +80,14 @@ def order_competition(con, as_of: dt.date, nis: str | None = None) -> pd.DataFra
     return con.execute(sql + " ORDER BY a.awarded_on, a.order_id", params).df()
 
 
+@cached_query
 def competition_gain_eur(con, as_of: dt.date, nis: str | None = None) -> float | None:
     """Sum of the gains of the orders compared by `as_of` (NULL when none was)."""
     gains = order_competition(con, as_of, nis)["gain_eur"].dropna()
     return float(round(gains.sum(), 2)) if len(gains) else None
 
 
+@cached_query
 def gain_by(con, as_of: dt.date, group: str) -> pd.DataFrame:
     """Gains summed per commune, solution, provider or year (`group` from GAIN_GROUPS)."""
     if group not in GAIN_GROUPS:
@@ -100,6 +104,7 @@ def gain_by(con, as_of: dt.date, group: str) -> pd.DataFrame:
     return out.sort_values("gain_eur", ascending=False, ignore_index=True)
 
 
+@cached_query
 def provider_record(con, as_of: dt.date) -> pd.DataFrame:
     """Per provider: competitions entered, won, and how often it was best on price, on quality.
 
@@ -131,6 +136,7 @@ def provider_record(con, as_of: dt.date) -> pd.DataFrame:
     ).df()
 
 
+@cached_query
 def head_to_head(con, as_of: dt.date, solution_id: str | None = None) -> pd.DataFrame:
     """Per solution and pair of providers: competitions and wins of each (awarded by `as_of`)."""
     sql = """
@@ -159,6 +165,7 @@ def head_to_head(con, as_of: dt.date, solution_id: str | None = None) -> pd.Data
     return con.execute(sql, params).df()
 
 
+@cached_query
 def price_per_solution(con, as_of: dt.date) -> pd.DataFrame:
     """Per solution and award year: orders, median chosen amount and median of all offers."""
     return con.execute(

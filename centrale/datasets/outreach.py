@@ -14,6 +14,7 @@ import datetime as dt
 import pandas as pd
 
 from centrale import fmt
+from centrale.cached import cached_query
 from centrale.semantic import measures
 from centrale.semantic import sql as order_sql
 from centrale.sources.kinds import INFO_MEETING_KIND
@@ -35,6 +36,7 @@ STEP_DATES = {
 }
 
 
+@cached_query
 def communes_met(con, as_of: dt.date) -> int:
     """Communes existing on `as_of` with at least one contact by then."""
     return con.execute(
@@ -44,6 +46,7 @@ def communes_met(con, as_of: dt.date) -> int:
     ).fetchone()[0]
 
 
+@cached_query
 def info_meetings(con, as_of: dt.date) -> dict:
     """Over the information meetings held by `as_of`: communes represented, by their
     bourgmestre, and people present (the sum of the rows' counts)."""
@@ -70,6 +73,7 @@ def info_meetings(con, as_of: dt.date) -> dict:
     }
 
 
+@cached_query
 def meetings_mergers(con, as_of: dt.date) -> list[dict]:
     """Mergers by `as_of` of two communes both represented at the information meetings:
     [{'old': 'Bertogne', 'new': 'Bastogne', 'on': date}], oldest first."""
@@ -101,6 +105,7 @@ def represented_text(meetings: dict, mergers: list[dict]) -> str:
     return text
 
 
+@cached_query
 def events_summary(con, as_of: dt.date) -> pd.DataFrame:
     """One row per contact held by `as_of`: communes represented, by bourgmestre, people."""
     return con.execute(
@@ -115,6 +120,7 @@ def events_summary(con, as_of: dt.date) -> pd.DataFrame:
     ).df()
 
 
+@cached_query
 def communes_by_role(con, as_of: dt.date) -> pd.DataFrame:
     """Per contact and role: how many communes sent someone in that role."""
     return con.execute(
@@ -129,6 +135,7 @@ def communes_by_role(con, as_of: dt.date) -> pd.DataFrame:
     ).df()
 
 
+@cached_query
 def commune_steps(con, as_of: dt.date) -> pd.DataFrame:
     """Per commune existing on `as_of`: the date it reached each step of the funnel.
 
@@ -175,6 +182,7 @@ def commune_steps(con, as_of: dt.date) -> pd.DataFrame:
     ).df()
 
 
+@cached_query
 def funnel(con, as_of: dt.date) -> list[dict]:
     """The funnel on `as_of`: communes at each step, conversion from the step before, and the
     median days from the previous step's date (communes that reached both).
@@ -207,6 +215,7 @@ def funnel(con, as_of: dt.date) -> list[dict]:
     return out
 
 
+@cached_query
 def commune_funnel(con, nis: str, as_of: dt.date) -> list[dict]:
     """One commune's place in the funnel on `as_of`: for each step after "province"
     (met, adhered, ordered, ordered_2), `{"step", "label", "reached_on"}`, the date it
@@ -257,6 +266,7 @@ def place_sentence(place: list[dict]) -> str:
     return "Parcours : " + " › ".join(phrases)
 
 
+@cached_query
 def never_met(con, as_of: dt.date) -> pd.DataFrame:
     """Communes existing on `as_of` with no contact by then: a list to plan visits."""
     steps = commune_steps(con, as_of)
@@ -265,6 +275,7 @@ def never_met(con, as_of: dt.date) -> pd.DataFrame:
     ].reset_index(drop=True)
 
 
+@cached_query
 def commune_contacts(con, nis: str, as_of: dt.date) -> pd.DataFrame:
     """The contacts of one commune held by `as_of`, latest first."""
     return con.execute(

@@ -16,6 +16,7 @@ import datetime as dt
 import pandas as pd
 
 from centrale import fmt
+from centrale.cached import cached_query
 from centrale.config import AWARD_PROMISE_DAYS, PROVINCE_NIS, REGION_NIS
 from centrale.datasets import competition, outreach
 from centrale.domain import SIMILAR_COUNT, TAKEN_STATUSES, AdhesionStatus, OrderStatus
@@ -42,11 +43,13 @@ def _window(since: dt.date | None, until: dt.date | None) -> list:
     return [since or dt.date.min, until or dt.date.max]
 
 
+@cached_query
 def default_call_year(con, as_of: dt.date) -> int | None:
     """The latest call for projects whose year is not after `as_of`."""
     return _one(con, "SELECT max(call_year) FROM subsidies WHERE call_year <= ?", [as_of.year])
 
 
+@cached_query
 def default_survey_year(con, as_of: dt.date) -> int | None:
     """The latest survey campaign already sent on `as_of` (or with answers by then)."""
     return _one(
@@ -61,6 +64,7 @@ def default_survey_year(con, as_of: dt.date) -> int | None:
     )
 
 
+@cached_query
 def kpis(con, as_of: dt.date, call_year: int | None = None, survey_year: int | None = None) -> dict:
     """The headline figures on `as_of` (each key: docs/how-to/charger-les-donnees.md)."""
     if call_year is None:
@@ -103,6 +107,7 @@ def kpis(con, as_of: dt.date, call_year: int | None = None, survey_year: int | N
     }
 
 
+@cached_query
 def period_figures(
     con,
     as_of: dt.date,
@@ -170,6 +175,7 @@ def period_figures(
     }
 
 
+@cached_query
 def province_subsidy_share(
     con, call_year: int | None, province_nis: str = PROVINCE_NIS
 ) -> float | None:
@@ -188,6 +194,7 @@ def province_subsidy_share(
     return _float(share) if share is not None else None
 
 
+@cached_query
 def survey_response_rate(con, year: int | None, as_of: dt.date) -> float | None:
     """Share (0–1) of the communes existing on `as_of` that answered survey `year` by then."""
     if year is None:
@@ -206,6 +213,7 @@ def survey_response_rate(con, year: int | None, as_of: dt.date) -> float | None:
     )
 
 
+@cached_query
 def commune_status(con, as_of: dt.date) -> pd.DataFrame:
     """Per commune existing on `as_of`: adhesion status and uptake (one row per commune).
 
@@ -257,6 +265,7 @@ def commune_status(con, as_of: dt.date) -> pd.DataFrame:
     ).df()
 
 
+@cached_query
 def commune_shapes(con, as_of: dt.date) -> pd.DataFrame:
     """nis_code, name_fr, geojson of the communes existing on `as_of`."""
     return con.execute(
@@ -265,6 +274,7 @@ def commune_shapes(con, as_of: dt.date) -> pd.DataFrame:
     ).df()
 
 
+@cached_query
 def adhesion_curve(con, as_of: dt.date) -> pd.DataFrame:
     """Day by day (at each signature or withdrawal up to `as_of`): active member communes.
 
@@ -293,6 +303,7 @@ def adhesion_curve(con, as_of: dt.date) -> pd.DataFrame:
     ).df()
 
 
+@cached_query
 def orders_table(
     con,
     as_of: dt.date,
@@ -324,6 +335,7 @@ def orders_table(
     ).df()
 
 
+@cached_query
 def order_counts(
     con,
     as_of: dt.date,
@@ -353,6 +365,7 @@ def order_counts(
     return {"total": row[0], "sent": row[1], "awarded": row[2]}
 
 
+@cached_query
 def awarded_lead_days(
     con,
     as_of: dt.date,
@@ -373,6 +386,7 @@ def awarded_lead_days(
     ).df()
 
 
+@cached_query
 def orders_per_month(
     con,
     as_of: dt.date,
@@ -405,6 +419,7 @@ def orders_per_month(
     ).df()
 
 
+@cached_query
 def orders_by_solution(
     con,
     as_of: dt.date,
@@ -438,6 +453,7 @@ def orders_by_solution(
     ).df()
 
 
+@cached_query
 def provider_shares(
     con,
     as_of: dt.date,
@@ -471,6 +487,7 @@ def provider_shares(
     ).df()
 
 
+@cached_query
 def lead_times(con, as_of: dt.date) -> pd.DataFrame:
     """Awarded orders' lead times in days (order form sent -> award)."""
     return con.execute(
@@ -485,6 +502,7 @@ def lead_times(con, as_of: dt.date) -> pd.DataFrame:
     ).df()
 
 
+@cached_query
 def subsidies_by_province(
     con, call_year: int | None = None, up_to_year: int | None = None
 ) -> pd.DataFrame:
@@ -508,6 +526,7 @@ def subsidies_by_province(
     ).df()
 
 
+@cached_query
 def subsidies_in_province(
     con, call_year: int | None = None, province_nis: str = PROVINCE_NIS
 ) -> pd.DataFrame:
@@ -524,6 +543,7 @@ def subsidies_in_province(
     ).df()
 
 
+@cached_query
 def subsidy_calls(con, up_to_year: int | None = None) -> pd.DataFrame:
     """call_year, call, amount_eur: the calls for projects in the store (only those
     of `up_to_year` or earlier when given)."""
@@ -537,6 +557,7 @@ def subsidy_calls(con, up_to_year: int | None = None) -> pd.DataFrame:
     ).df()
 
 
+@cached_query
 def survey_response(con, year: int, as_of: dt.date) -> pd.DataFrame:
     """Per commune existing on `as_of`: did it answer survey `year` by then, and when."""
     return con.execute(
@@ -558,12 +579,14 @@ def survey_response(con, year: int, as_of: dt.date) -> pd.DataFrame:
     ).df()
 
 
+@cached_query
 def solutions(con) -> pd.DataFrame:
     return con.execute(
         "SELECT * FROM solutions ORDER BY catalogue, name_fr COLLATE NOACCENT.NOCASE"
     ).df()
 
 
+@cached_query
 def communes_list(con, as_of: dt.date) -> pd.DataFrame:
     """nis_code, name_fr, arrondissement, population of the communes existing on `as_of`."""
     return con.execute(
@@ -573,6 +596,7 @@ def communes_list(con, as_of: dt.date) -> pd.DataFrame:
     ).df()
 
 
+@cached_query
 def data_bounds(con) -> tuple[dt.date | None, dt.date | None]:
     """The first and last dates the sources speak of (for date pickers)."""
     row = con.execute("""
@@ -583,6 +607,7 @@ def data_bounds(con) -> tuple[dt.date | None, dt.date | None]:
     return row[0], row[1]
 
 
+@cached_query
 def pending_orders(
     con,
     as_of: dt.date,
@@ -614,6 +639,7 @@ def pending_orders(
     ).df()
 
 
+@cached_query
 def subsidies_per_commune(
     con, call_year: int | None, as_of: dt.date, province_nis: str = PROVINCE_NIS
 ) -> pd.DataFrame:
@@ -647,6 +673,7 @@ def subsidies_per_commune(
 # --- One commune (the "Commune" page) and the map's order figures -----------------------
 
 
+@cached_query
 def commune_identity(con, nis: str, as_of: dt.date) -> dict | None:
     """What the province's commune `nis` is on `as_of`, or None if no such commune.
 
@@ -691,6 +718,7 @@ def commune_identity(con, nis: str, as_of: dt.date) -> dict | None:
     }
 
 
+@cached_query
 def commune_adhesions(con, nis: str, as_of: dt.date) -> pd.DataFrame:
     """The conventions signed by `as_of` that count for commune `nis` (its own, and
     those of communes merged into it): signed_by, signed_on, withdrawn_on, active."""
@@ -705,6 +733,7 @@ def commune_adhesions(con, nis: str, as_of: dt.date) -> pd.DataFrame:
     ).df()
 
 
+@cached_query
 def commune_orders(con, nis: str, as_of: dt.date) -> pd.DataFrame:
     """The commune's orders on `as_of`: every order sent by then that counts for commune
     `nis` (its own and those of communes merged into it), cancelled ones left out — the
@@ -728,6 +757,7 @@ def commune_orders(con, nis: str, as_of: dt.date) -> pd.DataFrame:
     ).df()
 
 
+@cached_query
 def commune_solutions_not_taken(con, nis: str, as_of: dt.date) -> pd.DataFrame:
     """Solutions that could be ordered on `as_of` (a framework agreement in force) and
     that commune `nis` has not taken (`domain.TAKEN_STATUSES`):
@@ -747,6 +777,7 @@ def commune_solutions_not_taken(con, nis: str, as_of: dt.date) -> pd.DataFrame:
     ).df()
 
 
+@cached_query
 def commune_subsidies(con, nis: str, as_of: dt.date) -> pd.DataFrame:
     """Regional subsidies received by commune `nis` (or a commune merged into it) in
     calls up to `as_of`'s year: call_year, call, beneficiary, project, amount_eur."""
@@ -762,6 +793,7 @@ def commune_subsidies(con, nis: str, as_of: dt.date) -> pd.DataFrame:
     ).df()
 
 
+@cached_query
 def commune_survey_answers(con, nis: str, as_of: dt.date) -> pd.DataFrame:
     """Needs-survey answers of commune `nis` known on `as_of`, one row per need:
     year, need (solution name, the commune's own label, or « Aucun besoin »),
@@ -782,6 +814,7 @@ def commune_survey_answers(con, nis: str, as_of: dt.date) -> pd.DataFrame:
     ).df()
 
 
+@cached_query
 def similar_communes(con, nis: str, as_of: dt.date, count: int = SIMILAR_COUNT) -> pd.DataFrame:
     """The "communes semblables" of `nis` on `as_of` (`domain.SIMILAR_RULE`): the `count`
     other communes existing then whose population is nearest on a log scale, whatever
@@ -802,6 +835,7 @@ def similar_communes(con, nis: str, as_of: dt.date, count: int = SIMILAR_COUNT) 
     ).df()
 
 
+@cached_query
 def peer_uptake(con, nis: str, as_of: dt.date, count: int = SIMILAR_COUNT) -> pd.DataFrame:
     """Per solution existing on `as_of` (`solutions_at`: on offer or ordered by then):
     has commune `nis` taken it, and which of its peers took it — its
@@ -872,6 +906,7 @@ def _uptake_shares(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.drop(columns="peers").reset_index(drop=True)
 
 
+@cached_query
 def commune_order_figures(
     con, as_of: dt.date, solution_ids: tuple[str, ...] | None = None
 ) -> pd.DataFrame:
@@ -900,6 +935,7 @@ def commune_order_figures(
 # --- Crossings managers ask for (two facts at once) -------------------------------------
 
 
+@cached_query
 def members_without_order(con, as_of: dt.date) -> pd.DataFrame:
     """Communes adhering on `as_of` that have taken no solution by then (no order sent or
     awarded: `domain.TAKEN_STATUSES`): `commune_status` rows, oldest member first."""
@@ -911,6 +947,7 @@ def members_without_order(con, as_of: dt.date) -> pd.DataFrame:
     return idle.sort_values(["signed_on", "name_fr"], key=fmt.frame_sort_key).reset_index(drop=True)
 
 
+@cached_query
 def non_members_who_answered(con, as_of: dt.date) -> pd.DataFrame:
     """Communes without an active adhesion on `as_of` that answered at least one needs
     survey by then: `commune_status` rows (last_survey_year: their latest survey),
@@ -925,6 +962,7 @@ def non_members_who_answered(con, as_of: dt.date) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
+@cached_query
 def coverage_by_solution(con, as_of: dt.date) -> pd.DataFrame:
     """Per solution existing on `as_of` (`solutions_at`): the communes existing then
     that have taken it (`domain.TAKEN_STATUSES`: an order sent or awarded; a merged
@@ -955,6 +993,7 @@ def coverage_by_solution(con, as_of: dt.date) -> pd.DataFrame:
     ).df()
 
 
+@cached_query
 def commune_search(con, as_of: dt.date) -> pd.DataFrame:
     """What a commune search box offers on `as_of`: every commune existing then, and the
     communes merged by then under their old name, leading to their successor.

@@ -26,6 +26,7 @@ import datetime as dt
 import pandas as pd
 
 from centrale import domain, fmt
+from centrale.cached import cached_derivation, cached_query
 from centrale.domain import Coverage
 from centrale.names import normalise
 from centrale.semantic import measures
@@ -51,6 +52,7 @@ def deadline_passed(deadline: dt.date | None, day: dt.date) -> bool:
     return pd.Timestamp(deadline).date() < day
 
 
+@cached_query
 def survey_campaigns(con) -> pd.DataFrame:
     """year, sent_on, deadline: one row per campaign, plus years that only have answers
     (their dates are then NULL), most recent first."""
@@ -64,6 +66,7 @@ def survey_campaigns(con) -> pd.DataFrame:
     ).df()
 
 
+@cached_query
 def survey_answers_at(con, as_of: dt.date) -> pd.DataFrame:
     """Every answer row known on `as_of`, one row per commune × need (or "no needs").
 
@@ -107,6 +110,7 @@ def survey_answers_at(con, as_of: dt.date) -> pd.DataFrame:
     return with_need_keys(frame)
 
 
+@cached_query
 def survey_orders_at(con, as_of: dt.date) -> pd.DataFrame:
     """commune_nis (as counted on `as_of`), solution_id, sent_on of every order sent by
     `as_of` and not cancelled: what "has since ordered it" is checked against."""
@@ -119,6 +123,7 @@ def survey_orders_at(con, as_of: dt.date) -> pd.DataFrame:
     ).df()
 
 
+@cached_query
 def campaign_status(con, year: int, as_of: dt.date) -> pd.DataFrame:
     """Per commune existing on `as_of`: where it stands in survey `year`.
 
@@ -159,6 +164,7 @@ def campaign_status(con, year: int, as_of: dt.date) -> pd.DataFrame:
     ).df()
 
 
+@cached_query
 def catalogue_at(con, as_of: dt.date) -> pd.DataFrame:
     """solution_id, name_fr, catalogue, covered (framework in force on `as_of`)."""
     return con.execute(
@@ -236,6 +242,7 @@ RANK_BY = {
 }
 
 
+@cached_derivation
 def rank_needs(answers: pd.DataFrame, year: int, by: str = "communes") -> pd.DataFrame:
     """Needs of survey `year`, ranked by `by` (a key of `RANK_BY`), best first.
 
@@ -295,6 +302,7 @@ def rank_needs(answers: pd.DataFrame, year: int, by: str = "communes") -> pd.Dat
     return ranked[columns].reset_index(drop=True)
 
 
+@cached_derivation
 def demand_by_arrondissement(answers: pd.DataFrame, year: int) -> pd.DataFrame:
     """Communes asking for each need of `year`, per arrondissement (long format).
 
@@ -312,6 +320,7 @@ def demand_by_arrondissement(answers: pd.DataFrame, year: int) -> pd.DataFrame:
     )
 
 
+@cached_derivation
 def year_on_year(answers: pd.DataFrame, year: int) -> pd.DataFrame:
     """Per need asked in `year` or in `year - 1`: the change in communes asking.
 
@@ -376,6 +385,7 @@ def year_on_year(answers: pd.DataFrame, year: int) -> pd.DataFrame:
     return frame[columns].reset_index(drop=True)
 
 
+@cached_derivation
 def mark_ordered_since(answers: pd.DataFrame, orders: pd.DataFrame) -> pd.DataFrame:
     """Add `ordered_since` to answer rows: the commune ordered that catalogue solution
     on or after the day it answered (the 1st of January of the survey year when the
@@ -397,6 +407,7 @@ def mark_ordered_since(answers: pd.DataFrame, orders: pd.DataFrame) -> pd.DataFr
     return frame
 
 
+@cached_derivation
 def conversion(answers: pd.DataFrame, orders: pd.DataFrame) -> pd.DataFrame:
     """Per catalogue solution ever asked for: how many of the communes that asked
     have since ordered it (survey -> order conversion), all survey years together.
@@ -444,6 +455,7 @@ def conversion(answers: pd.DataFrame, orders: pd.DataFrame) -> pd.DataFrame:
     return result[columns].reset_index(drop=True)
 
 
+@cached_derivation
 def shortlist(
     ranking: pd.DataFrame, trends: pd.DataFrame, year: int, min_communes: int = 3
 ) -> pd.DataFrame:
@@ -512,6 +524,7 @@ def _reasons(row: dict, year: int) -> str:
     return " · ".join(parts)
 
 
+@cached_derivation
 def response_curve(status: pd.DataFrame, sent_on: dt.date, until: dt.date) -> pd.DataFrame:
     """Day by day from `sent_on` to `until`: communes that had answered (cumulative).
 
@@ -580,6 +593,7 @@ MAP_MARKS = {
 }
 
 
+@cached_derivation
 def map_categories(status: pd.DataFrame) -> pd.DataFrame:
     """nis_code, survey_map: member or not × answered or not (keys of MAP_CATEGORIES)."""
     member = status["member"].astype(bool).map({True: "adhérente", False: "non adhérente"})
@@ -601,6 +615,7 @@ def answer_of(answers: pd.DataFrame, year: int, nis: str) -> pd.DataFrame:
     return rows.reset_index(drop=True)
 
 
+@cached_derivation
 def need_history(answers: pd.DataFrame, need_keys: list[str] | None = None) -> pd.DataFrame:
     """Communes asking for each need, survey by survey (0 in a survey where none did).
 
@@ -624,42 +639,13 @@ def need_history(answers: pd.DataFrame, need_keys: list[str] | None = None) -> p
     return pd.DataFrame(records)
 
 
-# --- Derived queries -----------------------------------------------------------
-# Read and derive in one go, so that the page loads the result through
-# `ui.data.load` (cached per store version) instead of recomputing the pure
-# functions above on every rerun. Each is exactly its pure function applied to
-# the queries it names.
+# --- Read through the cache ----------------------------------------------------
+# The pure functions above marked @cached_derivation are what a page composes with the
+# reads (`ui.data.load(survey.shortlist, step(survey.rank_needs, answers, year), ...)`),
+# so a read and what is derived from it are cached as one result per store version.
 
 
-def ranked_needs(con, as_of: dt.date, year: int, by: str = "communes") -> pd.DataFrame:
-    """`rank_needs(survey_answers_at(con, as_of), year, by)`."""
-    return rank_needs(survey_answers_at(con, as_of), year, by)
-
-
-def needs_year_on_year(con, as_of: dt.date, year: int) -> pd.DataFrame:
-    """`year_on_year(survey_answers_at(con, as_of), year)`."""
-    return year_on_year(survey_answers_at(con, as_of), year)
-
-
-def shortlist_at(
-    con, as_of: dt.date, year: int, by: str = "communes", min_communes: int = 3
-) -> pd.DataFrame:
-    """`shortlist` of the needs of `year` known on `as_of` (ranked `by`, with their
-    year-on-year trend), at least `min_communes` communes."""
-    answers = survey_answers_at(con, as_of)
-    return shortlist(rank_needs(answers, year, by), year_on_year(answers, year), year, min_communes)
-
-
-def conversion_at(con, as_of: dt.date) -> pd.DataFrame:
-    """`conversion(survey_answers_at(con, as_of), survey_orders_at(con, as_of))`."""
-    return conversion(survey_answers_at(con, as_of), survey_orders_at(con, as_of))
-
-
-def answers_ordered_since_at(con, as_of: dt.date) -> pd.DataFrame:
-    """`survey_answers_at(con, as_of)` with `ordered_since` (see `mark_ordered_since`)."""
-    return mark_ordered_since(survey_answers_at(con, as_of), survey_orders_at(con, as_of))
-
-
+@cached_query
 def respondents_by_year(con, as_of: dt.date) -> pd.DataFrame:
     """One row per survey with answers known on `as_of`: `year` and `respondents`
     (`respondents(survey_answers_at(con, as_of), year)`), oldest first. What the results
@@ -674,31 +660,14 @@ def respondents_in(counts: pd.DataFrame, year: int) -> int:
     return int(counts.loc[counts["year"] == year, "respondents"].sum())
 
 
-def arrondissement_demand_at(con, as_of: dt.date, year: int) -> pd.DataFrame:
-    """`demand_by_arrondissement(survey_answers_at(con, as_of), year)`."""
-    return demand_by_arrondissement(survey_answers_at(con, as_of), year)
+@cached_derivation
+def uncovered_need_keys(ranked: pd.DataFrame) -> list[str]:
+    """The keys of the needs of a `rank_needs` ranking that no framework covers, in its
+    order: the needs `need_history` follows on the results tab."""
+    return list(ranked.loc[~ranked["covered"], "need_key"])
 
 
-def new_needs_history_at(con, as_of: dt.date, year: int, by: str = "communes") -> pd.DataFrame:
-    """Survey after survey, the communes asking for the needs of `year` that no framework
-    covers on `as_of` (`need_history`), in the order of their ranking `by`."""
-    answers = survey_answers_at(con, as_of)
-    ranked = rank_needs(answers, year, by)
-    return need_history(answers, list(ranked.loc[~ranked["covered"], "need_key"]))
-
-
-def response_curve_at(
-    con, year: int, as_of: dt.date, sent_on: dt.date, until: dt.date
-) -> pd.DataFrame:
-    """`response_curve(campaign_status(con, year, as_of), sent_on, until)`."""
-    return response_curve(campaign_status(con, year, as_of), sent_on, until)
-
-
-def campaign_map_at(con, year: int, as_of: dt.date) -> pd.DataFrame:
-    """`map_categories(campaign_status(con, year, as_of))`: what the campaign map colours."""
-    return map_categories(campaign_status(con, year, as_of))
-
-
+@cached_query
 def next_catalogue(con, as_of: dt.date) -> str:
     """The catalogue the shortlist prepares on `as_of`: the one after the newest catalogue
     with a framework agreement started by then ('2.0' in 2020, when only 1.0 was under

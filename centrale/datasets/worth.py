@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from centrale.cached import cached_query
 from centrale.config import AWARD_PROMISE_DAYS, env_text
 from centrale.datasets import competition
 
@@ -54,6 +55,7 @@ def classic_procedure(days: int | None = None) -> ClassicProcedure:
     return ClassicProcedure(days, basis)
 
 
+@cached_query
 def commune_worth(con, nis: str, as_of: dt.date, classic_days: int | None = None) -> dict:
     """For commune `nis` on `as_of`: what its awarded orders gained and how fast they went.
 

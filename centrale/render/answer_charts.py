@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from centrale.cached import cached_figure
 from centrale.render import charts, mapfig
 from centrale.semantic.model import DIMENSIONS, METRICS
 from centrale.semantic.question import Question
@@ -34,6 +35,7 @@ def _percent(metric_key: str) -> bool:
     return METRICS[metric_key].words.kind == "percent"
 
 
+@cached_figure
 def answer_figure(frame: pd.DataFrame, question: Question) -> go.Figure:
     """Bars (horizontal, largest first) or lines over time of the first metric; a second
     dimension makes one series per value (at most the 8 largest)."""
@@ -93,6 +95,7 @@ def answer_figure(frame: pd.DataFrame, question: Question) -> go.Figure:
     return fig
 
 
+@cached_figure
 def answer_map(frame: pd.DataFrame, question: Question, shapes: pd.DataFrame) -> go.Figure:
     """The province map of the first metric per commune (`mapfig.value_map`)."""
     metric = METRICS[question.metrics[0]]

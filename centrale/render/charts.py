@@ -24,6 +24,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from centrale import domain, fmt
+from centrale.cached import cached_figure
 from centrale.config import AWARD_PROMISE_DAYS, PROVINCE_NIS
 from centrale.semantic import measures
 
@@ -204,6 +205,7 @@ def integer_axis_step(top) -> int | None:
     return 1 if top is not None and float(top) <= 8 else None
 
 
+@cached_figure
 def empty_figure(message: str, height: int = 240) -> go.Figure:
     """A figure that says in French why there is nothing to draw (never a blank chart)."""
     fig = go.Figure()
@@ -232,6 +234,7 @@ def percent_ticks(top: float, most: int = 6) -> dict:
 
 
 # --- Adhesions ---------------------------------------------------------------
+@cached_figure
 def adhesion_curve(curve: pd.DataFrame, as_of: dt.date | None = None) -> go.Figure:
     """Member communes over time, as steps, under the ceiling of the province's communes.
 
@@ -307,6 +310,7 @@ def adhesion_curve(curve: pd.DataFrame, as_of: dt.date | None = None) -> go.Figu
 QUARTERLY_AFTER_MONTHS = 36
 
 
+@cached_figure
 def orders_per_month(monthly: pd.DataFrame) -> go.Figure:
     """Order forms sent and orders awarded per month, side by side.
 
@@ -371,6 +375,7 @@ def orders_per_month(monthly: pd.DataFrame) -> go.Figure:
     return fig
 
 
+@cached_figure
 def orders_by_solution(by_solution: pd.DataFrame) -> go.Figure:
     """Awarded (and pending) orders per catalogue solution, largest first.
 
@@ -434,6 +439,7 @@ def orders_by_solution(by_solution: pd.DataFrame) -> go.Figure:
     return fig
 
 
+@cached_figure
 def lead_time_distribution(orders: pd.DataFrame, promise_days: int = AWARD_PROMISE_DAYS):
     """How many awarded orders took each number of days, with the promise line.
 
@@ -496,6 +502,7 @@ PROVIDER_METRICS = {
 }
 
 
+@cached_figure
 def providers_by_solution(shares: pd.DataFrame, metric: str = "orders_won") -> go.Figure:
     """Per solution, its framework providers side by side on one `metric`.
 
@@ -579,6 +586,7 @@ SUBSIDY_METRICS = {
 }
 
 
+@cached_figure
 def subsidies_by_province(
     by_province: pd.DataFrame, metric: str = "amount_eur", province_nis: str = PROVINCE_NIS
 ) -> go.Figure:
@@ -628,6 +636,7 @@ def subsidies_by_province(
     return fig
 
 
+@cached_figure
 def province_share_by_year(by_province: pd.DataFrame, province_nis: str = PROVINCE_NIS):
     """The province's share of each regional call, one bar per call year.
 
@@ -667,6 +676,7 @@ def province_share_by_year(by_province: pd.DataFrame, province_nis: str = PROVIN
     return fig
 
 
+@cached_figure
 def subsidies_by_beneficiary(projects: pd.DataFrame) -> go.Figure:
     """The province's subsidised projects summed per beneficiary (commune or body).
 

@@ -24,6 +24,7 @@ import plotly.graph_objects as go
 import shapely
 
 from centrale import domain, fmt
+from centrale.cached import cached_figure
 from centrale.render import charts
 from centrale.semantic import measures
 from centrale.semantic.model import DIMENSIONS
@@ -390,6 +391,7 @@ def _mark_traces(points: pd.DataFrame, mark: str | None, category: str) -> list[
     ]
 
 
+@cached_figure
 def category_map(
     values: pd.DataFrame,
     shapes: pd.DataFrame,
@@ -491,6 +493,7 @@ def class_colours(count: int) -> list[str]:
     return [palette[round(i * (len(palette) - 1) / (count - 1))] for i in range(count)]
 
 
+@cached_figure
 def value_map(
     values: pd.DataFrame,
     shapes: pd.DataFrame,
@@ -552,6 +555,7 @@ def value_map(
     return _layout(fig, shapes, height, highlight, scale_title or label, names)
 
 
+@cached_figure
 def metric_map(
     values: pd.DataFrame,
     shapes: pd.DataFrame,

@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from centrale import domain, fmt
+from centrale.cached import cached_figure
 from centrale.datasets.survey import COVERED, NOT_COVERED, RANK_BY, deadline_passed
 from centrale.domain import arrondissement_of
 from centrale.render import charts
@@ -20,6 +21,7 @@ from centrale.render import charts
 STATUS_COLOURS = {COVERED: domain.BLUE, NOT_COVERED: domain.ORANGE}
 
 
+@cached_figure
 def response_curve(
     curve: pd.DataFrame,
     year: int,
@@ -85,6 +87,7 @@ def response_curve(
     return fig
 
 
+@cached_figure
 def ranking(ranked: pd.DataFrame, by: str = "communes", top: int = 15) -> go.Figure:
     """The `top` needs of `survey.rank_needs`, as horizontal bars of the criterion `by`,
     coloured by whether the catalogue in force covers them."""
@@ -131,6 +134,7 @@ def ranking(ranked: pd.DataFrame, by: str = "communes", top: int = 15) -> go.Fig
     return fig
 
 
+@cached_figure
 def history(counts: pd.DataFrame, as_of_year: int) -> go.Figure:
     """Communes asking for each need, survey after survey (`survey.need_history`)."""
     if counts.empty or counts["year"].nunique() < 2:
@@ -163,6 +167,7 @@ def history(counts: pd.DataFrame, as_of_year: int) -> go.Figure:
     return fig
 
 
+@cached_figure
 def by_arrondissement(long: pd.DataFrame, needs_order: list[str]) -> go.Figure:
     """Heat table: communes asking per need (rows, in `needs_order`) and arrondissement
     (`survey.demand_by_arrondissement`)."""
@@ -199,6 +204,7 @@ def by_arrondissement(long: pd.DataFrame, needs_order: list[str]) -> go.Figure:
     return fig
 
 
+@cached_figure
 def conversion(conv: pd.DataFrame) -> go.Figure:
     """Per catalogue solution: communes that asked for it, and those that ordered it
     since (`survey.conversion`)."""

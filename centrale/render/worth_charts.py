@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from centrale import fmt
+from centrale.cached import cached_figure
 from centrale.semantic.model import DIMENSIONS
 
 IDELUX_GREEN = "#4a7c2a"
@@ -29,6 +30,7 @@ def _layout(fig: go.Figure, title: str, height: int = 360) -> go.Figure:
     return fig
 
 
+@cached_figure
 def gain_by_year(gains: pd.DataFrame) -> go.Figure:
     """Bars: the competition gain of the orders awarded each year (euros)."""
     gains = gains.sort_values("year")
@@ -49,6 +51,7 @@ def gain_by_year(gains: pd.DataFrame) -> go.Figure:
     return _layout(fig, "Gain de la remise en concurrence, par année")
 
 
+@cached_figure
 def funnel(steps: list[dict]) -> go.Figure:
     """Horizontal funnel: communes at each step, with the conversion from the step before."""
     labels = [s["label"] for s in steps]

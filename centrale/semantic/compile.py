@@ -16,6 +16,7 @@ import datetime as dt
 import pandas as pd
 
 from centrale import fmt
+from centrale.cached import cached_query
 from centrale.semantic.model import (
     AS_OF,
     CONVERSION_DAYS,
@@ -122,6 +123,7 @@ def metric_sql(metric_key: str, question: Question, span: Window) -> tuple[str, 
     return sql, params + body_params
 
 
+@cached_query
 def answer(con, question: Question, as_of: dt.date) -> pd.DataFrame:
     """The table of `question` on `as_of`: one row per group, columns `<dim>` (shown
     value), `<dim>__key` (its key, for filters and drill-throughs) and one per metric
@@ -181,6 +183,7 @@ def _sorted(frame: pd.DataFrame, question: Question) -> pd.DataFrame:
     return order.drop(columns="_name").reset_index(drop=True)
 
 
+@cached_query
 def total(con, question: Question, as_of: dt.date) -> dict[str, float | None]:
     """Each metric of `question` over every group at once (the "Ensemble" line)."""
     frame = answer(con, question.with_(by=()), as_of)
@@ -190,6 +193,7 @@ def total(con, question: Question, as_of: dt.date) -> dict[str, float | None]:
     }
 
 
+@cached_query
 def rows_behind(
     con, question: Question, as_of: dt.date, metric_key: str, group: dict[str, str]
 ) -> pd.DataFrame:
@@ -216,6 +220,7 @@ def rows_behind(
     return frame
 
 
+@cached_query
 def compare(con, question: Question, as_of: dt.date) -> pd.DataFrame:
     """`question` over its period (A) and its `compare` period (B), side by side: per
     metric `<m>` (A), `<m>__b` (B) and `<m>__diff` (A − B), groups of either period."""
@@ -241,6 +246,7 @@ def compare(con, question: Question, as_of: dt.date) -> pd.DataFrame:
     return _sorted(merged, question)
 
 
+@cached_query
 def only_in(con, question: Question, as_of: dt.date, dimension: str) -> dict[str, list[str]]:
     """« Dans A mais pas dans B »: the `dimension` values (shown names) with a positive
     first metric over the question's period (A) and none over its `compare` period (B),
@@ -274,6 +280,7 @@ _UNIVERSE = {
 }
 
 
+@cached_query
 def without(con, question: Question, as_of: dt.date, dimension: str) -> list[str]:
     """The `dimension` values (communes existing on the period's end, catalogue
     solutions, framework providers…) with no positive first metric in the question's
@@ -289,6 +296,7 @@ def without(con, question: Question, as_of: dt.date, dimension: str) -> list[str
     return fmt.sorted_names([name for key, name in everything if key not in present])
 
 
+@cached_query
 def side_by_side(
     con, question: Question, as_of: dt.date, communes: tuple[str, ...], metrics: tuple[str, ...]
 ) -> pd.DataFrame:
@@ -323,6 +331,7 @@ def side_by_side(
     return pd.DataFrame(rows)
 
 
+@cached_query
 def what_changed(con, since: dt.date, as_of: dt.date) -> pd.DataFrame:
     """Everything that happened after `since` up to `as_of`, newest first: conventions
     signed and withdrawn, order forms sent, awards, survey answers (one line per commune

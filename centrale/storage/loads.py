@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from centrale.cached import cached_query
 
+
+@cached_query
 def load_log(con) -> pd.DataFrame:
     """load_id, loaded_at, loaded_by, action, sources_dir, row_counts (JSON), warnings (JSON),
     files (number of files), newest first."""
@@ -15,6 +18,7 @@ def load_log(con) -> pd.DataFrame:
         """).df()
 
 
+@cached_query
 def newest_load(con) -> dict | None:
     """The newest load, the one definition every reader uses: {"load_id", "loaded_at"
     (timestamp), "sources_dir", "files": {file name: SHA-256}, in name order}; None before
@@ -37,6 +41,7 @@ def newest_load(con) -> dict | None:
     }
 
 
+@cached_query
 def load_files(con, load_id: int) -> pd.DataFrame:
     """file, kind, sha256, size_bytes, rows of one load, in name order."""
     return con.execute(

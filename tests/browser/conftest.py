@@ -78,6 +78,7 @@ def app_server(demo_db, tmp_path_factory, browser) -> AppServer:
     with running_app(demo_db, tmp_path_factory.mktemp("browser-app")) as server:
         context = browser.new_context(viewport=VIEWPORT)
         page = context.new_page()
+        page.set_default_timeout(3 * RENDER_TIMEOUT_MS)  # the first run imports, warms up
         page.goto(server.url)
         wait_rendered(page)
         context.close()

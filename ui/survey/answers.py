@@ -13,7 +13,7 @@ from centrale.plaintext import plain
 from centrale.render.excel import workbook_bytes
 from centrale.semantic.model import DIMENSIONS
 from ui import components as ui
-from ui.data import load
+from ui.data import load, step
 from ui.survey.common import ANSWER_DETAIL_COLUMNS, answer_texts
 
 # The Excel export's columns and headers (the table's texts, not its display formats).
@@ -38,7 +38,11 @@ ANSWER_COLUMNS = {
 
 def answers_tab(year: int, day: dt.date) -> None:
     """The answers known on `day`, first filtered on the `year` survey."""
-    answers = load(survey.answers_ordered_since_at, day)
+    answers = load(
+        survey.mark_ordered_since,
+        step(survey.survey_answers_at, day),
+        step(survey.survey_orders_at, day),
+    )
     if answers.empty:
         ui.empty_state("Aucune réponse à une enquête à cette date.")
         return

@@ -13,7 +13,7 @@ from centrale.domain import AdhesionStatus
 from centrale.plaintext import plain
 from centrale.render import charts, mapfig, survey_charts
 from ui import components as ui
-from ui.data import figure, load
+from ui.data import figure, load, step
 from ui.survey.common import campaign_dates, known_years
 
 CAMPAIGN_MAP_HEIGHT = 420  # px: the map stands beside the response curve
@@ -97,13 +97,18 @@ def campaign_tab(year: int, day: dt.date) -> None:
             answered_days = pd.to_datetime(status["submitted_on"]).dropna()
             end = max([deadline or sent_on] + [d.date() for d in answered_days])
             until = min(day, end + dt.timedelta(days=7))
-            curve = load(survey.response_curve_at, year, day, sent_on, until)
+            curve = load(
+                survey.response_curve, step(survey.campaign_status, year, day), sent_on, until
+            )
             previous = None
             if prev_status is not None and prev_sent:
                 # The previous campaign over as many days after its own sending.
                 prev_end = min(prev_sent + dt.timedelta(days=max(len(curve) - 1, 0)), day)
                 previous = load(
-                    survey.response_curve_at, previous_year, prev_end, prev_sent, prev_end
+                    survey.response_curve,
+                    step(survey.campaign_status, previous_year, prev_end),
+                    prev_sent,
+                    prev_end,
                 )
             fig = figure(
                 survey_charts.response_curve,
@@ -136,7 +141,7 @@ def _answers_map(year: int, day: dt.date) -> None:
         return
     fig = figure(
         mapfig.category_map,
-        load(survey.campaign_map_at, year, day),
+        load(survey.map_categories, step(survey.campaign_status, year, day)),
         shapes,
         "survey_map",
         survey.MAP_CATEGORIES,

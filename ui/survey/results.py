@@ -14,7 +14,7 @@ from centrale.plaintext import plain
 from centrale.render import survey_charts
 from centrale.semantic import measures
 from ui import components as ui
-from ui.data import figure, load
+from ui.data import figure, load, step
 
 TREND_ICONS = {
     "nouveau": "★ nouveau",
@@ -23,6 +23,19 @@ TREND_ICONS = {
     "en baisse": "▼ en baisse",
     "première enquête": "– première enquête",
 }
+
+
+def _answers(day: dt.date):
+    """The step reading the answers known on `day`: what every derivation below starts from."""
+    return step(survey.survey_answers_at, day)
+
+
+def _new_needs_history(day: dt.date, year: int, by: str) -> pd.DataFrame:
+    """Survey after survey, the communes asking for the needs of `year` that no framework
+    covers on `day`, in the order of their ranking `by`."""
+    answers = _answers(day)
+    uncovered = step(survey.uncovered_need_keys, step(survey.rank_needs, answers, year, by))
+    return load(survey.need_history, answers, uncovered)
 
 
 def results_tab(year: int, day: dt.date) -> None:
@@ -44,17 +57,17 @@ def results_tab(year: int, day: dt.date) -> None:
         "(sans priorité : 1).",
     )
     # Query -> DataFrame (cached, `load`) -> chart -> layout, like every page.
-    ranked = load(survey.ranked_needs, day, year, by)
+    ranked = load(survey.rank_needs, _answers(day), year, by)
     _summary_cards(answered, ranked)
     _ranking(ranked, by, year, day)
     _shortlist(by, year, day)
     has_previous = bool((counts["year"] < year).any())
-    _trends(has_previous, load(survey.needs_year_on_year, day, year), by, year, day)
+    _trends(has_previous, load(survey.year_on_year, _answers(day), year), by, year, day)
     st.subheader("Par arrondissement")
     ui.chart(
         figure(
             survey_charts.by_arrondissement,
-            load(survey.arrondissement_demand_at, day, year),
+            load(survey.demand_by_arrondissement, _answers(day), year),
             list(ranked["need"]),
         ),
         f"enquete-{year}-arrondissements",
@@ -139,7 +152,14 @@ def _shortlist(by: str, year: int, day: dt.date) -> None:
         key="survey_min_communes",
         help="Un besoin nouveau ou en hausse est retenu dès 2 communes.",
     )
-    candidates = load(survey.shortlist_at, day, year, by, min_communes)
+    answers = _answers(day)
+    candidates = load(
+        survey.shortlist,
+        step(survey.rank_needs, answers, year, by),
+        step(survey.year_on_year, answers, year),
+        year,
+        min_communes,
+    )
     st.caption(
         "Besoins qu'aucun accord-cadre en vigueur ne couvre, demandés par au moins "
         f"{plain(min_communes)} commune(s) (ou 2 s'ils sont nouveaux ou en hausse), classés par "
@@ -201,7 +221,7 @@ def _trends(has_previous: bool, trends: pd.DataFrame, by: str, year: int, day: d
             height=300,
         )
     ui.chart(
-        figure(survey_charts.history, load(survey.new_needs_history_at, day, year, by), year),
+        figure(survey_charts.history, _new_needs_history(day, year, by), year),
         f"enquete-{year}-nouveaux-besoins",
         "survey_history",
     )
@@ -210,7 +230,7 @@ def _trends(has_previous: bool, trends: pd.DataFrame, by: str, year: int, day: d
 def _conversion(day: dt.date) -> None:
     """How many communes that asked for a catalogue solution ordered it since."""
     st.subheader("De la demande à la commande")
-    conv = load(survey.conversion_at, day)
+    conv = load(survey.conversion, _answers(day), step(survey.survey_orders_at, day))
     st.caption(
         "Pour chaque solution du catalogue : combien des communes qui l'ont demandée (toutes "
         "enquêtes jusqu'à la date) l'ont commandée depuis leur demande."
