@@ -75,6 +75,7 @@ test-all: $(DEV)
 lint: $(DEV)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 format: $(DEV)
 	$(VENV)/bin/ruff format .

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from typing import NoReturn
 
 ENGLISH_ERRORS = (
     ("the following arguments are required:", "arguments obligatoires manquants :"),
@@ -39,7 +40,7 @@ class FrenchArgumentParser(argparse.ArgumentParser):
             .replace("positional arguments:", "arguments :")
         )
 
-    def error(self, message: str) -> None:
+    def error(self, message: str) -> NoReturn:
         for english, french in ENGLISH_ERRORS:
             message = message.replace(english, french)
         self.print_usage(sys.stderr)

@@ -155,9 +155,14 @@ def env_text(name: str) -> str:
     return os.environ.get(name, "").strip()
 
 
-def _path_from_env(name: str, default: Path | None) -> Path | None:
+def _path_from_env(name: str, default: Path) -> Path:
     value = env_text(name)
     return Path(value).expanduser() if value else default
+
+
+def _optional_path_from_env(name: str) -> Path | None:
+    value = env_text(name)
+    return Path(value).expanduser() if value else None
 
 
 def settings() -> Settings:
@@ -177,7 +182,7 @@ def settings() -> Settings:
         max_upload_bytes=int(env_text("CENTRALE_MAX_UPLOAD_MB") or "20") * 1024 * 1024,
         read_seconds=float(env_text("CENTRALE_READ_SECONDS") or "60"),
         read_memory_mb=int(env_text("CENTRALE_READ_MEMORY_MB") or "1024"),
-        backups_dir=_path_from_env("CENTRALE_BACKUPS", None),
+        backups_dir=_optional_path_from_env("CENTRALE_BACKUPS"),
         backup_days=int(env_text("CENTRALE_BACKUP_DAYS") or "30"),
         trusted_proxies=frozenset(
             part.strip() for part in env_text("CENTRALE_TRUSTED_PROXIES").split(",") if part.strip()

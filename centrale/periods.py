@@ -48,7 +48,7 @@ class Period:
         if self.kind == "this_year":
             return f"cette année ({self.year}, jusqu'au {fmt.date(self.until)})"
         if self.kind == "year":
-            whole = self.until == dt.date(self.year, 12, 31)
+            whole = self.until == dt.date(self.year or self.until.year, 12, 31)
             return f"en {self.year}" + ("" if whole else f" (jusqu'au {fmt.date(self.until)})")
         return f"du {fmt.date(self.since)} au {fmt.date(self.until)}"
 

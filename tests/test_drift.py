@@ -159,7 +159,7 @@ KNOWN_HAND_WRITTEN: set[tuple[str, str]] = set()
 NOT_A_LABEL = {
     ("ui/page_list.py", "Commune"): "the name of the Commune page in the menu",
     ("ui/state.py", "Solutions"): "the sidebar's filter of solutions (not the count)",
-    ("centrale/intake/ingest.py", "Rencontres"): "the name of a kind of source file",
+    ("centrale/intake/tablediff.py", "Rencontres"): "the name of a kind of source file",
     ("centrale/intake/survey_mapping.py", "Commune"): "a column header read from a file",
     ("pages/data.py", "Commune"): "a column of a source file, shown before it is loaded",
     ("pages/data.py", "Catégorie"): "a column of a source file, shown before it is loaded",

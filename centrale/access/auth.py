@@ -148,7 +148,8 @@ def account(name: str, path: Path | None = None) -> User | None:
 
 
 def _role(entry: dict) -> str:
-    return entry.get("role") if entry.get("role") in ROLES else "viewer"
+    role = entry.get("role")
+    return role if isinstance(role, str) and role in ROLES else "viewer"
 
 
 def oidc_editors(path: Path | None = None) -> set[str]:
@@ -318,7 +319,7 @@ def sign_in(
         if good:
             failures.pop(keys[0], None)  # the address keeps its count: it may guess others
             _audit(path, name, address, "réussie", now)
-            return SignIn(User(name, _role(entry), "local"))
+            return SignIn(User(name, _role(entry or {}), "local"))
         for key in keys:
             failures[key] = failures.get(key, []) + [now.isoformat()]
         _forget_oldest(failures)

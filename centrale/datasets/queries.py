@@ -12,6 +12,7 @@ with merged communes counted for their successor (see schema.sql's macros).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pandas as pd
 
@@ -28,7 +29,7 @@ _AWARDED = str(OrderStatus.AWARDED)
 _SENT = str(OrderStatus.SENT)
 
 
-def _one(con, sql: str, params: list) -> object:
+def _one(con, sql: str, params: list) -> Any:  # a DuckDB value
     row = con.execute(sql, params).fetchone()
     return row[0] if row else None
 

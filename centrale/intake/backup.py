@@ -141,12 +141,13 @@ def make_backup(
             with build_lock(db_path):  # not while a build swaps the store
                 history_rows = _export_history(db_path, history)
             files = _source_files(sources)
+            digests: dict[str, str] = {}
             manifest = {
                 "made_at": now.isoformat(timespec="seconds"),
                 "sources": str(sources),
                 "store": str(db_path),
                 "history_loads": history_rows,
-                "files": {},
+                "files": digests,
             }
             fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "wb") as handle:
@@ -154,10 +155,10 @@ def make_backup(
                     for path in files:
                         data = path.read_bytes()
                         name = "sources/" + path.relative_to(sources).as_posix()
-                        manifest["files"][name] = sha256_bytes(data)
+                        digests[name] = sha256_bytes(data)
                         _add(archive, name, data)
                     data = history.read_bytes()
-                    manifest["files"][HISTORY_FILE] = sha256_bytes(data)
+                    digests[HISTORY_FILE] = sha256_bytes(data)
                     _add(archive, HISTORY_FILE, data)
                     text = json.dumps(manifest, indent=2, ensure_ascii=False).encode()
                     _add(archive, MANIFEST, text)

@@ -244,7 +244,9 @@ def _drop_stray_staging(folder: Path) -> None:
 def _append_journal(folder: Path, db_path: Path, record: dict) -> None:
     """Add the record once, with the load id the store gave it."""
     with duckdb.connect(str(db_path), read_only=True) as con:
-        load_id = loads.newest_load(con)["load_id"]
+        newest = loads.newest_load(con)
+    assert newest is not None, "le magasin vient d'être construit : il a un chargement"
+    load_id = newest["load_id"]
     path = folder / ARCHIVE_DIR / JOURNAL_FILE
     if path.is_file():
         for line in path.read_text(encoding="utf-8").splitlines():
@@ -264,7 +266,7 @@ def mismatch(folder: Path, db_path: Path) -> str | None:
     if built is None or not folder.is_dir():
         return None
     files, built_from = built
-    elsewhere = bool(built_from) and Path(built_from).resolve() != folder.resolve()
+    elsewhere = bool(built_from) and Path(built_from or "").resolve() != folder.resolve()
     present = folder_fingerprint(folder)
     gone = sorted(set(files) - set(present))
     new = sorted(set(present) - set(files))

@@ -159,7 +159,7 @@ def detect_kind(data: bytes, extension: str) -> str | None:
 
 def _header_texts(data: bytes, extension: str) -> set[str]:
     """Normalised texts of the first non-blank row (of every sheet for a workbook)."""
-    rows: list[list[object]] = []
+    rows: list[list] = []
     if extension == ".csv":
         text = (decode_csv(data[:65536]) or ("", ""))[0]
         line = next((ln for ln in text.splitlines() if ln.strip()), "")

@@ -222,10 +222,10 @@ def replace_answers(  # noqa: C901
             if path.name in new_files:
                 continue
             if path in trimmed:
-                copy = trimmed[path][0]
-                if copy is not None:
-                    paths.append(copy)
-                    display[copy] = path.name
+                staged = trimmed[path][0]
+                if staged is not None:
+                    paths.append(staged)
+                    display[staged] = path.name
             else:
                 paths.append(path)
         for name, path in staged_new.items():
@@ -326,11 +326,11 @@ def without_rows(path: Path, sheet: str | None, rows: list[int]) -> bytes:
     separator = csv_separator(text)
     ending = "\r\n" if "\r\n" in text else "\n"
     records = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, delimiter=separator, lineterminator=ending)
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, delimiter=separator, lineterminator=ending)
     # read.py numbers rows as Excel does: the first record is row 1.
     writer.writerows(r for i, r in enumerate(records, start=1) if i not in drop)
-    return buffer.getvalue().encode(encoding, "replace")  # utf-8-sig and utf-16 write their BOM
+    return out.getvalue().encode(encoding, "replace")  # utf-8-sig and utf-16 write their BOM
 
 
 def previous_versions(settings: Settings, year: int, nis: str) -> pd.DataFrame:

@@ -75,7 +75,7 @@ def answer_figure(frame: pd.DataFrame, question: Question) -> go.Figure:
                     **common,
                 )
             )
-    value_axis = {"title": {"text": words.label}}
+    value_axis: dict[str, object] = {"title": {"text": words.label}}
     if _percent(metric.key):
         value_axis.update(charts.percent_ticks(float(frame[metric.key].max() or 0)))
     else:

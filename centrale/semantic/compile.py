@@ -322,7 +322,7 @@ def side_by_side(
         )
         frame = answer(con, asked, as_of)
         values = dict(zip(frame["commune__key"], frame[key]))
-        row = {"metric": key, "measure": METRICS[key].label}
+        row: dict[str, object] = {"metric": key, "measure": METRICS[key].label}
         for nis in communes:
             if nis in names:
                 value = values.get(nis)

@@ -342,7 +342,7 @@ FRENCH_LABELS = {
 def french_label(kind: str | None, column: str) -> str:
     """The French label of a kind's column (never the internal English name when the
     kind declares labels): the table above, else the column's first label."""
-    if (kind, column) in FRENCH_LABELS:
+    if kind is not None and (kind, column) in FRENCH_LABELS:
         return FRENCH_LABELS[(kind, column)]
     if kind in KINDS:
         col = next((c for c in KINDS[kind].columns if c.name == column), None)

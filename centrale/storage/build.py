@@ -81,7 +81,7 @@ def shrinking_tables(db_path: Path, row_counts: dict[str, int]) -> dict[str, tup
             for table in SOURCE_TABLES:
                 try:
                     # Table names from the constant above only.
-                    (before,) = con.execute(f"SELECT count(*) FROM {table}").fetchone()  # noqa: S608
+                    (before,) = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0]  # noqa: S608
                 except duckdb.Error:
                     continue  # a table this store does not have yet
                 after = row_counts.get(table, 0)
