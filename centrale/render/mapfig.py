@@ -7,6 +7,10 @@ geojson: already simplified at build time, coordinates rounded to 4 decimals).
 request; a plotly `geo` subplot would fetch its base map from cdn.plot.ly and
 stay blank offline (STACK-NOTES.md).
 
+Over 500 lines: the map's one figure (layers, marks, classes, written names) in one
+place; the names (`name_labels` … `plotly_config`) are the part to split next, into a
+module of their own, once the lead's move to centrale/figures/ has landed.
+
 The figure JSON stays small (≈ 70–90 kB for the 44 communes) because each
 trace carries only the features it colours: plotly would otherwise repeat the
 whole FeatureCollection in every trace of a categorical map.
