@@ -450,7 +450,7 @@ def orders_by_solution(
         """,
         [order_sql.AWARDED, *_window(since, until), order_sql.SENT, *_window(since, until)]
         + [order_sql.AWARDED, *_window(since, until), order_sql.AWARDED]
-        + [*_window(since, until), as_of, solution_ids, solution_ids],
+        + [*_window(since, until), as_of, as_of, solution_ids, solution_ids],
     ).df()
 
 
