@@ -207,6 +207,9 @@
       let last = 0;
       let trailing = null;
       map.on("render", () => {
+        // Paper resizes the map's box and MapLibre redraws it at the same zoom, cropped:
+        // the picture keeps the screen's whole view (theme.css fits it in the box).
+        if (view.matchMedia("print").matches) return;
         const now = Date.now();
         if (now - last < 400) {
           // Moving: copy again once it settles, not at every frame.
