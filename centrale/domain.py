@@ -225,3 +225,17 @@ def upper_first(text: str) -> str:
     """Capitalise the first letter only ('arrondissement d'Arlon' -> 'Arrondissement
     d'Arlon'); `str.capitalize` would lower the names that follow."""
     return text[:1].upper() + text[1:]
+
+
+# What a load of the store was, as the history page, the Explorer's « Ce qui a changé » and
+# the digest say it (the store's load_log.action holds the key).
+LOAD_ACTIONS = {
+    "build": "Construction",
+    "import": "Import depuis le tableau de bord",
+    "restore": "Restauration",
+}
+
+
+def load_action_label(action: str) -> str:
+    """« Construction » for `build`; an unknown action is shown as it is stored."""
+    return LOAD_ACTIONS.get(str(action), str(action))

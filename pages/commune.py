@@ -180,8 +180,10 @@ with left:
         empty_state(f"{name} n'avait pas signé la convention d'adhésion au {fmt.date(day)}.")
     else:
         for row in adhesions.itertuples():
-            by = "" if row.signed_by == name else f" (par {row.signed_by}, avant la fusion)"
-            line_md = f"Convention signée le **{fmt.date(row.signed_on)}**{plain(by)}"
+            # The space stays outside plain(), which trims its text.
+            by = "" if row.signed_by == name else f"(par {row.signed_by}, avant la fusion)"
+            line_md = f"Convention signée le **{fmt.date(row.signed_on)}**"
+            line_md += f" {plain(by)}" if by else ""
             if not row.active:
                 line_md += f", retirée le **{fmt.date(row.withdrawn_on)}**"
             st.markdown(f"- {line_md}.")

@@ -10,6 +10,7 @@ import streamlit as st
 
 from centrale import fmt
 from centrale.config import settings
+from centrale.domain import load_action_label
 from centrale.errors import FILE_SYSTEM_ERRORS, explain
 from centrale.intake import ingest
 from centrale.plaintext import plain
@@ -23,11 +24,6 @@ from ui.shell import ensure_shell
 
 ensure_shell()
 
-ACTIONS = {
-    "build": "Construction",
-    "import": "Import depuis le tableau de bord",
-    "restore": "Restauration",
-}
 TABLES = {
     "orders": "commandes",
     "adhesions": "adhésions",
@@ -85,7 +81,7 @@ table = pd.DataFrame(
         "N°": log["load_id"],
         "Date": log["loaded_at"].map(lambda t: f"{fmt.date(t)} {t:%H:%M}"),
         "Par": log["loaded_by"],
-        "Action": log["action"].map(lambda a: ACTIONS.get(a, a)),
+        "Action": log["action"].map(load_action_label),
         "Détail": log["load_id"].map(lambda i: _note(i, notes)),
         "Fichiers": log["files"],
         "Lignes": log["row_counts"].map(_counts_text),
@@ -96,7 +92,7 @@ ui.styled_table(table, [ui.Col(c, c) for c in table.columns])
 
 labels = {
     int(r.load_id): f"n° {r.load_id} — {fmt.date(r.loaded_at)} {r.loaded_at:%H:%M} — "
-    f"{ACTIONS.get(r.action, r.action)} ({r.loaded_by})"
+    f"{load_action_label(r.action)} ({r.loaded_by})"
     for r in log.itertuples()
 }
 chosen = st.selectbox(

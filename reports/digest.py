@@ -29,7 +29,7 @@ from centrale import fmt
 from centrale.cached import cached_query
 from centrale.config import AWARD_PROMISE_DAYS, env_text
 from centrale.datasets import queries, survey
-from centrale.domain import AdhesionStatus, OrderStatus
+from centrale.domain import AdhesionStatus, OrderStatus, load_action_label
 from centrale.semantic import measures
 from centrale.semantic.model import DIMENSIONS
 from centrale.storage import loads
@@ -225,7 +225,7 @@ def _imports(con, since: dt.date, as_of: dt.date) -> Section:
         [
             f"{pd.Timestamp(entry.loaded_at):%d/%m/%Y %H:%M}",
             str(entry.loaded_by),
-            str(entry.action),
+            load_action_label(entry.action),
             fmt.count(int(entry.files), "fichier", "fichiers"),
         ]
         for entry in made.itertuples()

@@ -39,6 +39,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from centrale import fmt
 from centrale.config import Settings
 from centrale.intake.survey_entry import (
     HEADERS,
@@ -363,12 +364,18 @@ def date_order(values: list, given: str | None = None) -> tuple[str | None, str 
     if ambiguous and not given:
         return None, (
             f"jour et mois ne peuvent être distingués : les {len(ambiguous)} date(s) ont "
-            f"leurs deux premiers nombres ≤ 12 (p. ex. « {ambiguous[0]} », 3 septembre ou "
-            "9 mars ?). Précisez l'ordre : en ligne de commande --date-order dmy (jour/mois) "
-            "ou --date-order mdy (mois/jour) ; dans le tableau de bord, le choix « Ordre des "
-            "dates » au-dessus de l'aperçu"
+            f"leurs deux premiers nombres ≤ 12 (p. ex. « {ambiguous[0]} » : "
+            f"{_two_readings(ambiguous[0])} ?). Précisez l'ordre : en ligne de commande "
+            "--date-order dmy (jour/mois) ou --date-order mdy (mois/jour) ; dans le tableau "
+            "de bord, le choix « Ordre des dates » au-dessus de l'aperçu"
         )
     return given, None
+
+
+def _two_readings(text: str) -> str:
+    """« 5 mars ou 3 mai » for `05/03/2026`: the two days an ambiguous date can be."""
+    first, second = (int(n) for n in re.findall(r"\d+", str(text))[:2])
+    return f"{first} {fmt.MONTHS_FR[second - 1]} ou {second} {fmt.MONTHS_FR[first - 1]}"
 
 
 def iso_date(value, order: str | None) -> str:

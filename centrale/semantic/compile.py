@@ -336,7 +336,7 @@ def what_changed(con, since: dt.date, as_of: dt.date) -> pd.DataFrame:
     """Everything that happened after `since` up to `as_of`, newest first: conventions
     signed and withdrawn, order forms sent, awards, survey answers (one line per commune
     and survey), contacts held and data loads. Columns: day, what, commune, detail."""
-    from centrale.domain import OrderStatus
+    from centrale.domain import LOAD_ACTIONS, OrderStatus
 
     return con.execute(
         """
@@ -372,10 +372,15 @@ def what_changed(con, since: dt.date, as_of: dt.date) -> pd.DataFrame:
             WHERE e.held_on > ? AND e.held_on <= ?
             UNION ALL
             SELECT CAST(l.loaded_at AS DATE), 'Chargement des données', '',
-                   l.action || ' par ' || coalesce(l.loaded_by, '?')
+                   CASE l.action WHEN ? THEN ? WHEN ? THEN ? WHEN ? THEN ? ELSE l.action END
+                       || ' par ' || coalesce(l.loaded_by, '?')
             FROM load_log l
             WHERE CAST(l.loaded_at AS DATE) > ? AND CAST(l.loaded_at AS DATE) <= ?)
         ORDER BY day DESC, what, commune COLLATE NOACCENT.NOCASE
         """,
-        [since, as_of] * 3 + [str(OrderStatus.CANCELLED)] + [since, as_of] * 4,
+        [since, as_of] * 3
+        + [str(OrderStatus.CANCELLED)]
+        + [since, as_of] * 3
+        + [word for pair in LOAD_ACTIONS.items() for word in pair]
+        + [since, as_of],
     ).df()
