@@ -84,6 +84,9 @@ def lead_time_figure(b: CommuneBriefing) -> go.Figure:
         x=AWARD_PROMISE_DAYS,
         line={"color": style.ACCENT_HEX, "width": 3, "dash": "dash"},
         annotation_text=f"promesse : {AWARD_PROMISE_DAYS} jours",
+        # Above the plot area (centred on the line): inside it, the label of a bar close
+        # to 20 days (« 19 jours ») would sit on it.
+        annotation_position="top",
         annotation_font={"size": FONT_SIZE, "color": style.DARK_HEX},
     )
     _large(fig, "Délai d'attribution de ses commandes", 120 + 60 * max(len(values), 2))
