@@ -65,8 +65,14 @@ def money(value, decimals: int = 2) -> str:
 
 
 def percent(share, decimals: int = 0) -> str:
-    """A share 0–1 -> '21 %'."""
-    return MISSING if _missing(share) else f"{number(share * 100, decimals)}{NBSP}%"
+    """A share 0–1 -> '21 %'. A share that is not zero never reads '0 %': 0,002 -> '< 1 %'
+    (a headline saying 0 % above a table showing 2,4 % for one row reads as wrong)."""
+    if _missing(share):
+        return MISSING
+    text = number(share * 100, decimals)
+    if share != 0 and not text.strip("-0,"):  # not zero, yet rounds to 0
+        return f"<{NBSP}{number(10.0**-decimals, decimals)}{NBSP}%"
+    return f"{text}{NBSP}%"
 
 
 def date(value) -> str:
