@@ -159,7 +159,7 @@ else:
                 # Short headers: this table has 390 px at 1366 (headers never wrap).
                 Col("population", "Habitants", "int"),
                 Col("amount_eur", "Montant", "money0", help="Montant reçu"),
-                Col.of("subsidy_per_inhabitant"),
+                Col.of("subsidy_per_inhabitant", short=True),
             ],
             key="subsidies_communes_xlsx",
             file_name=f"subside-par-habitant-{year}",

@@ -427,6 +427,7 @@ _ALL = [
         "money",
         "Subside accordé divisé par la population.",
         unit="€ par habitant",
+        short="Par habitant",
         column="amount_per_inhabitant",
     ),
     Measure(
