@@ -80,6 +80,8 @@ def answer_figure(frame: pd.DataFrame, question: Question) -> go.Figure:
         value_axis.update(charts.percent_ticks(float(frame[metric.key].max() or 0)))
     else:
         value_axis.update(tickformat=words.tick_format, ticksuffix=words.tick_suffix)
+        if words.kind == "int":  # counts: no half ticks printed as 0, 1, 1, 2, 2
+            value_axis.update(dtick=charts.integer_axis_step(frame[metric.key].max()))
     bars = 0 if temporal else min(len(frame), MAX_BARS)
     height = 380 if temporal else max(260, 60 + 28 * bars)
     charts.french_layout(fig, height=height)
