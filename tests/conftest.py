@@ -72,3 +72,13 @@ def test_settings(tmp_path):
     return dataclasses.replace(
         settings(), db_path=tmp_path / "store.duckdb", sources_dir=tmp_path / "sources"
     )
+
+
+@pytest.fixture(scope="module")
+def con(demo_db):
+    """A read-only connection to the demo store (the store's own way of opening it)."""
+    from centrale.storage.store import connect_read_only
+
+    connection = connect_read_only(demo_db)
+    yield connection
+    connection.close()

@@ -2,19 +2,9 @@
 
 import datetime as dt
 
-import pytest
-
 from centrale.render.answer_charts import answer_figure
 from centrale.semantic import Question
 from centrale.semantic.compile import answer
-from centrale.storage.store import connect_read_only
-
-
-@pytest.fixture(scope="module")
-def con(demo_db):
-    connection = connect_read_only(demo_db)
-    yield connection
-    connection.close()
 
 
 def test_a_small_count_axis_ticks_at_whole_numbers(con):

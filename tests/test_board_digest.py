@@ -15,7 +15,6 @@ import subprocess
 from email import policy
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from centrale import fmt, periods
@@ -31,12 +30,6 @@ PT_PER_MM = 72 / 25.4
 def needs_poppler() -> None:
     if not shutil.which("pdftotext"):
         pytest.skip("poppler-utils absent (pdftotext) : test PDF sauté")
-
-
-@pytest.fixture(scope="module")
-def con(demo_db):
-    with duckdb.connect(str(demo_db), read_only=True) as connection:
-        yield connection
 
 
 def read_pdf(data: bytes, tmp_path: Path, name: str = "doc.pdf"):

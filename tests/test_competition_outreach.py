@@ -12,7 +12,6 @@ import json
 import subprocess
 import sys
 
-import duckdb
 import pandas as pd
 import pytest
 
@@ -21,12 +20,6 @@ from centrale.datasets import competition, outreach, queries
 from tests.conftest import PRESS_DAY, SAMPLE_DIR
 
 TODAY = dt.date(2026, 11, 24)
-
-
-@pytest.fixture(scope="module")
-def con(demo_db):
-    with duckdb.connect(str(demo_db), read_only=True) as connection:
-        yield connection
 
 
 def test_kpis_json_at_the_press_day_reproduce_the_record(demo_db):

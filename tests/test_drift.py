@@ -14,7 +14,6 @@ import datetime as dt
 import io
 
 import openpyxl
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from centrale import fmt
@@ -23,20 +22,12 @@ from centrale.datasets import briefing, outreach, queries
 from centrale.domain import ADHESION_LABELS, ORDER_STATUS_LABELS, AdhesionStatus
 from centrale.semantic import Question
 from centrale.semantic import compile as layer
-from centrale.storage.store import connect_read_only
 from reports import story
 from tests.conftest import PRESS_DAY
 from ui import components
 
 DAY = dt.date(2026, 11, 24)
 TELLIN, BASTOGNE, BERTRIX = "84068", "82003", "84009"
-
-
-@pytest.fixture(scope="module")
-def con(demo_db):
-    connection = connect_read_only(demo_db)
-    yield connection
-    connection.close()
 
 
 def test_solutions_taken_and_population_covered_count_the_same_orders(con):

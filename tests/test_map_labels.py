@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import duckdb
 import pytest
 import shapely
 
@@ -23,13 +22,6 @@ from tests.conftest import PRESS_DAY
 # Habay, Libramont-Chevigny.
 COMMUNES = ["85024", "81013", "84009", "83031", "85046", "84077"]
 DAYS = [PRESS_DAY, dt.date.today()]
-
-
-@pytest.fixture(scope="module")
-def con(demo_db):
-    connection = duckdb.connect(str(demo_db), read_only=True)
-    yield connection
-    connection.close()
 
 
 def _labels(con, nis, day):

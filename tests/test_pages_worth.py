@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import duckdb
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from centrale import fmt
@@ -26,12 +24,6 @@ def run(page: str, day: dt.date, nis: str | None = None) -> AppTest:
     at.run()
     assert not at.exception, at.exception
     return at
-
-
-@pytest.fixture(scope="module")
-def con(demo_db):
-    with duckdb.connect(str(demo_db), read_only=True) as connection:
-        yield connection
 
 
 def test_overview_shows_the_gain_and_the_funnel(app_env, con):

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import duckdb
 import pytest
 
 from centrale.datasets import briefing
@@ -23,12 +22,6 @@ from tests.conftest import PRESS_DAY
 TODAY = dt.date(2026, 11, 24)
 PT_PER_MM = 72 / 25.4
 DATES = [PRESS_DAY, TODAY]
-
-
-@pytest.fixture(scope="module")
-def con(demo_db):
-    with duckdb.connect(str(demo_db), read_only=True) as connection:
-        yield connection
 
 
 def briefings(con, as_of: dt.date) -> list[briefing.CommuneBriefing]:

@@ -18,7 +18,6 @@ import sys
 import time
 from pathlib import Path
 
-import duckdb
 import pytest
 from pptx import Presentation
 from pptx.util import Pt
@@ -62,12 +61,6 @@ def pdf_text(path: Path) -> str:
         ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
     ).stdout
     return out.replace("\u00a0", " ").replace("\u202f", " ")
-
-
-@pytest.fixture(scope="module")
-def con(demo_db):
-    with duckdb.connect(str(demo_db), read_only=True) as connection:
-        yield connection
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,6 @@ from centrale.datasets import outreach, queries
 from centrale.semantic import DIMENSIONS, METRICS, Question, dimensions_for, gallery, views, window
 from centrale.semantic import compile as layer
 from centrale.semantic.question import RELATIVE
-from centrale.storage.store import connect_read_only
 from tests.conftest import PRESS_DAY
 
 LATE_DAY = dt.date(2026, 11, 24)  # the last day the demo data speaks of
@@ -85,13 +84,6 @@ HAND_SQL = {
     "s.submitted_on + 180) THEN 1 ELSE 0 END) FROM survey_answers s "
     "WHERE s.need_solution_id IS NOT NULL AND s.submitted_on <= $d",
 }
-
-
-@pytest.fixture(scope="module")
-def con(demo_db):
-    connection = connect_read_only(demo_db)
-    yield connection
-    connection.close()
 
 
 def _value(con, question: Question, day: dt.date, key: str):

@@ -13,7 +13,6 @@ import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
 
@@ -33,12 +32,6 @@ def needs_poppler() -> None:
         pytest.skip(
             "poppler-utils absent (pdftotext) : test PDF sauté (apt-get install poppler-utils)"
         )
-
-
-@pytest.fixture(scope="module")
-def con(demo_db):
-    with duckdb.connect(str(demo_db), read_only=True) as connection:
-        yield connection
 
 
 def pages_words(pdf: bytes, tmp_path: Path) -> list[list[tuple[float, float, str]]]:

@@ -16,19 +16,11 @@ import pytest
 from centrale import cached
 from centrale.cached import evaluate, step
 from centrale.datasets import queries, survey
-from centrale.storage.store import connect_read_only
 
 # A day inside the 2023 campaign (its deadline is 28/04/2023), and a day when
 # seven surveys are known.
 DURING_2023 = dt.date(2023, 4, 15)
 LATE_2026 = dt.date(2026, 11, 24)
-
-
-@pytest.fixture(scope="module")
-def con(demo_db):
-    con = connect_read_only(demo_db)
-    yield con
-    con.close()
 
 
 def spec(fig: go.Figure) -> dict:

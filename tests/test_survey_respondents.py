@@ -8,14 +8,6 @@ import datetime as dt
 import pytest
 
 from centrale.datasets import survey
-from centrale.storage.store import connect_read_only
-
-
-@pytest.fixture(scope="module")
-def con(demo_db):
-    con = connect_read_only(demo_db)
-    yield con
-    con.close()
 
 
 @pytest.mark.parametrize("day", [dt.date(2023, 4, 15), dt.date(2026, 11, 24)])
