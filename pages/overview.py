@@ -14,7 +14,7 @@ from ui import report_buttons
 from ui import worth as worth_ui
 from ui.components import Col
 from ui.data import figure, load
-from ui.shell import ensure_shell, figures_before_charts
+from ui.shell import ensure_shell
 from ui.state import OPENED_ON, as_of, period_picker, solution_filter
 
 ensure_shell()
@@ -129,7 +129,6 @@ with cards[5]:
     )
     st.caption(f"Appel à projets {plain(call_year)}" if call_year else "Aucun appel à cette date")
 
-figures_before_charts("overview")
 
 st.subheader("Adhésions")
 curve = load(queries.adhesion_curve, day)

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from centrale import fmt
 from centrale.datasets.briefing import CommuneBriefing
-from reports import deck, sheet
 
 
 def base_name(b: CommuneBriefing) -> str:
@@ -22,6 +21,10 @@ def write_briefing(b: CommuneBriefing, out_dir: Path) -> tuple[Path, Path]:
     Each file is written beside its final name and renamed into place, so an
     interrupted batch never leaves a half-written deck that opens as corrupt.
     """
+    # Imported here: the pages name the files (`base_name`) without loading python-pptx,
+    # fpdf and matplotlib, which a briefing's buttons need only when clicked.
+    from reports import deck, sheet
+
     out_dir = Path(out_dir)
     paths = []
     for suffix, content in (

@@ -3,7 +3,8 @@
 `briefing_downloads(nis, as_of)` is called by the commune page and the
 presentation page. The briefing's data is read once through `load` (cached
 per store version); the files themselves are built only when a button is
-clicked (a callable `data`), so drawing the buttons costs nothing.
+clicked (a callable `data`), so drawing the buttons costs nothing; the report modules
+(python-pptx, fpdf, matplotlib) are imported at that click too.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import streamlit as st
 from centrale.datasets import briefing
 from centrale.domain import de
 from centrale.plaintext import plain
-from reports import deck, files, sheet
+from reports import files
 from ui.data import load
 
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
@@ -37,7 +38,7 @@ def briefing_downloads(nis: str, as_of: dt.date, key_prefix: str = "briefing") -
     buttons = (
         (
             "Présentation PowerPoint (.pptx)",
-            lambda: deck.deck_bytes(b),
+            lambda: _deck_bytes(b),
             "pptx",
             PPTX_MIME,
             ":material/slideshow:",
@@ -45,7 +46,7 @@ def briefing_downloads(nis: str, as_of: dt.date, key_prefix: str = "briefing") -
         ),
         (
             "Fiche commune (.pdf)",
-            lambda: sheet.sheet_bytes(b),
+            lambda: _sheet_bytes(b),
             "pdf",
             PDF_MIME,
             ":material/picture_as_pdf:",
@@ -67,3 +68,15 @@ def briefing_downloads(nis: str, as_of: dt.date, key_prefix: str = "briefing") -
                 width="stretch",
                 help=help_text,
             )
+
+
+def _deck_bytes(b: briefing.CommuneBriefing) -> bytes:
+    from reports import deck
+
+    return deck.deck_bytes(b)
+
+
+def _sheet_bytes(b: briefing.CommuneBriefing) -> bytes:
+    from reports import sheet
+
+    return sheet.sheet_bytes(b)

@@ -4,6 +4,9 @@ The same files as `python -m reports board|digest`: the board report of a year
 (PDF and slides) and the digest of what changed since a date (PDF and the
 ready-to-send .eml). Nothing is built until a button is clicked (callable
 `data`); the reports' figures are read through `load`, cached per store version.
+The report modules are imported at that click too: they bring fpdf, python-pptx
+and matplotlib, ~70 % of the overview's first run when imported with the page
+(py-spy, 07/12/2026), for buttons that only editors see and few click.
 """
 
 from __future__ import annotations
@@ -13,7 +16,6 @@ import datetime as dt
 import streamlit as st
 
 from centrale import fmt, periods
-from reports import board, digest
 from ui.auth import is_editor
 from ui.briefing_buttons import PDF_MIME, PPTX_MIME
 from ui.data import load
@@ -35,7 +37,7 @@ def reports_for_editors(as_of: dt.date) -> None:
         left, right = st.columns(2)
         left.download_button(
             "Rapport au CA (.pdf)",
-            data=lambda: board.board_pdf(load(board.board_report, period)),
+            data=lambda: _board_pdf(period),
             file_name=f"{name}.pdf",
             mime=PDF_MIME,
             icon=":material/picture_as_pdf:",
@@ -45,7 +47,7 @@ def reports_for_editors(as_of: dt.date) -> None:
         )
         right.download_button(
             "Rapport au CA (.pptx)",
-            data=lambda: board.board_deck(load(board.board_report, period)),
+            data=lambda: _board_deck(period),
             file_name=f"{name}.pptx",
             mime=PPTX_MIME,
             icon=":material/slideshow:",
@@ -63,14 +65,10 @@ def reports_for_editors(as_of: dt.date) -> None:
         )
         stem = f"Digest_{since.isoformat()}_{as_of.isoformat()}"
 
-        def eml() -> bytes:
-            d = load(digest.build_digest, since, as_of)
-            return digest.digest_email(d, digest.digest_pdf(d)).as_bytes()
-
         left, right = st.columns(2)
         left.download_button(
             "Digest (.eml)",
-            data=eml,
+            data=lambda: _digest_eml(since, as_of),
             file_name=f"{stem}.eml",
             mime=EML_MIME,
             icon=":material/mail:",
@@ -81,10 +79,36 @@ def reports_for_editors(as_of: dt.date) -> None:
         )
         right.download_button(
             "Digest (.pdf)",
-            data=lambda: digest.digest_pdf(load(digest.build_digest, since, as_of)),
+            data=lambda: _digest_pdf(since, as_of),
             file_name=f"{stem}.pdf",
             mime=PDF_MIME,
             icon=":material/picture_as_pdf:",
             on_click="ignore",
             key=f"reports_digest_pdf_{stem}",
         )
+
+
+# The builders, each importing its report module when a button asks for the file.
+def _board_pdf(period: periods.Period) -> bytes:
+    from reports import board
+
+    return board.board_pdf(load(board.board_report, period))
+
+
+def _board_deck(period: periods.Period) -> bytes:
+    from reports import board
+
+    return board.board_deck(load(board.board_report, period))
+
+
+def _digest_pdf(since: dt.date, as_of: dt.date) -> bytes:
+    from reports import digest
+
+    return digest.digest_pdf(load(digest.build_digest, since, as_of))
+
+
+def _digest_eml(since: dt.date, as_of: dt.date) -> bytes:
+    from reports import digest
+
+    d = load(digest.build_digest, since, as_of)
+    return digest.digest_email(d, digest.digest_pdf(d)).as_bytes()

@@ -64,18 +64,3 @@ def ensure_shell() -> None:
 
 def _never_shown() -> None:
     """The default page of the one-off navigation above: never run (the rerun replaces it)."""
-
-
-def figures_before_charts(page: str) -> None:
-    """Call right after a page's headline figures: on the session's first visit of
-    `page`, the run ends here and starts again at once.
-
-    The browser paints a batch of elements only once every element module it needs is
-    loaded; charts need plotly.js (~4,7 MB, about a second to evaluate on a laptop), so
-    figures sent with charts wait for them. Sent alone, they paint first, and the charts
-    follow in the next run (measured in bench/browser.py: « KPI visibles » against the
-    whole page drawn)."""
-    key = f"{page}_figures_painted"
-    if not st.session_state.get(key):
-        st.session_state[key] = True
-        st.rerun()

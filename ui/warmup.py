@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gc
 import importlib
+import inspect
 import threading
 import time
 
@@ -43,6 +44,11 @@ OTHER_MODULES = (
     "centrale.render.survey_charts",
     "ui.survey.campaign",
     "ui.survey.results",
+    # The report builders (python-pptx, fpdf, matplotlib: ~1 s of imports), which the
+    # pages import only when a download button is clicked.
+    "reports.board",
+    "reports.digest",
+    "reports.sheet",
 )
 
 
@@ -50,6 +56,7 @@ def _warm() -> None:
     started = time.monotonic()
     for name in FIRST_PAGE_MODULES:
         importlib.import_module(name)
+    _prime_module_lookup()
     from centrale.storage.store import StoreMissing
     from ui import data
 
@@ -60,8 +67,18 @@ def _warm() -> None:
     _warm_overview()
     for name in OTHER_MODULES:
         importlib.import_module(name)
+    _prime_module_lookup()  # again, for the modules just imported
     _freeze_long_lived()
     LOG.info("préchargement terminé en %.1f s", time.monotonic() - started)
+
+
+def _prime_module_lookup() -> None:
+    """Fill `inspect`'s table of which file belongs to which module (public API) for the
+    modules imported so far. Streamlit walks `inspect.stack()` once per process, at the
+    first element a visitor's page draws (to tell whether it runs in a REPL): with ~2 000
+    modules loaded, building that table (a realpath per module) was ~20 % of the first
+    visitor's run (py-spy, 07/12/2026). Later calls only add the modules loaded since."""
+    inspect.stack()
 
 
 def _warm_overview() -> None:
