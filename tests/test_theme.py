@@ -72,3 +72,34 @@ def test_freshness_says_when_data_were_loaded():
         "Données à jour au 24/11/2026 à 10:15"
     )
     assert "aucun chargement" in theme.freshness_text(None)
+
+
+def test_first_screen_modules_are_preloaded_by_their_file_in_this_streamlit():
+    """Each preloaded element's module is found in the installed Streamlit's build (an
+    upgrade that renames one fails here instead of silently loading it late), and the
+    preload survives the sanitiser like the rest of the script."""
+    script = theme._preload_script()
+    for name in theme.PRELOADED_ELEMENTS:
+        assert re.search(rf'"/static/js/{name}\.[\w-]+\.js"', script), name
+    assert "PlotlyChart" not in script  # evaluated early, it would hold the figures
+    assert not re.search(r"<[/\w]", script)
+
+
+def test_the_pages_load_no_report_builder_until_a_download_is_asked_for():
+    """fpdf, python-pptx and matplotlib were ~70 % of the overview's first run: the
+    buttons that build reports import them only when clicked."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import ui.report_buttons, ui.briefing_buttons, reports.files; "
+        "print(sorted(m for m in ('fpdf', 'pptx', 'matplotlib') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=theme.ASSETS.parent,
+    )
+    assert out.stdout.strip() == "[]", out.stdout
