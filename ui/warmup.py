@@ -44,11 +44,6 @@ OTHER_MODULES = (
     "centrale.render.survey_charts",
     "ui.survey.campaign",
     "ui.survey.results",
-    # The report builders (python-pptx, fpdf, matplotlib: ~1 s of imports), which the
-    # pages import only when a download button is clicked.
-    "reports.board",
-    "reports.digest",
-    "reports.sheet",
 )
 
 
