@@ -81,18 +81,17 @@ if saved:
             if question is None:
                 st.caption(f"{plain(name)} : vue illisible (mesure inconnue), ignorée.")
                 continue
-            mode = view["params"].get("mode") or "table"
             left, right = st.columns([4, 1])
             left.markdown(
-                f"[{plain(name)}]({ex.link(question, mode)}) — "
+                f"[{plain(name)}]({ex.link(view['params'])}) — "
                 f"{plain(describe(question, day))} "
                 f"*(enregistrée par {plain(view.get('saved_by', '?'))})*"
             )
             right.button(
                 "Ouvrir",
                 key=f"explorer_view_open_{name}",
-                on_click=ex.apply,
-                args=(question, mode if mode in ex.MODES else "table"),
+                on_click=ex.apply_params,
+                args=(view["params"],),
             )
 
 # --- The question --------------------------------------------------------------------------
@@ -325,7 +324,9 @@ if mode == "table":
                 f"Sans aucune valeur de « {plain(METRICS[question.metrics[0]].label)} » sur la "
                 f"période ({len(nothing)}) : " + plain(", ".join(nothing))
             )
-    group = drill_pick(frame, chart_event, map_event, table_event)
+    # A click (or the group a link or a view kept) lists its rows; a group the answer
+    # does not have is dropped, never shown with another question's rows.
+    group = ex.kept_group(question, drill_pick(frame, chart_event, map_event, table_event), frame)
     with st.container(border=True):
         if group is None:
             st.caption(
@@ -391,11 +392,27 @@ elif mode == "side":
         max_selections=4,
         key=ex.COMMUNES_KEY,
     )
+    st.checkbox(
+        "Ajouter toutes les autres mesures",
+        key=ex.SIDE_ALL_KEY,
+        help="Sous les mesures choisies, chaque mesure qui se regroupe par commune.",
+    )
     picked = tuple(st.session_state.get(ex.COMMUNES_KEY) or ())
+    # Rows: the chosen measures, in their order, then (on demand) every other one.
+    by_commune = [k for k in METRICS if "commune" in dimensions_for(k)]
+    keys = tuple(k for k in question.metrics if k in by_commune)
+    if st.session_state.get(ex.SIDE_ALL_KEY):
+        keys += tuple(k for k in by_commune if k not in keys)
+    apart = [METRICS[k].label for k in question.metrics if k not in by_commune]
+    if apart:
+        st.caption(
+            "Ne se regroupe pas par commune, donc pas côte à côte : " + plain(", ".join(apart))
+        )
     if len(picked) < 2:
         ui.empty_state("Choisissez au moins deux communes.")
+    elif not keys:
+        ui.empty_state("Choisissez une mesure qui se regroupe par commune.")
     else:
-        keys = tuple(k for k in METRICS if "commune" in dimensions_for(k))
         table = load(layer.side_by_side, question.with_(by=()), day, picked, keys)
         shown = table[["measure"]].copy()
         for nis in picked:
@@ -457,7 +474,9 @@ if is_editor():
             name = st.text_input("Nom de la vue", max_chars=views.MAX_NAME)
             if st.form_submit_button("Enregistrer"):
                 try:
-                    kept = views.save_view(sources_dir, name, question, loaded_by(), mode)
+                    kept = views.save_view(
+                        sources_dir, name, question, loaded_by(), ex.page_params(mode)
+                    )
                     st.success(f"Vue « {plain(kept)} » enregistrée.")
                 except views.ViewsError as error:
                     st.error(plain(str(error)))
