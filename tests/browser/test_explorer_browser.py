@@ -45,7 +45,9 @@ def test_adhesion_rate_by_arrondissement_in_three_actions(app_server, offline_pa
     assert "Taux d'adhésion" in about["Question"] and "par arrondissement" in about["Question"]
 
 
-def test_a_click_on_a_bar_lists_its_orders(app_server, offline_page, demo_db):
+def test_a_click_on_a_bar_lists_its_orders(app_server, offline_page, demo_db, browser):
+    """The click is in the page's link: the link opened in a new browser lists the same
+    rows (the review: reopening it lost the drill-down)."""
     page, _ = offline_page
     person = Person(page, app_server.url)
     person.nav("Explorer")  # opens on « Commandes attribuées par arrondissement »
@@ -73,6 +75,17 @@ def test_a_click_on_a_bar_lists_its_orders(app_server, offline_page, demo_db):
             {"arrondissement": name},
         )
     assert count == len(rows) > 0
+    # The address now names the clicked bar; a new browser reopening it sees the same rows.
+    page.wait_for_url(re.compile(r"[?&]lignes=arrondissement%3A"))
+    context = browser.new_context(viewport=VIEWPORT, locale="fr-BE", service_workers="block")
+    try:
+        other = context.new_page()
+        other.goto(page.url)
+        wait_rendered(other, f"Arrondissement : {name}")
+        again = re.search(r"Arrondissement : ([^\n—]+?) — (\d+) lignes?", _main(other))
+        assert again and (again[1].strip(), int(again[2])) == (name, count), _main(other)[-800:]
+    finally:
+        context.close()
 
 
 def test_a_named_view_reopens_from_its_link_in_a_new_browser(app_server, offline_page, browser):
