@@ -214,19 +214,19 @@ def show_rows(metric_key: str, group: dict, title: str, key: str) -> None:
     )
 
 
-def drill_pick(frame, chart_event, map_event, table_event) -> dict | None:
-    """The group a click chose (bar, point, commune, row), or None."""
+def drill_pick(frame, source, chart_event, map_event, table_event) -> dict | None:
+    """The group the click on `source` ('chart', 'map', 'table') chose, or None."""
     first = question.by[0] if question.by else None
     if first is None:
         return None
-    if table_event is not None and table_event.selection.rows:
+    if source == "table" and table_event is not None and table_event.selection.rows:
         row = frame.iloc[table_event.selection.rows[0]]
         return {d: row[f"{d}__key"] for d in question.by}
-    if map_event is not None:
+    if source == "map" and map_event is not None:
         for point in map_event.selection.points:
             if point.get("location"):
                 return {"commune": point["location"]}
-    if chart_event is not None:
+    if source == "chart" and chart_event is not None:
         for point in chart_event.selection.points:
             data = point.get("customdata")
             if data is None:
@@ -275,9 +275,9 @@ if mode == "table":
             map_fig = figure(semantic_charts.answer_map, frame, question, shapes)
             map_event = st.plotly_chart(
                 map_fig,
-                on_select="rerun",
+                on_select=ex.ON_CLICK["map"],
                 selection_mode="points",
-                key="explorer_map",
+                key=ex.click_key("map"),
                 theme=None,
                 config=charts.plotly_config(f"explorer-carte-{day.isoformat()}"),
             )
@@ -285,9 +285,9 @@ if mode == "table":
             chart_fig = figure(semantic_charts.answer_figure, frame, question)
             chart_event = st.plotly_chart(
                 chart_fig,
-                on_select="rerun",
+                on_select=ex.ON_CLICK["chart"],
                 selection_mode="points",
-                key="explorer_chart",
+                key=ex.click_key("chart"),
                 width="stretch",
                 config=charts.plotly_config(f"explorer-{day.isoformat()}"),
             )
@@ -299,9 +299,9 @@ if mode == "table":
         table_event = st.dataframe(
             ui.table_styler(frame, cols),
             hide_index=True,
-            on_select="rerun",
+            on_select=ex.ON_CLICK["table"],
             selection_mode="single-row",
-            key="explorer_table",
+            key=ex.click_key("table"),
             placeholder=fmt.MISSING,
             column_config={c.name: st.column_config.Column(c.label, help=c.help) for c in cols},
         )
@@ -326,7 +326,9 @@ if mode == "table":
             )
     # A click (or the group a link or a view kept) lists its rows; a group the answer
     # does not have is dropped, never shown with another question's rows.
-    group = ex.kept_group(question, drill_pick(frame, chart_event, map_event, table_event), frame)
+    source = ex.take_click()
+    clicked = drill_pick(frame, source, chart_event, map_event, table_event)
+    group = ex.kept_group(question, source is not None, clicked, frame)
     with st.container(border=True):
         if group is None:
             st.caption(

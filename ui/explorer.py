@@ -10,6 +10,7 @@ callback), and every run writes them back to the address, so a link reopens it.
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -34,9 +35,11 @@ SINCE_KEY = "explorer_since"
 SIDE_ALL_KEY = "explorer_side_all"
 READY_KEY = "explorer_ready"
 # The clicked group (bar, point, commune, row) whose rows are listed: (the question it
-# belongs to, {dimension: key}); and the last click the widgets reported.
+# belongs to, {dimension: key}); and which widget was just clicked ('chart', 'map',
+# 'table'), set by its on_select callback, read once by the page.
 GROUP_KEY = "explorer_group"
 CLICK_KEY = "explorer_click"
+ROUND_KEY = "explorer_round"
 
 MODES = {
     "table": "Tableau et graphique",
@@ -87,6 +90,13 @@ def apply(question: Question, mode: str = "table") -> None:
     state[FACTOR_KEY] = float(question.usual_factor)
     state[MODE_KEY] = mode
     state[READY_KEY] = True
+    state[ROUND_KEY] = state.get(ROUND_KEY, 0) + 1
+
+
+def click_key(source: str) -> str:
+    """The key of the chart, map or table (`source`) one can click: a new one after each
+    gallery click, view or link applied, so it does not keep showing a click of before."""
+    return f"explorer_{source}_{st.session_state.get(ROUND_KEY, 0)}"
 
 
 def since_relative(param: str, day: dt.date) -> None:
@@ -122,7 +132,22 @@ def apply_params(params: dict) -> None:
     group = parse_group(params.get("lignes")) if mode == "table" else {}
     # Not yet tied to a question: `kept_group` ties it to the first one the page asks.
     state[GROUP_KEY] = (None, group) if group else None
-    state[CLICK_KEY] = None
+    state.pop(CLICK_KEY, None)
+
+
+def clicked(source: str) -> None:
+    """on_select callback of the chart, the map and the table: `source` was clicked (a
+    selection made or undone) since the last run."""
+    st.session_state[CLICK_KEY] = source
+
+
+# The on_select callbacks of the chart, the map and the table (they take no arguments).
+ON_CLICK = {source: partial(clicked, source) for source in ("chart", "map", "table")}
+
+
+def take_click() -> str | None:
+    """The widget clicked since the last run ('chart', 'map', 'table'), or None; once."""
+    return st.session_state.pop(CLICK_KEY, None)
 
 
 def group_param(group: dict) -> str:
@@ -142,15 +167,17 @@ def parse_group(text: str | None) -> dict[str, str]:
     return group
 
 
-def kept_group(question: Question, clicked: dict | None, frame: pd.DataFrame) -> dict | None:
-    """The group whose rows are listed: a new click wins (a click undone clears it);
-    else the one kept from the address, a view or an earlier run, while the question
-    is the same one and `frame` (its answer) has that group. A group of another
-    question, or a value the answer does not have, is dropped, never shown."""
+def kept_group(
+    question: Question, new_click: bool, group: dict | None, frame: pd.DataFrame
+) -> dict | None:
+    """The group whose rows are listed. After a click (`new_click`), `group` (None: the
+    selection was undone); else the one kept from the address, a view or an earlier
+    click, while the question is the same one. Either way only if `frame` (the answer)
+    has that group: a group of another question, or a value the answer does not have,
+    is dropped, never shown."""
     state = st.session_state
-    if clicked != state.get(CLICK_KEY):
-        state[CLICK_KEY] = clicked
-        state[GROUP_KEY] = (question, clicked) if clicked else None
+    if new_click:
+        state[GROUP_KEY] = (question, group) if group else None
     kept = state.get(GROUP_KEY)
     if not kept:
         return None
