@@ -115,6 +115,45 @@ def test_a_named_view_reopens_from_its_link_in_a_new_browser(app_server, offline
         context.close()
 
 
+def test_a_named_view_brings_back_its_clicked_bar(app_server, offline_page, demo_db):
+    """A view saved with a clicked bar (Arlon) and opened after another click (the first
+    bar) lists Arlon's rows: the chart's earlier click does not win over the view."""
+    page, _ = offline_page
+    question = Question(("orders_awarded",), ("arrondissement",))
+    person = Person(
+        page,
+        app_server.url + "/explorer?mesures=orders_awarded&par=arrondissement"
+        "&lignes=arrondissement:Arlon",
+    )
+    with connect_read_only(demo_db) as con:
+        arlon = len(
+            layer.rows_behind(
+                con, question, dt.date.today(), "orders_awarded", {"arrondissement": "Arlon"}
+            )
+        )
+    assert arlon > 0
+    heading = re.compile(r"\n(Arrondissement : [^\n—]+?|Ensemble) — (\d+) lignes?")
+    assert heading.search(_main(page)).groups() == ("Arrondissement : Arlon", str(arlon))
+    person.click(page.get_by_text("Enregistrer cette question comme vue"))
+    page.get_by_label("Nom de la vue").fill("Arlon")
+    person.click(page.get_by_role("button", name="Enregistrer", exact=True))
+    wait_rendered(page, "Vue « Arlon » enregistrée")
+    person = Person(page, app_server.url + "/explorer")
+    bar = page.locator('[data-testid="stPlotlyChart"] .trace.bars .point path').first
+    bar.scroll_into_view_if_needed()
+    box = bar.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    wait_rendered(page)
+    page.wait_for_url(re.compile(r"[?&]lignes=arrondissement%3A"))
+    assert "Arlon" not in page.url
+    person.click(page.get_by_text(re.compile(r"^Vues enregistrées")))
+    person.click(page.locator(".st-key-explorer_view_open_Arlon button"))
+    page.wait_for_url(re.compile(r"[?&]lignes=arrondissement%3AArlon"))
+    wait_rendered(page)
+    assert heading.search(_main(page)).groups() == ("Arrondissement : Arlon", str(arlon))
+    assert_no_error_box(page, app_server)
+
+
 def test_two_years_compared_through_the_controls(app_server, offline_page, demo_db):
     """From the Explorer as it opens (« Commandes attribuées par arrondissement »): the
     « Comparer deux périodes » mode, then year A in « Période » (B is the year before
