@@ -189,3 +189,19 @@ def test_side_by_side_shows_each_chosen_measure(app_env, demo_db):
         METRICS["population_covered"].label,
     ]
     assert at.query_params["toutes"] == "oui"
+
+
+def test_a_named_view_of_communes_side_by_side_keeps_them(app_env, tmp_path):
+    params = {"mesures": "orders_sent,population_covered", "mode": "side"}
+    at = run_page(params | {"communes": "84009,81001", "toutes": "oui"})
+    at.text_input[0].input("Bertrix et Arlon")
+    _button(at, "Enregistrer").click().run()
+    assert not at.exception, at.exception
+    saved = views.read_views(tmp_path / "app-sources")["Bertrix et Arlon"]["params"]
+    assert saved | params == saved and saved["communes"] == "84009,81001"
+    assert saved["toutes"] == "oui" and "lignes" not in saved
+    at = run_page()
+    _button(at, "Ouvrir").click().run()
+    assert not at.exception, at.exception
+    assert list(at.dataframe[0].value.columns) == ["measure", "Bertrix", "Arlon"]
+    assert len(at.dataframe[0].value) > 2  # every other measure below the two chosen
