@@ -81,18 +81,17 @@ if saved:
             if question is None:
                 st.caption(f"{plain(name)} : vue illisible (mesure inconnue), ignorée.")
                 continue
-            mode = view["params"].get("mode") or "table"
             left, right = st.columns([4, 1])
             left.markdown(
-                f"[{plain(name)}]({ex.link(question, mode)}) — "
+                f"[{plain(name)}]({ex.link(view['params'])}) — "
                 f"{plain(describe(question, day))} "
                 f"*(enregistrée par {plain(view.get('saved_by', '?'))})*"
             )
             right.button(
                 "Ouvrir",
                 key=f"explorer_view_open_{name}",
-                on_click=ex.apply,
-                args=(question, mode if mode in ex.MODES else "table"),
+                on_click=ex.apply_params,
+                args=(view["params"],),
             )
 
 # --- The question --------------------------------------------------------------------------
@@ -215,19 +214,19 @@ def show_rows(metric_key: str, group: dict, title: str, key: str) -> None:
     )
 
 
-def drill_pick(frame, chart_event, map_event, table_event) -> dict | None:
-    """The group a click chose (bar, point, commune, row), or None."""
+def drill_pick(frame, source, chart_event, map_event, table_event) -> dict | None:
+    """The group the click on `source` ('chart', 'map', 'table') chose, or None."""
     first = question.by[0] if question.by else None
     if first is None:
         return None
-    if table_event is not None and table_event.selection.rows:
+    if source == "table" and table_event is not None and table_event.selection.rows:
         row = frame.iloc[table_event.selection.rows[0]]
         return {d: row[f"{d}__key"] for d in question.by}
-    if map_event is not None:
+    if source == "map" and map_event is not None:
         for point in map_event.selection.points:
             if point.get("location"):
                 return {"commune": point["location"]}
-    if chart_event is not None:
+    if source == "chart" and chart_event is not None:
         for point in chart_event.selection.points:
             data = point.get("customdata")
             if data is None:
@@ -276,9 +275,9 @@ if mode == "table":
             map_fig = figure(semantic_charts.answer_map, frame, question, shapes)
             map_event = st.plotly_chart(
                 map_fig,
-                on_select="rerun",
+                on_select=ex.ON_CLICK["map"],
                 selection_mode="points",
-                key="explorer_map",
+                key=ex.click_key("map"),
                 theme=None,
                 config=charts.plotly_config(f"explorer-carte-{day.isoformat()}"),
             )
@@ -286,9 +285,9 @@ if mode == "table":
             chart_fig = figure(semantic_charts.answer_figure, frame, question)
             chart_event = st.plotly_chart(
                 chart_fig,
-                on_select="rerun",
+                on_select=ex.ON_CLICK["chart"],
                 selection_mode="points",
-                key="explorer_chart",
+                key=ex.click_key("chart"),
                 width="stretch",
                 config=charts.plotly_config(f"explorer-{day.isoformat()}"),
             )
@@ -300,9 +299,9 @@ if mode == "table":
         table_event = st.dataframe(
             ui.table_styler(frame, cols),
             hide_index=True,
-            on_select="rerun",
+            on_select=ex.ON_CLICK["table"],
             selection_mode="single-row",
-            key="explorer_table",
+            key=ex.click_key("table"),
             placeholder=fmt.MISSING,
             column_config={c.name: st.column_config.Column(c.label, help=c.help) for c in cols},
         )
@@ -325,7 +324,11 @@ if mode == "table":
                 f"Sans aucune valeur de « {plain(METRICS[question.metrics[0]].label)} » sur la "
                 f"période ({len(nothing)}) : " + plain(", ".join(nothing))
             )
-    group = drill_pick(frame, chart_event, map_event, table_event)
+    # A click (or the group a link or a view kept) lists its rows; a group the answer
+    # does not have is dropped, never shown with another question's rows.
+    source = ex.take_click()
+    clicked = drill_pick(frame, source, chart_event, map_event, table_event)
+    group = ex.kept_group(question, source is not None, clicked, frame)
     with st.container(border=True):
         if group is None:
             st.caption(
@@ -391,11 +394,27 @@ elif mode == "side":
         max_selections=4,
         key=ex.COMMUNES_KEY,
     )
+    st.checkbox(
+        "Ajouter toutes les autres mesures",
+        key=ex.SIDE_ALL_KEY,
+        help="Sous les mesures choisies, chaque mesure qui se regroupe par commune.",
+    )
     picked = tuple(st.session_state.get(ex.COMMUNES_KEY) or ())
+    # Rows: the chosen measures, in their order, then (on demand) every other one.
+    by_commune = [k for k in METRICS if "commune" in dimensions_for(k)]
+    keys = tuple(k for k in question.metrics if k in by_commune)
+    if st.session_state.get(ex.SIDE_ALL_KEY):
+        keys += tuple(k for k in by_commune if k not in keys)
+    apart = [METRICS[k].label for k in question.metrics if k not in by_commune]
+    if apart:
+        st.caption(
+            "Ne se regroupe pas par commune, donc pas côte à côte : " + plain(", ".join(apart))
+        )
     if len(picked) < 2:
         ui.empty_state("Choisissez au moins deux communes.")
+    elif not keys:
+        ui.empty_state("Choisissez une mesure qui se regroupe par commune.")
     else:
-        keys = tuple(k for k in METRICS if "commune" in dimensions_for(k))
         table = load(layer.side_by_side, question.with_(by=()), day, picked, keys)
         shown = table[["measure"]].copy()
         for nis in picked:
@@ -457,7 +476,9 @@ if is_editor():
             name = st.text_input("Nom de la vue", max_chars=views.MAX_NAME)
             if st.form_submit_button("Enregistrer"):
                 try:
-                    kept = views.save_view(sources_dir, name, question, loaded_by(), mode)
+                    kept = views.save_view(
+                        sources_dir, name, question, loaded_by(), ex.page_params(mode)
+                    )
                     st.success(f"Vue « {plain(kept)} » enregistrée.")
                 except views.ViewsError as error:
                     st.error(plain(str(error)))

@@ -15,3 +15,28 @@ def test_a_small_count_axis_ticks_at_whole_numbers(con):
     assert 0 < frame["orders_above_usual"].max() <= 8
     fig = answer_figure(frame, question)
     assert fig.layout.xaxis.dtick == 1
+
+
+def test_bar_values_read_horizontally_beside_the_bars(con):
+    """Plotly's textposition « auto » rotated the values in thin bars (the review): each
+    value is written beside its bar at angle 0, never clipped, with room on the axis."""
+    question = Question(("orders_awarded",), ("arrondissement",))
+    frame = answer(con, question, dt.date(2026, 11, 24))
+    fig = answer_figure(frame, question)
+    (bars,) = fig.data
+    assert bars.textangle == 0 and bars.textposition == "outside"
+    assert bars.cliponaxis is False
+    assert list(bars.text) == [f"{v:.0f}" for v in frame["orders_awarded"]]
+    assert fig.layout.xaxis.range[1] > frame["orders_awarded"].max()
+    assert "%{customdata[2]}" in bars.hovertemplate
+
+
+def test_grouped_bars_too_thin_for_text_keep_their_values_in_the_hover(con):
+    question = Question(("orders_awarded",), ("arrondissement", "category"))
+    frame = answer(con, question, dt.date(2026, 11, 24))
+    fig = answer_figure(frame, question)
+    assert len(fig.data) > 1
+    for bars in fig.data:
+        assert bars.text is None and bars.textposition == "none"
+        assert all(len(row) == 3 and row[2] for row in bars.customdata)  # the written value
+        assert "%{customdata[2]}" in bars.hovertemplate

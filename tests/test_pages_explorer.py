@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from centrale import fmt
 from centrale.config import REPO_ROOT
+from centrale.plaintext import plain
 from centrale.semantic import METRICS, Question, gallery, views, window
 from centrale.semantic import compile as layer
 from centrale.storage.store import connect_read_only
@@ -92,3 +93,115 @@ def test_an_editor_saves_a_named_view_beside_the_sources(app_env, tmp_path):
     assert any(e.label == "Vues enregistrées (1)" for e in at.expander)
     link = next(m.value for m in at.markdown if "Adhésions par arrondissement" in m.value)
     assert "(explorer?mesures=adhesion_rate" in link and "par=arrondissement" in link
+
+
+# --- The clicked group in the link and in a named view (review of issue 20) ---------------
+AWARDED = Question(("orders_awarded",), ("arrondissement",))
+
+
+def _rows_heading(at: AppTest) -> str:
+    """The heading above the rows behind a figure (« **Ensemble** — 58 lignes (…) »)."""
+    return next(m.value for m in at.markdown if m.value.startswith("**") and "ligne" in m.value)
+
+
+def _expected_heading(demo_db, question: Question, group: dict, title: str) -> str:
+    with connect_read_only(demo_db) as con:
+        rows = layer.rows_behind(con, question, DAY, question.metrics[0], group)
+    assert len(rows) > 0
+    return f"**{plain(title)}** — {fmt.count(len(rows), 'ligne')} (commandes)"
+
+
+def test_a_link_with_the_clicked_group_reopens_its_rows(app_env, demo_db):
+    at = run_page({"mesures": "orders_awarded", "par": "arrondissement", "lignes": LIGNES})
+    assert _rows_heading(at) == _expected_heading(
+        demo_db, AWARDED, {"arrondissement": "Bastogne"}, "Arrondissement : Bastogne"
+    )
+    assert at.query_params["lignes"] == LIGNES  # and it stays in the address
+    # Another question: the group is dropped (the rows of the whole), and leaves the address.
+    at.multiselect(key="explorer_metrics").set_value(["orders_sent"]).run()
+    assert not at.exception, at.exception
+    assert _rows_heading(at).startswith("**Ensemble** — ")
+    assert "lignes" not in at.query_params
+    # Back to the first question: the group does not come back by itself.
+    at.multiselect(key="explorer_metrics").set_value(["orders_awarded"]).run()
+    assert _rows_heading(at).startswith("**Ensemble** — ")
+
+
+LIGNES = "arrondissement:Bastogne"
+
+
+def test_a_group_the_answer_does_not_have_is_never_shown(app_env):
+    for wrong in (
+        "arrondissement:Ailleurs",  # no such arrondissement
+        "commune:84009",  # a dimension the question does not group by
+        "arrondissement",  # no value
+        "inconnue:Bastogne",  # no such dimension
+    ):
+        at = run_page({"mesures": "orders_awarded", "par": "arrondissement", "lignes": wrong})
+        assert _rows_heading(at).startswith("**Ensemble** — "), wrong
+        assert "lignes" not in at.query_params, wrong
+
+
+def test_a_named_view_keeps_the_clicked_group(app_env, demo_db, tmp_path):
+    at = run_page({"mesures": "orders_awarded", "par": "arrondissement", "lignes": LIGNES})
+    at.text_input[0].input("Bastogne, ses commandes")
+    _button(at, "Enregistrer").click().run()
+    assert not at.exception, at.exception
+    saved = views.read_views(tmp_path / "app-sources")["Bastogne, ses commandes"]
+    assert saved["params"]["lignes"] == LIGNES
+    # A new session opens the view: the same rows.
+    at = run_page()
+    assert _rows_heading(at).startswith("**Ensemble** — ")
+    link = next(m.value for m in at.markdown if "Bastogne, ses commandes" in m.value)
+    assert "lignes=arrondissement%3ABastogne" in link
+    _button(at, "Ouvrir").click().run()
+    assert not at.exception, at.exception
+    assert _rows_heading(at) == _expected_heading(
+        demo_db, AWARDED, {"arrondissement": "Bastogne"}, "Arrondissement : Bastogne"
+    )
+    assert at.query_params["lignes"] == LIGNES
+
+
+# --- Side by side: the chosen measures are the rows -----------------------------------------
+def test_side_by_side_shows_each_chosen_measure(app_env, demo_db):
+    chosen = "orders_sent,population_covered"
+    at = run_page({"mesures": chosen, "mode": "side", "communes": "84009,81001"})
+    table = at.dataframe[0].value
+    assert list(table["measure"]) == [
+        METRICS["orders_sent"].label,
+        METRICS["population_covered"].label,
+    ]
+    with connect_read_only(demo_db) as con:
+        expected = layer.side_by_side(
+            con, Question(("orders_sent",)), DAY, ("84009", "81001"), tuple(chosen.split(","))
+        )
+    for name in ("Bertrix", "Arlon"):
+        assert list(table[name]) == [
+            METRICS[k].words.format(v) for k, v in zip(expected["metric"], expected[name])
+        ]
+    assert at.query_params["mesures"] == chosen
+    assert at.query_params["communes"] == "84009,81001"
+    # Every other measure on demand, after the chosen ones; kept in the link.
+    at.checkbox(key="explorer_side_all").check().run()
+    table = at.dataframe[0].value
+    assert len(table) > 2 and list(table["measure"])[:2] == [
+        METRICS["orders_sent"].label,
+        METRICS["population_covered"].label,
+    ]
+    assert at.query_params["toutes"] == "oui"
+
+
+def test_a_named_view_of_communes_side_by_side_keeps_them(app_env, tmp_path):
+    params = {"mesures": "orders_sent,population_covered", "mode": "side"}
+    at = run_page(params | {"communes": "84009,81001", "toutes": "oui"})
+    at.text_input[0].input("Bertrix et Arlon")
+    _button(at, "Enregistrer").click().run()
+    assert not at.exception, at.exception
+    saved = views.read_views(tmp_path / "app-sources")["Bertrix et Arlon"]["params"]
+    assert saved | params == saved and saved["communes"] == "84009,81001"
+    assert saved["toutes"] == "oui" and "lignes" not in saved
+    at = run_page()
+    _button(at, "Ouvrir").click().run()
+    assert not at.exception, at.exception
+    assert list(at.dataframe[0].value.columns) == ["measure", "Bertrix", "Arlon"]
+    assert len(at.dataframe[0].value) > 2  # every other measure below the two chosen

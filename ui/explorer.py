@@ -1,15 +1,16 @@
 """The Explorer's state: its widgets' keys, the question they make, and the address.
 
 The question lives in the widgets' session-state keys (prefixed `explorer_`). A
-new session starts from the address (`Question.from_params`), a gallery click or
-a named view writes them all at once (before the widgets are drawn, in a
-callback), and every run writes the question back to the address, so a link
-reopens it.
+new session starts from the address (`Question.from_params` and the page's own
+parameters: the mode, the communes side by side, the clicked group…), a gallery
+click or a named view writes them all at once (before the widgets are drawn, in a
+callback), and every run writes them back to the address, so a link reopens it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -31,7 +32,14 @@ FACTOR_KEY = "explorer_factor"
 MODE_KEY = "explorer_mode"
 COMMUNES_KEY = "explorer_communes"
 SINCE_KEY = "explorer_since"
+SIDE_ALL_KEY = "explorer_side_all"
 READY_KEY = "explorer_ready"
+# The clicked group (bar, point, commune, row) whose rows are listed: (the question it
+# belongs to, {dimension: key}); and which widget was just clicked ('chart', 'map',
+# 'table'), set by its on_select callback, read once by the page.
+GROUP_KEY = "explorer_group"
+CLICK_KEY = "explorer_click"
+ROUND_KEY = "explorer_round"
 
 MODES = {
     "table": "Tableau et graphique",
@@ -50,7 +58,9 @@ PARAMS = (
     "facteur",
     "mode",
     "communes",
+    "toutes",
     "depuis",
+    "lignes",
 )
 DEFAULT = Question(("orders_awarded",), ("arrondissement",))
 
@@ -80,6 +90,13 @@ def apply(question: Question, mode: str = "table") -> None:
     state[FACTOR_KEY] = float(question.usual_factor)
     state[MODE_KEY] = mode
     state[READY_KEY] = True
+    state[ROUND_KEY] = state.get(ROUND_KEY, 0) + 1
+
+
+def click_key(source: str) -> str:
+    """The key of the chart, map or table (`source`) one can click: a new one after each
+    gallery click, view or link applied, so it does not keep showing a click of before."""
+    return f"explorer_{source}_{st.session_state.get(ROUND_KEY, 0)}"
 
 
 def since_relative(param: str, day: dt.date) -> None:
@@ -92,17 +109,103 @@ def start() -> None:
     """Once per session: the question of the address, or the default one."""
     if st.session_state.get(READY_KEY):
         return
-    params = {k: st.query_params.get(k) for k in PARAMS if st.query_params.get(k)}
+    apply_params({k: st.query_params.get(k) for k in PARAMS if st.query_params.get(k)})
+
+
+def apply_params(params: dict) -> None:
+    """Put an address's (or a named view's) parameters in the widgets: the question, the
+    mode, the communes side by side, « depuis », the clicked group. Anything unknown is
+    dropped (call before the widgets are drawn, e.g. in on_click)."""
+    params = {str(k): str(v) for k, v in params.items() if k in PARAMS and v}
     question = Question.from_params(params) or DEFAULT
     mode = params.get("mode") if params.get("mode") in MODES else "table"
     apply(question, mode)
+    state = st.session_state
     if params.get("communes"):
-        st.session_state[COMMUNES_KEY] = params["communes"].split(",")[:4]
+        state[COMMUNES_KEY] = params["communes"].split(",")[:4]
+    state[SIDE_ALL_KEY] = params.get("toutes") == "oui"
     try:
         if params.get("depuis"):
-            st.session_state[SINCE_KEY] = dt.date.fromisoformat(params["depuis"])
+            state[SINCE_KEY] = dt.date.fromisoformat(params["depuis"])
     except ValueError:
         pass
+    group = parse_group(params.get("lignes")) if mode == "table" else {}
+    # Not yet tied to a question: `kept_group` ties it to the first one the page asks.
+    state[GROUP_KEY] = (None, group) if group else None
+    state.pop(CLICK_KEY, None)
+
+
+def clicked(source: str) -> None:
+    """on_select callback of the chart, the map and the table: `source` was clicked (a
+    selection made or undone) since the last run."""
+    st.session_state[CLICK_KEY] = source
+
+
+# The on_select callbacks of the chart, the map and the table (they take no arguments).
+ON_CLICK = {source: partial(clicked, source) for source in ("chart", "map", "table")}
+
+
+def take_click() -> str | None:
+    """The widget clicked since the last run ('chart', 'map', 'table'), or None; once."""
+    return st.session_state.pop(CLICK_KEY, None)
+
+
+def group_param(group: dict) -> str:
+    """A clicked group as address text: 'arrondissement:Bastogne;solution:S03'."""
+    return ";".join(f"{d}:{v}" for d, v in group.items())
+
+
+def parse_group(text: str | None) -> dict[str, str]:
+    """The group an address names ({dimension: key as text}); {} for anything else
+    (an unknown dimension, an empty value, a part without ':')."""
+    group: dict[str, str] = {}
+    for part in (text or "").split(";"):
+        dim, colon, value = part.partition(":")
+        if not colon or dim not in DIMENSIONS or not value or dim in group:
+            return {}
+        group[dim] = value
+    return group
+
+
+def kept_group(
+    question: Question, new_click: bool, group: dict | None, frame: pd.DataFrame
+) -> dict | None:
+    """The group whose rows are listed. After a click (`new_click`), `group` (None: the
+    selection was undone); else the one kept from the address, a view or an earlier
+    click, while the question is the same one. Either way only if `frame` (the answer)
+    has that group: a group of another question, or a value the answer does not have,
+    is dropped, never shown."""
+    state = st.session_state
+    if new_click:
+        state[GROUP_KEY] = (question, group) if group else None
+    kept = state.get(GROUP_KEY)
+    if not kept:
+        return None
+    asked, group = kept
+    if asked is not None and asked != question:
+        state[GROUP_KEY] = None
+        return None
+    found = _in_answer(group, question, frame)
+    state[GROUP_KEY] = (question, found) if found else None
+    return found
+
+
+def _in_answer(group: dict, question: Question, frame: pd.DataFrame) -> dict | None:
+    """`group` with the answer's own keys, if the answer has a row for it: its dimensions
+    are the question's first one (and maybe its second), each value one of its keys."""
+    if not question.by or not group or question.by[0] not in group:
+        return None
+    if not set(group) <= set(question.by):
+        return None
+    rows = frame
+    for dim, value in group.items():
+        column = f"{dim}__key"
+        if column not in rows:
+            return None
+        rows = rows[rows[column].astype(str) == str(value)]
+    if rows.empty:
+        return None
+    return {dim: rows.iloc[0][f"{dim}__key"] for dim in group}
 
 
 def current(solutions: tuple[str, ...] | None) -> Question:
@@ -128,31 +231,46 @@ def current(solutions: tuple[str, ...] | None) -> Question:
     )
 
 
+def page_params(mode: str) -> dict[str, str]:
+    """The page's own address parameters beside the question: the mode (unless the
+    table), the communes side by side and « toutes les mesures », « depuis » for what
+    changed, the clicked group in the table mode."""
+    state = st.session_state
+    params = {"mode": mode if mode != "table" else ""}
+    if mode == "side":
+        params["communes"] = ",".join(state.get(COMMUNES_KEY) or [])
+        params["toutes"] = "oui" if state.get(SIDE_ALL_KEY) else ""
+    since = state.get(SINCE_KEY)
+    if mode == "changed" and since:
+        params["depuis"] = since.isoformat()
+    kept = state.get(GROUP_KEY)
+    if mode == "table" and kept and kept[1]:
+        params["lignes"] = group_param(kept[1])
+    return {k: v for k, v in params.items() if v}
+
+
 def write_address(question: Question, mode: str) -> None:
-    """The question (without the sidebar's solutions, which travel on their own) in the
-    address."""
-    if st.session_state.get(FILTER_DIM_KEY) == "solution":
-        kept = question
-    else:  # the sidebar's solutions, added by `current`
-        kept = question.with_(filters=tuple(f for f in question.filters if f[0] != "solution"))
-    params = kept.to_params()
-    params["mode"] = mode if mode != "table" else ""
-    communes = st.session_state.get(COMMUNES_KEY) or []
-    params["communes"] = ",".join(communes) if mode == "side" else ""
-    since = st.session_state.get(SINCE_KEY)
-    params["depuis"] = since.isoformat() if mode == "changed" and since else ""
+    """The question (without the sidebar's solutions, which travel on their own) and the
+    page's own parameters in the address."""
+    params = own_question(question).to_params() | page_params(mode)
     for name in PARAMS:
         write_param(name, params.get(name) or None)
 
 
-def link(question: Question, mode: str = "table") -> str:
-    """The page's relative address for `question` (a named view's link)."""
+def own_question(question: Question) -> Question:
+    """`question` without the sidebar's solutions (added by `current`), unless the
+    solution is the Explorer's own filter."""
+    if st.session_state.get(FILTER_DIM_KEY) == "solution":
+        return question
+    return question.with_(filters=tuple(f for f in question.filters if f[0] != "solution"))
+
+
+def link(params: dict) -> str:
+    """The page's relative address for address parameters `params` (a named view's),
+    percent-encoded; parameters the Explorer does not know are left out."""
     from urllib.parse import urlencode
 
-    params = question.to_params()
-    if mode != "table":
-        params["mode"] = mode
-    return "explorer?" + urlencode(params)
+    return "explorer?" + urlencode({k: str(v) for k, v in params.items() if k in PARAMS and v})
 
 
 # --- Columns and the « À propos » sheet --------------------------------------------------

@@ -49,15 +49,20 @@ def answer_figure(frame: pd.DataFrame, question: Question) -> go.Figure:
         biggest = frame.groupby(second)[metric.key].sum().sort_values(ascending=False).index[:8]
         series = [(name, frame[frame[second] == name]) for name in biggest]
     temporal = DIMENSIONS[first].temporal
+    # Values written beside the bars, horizontally, only when each category has one bar:
+    # grouped bars are too thin for a line of text (plotly then rotates or shrinks it);
+    # the hover still says every value.
+    labelled = not temporal and len(series) == 1
     for name, part in series:
         part = part.sort_values(f"{first}__key") if temporal else part.head(MAX_BARS)
         texts = [words.format(v) for v in part[metric.key]]
         common = {
             "name": name or words.label,
-            "customdata": [[k, name or ""] for k in part[f"{first}__key"]],
-            "text": texts,
-            "hovertemplate": f"%{{{'x' if temporal else 'y'}}}<br>{words.label} : %{{text}}"
-            "<extra></extra>",
+            # [group key, second dimension's value, the value as written]: a click's
+            # drill-through reads the first two.
+            "customdata": [[k, name or "", text] for k, text in zip(part[f"{first}__key"], texts)],
+            "hovertemplate": f"%{{{'x' if temporal else 'y'}}}<br>{words.label} : "
+            "%{customdata[2]}<extra></extra>",
         }
         if temporal:
             fig.add_trace(
@@ -71,7 +76,11 @@ def answer_figure(frame: pd.DataFrame, question: Question) -> go.Figure:
                     y=list(part[first]),
                     x=list(part[metric.key]),
                     orientation="h",
-                    textposition="auto",
+                    text=texts if labelled else None,
+                    textposition="outside" if labelled else "none",
+                    textangle=0,
+                    constraintext="none",
+                    cliponaxis=False,
                     **common,
                 )
             )
@@ -86,6 +95,11 @@ def answer_figure(frame: pd.DataFrame, question: Question) -> go.Figure:
     height = 380 if temporal else max(260, 60 + 28 * bars)
     charts.french_layout(fig, height=height)
     fig.update_layout(showlegend=len(series) > 1, clickmode="event+select")
+    if labelled:  # room right of the longest bar for its value
+        values = frame[metric.key].dropna()
+        top = max(float(values.max()), 0) if len(values) else 0
+        low = min(float(values.min()), 0) if len(values) else 0
+        value_axis.update(range=[low * 1.25, top * 1.25 or 1])
     if temporal:
         fig.update_yaxes(**value_axis)
         fig.update_xaxes(type="category", title={"text": DIMENSIONS[first].label})

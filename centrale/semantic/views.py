@@ -2,9 +2,9 @@
 
 Beside the sources, not in the store: a rebuild replaces the store, while the
 sources folder is what backups copy and restores put back. The file holds the
-views' names, their question as address parameters (`Question.to_params`), who
-saved them and when. Who may save or delete is the page's business (editors);
-everyone reads.
+views' names, their question as address parameters (`Question.to_params`, with the
+page's own ones: mode, communes, clicked group), who saved them and when. Who may
+save or delete is the page's business (editors); everyone reads.
 
 A file that is not what this module writes is refused with a French message
 naming it, never half-read.
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 from centrale.locks import exclusive, write_atomic
@@ -72,16 +73,21 @@ def _checked_name(name: str) -> str:
 
 
 def save_view(
-    sources_dir: Path, name: str, question: Question, saved_by: str, mode: str = "table"
+    sources_dir: Path,
+    name: str,
+    question: Question,
+    saved_by: str,
+    page: Mapping[str, str] | None = None,
 ) -> str:
-    """Save (or replace) view `name` (the question, and the Explorer's `mode` unless it
-    is the table); returns the name as kept (spaces tidied)."""
+    """Save (or replace) view `name`: the question, and `page`, the Explorer's own address
+    parameters beside it (its mode, the communes side by side, the clicked group…),
+    empty ones left out. Returns the name as kept (spaces tidied)."""
     name = _checked_name(name)
     Path(sources_dir).mkdir(parents=True, exist_ok=True)
     with exclusive(_lock(sources_dir)):
         views = read_views(sources_dir)
         views[name] = {
-            "params": question.to_params() | ({"mode": mode} if mode != "table" else {}),
+            "params": question.to_params() | {k: v for k, v in (page or {}).items() if v},
             "saved_by": saved_by,
             "saved_at": dt.datetime.now().isoformat(timespec="seconds"),
         }

@@ -45,7 +45,9 @@ def test_adhesion_rate_by_arrondissement_in_three_actions(app_server, offline_pa
     assert "Taux d'adhésion" in about["Question"] and "par arrondissement" in about["Question"]
 
 
-def test_a_click_on_a_bar_lists_its_orders(app_server, offline_page, demo_db):
+def test_a_click_on_a_bar_lists_its_orders(app_server, offline_page, demo_db, browser):
+    """The click is in the page's link: the link opened in a new browser lists the same
+    rows (the review: reopening it lost the drill-down)."""
     page, _ = offline_page
     person = Person(page, app_server.url)
     person.nav("Explorer")  # opens on « Commandes attribuées par arrondissement »
@@ -73,6 +75,17 @@ def test_a_click_on_a_bar_lists_its_orders(app_server, offline_page, demo_db):
             {"arrondissement": name},
         )
     assert count == len(rows) > 0
+    # The address now names the clicked bar; a new browser reopening it sees the same rows.
+    page.wait_for_url(re.compile(r"[?&]lignes=arrondissement%3A"))
+    context = browser.new_context(viewport=VIEWPORT, locale="fr-BE", service_workers="block")
+    try:
+        other = context.new_page()
+        other.goto(page.url)
+        wait_rendered(other, f"Arrondissement : {name}")
+        again = re.search(r"Arrondissement : ([^\n—]+?) — (\d+) lignes?", _main(other))
+        assert again and (again[1].strip(), int(again[2])) == (name, count), _main(other)[-800:]
+    finally:
+        context.close()
 
 
 def test_a_named_view_reopens_from_its_link_in_a_new_browser(app_server, offline_page, browser):
@@ -100,6 +113,45 @@ def test_a_named_view_reopens_from_its_link_in_a_new_browser(app_server, offline
         assert heading.startswith("Taux d'adhésion par arrondissement, au 31/12/2023")
     finally:
         context.close()
+
+
+def test_a_named_view_brings_back_its_clicked_bar(app_server, offline_page, demo_db):
+    """A view saved with a clicked bar (Arlon) and opened after another click (the first
+    bar) lists Arlon's rows: the chart's earlier click does not win over the view."""
+    page, _ = offline_page
+    question = Question(("orders_awarded",), ("arrondissement",))
+    person = Person(
+        page,
+        app_server.url + "/explorer?mesures=orders_awarded&par=arrondissement"
+        "&lignes=arrondissement:Arlon",
+    )
+    with connect_read_only(demo_db) as con:
+        arlon = len(
+            layer.rows_behind(
+                con, question, dt.date.today(), "orders_awarded", {"arrondissement": "Arlon"}
+            )
+        )
+    assert arlon > 0
+    heading = re.compile(r"\n(Arrondissement : [^\n—]+?|Ensemble) — (\d+) lignes?")
+    assert heading.search(_main(page)).groups() == ("Arrondissement : Arlon", str(arlon))
+    person.click(page.get_by_text("Enregistrer cette question comme vue"))
+    page.get_by_label("Nom de la vue").fill("Arlon")
+    person.click(page.get_by_role("button", name="Enregistrer", exact=True))
+    wait_rendered(page, "Vue « Arlon » enregistrée")
+    person = Person(page, app_server.url + "/explorer")
+    bar = page.locator('[data-testid="stPlotlyChart"] .trace.bars .point path').first
+    bar.scroll_into_view_if_needed()
+    box = bar.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    wait_rendered(page)
+    page.wait_for_url(re.compile(r"[?&]lignes=arrondissement%3A"))
+    assert "Arlon" not in page.url
+    person.click(page.get_by_text(re.compile(r"^Vues enregistrées")))
+    person.click(page.locator(".st-key-explorer_view_open_Arlon button"))
+    page.wait_for_url(re.compile(r"[?&]lignes=arrondissement%3AArlon"))
+    wait_rendered(page)
+    assert heading.search(_main(page)).groups() == ("Arrondissement : Arlon", str(arlon))
+    assert_no_error_box(page, app_server)
 
 
 def test_two_years_compared_through_the_controls(app_server, offline_page, demo_db):
