@@ -36,10 +36,34 @@ def store_version() -> str:
     return reader().version()
 
 
-@st.cache_data(ttl=3600, max_entries=512, show_spinner=False)
+class _Pickled(bytes):
+    """A result kept as its pickle: each caller gets its own copy (`_handed_out`)."""
+
+
+def _kept(value):
+    """How a result is kept in the shared cache: a DataFrame or Series as it is (handed
+    out as a copy-on-write view, `_handed_out`); anything else as its pickle."""
+    if isinstance(value, (pd.DataFrame, pd.Series)):
+        return value
+    return _Pickled(pickle.dumps(value, protocol=5))
+
+
+def _handed_out(kept):
+    """A caller's own copy of a kept result. pandas copies on write (always, since
+    pandas 3): a shallow copy shares the cached data until the caller changes it, and
+    then the change is the caller's alone; so it is as safe as a fresh copy and costs
+    no unpickling (~15 ms of the survey page's server time at every run). Only an
+    object held in a cell (a list, a dict) is shared as it is: never change one in place."""
+    if isinstance(kept, _Pickled):
+        return pickle.loads(kept)
+    return kept.copy(deep=False)
+
+
+# A resource, not data: st.cache_data unpickles a copy of every result at every run.
+@st.cache_resource(ttl=3600, max_entries=512, show_spinner=False)
 def _run(version: str, path: str, target: Step):
     with _reader(path).cursor() as cursor:
-        return evaluate(target, cursor)
+        return _kept(evaluate(target, cursor))
 
 
 def load(query, *args, **kwargs):
@@ -50,13 +74,13 @@ def load(query, *args, **kwargs):
     `step(...)` of another such function, computed in the same cached run (so a read and
     what the page derives from it are kept as one result). Other arguments must be
     hashable plain values (dates, ints, strings, tuples).
-    The result is a copy: callers may modify it freely.
+    The result is a copy: callers may modify it freely (`_handed_out`).
     """
     path = str(settings().db_path)
     version = _reader(path).version()
     # By keyword: Streamlit then reads no function signature for the cache key (it calls
     # inspect.signature once per positional argument, at every call).
-    return _run(version=version, path=path, target=step(query, *args, **kwargs))
+    return _handed_out(_run(version=version, path=path, target=step(query, *args, **kwargs)))
 
 
 # A resource, not data: st.cache_data would hand out a pickled copy, and unpickling a
@@ -75,7 +99,7 @@ def _values_bytes(values) -> bytes:
     return pickle.dumps(list(values), protocol=5)  # texts, nullable numbers: one by one
 
 
-def _frame_bytes(frame: pd.DataFrame) -> bytes:
+def frame_bytes(frame: pd.DataFrame) -> bytes:
     """A DataFrame argument counts by its content: column names, dtypes, index and every
     value, column by column (whatever the frame's memory layout, so a copy or a filtered
     frame that equals it counts the same; different values never do). 0.2-0.9 ms where
@@ -99,7 +123,7 @@ def _frame_bytes(frame: pd.DataFrame) -> bytes:
     ttl=3600,
     max_entries=256,
     show_spinner=False,
-    hash_funcs={FunctionType: _function_name, pd.DataFrame: _frame_bytes},
+    hash_funcs={FunctionType: _function_name, pd.DataFrame: frame_bytes},
 )
 def _figure(name: str, args: tuple, kwargs: tuple):
     return _read_only(REGISTRY[name].function(*args, **dict(kwargs)))
@@ -117,7 +141,7 @@ def _read_only(fig):
 def figure(build, *args, **kwargs):
     """`build(*args, **kwargs)`, a plotly Figure, built once and shared by every session.
 
-    The key is the arguments' content (DataFrames by their values, `_frame_bytes`), so a figure
+    The key is the arguments' content (DataFrames by their values, `frame_bytes`), so a figure
     follows the data it is drawn from: after a rebuild that changed them, the next
     run draws a new one; while they are equal, every session and rerun reuses it.
     Builders must be pure and marked `@cached_figure` where they are defined. The figure
