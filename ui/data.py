@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from centrale.cached import FIGURE, REGISTRY, Step, evaluate, key, registered, step
-from centrale.config import settings
+from centrale.config import db_path, settings
 from centrale.intake.commit import mismatch, settle_interrupted
 from centrale.plaintext import plain
 from centrale.sources.discover import list_source_files
@@ -29,7 +29,7 @@ def _reader(path: str) -> StoreReader:
 
 
 def reader() -> StoreReader:
-    return _reader(str(settings().db_path))
+    return _reader(str(db_path()))
 
 
 def store_version() -> str:
@@ -76,7 +76,7 @@ def load(query, *args, **kwargs):
     hashable plain values (dates, ints, strings, tuples).
     The result is a copy: callers may modify it freely (`_handed_out`).
     """
-    path = str(settings().db_path)
+    path = str(db_path())
     version = _reader(path).version()
     # By keyword: Streamlit then reads no function signature for the cache key (it calls
     # inspect.signature once per positional argument, at every call).
@@ -164,7 +164,7 @@ def store_ready() -> bool:
     except StoreMissing as exc:
         st.error(f"**Base de données absente.** {plain(exc)}")
         return False
-    if not _schema_is_current(version, str(settings().db_path)):
+    if not _schema_is_current(version, str(db_path())):
         st.error(
             "**Base de données d'une version antérieure du tableau de bord.** "
             "Reconstruisez-la depuis les sources avec « make etl » (ou relancez « make run »)."
@@ -182,7 +182,7 @@ def _settled_at_start(folder: str) -> str | None:
 
 
 @st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
-def _mismatch(version: str, db: str, folder: str, listing: tuple) -> str | None:
+def _mismatch(version: str, db: str, folder: str, listing: str) -> str | None:
     return mismatch(Path(folder), Path(db))
 
 
@@ -193,8 +193,10 @@ def sources_notices() -> list[str]:
     folder = config.sources_dir
     notices = [m for m in [_settled_at_start(str(folder))] if m]
     try:
-        listing = tuple(
-            (p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in list_source_files(folder)
+        # One text: Streamlit hashes a text at once, a tuple of tuples item by item (4 %
+        # of the survey page's server time).
+        listing = repr(
+            [(p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in list_source_files(folder)]
         )
         message = _mismatch(store_version(), str(config.db_path), str(folder), listing)
     except (OSError, StoreMissing):
