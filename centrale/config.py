@@ -148,9 +148,12 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 
+_DECLARED = frozenset(s.name for s in SETTINGS)
+
+
 def env_text(name: str) -> str:
     """The raw value of a declared setting ('' when unset); refuses an undeclared name."""
-    if name not in {s.name for s in SETTINGS}:
+    if name not in _DECLARED:
         raise KeyError(f"réglage non déclaré dans centrale.config.SETTINGS : {name}")
     return os.environ.get(name, "").strip()
 
@@ -165,11 +168,17 @@ def _optional_path_from_env(name: str) -> Path | None:
     return Path(value).expanduser() if value else None
 
 
+def db_path() -> Path:
+    """The store's path (CENTRALE_DB), alone: what every read of a page asks for, many
+    times a run, without resolving every other setting (`settings().db_path` is it)."""
+    return _path_from_env("CENTRALE_DB", REPO_ROOT / "data" / "centrale.duckdb")
+
+
 def settings() -> Settings:
     """Resolve every path now, honouring the CENTRALE_* environment variables."""
     geo_dir = _path_from_env("CENTRALE_GEO_DIR", REPO_ROOT / "data" / "reference" / "geo")
     return Settings(
-        db_path=_path_from_env("CENTRALE_DB", REPO_ROOT / "data" / "centrale.duckdb"),
+        db_path=db_path(),
         sample_dir=REPO_ROOT / "data" / "sample",
         sources_dir=_path_from_env("CENTRALE_SOURCES", REPO_ROOT / "data" / "sources"),
         geo_dir=geo_dir,

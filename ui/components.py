@@ -16,7 +16,9 @@ numeric/date values, so sorting a column still sorts numbers and dates.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
+import pickle
 import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
@@ -454,15 +456,45 @@ def styled_table(
 
     Blank cells read '–': the browser draws a null cell with the table's
     placeholder whatever text the Styler gives it (without one: "None").
+
+    Drawn once per content and shared by every session (`_drawn_table`): the same
+    table, at every run and for every reader, costs the hash of its values.
     """
+    flags = None if highlight is None else tuple(bool(flag) for flag in highlight)
+    spec = (tuple(columns), flags, height, width_budget, tuple(sorted(projector_hides)))
+    # The frame as pickle writes it: equal bytes are an equal frame (a frame equal but
+    # laid out otherwise only costs one more drawing); 5-10 times faster than
+    # `ui.data.frame_bytes`, which must also find a copy equal.
+    digest = hashlib.blake2b(pickle.dumps(frame, protocol=5), digest_size=20)
+    digest.update(repr(spec).encode("utf-8"))
+    _drawn_table(digest.hexdigest(), frame, list(columns), flags, height, width_budget, spec[4])
+
+
+# Streamlit keeps the elements a cached function draws and draws them again on a hit
+# (the same protobuf messages, wherever the call stands: a tab, a column). Marshalling a
+# Styler (display texts, two Arrow conversions) and the paper copy were a third of the
+# survey and overview pages' server time under load, at every run, for tables that change
+# only with the store. The key is the content (`styled_table`); the arguments after it are
+# not hashed (leading underscore).
+@st.cache_resource(ttl=3600, max_entries=256, show_spinner=False)
+def _drawn_table(
+    content: str,
+    _frame: pd.DataFrame,
+    _columns: list[Col],
+    _highlight: tuple[bool, ...] | None,
+    _height: int | str,
+    _width_budget: int | None,
+    _projector_hides: tuple[str, ...],
+) -> None:
+    frame, columns, height = _frame, _columns, _height
     # The texts are made once, for every row: the grid's display texts (the cells keep
     # their values, for sorting), the widths and the paper copy.
     texts = display_texts(frame, columns)
-    widths, row_height = _layout(texts, columns, width_budget)
+    widths, row_height = _layout(texts, columns, _width_budget)
     if len(frame) <= SHORT_TABLE_ROWS:
         height = "content"  # every row, none cut in half by a fixed height
     st.dataframe(
-        table_styler(frame, columns, highlight, texts),
+        table_styler(frame, columns, _highlight, texts),
         hide_index=True,
         height=height,
         row_height=row_height,
@@ -477,7 +509,7 @@ def styled_table(
         st.caption(row_count_text(len(frame)))
     printed = min(len(frame), theme.PRINT_TABLE_ROWS)
     theme.print_table(
-        print_html(texts, columns, printed, projector_hides), total=len(frame), shown=printed
+        print_html(texts, columns, printed, _projector_hides), total=len(frame), shown=printed
     )
 
 
