@@ -205,6 +205,7 @@
   // plotly is told directly, and told back when printing ends.
   function layOutChartsForPaper() {
     sizeChartsForPrint(doc);
+    const starting = !doc.body.classList.contains("centrale-paper");
     doc.body.classList.add("centrale-paper"); // every panel shown, as on paper (theme.css)
     const Plotly = view.Plotly || window.Plotly;
     const main = mainWidth();
@@ -224,24 +225,20 @@
         gd.__centraleScreen = { width: gd.layout.width, height: gd.layout.height, visibility: gd.style.visibility };
       }
       gd.style.visibility = "visible";
-      const size = gd.__centralePaperSize;
-      if (!size || size.width !== width || size.height !== height) gd.__centralePaperSize = { width, height, tries: 0 };
+      // Streamlit may redraw a chart at its scaled box's size after this: the page's
+      // observer lays it out again (fixStructure), a few times at most per print.
+      const tries = starting || !gd.__centralePaperSize ? 0 : gd.__centralePaperSize.tries;
+      gd.__centralePaperSize = { width, height, tries };
       fitForPaper(gd, Plotly);
-      if (!gd.__centraleWatched && gd.on) {
-        // Streamlit may redraw the chart at its scaled box's size after this (a map
-        // redraws late): lay it out again once it has drawn.
-        gd.__centraleWatched = true;
-        gd.on("plotly_afterplot", () => fitForPaper(gd, view.Plotly || window.Plotly));
-      }
     }
   }
   function fitForPaper(gd, Plotly) {
     const size = gd.__centralePaperSize;
-    if (!size || !Plotly || !doc.body.classList.contains("centrale-paper") || size.tries > 5) return;
+    if (!size || !Plotly || !doc.body.classList.contains("centrale-paper") || size.tries >= 8) return;
     const full = gd._fullLayout || {};
     if (gd.layout.width !== size.width || gd.layout.height !== size.height
         || Math.round(full.width) !== size.width || Math.round(full.height) !== size.height) {
-      size.tries += 1; // a size plotly would not take: never a loop
+      size.tries += 1; // a chart that would not take its size: never a loop
       try { Plotly.relayout(gd, { width: size.width, height: size.height }); } catch (error) { /* keep the screen's */ }
     }
   }
