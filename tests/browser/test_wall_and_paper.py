@@ -136,6 +136,21 @@ def test_projector_keys_work_from_the_commune_field(app_server, browser):
         context.close()
 
 
+def test_presentation_has_one_h1_and_the_slides_nothing_more(app_server, browser):
+    """The Présentation's title is the page's one h1 (the document's outline); projected,
+    the first slide shows it and no other heading was added."""
+    context, page = _context(browser, WALL)
+    try:
+        _goto(page, app_server, PRESENTATION, "nis=84009&date=2020-01-31")
+        assert page.locator("h1").all_inner_texts() == ["Bertrix et la centrale d'achats Smart"]
+        _project(page)
+        wait_layout_stable(page, 300)
+        assert page.locator("h1.pres-title").is_visible()
+        assert page.locator("[data-testid='stHeading']").count() == 0
+    finally:
+        context.close()
+
+
 def test_presentation_opens_on_no_commune(app_server, browser):
     """Without ?nis= the page asks for a commune instead of presenting Bertrix."""
     context, page = _context(browser, {"width": 1366, "height": 768})
@@ -143,6 +158,7 @@ def test_presentation_opens_on_no_commune(app_server, browser):
         _goto(page, app_server, PRESENTATION, "date=2020-01-31")
         assert page.locator(".pres-title").count() == 0
         assert page.get_by_text("Choisissez la commune à présenter").is_visible()
+        assert page.locator("h1").all_inner_texts() == ["Présentation d'une commune"]
         assert "nis=" not in page.url
     finally:
         context.close()
@@ -211,6 +227,8 @@ def test_page_prints_whole(app_server, browser, tmp_path, app_page):
     )
     assert not paper.headings_at_page_bottom(headings, words), pdf
     assert not paper.blank_pages(pdf, tmp_path), f"page blanche ({pdf})"
+    # Paper does not scroll: a long table is printed, with what is left in the Excel file.
+    assert "défiler" not in " ".join(w.text for w in words), f"« faites défiler » imprimé ({pdf})"
 
 
 @pytest.mark.parametrize("nis", ["84009", "85046"], ids=["Bertrix", "Habay"])
