@@ -163,30 +163,101 @@
       });
     }
     sizeChartsForPrint(root);
+    // Printing: a chart Streamlit redraws (it sizes charts from their scaled box) is laid
+    // out again at its screen size.
+    if (doc.body.classList.contains("centrale-paper")) layOutChartsForPaper();
     watchMaps(root);
     if (doc.body.classList.contains("centrale-projector")) showSlide(current);
   }
 
-  // ---- Print: charts scaled to the A4 width ------------------------------
+  // ---- Print: charts keep their screen layout, scaled to the A4 width -------
   const A4_CONTENT_PX = 700; // 190 mm less a little, at 96 dpi
-  // Every chart scales by the page's own factor (A4 width over the main area's width): a
-  // chart in a half-width column keeps half of the sheet, beside its neighbour.
-  function sizeChartsForPrint(root) {
+  let screenMain = 0; // the main area's width on screen, the last time it was measured
+  function mainWidth() {
     const main = doc.querySelector("[data-testid='stMainBlockContainer']");
-    if (!main) return;
+    if (!main) return 0;
     const style = getComputedStyle(main);
-    const width = main.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    return main.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  }
+  // On screen, every chart's container remembers the page's factor (A4 width over the
+  // main area's width) and the chart's height: paper draws the chart at its screen size
+  // and scales it by that factor (theme.css), so a chart in a half-width column keeps half
+  // of the sheet, beside its neighbour, with the proportions and the words of the screen.
+  function sizeChartsForPrint(root) {
+    if (view.matchMedia("print").matches || doc.body.classList.contains("centrale-paper")) return;
+    const width = mainWidth();
     if (!(width > 0)) return;
+    screenMain = width;
     const zoom = Math.min(1, A4_CONTENT_PX / width).toFixed(3);
-    const onScreen = !view.matchMedia("print").matches;
     for (const chart of root.querySelectorAll("[data-testid='stPlotlyChart']")) {
-      // On the chart's container, which paper sizes from them (theme.css); the chart
-      // inherits the zoom. Its height is the screen's, measured on screen only.
       const box = chart.closest("[data-testid='stElementContainer']") || chart;
       if (box.style.getPropertyValue("--centrale-print-zoom") !== zoom) box.style.setProperty("--centrale-print-zoom", zoom);
       const height = chart.offsetHeight + "px";
-      if (onScreen && chart.offsetHeight > 0 && box.style.getPropertyValue("--centrale-screen-height") !== height) {
+      if (chart.offsetHeight > 0 && box.style.getPropertyValue("--centrale-screen-height") !== height) {
         box.style.setProperty("--centrale-screen-height", height);
+      }
+    }
+  }
+  // When printing starts, every chart (those of the tabs and expanders not on screen too,
+  // which plotly drew at a default size or not at all) is laid out at the size it has or
+  // would have on screen: its share of the main area times the screen's main width, and
+  // its screen height (or its figure's). Printing gives no time for Streamlit to redraw:
+  // plotly is told directly, and told back when printing ends.
+  function layOutChartsForPaper() {
+    sizeChartsForPrint(doc);
+    const starting = !doc.body.classList.contains("centrale-paper");
+    doc.body.classList.add("centrale-paper"); // every panel shown, as on paper (theme.css)
+    const Plotly = view.Plotly || window.Plotly;
+    const main = mainWidth();
+    const reference = screenMain || main;
+    if (!(main > 0) || !Plotly) return;
+    for (const chart of doc.querySelectorAll("[data-testid='stPlotlyChart']")) {
+      const gd = chart.querySelector(".js-plotly-plot");
+      const box = chart.closest("[data-testid='stElementContainer']") || chart;
+      if (!gd || !gd.layout || !(box.clientWidth > 0)) continue;
+      const width = Math.round(Math.min(1, box.clientWidth / main) * reference);
+      const screen = parseFloat(box.style.getPropertyValue("--centrale-screen-height"));
+      const height = Math.round(screen > 0 ? screen
+        : gd.layout.height || (gd._fullLayout && gd._fullLayout.height) || 450);
+      box.style.setProperty("--centrale-chart-width", width + "px");
+      box.style.setProperty("--centrale-chart-height", height + "px");
+      if (!gd.__centraleScreen) {
+        gd.__centraleScreen = { width: gd.layout.width, height: gd.layout.height, visibility: gd.style.visibility };
+      }
+      gd.style.visibility = "visible";
+      // Streamlit may redraw a chart at its scaled box's size after this: the page's
+      // observer lays it out again (fixStructure), a few times at most per print.
+      const tries = starting || !gd.__centralePaperSize ? 0 : gd.__centralePaperSize.tries;
+      gd.__centralePaperSize = { width, height, tries };
+      fitForPaper(gd, Plotly);
+    }
+  }
+  function fitForPaper(gd, Plotly) {
+    const size = gd.__centralePaperSize;
+    if (!size || !Plotly || !doc.body.classList.contains("centrale-paper") || size.tries >= 8) return;
+    const full = gd._fullLayout || {};
+    if (gd.layout.width !== size.width || gd.layout.height !== size.height
+        || Math.round(full.width) !== size.width || Math.round(full.height) !== size.height) {
+      size.tries += 1; // a chart that would not take its size: never a loop
+      try { Plotly.relayout(gd, { width: size.width, height: size.height }); } catch (error) { /* keep the screen's */ }
+    }
+  }
+  function layOutChartsForScreen() {
+    if (!doc.body.classList.contains("centrale-paper")) return;
+    doc.body.classList.remove("centrale-paper");
+    const Plotly = view.Plotly || window.Plotly;
+    for (const chart of doc.querySelectorAll("[data-testid='stPlotlyChart']")) {
+      const gd = chart.querySelector(".js-plotly-plot");
+      const box = chart.closest("[data-testid='stElementContainer']") || chart;
+      box.style.removeProperty("--centrale-chart-width");
+      box.style.removeProperty("--centrale-chart-height");
+      if (!gd || !gd.__centraleScreen) continue;
+      const before = gd.__centraleScreen;
+      delete gd.__centraleScreen;
+      delete gd.__centralePaperSize;
+      gd.style.visibility = before.visibility;
+      if (Plotly) {
+        try { Plotly.relayout(gd, { width: before.width, height: before.height }); } catch (error) { /* redrawn at the next run */ }
       }
     }
   }
@@ -229,7 +300,12 @@
       now.toLocaleTimeString("fr-BE", { hour: "2-digit", minute: "2-digit" });
     for (const el of doc.querySelectorAll(".centrale-print-date")) el.textContent = text;
   }
-  window.addEventListener("beforeprint", () => { stampPrintDate(); sizeChartsForPrint(doc); });
+  window.addEventListener("beforeprint", () => { stampPrintDate(); layOutChartsForPaper(); });
+  window.addEventListener("afterprint", () => { if (!view.matchMedia("print").matches) layOutChartsForScreen(); });
+  // Print media without a print (a browser's emulation, tests): the same, both ways.
+  view.matchMedia("print").addEventListener("change", (event) => {
+    if (event.matches) layOutChartsForPaper(); else layOutChartsForScreen();
+  });
 
   // ---- Projector mode (Présentation) -------------------------------------
   // The page's blocks are packed into slides that fit the screen at full size: a
@@ -446,10 +522,10 @@
     const button = event.target.closest && event.target.closest("[data-centrale-action]");
     if (!button) return;
     const action = button.getAttribute("data-centrale-action");
-    if (action === "print") { stampPrintDate(); sizeChartsForPrint(doc); window.print(); }
+    if (action === "print") { stampPrintDate(); window.print(); }
     else if (action === "print-tab") {
       printOneTab();
-      stampPrintDate(); sizeChartsForPrint(doc); window.print();
+      stampPrintDate(); window.print();
     }
     else if (action === "projector") enterProjector();
     else if (action === "next") showSlide(current + 1);

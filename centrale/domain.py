@@ -227,6 +227,17 @@ def upper_first(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+# --- Regional calls for projects -----------------------------------------------------------
+def subsidy_call_label(call_year: int) -> str:
+    """The one name of a regional call for projects (the Région's « Smart » / « Territoire
+    intelligent » calls) on every surface — overview, Subsides, commune page, Présentation,
+    deck and fiche: « appel à projets 2019 ». A call is dated by its year in the subsidies
+    file (the 2023 call's two phases are the calls 2023 and 2024); the file's full title
+    (« Appel à projets Territoire intelligent (Smart Région) ») is the call's title, shown
+    under its name on the Subsides page, never in its place. `upper_first` starts a line."""
+    return f"appel à projets {int(call_year)}"
+
+
 # What a load of the store was, as the history page, the Explorer's « Ce qui a changé » and
 # the digest say it (the store's load_log.action holds the key).
 LOAD_ACTIONS = {

@@ -17,6 +17,8 @@ from centrale.domain import (
     arrondissement_of,
     de,
     similar_rule,
+    subsidy_call_label,
+    upper_first,
 )
 from centrale.plaintext import plain
 from centrale.render import mapfig
@@ -294,9 +296,9 @@ show_table(
 # --- Subsidies and survey ------------------------------------------------------
 st.subheader("Subsides régionaux reçus")
 show_table(
-    subsidies,
+    # Each call under its one name (`subsidy_call_label`, the year in it).
+    subsidies.assign(call=[upper_first(subsidy_call_label(y)) for y in subsidies["call_year"]]),
     [
-        Col("call_year", "Année"),
         Col("call", "Appel à projets"),
         Col("beneficiary", "Bénéficiaire"),
         Col("project", "Projet"),

@@ -5,7 +5,7 @@ import streamlit as st
 from centrale import fmt
 from centrale.config import AWARD_PROMISE_DAYS
 from centrale.datasets import queries
-from centrale.domain import AdhesionStatus
+from centrale.domain import AdhesionStatus, subsidy_call_label, upper_first
 from centrale.plaintext import plain
 from centrale.render import charts
 from centrale.semantic import measures
@@ -123,11 +123,13 @@ with cards[5]:
         ui.points_delta(now["province_subsidy_share"], prev.get("province_subsidy_share"))
         if compare
         else None,
-        description=f"vs appel {prev_year}" if compare else None,
+        description=f"vs {subsidy_call_label(prev_year)}" if compare else None,
         help="Part du subside de l'appel à projets « Smart » de la Région wallonne allée à "
         "des projets de la province de Luxembourg.",
     )
-    st.caption(f"Appel à projets {plain(call_year)}" if call_year else "Aucun appel à cette date")
+    st.caption(
+        upper_first(subsidy_call_label(call_year)) if call_year else "Aucun appel à cette date"
+    )
 
 
 st.subheader("Adhésions")

@@ -32,7 +32,7 @@ st.html(
 <style>
 .pres-kicker {{ color: {style.GREY_HEX}; font-size: 1.3rem; margin: 0; }}
 .pres-title {{ color: {style.PRIMARY_HEX}; font-size: 3rem; font-weight: 700;
-               line-height: 1.15; margin: 0.2rem 0 0.4rem 0; }}
+               line-height: 1.15; margin: 0.2rem 0 0.4rem 0; padding: 0; }}
 .pres-section, .pres-continued {{ color: {style.PRIMARY_HEX}; font-size: 2.2rem; font-weight: 700;
                  border-bottom: 4px solid {style.ACCENT_HEX}; padding-bottom: 0.3rem;
                  margin: 2.2rem 0 1rem 0; }}
@@ -85,6 +85,8 @@ def _pick_commune(day) -> str | None:
     else:
         st.session_state.pop(NIS_KEY, None)
         start = {"index": None}
+        # The page's h1 until a commune is chosen (then it is the commune's title).
+        st.title("Présentation d'une commune")
     picked = st.selectbox(
         "Commune présentée",
         options=list(names),
@@ -139,7 +141,8 @@ except briefing.BriefingError as exc:
 # 1. Title and downloads
 st.html(
     f'<p class="pres-kicker">IDELUX Projets publics · Centrale d\'achats Smart</p>'
-    f'<div class="pres-title">{html.escape(story.title(b))}</div>'
+    # The page's one h1 (the document's outline), the first slide's title.
+    f'<h1 class="pres-title">{html.escape(story.title(b))}</h1>'
     f'<p class="pres-kicker">Situation au {fmt.long_date(b.as_of)} · '
     f"{html.escape(arrondissement_of(b.arrondissement))} · "
     f"{fmt.number(b.population)} habitants</p>"

@@ -5,6 +5,8 @@ import streamlit as st
 from centrale import fmt
 from centrale.config import PROVINCE_NIS
 from centrale.datasets import queries
+from centrale.domain import subsidy_call_label, upper_first
+from centrale.plaintext import plain
 from centrale.render import charts, mapfig
 from centrale.semantic import measures
 from ui import components as ui
@@ -40,10 +42,12 @@ if st.session_state.get(DEFAULT_KEY) != default_year or YEAR_KEY not in st.sessi
 year = st.selectbox(
     "Appel à projets",
     options=years,
-    format_func=lambda y: f"{y} — {call_names[y]}",
+    format_func=lambda y: upper_first(subsidy_call_label(y)),
     key=YEAR_KEY,
     help="Par défaut, le dernier appel dont l'année ne dépasse pas la date de situation.",
 )
+# The file's full title: the call's title, under its one name (`subsidy_call_label`).
+st.caption(f"Intitulé : {plain(call_names[year])}")
 
 by_province = load(queries.subsidies_by_province, None, day.year)
 this_call = by_province[by_province["call_year"] == year]

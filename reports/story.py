@@ -29,6 +29,7 @@ from centrale.domain import (
     de,
     que,
     similar_rule,
+    subsidy_call_label,
     upper_first,
 )
 from centrale.semantic import measures
@@ -110,7 +111,7 @@ def key_figures(b: CommuneBriefing) -> list[KeyFigure]:
         figures.append(
             KeyFigure(
                 fmt.percent(f["province_subsidy_share"]),
-                f"du subside Smart {f['call_year']}",
+                f"de l'{subsidy_call_label(f['call_year'])}",
                 "de la Région, pour la province",
             )
         )

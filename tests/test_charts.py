@@ -210,7 +210,7 @@ def test_subsidies_by_province_highlights_the_province():
     assert colours["Province du Luxembourg"] == charts.HIGHLIGHT
     assert colours["Province de Liège"] == charts.MUTED
     assert f"21{NBSP}%" in bars.text
-    assert fig.layout.title.text == "Part du subside régional par province — appel 2019"
+    assert fig.layout.title.text == "Part du subside régional par province — appel à projets 2019"
     fig = charts.subsidies_by_province(one_call, "amount_per_inhabitant")
     assert f"2,93{NBSP}€" in fig.data[0].text
 

@@ -33,7 +33,7 @@ def test_press_day_shows_21_percent_for_2019(app_env):
     at = run_page(PRESS_DAY)
     (call,) = at.selectbox
     assert call.value == 2019
-    assert call.options == ["2019 — Appel à projets Territoire intelligent (Smart Région)"]
+    assert call.options == ["Appel à projets 2019"]
     shown = metrics(at)
     assert shown["Part de la province"] == f"21{NBSP}%"
     assert shown["Montant pour la province"] == f"840{NBSP}000{NBSP}€"  # of 4 000 000 €
@@ -51,7 +51,7 @@ def test_province_table_and_charts_for_2019(app_env):
     share = shown["Part de la province dans le subside régional, par appel"]["data"][0]
     assert share["x"] == ["2019"]  # the later calls are not known yet on 31/01/2020
     assert share["text"] == [f"21{NBSP}%"]
-    assert "Montant accordé par province — appel 2019" in shown
+    assert "Montant accordé par province — appel à projets 2019" in shown
     projects = at.dataframe[1].value
     assert projects["amount_eur"].sum() == 840_000
 
@@ -60,7 +60,7 @@ def test_the_reference_date_moves_the_call_and_a_picked_call_sticks(app_env, dem
     at = run_page(SAMPLE_TODAY)
     # The public record: the 2019 call, the 2023 call and its 2024 second phase; no 2021 call.
     assert at.selectbox[0].value == 2024
-    assert [o[:4] for o in at.selectbox[0].options] == ["2019", "2023", "2024"]
+    assert [o[-4:] for o in at.selectbox[0].options] == ["2019", "2023", "2024"]
     with duckdb.connect(str(demo_db), read_only=True) as con:
         share_2024 = queries.province_subsidy_share(con, 2024)
     assert metrics(at)["Part de la province"] == f"{round(share_2024 * 100)}{NBSP}%"

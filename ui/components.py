@@ -505,8 +505,10 @@ def _drawn_table(
         },
     )
     # The grid is a canvas: paper gets a plain copy of its first rows, every column wrapped.
+    # Scrolling is for the screen: paper prints the rows (up to PRINT_TABLE_ROWS) and says
+    # how many more are in the Excel file (`theme.print_table`), never « faites défiler ».
     if len(frame) > SHORT_TABLE_ROWS:
-        st.caption(row_count_text(len(frame)))
+        theme.screen_caption(row_count_text(len(frame)))
     printed = min(len(frame), theme.PRINT_TABLE_ROWS)
     theme.print_table(
         print_html(texts, columns, printed, _projector_hides), total=len(frame), shown=printed

@@ -145,6 +145,12 @@ def print_table(styler_html: str, total: int, shown: int) -> None:
     st.html(f'<div class="centrale-print-only">{styler_html}{note}</div>')
 
 
+def screen_caption(text: str) -> None:
+    """A caption for the screen only (« faites défiler le tableau »): paper leaves it out
+    (theme.css). `text` is the project's own words, escaped as HTML."""
+    st.html(f'<p class="centrale-screen-only centrale-caption">{html.escape(text)}</p>')
+
+
 def print_image(png: bytes, alt: str) -> None:
     """A picture shown on paper only (a WebGL map prints blank): `alt` says what it shows."""
     data = base64.b64encode(png).decode("ascii")

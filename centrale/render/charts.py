@@ -627,7 +627,7 @@ def subsidies_by_province(
         )
     )
     year = int(frame["call_year"].iloc[0]) if "call_year" in frame else None
-    title = f"{label} par province" + (f" — appel {year}" if year else "")
+    title = f"{label} par province" + (f" — {domain.subsidy_call_label(year)}" if year else "")
     french_layout(fig, title, height=max(260, 44 * len(frame) + 90))
     fig.update_xaxes(title=label, tickformat=tick_format, ticksuffix=suffix, rangemode="tozero")
     if kind == "percent":

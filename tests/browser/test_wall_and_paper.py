@@ -136,6 +136,21 @@ def test_projector_keys_work_from_the_commune_field(app_server, browser):
         context.close()
 
 
+def test_presentation_has_one_h1_and_the_slides_nothing_more(app_server, browser):
+    """The Présentation's title is the page's one h1 (the document's outline); projected,
+    the first slide shows it and no other heading was added."""
+    context, page = _context(browser, WALL)
+    try:
+        _goto(page, app_server, PRESENTATION, "nis=84009&date=2020-01-31")
+        assert page.locator("h1").all_inner_texts() == ["Bertrix et la centrale d'achats Smart"]
+        _project(page)
+        wait_layout_stable(page, 300)
+        assert page.locator("h1.pres-title").is_visible()
+        assert page.locator("[data-testid='stHeading']").count() == 0
+    finally:
+        context.close()
+
+
 def test_presentation_opens_on_no_commune(app_server, browser):
     """Without ?nis= the page asks for a commune instead of presenting Bertrix."""
     context, page = _context(browser, {"width": 1366, "height": 768})
@@ -143,6 +158,7 @@ def test_presentation_opens_on_no_commune(app_server, browser):
         _goto(page, app_server, PRESENTATION, "date=2020-01-31")
         assert page.locator(".pres-title").count() == 0
         assert page.get_by_text("Choisissez la commune à présenter").is_visible()
+        assert page.locator("h1").all_inner_texts() == ["Présentation d'une commune"]
         assert "nis=" not in page.url
     finally:
         context.close()
@@ -211,6 +227,8 @@ def test_page_prints_whole(app_server, browser, tmp_path, app_page):
     )
     assert not paper.headings_at_page_bottom(headings, words), pdf
     assert not paper.blank_pages(pdf, tmp_path), f"page blanche ({pdf})"
+    # Paper does not scroll: a long table is printed, with what is left in the Excel file.
+    assert "défiler" not in " ".join(w.text for w in words), f"« faites défiler » imprimé ({pdf})"
 
 
 @pytest.mark.parametrize("nis", ["84009", "85046"], ids=["Bertrix", "Habay"])
@@ -311,3 +329,62 @@ def test_short_tables_show_every_row(app_server, browser, app_page):
                 assert page.get_by_text(re.compile(r"lignes")).count(), grids
     finally:
         context.close()
+
+
+# --- Charts on paper at their size ------------------------------------------------
+# Every plotly chart, in document order: its height on screen (a chart of a tab or an
+# expander not on screen: its figure's height) and the main area's width.
+CHARTS_ON_SCREEN = """() => {
+  const main = document.querySelector('[data-testid="stMainBlockContainer"]');
+  const cs = getComputedStyle(main);
+  const width = main.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+  const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
+  return {width, charts: charts.map((c) => {
+    const gd = c.querySelector('.js-plotly-plot');
+    const title = c.querySelector('.gtitle');
+    return {hidden: c.offsetHeight === 0, title: title ? title.textContent.slice(0, 40) : '',
+            height: c.offsetHeight || (gd && gd.layout && gd.layout.height) || 450};
+  })};
+}"""
+# The same charts on paper: the drawn height of each one's picture (its svg, zoom
+# included), and whether it is drawn at all.
+CHARTS_ON_PAPER = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+  .map((c) => {
+  const svg = c.querySelector('svg.main-svg');
+  const gd = c.querySelector('.js-plotly-plot');
+  const r = svg ? svg.getBoundingClientRect() : {height: 0, width: 0};
+  return {height: r.height, width: r.width,
+          visible: !!gd && getComputedStyle(gd).visibility !== 'hidden'};
+})"""
+
+
+@pytest.mark.parametrize("app_page", PAGES, ids=[p.url_path or "accueil" for p in PAGES])
+def test_every_chart_prints_at_its_size(app_server, browser, tmp_path, app_page):
+    """Printed to A4, every chart of the page (those of the tabs and expanders not on
+    screen too) is drawn at its screen height scaled like the page (A4 width over the
+    screen's main width), not squashed to a line by plotly's default size."""
+    query = PAPER_QUERY.get(app_page.url_path, "") + "date=2020-01-31"
+    context, page = _context(browser, {"width": 1366, "height": 768})
+    try:
+        _goto(page, app_server, app_page, query)
+        screen = page.evaluate(CHARTS_ON_SCREEN)
+        if not screen["charts"]:
+            pytest.skip(f"aucun graphique sur {app_page.title}")
+        page.emulate_media(media="print")
+        wait_layout_stable(page)
+        pdf = tmp_path / f"{app_page.url_path or 'accueil'}.pdf"
+        page.pdf(path=str(pdf), format="A4", print_background=True)  # fires beforeprint
+        wait_layout_stable(page)
+        printed = page.evaluate(CHARTS_ON_PAPER)
+    finally:
+        context.close()
+    scale = min(1.0, 700 / screen["width"])
+    assert len(printed) == len(screen["charts"])
+    wrong = [
+        f"« {s['title'] or i} »{' (masqué à l’écran)' if s['hidden'] else ''} : "
+        f"{p['height']:.0f} px imprimés pour {s['height'] * scale:.0f} attendus"
+        for i, (s, p) in enumerate(zip(screen["charts"], printed, strict=True))
+        if not p["visible"] or not 0.85 <= p["height"] / (s["height"] * scale) <= 1.15
+    ]
+    assert not wrong, f"graphiques mal dimensionnés sur papier ({pdf}) :\n" + "\n".join(wrong)
+    assert any(s["hidden"] for s in screen["charts"]) or app_page.url_path != "survey"
