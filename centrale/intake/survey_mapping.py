@@ -549,7 +549,7 @@ def _option_column(base: ColumnChoice, options: list[NeedOption], values: str) -
         )
     if o in NO_NEED_WORDS:
         if values == "text":
-            return _ignored(base, "option « aucun » en texte libre : à vérifier")
+            return _ignored(base, "option « aucun » en texte libre : à décider")
         return replace(base, role="no_needs", reason="option « aucun besoin »")
     role = next((r for r, words in _NEED_FIELD_WORDS if _words_in(q, words)), "need")
     if role == "need" and values == "text":
@@ -617,7 +617,7 @@ def _plain_column(
         return replace(
             base, role="need", need=need.value, reason=f"en-tête « {base.header} » : {need.name}"
         )
-    return _ignored(base, "colonne non reconnue : ignorée (à vérifier)")
+    return _ignored(base, "colonne que l'import ne sait pas placer : à ignorer ou à préciser")
 
 
 def _need_list(base: ColumnChoice, options: list[NeedOption], raw: list) -> ColumnChoice | None:
@@ -798,7 +798,7 @@ def _other_in_needs_question(mapping: list[ColumnChoice]) -> list[ColumnChoice]:
             c = _ignored(
                 c,
                 "texte libre « autre » sans option « Autre » dans la question des besoins : "
-                "à vérifier",
+                "à décider",
                 suggestion=("other_need", None),
             )
         out.append(c)
@@ -981,7 +981,7 @@ def mapping_problems(mapping: list[ColumnChoice]) -> list[str]:
         problems.append(
             "aucune colonne ne contient les besoins : l'import ne sait pas lire ce fichier "
             f"(colonnes lues : {shown}). Indiquez quelle colonne (ou quelles options) "
-            "donne les besoins — dans le tableau de bord, « Revoir les colonnes à vérifier » ; "
+            "donne les besoins — dans le tableau de bord, « Décider les colonnes une par une » ; "
             "en ligne de commande, une correspondance enregistrée (--mapping) — ou vérifiez "
             "que le catalogue des solutions est à jour. Rien n'est importé : un fichier sans "
             "colonne de besoins n'est jamais lu comme « aucun besoin »"

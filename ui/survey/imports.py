@@ -296,7 +296,7 @@ def _mapping_step(export, config, options) -> list:
             st.caption(
                 f"Besoins : {plain(', '.join(names.get(c.need, c.need) for c in needs) or 'aucun')}"
                 + (
-                    f" · à vérifier : {plain(', '.join(c.option for c in waiting[:8]))}"
+                    f" · à décider : {plain(', '.join(c.option for c in waiting[:8]))}"
                     + ("…" if len(waiting) > 8 else "")
                     if waiting
                     else ""
