@@ -195,7 +195,7 @@ def _waiting(plan) -> list:
                 "colonnes que l'import ne sait pas placer",
             )
             + " ("
-            + plain(", ".join(f"« {c.header} »" for c in waiting[:12]))
+            + ", ".join(f"« {plain(c.header)} »" for c in waiting[:12])
             + (" …" if len(waiting) > 12 else "")
             + "). Chaque colonne se décide avant l'import (sans quoi son contenu serait perdu "
             "sans que personne l'ait choisi) : choisissez ce qu'elle contient ou « Ignorer "
@@ -229,7 +229,7 @@ def _done_message(plan, saved) -> str:
                 "colonnes ignorées sur décision",
             )
             + " (noté dans l'historique des chargements) : "
-            + plain(", ".join(f"« {h} »" for h in ignored))
+            + ", ".join(f"« {plain(h)} »" for h in ignored)
             if ignored
             else ""
         )
