@@ -5,7 +5,8 @@
  * Streamlit 1.67 has no option for the language of its own strings nor for
  * the html lang attribute: this shim sets lang="fr" and translates the few English texts
  * and aria labels Streamlit draws (help icons, sidebar button, table toolbar,
- * file uploader, select boxes, the date picker). The date picker's calendar takes its
+ * file uploader and its sizes, select boxes, the date picker, the full-screen button
+ * Streamlit adds to each chart's modebar, whose tooltip is its data-title). The date picker's calendar takes its
  * month and day names and its first weekday from navigator.language, which Streamlit
  * reads at every redraw and offers no option for: the shim reports a French language
  * to the page when the browser's is not French (an English Chrome on a council laptop). It also runs the Présentation page's
@@ -61,6 +62,7 @@
     "No results": "Aucun résultat",
     "No options to select": "Aucune option",
     "Upload": "Parcourir",
+    "Add files": "Ajouter des fichiers",
     "Drag and drop files here": "Glisser-déposer les fichiers ici",
     "file upload": "envoi de fichier",
     "Stop": "Arrêter",
@@ -82,9 +84,15 @@
     "September", "October", "November", "December"];
   const MOIS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
     "septembre", "octobre", "novembre", "décembre"];
+  // Streamlit writes a size as `${n.toFixed(d)}${unit}` ("127.0B", "5.5KB", "200MB"):
+  // in French, "127 o", "5,5 ko", "200 Mo", as the Historique page writes them.
+  const SIZE_UNITS = { B: "o", KB: "ko", MB: "Mo", GB: "Go" };
+  const size = (n, unit) => n.replace(/\.0+$/, "").replace(".", ",") + "\u00a0" + SIZE_UNITS[unit];
   const PATTERNS = [
     [/^Help for (.+)$/, "Aide : $1"],
-    [/^(\d+)\s?MB per file(.*)$/, "$1 Mo par fichier$2"],
+    [/^(\d+(?:\.\d+)?)(B|KB|MB|GB) per file(.*)$/, (all, n, unit, rest) => size(n, unit) + " par fichier" + rest],
+    [/^(\d+(?:\.\d+)?)(B|KB|MB|GB)$/, (all, n, unit) => size(n, unit)],
+    [/^(.+), (\d+(?:\.\d+)?)(B|KB|MB|GB)$/, (all, name, n, unit) => name + ", " + size(n, unit)],
     [/^Select (\d+) matches$/, "Sélectionner les $1 résultats"],
     [/^(\d+) options? available\.$/, (all, n) => n + (n === "1" ? " option disponible." : " options disponibles.")],
     [/^([a-z0-9_]+) icon$/, "icône $1"],
@@ -100,7 +108,7 @@
     [new RegExp("^Selected Date: (" + MONTHS.join("|") + ") (\\d+), (\\d+)$"),
       (all, month, day, year) => "Date choisie : " + Number(day) + " " + MOIS[MONTHS.indexOf(month)] + " " + year],
   ];
-  const ATTRIBUTES = ["aria-label", "title", "placeholder", "aria-placeholder", "alt", "aria-valuetext"];
+  const ATTRIBUTES = ["aria-label", "title", "data-title", "placeholder", "aria-placeholder", "alt", "aria-valuetext"];
 
   function french(text) {
     const key = text.trim();

@@ -5,7 +5,9 @@ The same path as the dashboard's import tab (`survey_import.plan_import`, then
 what it changes per commune against the stored answers, the responses left out
 and why, the problems. An import that would remove stored answers needs
 `--replace`; a date column whose day/month order cannot be told needs
-`--date-order dmy|mdy`. Exit codes as `etl build`: 0 done, 1 invalid input or
+`--date-order dmy|mdy`; a column the import cannot place (« Budget estimé (€) »)
+needs a decision: `--ignore-column HEADING` (or a saved `--mapping` that places
+it). Exit codes as `etl build`: 0 done, 1 invalid input or
 unconfirmed removal (nothing written), 2 bad usage.
 """
 
@@ -16,6 +18,7 @@ import json
 import sys
 from pathlib import Path
 
+from centrale import fmt
 from centrale.intake import survey_import
 from centrale.intake.survey_mapping import ROLE_LABELS
 from centrale.sources.problems import SourceError, grouped, summary_line
@@ -41,6 +44,14 @@ def add_arguments(sub, parser_class) -> None:
         "--date-order",
         choices=("dmy", "mdy"),
         help="ordre des dates quand il ne peut être déduit : dmy (jour/mois) ou mdy (mois/jour)",
+    )
+    p.add_argument(
+        "--ignore-column",
+        action="append",
+        default=[],
+        metavar="EN-TÊTE",
+        help="ignorer cette colonne de l'export, que l'import ne sait pas placer (en-tête tel "
+        "qu'il est écrit, répétable) : sans cette décision, l'import est refusé",
     )
     p.add_argument(
         "--besoin",
@@ -116,8 +127,10 @@ def run(args, config) -> int:
             options=options,
             order=args.date_order,
             decisions=decisions,
+            ignore=args.ignore_column,
         )
-    except ValueError as exc:  # an unreadable mapping file, a --besoin not understood
+    except ValueError as exc:  # an unreadable mapping file, a --besoin or --ignore-column
+        # not understood
         print(f"Erreur : {exc}", file=sys.stderr)
         return 2
     unused = _unused(args.besoin, plan)
@@ -131,8 +144,9 @@ def run(args, config) -> int:
         )
         return 2
     written = None
-    unconfirmed = plan.ok and plan.removals and not args.replace
-    if plan.ok and not args.dry_run and not unconfirmed:
+    undecided = plan.ok and bool(plan.undecided)
+    unconfirmed = plan.ok and not undecided and plan.removals and not args.replace
+    if plan.ok and not args.dry_run and not unconfirmed and not undecided:
         try:
             written = survey_import.apply_plan(
                 config, plan, loaded_by="etl survey-import", confirmed=args.replace
@@ -143,11 +157,31 @@ def run(args, config) -> int:
         print(json.dumps(plan.as_json(), ensure_ascii=False, indent=2))
     else:
         _print_plan(plan)
+    if undecided:
+        columns = ", ".join(f"« {c.header} »" for c in plan.undecided)
+        options = " ".join(f'--ignore-column "{c.header}"' for c in plan.undecided[:3])
+        print(
+            f"{'Essai : import' if args.dry_run else 'Import'} refusé pour « {export.name} » : "
+            + fmt.count(
+                len(plan.undecided),
+                "colonne que l'import ne sait pas placer",
+                "colonnes que l'import ne sait pas placer",
+            )
+            + f" ({columns}) : chaque colonne se décide avant l'import, sans quoi son contenu "
+            "serait perdu sans que personne l'ait choisi. "
+            f"Pour ignorer ces colonnes, relancez avec {options}"
+            + (" …" if len(plan.undecided) > 3 else "")
+            + " ; pour les importer, donnez une correspondance enregistrée (--mapping) qui "
+            "les place. Rien n'a été écrit.",
+            file=sys.stderr,
+        )
+        return 0 if args.dry_run else 1
     if unconfirmed and not args.dry_run:
         print(
-            f"Import refusé : il retirerait {plan.removals} réponse(s) déjà enregistrée(s) "
-            "(voir « Changements » ci-dessus). Relancez avec --replace pour confirmer. "
-            "Rien n'a été écrit.",
+            "Import refusé : il remplacerait "
+            + fmt.count(plan.replaced, "réponse déjà enregistrée", "réponses déjà enregistrées")
+            + f" et en retirerait {_needs_removed(plan)} (voir « Changements » ci-dessus). "
+            "Relancez avec --replace pour confirmer. Rien n'a été écrit.",
             file=sys.stderr,
         )
         return 1
@@ -158,39 +192,54 @@ def run(args, config) -> int:
     if args.dry_run:
         print("Essai (--dry-run) : rien n'a été écrit.", file=sys.stderr)
     else:
+        replaced = (
+            f" ; {plan.replaced_line()} (les anciennes versions restent dans l'historique "
+            "des sources)"
+            if plan.replaced
+            else ""
+        )
         print(
-            f"Importé dans {written.written[0]} ; base reconstruite : {config.db_path}",
+            f"Importé dans {written.written[0]}{replaced} ; base reconstruite : {config.db_path}",
             file=sys.stderr,
         )
     return 0
 
 
+def _needs_removed(plan) -> str:
+    removed, _ = plan.need_counts()
+    return fmt.count(removed, "besoin", "besoins") if removed else "une réponse « aucun besoin »"
+
+
 def _print_plan(plan) -> None:
     export = plan.export
-    print(f"{export.name} : {export.layout}, outil {export.tool}, {len(export.rows)} ligne(s)")
+    rows = fmt.count(len(export.rows), "ligne")
+    print(f"{export.name} : {export.layout}, outil {export.tool}, {rows}")
     if plan.saved_mapping:
         print(f"Correspondance enregistrée appliquée : {plan.saved_mapping.name}")
     if plan.mapping:
         print("\nCorrespondance des colonnes :")
+        undecided = plan.undecided
         for c in plan.mapping:
             need = f" → {c.need}" if c.need else ""
-            flag = "" if c.sure else " (à vérifier)"
-            print(f"  {c.header} : {ROLE_LABELS.get(c.role, '?')}{need}{flag} — {c.reason}")
-    rows = plan.rows()
-    print(f"\nLignes à écrire ({len(rows)}) :")
+            role = ROLE_LABELS.get(c.role, "?")
+            if c in undecided:
+                role, need = "À décider (--ignore-column ou --mapping)", ""
+            print(f"  {c.header} : {role}{need} — {c.reason}")
+    written = plan.rows()
+    print(f"\nLignes à écrire ({len(written)}) :")
     if plan.date_column:
         print(
             f"  (dates de « {plan.date_column} » non lues : jour et mois ne peuvent être "
             "distingués, précisez --date-order dmy ou mdy)"
         )
-    for r in rows:
+    for r in written:
         when = "?" if plan.date_column else r["submitted_on"] or "-"
         print(
             f"  {r['year']} ; {r['commune']} ; {r['need']} ; priorité {r['priority'] or '-'} ; "
             f"réponse {when}"
         )
     if plan.changes:
-        print(f"\nChangements par commune ({plan.removals} réponse(s) enregistrée(s) retirée(s)) :")
+        print(f"\nChangements par commune ({plan.changes_line()}) :")
         for c in plan.changes:
             parts = [f"retire {', '.join(c.removed)}" if c.removed else ""]
             parts += [f"ajoute {', '.join(c.added)}" if c.added else ""]

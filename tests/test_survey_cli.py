@@ -50,7 +50,11 @@ def test_limesurvey_export_dry_run_json(config, tmp_path, capsys):
                          "--dry-run", "--json")  # fmt: skip
     assert code == 0, err
     result = json.loads(out)
-    assert set(result) == {"mapping", "rows", "left_out", "problems", "changes", "new_needs"}
+    assert set(result) == {"mapping", "rows", "left_out", "problems", "changes", "new_needs",
+                           "undecided_columns", "ignored_columns"}  # fmt: skip
+    # Another question's option and a free text: a dry run says them, a real run waits.
+    assert len(result["undecided_columns"]) == 2 and result["ignored_columns"] == []
+    assert "Utilisez-vous déjà une de ces solutions ? [Wi-Fi public]" in result["undecided_columns"]
     assert [(r["commune"], r["need"]) for r in result["rows"]] == [
         ("Arlon", "ECL"),
         ("Arlon", "STA"),
@@ -81,12 +85,17 @@ def test_kobo_export_is_imported_and_its_mapping_offered_again(config, tmp_path,
     before = snapshot(config)
     # It replaces the 2024 answers of Arlon, Attert and Bertrix: without --replace it is
     # refused, nothing written, the diff said (issue 21).
+    # The geopoint question « Localisation » (its parts `_Localisation_latitude`… are
+    # technical) is no column the import places: someone decides to ignore it.
     code, out, err = run(capsys, config, "survey-import", str(export), "--year", "2024")
+    assert code == 1 and '--ignore-column "Localisation"' in err, err
+    decided = ("--ignore-column", "Localisation")
+    code, out, err = run(capsys, config, "survey-import", str(export), "--year", "2024", *decided)
     assert code == 1 and "--replace" in err
     assert "2024 Arlon : retire Solution A" in out and "2024 Bertrix : retire" in out, out
     assert snapshot(config) == before
     code, out, err = run(capsys, config, "survey-import", str(export), "--year", "2024",
-                         "--replace")  # fmt: skip
+                         "--replace", *decided)  # fmt: skip
     assert code == 0, err
     assert "Lignes à écrire (4)" in out and "Importé dans" in err
     with connect_read_only(config.db_path) as con:
@@ -102,9 +111,11 @@ def test_kobo_export_is_imported_and_its_mapping_offered_again(config, tmp_path,
     ]
     saved = list(config.sources_dir.glob("correspondance-enquete-*.json"))
     assert len(saved) == 1
+    # Offered again: the decision saved with it, nothing left to decide.
     code, out, err = run(capsys, config, "survey-import", str(export), "--year", "2024",
                          "--dry-run")  # fmt: skip
     assert code == 0 and f"Correspondance enregistrée appliquée : {saved[0].name}" in out
+    assert "À décider" not in out and "refusé" not in err
 
 
 def test_invalid_export_writes_nothing_exit_1(config, tmp_path, capsys):
@@ -197,7 +208,9 @@ def test_besoin_option_decides_what_a_typed_answer_becomes(tmp_path, capsys):
     config = tiny_settings(tmp_path, **{"solutions_smart.csv": catalogue})
     path = tmp_path / "Enquête besoins(1-4).xlsx"
     path.write_bytes(workbook_bytes({"Form1": ms_forms_rows()}))
-    args = ["survey-import", str(path), "--year", "2024"]
+    # The yes/no question about a Smart project is ignored by decision (see test_survey_forms).
+    smart = "Votre commune a-t-elle déjà un projet Smart ?"
+    args = ["survey-import", str(path), "--year", "2024", "--ignore-column", smart]
 
     code, out, err = run(capsys, config, *args, "--dry-run")
     assert code == 0, err

@@ -231,7 +231,7 @@ def test_kobo_choice_codes_are_never_stored_as_the_respondent(tmp_path, capsys):
     path.write_bytes(data)
     code, out, err = run(capsys, config, "survey-import", str(path), "--year", "2024", "--dry-run")
     assert code == 0, err
-    assert "group_lw2py86/fonction : Ignorer cette colonne (à vérifier) — codes de choix" in out
+    assert "group_lw2py86/fonction : À décider (--ignore-column ou --mapping) — codes de" in out
     assert "dg" not in "\n".join(line for line in out.splitlines() if " ; " in line)
 
 
@@ -455,13 +455,30 @@ def test_cli_forms_export_needs_replace_and_keeps_left_out_in_history(tmp_path, 
     path = tmp_path / "Enquête besoins(1-4).xlsx"
     path.write_bytes(workbook_bytes({"Form1": ms_forms_rows()}))
     before = snapshot(config)
+    # The yes/no question « … projet Smart ? » is no column the import can place: refused
+    # until someone decides, naming the file, the column and the option to pass.
+    smart = "Votre commune a-t-elle déjà un projet Smart ?"
     code, out, err = run(capsys, config, "survey-import", str(path), "--year", "2024")
+    assert code == 1
+    assert f"« {path.name} »" in err and f"« {smart} »" in err
+    assert f'--ignore-column "{smart}"' in err
+    assert snapshot(config) == before
+    decided = ["--ignore-column", smart]
+    code, out, err = run(capsys, config, "survey-import", str(path), "--year", "2024", *decided)
     assert code == 1 and "--replace" in err
     assert "2024 Arlon : retire" in out
     assert "« Bornes de recharge » (Bertrix) : ignorée — même besoin que « BORNES » ?" in out
     assert snapshot(config) == before
     code, out, err = run(
-        capsys, config, "survey-import", str(path), "--year", "2024", "--replace", "--json"
+        capsys,
+        config,
+        "survey-import",
+        str(path),
+        "--year",
+        "2024",
+        "--replace",
+        "--json",
+        *decided,
     )
     assert code == 0, err
     assert json.loads(out)["left_out"][0]["commune"] == "Aubange"
@@ -476,6 +493,9 @@ def test_cli_forms_export_needs_replace_and_keeps_left_out_in_history(tmp_path, 
     assert stored == [("81001", "ECL"), ("81001", "WIFIC")]
     (line,) = [w for w in json.loads(warnings) if "laissée de côté" in w]
     assert "ligne 4 (Aubange)" in line and "sans réponse" in line
+    # The decision is in the load history, naming the column ignored.
+    (line,) = [w for w in json.loads(warnings) if "ignorée sur décision" in w]
+    assert line == f"« {path.name} » : 1 colonne ignorée sur décision à l'import : « {smart} »"
 
 
 def test_cli_refuses_an_export_without_needs_column(config, tmp_path, capsys):
@@ -569,7 +589,7 @@ def test_cli_ranking_question_is_never_read_as_needs(config, tmp_path, capsys):
     path.write_bytes(workbook_bytes({"Form1": ms_forms_ranking_rows()}))
     code, out, err = run(capsys, config, "survey-import", str(path), "--year", "2024", "--dry-run")
     assert code == 0, err
-    assert "Classez ces besoins par ordre de priorité : Ignorer cette colonne (à vérifier)" in out
+    assert "Classez ces besoins par ordre de priorité : À décider" in out
     assert "question de classement" in out
     code, out, _ = run(
         capsys, config, "survey-import", str(path), "--year", "2024", "--dry-run", "--json"

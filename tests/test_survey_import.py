@@ -121,7 +121,7 @@ def test_limesurvey_codes_mapping_step(config):
     assert by_header["besoins[SQ001]"].role == "ignore"
     assert si.mapping_problems(mapping) == []
     table = si.mapping_table(mapping, options)
-    assert table.loc[table["colonne"] == "besoins[SQ001]", "certitude"].item() == "à vérifier"
+    assert table.loc[table["colonne"] == "besoins[SQ001]", "certitude"].item() == "à décider"
     assert table.loc[table["colonne"] == "prio[CCC]", "besoin"].item() == "Solution C"
 
     mapping = si.apply_choice(mapping, by_header["besoins[SQ001]"].position, "need", "AAA")

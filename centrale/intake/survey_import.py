@@ -69,6 +69,8 @@ from centrale.intake.survey_mapping import (
     closest_need,
     confirm_ignored,
     folded,
+    ignore_columns,
+    ignored_by_decision,
     is_tick_word,
     list_separators,
     mapping_json,
@@ -108,6 +110,8 @@ __all__ = [
     "apply_choice",
     "apply_saved",
     "confirm_ignored",
+    "ignore_columns",
+    "ignored_by_decision",
     "mapping_json",
     "mapping_problems",
     "mapping_table",
@@ -968,9 +972,75 @@ class ImportPlan:
 
     @property
     def removals(self) -> int:
-        """How many answers already stored the import would remove (needs, or an
+        """How many entries of the stored answers the import would remove (needs, or an
         « aucun besoin »): applying it then needs an explicit confirmation."""
         return sum(len(c.removed) for c in self.changes)
+
+    @property
+    def replaced(self) -> int:
+        """How many answers (one commune's answer to one survey, a row of the preview)
+        already stored the import replaces: the unit of the preview, the confirmation and
+        the message once imported."""
+        return sum(1 for c in self.changes if c.removed or c.kept)
+
+    @property
+    def new_answers(self) -> int:
+        """How many answers (commune × survey) the import adds where none was stored."""
+        return sum(1 for c in self.changes if not (c.removed or c.kept))
+
+    def need_counts(self) -> tuple[int, int]:
+        """(needs removed, needs added) over the changes, « aucun besoin » not counted."""
+        removed = sum(1 for c in self.changes for n in c.removed if n != NO_NEEDS)
+        added = sum(1 for c in self.changes for n in c.added if n != NO_NEEDS)
+        return removed, added
+
+    def changes_line(self) -> str:
+        """The changes in the preview's unit, said alike by the page and the command line:
+        answers (commune × survey) replaced and new, then the needs removed and added."""
+        removed, added = self.need_counts()
+        parts = []
+        if self.replaced:
+            parts.append(self.replaced_line())
+        if self.new_answers:
+            parts.append(fmt.count(self.new_answers, "nouvelle réponse", "nouvelles réponses"))
+        needs = fmt.count(removed, "besoin retiré", "besoins retirés") + ", "
+        needs += fmt.count(added, "besoin ajouté", "besoins ajoutés")
+        return f"{', '.join(parts) or 'aucune réponse'} ; {needs}"
+
+    def replaced_line(self) -> str:
+        """« 3 réponses déjà enregistrées remplacées », the message once imported."""
+        return fmt.count(
+            self.replaced,
+            "réponse déjà enregistrée remplacée",
+            "réponses déjà enregistrées remplacées",
+        )
+
+    @property
+    def undecided(self) -> list[ColumnChoice]:
+        """Columns of a wide export the import cannot place and nobody decided about yet
+        (an uncertain guess, an unknown column such as « Budget estimé (€) »): the import
+        is not applied while any is left. The tools' known technical columns never are."""
+        return to_review(self.mapping)
+
+    @property
+    def ignored_columns(self) -> list[str]:
+        """The columns a person decided to ignore (kept in the load history)."""
+        return ignored_by_decision(self.mapping)
+
+    def decision_lines(self) -> list[str]:
+        """The columns ignored by decision, as one French line for the load history."""
+        if not self.ignored_columns:
+            return []
+        shown = ", ".join(f"« {h} »" for h in self.ignored_columns)
+        return [
+            f"« {self.export.name} » : "
+            + fmt.count(
+                len(self.ignored_columns),
+                "colonne ignorée sur décision à l'import",
+                "colonnes ignorées sur décision à l'import",
+            )
+            + f" : {shown}"
+        ]
 
     @property
     def new_needs(self) -> dict[str, NewNeed]:
@@ -1030,6 +1100,8 @@ class ImportPlan:
     def as_json(self) -> dict:
         return {
             "mapping": mapping_json(self.mapping),
+            "undecided_columns": [c.header for c in self.undecided],
+            "ignored_columns": self.ignored_columns,
             "rows": self.rows(),
             "left_out": [
                 {"row": o.row, "reason": o.reason, "commune": o.commune} for o in self.left_out
@@ -1157,6 +1229,7 @@ def plan_import(
     now: dt.datetime | None = None,
     order: str | None = None,
     decisions: dict[str, str | None] | None = None,
+    ignore: list[str] | tuple[str, ...] = (),
 ) -> ImportPlan:
     """Everything an import would do, nothing written.
 
@@ -1165,8 +1238,11 @@ def plan_import(
     the automatic proposal (sure choices only; uncertain ones stay ignored).
     `order` ("dmy" | "mdy") settles a date column whose every value is ambiguous;
     `decisions` (normalised text -> need or None) what becomes of typed answers
-    that name no known need. The plan's `changes` compare each commune-year with
-    the answers the sources hold.
+    that name no known need; `ignore` (headings: the command line's
+    --ignore-column) the columns the person decided to ignore — a heading naming no
+    column raises ValueError (French). The plan's `changes` compare each commune-year
+    with the answers the sources hold; its `undecided` columns must be settled before
+    it can be applied.
     """
     name = long_file_name(export, now or dt.datetime.now())
     if any(p.level == ERROR for p in export.problems) or export.layout == "long":
@@ -1188,6 +1264,8 @@ def plan_import(
             used = mapping_path(settings.sources_dir, export.headers) if choices else None
         if choices:
             mapping = apply_saved(mapping, choices)
+    if ignore:
+        mapping = ignore_columns(mapping, list(ignore))
     long_rows = to_long(export, mapping, year, reference.matcher.resolve, options, order, decisions)
     problems = [
         Problem(ERROR, export.name, p, sheet=export.sheet) for p in mapping_problems(mapping)
@@ -1215,13 +1293,32 @@ def apply_plan(
     go into the load history."""
     if not plan.ok:
         raise SourceError([p for p in plan.problems if p.level == ERROR])
+    if plan.undecided:
+        raise SourceError(
+            [
+                Problem(
+                    ERROR,
+                    plan.export.name,
+                    undecided_message(plan),
+                    sheet=plan.export.sheet,
+                    column=plan.undecided[0].header,
+                    code="colonnes-a-decider",
+                )
+            ]
+        )
     if plan.removals and not confirmed:
         raise SourceError(
             [
                 Problem(
                     ERROR,
                     plan.export.name,
-                    f"l'import retirerait {plan.removals} réponse(s) déjà enregistrée(s) "
+                    "l'import remplacerait "
+                    + fmt.count(
+                        plan.replaced,
+                        "réponse déjà enregistrée",
+                        "réponses déjà enregistrées",
+                    )
+                    + " et en retirerait des besoins "
                     f"({', '.join(c.commune for c in plan.changes if c.removed)}) : "
                     "confirmez le remplacement (case à cocher dans le tableau de bord, "
                     "--replace en ligne de commande). Rien n'a été écrit",
@@ -1236,11 +1333,31 @@ def apply_plan(
         loaded_by,
         now=_stamp_of(plan.name),
         progress=progress,
-        notes=plan.left_out_lines(),
+        notes=plan.decision_lines() + plan.left_out_lines(),
     )
     if plan.mapping:
         save_mapping(settings.sources_dir, plan.export.headers, plan.mapping)
     return saved
+
+
+def undecided_message(plan: ImportPlan) -> str:
+    """Why an import waits on its undecided columns, naming them and what to do (French)."""
+    shown = ", ".join(f"« {c.header} »" for c in plan.undecided[:12]) + (
+        " …" if len(plan.undecided) > 12 else ""
+    )
+    return (
+        fmt.count(
+            len(plan.undecided),
+            "colonne que l'import ne sait pas placer",
+            "colonnes que l'import ne sait pas placer",
+        )
+        + f" : {shown}. Décidez pour chacune : l'importer (choisir ce qu'elle contient) ou "
+        "l'ignorer — dans le tableau de bord, « Revoir les colonnes à décider » ou « Ignorer "
+        "toutes les autres colonnes » ; en ligne de commande, --ignore-column « en-tête » "
+        "(répétable) ou une correspondance enregistrée (--mapping). Rien n'est importé tant "
+        "qu'une colonne n'est pas décidée : ses réponses seraient perdues sans que personne "
+        "l'ait choisi"
+    )
 
 
 def _stamp_of(name: str) -> dt.datetime | None:

@@ -233,6 +233,10 @@ class ColumnChoice:
     option: str | None = None  # the option part of the heading, if any
     values: str = ""  # "tick" | "text" | "empty": what the column's cells look like
     suggestion: tuple[str, str | None] | None = None  # (role, need) proposed but not applied
+    # True once a person settled a column the proposal left for review (a choice, a bulk
+    # choice, --ignore-column, their saved mapping): the load history names the columns
+    # ignored that way.
+    decided: bool = False
 
 
 @dataclass(frozen=True)
@@ -545,7 +549,7 @@ def _option_column(base: ColumnChoice, options: list[NeedOption], values: str) -
         )
     if o in NO_NEED_WORDS:
         if values == "text":
-            return _ignored(base, "option « aucun » en texte libre : à vérifier")
+            return _ignored(base, "option « aucun » en texte libre : à décider")
         return replace(base, role="no_needs", reason="option « aucun besoin »")
     role = next((r for r, words in _NEED_FIELD_WORDS if _words_in(q, words)), "need")
     if role == "need" and values == "text":
@@ -613,7 +617,7 @@ def _plain_column(
         return replace(
             base, role="need", need=need.value, reason=f"en-tête « {base.header} » : {need.name}"
         )
-    return _ignored(base, "colonne non reconnue : ignorée (à vérifier)")
+    return _ignored(base, "colonne que l'import ne sait pas placer : à ignorer ou à préciser")
 
 
 def _need_list(base: ColumnChoice, options: list[NeedOption], raw: list) -> ColumnChoice | None:
@@ -794,7 +798,7 @@ def _other_in_needs_question(mapping: list[ColumnChoice]) -> list[ColumnChoice]:
             c = _ignored(
                 c,
                 "texte libre « autre » sans option « Autre » dans la question des besoins : "
-                "à vérifier",
+                "à décider",
                 suggestion=("other_need", None),
             )
         out.append(c)
@@ -838,6 +842,9 @@ def _single_roles(mapping: list[ColumnChoice]) -> list[ColumnChoice]:
 
 # --- decisions -------------------------------------------------------------------
 
+# The reason a column ignored by a person's decision carries (mapping table, saved mapping).
+IGNORED_BY_DECISION = "ignorée sur décision à l'import"
+
 
 def unplaced(mapping: list[ColumnChoice]) -> list[ColumnChoice]:
     """Columns waiting for a decision: no role, or a need role without a need."""
@@ -845,8 +852,41 @@ def unplaced(mapping: list[ColumnChoice]) -> list[ColumnChoice]:
 
 
 def to_review(mapping: list[ColumnChoice]) -> list[ColumnChoice]:
-    """Columns shown for review: uncertain guesses (ignored until accepted) and unplaced."""
-    return [c for c in mapping if not c.sure or c in unplaced(mapping)]
+    """Columns an import waits on: uncertain guesses (ignored until someone decides) and
+    unplaced columns. Known technical columns (the tools' ids, times, e-mails…) are sure
+    and never listed here."""
+    waiting = unplaced(mapping)
+    return [c for c in mapping if not c.sure or c in waiting]
+
+
+def ignored_by_decision(mapping: list[ColumnChoice]) -> list[str]:
+    """The headings of the columns a person decided to ignore (kept in the load history)."""
+    return [c.header for c in mapping if c.role == "ignore" and c.decided]
+
+
+def ignore_columns(mapping: list[ColumnChoice], headers: list[str]) -> list[ColumnChoice]:
+    """The mapping with each column named in `headers` ignored by decision (the command
+    line's --ignore-column). A heading is matched as written, else with case, accents and
+    punctuation folded; one that names no column, or several, raises ValueError (French)."""
+    chosen: set[int] = set()
+    for wanted in headers:
+        hits = [c for c in mapping if c.header.strip() == wanted.strip()]
+        if not hits:
+            hits = [c for c in mapping if normalise(c.header) == normalise(wanted)]
+        if len(hits) != 1:
+            known = ", ".join(f"« {c.header} »" for c in to_review(mapping)[:12])
+            what = "ne nomme aucune colonne" if not hits else "nomme plusieurs colonnes"
+            raise ValueError(
+                f"--ignore-column « {wanted} » {what} du fichier. Recopiez l'en-tête tel "
+                "qu'il est écrit" + (f" ; colonnes à décider : {known}" if known else "")
+            )
+        chosen.add(hits[0].position)
+    return [
+        replace(c, role="ignore", need=None, sure=True, reason=IGNORED_BY_DECISION, decided=True)
+        if c.position in chosen
+        else c
+        for c in mapping
+    ]
 
 
 def apply_choice(
@@ -861,7 +901,8 @@ def apply_choice(
             role=role,
             need=need if role in NEED_ROLES else None,
             sure=True,
-            reason="choisi à l'import",
+            reason=IGNORED_BY_DECISION if role == "ignore" else "choisi à l'import",
+            decided=True,
         )
         if c.position == position
         else c
@@ -882,6 +923,7 @@ def accept_question(mapping: list[ColumnChoice], question: str) -> list[ColumnCh
     """Bulk choice "les options de cette question sont les besoins": each tick option
     of `question` becomes a need (its catalogue match, else its label as a new need);
     "Autre", "aucun" and comment columns keep their roles."""
+    waiting = to_review(mapping)
     out = []
     for c in mapping:
         if c.question == question and c.option is not None and c.values != "text":
@@ -891,7 +933,12 @@ def accept_question(mapping: list[ColumnChoice], question: str) -> list[ColumnCh
                 need = c.need or (c.suggestion[1] if c.suggestion else None) or c.option
                 if not is_tick_word(need) and not _CODE_LIKE.match(normalise(need)):
                     c = replace(
-                        c, role="need", need=need, sure=True, reason="option de la question"
+                        c,
+                        role="need",
+                        need=need,
+                        sure=True,
+                        reason="option de la question",
+                        decided=c.decided or c in waiting,
                     )
         out.append(c)
     return out
@@ -904,7 +951,9 @@ def accept_suggestions(mapping: list[ColumnChoice]) -> list[ColumnChoice]:
         if not c.sure and c.suggestion and c.role == "ignore":
             role, need = c.suggestion
             if role not in NEED_ROLES or need:
-                c = replace(c, role=role, need=need, sure=True, reason="proposition acceptée")
+                c = replace(
+                    c, role=role, need=need, sure=True, reason="proposition acceptée", decided=True
+                )
         out.append(c)
     return _single_roles(out)
 
@@ -912,8 +961,11 @@ def accept_suggestions(mapping: list[ColumnChoice]) -> list[ColumnChoice]:
 def confirm_ignored(mapping: list[ColumnChoice]) -> list[ColumnChoice]:
     """Bulk choice "ignorer toutes les autres colonnes": every column still under review
     is ignored for good."""
+    waiting = to_review(mapping)
     return [
-        replace(c, role="ignore", need=None, sure=True) if (not c.sure or c.role is None) else c
+        replace(c, role="ignore", need=None, sure=True, reason=IGNORED_BY_DECISION, decided=True)
+        if c in waiting
+        else c
         for c in mapping
     ]
 
@@ -929,16 +981,10 @@ def mapping_problems(mapping: list[ColumnChoice]) -> list[str]:
         problems.append(
             "aucune colonne ne contient les besoins : l'import ne sait pas lire ce fichier "
             f"(colonnes lues : {shown}). Indiquez quelle colonne (ou quelles options) "
-            "donne les besoins — dans le tableau de bord, « Revoir les colonnes à vérifier » ; "
+            "donne les besoins — dans le tableau de bord, « Décider les colonnes une par une » ; "
             "en ligne de commande, une correspondance enregistrée (--mapping) — ou vérifiez "
             "que le catalogue des solutions est à jour. Rien n'est importé : un fichier sans "
             "colonne de besoins n'est jamais lu comme « aucun besoin »"
-        )
-    waiting = unplaced(mapping)
-    if waiting:
-        problems.append(
-            f"{len(waiting)} colonne(s) à préciser : "
-            + ", ".join(f"« {c.header} »" for c in waiting)
         )
     return problems
 
@@ -946,18 +992,18 @@ def mapping_problems(mapping: list[ColumnChoice]) -> list[str]:
 def mapping_table(mapping: list[ColumnChoice], options: list[NeedOption]) -> pd.DataFrame:
     """The mapping as a French table: question, column, what it becomes, need, why."""
     names = {o.value: o.name for o in options}
-    waiting = unplaced(mapping)
+    waiting = to_review(mapping)
     return pd.DataFrame(
         {
             "question": [c.question for c in mapping],
             "colonne": [c.header for c in mapping],
             "devient": [
-                ROLE_LABELS.get(c.role, "à préciser") if c.role else "à préciser" for c in mapping
+                "à décider" if c in waiting or not c.role else ROLE_LABELS.get(c.role, "à décider")
+                for c in mapping
             ],
             "besoin": [names.get(c.need, c.need) if c.need else "" for c in mapping],
             "certitude": [
-                "à préciser" if c in waiting else ("sûr" if c.sure else "à vérifier")
-                for c in mapping
+                "à décider" if c in waiting else ("décidé" if c.decided else "sûr") for c in mapping
             ],
             "pourquoi": [c.reason for c in mapping],
         }
@@ -985,6 +1031,7 @@ def mapping_json(mapping: list[ColumnChoice]) -> list[dict]:
             "role": c.role,
             "need": c.need,
             "sure": c.sure,
+            "decided": c.decided,
             "reason": c.reason,
         }
         for c in mapping
@@ -1000,13 +1047,17 @@ def save_mapping(folder: Path, headers: list[str], mapping: list[ColumnChoice]) 
 
 
 def read_mapping_file(path: Path) -> dict[str, tuple[str, str | None]]:
-    """A saved mapping: heading -> (role, need). Raises ValueError (French) if unreadable."""
+    """A saved mapping: heading -> (role, need). Raises ValueError (French) if unreadable.
+
+    A column saved as not sure (`"sure": false`: an uncertain guess a mapping saved before
+    every column needed a decision kept ignored) is no decision: it is left out, and the
+    import asks for it again."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         return {
             str(c["column"]): (str(c["role"]), c.get("need"))
             for c in data["columns"]
-            if c.get("role") in ROLE_LABELS
+            if c.get("role") in ROLE_LABELS and c.get("sure", True) is not False
         }
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ValueError(f"correspondance illisible : {Path(path).name}") from exc
@@ -1026,7 +1077,9 @@ def saved_mapping(folder: Path, headers: list[str]) -> dict[str, tuple[str, str 
 def apply_saved(
     mapping: list[ColumnChoice], saved: dict[str, tuple[str, str | None]]
 ) -> list[ColumnChoice]:
-    """The proposals with each saved decision applied (matched by heading)."""
+    """The proposals with each saved decision applied (matched by heading); a column the
+    proposal left for review counts as decided (by whoever saved the mapping)."""
+    waiting = to_review(mapping)
     out = []
     for c in mapping:
         if c.header in saved:
@@ -1037,6 +1090,7 @@ def apply_saved(
                 need=need if role in NEED_ROLES else None,
                 sure=True,
                 reason="correspondance enregistrée",
+                decided=c.decided or c in waiting,
             )
         out.append(c)
     return out

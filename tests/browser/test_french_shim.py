@@ -154,7 +154,8 @@ def project_text() -> str:
 
 def open_widgets(page, seen: set[str]) -> None:
     """Draw the strings a person sees on using the page: a select box's list, a date
-    field's calendar, a table's toolbar (on hover), the sidebar's button (on hover)."""
+    field's calendar, a file chosen in the survey import (its size), a table's toolbar
+    (on hover), the sidebar's button (on hover)."""
     main = page.locator('[data-testid="stMain"]')
     wait_settled(page)
     for selector in ('[data-testid="stSelectbox"]', '[data-testid="stMultiSelect"]'):
@@ -180,6 +181,13 @@ def open_widgets(page, seen: set[str]) -> None:
         page.keyboard.press("Escape")
         page.keyboard.press("Escape")
         wait_settled(page)
+    uploader = main.locator('[data-testid="stFileUploader"]', has_text="Export de l'enquête")
+    if uploader.count():  # a chosen file draws its name and size (« 5.5KB »): read only
+        export = {"name": "export.csv", "mimeType": "text/csv", "buffer": b"a;b\r\n1;2\r\n"}
+        uploader.locator('input[type="file"]').set_input_files(files=[export])
+        uploader.get_by_text("export.csv").first.wait_for(state="attached")
+        wait_settled(page)
+        collect_into(page, seen)
     table = main.locator('[data-testid="stDataFrame"]').first
     if table.count() and table.is_visible():
         table.hover()

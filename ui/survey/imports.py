@@ -4,11 +4,14 @@ shown as what it changes per commune, then written and rebuilt in one step.
 
 The same path as `python -m etl survey-import`: `survey_import.plan_import` then
 `apply_plan`. The mapping step is meant to take a few actions on a 100-column
-export: the tools' conventions decide most columns, uncertain guesses stay
-ignored and are listed, bulk choices settle a whole question at once, and the
-mapping saved last time for the same questionnaire is applied. An import that
-would remove stored answers waits for a checkbox naming how many; a date column
-whose day/month order cannot be told waits for the person's choice.
+export: the tools' conventions decide most columns, a column the import cannot
+place (an uncertain guess, an unknown « Budget estimé (€) ») waits for a
+decision — mapped, or « Ignorer cette colonne » — and « Importer » stays disabled,
+saying why, until none is left; bulk choices settle a whole question (or every
+remaining column) at once, and the mapping saved last time for the same
+questionnaire is applied. An import that would replace stored answers waits for a
+checkbox naming how many; a date column whose day/month order cannot be told waits
+for the person's choice.
 """
 
 from __future__ import annotations
@@ -87,8 +90,8 @@ def import_tab(default: int) -> None:
         return
     layout = "format long" if export.layout == "long" else f"export large ({export.tool})"
     st.markdown(
-        f"**{plain(export.name)}** : {plain(layout)}, {len(export.headers)} colonnes, "
-        f"{fmt.number(len(export.rows))} ligne(s)."
+        f"**{plain(export.name)}** : {plain(layout)}, "
+        f"{fmt.count(len(export.headers), 'colonne')}, {fmt.count(len(export.rows), 'ligne')}."
     )
     today = dt.date.today()
     mapping, year, options = None, None, None
@@ -142,7 +145,7 @@ def import_tab(default: int) -> None:
         return
     warnings = [p for p in plan.problems if p.level != "erreur"]
     if warnings:
-        with st.expander(f"{len(warnings)} avertissement(s) (n'empêchent pas l'import)"):
+        with st.expander(f"{fmt.count(len(warnings), 'avertissement')} (n'empêchent pas l'import)"):
             st.dataframe(
                 ui.problems_shown(problems_frame(warnings)),
                 hide_index=True,
@@ -151,15 +154,18 @@ def import_tab(default: int) -> None:
     confirmed = True
     if plan.removals:
         confirmed = st.checkbox(
-            f"Je confirme le retrait de {fmt.number(plan.removals)} réponse(s) déjà "
-            "enregistrée(s) (voir « Changements par commune »)",
+            "Je confirme le remplacement de "
+            + fmt.count(plan.replaced, "réponse déjà enregistrée", "réponses déjà enregistrées")
+            + f" ({plain(plan.changes_line())} ; voir « Changements par commune »)",
             key="survey_import_confirm",
         )
+    waiting = _waiting(plan)
     if st.button(
         "Importer ces réponses",
         type="primary",
         key="survey_import_apply",
-        disabled=not confirmed,
+        disabled=bool(waiting) or not confirmed,
+        help="Décidez d'abord des colonnes à placer (voir ci-dessus)." if waiting else None,
     ):
         saved = write_and_rebuild(
             lambda: si.apply_plan(config, plan, loaded_by(), confirmed=confirmed),
@@ -169,30 +175,73 @@ def import_tab(default: int) -> None:
         )
         if saved is None:
             return
-        replaced = sum(saved.trimmed.values())
         st.session_state[UPLOAD_ROUND] = round_ + 1
-        left_out = plan.left_out_lines()
-        st.session_state[FLASH_KEY] = (
-            f"« {plain(export.name)} » importé ({saved.written[0].name}). "
-            + (
-                f"{fmt.number(replaced)} ligne(s) plus anciennes des mêmes communes remplacées "
-                "(conservées dans l'historique). "
-                if replaced
-                else ""
-            )
-            + f"Base reconstruite en {fmt.number(saved.build.seconds, 1)} s."
-            + (
-                f"\n\n{fmt.number(len(left_out))} réponse(s) laissée(s) de côté (gardées dans "
-                "l'historique des chargements) :\n"
-                + "\n".join(f"- {plain(line)}" for line in left_out)
-                if left_out
-                else ""
-            )
-        )
+        st.session_state[FLASH_KEY] = _done_message(plan, saved)
         for key in [k for k in st.session_state if str(k).startswith(NEW_NEED_PREFIX)]:
             del st.session_state[key]
         st.session_state.pop(ORDER_KEY, None)
         st.rerun()
+
+
+def _waiting(plan) -> list:
+    """The columns the import waits on, said above the disabled « Importer » (French)."""
+    waiting = plan.undecided
+    if waiting:
+        st.warning(
+            "**Import en attente d'une décision** : "
+            + fmt.count(
+                len(waiting),
+                "colonne que l'import ne sait pas placer",
+                "colonnes que l'import ne sait pas placer",
+            )
+            + " ("
+            + ", ".join(f"« {plain(c.header)} »" for c in waiting[:12])
+            + (" …" if len(waiting) > 12 else "")
+            + "). Chaque colonne se décide avant l'import (sans quoi son contenu serait perdu "
+            "sans que personne l'ait choisi) : choisissez ce qu'elle contient ou « Ignorer "
+            "cette colonne » (« Décider les colonnes une par une » ci-dessus), ou « Ignorer "
+            "toutes les autres colonnes ».",
+            icon=":material/rule:",
+        )
+    return waiting
+
+
+def _done_message(plan, saved) -> str:
+    """The message once imported: answers replaced (the preview's unit), the columns
+    ignored by decision and the responses left out (both also in the load history)."""
+    export = plan.export
+    left_out = plan.left_out_lines()
+    ignored = plan.ignored_columns
+    return (
+        f"« {plain(export.name)} » importé ({plain(saved.written[0].name)}). "
+        + (
+            f"{plain(plan.replaced_line())} (les anciennes versions restent dans "
+            "l'historique des sources). "
+            if plan.replaced
+            else ""
+        )
+        + f"Base reconstruite en {fmt.number(saved.build.seconds, 1)} s."
+        + (
+            "\n\n"
+            + fmt.count(
+                len(ignored),
+                "colonne ignorée sur décision",
+                "colonnes ignorées sur décision",
+            )
+            + " (noté dans l'historique des chargements) : "
+            + ", ".join(f"« {plain(h)} »" for h in ignored)
+            if ignored
+            else ""
+        )
+        + (
+            "\n\n"
+            + fmt.count(len(left_out), "réponse laissée de côté", "réponses laissées de côté")
+            + " (gardées dans l'historique des chargements) :\n"
+            + "\n".join(f"- {plain(line)}" for line in left_out)
+            if left_out
+            else ""
+        )
+    )
 
 
 def _options():
@@ -225,12 +274,16 @@ def _mapping_step(export, config, options) -> list:
         st.session_state[f"{key}_mapping"] = change(st.session_state[f"{key}_mapping"], *args)
         st.session_state[f"{key}_version"] += 1  # the column widgets start again from it
 
-    sure = sum(1 for c in mapping if c.sure and c.role not in (None, "ignore"))
     review = si.to_review(mapping)
+    decided = [c for c in mapping if c.decided and c not in review]
+    used = sum(1 for c in mapping if c.role not in (None, "ignore") and c not in review)
+    ignored = len(mapping) - used - len(review)
     st.markdown(
-        f"**Correspondance des colonnes** : {plain(sure)} colonne(s) reconnue(s), "
-        f"{len(review)} ignorée(s) à vérifier, "
-        f"{plain(len(mapping) - sure - len(review))} ignorée(s) d'office (colonnes techniques)."
+        f"**Correspondance des colonnes** : {fmt.count(used, 'colonne lue', 'colonnes lues')}, "
+        + fmt.count(len(review), "colonne à décider", "colonnes à décider")
+        + ", "
+        + fmt.count(ignored, "colonne ignorée", "colonnes ignorées")
+        + " (colonnes techniques de l'outil ou ignorées sur décision)."
     )
     names = {o.value: o.name for o in options}
     for index, (question, columns) in enumerate(si.questions(mapping).items()):
@@ -243,7 +296,7 @@ def _mapping_step(export, config, options) -> list:
             st.caption(
                 f"Besoins : {plain(', '.join(names.get(c.need, c.need) for c in needs) or 'aucun')}"
                 + (
-                    f" · à vérifier : {plain(', '.join(c.option for c in waiting[:8]))}"
+                    f" · à décider : {plain(', '.join(c.option for c in waiting[:8]))}"
                     + ("…" if len(waiting) > 8 else "")
                     if waiting
                     else ""
@@ -263,7 +316,7 @@ def _mapping_step(export, config, options) -> list:
             key=f"{key}_accept",
             on_click=update,
             args=(si.accept_suggestions,),
-            help="Chaque colonne à vérifier prend le rôle proposé (entre parenthèses).",
+            help="Chaque colonne à décider prend le rôle proposé (entre parenthèses).",
         )
         cols[1].button(
             "Ignorer toutes les autres colonnes",
@@ -271,19 +324,30 @@ def _mapping_step(export, config, options) -> list:
             on_click=update,
             args=(si.confirm_ignored,),
         )
-        with st.expander(f"Revoir les {len(review)} colonne(s) à vérifier une par une"):
-            _column_widgets(review, key, names, update)
+    if review or decided:
+        with st.expander(
+            "Décider les colonnes une par une"
+            + (f" ({fmt.count(len(review), 'à décider', 'à décider')})" if review else ""),
+            expanded=0 < len(review) <= 12,
+        ):
+            _column_widgets([c for c in mapping if c in review or c in decided], key, names)
     with st.expander("Correspondance complète des colonnes"):
         st.dataframe(si.mapping_table(mapping, options), hide_index=True, width="stretch")
     for problem in si.mapping_problems(mapping):
         st.warning(f"Avant d'importer : {plain(problem)}.")
-    return mapping
+    # The person's choices of this run, made by the widgets above, already count.
+    return st.session_state[f"{key}_mapping"]
 
 
-def _column_widgets(review, key, names, update) -> None:
+def _column_widgets(columns, key, names) -> None:
+    """One line per column to decide (and per column already decided, to change one's
+    mind): what it contains — « Ignorer cette colonne » among the choices — and, for a
+    need's column, which need. A column still to decide shows no choice at all, its
+    proposal given beside it: an uncertain guess is never taken for a decision."""
     roles = list(si.ROLE_LABELS)
     version = st.session_state[f"{key}_version"]
-    for choice in review:
+    waiting = si.to_review(st.session_state[f"{key}_mapping"])
+    for choice in columns:
         cols = st.columns([3, 2, 2])
         cols[0].markdown(f"**{plain(choice.header)}**")
         hint = ""
@@ -293,12 +357,13 @@ def _column_widgets(review, key, names, update) -> None:
                 f" « {names.get(need, need)} »" if need else ""
             )
         cols[0].caption(plain(choice.reason + hint))
+        pending = choice in waiting
         role = cols[1].selectbox(
             "Contenu",
             roles,
-            index=roles.index(choice.role) if choice.role else None,
+            index=None if pending or not choice.role else roles.index(choice.role),
             format_func=si.ROLE_LABELS.get,
-            placeholder="À préciser…",
+            placeholder="À décider…",
             key=f"{key}_role_{choice.position}_{version}",
         )
         need = choice.need or (choice.suggestion[1] if choice.suggestion else None)
@@ -314,9 +379,8 @@ def _column_widgets(review, key, names, update) -> None:
                 placeholder="Quel besoin ?",
                 key=f"{key}_need_{choice.position}_{version}",
             )
-        if role is not None and (role, need if role in si.NEED_ROLES else None) != (
-            choice.role,
-            choice.need,
+        if role is not None and (
+            pending or (role, need if role in si.NEED_ROLES else None) != (choice.role, choice.need)
         ):
             if role not in si.NEED_ROLES or need:
                 st.session_state[f"{key}_mapping"] = si.apply_choice(
@@ -331,7 +395,8 @@ def _new_needs(plan, options) -> None:
         return
     names = {o.value: o.name for o in options}
     with st.expander(
-        f"{len(plan.new_needs)} réponse(s) hors catalogue : à rattacher, ajouter ou ignorer",
+        fmt.count(len(plan.new_needs), "réponse hors catalogue", "réponses hors catalogue")
+        + " : à rattacher, ajouter ou ignorer",
         expanded=any(n.closest for n in plan.new_needs.values()),
     ):
         for key, need in plan.new_needs.items():
@@ -373,10 +438,12 @@ def _preview(plan, options) -> None:
 
     summary = plan.summary()
     st.markdown(
-        f"**Aperçu** : {fmt.number(summary['communes'])} commune(s), "
-        f"{fmt.number(summary['needs'])} besoin(s) "
-        f"({fmt.number(summary['no_needs'])} commune(s) sans besoin), "
-        f"{fmt.number(summary['left_out'])} réponse(s) laissée(s) de côté."
+        "**Aperçu** : "
+        f"{fmt.count(summary['communes'], 'réponse de commune', 'réponses de communes')}, "
+        f"{fmt.count(summary['needs'], 'besoin')} "
+        f"({fmt.count(summary['no_needs'], 'commune sans besoin', 'communes sans besoin')}), "
+        + fmt.count(summary["left_out"], "réponse laissée de côté", "réponses laissées de côté")
+        + "."
     )
     rows = pd.DataFrame(plan.rows())
     if len(rows):
@@ -390,9 +457,8 @@ def _preview(plan, options) -> None:
     if plan.changes:
         box = st.container(key="survey_import_changes")
         box.markdown(
-            f"**Changements par commune** (par rapport aux réponses enregistrées) : "
-            f"{fmt.number(plan.removals)} réponse(s) retirée(s), "
-            f"{fmt.number(sum(len(c.added) for c in plan.changes))} ajoutée(s)."
+            "**Changements par commune** (par rapport aux réponses enregistrées) : "
+            f"{plain(plan.changes_line())}."
         )
         changes = pd.DataFrame(
             [
