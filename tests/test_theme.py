@@ -74,17 +74,6 @@ def test_freshness_says_when_data_were_loaded():
     assert "aucun chargement" in theme.freshness_text(None)
 
 
-def test_first_screen_modules_are_preloaded_by_their_file_in_this_streamlit():
-    """Each preloaded element's module is found in the installed Streamlit's build (an
-    upgrade that renames one fails here instead of silently loading it late), and the
-    preload survives the sanitiser like the rest of the script."""
-    script = theme._preload_script()
-    for name in theme.PRELOADED_ELEMENTS:
-        assert re.search(rf'"/static/js/{name}\.[\w-]+\.js"', script), name
-    assert "PlotlyChart" not in script  # evaluated early, it would hold the figures
-    assert not re.search(r"<[/\w]", script)
-
-
 def test_the_pages_load_no_report_builder_until_a_download_is_asked_for():
     """fpdf, python-pptx and matplotlib were ~70 % of the overview's first run: the
     buttons that build reports import them only when clicked."""

@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import functools
 import html
-import json
 from pathlib import Path
 
 import pandas as pd
@@ -44,40 +42,7 @@ def apply() -> None:
     """The theme's CSS and script, once per run, in a hidden container."""
     st.html(f"<style>{_asset('theme.css')}</style>")
     with st.container(key="centrale-theme"):
-        st.html(
-            f"<script>{_preload_script()}{_asset('theme.js')}</script>",
-            unsafe_allow_javascript=True,
-        )
-
-
-# Streamlit's browser code loads each element's module at its first use. An element
-# whose module is still loading when its message arrives is revealed late: the overview's
-# headline figures (st.metric) were painted only after plotly.js (4,7 MB, requested by the
-# charts' messages that follow at once) was evaluated, 1,5 to 6 s later (Chromium,
-# 07/12/2026). The small modules of the first screen are asked for as the page opens;
-# plotly.js is not: evaluated then, it would hold the page as the figures arrive.
-PRELOADED_ELEMENTS = ("Metric", "ButtonGroup", "DownloadButton")
-
-
-@functools.cache
-def _preload_script() -> str:
-    """`import()` of the preloaded elements' modules, by their file in this Streamlit's
-    build (`Metric.<hash>.js`); nothing when a version names them differently (the page
-    then loads them itself, as without this)."""
-    import streamlit as streamlit_package
-
-    folder = Path(streamlit_package.__file__).parent / "static" / "static" / "js"
-    files = [
-        path.name for name in PRELOADED_ELEMENTS for path in sorted(folder.glob(f"{name}.*.js"))
-    ]
-    if not files:
-        return ""
-    base = "/" + (st.get_option("server.baseUrlPath") or "").strip("/")
-    urls = [f"{base.rstrip('/')}/static/js/{name}" for name in files]
-    return (
-        f"if (!window.__centralePreloaded) {{ window.__centralePreloaded = true; "
-        f"{json.dumps(urls)}.forEach((url) => import(url).catch(() => {{}})); }}\n"
-    )
+        st.html(f"<script>{_asset('theme.js')}</script>", unsafe_allow_javascript=True)
 
 
 def freshness_text(loaded_at) -> str:
