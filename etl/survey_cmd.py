@@ -192,14 +192,10 @@ def run(args, config) -> int:
     if args.dry_run:
         print("Essai (--dry-run) : rien n'a été écrit.", file=sys.stderr)
     else:
-        replaced = (
-            f" ; {plan.replaced_line()} (les anciennes versions restent dans l'historique "
-            "des sources)"
-            if plan.replaced
-            else ""
-        )
+        kept = " (les anciennes versions restent dans l'historique des sources)"
         print(
-            f"Importé dans {written.written[0]}{replaced} ; base reconstruite : {config.db_path}",
+            f"Importé dans {written.written[0]} : {plan.changes_line()}"
+            f"{kept if plan.replaced else ''} ; base reconstruite : {config.db_path}",
             file=sys.stderr,
         )
     return 0

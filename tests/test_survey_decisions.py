@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 
 import pytest
@@ -181,7 +182,9 @@ def test_cli_refuses_naming_file_column_and_option_then_imports_when_decided(
     # One unit, real plurals: the answers (commune × survey) replaced.
     assert "réponse(s)" not in out + err and "ligne(s)" not in out + err
     assert "3 réponses déjà enregistrées remplacées" in out  # Arlon, Attert, Bertrix 2024
-    assert "3 réponses déjà enregistrées remplacées (les anciennes versions" in err
+    # Once imported, the same changes line as the preview (answers, then needs).
+    (changes,) = re.findall(r"Changements par commune \((.*)\) :", out)
+    assert "Importé dans " in err and f" : {changes} (les anciennes versions" in err
 
 
 def test_a_guess_saved_as_not_sure_is_no_decision(config):
@@ -256,6 +259,7 @@ def test_page_import_disabled_until_the_column_is_decided(page_env):
     (apply,) = [b for b in at.button if b.key == "survey_import_apply"]
     markdown = "\n".join(m.value for m in at.markdown)
     assert "réponse(s)" not in markdown and "ligne(s)" not in markdown  # real plurals
+    (changes,) = re.findall(r"enregistrées\) : (.*)\.$", markdown, re.M)
     confirm = [c for c in at.checkbox if c.key == "survey_import_confirm"]
     if confirm:  # the demo already holds 2026 answers of these communes
         (box,) = confirm
@@ -272,5 +276,6 @@ def test_page_import_disabled_until_the_column_is_decided(page_env):
     said = "1 colonne ignorée sur décision (noté dans l'historique des chargements) : "
     assert said + plain(f"« {BUDGET} »") in done
     assert "ligne(s)" not in done and "réponse(s)" not in done
+    assert f"{changes}." in done  # the preview's changes, in its unit, once imported
     if confirm:
         assert f"{replaced} réponse" in done and "remplacée" in done

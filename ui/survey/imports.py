@@ -207,18 +207,19 @@ def _waiting(plan) -> list:
 
 
 def _done_message(plan, saved) -> str:
-    """The message once imported: answers replaced (the preview's unit), the columns
-    ignored by decision and the responses left out (both also in the load history)."""
+    """The message once imported: the preview's changes line (answers replaced and new,
+    needs removed and added), the columns ignored by decision and the responses left out
+    (both also in the load history)."""
     export = plan.export
     left_out = plan.left_out_lines()
     ignored = plan.ignored_columns
     return (
         f"« {plain(export.name)} » importé ({plain(saved.written[0].name)}). "
+        + f"{plain(plan.changes_line())}."
         + (
-            f"{plain(plan.replaced_line())} (les anciennes versions restent dans "
-            "l'historique des sources). "
+            " Les anciennes versions restent dans l'historique des sources. "
             if plan.replaced
-            else ""
+            else " "
         )
         + f"Base reconstruite en {fmt.number(saved.build.seconds, 1)} s."
         + (
