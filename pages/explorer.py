@@ -291,6 +291,9 @@ if mode == "table":
                 width="stretch",
                 config=charts.plotly_config(f"explorer-{day.isoformat()}"),
             )
+            note = semantic_charts.chart_note(frame, question)
+            if note:
+                st.caption(plain(note))
     cols = ex.answer_columns(question)
     table_event = None
     if frame.empty:

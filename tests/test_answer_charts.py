@@ -40,3 +40,21 @@ def test_grouped_bars_too_thin_for_text_keep_their_values_in_the_hover(con):
         assert bars.text is None and bars.textposition == "none"
         assert all(len(row) == 3 and row[2] for row in bars.customdata)  # the written value
         assert "%{customdata[2]}" in bars.hovertemplate
+
+
+def test_a_chart_that_draws_part_of_the_answer_says_so(con):
+    """By arrondissement and solution, the chart drew 8 of 14 solutions, its bars summing
+    to 65 of 77 orders, with no word (the review): the note names what is left out; a
+    chart that draws everything has no note."""
+    from centrale.render.answer_charts import MAX_SERIES, chart_note
+
+    question = Question(("orders_awarded",), ("arrondissement", "solution"))
+    frame = answer(con, question, dt.date(2026, 11, 24))
+    solutions = frame["solution"].nunique()
+    assert solutions > MAX_SERIES
+    drawn = sum(sum(bars.x) for bars in answer_figure(frame, question).data)
+    assert drawn < frame["orders_awarded"].sum()  # the chart alone would mislead
+    note = chart_note(frame, question)
+    assert note and f"les {MAX_SERIES} plus grandes" in note and f"sur {solutions}" in note
+    whole = Question(("orders_awarded",), ("solution",))
+    assert chart_note(answer(con, whole, dt.date(2026, 11, 24)), whole) is None

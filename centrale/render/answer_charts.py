@@ -16,7 +16,8 @@ from centrale.render import charts, mapfig
 from centrale.semantic.model import DIMENSIONS, METRICS
 from centrale.semantic.question import Question
 
-MAX_BARS = 40
+MAX_BARS = 40  # categories drawn (largest first); the table holds them all
+MAX_SERIES = 8  # values of a second dimension drawn as series (largest first)
 
 
 def chart_kind(question: Question) -> str:
@@ -38,7 +39,8 @@ def _percent(metric_key: str) -> bool:
 @cached_figure
 def answer_figure(frame: pd.DataFrame, question: Question) -> go.Figure:
     """Bars (horizontal, largest first) or lines over time of the first metric; a second
-    dimension makes one series per value (at most the 8 largest)."""
+    dimension makes one series per value (at most the MAX_SERIES largest; `chart_note`
+    says so under the chart)."""
     metric = METRICS[question.metrics[0]]
     words = metric.words
     first = question.by[0]
@@ -46,7 +48,9 @@ def answer_figure(frame: pd.DataFrame, question: Question) -> go.Figure:
     series = [(None, frame)]
     if len(question.by) > 1:
         second = question.by[1]
-        biggest = frame.groupby(second)[metric.key].sum().sort_values(ascending=False).index[:8]
+        biggest = (
+            frame.groupby(second)[metric.key].sum().sort_values(ascending=False).index[:MAX_SERIES]
+        )
         series = [(name, frame[frame[second] == name]) for name in biggest]
     temporal = DIMENSIONS[first].temporal
     # Values written beside the bars, horizontally, only when each category has one bar:
@@ -109,6 +113,37 @@ def answer_figure(frame: pd.DataFrame, question: Question) -> go.Figure:
     if len(series) > 1 and not temporal:
         fig.update_layout(barmode="group")
     return fig
+
+
+def chart_note(frame: pd.DataFrame, question: Question) -> str | None:
+    """What `answer_figure` leaves out, in French, or None: the figure draws at most
+    MAX_SERIES values of a second dimension and MAX_BARS categories, and a chart that
+    silently drops some would read as the whole (its bars summing to less than the
+    headline figure)."""
+    if chart_kind(question) not in ("bars", "line") or frame.empty:
+        return None
+    notes = []
+    first = question.by[0]
+    if not DIMENSIONS[first].temporal:
+        categories = frame[first].nunique()
+        if len(question.by) == 1 and categories > MAX_BARS:
+            notes.append(
+                f"les {MAX_BARS} plus grandes valeurs de « {DIMENSIONS[first].label} » "
+                f"sur {categories}"
+            )
+    if len(question.by) > 1:
+        second = question.by[1]
+        values = frame[second].nunique()
+        if values > MAX_SERIES:
+            notes.append(
+                f"les {MAX_SERIES} plus grandes valeurs de « {DIMENSIONS[second].label} » "
+                f"sur {values}"
+            )
+    if not notes:
+        return None
+    return (
+        "Le graphique montre " + " et ".join(notes) + " ; le tableau ci-dessous les donne toutes."
+    )
 
 
 @cached_figure
