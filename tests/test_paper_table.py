@@ -36,3 +36,20 @@ def test_numbers_dates_and_joined_words_never_break_and_slides_drop_secondary_co
     assert '<th class="centrale-secondary">N° de commande</th>' in page
     assert '<td class="centrale-secondary">' in page
     assert "<th>Commune</th>" in page
+
+
+def test_highlighted_rows_stay_marked_on_paper():
+    """The printed commune page said « Surlignées : attribuées en plus de 20 jours » over a
+    table with no row marked (the review): the paper copy marks the same rows as the
+    screen, with the screen's style."""
+    from ui.components import LATE_ROW_STYLE
+
+    frame = pd.DataFrame({"order_id": ["CA-1", "CA-2", "CA-3"], "days": [12, 24, 15]})
+    columns = [Col("order_id", "N° de commande"), Col("days", "Jours", "int")]
+    page = print_html(
+        display_texts(frame, columns), columns, rows=3, highlight=[False, True, False]
+    )
+    marked = f'<tr class="centrale-highlight" style="{LATE_ROW_STYLE}">'
+    assert page.count(marked) == 1
+    assert page.index(marked) < page.index("CA-2") < page.index("CA-3")
+    assert "centrale-highlight" not in print_html(display_texts(frame, columns), columns, rows=3)

@@ -412,10 +412,12 @@ def print_html(
     columns: Sequence[Col],
     rows: int,
     secondary: Collection[str] = (),
+    highlight: Sequence[bool] | None = None,
 ) -> str:
     """The paper copy of a table: its first `rows` rows as a plain HTML table, every
     header and cell escaped (a cell typed by a person, "<img src=…>", stays text).
-    The projector shows it too, without the `secondary` columns."""
+    The projector shows it too, without the `secondary` columns. The `highlight`ed rows
+    are marked as on screen (a page that says « Surlignées : … » must show them)."""
     secondary_th = '<th class="centrale-secondary">'
     head = "".join(
         f"{secondary_th if c.name in secondary else '<th>'}{html.escape(c.label)}</th>"
@@ -423,8 +425,9 @@ def print_html(
     )
     classes = {c.name: _cell_class(c, secondary) for c in columns}
     cell = {c.name: _whole_words if c.kind == "text" else html.escape for c in columns}
+    marked = f'<tr class="centrale-highlight" style="{LATE_ROW_STYLE}">'
     body = "".join(
-        "<tr>"
+        (marked if highlight is not None and highlight[i] else "<tr>")
         + "".join(f"<td{classes[c.name]}>{cell[c.name](texts[c.name][i])}</td>" for c in columns)
         + "</tr>"
         for i in range(rows)
@@ -511,7 +514,9 @@ def _drawn_table(
         theme.screen_caption(row_count_text(len(frame)))
     printed = min(len(frame), theme.PRINT_TABLE_ROWS)
     theme.print_table(
-        print_html(texts, columns, printed, _projector_hides), total=len(frame), shown=printed
+        print_html(texts, columns, printed, _projector_hides, _highlight),
+        total=len(frame),
+        shown=printed,
     )
 
 
