@@ -60,8 +60,10 @@ def count(value, singular: str, plural: str | None = None) -> str:
 
 
 def money(value, decimals: int = 2) -> str:
-    """1234.56 -> '1 234,56 €'."""
-    return MISSING if _missing(value) else f"{number(value, decimals)}{NBSP}€"
+    """1234.56 -> '1 234,56 €'. Amounts are exact to the cent: rounded to it first, so a
+    total summed in pandas (63 765,4999…) reads as the same total summed in SQL
+    (63 765,50), 63 766 € on every page (they read 63 765 and 63 766: the review)."""
+    return MISSING if _missing(value) else f"{number(round(float(value), 2), decimals)}{NBSP}€"
 
 
 def percent(share, decimals: int = 0) -> str:
