@@ -205,3 +205,15 @@ def test_a_named_view_of_communes_side_by_side_keeps_them(app_env, tmp_path):
     assert not at.exception, at.exception
     assert list(at.dataframe[0].value.columns) == ["measure", "Bertrix", "Arlon"]
     assert len(at.dataframe[0].value) > 2  # every other measure below the two chosen
+
+
+def test_two_periods_that_overlap_are_said_to():
+    """« Comparer deux périodes » opened on « tout » against last year compares a period
+    with a part of itself (the review): the page says so; two distinct years say nothing."""
+    base = {"mesures": "orders_awarded", "par": "arrondissement", "mode": "compare"}
+    overlapping = run_page({**base, "quand": "tout", "contre": "2025"})
+    assert not overlapping.exception
+    assert any("se recouvrent" in c.value for c in overlapping.caption)
+    distinct = run_page({**base, "quand": "2024", "contre": "2025"})
+    assert not distinct.exception
+    assert not any("se recouvrent" in c.value for c in distinct.caption)
