@@ -291,8 +291,7 @@ if mode == "table":
                 width="stretch",
                 config=charts.plotly_config(f"explorer-{day.isoformat()}"),
             )
-            note = semantic_charts.chart_note(frame, question)
-            if note:
+            if note := semantic_charts.chart_note(frame, question):
                 st.caption(plain(note))
     cols = ex.answer_columns(question)
     table_event = None
@@ -354,13 +353,8 @@ elif mode == "compare":
     question = ex.current(solution_filter())
     frame = load(layer.compare, question, day)
     st.subheader(describe(question, day, names))
-    a, b = window(question.period, day), window(question.compare, day)
-    if a.since <= b.until and b.since <= a.until:  # « tout » against 2025: one holds the other
-        st.caption(
-            f"Les périodes se recouvrent (A : {plain(a.label)} ; B : {plain(b.label)}) : "
-            "leurs événements communs comptent des deux côtés. Choisissez deux périodes "
-            "distinctes pour comparer."
-        )
+    if overlap := ex.overlap_note(question, day):
+        st.caption(plain(overlap))
     cols = ex.compare_columns(question, day)
     if frame.empty:
         ui.empty_state("Aucune valeur sur l'une ni l'autre période.")

@@ -325,3 +325,15 @@ def about(question: Question, day: dt.date, names: dict, rows: int) -> dict[str,
 
 def formatted(frame: pd.DataFrame, key: str) -> list[str]:
     return [METRICS[key].words.format(v) for v in frame[key]]
+
+
+def overlap_note(question: Question, day: dt.date) -> str | None:
+    """French words when the two compared periods overlap (« tout » against 2025, the
+    mode's opening state: one holds the other), else None."""
+    a, b = window(question.period, day), window(question.compare, day)
+    if a.since > b.until or b.since > a.until:
+        return None
+    return (
+        f"Les périodes se recouvrent (A : {a.label} ; B : {b.label}) : leurs événements "
+        "communs comptent des deux côtés. Choisissez deux périodes distinctes pour comparer."
+    )
