@@ -27,7 +27,8 @@ from centrale.sources.problems import SourceError, grouped, summary_line
 def add_arguments(sub, parser_class) -> None:
     p = sub.add_parser(
         "survey-import",
-        help="importer l'export d'un outil d'enquête (LimeSurvey, KoboToolbox ou format long)",
+        help="importer l'export d'un outil d'enquête (LimeSurvey, KoboToolbox, "
+        "Microsoft Forms, Google Forms ou format long)",
     )
     p.add_argument("file", type=Path, help="l'export (.csv ou .xlsx)")
     p.add_argument("--year", type=int, required=True, help="année de l'enquête")
