@@ -243,3 +243,16 @@ def assert_maps_drawn(page, folder: Path, name: str) -> int:
                 )
             page.wait_for_timeout(500)
     return maps.count()
+
+
+def send_survey_export(page, app_url: str, path) -> None:
+    """Open the survey page's « Importer » tab, send `path` as the export and wait for
+    its column mapping (what a person sees once the file is read)."""
+    page.goto(f"{app_url}/survey")
+    wait_rendered(page)
+    page.get_by_role("tab", name="Importer").click()
+    wait_settled(page)
+    uploader = page.locator('[data-testid="stFileUploader"]', has_text="Export de l'enquête")
+    uploader.locator('input[type="file"]').set_input_files(str(path))
+    wait_rendered(page)
+    page.get_by_text("Correspondance des colonnes").first.wait_for(state="visible")

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import VIEWPORT, wait_rendered, wait_settled
+from tests.browser.conftest import VIEWPORT, send_survey_export, wait_rendered
 from tests.survey_exports import ms_forms_rows, workbook_bytes
 
 pytestmark = pytest.mark.browser
@@ -71,14 +71,7 @@ def wait_for_strings(page, predicate, what: str) -> list[str]:
 def test_import_tab_says_sizes_in_french(page, app_server, tmp_path):
     path = tmp_path / "Enquête besoins(1-4).xlsx"
     path.write_bytes(workbook_bytes({"Form1": ms_forms_rows()}))
-    page.goto(f"{app_server.url}/survey")
-    wait_rendered(page)
-    page.get_by_role("tab", name="Importer").click()
-    wait_settled(page)
-    uploader = page.locator('[data-testid="stFileUploader"]', has_text="Export de l'enquête")
-    uploader.locator('input[type="file"]').set_input_files(str(path))
-    wait_rendered(page)
-    page.get_by_text("Correspondance des colonnes").first.wait_for(state="visible")
+    send_survey_export(page, app_server.url, path)
     # The chosen file's size, as the Historique page writes sizes (« 5,5 ko »).
     strings = wait_for_strings(
         page,

@@ -19,6 +19,7 @@ from tests.browser.conftest import (
     VIEWPORT,
     Offline,
     running_app,
+    send_survey_export,
     wait_rendered,
 )
 from tests.ingest_files import BAD_ORDERS
@@ -79,13 +80,6 @@ def test_hostile_names_reach_no_outside_address(hostile_app, tmp_path):
     link_file = tmp_path / "upload-2" / LINK_NAME
     link_file.parent.mkdir()
     link_file.write_bytes(csv_bytes(limesurvey_100_columns()))
-    page.goto(f"{server.url}/survey")
-    wait_rendered(page)
-    page.get_by_role("tab", name="Importer").click()
-    wait_rendered(page)
-    uploader = page.locator('[data-testid="stFileUploader"]', has_text="Export de l'enquête")
-    uploader.locator('input[type="file"]').set_input_files(str(link_file))
-    wait_rendered(page)
-    page.get_by_text("Correspondance des colonnes").first.wait_for(state="visible")
+    send_survey_export(page, server.url, link_file)
     assert page.get_by_text(LINK_NAME).count() >= 1
     _assert_nothing_outside(page, requests, offline)
