@@ -50,7 +50,7 @@ etl: $(RUNTIME)
 # The project's own modules compiled ahead (only what changed since; __pycache__ is
 # git-ignored): a server's first visitor and every test's server skip the compiling.
 bytecode: $(RUNTIME)
-	@$(PY) -m compileall -q -j 0 app.py dashboard.py centrale ui pages etl deploy devtools bench
+	@$(PY) -m compileall -q -j 0 app.py dashboard.py centrale ui pages etl reports deploy devtools bench
 
 run: $(RUNTIME) bytecode
 	$(PY) -m etl init --sources $(SOURCES)
