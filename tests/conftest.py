@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import datetime as dt
 import shutil
 from pathlib import Path
@@ -32,6 +33,19 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("browser") and not item.get_closest_marker("smoke"):
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _as_in_a_fresh_clone(tmp_path_factory):
+    """No test reads the developer's own store or sources: by default the settings point
+    where a fresh clone (and CI) has nothing, so a test that forgets `app_env` fails here
+    as it would in CI, instead of passing on a machine that happens to have `data/`."""
+    absent = tmp_path_factory.mktemp("fresh-clone")
+    with pytest.MonkeyPatch.context() as patch:
+        for name, path in (("CENTRALE_DB", "centrale.duckdb"), ("CENTRALE_SOURCES", "sources")):
+            if name not in os.environ:
+                patch.setenv(name, str(absent / path))
+        yield
 
 
 @pytest.fixture(scope="session")

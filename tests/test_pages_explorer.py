@@ -207,7 +207,7 @@ def test_a_named_view_of_communes_side_by_side_keeps_them(app_env, tmp_path):
     assert len(at.dataframe[0].value) > 2  # every other measure below the two chosen
 
 
-def test_two_periods_that_overlap_are_said_to():
+def test_two_periods_that_overlap_are_said_to(app_env):
     """« Comparer deux périodes » opened on « tout » against last year compares a period
     with a part of itself (the review): the page says so; two distinct years say nothing."""
     base = {"mesures": "orders_awarded", "par": "arrondissement", "mode": "compare"}
