@@ -26,10 +26,10 @@ from bench.proc import REPO
 from bench.stats import Figure, check
 from devtools.live_app import launch_chromium, start_app, stop_app
 
-KPI_SELECTOR = '[data-testid="stMetric"]:has-text("adhérentes")'
+KPI_SELECTOR = '.centrale-kpi:has-text("adhérentes")'
 HELLO_TEXT = "Bonjour"
 KPI_SEEN = (
-    "() => [...document.querySelectorAll('[data-testid=stMetric]')]"
+    "() => [...document.querySelectorAll('.centrale-kpi')]"
     ".some(e => e.textContent.includes('adhérentes'))"
 )
 HELLO_SEEN = f"() => !!document.body && document.body.innerText.includes('{HELLO_TEXT}')"

@@ -21,7 +21,7 @@ from centrale.semantic import measures
 from centrale.sources.kinds import KINDS, kind_of_file
 from centrale.sources.problems import grouped, summary_line
 from ui.auth import loaded_by, require_editor
-from ui.components import PROBLEM_HEADERS, confirm_shrink, problems_shown
+from ui.components import PROBLEM_HEADERS, confirm_shrink, kpi_card, problems_shown
 from ui.data import load
 from ui.shell import ensure_shell
 from ui.state import as_of
@@ -106,7 +106,8 @@ def _show_figures(before, after):
         else:
             text = fmt.number(value)
             delta_text = None if not delta else fmt.number(delta)
-        column.metric(label, text, delta_text)
+        with column:
+            kpi_card(label, text, delta_text)
 
 
 def _show_applied(applied):

@@ -37,6 +37,7 @@ from centrale.config import REPO_ROOT
 from centrale.datasets import queries
 from centrale.domain import SIMILAR_COUNT, AdhesionStatus, OrderStatus
 from reports.__main__ import main as reports_main
+from tests.kpi_cards import cards
 
 COMMUNE_PAGE = str(REPO_ROOT / "pages" / "commune.py")
 PRESENTATION_PAGE = str(REPO_ROOT / "pages" / "presentation.py")
@@ -116,7 +117,7 @@ def commune_page_facts(at: AppTest, name: str) -> Facts:
     peers = frozenset(re.findall(r"([^,()]+?) \([\d\s\u00a0]+ hab\.\)", rule.split(").", 1)[1]))
     # The caption is Markdown source: names pass through plain(), which escapes « - ».
     peers = frozenset(re.sub(r"\\(.)", r"\1", p).strip() for p in peers)
-    metrics = {m.label: plain(m.value) for m in at.metric}
+    metrics = {c.label: plain(c.value) for c in cards(at)}
     frame = at.dataframe[0].value if at.dataframe else None
     orders: tuple = ()
     pending = 0

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 from centrale import fmt
 from centrale.config import REPO_ROOT
 from tests.conftest import PRESS_DAY
+from tests.kpi_cards import shown
 from tests.sample_figures import awarded_amount
 
 COMMUNE_PAGE = str(REPO_ROOT / "pages" / "commune.py")
@@ -30,7 +31,7 @@ def orders_table(at: AppTest):
 
 
 def metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+    return shown(at)
 
 
 def test_bertrix_on_press_day_shows_its_four_orders(app_env):

@@ -14,6 +14,7 @@ from centrale.access import auth
 from centrale.config import REPO_ROOT
 from centrale.sources.discover import list_source_files
 from tests.ingest_files import BAD_ORDERS, MONTH_OF_ORDERS
+from tests.kpi_cards import cards
 
 DASHBOARD = str(REPO_ROOT / "dashboard.py")
 DATA_PAGE = str(REPO_ROOT / "pages" / "data.py")
@@ -115,7 +116,7 @@ def test_editor_uploads_previews_and_applies_a_month_of_orders(app_store, tmp_pa
     at.button(key="data_apply").click().run()
     assert not at.exception and not at.error
     assert "est chargé" in at.success[0].value
-    metrics = {m.label: m for m in at.metric}
+    metrics = {c.label: c for c in cards(at)}
     assert metrics["Bons de commande envoyés"].delta == "2"
     assert _orders(app_store) == orders_before + 2
     loads = _loads(app_store)
@@ -189,7 +190,7 @@ def test_sign_in_is_required_when_the_setting_says_so(app_store, monkeypatch):
     at = AppTest.from_file(DASHBOARD, default_timeout=60).run()
     assert not at.exception
     assert at.title[0].value == "Connexion"
-    assert not at.metric and not at.get("plotly_chart")
+    assert not cards(at) and not at.get("plotly_chart")
     at.text_input(key="auth_name_page").input("marie")
     at.text_input(key="auth_password_page").input("mot-de-passe-editrice")
     at.button[0].click().run()

@@ -13,6 +13,7 @@ from centrale.plaintext import plain
 from centrale.semantic import METRICS, Question, gallery, views, window
 from centrale.semantic import compile as layer
 from centrale.storage.store import connect_read_only
+from tests.kpi_cards import shown as kpi_shown
 
 PAGE = str(REPO_ROOT / "pages" / "explorer.py")
 DAY = dt.date(2026, 11, 24)
@@ -42,7 +43,7 @@ def test_default_question_and_a_gallery_click(app_env, demo_db):
     with connect_read_only(demo_db) as con:
         expected = layer.answer(con, start.question, DAY)
     assert list(table["arrondissement"]) == list(expected["arrondissement"])
-    shown = {m.label: m.value for m in at.metric}
+    shown = kpi_shown(at)
     assert shown[METRICS["adhesion_rate"].label] == fmt.percent(
         layer.total(connect_read_only(demo_db), start.question, DAY)["adhesion_rate"]
     )

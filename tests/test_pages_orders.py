@@ -13,6 +13,7 @@ from centrale.datasets import queries
 from centrale.domain import ORDER_STATUS_LABELS, OrderStatus
 from centrale.storage.store import connect_read_only
 from tests.conftest import PRESS_DAY
+from tests.kpi_cards import shown
 from tests.plotly_spec import figures
 from ui.components import Col, excel_bytes, with_orderer
 
@@ -33,7 +34,7 @@ def run_page(day: dt.date, solutions=None, metric: str | None = None) -> AppTest
 
 
 def metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+    return shown(at)
 
 
 def test_press_day_lists_every_order_sent(app_env):

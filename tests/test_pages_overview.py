@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 from centrale.config import REPO_ROOT
 from centrale.fmt import NBSP
 from tests.conftest import PRESS_DAY
+from tests.kpi_cards import cards
 from tests.plotly_spec import figures
 
 PAGE = str(REPO_ROOT / "pages" / "overview.py")
@@ -26,7 +27,7 @@ def run_page(day: dt.date, solutions=None) -> AppTest:
 
 
 def metrics(at: AppTest) -> dict[str, tuple[str, str]]:
-    return {m.label: (m.value, m.delta) for m in at.metric}
+    return {c.label: (c.value, c.delta) for c in cards(at)}
 
 
 def charts(at: AppTest) -> dict[str, dict]:

@@ -11,6 +11,7 @@ from centrale.config import REPO_ROOT
 from centrale.datasets import queries
 from centrale.fmt import NBSP
 from tests.conftest import PRESS_DAY
+from tests.kpi_cards import cards, shown
 from tests.plotly_spec import figures
 
 PAGE = str(REPO_ROOT / "pages" / "subsidies.py")
@@ -26,7 +27,7 @@ def run_page(day: dt.date) -> AppTest:
 
 
 def metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+    return shown(at)
 
 
 def test_press_day_shows_21_percent_for_2019(app_env):
@@ -90,4 +91,4 @@ def test_small_map_of_subsidy_per_inhabitant(app_env):
 def test_before_any_call_explains_in_french(app_env):
     at = run_page(dt.date(2018, 6, 1))
     assert [i.value for i in at.info] == ["Aucun appel à projets régional au 01/06/2018."]
-    assert not at.metric
+    assert not cards(at)

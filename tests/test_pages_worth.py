@@ -10,6 +10,7 @@ from centrale import fmt
 from centrale.config import REPO_ROOT
 from centrale.datasets import competition, outreach, worth
 from tests.conftest import PRESS_DAY
+from tests.kpi_cards import shown as kpi_shown
 from tests.plotly_spec import figures
 
 OVERVIEW = str(REPO_ROOT / "pages" / "overview.py")
@@ -28,7 +29,7 @@ def run(page: str, day: dt.date, nis: str | None = None) -> AppTest:
 
 def test_overview_shows_the_gain_and_the_funnel(app_env, con):
     at = run(OVERVIEW, PRESS_DAY)
-    shown = {m.label: m.value for m in at.metric}
+    shown = kpi_shown(at)
     gain = competition.competition_gain_eur(con, PRESS_DAY)
     assert shown["Gain de la remise en concurrence"] == fmt.money(gain, 0)
     assert shown["Commandes mises en concurrence"] == "16 / 16"
@@ -44,7 +45,7 @@ def test_overview_shows_the_gain_and_the_funnel(app_env, con):
 
 def test_commune_page_says_what_the_centrale_brought(app_env, con):
     at = run(COMMUNE, PRESS_DAY, "84009")
-    shown = {m.label: m.value for m in at.metric}
+    shown = kpi_shown(at)
     expected = worth.commune_worth(con, "84009", PRESS_DAY)
     assert shown["Gain de la remise en concurrence"] == fmt.money(expected["gain_eur"], 0)
     assert shown["Jours gagnés face à une procédure classique"] == fmt.number(
@@ -60,7 +61,7 @@ def test_commune_page_says_what_the_centrale_brought(app_env, con):
     at.number_input(key="commune_classic_days").set_value(60).run()
     assert not at.exception
     moved = worth.commune_worth(con, "84009", PRESS_DAY, 60)
-    shown = {m.label: m.value for m in at.metric}
+    shown = kpi_shown(at)
     assert shown["Jours gagnés face à une procédure classique"] == fmt.number(moved["days_saved"])
     assert moved["days_saved"] == expected["days_saved"] - 60 * expected["orders"]
     assert "Procédure classique : 60 jours (estimation)" in [c.value for c in at.caption]

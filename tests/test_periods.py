@@ -13,6 +13,7 @@ from centrale.config import REPO_ROOT
 from centrale.datasets import queries
 from centrale.storage.store import connect_read_only
 from tests.conftest import PRESS_DAY
+from tests.kpi_cards import shown as kpi_shown
 
 TODAY = dt.date(2026, 11, 24)  # the last day the demo data speaks of
 
@@ -114,7 +115,7 @@ def test_orders_of_2023_listed_with_the_period_in_every_caption(app_env):
 
 def test_overview_this_year_quotes_the_period(app_env):
     at = _run("overview.py", TODAY, "annee")
-    shown = {m.label: m.value for m in at.metric}
+    shown = kpi_shown(at)
     with connect_read_only(app_env) as con:
         expected = queries.period_figures(con, TODAY, dt.date(2026, 1, 1), TODAY)
     assert shown["Délai médian"] == f"{expected['median_award_days']:.1f}".replace(".", ",") + (

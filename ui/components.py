@@ -80,7 +80,7 @@ def one_year_before(day: dt.date) -> dt.date:
 
 # --- KPI cards ---------------------------------------------------------------
 def count_delta(current, previous) -> int | str | None:
-    """The change of a count as st.metric wants it: '+3', '-2', 0 (grey) or None."""
+    """The change of a count as a KPI card shows it: '+3', '-2', 0 (grey) or None."""
     if current is None or previous is None:
         return None
     change = int(current) - int(previous)
@@ -109,6 +109,59 @@ def days_delta(current, previous, decimals: int = 1) -> float | str | None:
     return f"{'+' if change > 0 else '-'}{fmt.days(abs(change), decimals)}"
 
 
+KPI_CARD_CLASS = "centrale-kpi"  # the card's mark, for theme.css, the tests and the bench
+
+
+def _delta_trend(delta: int | float | str) -> str:
+    """up / down / flat, read off a delta as the *_delta helpers write it."""
+    if isinstance(delta, int | float):
+        return "flat" if delta == 0 else ("up" if delta > 0 else "down")
+    text = delta.strip()
+    if text.startswith(("-", "\u2212")):
+        return "down"
+    return "flat" if text.strip("0,. ") == "" else "up"
+
+
+def kpi_card_html(
+    label: str,
+    value: str,
+    delta: int | float | str | None = None,
+    *,
+    lower_is_better: bool = False,
+    description: str | None = None,
+) -> str:
+    """The card as one HTML block (no blank line: Markdown leaves its text alone).
+
+    Why not st.metric: its element is a separate script the browser fetches and runs
+    when the first card arrives, behind plotly.js on a first visit, so the overview's
+    figures waited for its charts' library (issue 22: 2,1x a hello app). Markdown is
+    already loaded for the page's title: the cards paint with the first message."""
+    parts = [
+        f'<div class="{KPI_CARD_CLASS}" role="group" aria-label="{html.escape(label)}">',
+        f'<div class="{KPI_CARD_CLASS}-label">{html.escape(label)}</div>',
+        f'<div class="{KPI_CARD_CLASS}-value">{html.escape(value)}</div>',
+    ]
+    if delta is not None:
+        trend = _delta_trend(delta)
+        good = {"up": not lower_is_better, "down": lower_is_better}.get(trend)
+        tone = "neutral" if good is None else ("good" if good else "bad")
+        arrow = {"up": "▲", "down": "▼", "flat": ""}[trend]
+        text = fmt.number(delta) if isinstance(delta, int | float) else delta
+        if trend == "flat":
+            text = "inchangé"
+        note = (
+            f' <span class="{KPI_CARD_CLASS}-note">{html.escape(description)}</span>'
+            if description
+            else ""
+        )
+        parts.append(
+            f'<div class="{KPI_CARD_CLASS}-delta {KPI_CARD_CLASS}-{tone}">'
+            f'<span aria-hidden="true">{arrow}</span> '
+            f'<span class="{KPI_CARD_CLASS}-change">{html.escape(text)}</span>{note}</div>'
+        )
+    return "".join(parts) + "</div>"
+
+
 def kpi_card(
     label: str,
     value: str,
@@ -118,16 +171,12 @@ def kpi_card(
     help: str | None = None,
     description: str | None = None,
 ) -> None:
-    """One bordered st.metric; `value` and `delta` already formatted (see *_delta)."""
-    st.metric(
-        label,
-        value,
-        delta,
-        delta_color="inverse" if lower_is_better else "normal",
-        help=help,
-        border=True,
-        delta_description=description if delta is not None else None,
+    """One bordered figure; `value` and `delta` already formatted (see *_delta); `help`
+    is the « ? » beside it (its definition)."""
+    card_md = kpi_card_html(
+        label, value, delta, lower_is_better=lower_is_better, description=description
     )
+    st.markdown(card_md, unsafe_allow_html=True, help=help)
 
 
 # --- Empty states ------------------------------------------------------------

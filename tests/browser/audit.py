@@ -143,7 +143,7 @@ def horizontal_overflow(page) -> list[str]:
             }
             // Labels and metric values cut with an ellipsis.
             for (const el of main.querySelectorAll(
-                    '[data-testid="stMetricLabel"] *, [data-testid="stMetricValue"] *,'
+                    '.centrale-kpi-label, .centrale-kpi-value,'
                     + ' [data-testid="stWidgetLabel"] *,'
                     + ' [data-testid="stBaseButton-segmented_control"] *,'
                     + ' [data-testid="stButtonGroup"] button *')) {

@@ -1,0 +1,41 @@
+"""The KPI cards a page drew, read back from AppTest as a person reads them.
+
+The cards are Markdown blocks (ui/components.kpi_card), not st.metric: this reads their
+label, value and change from the card's own marks, so a test still says « the card
+Communes adhérentes shows 34 / 44 » and fails if the card is gone or says another thing."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from ui.components import KPI_CARD_CLASS
+
+_PART = re.compile(rf'<(?:div|span) class="{KPI_CARD_CLASS}-(label|value|change)">([^<]*)<')
+
+
+@dataclass(frozen=True)
+class Card:
+    label: str
+    value: str
+    delta: str  # "" when the card shows no change, as st.metric's was
+    help: str | None
+
+
+def cards(at) -> list[Card]:
+    """Every KPI card of the page, in order."""
+    found = []
+    for block in at.markdown:
+        if f'class="{KPI_CARD_CLASS}"' not in block.value:
+            continue
+        parts = {name: html.unescape(text) for name, text in _PART.findall(block.value)}
+        found.append(
+            Card(parts["label"], parts["value"], parts.get("change", ""), block.proto.help or None)
+        )
+    return found
+
+
+def shown(at) -> dict[str, str]:
+    """{label: value} of the page's cards."""
+    return {card.label: card.value for card in cards(at)}
