@@ -55,8 +55,8 @@ class Person:
         return openpyxl.load_workbook(io.BytesIO(Path(info.value.path()).read_bytes()))
 
     def metric(self, label: str) -> str:
-        card = self.page.locator('.centrale-kpi').filter(has_text=label).first
-        return card.locator('.centrale-kpi-value').inner_text().strip()
+        card = self.page.locator(".centrale-kpi").filter(has_text=label).first
+        return card.locator(".centrale-kpi-value").inner_text().strip()
 
 
 def _rows(book: openpyxl.Workbook) -> list[dict]:
@@ -262,7 +262,7 @@ def test_typed_date_applies_on_enter(app_server, offline_page):
     field.press("Enter")
     _wait_situation(page, "Situation au 31 janvier 2020")
     assert "date=2020-01-31" in page.url
-    figures = " ".join(page.locator('.centrale-kpi').all_inner_texts())
+    figures = " ".join(page.locator(".centrale-kpi").all_inner_texts())
     assert re.search(r"\b23\b", figures) and re.search(r"\b44\b", figures), figures
 
 

@@ -68,7 +68,7 @@ def test_page_renders_offline(app_server, offline_page, tmp_path, app_page, day)
     if app_page.url_path in ("map", "commune"):
         assert maps >= 1, f"aucune carte sur la page {app_page.title}"
     if app_page.url_path == "" and day == PRESS_DAY:
-        figures = " ".join(page.locator('.centrale-kpi').all_inner_texts())
+        figures = " ".join(page.locator(".centrale-kpi").all_inner_texts())
         assert re.search(r"\b23\b", figures) and re.search(r"\b44\b", figures), figures
 
 

@@ -147,11 +147,11 @@ def test_served_behind_tls_with_sign_in(served, browser):
     page.goto(url)
     wait_rendered(page, "Connexion")
     assert page.get_by_text("Nom d'utilisateur").count() >= 1
-    assert page.locator('.centrale-kpi').count() == 0
+    assert page.locator(".centrale-kpi").count() == 0
     page.get_by_label("Nom d'utilisateur").first.fill("marie")
     page.get_by_label("Mot de passe").first.fill("un-mot-de-passe-solide")
     page.get_by_role("button", name="Se connecter").first.click()
-    page.locator('.centrale-kpi').first.wait_for()
+    page.locator(".centrale-kpi").first.wait_for()
     assert "marie" in page.locator('[data-testid="stSidebar"]').inner_text()
     # The sign-in cookie came through the proxy, marked Secure (TLS ends at Caddy).
     deadline = time.monotonic() + DEADLINE
@@ -263,7 +263,7 @@ def test_a_stranger_guessing_never_locks_the_owner_out_behind_caddy(served, brow
         wait_rendered(owner, "Connexion")
         name, address, outcome = _send_sign_in(owner, users, "marie", "un-mot-de-passe-solide")
         assert (name, address, outcome) == ("marie", "127.0.0.1", "réussie")
-        owner.locator('.centrale-kpi').first.wait_for()
+        owner.locator(".centrale-kpi").first.wait_for()
         owner_context.close()
         stranger_context.close()
     finally:

@@ -64,7 +64,7 @@ def test_sign_in_survives_reload_and_sign_out_ends_it(app, browser):
     page.get_by_label("Nom d'utilisateur").first.fill("marie")
     page.get_by_label("Mot de passe").first.fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").first.click()
-    page.locator('.centrale-kpi').first.wait_for()
+    page.locator(".centrale-kpi").first.wait_for()
     assert "marie" in _sidebar(page) and "éditeur" in _sidebar(page)
 
     # The page fetched its cookie: HTTP-only, SameSite=Strict, with an expiry (2 h).
@@ -88,7 +88,7 @@ def test_sign_in_survives_reload_and_sign_out_ends_it(app, browser):
     page.reload()
     wait_rendered(page, "Nom d'utilisateur")
     assert "marie" not in _sidebar(page)
-    assert page.locator('.centrale-kpi').count() == 0
+    assert page.locator(".centrale-kpi").count() == 0
     context.close()
 
     # The value copied before sign-out is revoked on the server: replayed, it opens nothing.

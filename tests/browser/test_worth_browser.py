@@ -19,8 +19,8 @@ PRESS_DAY = "2020-01-31"
 
 
 def _metric(page, label: str) -> str:
-    card = page.locator('.centrale-kpi').filter(has_text=label).first
-    return card.locator('.centrale-kpi-value').inner_text().strip()
+    card = page.locator(".centrale-kpi").filter(has_text=label).first
+    return card.locator(".centrale-kpi-value").inner_text().strip()
 
 
 def _same(text: str) -> str:
