@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.proc import REPO
+from centrale import fmt
 from centrale.cli import FrenchArgumentParser
 from devtools.live_app import free_port, start_app, stop_app, wait_healthy
 
@@ -318,7 +319,7 @@ def measure(people_counts, rounds, reading, burst, rebuilds) -> dict:
             asyncio.run(_warm(url))  # the first visitor's cold start is measured elsewhere
             runs = []
             for i, people in enumerate(people_counts):
-                print(f"Charge : {people} personne(s)…", flush=True)
+                print(f"Charge : {fmt.count(people, 'personne')}…", flush=True)
                 run = asyncio.run(
                     people_run(
                         url, sources, db, people, rounds, reading, rebuilds, SEED + i, server.pid
@@ -371,7 +372,8 @@ def figures_from(result: dict) -> list:
     reading, rebuilds = result.get("reading", 10.0), result.get("rebuilds", 5)
     counts, seen = Counter(s["people"] for s in scenarios), Counter()
     for s in scenarios:
-        who = f"{s['people']} personne(s), lecture ~{reading:g} s, {rebuilds} reconstructions"
+        who = fmt.count(s["people"], "personne")
+        who += f", lecture ~{reading:g} s, {rebuilds} reconstructions"
         if counts[s["people"]] > 1:  # one person measured before the crowds and after
             who += " (avant les autres)" if not seen[s["people"]] else " (après les autres)"
         seen[s["people"]] += 1

@@ -139,7 +139,9 @@ def _show_problems(preview):
 def _show_warnings(preview):
     warnings = preview.validated.warnings
     if warnings:
-        with st.expander(f"{len(warnings)} avertissement(s) (n'empêchent pas le chargement)"):
+        with st.expander(
+            fmt.count(len(warnings), "avertissement") + " (n'empêchent pas le chargement)"
+        ):
             st.dataframe(
                 problems_shown(ingest.problems_frame(warnings)), hide_index=True, width="stretch"
             )
@@ -164,7 +166,10 @@ def _show_diff(preview):
     )
     removed = int(summary["removed"].sum())
     if removed:
-        st.warning(f"Attention : {fmt.number(removed)} ligne(s) disparaîtront de la base.")
+        st.warning(
+            f"Attention : {fmt.count(removed, 'ligne disparaîtra', 'lignes disparaîtront')} "
+            "de la base."
+        )
     for table in summary["table"]:
         d = preview.diff[table]
         with st.expander(ingest.TABLE_LABELS[table], expanded=len(summary) == 1):

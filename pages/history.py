@@ -133,7 +133,7 @@ with left:
 right.markdown("**Lignes chargées** : " + (_counts_text(row["row_counts"]) or fmt.MISSING))
 warnings = json.loads(row["warnings"] or "[]")
 if warnings:
-    with right.expander(f"{len(warnings)} avertissement(s)"):
+    with right.expander(fmt.count(len(warnings), "avertissement")):
         st.markdown("\n".join(f"- {plain(w)}" for w in warnings))
 else:
     right.caption("Aucun avertissement.")

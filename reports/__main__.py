@@ -28,6 +28,7 @@ import sys
 import time
 from pathlib import Path
 
+from centrale import fmt
 from centrale.cli import FrenchArgumentParser, iso_date
 from centrale.config import settings
 from centrale.datasets.briefing import BriefingError, check_as_of, commune_briefing, communes_at
@@ -242,7 +243,8 @@ def main(argv: list[str] | None = None) -> int:
             write_briefing(commune_briefing(con, nis_code, args.as_of), args.out)
     elapsed = time.perf_counter() - started
     print(
-        f"{len(targets)} présentation(s) et fiche(s) écrites dans {args.out} en {elapsed:.1f} s.",
+        fmt.count(len(targets), "présentation et fiche écrites", "présentations et fiches écrites")
+        + f" dans {args.out} en {elapsed:.1f} s.",
         file=sys.stderr,
     )
     return 0

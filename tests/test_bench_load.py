@@ -25,8 +25,8 @@ def test_targets_two_times_alone_zero_errors_light_sessions():
     # The two "alone" runs keep apart in the table, with the run's own reading and rebuilds.
     scales = [scale for w, scale in figures if w == "page, p95" and scale.startswith("1 ")]
     assert scales == [
-        "1 personne(s), lecture ~10 s, 5 reconstructions (avant les autres)",
-        "1 personne(s), lecture ~10 s, 5 reconstructions (après les autres)",
+        "1 personne, lecture ~10 s, 5 reconstructions (avant les autres)",
+        "1 personne, lecture ~10 s, 5 reconstructions (après les autres)",
     ]
     quick = {**result, "reading": 2.0, "rebuilds": 1}
     assert any("lecture ~2 s, 1 reconstructions" in f.scale for f in figures_from(quick))

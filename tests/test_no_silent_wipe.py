@@ -55,7 +55,7 @@ def test_a_folder_with_only_the_campaigns_is_refused_and_the_store_kept(store, t
     assert done.returncode == 1, done.stdout + done.stderr
     assert "Traceback" not in done.stderr
     assert "Reconstruction refusée" in done.stderr and "--allow-shrink" in done.stderr
-    assert "commandes : " in done.stderr and "→ 0 ligne(s)" in done.stderr
+    assert "commandes : " in done.stderr and "→ 0 ligne" in done.stderr
     assert store.read_bytes() == before
 
 

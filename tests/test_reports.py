@@ -561,7 +561,7 @@ def test_batch_writes_every_commune(demo_db, tmp_path):
     assert len(decks) == len(fiches) == 44
     assert not list(tmp_path.glob("*.part"))
     assert "[1/44] " in result.stderr and "[44/44] " in result.stderr
-    assert "44 présentation(s) et fiche(s) écrites" in result.stderr
+    assert "44 présentations et fiches écrites" in result.stderr
     for path in decks:
         presentation = Presentation(str(path))
         assert 5 <= len(presentation.slides) <= 8, path.name

@@ -83,7 +83,7 @@ def test_save_writes_the_file_rebuilds_and_shows_the_answer(app):
     at.run()
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
-    assert any("Virton" in s.value and "2 besoin(s)" in s.value for s in at.success)
+    assert any("Virton" in s.value and "2 besoins" in s.value for s in at.success)
 
     # The source file the ETL reads…
     written = config.sources_dir / se.entry_file_name(YEAR, VIRTON)

@@ -190,9 +190,14 @@ def by_arrondissement(long: pd.DataFrame, needs_order: list[str]) -> go.Figure:
             xgap=2,
             ygap=2,
             # The arrondissement's name elided ("Arrondissement d'Arlon"), not "de %{x}".
-            customdata=[[arrondissement_of(str(a), capital=True) for a in table.columns]]
-            * len(table.index),
-            hovertemplate="%{y}<br>%{customdata} : %{z} commune(s)<extra></extra>",
+            customdata=[
+                [
+                    f"{arrondissement_of(str(a), capital=True)} : {fmt.count(n, 'commune')}"
+                    for a, n in row.items()
+                ]
+                for _, row in table.iterrows()
+            ],
+            hovertemplate="%{y}<br>%{customdata}<extra></extra>",
         )
     )
     charts.french_layout(

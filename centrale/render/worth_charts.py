@@ -41,9 +41,10 @@ def gain_by_year(gains: pd.DataFrame) -> go.Figure:
             marker_color=IDELUX_GREEN,
             text=[fmt.money(v, 0) for v in gains["gain_eur"]],
             textposition="outside",
-            customdata=gains[["orders"]].to_numpy(),
-            hovertemplate="%{x} : %{text} sur %{customdata[0]} commande(s) comparée(s)"
-            "<extra></extra>",
+            customdata=[
+                fmt.count(n, "commande comparée", "commandes comparées") for n in gains["orders"]
+            ],
+            hovertemplate="%{x} : %{text} sur %{customdata}<extra></extra>",
         )
     )
     fig.update_yaxes(title_text="Gain (HTVA)", tickformat=",.0f", ticksuffix=" €")
@@ -67,7 +68,8 @@ def funnel(steps: list[dict]) -> go.Figure:
             text=texts,
             textinfo="text",
             marker={"color": [GREY, "#6b8e23", IDELUX_GREEN, "#2f5e1a", "#1f3f11"][: len(steps)]},
-            hovertemplate="%{y} : %{x} commune(s)<extra></extra>",
+            customdata=[fmt.count(c, "commune") for c in counts],
+            hovertemplate="%{y} : %{customdata}<extra></extra>",
         )
     )
     return _layout(fig, "De la rencontre à la commande", height=340)

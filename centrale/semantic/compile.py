@@ -362,7 +362,9 @@ def what_changed(con, since: dt.date, as_of: dt.date) -> pd.DataFrame:
             WHERE o.awarded_on > ? AND o.awarded_on <= ?
             UNION ALL
             SELECT max(a.submitted_on), 'Réponse à l''enquête ' || a.year, c.name_fr,
-                   CAST(count(*) FILTER (WHERE NOT a.no_needs) AS VARCHAR) || ' besoin(s)'
+                   CAST(count(*) FILTER (WHERE NOT a.no_needs) AS VARCHAR)
+                   || CASE WHEN count(*) FILTER (WHERE NOT a.no_needs) < 2 THEN ' besoin'
+                           ELSE ' besoins' END
             FROM survey_answers a JOIN communes c ON c.nis_code = a.commune_nis
             WHERE a.submitted_on > ? AND a.submitted_on <= ?
             GROUP BY a.year, c.name_fr

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, replace
 
+from centrale import fmt
 from centrale.errors import CentraleError
 from centrale.names import strip_accents
 
@@ -168,4 +169,4 @@ class SourceError(CentraleError):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         errors = [p for p in problems if p.level == ERROR]
-        super().__init__(f"{len(errors)} erreur(s) dans les fichiers sources")
+        super().__init__(f"{fmt.count(len(errors), 'erreur')} dans les fichiers sources")

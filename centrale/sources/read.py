@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from centrale import fmt
 from centrale.names import normalise
 from centrale.sources.kinds import (
     COMMUNE,
@@ -606,8 +607,12 @@ def _cells_from_rows(rows, kind: Kind, name: str, sheet, problems: list[Problem]
             Problem(
                 WARNING,
                 name,
-                f"{len(numbers)} ligne(s) de total ou de note sous le tableau, ignorée(s) "
-                f"(ligne(s) {shown})",
+                fmt.count(
+                    len(numbers),
+                    "ligne de total ou de note sous le tableau, ignorée",
+                    "lignes de total ou de note sous le tableau, ignorées",
+                )
+                + f" ({'ligne' if len(numbers) < 2 else 'lignes'} {shown})",
                 sheet=sheet,
                 row=numbers[0],
                 code="total-ou-note",

@@ -114,7 +114,7 @@ class RowReport:
                 Problem(
                     ERROR,
                     file,
-                    f"{len(numbers)} ligne(s) en erreur pour la même règle ({rule}) : "
+                    f"{fmt.count(len(numbers), 'ligne')} en erreur pour la même règle ({rule}) : "
                     f"{_row_list(numbers)} ; {cause} a lui-même des erreurs dont celles-ci "
                     f"découlent sans doute : corrigez d'abord {cause}, puis vérifiez à nouveau",
                     sheet=group["_sheet"].iloc[0],

@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from centrale import fmt
 from centrale.config import PROVINCE_NIS, Settings
 from centrale.errors import CentraleError
 from centrale.sources.discover import list_source_files, unread_entries
@@ -60,7 +61,7 @@ class ShrinkRefused(LoadRefused):
         # (French label, rows now, rows after), for the confirmation people see.
         self.rows = [(SOURCE_TABLES[t], before, after) for t, (before, after) in shrinks.items()]
         lines = "; ".join(
-            f"{SOURCE_TABLES[t]} : {before} → {after} ligne(s)"
+            f"{SOURCE_TABLES[t]} : {fmt.number(before)} → {fmt.count(after, 'ligne')}"
             for t, (before, after) in shrinks.items()
         )
         super().__init__(
@@ -147,7 +148,7 @@ def check_sources(
     """Validate every source file of `sources_dir` (or `paths`); write nothing."""
     reference = reference or read_reference(settings)
     files = paths if paths is not None else list_source_files(sources_dir)
-    progress(f"Validation de {len(files)} fichier(s) de {sources_dir}…")
+    progress(f"Validation de {fmt.count(len(files), 'fichier')} de {sources_dir}…")
     validated = validate_files(files, reference.reference(), display_names)
     if paths is None:  # the whole folder: what it holds and is not read is said too
         validated.problems[:0] = unread_entries(sources_dir)

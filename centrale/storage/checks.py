@@ -7,6 +7,7 @@ catch a bug in the build itself, so a wrong store is never swapped in.
 
 from __future__ import annotations
 
+from centrale import fmt
 from centrale.semantic import sql as order_sql
 
 # (description in French, SQL counting the offending rows[, its bound values])
@@ -94,5 +95,5 @@ def run_checks(con) -> list[str]:
     for description, sql, *params in CHECKS:
         (count,) = con.execute(sql, *params).fetchone()
         if count:
-            failures.append(f"{description} ({count} ligne(s) en défaut)")
+            failures.append(f"{description} ({fmt.count(count, 'ligne')} en défaut)")
     return failures

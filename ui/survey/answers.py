@@ -51,7 +51,7 @@ def answers_tab(year: int, day: dt.date) -> None:
         for line in not_answered(answers, picked_communes, year):
             st.info(line, icon=":material/mark_email_unread:")
     st.caption(
-        f"{fmt.number(len(rows))} ligne(s), {fmt.number(rows['commune'].nunique())} commune(s)"
+        f"{fmt.count(len(rows), 'ligne')}, {fmt.count(rows['commune'].nunique(), 'commune')}"
         + ("." if every_year else f", enquête {plain(year)}.")
     )
     if rows.empty:

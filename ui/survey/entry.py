@@ -92,7 +92,10 @@ def entry_tab(default: int, day: dt.date) -> None:
         versions = survey_entry.previous_versions(config, year, nis)
         if len(versions):
             st.caption(
-                f"{len(versions)} version(s) précédente(s) conservée(s) : "
+                fmt.count(
+                    len(versions), "version précédente conservée", "versions précédentes conservées"
+                )
+                + " : "
                 + ", ".join(versions["file"])
             )
 
@@ -156,7 +159,7 @@ def entry_tab(default: int, day: dt.date) -> None:
         )
         if saved is None:
             return
-        what = "aucun besoin" if not needs else f"{len(needs)} besoin(s)"
+        what = "aucun besoin" if not needs else fmt.count(len(needs), "besoin")
         replaced = " (réponse précédente conservée dans l'historique)" if saved.archived else ""
         st.session_state[FLASH_KEY] = (
             f"Réponse {de(names[nis])} à l'enquête {year} enregistrée : {what}{replaced}. "

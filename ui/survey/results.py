@@ -162,8 +162,8 @@ def _shortlist(by: str, year: int, day: dt.date) -> None:
     )
     st.caption(
         "Besoins qu'aucun accord-cadre en vigueur ne couvre, demandés par au moins "
-        f"{plain(min_communes)} commune(s) (ou 2 s'ils sont nouveaux ou en hausse), classés par "
-        "demande pondérée."
+        f"{fmt.count(min_communes, 'commune')} (ou 2 s'ils sont nouveaux ou en hausse), "
+        "classés par demande pondérée."
     )
     if candidates.empty:
         ui.empty_state("Aucun besoin non couvert n'atteint ce seuil pour cette enquête.")
