@@ -187,7 +187,7 @@ if mode == "table":
         with card:
             ui.kpi_card(words.label, words.format(totals[key]), help=f"{words.help} ({when})")
     kind = semantic_charts.chart_kind(question)
-    chart_event = map_event = chart_fig = None
+    chart_event = map_event = chart_fig = chosen = None
     if kind in ("bars", "line", "map") and not frame.empty:
         if kind == "map":  # every commune: 0 € is a value, not « pas de données »
             shapes = load(queries.commune_shapes, span.until)
@@ -202,7 +202,8 @@ if mode == "table":
                 config=charts.plotly_config(f"explorer-carte-{day.isoformat()}"),
             )
         else:
-            chosen = ex.linked_group(question, frame)
+            # The group whose rows are listed, drawn selected (a reopened link's too).
+            chosen = ex.drawn_group(question, frame)
             chart_fig = figure(semantic_charts.answer_figure, frame, question, chosen)
             chart_event = st.plotly_chart(
                 chart_fig,
@@ -244,6 +245,8 @@ if mode == "table":
     source = ex.take_click()
     clicked = ex.drill_pick(question, frame, source, chart_event, map_event, table_event, chart_fig)
     group = ex.kept_group(question, source is not None, clicked, frame)
+    if chosen is not None and ex.redraw_needed(source, question, group, chosen):
+        st.rerun()  # a row clicked: the chart draws its group selected
     with st.container(border=True):
         if group is None:
             st.caption(
@@ -252,6 +255,13 @@ if mode == "table":
                 "l'ensemble."
             )
             group = {}
+        else:
+            st.button(
+                "Revenir aux lignes de l'ensemble",
+                key="explorer_rows_all",
+                on_click=ex.forget_group,
+                icon=":material/undo:",
+            )
         show_rows(question.metrics[0], group, ex.group_title(group, names), "explorer_rows")
 
 elif mode == "compare":

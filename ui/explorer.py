@@ -41,9 +41,10 @@ READY_KEY = "explorer_ready"
 # 'table'), set by its on_select callback, read once by the page.
 GROUP_KEY = "explorer_group"
 CLICK_KEY = "explorer_click"
-# The kept group came from an address or a view and no chart, map or table was clicked
-# since: the chart draws it selected (a click draws its own selection).
-LINKED_KEY = "explorer_linked"
+# The group the chart draws selected, (question, group) as GROUP_KEY: a link's, a view's,
+# a clicked row's. Not a clicked bar's: plotly draws that selection itself, and a chart
+# whose figure changes is a new widget (Streamlit), which forgets the click.
+DRAWN_KEY = "explorer_drawn"
 ROUND_KEY = "explorer_round"
 
 MODES = {
@@ -137,7 +138,7 @@ def apply_params(params: dict) -> None:
     group = parse_group(params.get("lignes")) if mode == "table" else {}
     # Not yet tied to a question: `kept_group` ties it to the first one the page asks.
     state[GROUP_KEY] = (None, group) if group else None
-    state[LINKED_KEY] = bool(group)
+    state[DRAWN_KEY] = state[GROUP_KEY]
     state.pop(CLICK_KEY, None)
 
 
@@ -145,11 +146,16 @@ def clicked(source: str) -> None:
     """on_select callback of the chart, the map and the table: `source` was clicked (a
     selection made or undone) since the last run."""
     st.session_state[CLICK_KEY] = source
-    st.session_state[LINKED_KEY] = False
 
 
 # The on_select callbacks of the chart, the map and the table (they take no arguments).
 ON_CLICK = {source: partial(clicked, source) for source in ("chart", "map", "table")}
+
+
+def forget_group() -> None:
+    """« Revenir aux lignes de l'ensemble » (on_click): no group kept, no bar selected."""
+    st.session_state[GROUP_KEY] = st.session_state[DRAWN_KEY] = None
+    st.session_state.pop(CLICK_KEY, None)
 
 
 def take_click() -> str | None:
@@ -197,15 +203,26 @@ def kept_group(
     return found
 
 
-def linked_group(question: Question, frame: pd.DataFrame) -> tuple[tuple[str, str], ...]:
-    """The group a reopened link or a view names, as (dimension, key) pairs for the chart
-    to draw selected, while no click has replaced it and the answer has it; else ()."""
-    state = st.session_state
-    kept = state.get(GROUP_KEY)
-    if not state.get(LINKED_KEY) or not kept or kept[0] not in (None, question):
+def drawn_group(question: Question, frame: pd.DataFrame) -> tuple[tuple[str, str], ...]:
+    """The group the chart draws selected (DRAWN_KEY) as (dimension, key) pairs, if it
+    belongs to `question` and the answer `frame` has it; else ()."""
+    drawn = st.session_state.get(DRAWN_KEY)
+    if not drawn or drawn[0] not in (None, question):
         return ()
-    found = _in_answer(kept[1], question, frame)
-    return tuple((d, str(k)) for d, k in found.items()) if found else ()
+    return as_pairs(_in_answer(drawn[1], question, frame))
+
+
+def redraw_needed(source: str | None, question: Question, group: dict | None, drawn: tuple) -> bool:
+    """After a click on a row or a commune (`source`), the chart must draw `group`
+    selected: True when it drew another one (`drawn`), the page then reruns."""
+    if source not in ("table", "map"):
+        return False
+    st.session_state[DRAWN_KEY] = (question, group) if group else None
+    return as_pairs(group) != drawn
+
+
+def as_pairs(group: dict | None) -> tuple[tuple[str, str], ...]:
+    return tuple((d, str(k)) for d, k in (group or {}).items())
 
 
 def drill_pick(question: Question, frame, source, chart_event, map_event, table_event, fig):
