@@ -86,7 +86,7 @@ def answer_figure(
         part = part.sort_values(f"{first}__key") if temporal else part.head(MAX_BARS)
         texts = [words.format(v) for v in part[metric.key]]
         drawn += len(part)
-        common = {
+        common: dict[str, object] = {
             "name": name or words.label,
             # [group key, second dimension's value, the value as written]: a click's
             # drill-through reads the first two.

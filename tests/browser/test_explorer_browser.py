@@ -243,7 +243,8 @@ def test_each_kind_of_question_in_three_actions(app_server, offline_page):
 
 
 # Each bar's name and whether plotly draws it selected (a selection fades the others).
-BARS = """() => { const gd = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot');
+BARS = """() => {
+  const gd = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot');
   const names = gd.data[0].y;
   return [...gd.querySelectorAll('.trace.bars .point path')].map((p, i) =>
     [names[i], parseFloat(getComputedStyle(p).opacity || '1')]); }"""
