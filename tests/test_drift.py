@@ -297,3 +297,9 @@ def test_a_commune_without_orders_has_zero_on_every_map_and_side_by_side(con):
     assert [t.name for t in fig.data if (t.name or "").startswith(mapfig.NO_DATA)] == [
         f"{mapfig.NO_DATA} ({len(nothing)})"
     ]
+    # Two periods compared: a group with no order in one of them has 0 there, not « – ».
+    compared = layer.compare(
+        con, Question(("orders_awarded",), ("arrondissement",), period="2025", compare="2024"), DAY
+    )
+    pair = compared[["orders_awarded", "orders_awarded__b"]]
+    assert pair.notna().all().all() and (pair == 0).any().any(), compared

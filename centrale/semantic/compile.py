@@ -240,6 +240,9 @@ def compare(con, question: Question, as_of: dt.date) -> pd.DataFrame:
             merged[dim] = merged[dim].fillna(merged[f"{dim}__other"])
             merged = merged.drop(columns=[f"{dim}__other"])
     for m in question.metrics:
+        if empty_value(m) is not None:  # a count or a sum over no row, in one period: 0
+            merged[m] = merged[m].fillna(empty_value(m))
+            merged[f"{m}__b"] = merged[f"{m}__b"].fillna(empty_value(m))
         merged[f"{m}__diff"] = merged[m].fillna(0) - merged[f"{m}__b"].fillna(0)
         if not METRICS[m].additive:
             merged[f"{m}__diff"] = merged[m] - merged[f"{m}__b"]
