@@ -356,3 +356,34 @@ def test_the_printed_explorer_holds_its_answer(
     missing = sorted(label for label in labels if f" {' '.join(label.split())} " not in f" {text} ")
     assert not missing, f"lignes de la réponse absentes du papier ({pdf}) : {missing}"
     assert _used(pages[0]) >= 0.5, f"page 1 utilisée à {_used(pages[0]):.0%} ({pdf})"
+
+
+# Each chosen value of a multiselect: its text, and the widths of its text and its box.
+CHIPS = """() => [...document.querySelectorAll('[data-tag] > span[title]')].map((s) => {
+  const box = s.closest('[data-testid="stMultiSelect"]').getBoundingClientRect();
+  const r = s.getBoundingClientRect();
+  return {text: s.textContent, scroll: s.scrollWidth, client: s.clientWidth,
+          inside: r.left >= box.left - 1 && r.right <= box.right + 1};
+})"""
+
+
+def test_the_chosen_measures_read_whole_at_1366(app_server, browser):
+    """At 1366×768 the measures' chips were cut (« Montant attribué (HT… », the review):
+    the two longest labels of the registry, chosen together, are read whole."""
+    from centrale.semantic import METRICS
+
+    longest = sorted(METRICS, key=lambda k: len(METRICS[k].label))[-2:]
+    context = browser.new_context(
+        viewport={"width": 1366, "height": 768}, locale="fr-BE", service_workers="block"
+    )
+    try:
+        page = context.new_page()
+        page.set_default_timeout(120_000)
+        page.goto(f"{app_server.url}/explorer?mesures={','.join(longest)}&par=arrondissement")
+        wait_rendered(page)
+        chips = {c["text"]: c for c in page.evaluate(CHIPS)}
+    finally:
+        context.close()
+    for key in longest:
+        chip = chips[METRICS[key].label]  # the whole label in the chip
+        assert chip["scroll"] <= chip["client"] + 1 and chip["inside"], chip
