@@ -399,7 +399,8 @@ ex.write_address(question, mode)
 
 # --- Save the question -------------------------------------------------------------------
 if is_editor():
-    with st.expander("Enregistrer cette question comme vue", icon=":material/bookmark_add:"):
+    save_box = st.container(key="screen_only_explorer_save")  # a form: not on paper
+    with save_box.expander("Enregistrer cette question comme vue", icon=":material/bookmark_add:"):
         with st.form("explorer_save", clear_on_submit=True, border=False):
             name = st.text_input("Nom de la vue", max_chars=views.MAX_NAME)
             if st.form_submit_button("Enregistrer"):
