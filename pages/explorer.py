@@ -21,7 +21,6 @@ from centrale.render import charts
 from centrale.semantic import (
     DIMENSIONS,
     METRICS,
-    Question,
     describe,
     dimensions_for,
     gallery,
@@ -52,8 +51,8 @@ st.caption(
     "barre, un point, une commune ou une ligne pour voir les lignes qui font le chiffre."
 )
 
-# --- Gallery: one click per starting question --------------------------------------------
-with st.container(border=True):
+# --- Gallery: one click per starting question (buttons: not on paper) ----------------------
+with st.container(border=True, key="screen_only_explorer_gallery"):
     st.markdown("**Pour commencer**")
     starts = gallery.starts(day)
     columns = st.columns(2)
@@ -75,7 +74,8 @@ except views.ViewsError as error:
     st.error(plain(str(error)))
     saved = {}
 if saved:
-    with st.expander(f"Vues enregistrées ({len(saved)})", icon=":material/bookmarks:"):
+    views_box = st.container(key="screen_only_explorer_views")
+    with views_box.expander(f"Vues enregistrées ({len(saved)})", icon=":material/bookmarks:"):
         for name, view in saved.items():
             question = views.view_question(view)
             if question is None:
@@ -100,13 +100,14 @@ mode = (
     or "table"
 )
 
-metric_names = {k: m.label for k, m in METRICS.items()}
-left, middle, right = st.columns([3, 3, 2])
-with left:
+# The measures on a row of their own: two chosen measures' full labels read whole at
+# 1366×768. A widget a mode does not use is not drawn (its value is kept: `ex.keep`).
+ex.keep(mode)
+if mode != "changed":
     st.multiselect(
         "Mesures (une ou deux)",
         options=list(METRICS),
-        format_func=metric_names.get,
+        format_func=lambda k: METRICS[k].label,
         max_selections=2,
         key=ex.METRICS_KEY,
         help="Chaque mesure a sa définition dans l'Aide ; survolez l'en-tête du tableau.",
@@ -114,8 +115,9 @@ with left:
 chosen = tuple(st.session_state.get(ex.METRICS_KEY) or ex.DEFAULT.metrics)
 allowed = shared_dimensions(chosen)
 st.session_state[ex.BY_KEY] = [d for d in st.session_state.get(ex.BY_KEY) or [] if d in allowed]
-with middle:
-    st.multiselect(
+left, right = st.columns([3, 2]) if mode in ("table", "compare") else (None, st.container())
+if left is not None:  # side by side and « ce qui a changé » do not group
+    left.multiselect(
         "Regrouper par (deux au plus)",
         options=allowed,
         format_func=lambda d: DIMENSIONS[d].label,
@@ -128,57 +130,12 @@ if st.session_state.get(ex.PERIOD_KEY) not in choices:
     choices[st.session_state.get(ex.PERIOD_KEY) or "tout"] = window(
         st.session_state.get(ex.PERIOD_KEY), day
     ).label
-with right:
-    st.selectbox("Période", options=list(choices), format_func=choices.get, key=ex.PERIOD_KEY)
+if mode != "changed":
+    right.selectbox("Période", options=list(choices), format_func=choices.get, key=ex.PERIOD_KEY)
 
-with st.expander("Filtres et réglages", icon=":material/filter_alt:"):
-    f_left, f_right = st.columns([1, 2])
-    if st.session_state.get(ex.FILTER_DIM_KEY) not in allowed:
-        st.session_state[ex.FILTER_DIM_KEY] = None
-    with f_left:
-        filter_dim = st.selectbox(
-            "Filtrer par",
-            options=allowed,
-            format_func=lambda d: DIMENSIONS[d].label,
-            index=None,
-            placeholder="Aucun filtre",
-            key=ex.FILTER_DIM_KEY,
-        )
-    with f_right:
-        if filter_dim:
-            probe = Question(chosen[:1], (filter_dim,))
-            values = load(layer.answer, probe, day)
-            options = dict(zip(values[f"{filter_dim}__key"], values[filter_dim]))
-            st.session_state[ex.FILTER_VALUES_KEY] = [
-                v for v in st.session_state.get(ex.FILTER_VALUES_KEY) or [] if v in options
-            ]
-            st.multiselect(
-                f"Valeurs ({DIMENSIONS[filter_dim].label.lower()})",
-                options=list(options),
-                format_func=lambda v: options.get(v, v),
-                key=ex.FILTER_VALUES_KEY,
-            )
-    if "survey_conversion" in chosen:
-        st.number_input(
-            "Commande dans les N jours suivant la réponse",
-            min_value=1,
-            max_value=3650,
-            step=30,
-            key=ex.DAYS_KEY,
-        )
-    if "orders_above_usual" in chosen:
-        st.number_input(
-            "Facteur au-dessus du montant médian de la solution",
-            min_value=1.0,
-            max_value=100.0,
-            step=0.5,
-            key=ex.FACTOR_KEY,
-        )
-    if solution_filter():
-        st.caption(
-            "Les solutions choisies dans la barre latérale filtrent aussi les mesures "
-            "qui ont une solution."
-        )
+if mode != "changed":  # what changed since a date has no filter
+    with st.container(key="screen_only_explorer_filters"):
+        ex.filters_and_settings(chosen, allowed, day, bool(solution_filter()))
 
 question = ex.current(solution_filter())
 span = window(question.period, day)
@@ -214,44 +171,6 @@ def show_rows(metric_key: str, group: dict, title: str, key: str) -> None:
     )
 
 
-def drill_pick(frame, source, chart_event, map_event, table_event) -> dict | None:
-    """The group the click on `source` ('chart', 'map', 'table') chose, or None."""
-    first = question.by[0] if question.by else None
-    if first is None:
-        return None
-    if source == "table" and table_event is not None and table_event.selection.rows:
-        row = frame.iloc[table_event.selection.rows[0]]
-        return {d: row[f"{d}__key"] for d in question.by}
-    if source == "map" and map_event is not None:
-        for point in map_event.selection.points:
-            if point.get("location"):
-                return {"commune": point["location"]}
-    if source == "chart" and chart_event is not None:
-        for point in chart_event.selection.points:
-            data = point.get("customdata")
-            if data is None:
-                trace = chart_fig.data[point.get("curve_number", 0)]
-                data = trace.customdata[point.get("point_index", point.get("point_number", 0))]
-            group = {first: data[0]}
-            if len(question.by) > 1 and data[1]:
-                second = frame[frame[question.by[1]] == data[1]]
-                if not second.empty:
-                    group[question.by[1]] = second.iloc[0][f"{question.by[1]}__key"]
-            return group
-    return None
-
-
-def group_title(group: dict) -> str:
-    if not group:
-        return "Ensemble"
-    parts = []
-    for d, key in group.items():
-        shown = names.get(d, {}).get(key, key)
-        labels = DIMENSIONS[d].labels or {}
-        parts.append(f"{DIMENSIONS[d].label} : {labels.get(shown, shown)}")
-    return ", ".join(parts)
-
-
 # --- Answers --------------------------------------------------------------------------------
 if mode == "table":
     try:
@@ -268,11 +187,12 @@ if mode == "table":
         with card:
             ui.kpi_card(words.label, words.format(totals[key]), help=f"{words.help} ({when})")
     kind = semantic_charts.chart_kind(question)
-    chart_event = map_event = chart_fig = None
+    chart_event = map_event = chart_fig = chosen = None
     if kind in ("bars", "line", "map") and not frame.empty:
-        if kind == "map":
+        if kind == "map":  # every commune: 0 € is a value, not « pas de données »
             shapes = load(queries.commune_shapes, span.until)
-            map_fig = figure(semantic_charts.answer_map, frame, question, shapes)
+            every = load(layer.by_every_commune, question, day)
+            map_fig = figure(semantic_charts.answer_map, every, question, shapes)
             map_event = st.plotly_chart(
                 map_fig,
                 on_select=ex.ON_CLICK["map"],
@@ -282,7 +202,9 @@ if mode == "table":
                 config=charts.plotly_config(f"explorer-carte-{day.isoformat()}"),
             )
         else:
-            chart_fig = figure(semantic_charts.answer_figure, frame, question)
+            # The group whose rows are listed, drawn selected (a reopened link's too).
+            chosen = ex.drawn_group(question, frame)
+            chart_fig = figure(semantic_charts.answer_figure, frame, question, chosen)
             chart_event = st.plotly_chart(
                 chart_fig,
                 on_select=ex.ON_CLICK["chart"],
@@ -298,15 +220,7 @@ if mode == "table":
     if frame.empty:
         ui.empty_state("Aucune valeur pour cette question sur cette période.")
     else:
-        table_event = st.dataframe(
-            ui.table_styler(frame, cols),
-            hide_index=True,
-            on_select=ex.ON_CLICK["table"],
-            selection_mode="single-row",
-            key=ex.click_key("table"),
-            placeholder=fmt.MISSING,
-            column_config={c.name: st.column_config.Column(c.label, help=c.help) for c in cols},
-        )
+        table_event = ui.picking_table(frame, cols, ex.click_key("table"), ex.ON_CLICK["table"])
         st.download_button(
             "Télécharger en Excel",
             data=lambda: ui.excel_bytes(
@@ -329,8 +243,10 @@ if mode == "table":
     # A click (or the group a link or a view kept) lists its rows; a group the answer
     # does not have is dropped, never shown with another question's rows.
     source = ex.take_click()
-    clicked = drill_pick(frame, source, chart_event, map_event, table_event)
+    clicked = ex.drill_pick(question, frame, source, chart_event, map_event, table_event, chart_fig)
     group = ex.kept_group(question, source is not None, clicked, frame)
+    if chosen is not None and ex.redraw_needed(source, question, group, chosen):
+        st.rerun()  # a row clicked: the chart draws its group selected
     with st.container(border=True):
         if group is None:
             st.caption(
@@ -339,7 +255,14 @@ if mode == "table":
                 "l'ensemble."
             )
             group = {}
-        show_rows(question.metrics[0], group, group_title(group), "explorer_rows")
+        else:
+            st.button(
+                "Revenir aux lignes de l'ensemble",
+                key="explorer_rows_all",
+                on_click=ex.forget_group,
+                icon=":material/undo:",
+            )
+        show_rows(question.metrics[0], group, ex.group_title(group, names), "explorer_rows")
 
 elif mode == "compare":
     if not st.session_state.get(ex.COMPARE_KEY):
@@ -427,7 +350,8 @@ elif mode == "side":
         st.subheader(f"Côte à côte, {span.label} (stocks au {fmt.date(span.until)})")
         ui.show_table(
             shown,
-            [Col("measure", "Mesure")] + [Col(commune_names[n], commune_names[n]) for n in picked],
+            [Col("measure", "Mesure")]
+            + [Col(commune_names[n], commune_names[n], "figure") for n in picked],
             key="explorer_side_xlsx",
             file_name=f"explorer-cote-a-cote-{day.isoformat()}",
             sheet="Côte à côte",
@@ -475,7 +399,8 @@ ex.write_address(question, mode)
 
 # --- Save the question -------------------------------------------------------------------
 if is_editor():
-    with st.expander("Enregistrer cette question comme vue", icon=":material/bookmark_add:"):
+    save_box = st.container(key="screen_only_explorer_save")  # a form: not on paper
+    with save_box.expander("Enregistrer cette question comme vue", icon=":material/bookmark_add:"):
         with st.form("explorer_save", clear_on_submit=True, border=False):
             name = st.text_input("Nom de la vue", max_chars=views.MAX_NAME)
             if st.form_submit_button("Enregistrer"):

@@ -58,3 +58,55 @@ def test_a_chart_that_draws_part_of_the_answer_says_so(con):
     assert note and f"les {MAX_SERIES} plus grandes" in note and f"sur {solutions}" in note
     whole = Question(("orders_awarded",), ("solution",))
     assert chart_note(answer(con, whole, dt.date(2026, 11, 24)), whole) is None
+
+
+def test_bar_values_are_written_in_the_charts_text_colour_at_a_readable_size(con):
+    """The values beside the bars were 13 px grey (the review): the chart's text colour,
+    at least 14 px; a projected slide enlarges them with the rest (`theme.large_type`)."""
+    from centrale.render import charts
+    from centrale.render.answer_charts import VALUE_TEXT_PX
+    from ui.theme import PROJECTED_TEXT_PX, large_type
+
+    question = Question(("amount_awarded_eur",), ("arrondissement",))
+    fig = answer_figure(answer(con, question, dt.date(2026, 11, 24)), question)
+    (bars,) = fig.data
+    assert bars.textfont.color == charts.TEXT_COLOUR
+    assert bars.textfont.size == VALUE_TEXT_PX >= 14
+    assert large_type(fig).data[0].textfont.size == PROJECTED_TEXT_PX
+
+
+def test_a_chart_fits_under_the_question_on_screen_and_on_the_first_printed_page(con):
+    """By arrondissement and solution, the grouped chart was 900 px tall: printed, it went
+    whole to page 2 and left page 1 a third used (issue 24). Every chart of an answer is
+    at most MAX_CHART_PX, the many bars of a grouped chart included."""
+    from centrale.render.answer_charts import MAX_CHART_PX, MIN_CHART_PX
+
+    day = dt.date(2026, 11, 24)
+    for by in (("arrondissement", "solution"), ("commune", "category"), ("solution",)):
+        question = Question(("orders_awarded",), by)
+        frame = answer(con, question, day)
+        assert len(frame) > 10, by  # enough bars for the cap to matter
+        assert MIN_CHART_PX <= answer_figure(frame, question).layout.height <= MAX_CHART_PX
+    # Few bars keep their comfortable rows: five arrondissements are not stretched.
+    question = Question(("orders_awarded",), ("arrondissement",))
+    assert answer_figure(answer(con, question, day), question).layout.height < MAX_CHART_PX
+
+
+def test_the_chosen_group_is_drawn_selected(con):
+    """A reopened link (`lignes=`) listed Arlon's rows under a chart with no bar selected
+    (the review): the chosen bar is drawn selected, as a click draws it; in a grouped
+    chart, only in its own series."""
+    day = dt.date(2026, 11, 24)
+    question = Question(("orders_awarded",), ("arrondissement",))
+    frame = answer(con, question, day)
+    (bars,) = answer_figure(frame, question, (("arrondissement", "Arlon"),)).data
+    assert list(bars.selectedpoints) == [list(bars.y).index("Arlon")]
+    assert answer_figure(frame, question).data[0].selectedpoints is None
+    grouped = Question(("orders_awarded",), ("arrondissement", "category"))
+    frame = answer(con, grouped, day)
+    row = frame.iloc[0]
+    chosen = (("arrondissement", row["arrondissement__key"]), ("category", row["category__key"]))
+    fig = answer_figure(frame, grouped, chosen)
+    selected = {t.name: list(t.selectedpoints) for t in fig.data}
+    assert selected.pop(row["category"]) == [0]  # the first arrondissement of its series
+    assert all(points == [] for points in selected.values())

@@ -218,3 +218,54 @@ def test_two_periods_that_overlap_are_said_to(app_env):
     distinct = run_page({**base, "quand": "2024", "contre": "2025"})
     assert not distinct.exception
     assert not any("se recouvrent" in c.value for c in distinct.caption)
+
+
+# --- Paper and layout (issues 20 and 24) -----------------------------------------------------
+def _column_config(at: AppTest, index: int = 0) -> dict:
+    import json
+
+    return json.loads(at.dataframe[index].proto.columns)
+
+
+def _paper_tables(at: AppTest) -> list[str]:
+    return [h.proto.body for h in at.get("html") if "centrale-print-table" in h.proto.body]
+
+
+def test_the_answer_table_has_its_paper_copy_and_numbers_right_aligned(app_env, demo_db):
+    """The answer table (one clicks its rows) had no paper copy: missing from the printed
+    page (the review). It has one, every row of the answer in it; numbers right-aligned
+    on screen and on paper."""
+    import html as markup
+
+    question = Question(("orders_awarded", "amount_awarded_eur"), ("commune",))
+    at = run_page({"mesures": "orders_awarded,amount_awarded_eur", "par": "commune"})
+    with connect_read_only(demo_db) as con:
+        expected = layer.answer(con, question, DAY)
+    config = _column_config(at)
+    assert config["orders_awarded"]["alignment"] == "right"
+    assert config["amount_awarded_eur"]["alignment"] == "right"
+    assert "alignment" not in config["commune"]
+    answer_copy = next(t for t in _paper_tables(at) if ">Commune</th>" in t and "N° de" not in t)
+    for name in expected["commune"]:
+        assert f"<td>{markup.escape(name)}</td>" in answer_copy.replace(
+            '<span class="centrale-nowrap">', ""
+        ).replace("</span>", ""), name
+    assert answer_copy.count("<tr>") == len(expected) + 1  # and nothing more
+    assert f'<td class="centrale-nowrap centrale-number">{fmt.money(expected.iloc[0, -1], 0)}' in (
+        answer_copy
+    )
+
+
+def test_side_by_side_has_no_grouping_and_its_numbers_right_aligned(app_env):
+    """« Regrouper par » has no effect side by side: not drawn there (its choice is kept
+    for the table); the communes' columns are numbers, right-aligned."""
+    at = run_page({"mesures": "orders_sent", "par": "solution"})
+    assert "Regrouper par (deux au plus)" in [m.label for m in at.multiselect]
+    at.segmented_control[0].set_value("side").run()
+    assert "Regrouper par (deux au plus)" not in [m.label for m in at.multiselect]
+    at.multiselect(key="explorer_communes").set_value(["84009", "81001"]).run()
+    config = _column_config(at)
+    assert config["Bertrix"]["alignment"] == config["Arlon"]["alignment"] == "right"
+    assert "alignment" not in config["measure"]
+    at.segmented_control[0].set_value("table").run()
+    assert at.multiselect(key="explorer_by").value == ["solution"]

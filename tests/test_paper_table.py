@@ -26,8 +26,9 @@ def test_numbers_dates_and_joined_words_never_break_and_slides_drop_secondary_co
         Col("day", "Envoyée le", "date"),
     ]
     page = print_html(display_texts(frame, columns), columns, rows=1, secondary={"order_id"})
-    # Dates and amounts: the whole cell on one line.
-    assert f'<td class="centrale-nowrap">{fmt.money(44032.81)}</td>' in page
+    # Dates and amounts: the whole cell on one line; amounts right-aligned (header too).
+    assert f'<td class="centrale-nowrap centrale-number">{fmt.money(44032.81)}</td>' in page
+    assert '<th class="centrale-number">Montant</th>' in page
     assert '<td class="centrale-nowrap">19/07/2023</td>' in page
     # Words joined by a hyphen or a dash stay whole; the rest wraps at spaces; escaped.
     assert '<span class="centrale-nowrap">CA-2019-001</span>' in page

@@ -203,8 +203,10 @@ class Col:
     """One column shown: its name in the frame, its French header, how to format it.
 
     kind: text | date | money | money0 (no cents) | int | days | days1 | percent |
-    decimal | flag (a boolean shown as `flag_text` or nothing) | order_status (a stored
-    status spelled as `domain.ORDER_STATUS_LABELS`, on screen and in Excel).
+    decimal | figure (a number already written as text, e.g. a column mixing units) |
+    flag (a boolean shown as `flag_text` or nothing) | order_status (a stored status
+    spelled as `domain.ORDER_STATUS_LABELS`, on screen and in Excel). Numbers (every
+    kind of NUMBER_KINDS) are right-aligned, on screen and on paper.
     `Col.of("lead_days")` takes name, label, kind and help from the registry of
     measures (`centrale.semantic.measures`), so a figure has one header everywhere.
     """
@@ -231,6 +233,13 @@ class Col:
         """The column of dimension `key` of the semantic layer (`centrale.semantic`), its
         label from there, read from the frame column `name` (default: `key`)."""
         return cls(name or key, DIMENSIONS[key].label)
+
+
+# The kinds whose cells are numbers: right-aligned on screen and on paper, so that their
+# units, tens and thousands line up.
+NUMBER_KINDS = frozenset(
+    {"money", "money0", "int", "days", "days1", "percent", "decimal", "figure"}
+)
 
 
 def order_status_text(value) -> str:
@@ -434,8 +443,11 @@ def _layout(
 
 def _cell_class(col: Col, secondary: Collection[str]) -> str:
     """The classes of a paper cell: a number, date or code never breaks (`centrale-nowrap`);
-    a column a projected slide leaves out is `centrale-secondary` (see theme.css)."""
+    a number is right-aligned (`centrale-number`); a column a projected slide leaves out
+    is `centrale-secondary` (see theme.css)."""
     classes = [] if col.kind == "text" else ["centrale-nowrap"]
+    if col.kind in NUMBER_KINDS:
+        classes.append("centrale-number")
     if col.name in secondary:
         classes.append("centrale-secondary")
     return f' class="{" ".join(classes)}"' if classes else ""
@@ -467,11 +479,19 @@ def print_html(
     header and cell escaped (a cell typed by a person, "<img src=…>", stays text).
     The projector shows it too, without the `secondary` columns. The `highlight`ed rows
     are marked as on screen (a page that says « Surlignées : … » must show them)."""
-    secondary_th = '<th class="centrale-secondary">'
-    head = "".join(
-        f"{secondary_th if c.name in secondary else '<th>'}{html.escape(c.label)}</th>"
-        for c in columns
-    )
+
+    def th(c: Col) -> str:
+        classes = [
+            name
+            for name, on in (
+                ("centrale-number", c.kind in NUMBER_KINDS),
+                ("centrale-secondary", c.name in secondary),
+            )
+            if on
+        ]
+        return f'<th class="{" ".join(classes)}">' if classes else "<th>"
+
+    head = "".join(f"{th(c)}{html.escape(c.label)}</th>" for c in columns)
     classes = {c.name: _cell_class(c, secondary) for c in columns}
     cell = {c.name: _whole_words if c.kind == "text" else html.escape for c in columns}
     marked = f'<tr class="centrale-highlight" style="{LATE_ROW_STYLE}">'
@@ -551,22 +571,66 @@ def _drawn_table(
         height=height,
         row_height=row_height,
         placeholder=fmt.MISSING,
-        column_config={
-            c.name: st.column_config.Column(c.label, help=c.help, width=widths[c.name])
-            for c in columns
-        },
+        column_config=column_config(columns, widths),
     )
-    # The grid is a canvas: paper gets a plain copy of its first rows, every column wrapped.
-    # Scrolling is for the screen: paper prints the rows (up to PRINT_TABLE_ROWS) and says
-    # how many more are in the Excel file (`theme.print_table`), never « faites défiler ».
     if len(frame) > SHORT_TABLE_ROWS:
         theme.screen_caption(row_count_text(len(frame)))
-    printed = min(len(frame), theme.PRINT_TABLE_ROWS)
+    paper_copy(texts, columns, len(frame), _projector_hides, _highlight)
+
+
+def column_config(columns: Sequence[Col], widths: dict[str, int] | None = None) -> dict:
+    """`st.dataframe(column_config=...)` for `columns`: French header, help, width, and
+    numbers right-aligned (a column of texts written from numbers too: kind "figure")."""
+    return {
+        c.name: st.column_config.Column(
+            c.label,
+            help=c.help,
+            width=(widths or {}).get(c.name),
+            alignment="right" if c.kind in NUMBER_KINDS else None,
+        )
+        for c in columns
+    }
+
+
+def paper_copy(
+    texts: dict[str, list[str]],
+    columns: Sequence[Col],
+    rows: int,
+    secondary: Collection[str] = (),
+    highlight: Sequence[bool] | None = None,
+) -> None:
+    """The paper copy of a grid (`print_html`, hidden on screen): the grid is a canvas,
+    which does not print. Scrolling is for the screen: paper prints the rows (up to
+    PRINT_TABLE_ROWS) and says how many more are in the Excel file (`theme.print_table`),
+    never « faites défiler ». `texts`: `display_texts` of the table's `rows` rows."""
+    printed = min(rows, theme.PRINT_TABLE_ROWS)
     theme.print_table(
-        print_html(texts, columns, printed, _projector_hides, _highlight),
-        total=len(frame),
-        shown=printed,
+        print_html(texts, columns, printed, secondary, highlight), total=rows, shown=printed
     )
+
+
+def picking_table(frame: pd.DataFrame, columns: Sequence[Col], key: str, on_select):
+    """`frame`'s `columns` as a table where a click selects one row (`on_select`: the
+    callback, `key`: the widget's key); returns Streamlit's selection event. Formats,
+    widths, alignment and the paper copy as `styled_table`'s (not cached: a widget)."""
+    shown = frame.head(MAX_TABLE_ROWS)
+    texts = display_texts(shown, columns)
+    widths, row_height = _layout(texts, columns, None)
+    event = st.dataframe(
+        table_styler(shown, columns, texts=texts),
+        hide_index=True,
+        height="content" if len(shown) <= SHORT_TABLE_ROWS else "auto",
+        row_height=row_height,
+        on_select=on_select,
+        selection_mode="single-row",
+        key=key,
+        placeholder=fmt.MISSING,
+        column_config=column_config(columns, widths),
+    )
+    if len(shown) > SHORT_TABLE_ROWS:
+        theme.screen_caption(row_count_text(len(shown)))
+    paper_copy(texts, columns, len(shown))
+    return event
 
 
 def row_count_text(rows: int) -> str:

@@ -17,8 +17,10 @@ import streamlit as st
 
 from centrale import fmt
 from centrale.semantic import DIMENSIONS, METRICS, Question, describe, measures, window
+from centrale.semantic import compile as layer
 from centrale.semantic.question import DEFAULT_CONVERSION_DAYS, DEFAULT_USUAL_FACTOR, RELATIVE
 from ui.components import Col
+from ui.data import load
 from ui.state import write_param
 
 METRICS_KEY = "explorer_metrics"
@@ -39,6 +41,10 @@ READY_KEY = "explorer_ready"
 # 'table'), set by its on_select callback, read once by the page.
 GROUP_KEY = "explorer_group"
 CLICK_KEY = "explorer_click"
+# The group the chart draws selected, (question, group) as GROUP_KEY: a link's, a view's,
+# a clicked row's. Not a clicked bar's: plotly draws that selection itself, and a chart
+# whose figure changes is a new widget (Streamlit), which forgets the click.
+DRAWN_KEY = "explorer_drawn"
 ROUND_KEY = "explorer_round"
 
 MODES = {
@@ -132,6 +138,7 @@ def apply_params(params: dict) -> None:
     group = parse_group(params.get("lignes")) if mode == "table" else {}
     # Not yet tied to a question: `kept_group` ties it to the first one the page asks.
     state[GROUP_KEY] = (None, group) if group else None
+    state[DRAWN_KEY] = state[GROUP_KEY]
     state.pop(CLICK_KEY, None)
 
 
@@ -143,6 +150,12 @@ def clicked(source: str) -> None:
 
 # The on_select callbacks of the chart, the map and the table (they take no arguments).
 ON_CLICK = {source: partial(clicked, source) for source in ("chart", "map", "table")}
+
+
+def forget_group() -> None:
+    """« Revenir aux lignes de l'ensemble » (on_click): no group kept, no bar selected."""
+    st.session_state[GROUP_KEY] = st.session_state[DRAWN_KEY] = None
+    st.session_state.pop(CLICK_KEY, None)
 
 
 def take_click() -> str | None:
@@ -190,6 +203,69 @@ def kept_group(
     return found
 
 
+def drawn_group(question: Question, frame: pd.DataFrame) -> tuple[tuple[str, str], ...]:
+    """The group the chart draws selected (DRAWN_KEY) as (dimension, key) pairs, if it
+    belongs to `question` and the answer `frame` has it; else ()."""
+    drawn = st.session_state.get(DRAWN_KEY)
+    if not drawn or drawn[0] not in (None, question):
+        return ()
+    return as_pairs(_in_answer(drawn[1], question, frame))
+
+
+def redraw_needed(source: str | None, question: Question, group: dict | None, drawn: tuple) -> bool:
+    """After a click on a row or a commune (`source`), the chart must draw `group`
+    selected: True when it drew another one (`drawn`), the page then reruns."""
+    if source not in ("table", "map"):
+        return False
+    st.session_state[DRAWN_KEY] = (question, group) if group else None
+    return as_pairs(group) != drawn
+
+
+def as_pairs(group: dict | None) -> tuple[tuple[str, str], ...]:
+    return tuple((d, str(k)) for d, k in (group or {}).items())
+
+
+def drill_pick(question: Question, frame, source, chart_event, map_event, table_event, fig):
+    """The group ({dimension: key}) the click on `source` ('chart', 'map', 'table')
+    chose, or None. `fig`: the chart drawn (a point's data when the event lacks it)."""
+    first = question.by[0] if question.by else None
+    if first is None:
+        return None
+    if source == "table" and table_event is not None and table_event.selection.rows:
+        row = frame.iloc[table_event.selection.rows[0]]
+        return {d: row[f"{d}__key"] for d in question.by}
+    if source == "map" and map_event is not None:
+        for point in map_event.selection.points:
+            if point.get("location"):
+                return {"commune": point["location"]}
+    if source == "chart" and chart_event is not None:
+        for point in chart_event.selection.points:
+            data = point.get("customdata")
+            if data is None:
+                trace = fig.data[point.get("curve_number", 0)]
+                data = trace.customdata[point.get("point_index", point.get("point_number", 0))]
+            group = {first: data[0]}
+            if len(question.by) > 1 and data[1]:
+                second = frame[frame[question.by[1]] == data[1]]
+                if not second.empty:
+                    group[question.by[1]] = second.iloc[0][f"{question.by[1]}__key"]
+            return group
+    return None
+
+
+def group_title(group: dict, names: dict) -> str:
+    """« Arrondissement : Arlon, Solution : E-guichet » (`names`: {dimension: {key:
+    name}} for the dimensions whose keys are codes), « Ensemble » for no group."""
+    if not group:
+        return "Ensemble"
+    parts = []
+    for d, key in group.items():
+        shown = names.get(d, {}).get(key, key)
+        labels = DIMENSIONS[d].labels or {}
+        parts.append(f"{DIMENSIONS[d].label} : {labels.get(shown, shown)}")
+    return ", ".join(parts)
+
+
 def _in_answer(group: dict, question: Question, frame: pd.DataFrame) -> dict | None:
     """`group` with the answer's own keys, if the answer has a row for it: its dimensions
     are the question's first one (and maybe its second), each value one of its keys."""
@@ -206,6 +282,80 @@ def _in_answer(group: dict, question: Question, frame: pd.DataFrame) -> dict | N
     if rows.empty:
         return None
     return {dim: rows.iloc[0][f"{dim}__key"] for dim in group}
+
+
+def keep(mode: str) -> None:
+    """Keep the values of the question's widgets a mode does not draw (Streamlit forgets
+    a widget's value in a run that does not draw it): back to another mode, they are
+    there. `mode` is the one drawn (every mode keeps them all)."""
+    state = st.session_state
+    for key in (
+        METRICS_KEY,
+        BY_KEY,
+        PERIOD_KEY,
+        FILTER_DIM_KEY,
+        FILTER_VALUES_KEY,
+        DAYS_KEY,
+        FACTOR_KEY,
+    ):
+        if key in state:
+            state[key] = state[key]
+
+
+def filters_and_settings(
+    chosen: tuple[str, ...], allowed: list[str], day: dt.date, solutions_chosen: bool
+) -> None:
+    """« Filtres et réglages »: a dimension and its values to keep, the days of the
+    survey conversion and the factor of the usual amount when those measures are chosen
+    (`chosen`; `allowed`: the dimensions they share)."""
+    with st.expander("Filtres et réglages", icon=":material/filter_alt:"):
+        f_left, f_right = st.columns([1, 2])
+        if st.session_state.get(FILTER_DIM_KEY) not in allowed:
+            st.session_state[FILTER_DIM_KEY] = None
+        with f_left:
+            filter_dim = st.selectbox(
+                "Filtrer par",
+                options=allowed,
+                format_func=lambda d: DIMENSIONS[d].label,
+                index=None,
+                placeholder="Aucun filtre",
+                key=FILTER_DIM_KEY,
+            )
+        with f_right:
+            if filter_dim:
+                probe = Question(chosen[:1], (filter_dim,))
+                values = load(layer.answer, probe, day)
+                options = dict(zip(values[f"{filter_dim}__key"], values[filter_dim]))
+                st.session_state[FILTER_VALUES_KEY] = [
+                    v for v in st.session_state.get(FILTER_VALUES_KEY) or [] if v in options
+                ]
+                st.multiselect(
+                    f"Valeurs ({DIMENSIONS[filter_dim].label.lower()})",
+                    options=list(options),
+                    format_func=lambda v: options.get(v, v),
+                    key=FILTER_VALUES_KEY,
+                )
+        if "survey_conversion" in chosen:
+            st.number_input(
+                "Commande dans les N jours suivant la réponse",
+                min_value=1,
+                max_value=3650,
+                step=30,
+                key=DAYS_KEY,
+            )
+        if "orders_above_usual" in chosen:
+            st.number_input(
+                "Facteur au-dessus du montant médian de la solution",
+                min_value=1.0,
+                max_value=100.0,
+                step=0.5,
+                key=FACTOR_KEY,
+            )
+        if solutions_chosen:
+            st.caption(
+                "Les solutions choisies dans la barre latérale filtrent aussi les mesures "
+                "qui ont une solution."
+            )
 
 
 def current(solutions: tuple[str, ...] | None) -> Question:

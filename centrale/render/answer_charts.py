@@ -18,6 +18,15 @@ from centrale.semantic.question import Question
 
 MAX_BARS = 40  # categories drawn (largest first); the table holds them all
 MAX_SERIES = 8  # values of a second dimension drawn as series (largest first)
+# Heights (px): a bar's row, the room around the bars, and the most a chart takes: under
+# the question on a 1366×768 screen and, printed (scaled to the A4 width), on the first
+# page with the question above it (issue 24).
+BAR_ROW_PX = 28
+GROUPED_BAR_PX = 16  # a bar among several of its category (a second dimension)
+CHART_MARGIN_PX = 60
+MIN_CHART_PX = 260
+MAX_CHART_PX = 620
+VALUE_TEXT_PX = 14  # the values written beside the bars (the axis text is 13 px)
 
 
 def chart_kind(question: Question) -> str:
@@ -36,11 +45,25 @@ def _percent(metric_key: str) -> bool:
     return METRICS[metric_key].words.kind == "percent"
 
 
+def bars_height(categories: int, bars: int) -> int:
+    """The height (px) of a bar chart of `bars` bars in `categories` categories: a row per
+    category (a bar's height per bar when a category has several), between MIN_CHART_PX
+    and MAX_CHART_PX."""
+    if bars > categories:  # grouped: the category's bars side by side, and a gap
+        wanted = CHART_MARGIN_PX + GROUPED_BAR_PX * bars + 12 * categories
+    else:
+        wanted = CHART_MARGIN_PX + BAR_ROW_PX * categories
+    return max(MIN_CHART_PX, min(MAX_CHART_PX, wanted))
+
+
 @cached_figure
-def answer_figure(frame: pd.DataFrame, question: Question) -> go.Figure:
+def answer_figure(
+    frame: pd.DataFrame, question: Question, chosen: tuple[tuple[str, str], ...] = ()
+) -> go.Figure:
     """Bars (horizontal, largest first) or lines over time of the first metric; a second
     dimension makes one series per value (at most the MAX_SERIES largest; `chart_note`
-    says so under the chart)."""
+    says so under the chart). `chosen`: the group whose rows are listed ((dimension,
+    key) pairs, e.g. from a reopened link), drawn selected as a click would."""
     metric = METRICS[question.metrics[0]]
     words = metric.words
     first = question.by[0]
@@ -57,10 +80,13 @@ def answer_figure(frame: pd.DataFrame, question: Question) -> go.Figure:
     # grouped bars are too thin for a line of text (plotly then rotates or shrinks it);
     # the hover still says every value.
     labelled = not temporal and len(series) == 1
+    picked = dict(chosen)
+    drawn = 0
     for name, part in series:
         part = part.sort_values(f"{first}__key") if temporal else part.head(MAX_BARS)
         texts = [words.format(v) for v in part[metric.key]]
-        common = {
+        drawn += len(part)
+        common: dict[str, object] = {
             "name": name or words.label,
             # [group key, second dimension's value, the value as written]: a click's
             # drill-through reads the first two.
@@ -68,6 +94,8 @@ def answer_figure(frame: pd.DataFrame, question: Question) -> go.Figure:
             "hovertemplate": f"%{{{'x' if temporal else 'y'}}}<br>{words.label} : "
             "%{customdata[2]}<extra></extra>",
         }
+        if picked:  # as plotly draws a click: the chosen bar or point, the others faded
+            common["selectedpoints"] = _chosen_points(part, question, picked)
         if temporal:
             fig.add_trace(
                 go.Scatter(
@@ -83,6 +111,10 @@ def answer_figure(frame: pd.DataFrame, question: Question) -> go.Figure:
                     text=texts if labelled else None,
                     textposition="outside" if labelled else "none",
                     textangle=0,
+                    # The chart's own text colour and a size a reader reads (Streamlit's
+                    # theme would draw them small and grey); a projected slide enlarges
+                    # them with the rest (`theme.large_type`).
+                    textfont={"size": VALUE_TEXT_PX, "color": charts.TEXT_COLOUR},
                     constraintext="none",
                     cliponaxis=False,
                     **common,
@@ -95,8 +127,8 @@ def answer_figure(frame: pd.DataFrame, question: Question) -> go.Figure:
         value_axis.update(tickformat=words.tick_format, ticksuffix=words.tick_suffix)
         if words.kind == "int":  # counts: no half ticks printed as 0, 1, 1, 2, 2
             value_axis.update(dtick=charts.integer_axis_step(frame[metric.key].max()))
-    bars = 0 if temporal else min(len(frame), MAX_BARS)
-    height = 380 if temporal else max(260, 60 + 28 * bars)
+    categories = 0 if temporal else min(frame[first].nunique(), MAX_BARS)
+    height = 380 if temporal else bars_height(categories, drawn)
     charts.french_layout(fig, height=height)
     fig.update_layout(showlegend=len(series) > 1, clickmode="event+select")
     if labelled:  # room right of the longest bar for its value
@@ -113,6 +145,20 @@ def answer_figure(frame: pd.DataFrame, question: Question) -> go.Figure:
     if len(series) > 1 and not temporal:
         fig.update_layout(barmode="group")
     return fig
+
+
+def _chosen_points(part: pd.DataFrame, question: Question, picked: dict) -> list[int]:
+    """The positions in `part` (one series, drawn in its order) of the chosen group:
+    none when the series is another value of the second dimension."""
+    first = question.by[0]
+    keys = [str(k) for k in part[f"{first}__key"]]
+    if str(picked.get(first)) not in keys:
+        return []
+    if len(question.by) > 1:
+        second = part[f"{question.by[1]}__key"].astype(str)
+        if not (second == str(picked.get(question.by[1]))).any():
+            return []
+    return [keys.index(str(picked[first]))]
 
 
 def chart_note(frame: pd.DataFrame, question: Question) -> str | None:

@@ -69,6 +69,7 @@ def tint(colour: str, alpha: float) -> str:
 CURVE_FILL = tint(domain.BLUE, 0.12)
 
 FONT_FAMILY = "Source Sans Pro, Segoe UI, Arial, sans-serif"
+TEXT_COLOUR = "#1F2A2E"  # the app's text (`.streamlit/config.toml`, textColor)
 MONTHS_SHORT_FR = (
     "janv.",
     "févr.",

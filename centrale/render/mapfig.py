@@ -41,7 +41,7 @@ SURVEY_COLOURS = domain.SURVEY_ANSWER_COLOURS
 # Marks drawn on the communes (centrale.domain: a dot, a ring, none): circles of the
 # map's own WebGL layer. Text or symbol icons would need glyphs or sprites from a
 # server (plotly's white-bg style points at fonts.openmaptiles.org): not offline.
-MARK_COLOUR, MARK_HOLE = "#1F2A2E", "#FFFFFF"
+MARK_COLOUR, MARK_HOLE = charts.TEXT_COLOUR, "#FFFFFF"
 # mark -> the circles drawn, bottom first: (size px, colour); a white halo keeps a dark
 # mark visible on a dark fill.
 MARK_STYLES = {
@@ -211,7 +211,7 @@ def name_labels(
                         "xanchor": "center",
                         "yanchor": "middle",
                         "showarrow": False,
-                        "font": {"size": LABEL_FONT_PX, "color": "#1F2A2E"},
+                        "font": {"size": LABEL_FONT_PX, "color": charts.TEXT_COLOUR},
                         "bgcolor": "rgba(255,255,255,0.85)",
                         "borderpad": LABEL_PAD_PX,
                         "name": f"nom:{nis}",

@@ -240,6 +240,9 @@ def compare(con, question: Question, as_of: dt.date) -> pd.DataFrame:
             merged[dim] = merged[dim].fillna(merged[f"{dim}__other"])
             merged = merged.drop(columns=[f"{dim}__other"])
     for m in question.metrics:
+        if empty_value(m) is not None:  # a count or a sum over no row, in one period: 0
+            merged[m] = merged[m].fillna(empty_value(m))
+            merged[f"{m}__b"] = merged[f"{m}__b"].fillna(empty_value(m))
         merged[f"{m}__diff"] = merged[m].fillna(0) - merged[f"{m}__b"].fillna(0)
         if not METRICS[m].additive:
             merged[f"{m}__diff"] = merged[m] - merged[f"{m}__b"]
@@ -296,6 +299,50 @@ def without(con, question: Question, as_of: dt.date, dimension: str) -> list[str
     return fmt.sorted_names([name for key, name in everything if key not in present])
 
 
+# Measures counted or summed (their unit: a number of things, an amount): over no row
+# they are 0. The others (a mean, a median, a rate, a share) have no value over no row.
+_COUNTED_KINDS = ("int", "money", "money0")
+
+
+def empty_value(metric_key: str) -> float | None:
+    """What a group with no row has for `metric_key`: 0 for a count or a sum (a commune
+    without an order has 0 orders, 0 €, 0 solutions: a value, as on the map page's
+    province map), nothing (None) for a mean, a median, a rate or a share (of nothing).
+    Side by side and the Explorer's map say it so."""
+    return 0.0 if METRICS[metric_key].words.kind in _COUNTED_KINDS else None
+
+
+@cached_query
+def by_every_commune(con, question: Question, as_of: dt.date) -> pd.DataFrame:
+    """The answer of `question` grouped by commune alone, with a row for every commune
+    existing on the period's end (within the question's commune and arrondissement
+    filters): a commune the answer does not have gets `empty_value` for each metric.
+    For the province map, where only a commune with no value at all is « pas de
+    données »."""
+    frame = answer(con, question.with_(by=("commune",)), as_of)
+    span = window(question.period, as_of)
+    communes = con.execute(
+        "SELECT nis_code, name_fr, arrondissement FROM communes_at(?)", [span.until]
+    ).fetchall()
+    kept = {
+        dim: {str(v) for v in values}
+        for dim, values in question.filters
+        if dim in ("commune", "arrondissement")
+    }
+    present = set(frame["commune__key"])
+    rows = [
+        {"commune": name, "commune__key": nis} | {m: empty_value(m) for m in question.metrics}
+        for nis, name, arrondissement in communes
+        if nis not in present
+        and nis in kept.get("commune", {nis})
+        and arrondissement in kept.get("arrondissement", {arrondissement})
+    ]
+    if not rows:
+        return frame
+    filled = pd.DataFrame(rows).astype({m: "float64" for m in question.metrics})
+    return _sorted(pd.concat([frame, filled], ignore_index=True), question.with_(by=("commune",)))
+
+
 @cached_query
 def side_by_side(
     con, question: Question, as_of: dt.date, communes: tuple[str, ...], metrics: tuple[str, ...]
@@ -326,7 +373,7 @@ def side_by_side(
         for nis in communes:
             if nis in names:
                 value = values.get(nis)
-                row[names[nis]] = 0.0 if value is None and METRICS[key].additive else value
+                row[names[nis]] = empty_value(key) if value is None else value
         rows.append(row)
     return pd.DataFrame(rows)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from urllib.parse import quote
 
 import pytest
 
@@ -239,3 +240,150 @@ def test_each_kind_of_question_in_three_actions(app_server, offline_page):
     assert_no_error_box(page, app_server)
     print("actions par sorte de question :", clicks)
     assert all(n <= MAX_CLICKS for n in clicks.values()), clicks
+
+
+# Each bar's name and whether plotly draws it selected (a selection fades the others).
+BARS = """() => {
+  const gd = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot');
+  const names = gd.data[0].y;
+  return [...gd.querySelectorAll('.trace.bars .point path')].map((p, i) =>
+    [names[i], parseFloat(getComputedStyle(p).opacity || '1')]); }"""
+
+
+def _selected_bars(page) -> list[str]:
+    bars = page.evaluate(BARS)
+    faded = [name for name, opacity in bars if opacity < 0.9]
+    return [name for name, opacity in bars if opacity >= 0.9] if faded else []
+
+
+def test_a_reopened_link_draws_its_bar_selected(app_server, offline_page):
+    """A link with `lignes=` listed Arlon's rows under a chart with no bar selected (the
+    review): Arlon's bar is drawn selected; a click on another bar then selects that one
+    and lists its rows; « Revenir aux lignes de l'ensemble » selects none."""
+    page, _ = offline_page
+    Person(
+        page,
+        app_server.url + "/explorer?mesures=orders_awarded&par=arrondissement"
+        "&lignes=arrondissement:Arlon",
+    )
+    page.locator('[data-testid="stPlotlyChart"] .trace.bars .point path').first.wait_for()
+    assert _selected_bars(page) == ["Arlon"]
+    names = [name for name, _ in page.evaluate(BARS)]
+    other = next(n for n in names if n != "Arlon")
+    bar = page.locator('[data-testid="stPlotlyChart"] .trace.bars .point path').nth(
+        names.index(other)
+    )
+    bar.scroll_into_view_if_needed()
+    box = bar.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    wait_rendered(page, f"Arrondissement : {other}")
+    page.wait_for_url(re.compile(rf"lignes=arrondissement%3A{re.escape(quote(other))}(&|$)"))
+    assert _selected_bars(page) == [other]
+    # The way back to every row: no bar selected, no group in the link.
+    page.get_by_role("button", name="Revenir aux lignes de l'ensemble").click()
+    wait_rendered(page, "Ensemble — ")
+    page.wait_for_function("() => !location.search.includes('lignes=')")
+    assert _selected_bars(page) == []
+    assert_no_error_box(page, app_server)
+
+
+def _printed(browser, server, query: str, folder):
+    """The Explorer for `query` printed to A4 from a 1366×768 window: the PDF's text in
+    drawing order (`pdftotext -raw`, a wrapped cell's lines together) and its pages as
+    pictures."""
+    import shutil
+    import subprocess
+
+    from tests.browser.conftest import wait_layout_stable
+
+    if not (shutil.which("pdftotext") and shutil.which("pdftoppm")):
+        pytest.skip("poppler-utils absent : test d'impression sauté")
+    context = browser.new_context(
+        viewport={"width": 1366, "height": 768}, locale="fr-BE", service_workers="block"
+    )
+    try:
+        page = context.new_page()
+        page.set_default_timeout(120_000)
+        page.goto(f"{server.url}/explorer?{query}")
+        wait_rendered(page)
+        page.emulate_media(media="print")
+        wait_layout_stable(page)
+        pdf = folder / "explorer.pdf"
+        page.pdf(path=str(pdf), format="A4", print_background=True)
+    finally:
+        context.close()
+    text = subprocess.run(
+        ["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    subprocess.run(["pdftoppm", "-r", "50", "-png", str(pdf), str(folder / "page")], check=True)
+    return pdf, " ".join(text.split()), sorted(folder.glob("page-*.png"))
+
+
+def _used(png) -> float:
+    """How far down the page its last drawn line is (share of the page's height)."""
+    import numpy as np
+    from PIL import Image
+
+    ink = (np.asarray(Image.open(png).convert("L")) < 235).any(axis=1).nonzero()[0]
+    return (ink[-1] + 1) / Image.open(png).height if len(ink) else 0.0
+
+
+@pytest.mark.parametrize(
+    ("params", "question"),
+    [
+        (
+            "mesures=orders_awarded&par=arrondissement,solution",
+            Question(("orders_awarded",), ("arrondissement", "solution")),
+        ),
+        (
+            "mesures=amount_awarded_eur&par=commune",
+            Question(("amount_awarded_eur",), ("commune",)),
+        ),
+    ],
+    ids=["arrondissement-solution", "commune"],
+)
+def test_the_printed_explorer_holds_its_answer(
+    app_server, browser, demo_db, tmp_path, params, question
+):
+    """Printed to A4 (issue 24): the answer table (one clicks its rows on screen) was not
+    on paper, and page 1 was 40 % used, the grouped chart moved whole to page 2. Every
+    row label of the answer is printed, and page 1 is at least half used."""
+    pdf, text, pages = _printed(browser, app_server, params, tmp_path)
+    with connect_read_only(demo_db) as con:
+        expected = layer.answer(con, question, dt.date.today())
+    assert len(expected) > 5
+    labels = {label for dim in question.by for label in expected[dim]}
+    missing = sorted(label for label in labels if f" {' '.join(label.split())} " not in f" {text} ")
+    assert not missing, f"lignes de la réponse absentes du papier ({pdf}) : {missing}"
+    assert _used(pages[0]) >= 0.5, f"page 1 utilisée à {_used(pages[0]):.0%} ({pdf})"
+
+
+# Each chosen value of a multiselect: its text, and the widths of its text and its box.
+CHIPS = """() => [...document.querySelectorAll('[data-tag] > span[title]')].map((s) => {
+  const box = s.closest('[data-testid="stMultiSelect"]').getBoundingClientRect();
+  const r = s.getBoundingClientRect();
+  return {text: s.textContent, scroll: s.scrollWidth, client: s.clientWidth,
+          inside: r.left >= box.left - 1 && r.right <= box.right + 1};
+})"""
+
+
+def test_the_chosen_measures_read_whole_at_1366(app_server, browser):
+    """At 1366×768 the measures' chips were cut (« Montant attribué (HT… », the review):
+    the two longest labels of the registry, chosen together, are read whole."""
+    from centrale.semantic import METRICS
+
+    longest = sorted(METRICS, key=lambda k: len(METRICS[k].label))[-2:]
+    context = browser.new_context(
+        viewport={"width": 1366, "height": 768}, locale="fr-BE", service_workers="block"
+    )
+    try:
+        page = context.new_page()
+        page.set_default_timeout(120_000)
+        page.goto(f"{app_server.url}/explorer?mesures={','.join(longest)}&par=arrondissement")
+        wait_rendered(page)
+        chips = {c["text"]: c for c in page.evaluate(CHIPS)}
+    finally:
+        context.close()
+    for key in longest:
+        chip = chips[METRICS[key].label]  # the whole label in the chip
+        assert chip["scroll"] <= chip["client"] + 1 and chip["inside"], chip
