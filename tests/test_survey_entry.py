@@ -137,7 +137,7 @@ def test_edit_replaces_the_answer_and_keeps_the_previous_version(app):
     assert [p.name.split("_", 1)[1] for p in history] == [se.entry_file_name(YEAR, VIRTON)]
     assert history[0].read_bytes() == first  # the previous version, byte for byte
     assert len(se.previous_versions(config, YEAR, VIRTON)) == 1
-    assert any("version(s) précédente(s)" in c.value for c in at.caption)
+    assert any("1 version précédente conservée" in c.value for c in at.caption)
 
 
 def test_editing_a_demo_answer_replaces_its_workbook_rows_without_duplicates(app):
