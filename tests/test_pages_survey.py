@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from centrale.datasets import survey as survey_queries
 from centrale.storage.store import connect_read_only
 from tests.conftest import SAMPLE_DIR
+from tests.kpi_cards import cards
 from tests.survey_fixtures import SURVEY, tiny_settings
 from ui.survey.answers import answers_workbook
 
@@ -48,7 +49,7 @@ def downloads(monkeypatch):
 
 def texts(at: AppTest) -> str:
     parts = [e.value for kind in ("info", "warning", "caption", "markdown") for e in at.get(kind)]
-    parts += [str(m.value) + " " + m.label for m in at.get("metric")]
+    parts += [str(m.value) + " " + m.label for m in cards(at)]
     return "\n".join(str(p) for p in parts)
 
 
@@ -78,7 +79,7 @@ def test_during_the_2020_campaign(demo_page):
     assert not at.exception, at.exception
     assert not at.error
     assert at.selectbox(key="survey_year").value == 2020
-    metrics = {m.label: m.value for m in at.get("metric")}
+    metrics = {m.label: m.value for m in cards(at)}
     answered, total = metrics["Réponses"].split(" / ")
     assert total == "44"  # before the 2024 merger
     assert 0 < int(answered) < 44
@@ -102,7 +103,7 @@ def test_page_runs_at_several_dates(demo_page, day):
         expected = "3.0" if day.year >= 2023 else "2.0"
         assert f"Candidats pour le catalogue {expected}" in [s.value for s in at.subheader]
         # Results: the ranking chart and the 2.0 shortlist are there.
-        labels = [m.label for m in at.get("metric")]
+        labels = [m.label for m in cards(at)]
         assert "Couverts par le catalogue" in labels
     else:
         # Before the 2020 campaign the latest survey is the summer-2017 one (seeds):
