@@ -171,7 +171,9 @@ SCREEN_TOKENS = """() => { const tokens = new Set();
     if (cell.getClientRects().length)
       for (const word of cell.textContent.split(' ')) if (word.trim()) tokens.add(word.trim());
   return [...tokens]; }"""
-HEADINGS = """() => [...document.querySelectorAll('h1, h2, h3, .pres-section')]
+# Headings, and expanders' summaries (an expander's title, printed above its content).
+HEADINGS = """() => [...document.querySelectorAll(
+    'h1, h2, h3, .pres-section, [data-testid="stExpander"] summary')]
   .filter((h) => h.getClientRects().length).map((h) => h.textContent.trim())"""
 CONTROLS = """() => [...document.querySelectorAll(
     'button, input, select, textarea, [role="combobox"], [role="slider"], '
@@ -188,12 +190,14 @@ PAPER_QUERY = {"commune": "nis=84009&", "presentation": "nis=84009&"}
 
 def _print(browser, server, app_page, query, folder):
     """The page printed to A4 from a 1366×768 window: (pdf, tokens, headings, controls,
-    panels not printed)."""
+    panels not printed, the names of the icons on screen, icons left on paper, the
+    smallest type on paper)."""
     if not (shutil.which("pdftotext") and shutil.which("pdftoppm")):
         pytest.skip("poppler-utils absent : test d'impression sauté")
     context, page = _context(browser, {"width": 1366, "height": 768})
     try:
         _goto(page, server, app_page, query)
+        icons = page.evaluate(paper.ICON_NAMES)
         page.emulate_media(media="print")
         wait_layout_stable(page)
         found = (
@@ -201,6 +205,9 @@ def _print(browser, server, app_page, query, folder):
             page.evaluate(HEADINGS),
             page.evaluate(CONTROLS),
             page.evaluate(HIDDEN_CONTENT),
+            icons,
+            page.evaluate(paper.ICONS_SHOWN),
+            page.evaluate(paper.SMALLEST_PRINTED),
         )
         pdf = folder / f"{app_page.url_path or 'accueil'}.pdf"
         page.pdf(path=str(pdf), format="A4", print_background=True)
@@ -215,13 +222,23 @@ def test_page_prints_whole(app_server, browser, tmp_path, app_page):
     across lines, no heading in the last tenth of a page, no blank page, no control,
     every tab and expander on paper."""
     query = PAPER_QUERY.get(app_page.url_path, "") + "date=2020-01-31"
-    pdf, tokens, headings, controls, unprinted = _print(
+    pdf, tokens, headings, controls, unprinted, icons, icons_shown, _small = _print(
         browser, app_server, app_page, query, tmp_path
     )
     words = paper.pdf_words(pdf)
     assert not controls, f"commandes imprimées ({pdf}) : {controls}"
     assert unprinted == 0, f"{unprinted} onglet(s)/volet(s) non imprimé(s) ({pdf})"
     assert not paper.control_words(words), f"texte de commande imprimé ({pdf})"
+    # No icon's name on paper (« keyboard_arrow_right » beside an expander's title).
+    assert not icons_shown, f"icônes imprimées ({pdf}) : {icons_shown}"
+    assert not paper.icon_words(words, icons), (
+        f"nom d'icône imprimé ({pdf}) : {paper.icon_words(words, icons)}"
+    )
+    assert not [f for f in paper.pdf_fonts(pdf) if "material" in f.lower()], pdf
+    # The reference date once: the printed header's, or the page's own.
+    assert len(paper.situation_lines(words)) <= 1, (
+        f"« Situation au » imprimé {len(paper.situation_lines(words))} fois ({pdf})"
+    )
     assert not paper.broken_tokens(tokens, words), (
         f"mots coupés ({pdf}) : {paper.broken_tokens(tokens, words)[:10]}"
     )
@@ -231,15 +248,31 @@ def test_page_prints_whole(app_server, browser, tmp_path, app_page):
     assert "défiler" not in " ".join(w.text for w in words), f"« faites défiler » imprimé ({pdf})"
 
 
-@pytest.mark.parametrize("nis", ["84009", "85046"], ids=["Bertrix", "Habay"])
-def test_commune_page_fits_two_sheets_with_its_map_first(app_server, browser, tmp_path, nis):
-    """The commune page on at most two A4 pages, its map (a coloured picture) on page 1."""
+# The commune with the most orders and survey answers (Libramont-Chevigny), others with
+# many answers (Arlon, Habay), one with none ordered (La Roche-en-Ardenne), one with a
+# single order (Tellin), at the demo's date and at an earlier one.
+COMMUNES_ON_PAPER = {
+    "Habay-2026": ("85046", "2026-11-24"),
+    "Libramont-2026": ("84077", "2026-11-24"),
+    "Arlon-2026": ("81001", "2026-11-24"),
+    "LaRoche-sans-commande-2026": ("83031", "2026-11-24"),
+    "Bertrix-2020": ("84009", "2020-01-31"),
+    "Tellin-2023": ("84068", "2023-06-30"),
+}
+SMALLEST_PT = 9
+
+
+@pytest.mark.parametrize("nis, day", COMMUNES_ON_PAPER.values(), ids=COMMUNES_ON_PAPER.keys())
+def test_commune_page_fits_two_sheets_with_its_map_first(app_server, browser, tmp_path, nis, day):
+    """The commune page on at most two A4 pages, its map (a coloured picture) on page 1,
+    and no text under 9 pt (the charts apart: drawn to the scale of the screen)."""
     import numpy as np
     from PIL import Image
 
-    pdf, *_ = _print(browser, app_server, COMMUNE, f"nis={nis}&date=2020-01-31", tmp_path)
+    pdf, *_, smallest = _print(browser, app_server, COMMUNE, f"nis={nis}&date={day}", tmp_path)
     pages = paper.page_count(pdf)
     assert pages <= 2, f"{pdf} : {pages} pages"
+    assert smallest and smallest[0][0] >= SMALLEST_PT - 0.05, f"texte de moins de 9 pt : {smallest}"
     paper.blank_pages(pdf, tmp_path)  # renders the pages
 
     def coloured(png) -> float:  # share of strongly coloured pixels: map fills, not text
