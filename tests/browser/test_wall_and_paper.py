@@ -171,9 +171,9 @@ SCREEN_TOKENS = """() => { const tokens = new Set();
     if (cell.getClientRects().length)
       for (const word of cell.textContent.split(' ')) if (word.trim()) tokens.add(word.trim());
   return [...tokens]; }"""
-# Headings, and expanders' summaries (an expander's title, printed above its content).
-HEADINGS = """() => [...document.querySelectorAll(
-    'h1, h2, h3, .pres-section, [data-testid="stExpander"] summary')]
+# Headings, and expanders' titles (their summary's text, without its icon).
+HEADINGS = """() => [...document.querySelectorAll('h1, h2, h3, .pres-section, '
+    + '[data-testid="stExpander"] summary [data-testid="stMarkdownContainer"]')]
   .filter((h) => h.getClientRects().length).map((h) => h.textContent.trim())"""
 CONTROLS = """() => [...document.querySelectorAll(
     'button, input, select, textarea, [role="combobox"], [role="slider"], '
@@ -334,6 +334,49 @@ def test_survey_prints_the_tab_on_screen_alone(app_server, browser, tmp_path):
     pages_one, pages_whole = paper.page_count(one), paper.page_count(whole)
     assert pages_one < pages_whole, (pages_one, pages_whole)
     print(f"enquête : {pages_whole} pages (tous les onglets), {pages_one} (Résultats seul)")
+
+
+# A spacer of `height` px put before the expander titled `text` (its layout block):
+# returns the expander's title as printed (its summary's text, without its icon).
+SPACER = """([text, height]) => {
+  const summary = [...document.querySelectorAll('[data-testid="stExpander"] summary')]
+    .find((s) => s.textContent.includes(text));
+  const block = summary.closest('[data-testid="stLayoutWrapper"]')
+    || summary.closest('[data-testid="stExpander"]');
+  let spacer = document.getElementById('centrale-test-spacer');
+  if (!spacer) {
+    spacer = document.createElement('div');
+    spacer.id = 'centrale-test-spacer';
+    block.parentElement.insertBefore(spacer, block);
+  }
+  spacer.style.height = height + 'px';
+  return summary.querySelector('[data-testid="stMarkdownContainer"]').textContent.trim();
+}"""
+
+
+def test_an_expander_title_never_ends_a_page(app_server, browser, tmp_path):
+    """The survey's « Réponses reçues (N) », pushed down the page 30 px at a time (less
+    than a tenth of a page) until it crosses to the next one, is never printed in the
+    last tenth of a page: it goes over with its table's first rows."""
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils absent : test d'impression sauté")
+    context, page = _context(browser, {"width": 1366, "height": 768})
+    seen, problems = set(), []
+    try:
+        _goto(page, app_server, SURVEY, "date=2026-11-24")
+        page.emulate_media(media="print")
+        wait_layout_stable(page)
+        for height in range(0, 420, 30):
+            title = page.evaluate(SPACER, ["Réponses reçues", height])
+            pdf = tmp_path / f"enquete-{height}.pdf"
+            page.pdf(path=str(pdf), format="A4", print_background=True)
+            words = paper.pdf_words(pdf)
+            seen |= {p for p, _top, text in paper.lines(words) if text == title}
+            problems += [f"{pdf.name} : {p}" for p in paper.headings_at_page_bottom([title], words)]
+    finally:
+        context.close()
+    assert len(seen) >= 2, f"le titre n'a pas changé de page : {seen}"  # the check can fail
+    assert not problems, problems
 
 
 # --- Tables that fit their rows -------------------------------------------------
