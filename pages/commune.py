@@ -152,63 +152,70 @@ else:
     adhesion_help = "Aucune convention d'adhésion signée à cette date."
 awarded = orders[orders["status"] == OrderStatus.AWARDED]
 pending = orders[orders["status"] == OrderStatus.SENT]
-cards = st.columns(4)
-with cards[0]:
-    kpi_card("Adhésion", adhesion.label, help=adhesion_help)
-with cards[1]:
-    kpi_card(
-        measures.label("orders_awarded"),
-        measures.format_value("orders_awarded", len(awarded)),
-        help=f"{fmt.number(len(pending))} en cours d'attribution à cette date.",
-    )
-with cards[2]:
-    kpi_card(
-        measures.label("amount_awarded_eur"),
-        measures.format_value("amount_awarded_eur", awarded["amount_eur"].sum()),
-    )
-with cards[3]:
-    kpi_card(
-        "Solutions non commandées",
-        fmt.number(len(not_taken)),
-        help="Solutions disponibles à cette date (accord-cadre en vigueur) que la commune "
-        "n'a pas commandées.",
-    )
-
-# --- Adhesion and map ------------------------------------------------------------
-left, right = st.columns([1, 1], gap="medium")
-with left:
-    st.subheader("Adhésion à la centrale")
-    if adhesions.empty:
-        empty_state(f"{name} n'avait pas signé la convention d'adhésion au {fmt.date(day)}.")
-    else:
-        for row in adhesions.itertuples():
-            # The space stays outside plain(), which trims its text.
-            by = "" if row.signed_by == name else f"(par {row.signed_by}, avant la fusion)"
-            line_md = f"Convention signée le **{fmt.date(row.signed_on)}**"
-            line_md += f" {plain(by)}" if by else ""
-            if not row.active:
-                line_md += f", retirée le **{fmt.date(row.withdrawn_on)}**"
-            st.markdown(f"- {line_md}.")
-    st.caption(
-        similar_rule(name, len(peers))
-        + " "
-        + ", ".join(
-            f"{plain(n)} ({fmt.number(p)} hab.)"
-            for n, p in zip(peers["name_fr"], peers["population"])
+# On paper, the key figures two by two above the adhesion, beside the map (theme.css).
+with st.container(key="commune-summary"):
+    cards = st.columns(4)
+    with cards[0]:
+        kpi_card("Adhésion", adhesion.label, help=adhesion_help)
+    with cards[1]:
+        kpi_card(
+            measures.label("orders_awarded"),
+            measures.format_value("orders_awarded", len(awarded)),
+            help=f"{fmt.number(len(pending))} en cours d'attribution à cette date.",
         )
-        + "."
-    )
-with right:
-    fig = figure(
-        mapfig.metric_map, status, shapes, "adhesion", height=mapfig.SMALL_MAP_HEIGHT, highlight=nis
-    )
-    st.plotly_chart(
-        fig,
-        key="commune_map",
-        theme=None,
-        config=mapfig.plotly_config(f"carte-{nis}"),
-    )
-    st.caption(f"{plain(name)} est entourée en noir et nommée. Couleur : statut d'adhésion.")
+    with cards[2]:
+        kpi_card(
+            measures.label("amount_awarded_eur"),
+            measures.format_value("amount_awarded_eur", awarded["amount_eur"].sum()),
+        )
+    with cards[3]:
+        kpi_card(
+            "Solutions non commandées",
+            fmt.number(len(not_taken)),
+            help="Solutions disponibles à cette date (accord-cadre en vigueur) que la commune "
+            "n'a pas commandées.",
+        )
+
+    # --- Adhesion and map --------------------------------------------------------
+    left, right = st.columns([1, 1], gap="medium")
+    with left:
+        st.subheader("Adhésion à la centrale")
+        if adhesions.empty:
+            empty_state(f"{name} n'avait pas signé la convention d'adhésion au {fmt.date(day)}.")
+        else:
+            for row in adhesions.itertuples():
+                # The space stays outside plain(), which trims its text.
+                by = "" if row.signed_by == name else f"(par {row.signed_by}, avant la fusion)"
+                line_md = f"Convention signée le **{fmt.date(row.signed_on)}**"
+                line_md += f" {plain(by)}" if by else ""
+                if not row.active:
+                    line_md += f", retirée le **{fmt.date(row.withdrawn_on)}**"
+                st.markdown(f"- {line_md}.")
+        st.caption(
+            similar_rule(name, len(peers))
+            + " "
+            + ", ".join(
+                f"{plain(n)} ({fmt.number(p)} hab.)"
+                for n, p in zip(peers["name_fr"], peers["population"])
+            )
+            + "."
+        )
+    with right:
+        fig = figure(
+            mapfig.metric_map,
+            status,
+            shapes,
+            "adhesion",
+            height=mapfig.SMALL_MAP_HEIGHT,
+            highlight=nis,
+        )
+        st.plotly_chart(
+            fig,
+            key="commune_map",
+            theme=None,
+            config=mapfig.plotly_config(f"carte-{nis}"),
+        )
+        st.caption(f"{plain(name)} est entourée en noir et nommée. Couleur : statut d'adhésion.")
 
 # --- Orders --------------------------------------------------------------------
 st.subheader("Commandes")
@@ -312,35 +319,37 @@ show_table(
 if not subsidies.empty:
     st.caption(f"Total : {fmt.money(subsidies['amount_eur'].sum())}.")
 
-st.subheader("Réponses à l'enquête des besoins")
-if answers.empty:
-    empty_state(f"{name} n'avait répondu à aucune enquête des besoins au {fmt.date(day)}.")
-else:
-    years = sorted(answers["year"].unique(), reverse=True)
-    for year, tab in zip(years, st.tabs([f"Enquête {y}" for y in years])):
-        with tab:
-            rows = answers[answers["year"] == year]
-            first = rows.iloc[0]
-            st.caption(
-                f"Réponse du {fmt.date(first['submitted_on'])}"
-                + (
-                    f" par {plain(first['respondent'])}"
-                    if isinstance(first["respondent"], str)
-                    else ""
+# On paper, the years side by side, each under its name and answer (theme.css).
+with st.container(key="commune-survey"):
+    st.subheader("Réponses à l'enquête des besoins")
+    if answers.empty:
+        empty_state(f"{name} n'avait répondu à aucune enquête des besoins au {fmt.date(day)}.")
+    else:
+        years = sorted(answers["year"].unique(), reverse=True)
+        for year, tab in zip(years, st.tabs([f"Enquête {y}" for y in years])):
+            with tab:
+                rows = answers[answers["year"] == year]
+                first = rows.iloc[0]
+                st.caption(
+                    f"Réponse du {fmt.date(first['submitted_on'])}"
+                    + (
+                        f" par {plain(first['respondent'])}"
+                        if isinstance(first["respondent"], str)
+                        else ""
+                    )
+                    + "."
                 )
-                + "."
-            )
-            show_table(
-                rows,
-                [
-                    Col("need", "Besoin"),
-                    Col("priority", "Priorité", "int"),
-                    Col("horizon", "Horizon"),
-                    Col("budget_eur", "Budget estimé", "money0"),
-                    Col("comment", "Commentaire"),
-                ],
-                key=f"commune_survey_excel_{year}",
-                file_name=f"enquete-{year}-{fmt.file_part(name)}",
-                sheet=f"Enquête {year}",
-                empty_message="Aucune réponse.",
-            )
+                show_table(
+                    rows,
+                    [
+                        Col("need", "Besoin"),
+                        Col("priority", "Priorité", "int"),
+                        Col("horizon", "Horizon"),
+                        Col("budget_eur", "Budget estimé", "money0"),
+                        Col("comment", "Commentaire"),
+                    ],
+                    key=f"commune_survey_excel_{year}",
+                    file_name=f"enquete-{year}-{fmt.file_part(name)}",
+                    sheet=f"Enquête {year}",
+                    empty_message="Aucune réponse.",
+                )

@@ -143,7 +143,8 @@ st.html(
     f'<p class="pres-kicker">IDELUX Projets publics · Centrale d\'achats Smart</p>'
     # The page's one h1 (the document's outline), the first slide's title.
     f'<h1 class="pres-title">{html.escape(story.title(b))}</h1>'
-    f'<p class="pres-kicker">Situation au {fmt.long_date(b.as_of)} · '
+    # « centrale-situation »: paper's header leaves its own date out (theme.css).
+    f'<p class="pres-kicker centrale-situation">Situation au {fmt.long_date(b.as_of)} · '
     f"{html.escape(arrondissement_of(b.arrondissement))} · "
     f"{fmt.number(b.population)} habitants</p>"
 )

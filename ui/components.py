@@ -796,7 +796,10 @@ def situation_caption(day: dt.date, solutions: Sequence[str] | None = None) -> N
     text = f"Situation au {fmt.long_date(day)}"
     if solutions:
         text += " · Solutions : " + ", ".join(solutions)
-    st.caption(text)
+    # Its key tells paper that the page says its date itself: the printed header then
+    # leaves its own « Situation au » out (theme.css), one date per printed page.
+    with st.container(key="centrale-situation"):
+        st.caption(text)
 
 
 def solution_names(solution_ids: Sequence[str] | None) -> list[str]:

@@ -62,15 +62,20 @@ def last_loaded_at():
 def print_header(page_title: str, day: dt.date, loaded_at, filters: str | None = None) -> None:
     """The block that heads every printed page (hidden on screen)."""
     parts = [
-        f"<strong>{html.escape(page_title)}</strong> — Centrale d'achats Smart, IDELUX",
-        f"Situation au {html.escape(fmt.long_date(day))}",
+        f"<strong>{html.escape(page_title)}</strong> — Centrale d'achats Smart, IDELUX · "
+        'Imprimé le <span class="centrale-print-date"></span>',
+        # Left out on paper when the page says its date itself (`situation_caption`,
+        # theme.css): one « Situation au » per printed page.
+        f'<span class="centrale-print-situation">Situation au '
+        f"{html.escape(fmt.long_date(day))}</span>",
     ]
     if filters:
         parts.append(html.escape(filters))
     parts.append(f"Source : {html.escape(SOURCE)} · {html.escape(freshness_text(loaded_at))}")
-    parts.append('Imprimé le <span class="centrale-print-date"></span>')
     st.html(
-        '<div class="centrale-print-only centrale-print-header">' + "<br>".join(parts) + "</div>"
+        '<div class="centrale-print-only centrale-print-header">'
+        + "".join(f"<div>{part}</div>" for part in parts)
+        + "</div>"
     )
 
 

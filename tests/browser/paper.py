@@ -196,3 +196,80 @@ CONTROL_TEXTS = (
 def control_words(words: list[Word]) -> list[str]:
     text = " ".join(_spaced(line) for _p, _t, line in lines(words))
     return [c for c in CONTROL_TEXTS if c in text]
+
+
+# A Material icon is a word drawn in the icon font (« keyboard_arrow_right » draws ›):
+# printed, the PDF holds the word. Streamlit's own icons (expanders, alerts, pickers), and
+# any word shaped like an icon's name (lower case joined by underscores).
+STREAMLIT_ICONS = frozenset(
+    {
+        "keyboard_arrow_right",
+        "keyboard_arrow_down",
+        "keyboard_arrow_up",
+        "keyboard_arrow_left",
+        "arrow_drop_down",
+        "arrow_drop_up",
+        "expand_more",
+        "expand_less",
+        "chevron_right",
+        "check_circle",
+        "error_outline",
+        "warning_amber",
+        "help_outline",
+        "sync_problem",
+    }
+)
+_ICON_SHAPE = re.compile(r"^[a-z]+(?:_[a-z]+)+$")
+
+# Run in the page on screen: the names of the icons it draws (text in the icon font).
+ICON_NAMES = """() => [...document.querySelectorAll('body *')]
+  .filter((e) => !e.children.length && /Material/i.test(getComputedStyle(e).fontFamily))
+  .map((e) => e.textContent.trim()).filter((t) => t)"""
+# Run in the page printed: icons still drawn (text in the icon font, shown).
+ICONS_SHOWN = """() => [...document.querySelectorAll('body *')]
+  .filter((e) => !e.children.length && e.textContent.trim()
+                 && /Material/i.test(getComputedStyle(e).fontFamily) && e.getClientRects().length
+                 && getComputedStyle(e).visibility !== 'hidden')
+  .map((e) => e.textContent.trim())"""
+
+
+def icon_words(words: list[Word], names=()) -> list[str]:
+    """Printed words that are an icon's name: `names` (the page's icons), Streamlit's own,
+    or any word shaped like one (« keyboard_arrow_right »)."""
+    known = STREAMLIT_ICONS | set(names)
+    return sorted({w.text for w in words if w.text in known or _ICON_SHAPE.match(w.text)})
+
+
+def pdf_fonts(pdf: Path) -> list[str]:
+    """The names of the fonts a PDF draws with (`pdffonts`)."""
+    out = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True)
+    return [line.split()[0] for line in out.stdout.splitlines()[2:] if line.strip()]
+
+
+# « Situation au 24 novembre 2026 » (a page's reference date, as the page says it).
+_SITUATION = re.compile(r"Situation au \d{1,2}(?:er)? [a-zéû]+ \d{4}")
+
+
+def situation_lines(words: list[Word]) -> list[str]:
+    """Every printed statement of the page's reference date."""
+    text = " ".join(_spaced(line) for _p, _t, line in lines(words))
+    return _SITUATION.findall(text)
+
+
+# Run in the page printed: the smallest type of its text (points on paper; charts, drawn
+# to scale from the screen, apart): [size, text] pairs, smallest first.
+SMALLEST_PRINTED = """() => { const found = [];
+  const walker = document.createTreeWalker(document.querySelector('[data-testid="stMain"]'),
+                                           NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const el = n.parentElement;
+    if (!n.data.trim() || !el || el.closest('svg, script, style, .js-plotly-plot')) continue;
+    if (!el.getClientRects().length || getComputedStyle(el).visibility === 'hidden') continue;
+    let zoom = 1;
+    for (let a = el; a; a = a.parentElement) {
+      zoom *= parseFloat(getComputedStyle(a).zoom || '1') || 1;
+    }
+    const points = parseFloat(getComputedStyle(el).fontSize) * zoom * 0.75;
+    found.push([points, n.data.trim().slice(0, 50)]);
+  }
+  return found.sort((a, b) => a[0] - b[0]).slice(0, 5); }"""

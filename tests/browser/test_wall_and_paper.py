@@ -171,7 +171,9 @@ SCREEN_TOKENS = """() => { const tokens = new Set();
     if (cell.getClientRects().length)
       for (const word of cell.textContent.split(' ')) if (word.trim()) tokens.add(word.trim());
   return [...tokens]; }"""
-HEADINGS = """() => [...document.querySelectorAll('h1, h2, h3, .pres-section')]
+# Headings, and expanders' titles (their summary's text, without its icon).
+HEADINGS = """() => [...document.querySelectorAll('h1, h2, h3, .pres-section, '
+    + '[data-testid="stExpander"] summary [data-testid="stMarkdownContainer"]')]
   .filter((h) => h.getClientRects().length).map((h) => h.textContent.trim())"""
 CONTROLS = """() => [...document.querySelectorAll(
     'button, input, select, textarea, [role="combobox"], [role="slider"], '
@@ -188,12 +190,14 @@ PAPER_QUERY = {"commune": "nis=84009&", "presentation": "nis=84009&"}
 
 def _print(browser, server, app_page, query, folder):
     """The page printed to A4 from a 1366×768 window: (pdf, tokens, headings, controls,
-    panels not printed)."""
+    panels not printed, the names of the icons on screen, icons left on paper, the
+    smallest type on paper)."""
     if not (shutil.which("pdftotext") and shutil.which("pdftoppm")):
         pytest.skip("poppler-utils absent : test d'impression sauté")
     context, page = _context(browser, {"width": 1366, "height": 768})
     try:
         _goto(page, server, app_page, query)
+        icons = page.evaluate(paper.ICON_NAMES)
         page.emulate_media(media="print")
         wait_layout_stable(page)
         found = (
@@ -201,6 +205,9 @@ def _print(browser, server, app_page, query, folder):
             page.evaluate(HEADINGS),
             page.evaluate(CONTROLS),
             page.evaluate(HIDDEN_CONTENT),
+            icons,
+            page.evaluate(paper.ICONS_SHOWN),
+            page.evaluate(paper.SMALLEST_PRINTED),
         )
         pdf = folder / f"{app_page.url_path or 'accueil'}.pdf"
         page.pdf(path=str(pdf), format="A4", print_background=True)
@@ -215,13 +222,23 @@ def test_page_prints_whole(app_server, browser, tmp_path, app_page):
     across lines, no heading in the last tenth of a page, no blank page, no control,
     every tab and expander on paper."""
     query = PAPER_QUERY.get(app_page.url_path, "") + "date=2020-01-31"
-    pdf, tokens, headings, controls, unprinted = _print(
+    pdf, tokens, headings, controls, unprinted, icons, icons_shown, _small = _print(
         browser, app_server, app_page, query, tmp_path
     )
     words = paper.pdf_words(pdf)
     assert not controls, f"commandes imprimées ({pdf}) : {controls}"
     assert unprinted == 0, f"{unprinted} onglet(s)/volet(s) non imprimé(s) ({pdf})"
     assert not paper.control_words(words), f"texte de commande imprimé ({pdf})"
+    # No icon's name on paper (« keyboard_arrow_right » beside an expander's title).
+    assert not icons_shown, f"icônes imprimées ({pdf}) : {icons_shown}"
+    assert not paper.icon_words(words, icons), (
+        f"nom d'icône imprimé ({pdf}) : {paper.icon_words(words, icons)}"
+    )
+    assert not [f for f in paper.pdf_fonts(pdf) if "material" in f.lower()], pdf
+    # The reference date once: the printed header's, or the page's own.
+    assert len(paper.situation_lines(words)) <= 1, (
+        f"« Situation au » imprimé {len(paper.situation_lines(words))} fois ({pdf})"
+    )
     assert not paper.broken_tokens(tokens, words), (
         f"mots coupés ({pdf}) : {paper.broken_tokens(tokens, words)[:10]}"
     )
@@ -231,15 +248,31 @@ def test_page_prints_whole(app_server, browser, tmp_path, app_page):
     assert "défiler" not in " ".join(w.text for w in words), f"« faites défiler » imprimé ({pdf})"
 
 
-@pytest.mark.parametrize("nis", ["84009", "85046"], ids=["Bertrix", "Habay"])
-def test_commune_page_fits_two_sheets_with_its_map_first(app_server, browser, tmp_path, nis):
-    """The commune page on at most two A4 pages, its map (a coloured picture) on page 1."""
+# The commune with the most orders and survey answers (Libramont-Chevigny), others with
+# many answers (Arlon, Habay), one with none ordered (La Roche-en-Ardenne), one with a
+# single order (Tellin), at the demo's date and at an earlier one.
+COMMUNES_ON_PAPER = {
+    "Habay-2026": ("85046", "2026-11-24"),
+    "Libramont-2026": ("84077", "2026-11-24"),
+    "Arlon-2026": ("81001", "2026-11-24"),
+    "LaRoche-sans-commande-2026": ("83031", "2026-11-24"),
+    "Bertrix-2020": ("84009", "2020-01-31"),
+    "Tellin-2023": ("84068", "2023-06-30"),
+}
+SMALLEST_PT = 9
+
+
+@pytest.mark.parametrize("nis, day", COMMUNES_ON_PAPER.values(), ids=COMMUNES_ON_PAPER.keys())
+def test_commune_page_fits_two_sheets_with_its_map_first(app_server, browser, tmp_path, nis, day):
+    """The commune page on at most two A4 pages, its map (a coloured picture) on page 1,
+    and no text under 9 pt (the charts apart: drawn to the scale of the screen)."""
     import numpy as np
     from PIL import Image
 
-    pdf, *_ = _print(browser, app_server, COMMUNE, f"nis={nis}&date=2020-01-31", tmp_path)
+    pdf, *_, smallest = _print(browser, app_server, COMMUNE, f"nis={nis}&date={day}", tmp_path)
     pages = paper.page_count(pdf)
     assert pages <= 2, f"{pdf} : {pages} pages"
+    assert smallest and smallest[0][0] >= SMALLEST_PT - 0.05, f"texte de moins de 9 pt : {smallest}"
     paper.blank_pages(pdf, tmp_path)  # renders the pages
 
     def coloured(png) -> float:  # share of strongly coloured pixels: map fills, not text
@@ -301,6 +334,49 @@ def test_survey_prints_the_tab_on_screen_alone(app_server, browser, tmp_path):
     pages_one, pages_whole = paper.page_count(one), paper.page_count(whole)
     assert pages_one < pages_whole, (pages_one, pages_whole)
     print(f"enquête : {pages_whole} pages (tous les onglets), {pages_one} (Résultats seul)")
+
+
+# A spacer of `height` px put before the expander titled `text` (its layout block):
+# returns the expander's title as printed (its summary's text, without its icon).
+SPACER = """([text, height]) => {
+  const summary = [...document.querySelectorAll('[data-testid="stExpander"] summary')]
+    .find((s) => s.textContent.includes(text));
+  const block = summary.closest('[data-testid="stLayoutWrapper"]')
+    || summary.closest('[data-testid="stExpander"]');
+  let spacer = document.getElementById('centrale-test-spacer');
+  if (!spacer) {
+    spacer = document.createElement('div');
+    spacer.id = 'centrale-test-spacer';
+    block.parentElement.insertBefore(spacer, block);
+  }
+  spacer.style.height = height + 'px';
+  return summary.querySelector('[data-testid="stMarkdownContainer"]').textContent.trim();
+}"""
+
+
+def test_an_expander_title_never_ends_a_page(app_server, browser, tmp_path):
+    """The survey's « Réponses reçues (N) », pushed down the page 30 px at a time (less
+    than a tenth of a page) until it crosses to the next one, is never printed in the
+    last tenth of a page: it goes over with its table's first rows."""
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils absent : test d'impression sauté")
+    context, page = _context(browser, {"width": 1366, "height": 768})
+    seen, problems = set(), []
+    try:
+        _goto(page, app_server, SURVEY, "date=2026-11-24")
+        page.emulate_media(media="print")
+        wait_layout_stable(page)
+        for height in range(0, 420, 30):
+            title = page.evaluate(SPACER, ["Réponses reçues", height])
+            pdf = tmp_path / f"enquete-{height}.pdf"
+            page.pdf(path=str(pdf), format="A4", print_background=True)
+            words = paper.pdf_words(pdf)
+            seen |= {p for p, _top, text in paper.lines(words) if text == title}
+            problems += [f"{pdf.name} : {p}" for p in paper.headings_at_page_bottom([title], words)]
+    finally:
+        context.close()
+    assert len(seen) >= 2, f"le titre n'a pas changé de page : {seen}"  # the check can fail
+    assert not problems, problems
 
 
 # --- Tables that fit their rows -------------------------------------------------
