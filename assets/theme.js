@@ -12,7 +12,8 @@
  * to the page when the browser's is not French (an English Chrome on a council laptop). It also runs the Présentation page's
  * projector mode (one section per screen, ←/→/space, Échap), the "Imprimer"
  * button, and keeps charts sized for A4 when printed.
- * It only changes texts, attributes and classes; it never removes Streamlit's nodes.
+ * It only changes texts, attributes and classes; it never removes Streamlit's nodes (the
+ * one node it replaces is the project's own: a map sent as an SVG image, put inside the page).
  * tests/browser/test_french_shim.py opens every page with this script off and lists the
  * English Streamlit shows: a string the table below does not know fails it, and so does
  * an entry that matches nothing any more (keep the table to what Streamlit draws).
@@ -175,7 +176,35 @@
     // out again at its screen size.
     if (doc.body.classList.contains("centrale-paper")) layOutChartsForPaper();
     watchMaps(root);
+    inlinePictures(root);
     if (doc.body.classList.contains("centrale-projector")) showSlide(current);
+  }
+
+  // ---- A map drawn as SVG, inside the page --------------------------------
+  // st.html's sanitiser keeps no SVG, so ui/theme.py (svg_picture) sends the slide's map
+  // as an image: here it becomes the same SVG inside the page (our own node, not one of
+  // Streamlit's), its names real text: crisp on the wall, measured by the slide's text
+  // audit, and one picture named by the image's alternative text for a screen reader.
+  function inlinePictures(root) {
+    const prefix = "data:image/svg+xml;base64,";
+    for (const img of root.querySelectorAll("img[data-centrale-inline-svg]")) {
+      const source = img.getAttribute("src") || "";
+      if (!source.startsWith(prefix)) continue;
+      let svg = null;
+      try {
+        const bytes = Uint8Array.from(atob(source.slice(prefix.length)), (c) => c.charCodeAt(0));
+        const parsed = new DOMParser().parseFromString(new TextDecoder().decode(bytes), "image/svg+xml");
+        if (parsed.documentElement.localName === "svg" && !parsed.querySelector("parsererror")) {
+          svg = parsed.documentElement;
+        }
+      } catch (error) { svg = null; }
+      if (!svg) continue; // the image stays: the same drawing, its text not measurable
+      for (const unwanted of svg.querySelectorAll("script, foreignObject")) unwanted.remove();
+      svg.setAttribute("class", img.getAttribute("class") || "");
+      svg.setAttribute("role", "img");
+      svg.setAttribute("aria-label", img.getAttribute("alt") || "");
+      img.replaceWith(doc.importNode(svg, true));
+    }
   }
 
   // ---- Print: charts keep their screen layout, scaled to the A4 width -------
