@@ -12,7 +12,8 @@
  * to the page when the browser's is not French (an English Chrome on a council laptop). It also runs the Présentation page's
  * projector mode (one section per screen, ←/→/space, Échap), the "Imprimer"
  * button, and keeps charts sized for A4 when printed.
- * It only changes texts, attributes and classes; it never removes Streamlit's nodes.
+ * It only changes texts, attributes and classes; it never removes Streamlit's nodes (the
+ * one node it replaces is the project's own: a map sent as an SVG image, put inside the page).
  * tests/browser/test_french_shim.py opens every page with this script off and lists the
  * English Streamlit shows: a string the table below does not know fails it, and so does
  * an entry that matches nothing any more (keep the table to what Streamlit draws).
@@ -88,6 +89,14 @@
   // Streamlit writes a size as `${n.toFixed(d)}${unit}` ("127.0B", "5.5KB", "200MB"):
   // in French, "127 o", "5,5 ko", "200 Mo", as the Historique page writes them.
   const SIZE_UNITS = { B: "o", KB: "ko", MB: "Mo", GB: "Go" };
+  // Streamlit names a Material icon by its English ligature ("add icon", "lock_open
+  // icon"): said in French, never the English word (an unknown icon is just « icône »).
+  // Where the icon sits inside a button that has its own name, or beside words, it is
+  // hidden from screen readers altogether (fixStructure).
+  const ICON_WORDS = { add: "ajouter", upload: "envoyer", lock_open: "cadenas ouvert",
+    person: "personne", visibility: "consultation" };
+  const ICON_NAME = /^([a-z0-9_]+) icon$/;
+  const iconWords = (all, name) => (ICON_WORDS[name] ? "icône « " + ICON_WORDS[name] + " »" : "icône");
   const size = (n, unit) => n.replace(/\.0+$/, "").replace(".", ",") + "\u00a0" + SIZE_UNITS[unit];
   const PATTERNS = [
     [/^Help for (.+)$/, "Aide : $1"],
@@ -96,7 +105,7 @@
     [/^(.+), (\d+(?:\.\d+)?)(B|KB|MB|GB)$/, (all, name, n, unit) => name + ", " + size(n, unit)],
     [/^Select (\d+) matches$/, "Sélectionner les $1 résultats"],
     [/^(\d+) options? available\.$/, (all, n) => n + (n === "1" ? " option disponible." : " options disponibles.")],
-    [/^([a-z0-9_]+) icon$/, "icône $1"],
+    [ICON_NAME, iconWords],
     [/^Remove (.+)$/, "Retirer $1"],
     [/^Delete (.+)$/, "Supprimer $1"],
     [/^Choose date, (.+)$/, "Choisir une date, $1"],
@@ -127,6 +136,12 @@
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       const parent = node.parentElement;
       if (!parent || parent.closest("[data-testid='stIconMaterial'], script, style, .js-plotly-plot")) continue;
+      // The screen-reader text of an icon inside a named button (the file uploader's
+      // « Ajouter des fichiers », whose hidden text is "add icon"): the button's own name
+      // says it; the icon's would only be read after it.
+      if (ICON_NAME.test(node.data.trim()) && parent.closest("button[aria-label]") && parent.children.length === 0) {
+        parent.setAttribute("aria-hidden", "true");
+      }
       const replaced = french(node.data);
       if (replaced !== null && replaced !== node.data) node.data = replaced;
     }
@@ -154,8 +169,11 @@
         }
       }
     }
-    // Material icons are ligatures ("download", "upload"): not words to read aloud.
-    for (const icon of root.querySelectorAll("[data-testid='stIconMaterial']:not([aria-hidden])")) {
+    // Material icons are ligatures ("download", "upload"): not words to read aloud. An
+    // icon written in text (":material/lock_open: **Mode poste unique**") is decoration
+    // beside the words that say it.
+    for (const icon of root.querySelectorAll(
+      "[data-testid='stIconMaterial']:not([aria-hidden]), [data-testid='stMarkdown'] span[role='img'][translate='no']:not([aria-hidden])")) {
       icon.setAttribute("aria-hidden", "true");
     }
     // Chart modebars: out of the tab order (the PNG stays one click away with the mouse).
@@ -176,7 +194,35 @@
     // out again at its screen size.
     if (doc.body.classList.contains("centrale-paper")) layOutChartsForPaper();
     watchMaps(root);
+    inlinePictures(root);
     if (doc.body.classList.contains("centrale-projector")) showSlide(current);
+  }
+
+  // ---- A map drawn as SVG, inside the page --------------------------------
+  // st.html's sanitiser keeps no SVG, so ui/theme.py (svg_picture) sends the slide's map
+  // as an image: here it becomes the same SVG inside the page (our own node, not one of
+  // Streamlit's), its names real text: crisp on the wall, measured by the slide's text
+  // audit, and one picture named by the image's alternative text for a screen reader.
+  function inlinePictures(root) {
+    const prefix = "data:image/svg+xml;base64,";
+    for (const img of root.querySelectorAll("img[data-centrale-inline-svg]")) {
+      const source = img.getAttribute("src") || "";
+      if (!source.startsWith(prefix)) continue;
+      let svg = null;
+      try {
+        const bytes = Uint8Array.from(atob(source.slice(prefix.length)), (c) => c.charCodeAt(0));
+        const parsed = new DOMParser().parseFromString(new TextDecoder().decode(bytes), "image/svg+xml");
+        if (parsed.documentElement.localName === "svg" && !parsed.querySelector("parsererror")) {
+          svg = parsed.documentElement;
+        }
+      } catch (error) { svg = null; }
+      if (!svg) continue; // the image stays: the same drawing, its text not measurable
+      for (const unwanted of svg.querySelectorAll("script, foreignObject")) unwanted.remove();
+      svg.setAttribute("class", img.getAttribute("class") || "");
+      svg.setAttribute("role", "img");
+      svg.setAttribute("aria-label", img.getAttribute("alt") || "");
+      img.replaceWith(doc.importNode(svg, true));
+    }
   }
 
   // ---- Print: charts keep their screen layout, scaled to the A4 width -------

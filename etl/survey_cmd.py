@@ -7,8 +7,10 @@ and why, the problems. An import that would remove stored answers needs
 `--replace`; a date column whose day/month order cannot be told needs
 `--date-order dmy|mdy`; a column the import cannot place (« Budget estimé (€) »)
 needs a decision: `--ignore-column HEADING` (or a saved `--mapping` that places
-it). Exit codes as `etl build`: 0 done, 1 invalid input or
-unconfirmed removal (nothing written), 2 bad usage.
+it). Exit codes as `etl build`: 0 done, 1 invalid input, a column left undecided or
+an unconfirmed removal (nothing written), 2 bad usage. A `--dry-run` exits with the
+code the same command without it would: 1 for a trial that would be refused (a
+script must not take it for a good one), 0 for one that would be imported.
 """
 
 from __future__ import annotations
@@ -23,19 +25,34 @@ from centrale.intake import survey_import
 from centrale.intake.survey_mapping import ROLE_LABELS
 from centrale.sources.problems import SourceError, grouped, summary_line
 
+EXIT_CODES = (
+    "Codes de sortie : 0 importé (avec --dry-run : l'import passerait) ; 1 refusé, rien "
+    "d'écrit — fichier invalide, colonne à décider (--ignore-column ou --mapping), retrait "
+    "de réponses non confirmé (--replace) ou ordre des dates à préciser (--date-order) ; "
+    "avec --dry-run, le même code 1 quand l'import serait refusé ; 2 mauvaise utilisation."
+)
+
 
 def add_arguments(sub, parser_class) -> None:
     p = sub.add_parser(
         "survey-import",
         help="importer l'export d'un outil d'enquête (LimeSurvey, KoboToolbox, "
         "Microsoft Forms, Google Forms ou format long)",
+        description="Importe l'export d'un outil d'enquête dans les sources (même chemin que "
+        "l'onglet Importer de la page Enquête), puis reconstruit la base.",
+        epilog=EXIT_CODES,
     )
     p.add_argument("file", type=Path, help="l'export (.csv ou .xlsx)")
     p.add_argument("--year", type=int, required=True, help="année de l'enquête")
     p.add_argument("--mapping", type=Path, help="correspondance des colonnes enregistrée (.json)")
     p.add_argument("--sources", type=Path, help="dossier des fichiers sources")
     p.add_argument("--db", type=Path, help="base à reconstruire")
-    p.add_argument("--dry-run", action="store_true", help="ne rien écrire")
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="essai : ne rien écrire ; se termine avec le code qu'aurait l'import (1 : "
+        "refusé, 0 : accepté)",
+    )
     p.add_argument(
         "--replace",
         action="store_true",
@@ -176,10 +193,12 @@ def run(args, config) -> int:
             "les place. Rien n'a été écrit.",
             file=sys.stderr,
         )
-        return 0 if args.dry_run else 1
-    if unconfirmed and not args.dry_run:
+        return 1
+    if unconfirmed:
+        # A trial is refused as the import would be: exit 1 in both, so that a script
+        # never takes a refused trial for a good one.
         print(
-            "Import refusé : il remplacerait "
+            f"{'Essai : import' if args.dry_run else 'Import'} refusé : il remplacerait "
             + fmt.count(plan.replaced, "réponse déjà enregistrée", "réponses déjà enregistrées")
             + f" et en retirerait {_needs_removed(plan)} (voir « Changements » ci-dessus). "
             "Relancez avec --replace pour confirmer. Rien n'a été écrit.",
@@ -188,10 +207,15 @@ def run(args, config) -> int:
         return 1
     ok = plan.ok and (args.dry_run or written is not None)
     if not ok:
-        print("Import refusé : rien n'a été écrit.", file=sys.stderr)
+        print(
+            f"{'Essai : import' if args.dry_run else 'Import'} refusé : rien n'a été écrit.",
+            file=sys.stderr,
+        )
         return 1
     if args.dry_run:
-        print("Essai (--dry-run) : rien n'a été écrit.", file=sys.stderr)
+        print(
+            "Essai (--dry-run) réussi : l'import passerait ; rien n'a été écrit.", file=sys.stderr
+        )
     else:
         kept = " (les anciennes versions restent dans l'historique des sources)"
         print(

@@ -126,6 +126,7 @@ def _chart(fig, file_name: str, key: str) -> None:
 PROJECTOR_HIDES_ORDERS = ("order_id", "provider", "awarded_on")
 PROJECTOR_HIDES_SURVEY = ("horizon", "match", "comment")
 PROJECTOR_HIDES_CATALOGUE = ("catalogue", "providers")
+MAP_HEIGHT_PX = 660  # the map on its slide at 1920×1080, its text lines below it
 
 
 day = as_of()
@@ -167,7 +168,18 @@ _chart(figures.adhesion_figure(b), f"adhesions_{b.as_of.isoformat()}", "presenta
 
 # 3. The map
 _section(titles[1])
-theme.image(load(mapimage.commune_map_png, b.nis_code, day), story.map_alt_text(b))
+# Drawn at the slide's width, its names and legend at the projector's type size (issue 24).
+theme.svg_picture(
+    load(
+        mapimage.commune_map_slide_svg,
+        b.nis_code,
+        day,
+        theme.SLIDE_WIDTH_PX,
+        MAP_HEIGHT_PX,
+        theme.PROJECTED_TEXT_PX,
+    ),
+    story.map_alt_text(b),
+)
 _text([story.status_sentence(b)] + story.neighbour_lines(b))
 
 # 4. Its orders

@@ -6,7 +6,8 @@ adhesion status, in the one palette of `centrale.domain` (the same as the
 dashboard's map); the briefed commune keeps its status colour, with a thick
 black outline (as on the dashboard's map); its neighbours are named so
 their status reads at a glance.
-The legend is in French.
+The legend is in French. For a projected slide (`slide_map_svg`), the same map is drawn
+at the slide's width as SVG whose names and legend stay text, at the wall's type size.
 
 Uses matplotlib's object API (`Figure`), never pyplot: no global state, so it is
 safe inside the Streamlit server's threads.
@@ -52,6 +53,8 @@ def map_figure(
     width_in: float = 12.3,
     height_in: float = 4.9,
     font_pt: float = 14,
+    min_share: float | None = None,
+    strict: bool = False,
 ) -> Figure:
     """The map as a matplotlib Figure of `width_in` × `height_in` inches.
 
@@ -59,7 +62,9 @@ def map_figure(
     named; the legend along the bottom. `map_communes` has nis_code, name_fr,
     adhesion_status, geojson and role ('commune' | 'voisine' | 'autre'). Font
     sizes are in points at that size, so drawing the image at its natural size
-    keeps them true.
+    keeps them true. A name is shrunk to fit down to `min_share` of its size (default
+    `MIN_LABEL_SHARE`); `strict`: a neighbour's name is written only where it lies
+    inside its commune (see `place_labels`), fewer names rather than names on another.
     """
     frame = _frame(map_communes)
     figure = Figure(figsize=(width_in, height_in), dpi=100)
@@ -115,6 +120,8 @@ def map_figure(
             (r["nis_code"], r["name_fr"], r.geometry & zoom_shown, size, weight)
             for r, size, weight in wanted
         ],
+        min_share=MIN_LABEL_SHARE if min_share is None else min_share,
+        optional=frozenset(frame.loc[frame["role"] == "voisine", "nis_code"]) if strict else (),
     )
 
     present = [s for s in STATUS_LABELS if (frame["adhesion_status"] == s).any()]
@@ -207,14 +214,21 @@ def _wrapped(name: str) -> list[str]:
     return [name, head + "\n" + name[cut + 1 :]]
 
 
-def place_labels(figure: Figure, axes, wanted: list) -> list:
+def place_labels(
+    figure: Figure,
+    axes,
+    wanted: list,
+    min_share: float = MIN_LABEL_SHARE,
+    optional=(),
+) -> list:
     """Write each commune's name inside its commune, none over another.
 
     `wanted`: (nis_code, name, shape shown in `axes` (lon/lat), font size, weight), most
     important first. Each name goes to the deepest spot (`_candidates`) where its box
     lies at least `INSIDE_SHARE` inside the commune, within the panel and clear of the
     names already placed; if none, it is tried on two lines (`_wrapped`), then smaller
-    (down to `MIN_LABEL_SHARE` of its size). If nothing fits, the spot most inside wins
+    (down to `min_share` of its size). If nothing fits, a commune in `optional` (NIS
+    codes) is left unnamed; for the others, the spot most inside wins
     when it is at least `MOSTLY_INSIDE`; otherwise the name goes to the free spot nearest
     the commune with a thin leader line to the commune's deepest point. Every Text drawn
     carries its commune's NIS code as gid (":leader" added when it has a leader line).
@@ -250,7 +264,7 @@ def place_labels(figure: Figure, axes, wanted: list) -> list:
         )
         taken = shapely.union_all(placed_boxes) if placed_boxes else None
         best = None  # (share, spot index, lines, font size, width, height)
-        for share in (1.0, 0.9, MIN_LABEL_SHARE):
+        for share in sorted({1.0, max(0.9, min_share), min_share}, reverse=True):
             for lines in _wrapped(name):
                 text.set_text(lines)
                 text.set_fontsize(size * share)
@@ -276,6 +290,9 @@ def place_labels(figure: Figure, axes, wanted: list) -> list:
             if best[0] >= INSIDE_SHARE:
                 break
         inside_share, index, lines, font, width, height = best
+        if nis in optional and inside_share < INSIDE_SHARE:
+            text.remove()  # fewer names rather than one on a neighbour
+            continue
         text.set_text(lines)
         text.set_fontsize(font)
         point, leader = spots[index], None
@@ -335,11 +352,60 @@ def map_png(map_communes, commune_name: str, dpi: int = 150, **size) -> bytes:
     return buffer.getvalue()
 
 
+SLIDE_NAME_SCALE = 1.1  # the names' size over the smallest allowed: room to shrink to fit
+
+
+def slide_map_figure(
+    map_communes, commune_name: str, width_px: int, height_px: int, text_px: float
+) -> Figure:
+    """The map drawn for a projected slide whose content is `width_px` wide, in
+    `width_px` × `height_px` points: drawn as SVG (1 unit = 1 pt), one unit is one screen
+    pixel when the SVG is shown at that width, so every text is at least `text_px` there.
+
+    The names: the commune's always; a neighbour's only where it fits inside its commune
+    at that size (`strict`): fewer names on the wall rather than small ones or names over
+    another commune (the text under the map lists every neighbour)."""
+    figure = map_figure(
+        map_communes,
+        commune_name,
+        width_in=width_px / 72,
+        height_in=height_px / 72,
+        font_pt=text_px * SLIDE_NAME_SCALE,
+        min_share=1 / SLIDE_NAME_SCALE,
+        strict=True,
+    )
+    # The halo around a name is the SVG's own stroke (`slide_map_svg`): matplotlib's
+    # path effect would draw the text as paths, which no browser can read as text.
+    for text in figure.axes[1].texts:
+        text.set_path_effects([])
+    return figure
+
+
+def slide_map_svg(
+    map_communes, commune_name: str, width_px: int, height_px: int, text_px: float
+) -> bytes:
+    """`slide_map_figure` as SVG whose every text is a `<text>` (not paths): the
+    browser draws it crisp on the wall and a test can measure it. No XML prolog (it goes
+    inside a page); coordinates to a tenth of a unit (a third lighter)."""
+    figure = slide_map_figure(map_communes, commune_name, width_px, height_px, text_px)
+    buffer = io.BytesIO()
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "carte"}):
+        figure.savefig(buffer, format="svg", facecolor="white")
+    svg = re.sub(r"<metadata>.*?</metadata>", "", buffer.getvalue().decode(), flags=re.S)
+    svg = svg[svg.index("<svg") :]
+    svg = re.sub(r"\d+\.\d{2,}", lambda m: f"{float(m.group()):.1f}", svg)
+    halo = "paint-order: stroke; stroke: #ffffff; stroke-width: 4px; stroke-linejoin: round; "
+    return svg.replace('<text style="', f'<text style="{halo}').encode()
+
+
 @cached_query
-def commune_map_png(con, nis: str, as_of) -> bytes:
-    """The commune's map on `as_of`, straight from the store (cached by the pages)."""
+def commune_map_slide_svg(
+    con, nis: str, as_of, width_px: int, height_px: int, text_px: float
+) -> bytes:
+    """`slide_map_svg` of the commune on `as_of`, straight from the store (cached by the
+    pages)."""
     briefing = commune_briefing(con, nis, as_of)
-    return map_png(briefing.map_communes, briefing.name)
+    return slide_map_svg(briefing.map_communes, briefing.name, width_px, height_px, text_px)
 
 
 def map_svg(map_communes, commune_name: str, **size) -> bytes:

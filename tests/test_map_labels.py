@@ -9,6 +9,7 @@ against its commune's polygon projected the same way.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 import shapely
@@ -24,15 +25,19 @@ COMMUNES = ["85024", "81013", "84009", "83031", "85046", "84077"]
 DAYS = [PRESS_DAY, dt.date.today()]
 
 
-def _labels(con, nis, day):
-    b = briefing.commune_briefing(con, nis, day)
-    figure = mapimage.map_figure(
+def _sheet_figure(b):
+    return mapimage.map_figure(
         b.map_communes,
         b.name,
         width_in=sheet.CONTENT_W / sheet.MM_PER_INCH,
         height_in=sheet.MAP_H / sheet.MM_PER_INCH,
         font_pt=8,
     )
+
+
+def _labels(con, nis, day, draw=_sheet_figure):
+    b = briefing.commune_briefing(con, nis, day)
+    figure = draw(b)
     figure.canvas.draw()
     renderer = figure.canvas.get_renderer()
     zoom = figure.axes[1]
@@ -108,3 +113,51 @@ def test_a_long_name_is_wrapped_at_a_hyphen():
     assert mapimage._wrapped("Meix-devant-Virton") == ["Meix-devant-Virton", "Meix-devant-\nVirton"]
     assert mapimage._wrapped("La Roche-en-Ardenne")[1] == "La Roche-\nen-Ardenne"
     assert mapimage._wrapped("Habay") == ["Habay"]
+
+
+# --- The map of the projected slide (pages/presentation.py) ----------------------------
+# Drawn at the slide's width (1824 px at 1920×1080): one SVG unit is one pixel on the wall.
+SLIDE = {"width_px": 1824, "height_px": 660, "text_px": 24}
+
+
+def _slide_figure(b):
+    return mapimage.slide_map_figure(b.map_communes, b.name, **SLIDE)
+
+
+@pytest.mark.parametrize(
+    "nis",
+    [
+        pytest.param(nis, marks=() if nis == "85046" else pytest.mark.slow)
+        for nis in ["85046", "84009", "81001", "85024", "81013"]  # Habay first: make test
+    ],
+)
+def test_slide_names_are_large_inside_their_commune_and_apart(con, nis):
+    """Issue 24, the wall: every name at least 24 px, the commune's always written; a
+    neighbour's only where it lies inside its commune (none over another commune, none
+    beside it with a leader line): fewer names rather than small or misplaced ones."""
+    found, lines, _ = _labels(con, nis, PRESS_DAY, draw=_slide_figure)
+    assert nis in {code for _, code, *_ in found}
+    # A leader line only for the commune's own name, when it is too narrow to hold it.
+    assert set(lines) <= {f"leader:{nis}"}, set(lines)
+    for i, (b, code, text, box, area, leader) in enumerate(found):
+        name = text.get_text().replace("\n", " ")
+        assert text.get_fontsize() >= SLIDE["text_px"] - 1e-6, (b.name, name)
+        if code != nis:
+            assert not leader
+            inside = box.intersection(area).area / box.area
+            assert inside >= mapimage.INSIDE_SHARE, (b.name, name, f"{inside:.0%}")
+        for _, _, other_text, other, *_ in found[i + 1 :]:
+            assert box.intersection(other).area < 1, (b.name, name, other_text.get_text())
+
+
+def test_slide_svg_keeps_its_text_as_text_at_the_wall_size(con):
+    b = briefing.commune_briefing(con, "85046", PRESS_DAY)
+    svg = mapimage.slide_map_svg(b.map_communes, b.name, **SLIDE).decode()
+    assert svg.startswith("<svg") and 'viewBox="0 0 1824 660"' in svg
+    texts = re.findall(r'<text style="([^"]*)"[^>]*>([^<]*)</text>', svg)
+    words = {word for _, word in texts}
+    # The commune's name (on the map and in the legend) and the legend are text.
+    assert {"Habay", "Commune adhérente", "Voisine"} <= words, words
+    sizes = [float(re.search(r"font-size: ([\d.]+)px", style).group(1)) for style, _ in texts]
+    assert min(sizes) >= SLIDE["text_px"], sorted(zip(sizes, words))[:3]
+    assert all("paint-order: stroke" in style for style, _ in texts)  # the white halo

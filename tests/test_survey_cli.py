@@ -48,7 +48,10 @@ def test_limesurvey_export_dry_run_json(config, tmp_path, capsys):
     before = snapshot(config)
     code, out, err = run(capsys, config, "survey-import", str(export), "--year", "2024",
                          "--dry-run", "--json")  # fmt: skip
-    assert code == 0, err
+    # Two columns to decide: the real import would be refused, so is the trial (exit 1,
+    # as without --dry-run), and it still shows everything it would do.
+    assert code == 1 and "Essai : import refusé pour « results-survey-2024.csv »" in err
+    assert '--ignore-column "Décrivez votre participation' in err
     result = json.loads(out)
     assert set(result) == {"mapping", "rows", "left_out", "problems", "changes", "new_needs",
                            "undecided_columns", "ignored_columns"}  # fmt: skip
@@ -77,6 +80,17 @@ def test_limesurvey_export_dry_run_json(config, tmp_path, capsys):
     assert left_out == [(4, "Bertrix"), (5, "Aubange")]
     assert result["problems"] == []
     assert snapshot(config) == before  # --dry-run writes nothing
+    # Both columns decided and the replaced answers confirmed: the trial would be imported,
+    # exit 0; still nothing written.
+    decided = [a for c in result["undecided_columns"] for a in ("--ignore-column", c)]
+    code, out, err = run(capsys, config, "survey-import", str(export), "--year", "2024",
+                         "--dry-run", "--json", "--replace", *decided)  # fmt: skip
+    assert code == 0, err
+    assert "Essai (--dry-run) réussi" in err and "refusé" not in err
+    again = json.loads(out)
+    assert again["undecided_columns"] == [] and again["rows"] == result["rows"]
+    assert sorted(again["ignored_columns"]) == sorted(result["undecided_columns"])
+    assert snapshot(config) == before
 
 
 def test_kobo_export_is_imported_and_its_mapping_offered_again(config, tmp_path, capsys):
@@ -212,10 +226,13 @@ def test_besoin_option_decides_what_a_typed_answer_becomes(tmp_path, capsys):
     smart = "Votre commune a-t-elle déjà un projet Smart ?"
     args = ["survey-import", str(path), "--year", "2024", "--ignore-column", smart]
 
+    # It replaces the stored 2024 answers of Arlon, Attert and Bertrix: without --replace
+    # the trial is refused as the import would be (exit 1), the plan shown all the same.
     code, out, err = run(capsys, config, *args, "--dry-run")
-    assert code == 0, err
+    assert code == 1 and "Essai : import refusé : il remplacerait" in err and "--replace" in err
     assert "« Bornes de recharge » (Bertrix) : ignorée — même besoin que « BORNES » ?" in out
     assert "Bertrix ; BORNES" not in out
+    args += ["--replace"]  # confirmed: the trials below would be imported, exit 0
     # By name, whatever the case: the catalogue's code; said as what the import does.
     code, out, err = run(
         capsys, config, *args, "--dry-run", "--json",
@@ -238,9 +255,7 @@ def test_besoin_option_decides_what_a_typed_answer_becomes(tmp_path, capsys):
     assert code == 2 and "--besoin sans effet" in err and "« Bornes »" in err
     assert snapshot(config) == before
     # Imported for real with the code: stored as the catalogue solution.
-    code, out, err = run(
-        capsys, config, *args, "--replace", "--besoin", "Bornes de recharge=BORNES"
-    )
+    code, out, err = run(capsys, config, *args, "--besoin", "Bornes de recharge=BORNES")
     assert code == 0, err
     assert "« Bornes de recharge » (Bertrix) : importée comme « BORNES »" in out
     with connect_read_only(config.db_path) as con:
@@ -249,3 +264,59 @@ def test_besoin_option_decides_what_a_typed_answer_becomes(tmp_path, capsys):
             "WHERE a.year = 2024 AND a.need_solution_id = 'BORNES'"
         ).fetchall()
     assert stored == [("Bertrix",)]
+
+
+# --- A trial exits as the import would (issue 21's leftovers) -------------------------
+
+KOBO_DECIDED = ("--ignore-column", "Localisation")
+
+
+@pytest.mark.parametrize(
+    ("why", "extra", "code"),
+    [
+        ("a column to decide", ("--replace",), 1),
+        ("answers removed without --replace", KOBO_DECIDED, 1),
+        ("decided and confirmed", (*KOBO_DECIDED, "--replace"), 0),
+    ],
+)
+def test_a_dry_run_exits_with_the_code_of_the_import(config, tmp_path, capsys, why, extra, code):
+    # A cron job or a manager's CI reads only the exit code: a trial that the import would
+    # refuse must not look like a good one (it used to exit 0 for the first two).
+    export = tmp_path / "kobo_besoins.csv"
+    export.write_bytes(csv_bytes(kobo_labels_rows(), sep=","))
+    args = ("survey-import", str(export), "--year", "2024", *extra)
+    before = snapshot(config)
+    trial, _, trial_err = run(capsys, config, *args, "--dry-run")
+    assert snapshot(config) == before  # a trial writes nothing, refused or not
+    real, _, real_err = run(capsys, config, *args)
+    assert (trial, real) == (code, code), (why, trial_err, real_err)
+    if code:
+        assert "Essai : import refusé" in trial_err and "Essai (--dry-run)" not in trial_err
+        assert snapshot(config) == before
+    else:
+        assert "Essai (--dry-run) réussi" in trial_err and "refusé" not in trial_err
+        assert "Importé dans" in real_err
+
+
+def test_a_refused_dry_run_is_a_failed_process_for_a_script(config, tmp_path):
+    # The process itself, as a shell script sees it ($?), with the exit codes in --help.
+    import subprocess
+    import sys
+
+    export = tmp_path / "kobo_besoins.csv"
+    export.write_bytes(csv_bytes(kobo_labels_rows(), sep=","))
+    command = [sys.executable, "-m", "etl", "survey-import", str(export), "--year", "2024",
+               "--sources", str(config.sources_dir), "--db", str(config.db_path)]  # fmt: skip
+    refused = subprocess.run([*command, "--dry-run"], capture_output=True, text=True, timeout=120)
+    assert refused.returncode == 1, refused.stderr
+    assert "Essai : import refusé" in refused.stderr
+    helped = subprocess.run(
+        [sys.executable, "-m", "etl", "survey-import", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert helped.returncode == 0
+    text = " ".join(helped.stdout.split())
+    assert "Codes de sortie : 0 importé" in text
+    assert "avec --dry-run, le même code 1 quand l'import serait refusé" in text

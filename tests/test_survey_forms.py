@@ -229,8 +229,9 @@ def test_kobo_choice_codes_are_never_stored_as_the_respondent(tmp_path, capsys):
     config = tiny_settings(tmp_path, **{"solutions_smart.csv": SMART})
     path = tmp_path / "kobo-xml.csv"
     path.write_bytes(data)
+    # The column is to decide: the trial is refused as the import would be (exit 1).
     code, out, err = run(capsys, config, "survey-import", str(path), "--year", "2024", "--dry-run")
-    assert code == 0, err
+    assert code == 1 and '--ignore-column "group_lw2py86/fonction"' in err, err
     assert "group_lw2py86/fonction : À décider (--ignore-column ou --mapping) — codes de" in out
     assert "dg" not in "\n".join(line for line in out.splitlines() if " ; " in line)
 
@@ -516,9 +517,11 @@ def test_cli_ambiguous_dates_need_date_order(config, tmp_path, capsys):
     path.write_bytes(csv_bytes(google_sheets_rows(stamps=stamps), sep=","))
     code, out, err = run(capsys, config, "survey-import", str(path), "--year", "2024", "--dry-run")
     assert code == 1 and "--date-order" in err
+    # The order given, the trial would be imported (it replaces the fixture's stored 2024
+    # answers, confirmed by --replace): exit 0.
     code, out, err = run(
         capsys, config, "survey-import", str(path), "--year", "2024", "--dry-run",
-        "--date-order", "mdy",
+        "--date-order", "mdy", "--replace",
     )  # fmt: skip
     assert code == 0, err
     assert "2024 ; Arlon ; ECL ; priorité - ; réponse 2024-03-09" in out
@@ -588,7 +591,8 @@ def test_cli_ranking_question_is_never_read_as_needs(config, tmp_path, capsys):
     path = tmp_path / "Enquête besoins classement(1-4).xlsx"
     path.write_bytes(workbook_bytes({"Form1": ms_forms_ranking_rows()}))
     code, out, err = run(capsys, config, "survey-import", str(path), "--year", "2024", "--dry-run")
-    assert code == 0, err
+    # The ranking (and the yes/no question) are to decide: refused as the import would be.
+    assert code == 1 and '--ignore-column "Classez ces besoins par ordre de priorité"' in err
     assert "Classez ces besoins par ordre de priorité : À décider" in out
     assert "question de classement" in out
     code, out, _ = run(
@@ -629,7 +633,9 @@ def test_cli_limesurvey_without_submit_date_leaves_the_partial_response_out(
     code, out, err = run(
         capsys, config, "survey-import", str(path), "--year", "2024", "--dry-run", "--json"
     )
-    assert code == 0, err
+    # Two other questions' columns are to decide: refused as the import would be, the plan
+    # shown all the same.
+    assert code == 1 and "Essai : import refusé" in err and "--ignore-column" in err, err
     plan = json.loads(out)
     assert "Bertrix" not in {r["commune"] for r in plan["rows"]}  # stopped on page 1 of 3
     (bertrix,) = [o for o in plan["left_out"] if o["commune"] == "Bertrix"]

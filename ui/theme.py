@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import html
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -131,17 +132,30 @@ def print_image(png: bytes, alt: str) -> None:
     )
 
 
-def image(png: bytes, alt: str, max_height: str = "70vh") -> None:
-    """A picture with its alternative text (st.image has none); a projected slide
-    gives it less height, so that its text fits beside it (theme.css)."""
-    data = base64.b64encode(png).decode("ascii")
+def svg_picture(svg: bytes, alt: str) -> None:
+    """An SVG drawn by the project (the map of a slide), scaled to the column's width.
+
+    st.html's sanitiser keeps no inline SVG: it goes as an image, which theme.js turns
+    into the same SVG inside the page, so that its names are text (crisp on a
+    projector, measured by the slide's text audit) and the whole is one picture named
+    `alt` for a screen reader (`role="img"`). Without the script, the image shows it."""
+    root = svg.decode("utf-8")
+    start = root.index("<svg")
+    end = root.index(">", start)
+    # Sized by the page (theme.css: the column's width), its proportions from its viewBox.
+    tag = re.sub(r'\s(width|height)="[^"]*"', "", root[start:end])
+    data = base64.b64encode((tag + root[end:]).encode("utf-8")).decode("ascii")
     st.html(
-        f'<img class="centrale-picture" src="data:image/png;base64,{data}" '
-        f'alt="{html.escape(alt)}" style="width:100%;max-height:{max_height};object-fit:contain">'
+        f'<div class="centrale-map-figure"><img class="centrale-map-svg" '
+        f'data-centrale-inline-svg src="data:image/svg+xml;base64,{data}" '
+        f'alt="{html.escape(alt)}"></div>'
     )
 
 
 PROJECTED_TEXT_PX = 24  # the smallest text of a slide at 1920×1080 (issue 24)
+# A slide's content width at 1920×1080: theme.css gives the projected page 3rem (48 px)
+# of padding on each side. What is drawn for a slide is drawn at this width.
+SLIDE_WIDTH_PX = 1920 - 2 * 48
 
 
 def large_type(fig, size: int = PROJECTED_TEXT_PX):

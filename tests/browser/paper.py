@@ -43,6 +43,12 @@ SLIDE_AUDIT = """() => {
     for (let a = el; a; a = a.parentElement) {
       zoom *= parseFloat(getComputedStyle(a).zoom || "1") || 1;
     }
+    // Text inside an SVG (the slide's map, a chart) is drawn at its font size times the
+    // SVG's own scale (a viewBox drawn wider or narrower than its units): its screen CTM.
+    if (el instanceof SVGGraphicsElement && el.getScreenCTM()) {
+      const m = el.getScreenCTM();
+      zoom *= Math.sqrt(Math.abs(m.a * m.d - m.b * m.c));
+    }
     texts.push([parseFloat(getComputedStyle(el).fontSize) * zoom, n.data.trim().slice(0, 60)]);
   }
   texts.sort((a, b) => a[0] - b[0]);
@@ -76,6 +82,10 @@ SLIDE_AUDIT = """() => {
   const bar = document.getElementById("centrale-projector-bar");
   return {
     cut,
+    // A picture's text (a map drawn as PNG) is out of this audit's reach: none on a slide.
+    pictures: visible("img, canvas")
+      .filter((e) => !e.closest("[data-testid='stPlotlyChart'], [data-testid='stDataFrame']"))
+      .map((e) => (e.getAttribute("alt") || e.tagName).slice(0, 40)),
     smallest: texts.slice(0, 5),
     grids: visible("[data-testid='stDataFrame'], [data-testid='data-grid-canvas']").length,
     controls,

@@ -27,7 +27,11 @@ import streamlit
 
 from tests.browser.conftest import VIEWPORT, registered_pages, wait_rendered, wait_settled
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+# English a screen reader must never say on an import tab: Streamlit's uploader words and
+# the Material icon names it reads out ("add icon", shown as « icône add » before).
+ENGLISH_NAMES = re.compile(r"\b(add|upload|icon|lock_open|Browse|Upload|Add files|file upload)\b")
+
+pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
 THEME_JS = REPO / "assets" / "theme.js"
@@ -204,6 +208,7 @@ def collect_into(page, seen: set[str]) -> None:
     seen.update(page.evaluate(COLLECT, ATTRIBUTES))
 
 
+@pytest.mark.slow
 def test_every_english_string_streamlit_shows_is_translated_and_no_entry_is_dead(
     app_server, browser
 ):
@@ -248,3 +253,44 @@ def test_every_english_string_streamlit_shows_is_translated_and_no_entry_is_dead
     )
     assert not unknown, f"anglais de Streamlit que le script ne traduit pas : {unknown}"
     assert not dead, f"entrées du script qui ne correspondent plus à rien : {dead}"
+
+
+@pytest.mark.parametrize(
+    ("path", "tab", "zone"),
+    [("data", None, "Fichier à importer"), ("survey", "Importer", "Export de l'enquête")],
+    ids=["importer-des-donnees", "enquete-importer"],
+)
+def test_upload_buttons_are_named_in_french(app_server, browser, path, tab, zone):
+    """The uploader's buttons, as a screen reader names them (Chromium's accessibility
+    tree, through Playwright's roles), on both import tabs: « Parcourir » before a file,
+    « Ajouter des fichiers » after, and no English icon name said with either (the
+    button used to read « Ajouter des fichiers, icône add »)."""
+    context = browser.new_context(viewport=VIEWPORT, locale="fr-BE", service_workers="block")
+    page = context.new_page()
+    page.set_default_timeout(45_000)
+    try:
+        page.goto(f"{app_server.url}/{path}")
+        wait_rendered(page)
+        if tab:
+            page.get_by_role("tab", name=tab).click()
+            wait_settled(page)
+        region = page.get_by_role("region", name=zone)
+        browse = region.get_by_role("button", name="Parcourir", exact=True)
+        browse.wait_for(state="visible")
+        before = region.aria_snapshot()
+        assert not ENGLISH_NAMES.search(before), before
+
+        export = {"name": "export.csv", "mimeType": "text/csv", "buffer": b"a;b\r\n1;2\r\n"}
+        region.locator('input[type="file"]').set_input_files(files=[export])
+        add = region.get_by_role("button", name="Ajouter des fichiers", exact=True)
+        add.wait_for(state="visible")
+        wait_settled(page)
+        # The name is the button's whole text for a screen reader: nothing read after it.
+        assert add.aria_snapshot() == '- button "Ajouter des fichiers"', add.aria_snapshot()
+        after = region.aria_snapshot()
+        assert not ENGLISH_NAMES.search(after) and "icône" not in after, after
+        # The sidebar's « Mode poste unique » icon is decoration, not « icône lock_open ».
+        sidebar = page.locator('[data-testid="stSidebar"]').aria_snapshot()
+        assert not ENGLISH_NAMES.search(sidebar) and "icône" not in sidebar, sidebar
+    finally:
+        context.close()

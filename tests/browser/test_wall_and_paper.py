@@ -95,6 +95,10 @@ def test_every_slide_reads_from_the_back_of_the_room(app_server, browser, tmp_pa
                 problems.append(f"{shot.name} : texte de moins de {SMALLEST_PX} px {small}")
             if audit["cut"]:
                 problems.append(f"{shot.name} : texte de graphique coupé {audit['cut']}")
+            if audit["pictures"]:
+                problems.append(
+                    f"{shot.name} : image dont le texte échappe à la mesure {audit['pictures']}"
+                )
             if audit["grids"]:
                 problems.append(f"{shot.name} : {audit['grids']} tableau(x) canvas")
             if audit["controls"]:
@@ -111,6 +115,72 @@ def test_every_slide_reads_from_the_back_of_the_room(app_server, browser, tmp_pa
             )
         assert seen >= 3
         assert not problems, f"{tmp_path} :\n" + "\n".join(problems)
+    finally:
+        context.close()
+
+
+# The map slide's texts as the wall shows them: font size × the SVG's scale × the
+# slide's zoom; each name's box, and the commune it names (its group's id, a NIS code).
+MAP_TEXTS = """() => [...document.querySelectorAll('.centrale-map-figure svg text')]
+  .filter((t) => t.getClientRects().length && t.textContent.trim())
+  .map((t) => {
+    const m = t.getScreenCTM();
+    let zoom = Math.sqrt(Math.abs(m.a * m.d - m.b * m.c));
+    for (let a = t; a; a = a.parentElement) {
+      zoom *= parseFloat(getComputedStyle(a).zoom || '1') || 1;
+    }
+    const r = t.getBoundingClientRect();
+    const group = t.parentElement.closest('g[id]');
+    const nis = group && /^[0-9]{5}$/.test(group.id) ? group.id : null;
+    return { text: t.textContent.trim(), px: parseFloat(getComputedStyle(t).fontSize) * zoom,
+             nis, box: [r.left, r.top, r.right, r.bottom] };
+  })"""
+
+
+@pytest.mark.parametrize(("nis", "name"), [("85046", "Habay"), ("84009", "Bertrix"),
+                                           ("81001", "Arlon")])  # fmt: skip
+def test_the_projected_map_names_read_from_the_back_of_the_room(
+    app_server, browser, tmp_path, nis, name
+):
+    """The map slide at 1920×1080: its names and legend are text (not a picture), all at
+    least 24 px on the wall; the commune is named, and no two names overlap."""
+    context, page = _context(browser, WALL)
+    try:
+        _goto(page, app_server, PRESENTATION, f"nis={nis}&date=2020-01-31")
+        _project(page)
+        figure = page.locator(".centrale-map-figure svg")
+        figure.wait_for(state="attached", timeout=30_000)
+        shown, total = _slide_number(page)
+        while not figure.is_visible() and shown < total:
+            page.keyboard.press("ArrowRight")
+            page.wait_for_function(
+                "n => document.querySelector('#centrale-projector-bar .centrale-slide-number')"
+                ".textContent.includes('Diapositive ' + n + ' ')",
+                arg=shown + 1,
+            )
+            shown, total = _slide_number(page)
+        wait_layout_stable(page, 300)
+        shot = tmp_path / f"carte-{name}.png"
+        page.screenshot(path=shot)
+        assert figure.get_attribute("role") == "img", shot
+        assert (figure.get_attribute("aria-label") or "").startswith("Carte de la province"), shot
+        texts = page.evaluate(MAP_TEXTS)
+        names = [t for t in texts if t["nis"]]
+        legend = {t["text"] for t in texts if not t["nis"]}
+        assert {name, "Commune adhérente", "Voisine"} <= legend, (shot, legend)
+        assert nis in {t["nis"] for t in names}, (shot, names)
+        small = [(round(t["px"], 1), t["text"]) for t in texts if t["px"] < SMALLEST_PX - 0.05]
+        assert not small, (shot, small)
+        for i, one in enumerate(names):
+            for other in names[i + 1 :]:
+                if one["nis"] == other["nis"]:
+                    continue  # the two lines of one name
+                (a0, a1, a2, a3), (b0, b1, b2, b3) = one["box"], other["box"]
+                overlap = max(0, min(a2, b2) - max(a0, b0)) * max(0, min(a3, b3) - max(a1, b1))
+                assert overlap < 1, (shot, one["text"], other["text"])
+        audit = page.evaluate(paper.SLIDE_AUDIT)
+        assert not audit["pictures"], (shot, audit["pictures"])
+        assert audit["smallest"][0][0] >= SMALLEST_PX - 0.05, (shot, audit["smallest"])
     finally:
         context.close()
 
