@@ -94,7 +94,10 @@ def _parser() -> argparse.ArgumentParser:
         help="expéditeur (défaut : $CENTRALE_DIGEST_FROM)",
     )
     digest.add_argument(
-        "--to", dest="to", metavar="ADRESSE", help="destinataire(s) (défaut : $CENTRALE_DIGEST_TO)"
+        "--to",
+        dest="to",
+        metavar="ADRESSE",
+        help="adresse du destinataire (défaut : $CENTRALE_DIGEST_TO)",
     )
     digest.add_argument(
         "--send",

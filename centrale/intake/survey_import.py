@@ -367,8 +367,10 @@ def date_order(values: list, given: str | None = None) -> tuple[str | None, str 
         return found, None
     if ambiguous and not given:
         return None, (
-            f"jour et mois ne peuvent être distingués : les {len(ambiguous)} date(s) ont "
-            f"leurs deux premiers nombres ≤ 12 (p. ex. « {ambiguous[0]} » : "
+            "jour et mois ne peuvent être distingués : "
+            + ("la date a ses" if len(ambiguous) < 2 else f"les {len(ambiguous)} dates ont leurs")
+            + " deux premiers nombres ≤ 12 "
+            f"(p. ex. « {ambiguous[0]} » : "
             f"{_two_readings(ambiguous[0])} ?). Précisez l'ordre : en ligne de commande "
             "--date-order dmy (jour/mois) ou --date-order mdy (mois/jour) ; dans le tableau "
             "de bord, le choix « Ordre des dates » au-dessus de l'aperçu"
@@ -769,7 +771,8 @@ def to_long(  # noqa: C901
             Problem(
                 WARNING,
                 export.name,
-                f"{len(anonymised)} réponse(s) datée(s) du 01/01/1980 : l'enquête est "
+                fmt.count(len(anonymised), "réponse datée", "réponses datées")
+                + " du 01/01/1980 : l'enquête est "
                 "anonymisée, la date réelle de réponse est inconnue (laissée vide)",
                 sheet=export.sheet,
                 row=anonymised[0],

@@ -38,6 +38,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from centrale import fmt
 from centrale.names import normalise
 from centrale.sources.kinds import MAPPING_PREFIX, NO_NEED_WORDS
 from centrale.sources.parse import is_blank
@@ -657,7 +658,7 @@ def _need_list(base: ColumnChoice, options: list[NeedOption], raw: list) -> Colu
         base,
         role="need_list",
         reason=f"plusieurs réponses par cellule (séparées par {joined}) : "
-        f"{len(found)} besoin(s) connu(s) reconnu(s)",
+        + fmt.count(len(found), "besoin du catalogue reconnu", "besoins du catalogue reconnus"),
     )
 
 

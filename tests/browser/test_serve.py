@@ -92,12 +92,23 @@ def served(demo_db, tmp_path, request):
         log.close()
 
 
+CLOSED = 0  # the server closed the connection before answering: refused, with no status
+
+
 def _status(request, context) -> int:
+    """The HTTP status, or CLOSED when the proxy hung up while the body was still being
+    sent (a refusal of an oversized upload can come that way, on a slow machine)."""
     try:
         with urllib.request.urlopen(request, context=context, timeout=60) as answer:
             return answer.status
     except urllib.error.HTTPError as error:
         return error.code
+    except urllib.error.URLError as error:
+        if isinstance(error.reason, ssl.SSLEOFError | ConnectionResetError | BrokenPipeError):
+            return CLOSED
+        raise
+    except (ssl.SSLEOFError, ConnectionResetError, BrokenPipeError):
+        return CLOSED
 
 
 def test_served_behind_tls_with_sign_in(served, browser):
@@ -130,8 +141,9 @@ def test_served_behind_tls_with_sign_in(served, browser):
     assert _status(small, context) == 403
     big = urllib.request.Request(upload, data=b"x" * (6 << 20), method="PUT")
     # Refused either way: 403 (XSRF), 413 (Caddy's limit) or 502 when Streamlit answers
-    # and closes before the proxy has sent the whole body.
-    assert _status(big, context) in (403, 413, 502)
+    # and closes before the proxy has sent the whole body, or no status at all when the
+    # connection is closed while the body is still being sent (seen under load in CI).
+    assert _status(big, context) in (403, 413, 502, CLOSED)
 
     # In a browser, through the proxy (websocket over TLS): only the sign-in page.
     page_context = browser.new_context(viewport=VIEWPORT, ignore_https_errors=True)
