@@ -43,7 +43,6 @@
     "Dismiss": "Fermer",
     "Toggle attribution": "Afficher ou masquer les sources de la carte",
     "Link to heading": "Lien vers ce titre",
-    "Help": "Aide",
     "Selected values": "Valeurs choisies",
     "Collapse sidebar": "Replier la barre latérale",
     "Expand sidebar": "Déplier la barre latérale",

@@ -1,8 +1,8 @@
 """The KPI cards a page drew, read back from AppTest as a person reads them.
 
-The cards are Markdown blocks (ui/components.kpi_card), not st.metric: this reads their
-label, value and change from the card's own marks, so a test still says « the card
-Communes adhérentes shows 34 / 44 » and fails if the card is gone or says another thing."""
+The cards are HTML blocks (ui/components.kpi_card), not st.metric: this reads their
+label, value, change and definition from the card's own marks, so a test still says « the
+card Communes adhérentes shows 34 / 44 » and fails if the card is gone or says another."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 from ui.components import KPI_CARD_CLASS
 
-_PART = re.compile(rf'<(?:div|span) class="{KPI_CARD_CLASS}-(label|value|change)">([^<]*)<')
+_PART = re.compile(
+    rf'<(?:div|span) class="{KPI_CARD_CLASS}-(label|value|change|definition)">([^<]*)<'
+)
 
 
 @dataclass(frozen=True)
@@ -26,13 +28,13 @@ class Card:
 def cards(at) -> list[Card]:
     """Every KPI card of the page, in order."""
     found = []
-    for block in at.markdown:
-        if f'class="{KPI_CARD_CLASS}"' not in block.value:
+    for block in at.get("html"):
+        body = block.proto.body
+        if f'class="{KPI_CARD_CLASS}"' not in body:
             continue
-        parts = {name: html.unescape(text) for name, text in _PART.findall(block.value)}
-        found.append(
-            Card(parts["label"], parts["value"], parts.get("change", ""), block.proto.help or None)
-        )
+        parts = {name: html.unescape(text) for name, text in _PART.findall(body)}
+        change, help_text = parts.get("change", ""), parts.get("definition")
+        found.append(Card(parts["label"], parts["value"], change, help_text))
     return found
 
 

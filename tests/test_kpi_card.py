@@ -12,15 +12,17 @@ from tests.kpi_cards import Card, cards
 from ui.components import kpi_card_html
 
 
-class _Block:  # what AppTest gives for a Markdown element: its text and its help
-    def __init__(self, value: str, help_text: str = ""):
-        self.value = value
-        self.proto = type("Proto", (), {"help": help_text})()
+class _Page:  # what AppTest gives: its st.html elements, each with its body
+    def __init__(self, body: str):
+        self.body = body
+
+    def get(self, kind: str):
+        assert kind == "html"
+        return [type("Html", (), {"proto": type("Proto", (), {"body": self.body})()})()]
 
 
 def _read(html_text: str) -> Card:
-    holder = type("At", (), {"markdown": [_Block(html_text, "définition")]})()
-    return cards(holder)[0]
+    return cards(_Page(html_text))[0]
 
 
 @pytest.mark.parametrize(
@@ -35,7 +37,9 @@ def _read(html_text: str) -> Card:
     ],
 )
 def test_the_change_reads_as_good_or_bad_news(delta, lower_is_better, tone, arrow, said):
-    block = kpi_card_html("Délai médian", "15,0 jours", delta, lower_is_better=lower_is_better)
+    block = kpi_card_html(
+        "Délai médian", "15,0 jours", delta, lower_is_better=lower_is_better, help="définition"
+    )
     assert f"centrale-kpi-{tone}" in block
     assert f'<span aria-hidden="true">{arrow}</span>' in block
     assert _read(block) == Card("Délai médian", "15,0 jours", said, "définition")
@@ -48,6 +52,14 @@ def test_no_change_no_line_and_text_is_escaped():
     assert "\n" not in block  # one HTML block: a blank line would end it, Markdown would read on
     assert _read(block).label == "<b>Communes</b> & co"
     assert _read(block).delta == ""
+    assert _read(block).help is None and "<details" not in block
+
+
+def test_the_definition_opens_from_the_card_and_is_escaped():
+    block = kpi_card_html("Délai médian", "15", help="Jours <entre> l'envoi & l'attribution")
+    assert '<details class="centrale-kpi-help">' in block
+    assert 'aria-label="Définition : Délai médian"' in block
+    assert _read(block).help == "Jours <entre> l'envoi & l'attribution"
 
 
 def test_no_page_draws_a_figure_with_st_metric():

@@ -129,13 +129,16 @@ def kpi_card_html(
     *,
     lower_is_better: bool = False,
     description: str | None = None,
+    help: str | None = None,
 ) -> str:
-    """The card as one HTML block (no blank line: Markdown leaves its text alone).
+    """The card as one HTML block; its definition (`help`) behind a « ? » that opens it.
 
-    Why not st.metric: its element is a separate script the browser fetches and runs
-    when the first card arrives, behind plotly.js on a first visit, so the overview's
-    figures waited for its charts' library (issue 22: 2,1x a hello app). Markdown is
-    already loaded for the page's title: the cards paint with the first message."""
+    Why not st.metric, nor Markdown: on a first visit the browser fetches and runs each
+    kind of element's script when the first one arrives; st.metric's, and the HTML reader
+    Markdown needs for a card, came behind plotly.js, so the overview's figures waited for
+    its charts' library (issue 22: 2,1x a hello app). st.html's is loaded already, for the
+    theme, before any page draws: the cards paint with the first message that brings them.
+    The « ? » is a <details>: opened by click, Enter or Space, read by screen readers."""
     parts = [
         f'<div class="{KPI_CARD_CLASS}" role="group" aria-label="{html.escape(label)}">',
         f'<div class="{KPI_CARD_CLASS}-label">{html.escape(label)}</div>',
@@ -159,6 +162,13 @@ def kpi_card_html(
             f'<span aria-hidden="true">{arrow}</span> '
             f'<span class="{KPI_CARD_CLASS}-change">{html.escape(text)}</span>{note}</div>'
         )
+    if help:
+        parts.append(
+            f'<details class="{KPI_CARD_CLASS}-help">'
+            f'<summary title="Définition" aria-label="Définition : {html.escape(label)}">?'
+            f'</summary><div class="{KPI_CARD_CLASS}-definition">{html.escape(help)}</div>'
+            "</details>"
+        )
     return "".join(parts) + "</div>"
 
 
@@ -172,11 +182,17 @@ def kpi_card(
     description: str | None = None,
 ) -> None:
     """One bordered figure; `value` and `delta` already formatted (see *_delta); `help`
-    is the « ? » beside it (its definition)."""
-    card_md = kpi_card_html(
-        label, value, delta, lower_is_better=lower_is_better, description=description
+    is its definition, behind the card's « ? »."""
+    st.html(
+        kpi_card_html(
+            label,
+            value,
+            delta,
+            lower_is_better=lower_is_better,
+            description=description,
+            help=help,
+        )
     )
-    st.markdown(card_md, unsafe_allow_html=True, help=help)
 
 
 # --- Empty states ------------------------------------------------------------
