@@ -45,6 +45,8 @@
     "Link to heading": "Lien vers ce titre",
     "Selected values": "Valeurs choisies",
     "Collapse sidebar": "Replier la barre latérale",
+    "Sidebar": "Barre latérale",
+    "Map": "Carte",
     "Expand sidebar": "Déplier la barre latérale",
     "Fullscreen": "Plein écran",
     "Exit fullscreen": "Quitter le plein écran",

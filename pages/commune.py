@@ -44,6 +44,21 @@ PICK_KEY = "commune_nis"
 URL_KEY = "commune_url_nis"  # the URL's nis last applied to the select box
 
 
+def answer_lines(rows, merged: bool) -> list[str]:
+    """One line per answer of a year: when, by whom and, when a merged commune's answer
+    is among them, which commune gave it (« Bertogne : réponse du 02/05/2022 par … »)."""
+    lines = []
+    for (commune, submitted, respondent), _ in rows.groupby(
+        ["answered_by", "submitted_on", "respondent"], dropna=False, sort=False
+    ):
+        line = f"{plain(commune)} : réponse" if merged else "Réponse"
+        line += f" du {fmt.date(submitted)}"
+        if isinstance(respondent, str):
+            line += f" par {plain(respondent)}"
+        lines.append(line)
+    return lines
+
+
 def _sync_url() -> None:
     picked = st.session_state.get(PICK_KEY)
     if picked:
@@ -329,19 +344,14 @@ with st.container(key="commune-survey"):
         for year, tab in zip(years, st.tabs([f"Enquête {y}" for y in years])):
             with tab:
                 rows = answers[answers["year"] == year]
-                first = rows.iloc[0]
-                st.caption(
-                    f"Réponse du {fmt.date(first['submitted_on'])}"
-                    + (
-                        f" par {plain(first['respondent'])}"
-                        if isinstance(first["respondent"], str)
-                        else ""
-                    )
-                    + "."
-                )
+                # A merged commune's answers are shown with their commune's name: Bastogne's
+                # year must not read as one answer when Bertogne also answered.
+                merged = rows["answered_nis"].nunique() > 1 or rows["answered_nis"].iloc[0] != nis
+                st.caption(" ; ".join(answer_lines(rows, merged)) + ".")
                 show_table(
                     rows,
                     [
+                        *([Col("answered_by", DIMENSIONS["commune"].label)] if merged else []),
                         Col("need", "Besoin"),
                         Col("priority", "Priorité", "int"),
                         Col("horizon", "Horizon"),

@@ -33,6 +33,7 @@ from centrale.semantic.model import DETAIL_KINDS, DETAIL_LABELS, FACTS
 from centrale.semantic.question import RELATIVE
 from ui import components as ui
 from ui import explorer as ex
+from ui import theme
 from ui.auth import is_editor, loaded_by
 from ui.components import Col
 from ui.data import figure, load
@@ -249,7 +250,8 @@ if mode == "table":
         st.rerun()  # a row clicked: the chart draws its group selected
     with st.container(border=True):
         if group is None:
-            st.caption(
+            # An instruction to click: for the screen; paper leaves it out (the review).
+            theme.screen_caption(
                 "Cliquez sur une barre, un point, une commune de la carte ou une ligne du "
                 "tableau pour voir les lignes derrière ce chiffre ; ici, celles de "
                 "l'ensemble."

@@ -119,7 +119,7 @@ def test_34_communes_represented_with_the_merger_said(con):
     assert (meetings["communes_at_the_time"], meetings["communes_represented"]) == (34, 33)
     text = outreach.represented_text(meetings, outreach.meetings_mergers(con, DAY))
     assert text == (
-        "34 communes représentées (33 aujourd'hui : Bertogne a fusionné avec Bastogne le "
+        "34 communes représentées (33 aujourd'hui\u00a0: Bertogne a fusionné avec Bastogne le "
         "02/12/2024)"
     )
     before = outreach.info_meetings(con, PRESS_DAY)

@@ -111,3 +111,30 @@ def test_merged_commune_before_the_merger_is_itself(app_env):
     at = run_commune(PRESS_DAY, "82005")
     assert at.header[0].value == "Bertogne"
     assert metrics(at)["Adhésion"] == "Adhérente"
+
+
+def test_a_merged_communes_survey_answers_keep_their_commune(app_env, demo_db):
+    """Bastogne's survey years hold Bertogne's answers too (merged in December 2024): each line of
+    a year says which commune answered, when and by whom, never one respondent for both."""
+    from centrale.storage.store import connect_read_only
+
+    with connect_read_only(demo_db) as con:
+        answers = con.execute(
+            """SELECT a.year, c.name_fr, a.submitted_on, a.respondent
+               FROM survey_answers a JOIN communes c ON c.nis_code = a.commune_nis
+               WHERE a.commune_nis IN ('82003', '82005')
+               GROUP BY ALL ORDER BY a.year DESC"""
+        ).fetchall()
+    both = [y for y in {a[0] for a in answers} if len({a[1] for a in answers if a[0] == y}) == 2]
+    assert both, "the demo has a year where Bastogne and Bertogne both answered"
+    at = run_commune(dt.date(2026, 11, 24), "82003")
+    year = max(both)
+    tables = [d.value for d in at.dataframe if "answered_by" in d.value.columns]
+    assert tables, "the survey tables name the answering commune"
+    lines = next(c.value for c in at.caption if "Bertogne : réponse du" in c.value)
+    for _, commune, submitted, respondent in (a for a in answers if a[0] == year):
+        said = f"{commune} : réponse du {fmt.date(submitted)} par {respondent}"
+        assert said in lines.replace("\\", "")
+    habay = run_commune(dt.date(2026, 11, 24), "85046")  # no merger: unchanged
+    assert not any("answered_by" in d.value.columns for d in habay.dataframe)
+    assert any(c.value.startswith("Réponse du ") for c in habay.caption)

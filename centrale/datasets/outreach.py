@@ -101,7 +101,7 @@ def represented_text(meetings: dict, mergers: list[dict]) -> str:
         said = ", ".join(
             f"{m['old']} a fusionné avec {m['new']} le {fmt.date(m['on'])}" for m in mergers
         )
-        text += f" ({now} aujourd'hui" + (f" : {said})" if said else ")")
+        text += f" ({now} aujourd'hui" + (f"{fmt.NBSP}: {said})" if said else ")")
     return text
 
 

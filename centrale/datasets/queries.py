@@ -798,20 +798,24 @@ def commune_subsidies(con, nis: str, as_of: dt.date) -> pd.DataFrame:
 def commune_survey_answers(con, nis: str, as_of: dt.date) -> pd.DataFrame:
     """Needs-survey answers of commune `nis` known on `as_of`, one row per need:
     year, need (solution name, the commune's own label, or « Aucun besoin »),
-    priority, horizon, budget_eur, submitted_on, respondent, comment."""
+    priority, horizon, budget_eur, submitted_on, respondent, comment, and who answered:
+    answered_nis / answered_by — `nis` itself, or a commune merged into it since, whose
+    answers are its successor's history but stay its own (never mixed without a name)."""
     return con.execute(
         """
         SELECT a.year,
                CASE WHEN a.no_needs THEN 'Aucun besoin'
                     ELSE coalesce(s.name_fr, a.need_label) END AS need,
                a.priority, a.horizon, a.budget_eur::DOUBLE AS budget_eur, a.submitted_on,
-               a.respondent, a.comment
+               a.respondent, a.comment, a.commune_nis AS answered_nis,
+               coalesce(c.name_fr, a.commune_nis) AS answered_by
         FROM survey_answers a LEFT JOIN solutions s ON s.solution_id = a.need_solution_id
+        LEFT JOIN communes c ON c.nis_code = a.commune_nis
         WHERE effective_nis(a.commune_nis, ?) = ?
           AND (a.submitted_on IS NULL OR a.submitted_on <= ?)
-        ORDER BY a.year DESC, a.priority NULLS LAST, need
+        ORDER BY a.year DESC, a.commune_nis <> ?, answered_by, a.priority NULLS LAST, need
         """,
-        [as_of, nis, as_of],
+        [as_of, nis, as_of, nis],
     ).df()
 
 
