@@ -42,11 +42,26 @@ def add_arguments(sub, parser_class) -> None:
         "l'onglet Importer de la page Enquête), puis reconstruit la base.",
         epilog=EXIT_CODES,
     )
-    p.add_argument("file", type=Path, help="l'export (.csv ou .xlsx)")
-    p.add_argument("--year", type=int, required=True, help="année de l'enquête")
-    p.add_argument("--mapping", type=Path, help="correspondance des colonnes enregistrée (.json)")
-    p.add_argument("--sources", type=Path, help="dossier des fichiers sources")
-    p.add_argument("--db", type=Path, help="base à reconstruire")
+    p.add_argument("file", type=Path, metavar="EXPORT", help="l'export (.csv ou .xlsx)")
+    p.add_argument("--year", type=int, required=True, metavar="ANNÉE", help="année de l'enquête")
+    p.add_argument(
+        "--mapping",
+        type=Path,
+        metavar="FICHIER",
+        help="correspondance des colonnes enregistrée (.json)",
+    )
+    p.add_argument(
+        "--sources",
+        type=Path,
+        metavar="DOSSIER",
+        help="dossier des fichiers sources (défaut : $CENTRALE_SOURCES ou data/sources)",
+    )
+    p.add_argument(
+        "--db",
+        type=Path,
+        metavar="BASE",
+        help="base à reconstruire (défaut : $CENTRALE_DB ou data/centrale.duckdb)",
+    )
     p.add_argument(
         "--dry-run",
         action="store_true",
@@ -234,7 +249,7 @@ def _needs_removed(plan) -> str:
 def _print_plan(plan) -> None:
     export = plan.export
     rows = fmt.count(len(export.rows), "ligne")
-    print(f"{export.name} : {export.layout}, outil {export.tool}, {rows}")
+    print(f"{export.name} : {export.layout_label}, {rows}")
     if plan.saved_mapping:
         print(f"Correspondance enregistrée appliquée : {plan.saved_mapping.name}")
     if plan.mapping:
@@ -254,7 +269,9 @@ def _print_plan(plan) -> None:
             "distingués, précisez --date-order dmy ou mdy)"
         )
     for r in written:
-        when = "?" if plan.date_column else r["submitted_on"] or "-"
+        when = (
+            "?" if plan.date_column else fmt.date(r["submitted_on"]) if r["submitted_on"] else "-"
+        )
         print(
             f"  {r['year']} ; {r['commune']} ; {r['need']} ; priorité {r['priority'] or '-'} ; "
             f"réponse {when}"

@@ -245,7 +245,7 @@ def test_besoin_option_decides_what_a_typed_answer_becomes(tmp_path, capsys):
     # « texte= »: a new need, as typed.
     code, out, err = run(capsys, config, *args, "--dry-run", "--besoin", "Bornes de recharge=")
     assert code == 0, err
-    assert "2024 ; Bertrix ; Bornes de recharge ; priorité - ; réponse 2024-03-21" in out
+    assert "2024 ; Bertrix ; Bornes de recharge ; priorité - ; réponse 21/03/2024" in out
     assert "importée comme « Bornes de recharge »" in out
     # A code nobody knows, or a text the file does not hold: refused, nothing written.
     before = snapshot(config)

@@ -524,7 +524,7 @@ def test_cli_ambiguous_dates_need_date_order(config, tmp_path, capsys):
         "--date-order", "mdy", "--replace",
     )  # fmt: skip
     assert code == 0, err
-    assert "2024 ; Arlon ; ECL ; priorité - ; réponse 2024-03-09" in out
+    assert "2024 ; Arlon ; ECL ; priorité - ; réponse 09/03/2024" in out
 
 
 def test_forms_answers_fixture_is_what_the_tests_say():

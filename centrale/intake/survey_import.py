@@ -158,6 +158,14 @@ class ExportFile:
     problems: list[Problem] = field(default_factory=list)
     left_out: list[LeftOut] = field(default_factory=list)
 
+    @property
+    def layout_label(self) -> str:
+        """What the export is, in the words the page and the command line both print."""
+        if self.layout == "long":
+            return "format long (une ligne par besoin)"
+        tool = "outil non reconnu" if self.tool == "inconnu" else self.tool
+        return f"export large ({tool}, une ligne par répondant)"
+
 
 @dataclass(frozen=True)
 class LeftOut:

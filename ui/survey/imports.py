@@ -88,9 +88,8 @@ def import_tab(default: int) -> None:
     if any(p.level == "erreur" for p in export.problems):
         show_problems(export.problems, key="survey_import_read_errors")
         return
-    layout = "format long" if export.layout == "long" else f"export large ({export.tool})"
     st.markdown(
-        f"**{plain(export.name)}** : {plain(layout)}, "
+        f"**{plain(export.name)}** : {plain(export.layout_label)}, "
         f"{fmt.count(len(export.headers), 'colonne')}, {fmt.count(len(export.rows), 'ligne')}."
     )
     today = dt.date.today()
