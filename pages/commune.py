@@ -348,15 +348,20 @@ with st.container(key="commune-survey"):
                 # year must not read as one answer when Bertogne also answered.
                 merged = rows["answered_nis"].nunique() > 1 or rows["answered_nis"].iloc[0] != nis
                 st.caption(" ; ".join(answer_lines(rows, merged)) + ".")
+                # A column no answer of the year fills (no budget, no comment) says nothing:
+                # left out, which keeps the page to two sheets on paper (Bastogne's years).
+                optional = [
+                    Col("priority", "Priorité", "int"),
+                    Col("horizon", "Horizon"),
+                    Col("budget_eur", "Budget estimé", "money0"),
+                    Col("comment", "Commentaire"),
+                ]
                 show_table(
                     rows,
                     [
                         *([Col("answered_by", DIMENSIONS["commune"].label)] if merged else []),
                         Col("need", "Besoin"),
-                        Col("priority", "Priorité", "int"),
-                        Col("horizon", "Horizon"),
-                        Col("budget_eur", "Budget estimé", "money0"),
-                        Col("comment", "Commentaire"),
+                        *(c for c in optional if rows[c.name].notna().any()),
                     ],
                     key=f"commune_survey_excel_{year}",
                     file_name=f"enquete-{year}-{fmt.file_part(name)}",

@@ -320,9 +320,11 @@ def test_page_prints_whole(app_server, browser, tmp_path, app_page):
 
 # The commune with the most orders and survey answers (Libramont-Chevigny), others with
 # many answers (Arlon, Habay), one with none ordered (La Roche-en-Ardenne), one with a
-# single order (Tellin), at the demo's date and at an earlier one.
+# single order (Tellin), at the demo's date and at an earlier one; Bastogne, whose survey
+# years also hold the answers of Bertogne (merged in 2024), each named.
 COMMUNES_ON_PAPER = {
     "Habay-2026": ("85046", "2026-11-24"),
+    "Bastogne-fusion-2026": ("82003", "2026-11-24"),
     "Libramont-2026": ("84077", "2026-11-24"),
     "Arlon-2026": ("81001", "2026-11-24"),
     "LaRoche-sans-commande-2026": ("83031", "2026-11-24"),
