@@ -29,7 +29,8 @@ EXIT_CODES = (
     "Codes de sortie : 0 importé (avec --dry-run : l'import passerait) ; 1 refusé, rien "
     "d'écrit — fichier invalide, colonne à décider (--ignore-column ou --mapping), retrait "
     "de réponses non confirmé (--replace) ou ordre des dates à préciser (--date-order) ; "
-    "avec --dry-run, le même code 1 quand l'import serait refusé ; 2 mauvaise utilisation."
+    "avec --dry-run, le même code 1 quand l'import serait refusé ; 2 mauvaise utilisation "
+    "(option inconnue ou manquante, fichier introuvable)."
 )
 
 
