@@ -542,6 +542,12 @@
       else return;
       event.preventDefault();
       event.stopPropagation();
+    } else if (event.key === "Escape" && doc.querySelector(".centrale-kpi-help[open]")) {
+      // A KPI card's definition closes on Échap, as a tooltip would; focus back on its « ? ».
+      for (const open of doc.querySelectorAll(".centrale-kpi-help[open]")) {
+        open.open = false;
+        if (open.contains(event.target)) open.querySelector("summary").focus();
+      }
     } else if ((event.key === "p" || event.key === "P") && doc.querySelector(".pres-section")
                && !typing(event.target)) {
       event.preventDefault();
