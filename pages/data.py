@@ -140,7 +140,11 @@ def _show_warnings(preview):
     warnings = preview.validated.warnings
     if warnings:
         with st.expander(
-            fmt.count(len(warnings), "avertissement") + " (n'empêchent pas le chargement)"
+            fmt.count(
+                len(warnings),
+                "avertissement (n'empêche pas le chargement)",
+                "avertissements (n'empêchent pas le chargement)",
+            )
         ):
             st.dataframe(
                 problems_shown(ingest.problems_frame(warnings)), hide_index=True, width="stretch"
