@@ -134,6 +134,34 @@ def _unused(pairs: list[str], plan) -> list[str]:
     return [t for t in texts if normalise(t) not in plan.new_needs]
 
 
+def _refuse_undecided(plan, export, dry_run: bool, needs_replace: bool) -> None:
+    """Say why the import is refused: columns to decide, and --replace if also needed."""
+    columns = ", ".join(f"« {c.header} »" for c in plan.undecided)
+    options = " ".join(f'--ignore-column "{c.header}"' for c in plan.undecided[:3])
+    print(
+        f"{'Essai : import' if dry_run else 'Import'} refusé pour « {export.name} » : "
+        + fmt.count(
+            len(plan.undecided),
+            "colonne que l'import ne sait pas placer",
+            "colonnes que l'import ne sait pas placer",
+        )
+        + f" ({columns}) : chaque colonne se décide avant l'import, sans quoi son contenu "
+        "serait perdu sans que personne l'ait choisi. "
+        f"Pour ignorer ces colonnes, relancez avec {options}"
+        + (" …" if len(plan.undecided) > 3 else "")
+        + " ; pour les importer, donnez une correspondance enregistrée (--mapping) qui "
+        "les place. Rien n'a été écrit.",
+        file=sys.stderr,
+    )
+    if needs_replace:
+        print(
+            "Il faudra aussi confirmer avec --replace : l'import remplacerait "
+            + fmt.count(plan.replaced, "réponse déjà enregistrée", "réponses déjà enregistrées")
+            + f" et en retirerait {_needs_removed(plan)}.",
+            file=sys.stderr,
+        )
+
+
 def run(args, config) -> int:
     if args.sources:
         config = dataclasses.replace(config, sources_dir=args.sources)
@@ -179,7 +207,9 @@ def run(args, config) -> int:
         return 2
     written = None
     undecided = plan.ok and bool(plan.undecided)
-    unconfirmed = plan.ok and not undecided and plan.removals and not args.replace
+    # Both refusals are said at once: a second run to learn of --replace wastes a turn.
+    needs_replace = plan.ok and plan.removals and not args.replace
+    unconfirmed = needs_replace and not undecided
     if plan.ok and not args.dry_run and not unconfirmed and not undecided:
         try:
             written = survey_import.apply_plan(
@@ -192,23 +222,7 @@ def run(args, config) -> int:
     else:
         _print_plan(plan)
     if undecided:
-        columns = ", ".join(f"« {c.header} »" for c in plan.undecided)
-        options = " ".join(f'--ignore-column "{c.header}"' for c in plan.undecided[:3])
-        print(
-            f"{'Essai : import' if args.dry_run else 'Import'} refusé pour « {export.name} » : "
-            + fmt.count(
-                len(plan.undecided),
-                "colonne que l'import ne sait pas placer",
-                "colonnes que l'import ne sait pas placer",
-            )
-            + f" ({columns}) : chaque colonne se décide avant l'import, sans quoi son contenu "
-            "serait perdu sans que personne l'ait choisi. "
-            f"Pour ignorer ces colonnes, relancez avec {options}"
-            + (" …" if len(plan.undecided) > 3 else "")
-            + " ; pour les importer, donnez une correspondance enregistrée (--mapping) qui "
-            "les place. Rien n'a été écrit.",
-            file=sys.stderr,
-        )
+        _refuse_undecided(plan, export, args.dry_run, needs_replace)
         return 1
     if unconfirmed:
         # A trial is refused as the import would be: exit 1 in both, so that a script

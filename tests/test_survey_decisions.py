@@ -170,6 +170,8 @@ def test_cli_refuses_naming_file_column_and_option_then_imports_when_decided(
     assert f"« {path.name} »" in err and f"« {BUDGET} »" in err
     assert f'--ignore-column "{BUDGET}"' in err and "Rien n'a été écrit" in err
     assert f"{BUDGET} : À décider (--ignore-column ou --mapping)" in out
+    # The other decision it will need is said in the same run (the review: two runs).
+    assert "Il faudra aussi confirmer avec --replace" in err and "3 réponses" in err
     assert snapshot(config) == before
     # A heading that names no column: a usage error, nothing written.
     code, _, err = run(capsys, config, "survey-import", str(path), "--year", "2024",
