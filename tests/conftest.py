@@ -37,14 +37,14 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session", autouse=True)
 def _as_in_a_fresh_clone(tmp_path_factory):
-    """No test reads the developer's own store or sources: by default the settings point
-    where a fresh clone (and CI) has nothing, so a test that forgets `app_env` fails here
-    as it would in CI, instead of passing on a machine that happens to have `data/`."""
+    """No test reads the developer's own store: by default the store's setting points where
+    a fresh clone (and CI) has none, so a test that forgets `app_env` fails here as it
+    would in CI, instead of passing on a machine that happens to have `data/`. (The sources
+    folder is left to its default: CI's run creates it as a clone's first commands do.)"""
     absent = tmp_path_factory.mktemp("fresh-clone")
     with pytest.MonkeyPatch.context() as patch:
-        for name, path in (("CENTRALE_DB", "centrale.duckdb"), ("CENTRALE_SOURCES", "sources")):
-            if name not in os.environ:
-                patch.setenv(name, str(absent / path))
+        if "CENTRALE_DB" not in os.environ:
+            patch.setenv("CENTRALE_DB", str(absent / "centrale.duckdb"))
         yield
 
 
