@@ -256,3 +256,13 @@ def send_survey_export(page, app_url: str, path) -> None:
     uploader.locator('input[type="file"]').set_input_files(str(path))
     wait_rendered(page)
     page.get_by_text("Correspondance des colonnes").first.wait_for(state="visible")
+
+
+def fresh_page(browser, viewport, media="screen"):
+    """A new context (French, no service worker) and its page, 120 s per step: (context,
+    page); close the context when done."""
+    context = browser.new_context(viewport=viewport, locale="fr-BE", service_workers="block")
+    page = context.new_page()
+    page.set_default_timeout(120_000)
+    page.emulate_media(media=media)
+    return context, page

@@ -15,7 +15,7 @@ import pytest
 from centrale.semantic import Question, describe, gallery, window
 from centrale.semantic import compile as layer
 from centrale.storage.store import connect_read_only
-from tests.browser.conftest import VIEWPORT, assert_no_error_box, wait_rendered
+from tests.browser.conftest import VIEWPORT, assert_no_error_box, fresh_page, wait_rendered
 from tests.browser.test_everyday_questions import MAX_CLICKS, Person, _rows
 
 pytestmark = pytest.mark.browser
@@ -298,12 +298,8 @@ def _printed(browser, server, query: str, folder):
 
     if not (shutil.which("pdftotext") and shutil.which("pdftoppm")):
         pytest.skip("poppler-utils absent : test d'impression sauté")
-    context = browser.new_context(
-        viewport={"width": 1366, "height": 768}, locale="fr-BE", service_workers="block"
-    )
+    context, page = fresh_page(browser, {"width": 1366, "height": 768})
     try:
-        page = context.new_page()
-        page.set_default_timeout(120_000)
         page.goto(f"{server.url}/explorer?{query}")
         wait_rendered(page)
         page.emulate_media(media="print")
@@ -373,12 +369,8 @@ def test_the_chosen_measures_read_whole_at_1366(app_server, browser):
     from centrale.semantic import METRICS
 
     longest = sorted(METRICS, key=lambda k: len(METRICS[k].label))[-2:]
-    context = browser.new_context(
-        viewport={"width": 1366, "height": 768}, locale="fr-BE", service_workers="block"
-    )
+    context, page = fresh_page(browser, {"width": 1366, "height": 768})
     try:
-        page = context.new_page()
-        page.set_default_timeout(120_000)
         page.goto(f"{app_server.url}/explorer?mesures={','.join(longest)}&par=arrondissement")
         wait_rendered(page)
         chips = {c["text"]: c for c in page.evaluate(CHIPS)}
