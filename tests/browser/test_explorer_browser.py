@@ -25,6 +25,23 @@ def _main(page) -> str:
     return page.locator('[data-testid="stMain"]').inner_text()
 
 
+def _save_view(person: Person, name: str) -> None:
+    """Save the current question as view `name`, as a person does: open the box, type the
+    name, see it typed, press « Enregistrer ». The box's answer is read whatever it says,
+    so a refusal shows in the failure instead of a bare time-out."""
+    page = person.page
+    person.click(page.get_by_text("Enregistrer cette question comme vue"))
+    field = page.get_by_label("Nom de la vue")
+    field.fill(name)
+    page.wait_for_function(
+        "([el, want]) => el.value === want", arg=[field.element_handle(), name], polling=100
+    )
+    person.click(page.get_by_role("button", name="Enregistrer", exact=True))
+    answer = page.locator('.st-key-screen_only_explorer_save [data-testid="stAlert"]').first
+    answer.wait_for(state="visible")
+    assert f"Vue « {name} » enregistrée" in answer.inner_text(), answer.inner_text()
+
+
 def test_adhesion_rate_by_arrondissement_in_three_actions(app_server, offline_page, demo_db):
     page, _ = offline_page
     person = Person(page, app_server.url)
@@ -95,10 +112,7 @@ def test_a_named_view_reopens_from_its_link_in_a_new_browser(app_server, offline
         page, app_server.url + "/explorer?mesures=adhesion_rate&par=arrondissement&quand=2023"
     )
     assert "au 31/12/2023" in _main(page)
-    person.click(page.get_by_text("Enregistrer cette question comme vue"))
-    page.get_by_label("Nom de la vue").fill("Adhésions fin 2023")
-    person.click(page.get_by_role("button", name="Enregistrer", exact=True))
-    wait_rendered(page, "Vue « Adhésions fin 2023 » enregistrée")
+    _save_view(person, "Adhésions fin 2023")
     page.reload()
     wait_rendered(page)
     person.click(page.get_by_text(re.compile(r"^Vues enregistrées")))
@@ -135,10 +149,7 @@ def test_a_named_view_brings_back_its_clicked_bar(app_server, offline_page, demo
     assert arlon > 0
     heading = re.compile(r"\n(Arrondissement : [^\n—]+?|Ensemble) — (\d+) lignes?")
     assert heading.search(_main(page)).groups() == ("Arrondissement : Arlon", str(arlon))
-    person.click(page.get_by_text("Enregistrer cette question comme vue"))
-    page.get_by_label("Nom de la vue").fill("Arlon")
-    person.click(page.get_by_role("button", name="Enregistrer", exact=True))
-    wait_rendered(page, "Vue « Arlon » enregistrée")
+    _save_view(person, "Arlon")
     person = Person(page, app_server.url + "/explorer")
     bar = page.locator('[data-testid="stPlotlyChart"] .trace.bars .point path').first
     bar.scroll_into_view_if_needed()
