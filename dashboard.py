@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import page_list, theme
+from ui import first_paint, page_list, theme, warmup
 from ui.auth import draw_account_box, may_read, visible_pages
 from ui.data import store_ready
 from ui.runs import reading_ends_with_session, run_slot
@@ -25,8 +25,9 @@ for spec in page_list.PAGES:
 
 theme.apply()
 # One run at a time per core (ui/runs.py): many sessions queue instead of thrashing; a
-# sent file's reading stops when its session ends (tab closed).
-with run_slot(), reading_ends_with_session():
+# sent file's reading stops when its session ends (tab closed); the start-up warm-up
+# gives way to a visitor's run (ui/warmup.py).
+with run_slot(), warmup.visitor_run(), reading_ends_with_session():
     # Editor pages are not even listed for viewers; only the sign-in page when required.
     page = navigation(visible_pages(PAGES))
     # The date and the filter come first in the sidebar: visible at 1366×768 without scrolling.
@@ -40,3 +41,4 @@ with run_slot(), reading_ends_with_session():
         theme.sidebar_actions(loaded_at)
         theme.print_header(page.title, as_of(), loaded_at)
         page.run()
+    first_paint.mark_served()  # not reached when a first page stops after its figures

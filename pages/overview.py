@@ -10,7 +10,7 @@ from centrale.plaintext import plain
 from centrale.render import charts
 from centrale.semantic import measures
 from ui import components as ui
-from ui import report_buttons
+from ui import first_paint, report_buttons
 from ui import worth as worth_ui
 from ui.components import Col
 from ui.data import figure, load
@@ -131,6 +131,8 @@ with cards[5]:
         upper_first(subsidy_call_label(call_year)) if call_year else "Aucun appel à cette date"
     )
 
+# The figures are painted first; a tab's first page then asks for the rest (ui/first_paint).
+first_paint.rest_follows()
 
 st.subheader("Adhésions")
 curve = load(queries.adhesion_curve, day)

@@ -118,7 +118,8 @@ def offline_page(browser):
 # The app counts as settled once Streamlit has been idle this long, checked every
 # POLL_MS: the script not running (stApp's data-test-script-state, which turns
 # 'rerunRequested' the moment a widget asks for a rerun), no running indicator, no
-# skeleton. A poll, not a pause: a busy machine makes it slower, never wrong.
+# skeleton, no page waiting for its rest (ui/first_paint.py). A poll, not a pause: a
+# busy machine makes it slower, never wrong.
 SETTLED_MS = 300
 POLL_MS = 50
 IDLE = """(quiet) => {
@@ -126,7 +127,8 @@ IDLE = """(quiet) => {
     const state = app && app.getAttribute('data-test-script-state');
     const busy = !['notRunning', 'compilationError'].includes(state)
         || document.querySelector('[data-testid="stStatusWidget"]')
-        || document.querySelector('[data-testid="stSkeleton"]');
+        || document.querySelector('[data-testid="stSkeleton"]')
+        || document.querySelector('.centrale-pending');
     if (busy) { window.__centraleIdleSince = null; return false; }
     window.__centraleIdleSince = window.__centraleIdleSince ?? performance.now();
     return performance.now() - window.__centraleIdleSince >= quiet;
