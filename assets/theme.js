@@ -80,6 +80,10 @@
     "Next month": "Mois suivant",
     "Use arrow keys to navigate dates. Enter to select. Escape to close.":
       "Flèches : changer de jour. Entrée : choisir. Échap : fermer.",
+    // An address that names no page (/aide for the Aide page, /help).
+    "Page not found": "Page introuvable",
+    "The page that you have requested does not seem to exist. Running the app's main page.":
+      "Cette page n'existe pas : voici la page d'accueil du tableau de bord.",
   };
   // The date field itself is drawn in American English by Streamlit (its segments'
   // labels and the month's spoken name): the words a screen reader says, in French.
@@ -101,6 +105,8 @@
   const size = (n, unit) => n.replace(/\.0+$/, "").replace(".", ",") + "\u00a0" + SIZE_UNITS[unit];
   const PATTERNS = [
     [/^Help for (.+)$/, "Aide : $1"],
+    [/^You have requested page \/(.*), but no corresponding file was found in the app's pages\/ directory\. Running the app's main page\.$/,
+      "La page « /$1 » n'existe pas : voici la page d'accueil du tableau de bord."],
     [/^(\d+(?:\.\d+)?)(B|KB|MB|GB) per file(.*)$/, (all, n, unit, rest) => size(n, unit) + " par fichier" + rest],
     [/^(\d+(?:\.\d+)?)(B|KB|MB|GB)$/, (all, n, unit) => size(n, unit)],
     [/^(.+), (\d+(?:\.\d+)?)(B|KB|MB|GB)$/, (all, name, n, unit) => name + ", " + size(n, unit)],
@@ -538,6 +544,8 @@
     if (doc.body.classList.contains("centrale-projector")) {
       if (["ArrowRight", "PageDown", " ", "Spacebar"].includes(event.key)) showSlide(current + 1);
       else if (["ArrowLeft", "PageUp"].includes(event.key)) showSlide(current - 1);
+      else if (event.key === "Home") showSlide(0); // as in slide software: first and last
+      else if (event.key === "End") showSlide(Infinity);
       else if (event.key === "Escape") leaveProjector();
       else return;
       event.preventDefault();
@@ -584,24 +592,53 @@
     const button = event.target.closest && event.target.closest("[data-centrale-action]");
     if (!button) return;
     const action = button.getAttribute("data-centrale-action");
-    if (action === "print") { stampPrintDate(); window.print(); }
+    if (action === "print") whenWhole(() => { stampPrintDate(); window.print(); });
     else if (action === "print-tab") {
-      printOneTab();
-      stampPrintDate(); window.print();
+      whenWhole(() => { printOneTab(); stampPrintDate(); window.print(); });
     }
     else if (action === "projector") enterProjector();
     else if (action === "next") showSlide(current + 1);
     else if (action === "previous") showSlide(current - 1);
   });
 
+  // ---- Figures first (ui/first_paint.py) -----------------------------------
+  // A tab's first overview shows its figures with a placeholder for the rest. Two
+  // animation frames after the placeholder is in the page (React puts the figures in with
+  // it or before it), the figures are painted: press the page's hidden button, which asks
+  // the server for the whole page. Once per placeholder.
+  let askingForRest = false;
+  let askedFor = null;
+  function askForTheRest() {
+    const placeholder = doc.querySelector(".centrale-pending");
+    if (!placeholder || askedFor === placeholder || askingForRest) return;
+    askingForRest = true;
+    requestAnimationFrame(() => requestAnimationFrame(() => {
+      askingForRest = false;
+      const button = doc.querySelector(".st-key-first_paint_rest button");
+      if (!button || !placeholder.isConnected || askedFor === placeholder) return;
+      askedFor = placeholder;
+      button.click();
+    }));
+  }
+  // The print buttons wait for the rest of the page (at most 20 s): paper gets it all.
+  function whenWhole(then) {
+    const started = performance.now();
+    (function check() {
+      if (!doc.querySelector(".centrale-pending") || performance.now() - started > 20000) then();
+      else setTimeout(check, 100);
+    })();
+  }
+
   // Streamlit redraws as it runs: translate what it adds, once per frame.
   let pending = false;
   new MutationObserver(() => {
+    askForTheRest();
     if (pending) return;
     pending = true;
     requestAnimationFrame(() => { pending = false; translate(doc.body); });
   }).observe(doc.body, { childList: true, subtree: true, characterData: true, attributes: true,
                          attributeFilter: ATTRIBUTES });
   translate(doc.body);
+  askForTheRest();
   stampPrintDate();
 })();

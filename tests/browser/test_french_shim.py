@@ -294,3 +294,16 @@ def test_upload_buttons_are_named_in_french(app_server, browser, path, tab, zone
         assert not ENGLISH_NAMES.search(sidebar) and "icône" not in sidebar, sidebar
     finally:
         context.close()
+
+
+def test_an_address_that_names_no_page_is_said_in_french(app_server, offline_page):
+    """/aide (a French guess for the Aide page, which is /help) opens the overview with
+    Streamlit's « page not found » notice: in French, naming no English directory."""
+    page, _offline = offline_page
+    page.goto(f"{app_server.url}/aide")
+    wait_rendered(page)
+    notice = page.get_by_role("dialog")
+    notice.wait_for()
+    text = notice.inner_text()
+    assert "Page introuvable" in text and "page d'accueil" in text, text
+    assert not re.search(r"[Pp]age not found|Running the app|directory", text), text

@@ -321,6 +321,11 @@ def test_presentation_runs_as_slides(app_server, browser, tmp_path):
         assert visible_titles() == slides[-2]
         bar = page.locator("#centrale-projector-bar").inner_text()
         assert f"Diapositive {len(slides) - 1} sur {len(slides)}" in bar
+        # Home and End, as in slide software: the first slide, the last one.
+        page.keyboard.press("Home")
+        assert slide_number() == [1, len(slides)] and visible_titles() == slides[0]
+        page.keyboard.press("End")
+        assert slide_number() == [len(slides)] * 2 and visible_titles() == slides[-1]
         # Large type, dark on white.
         size = sections.nth(1).evaluate("el => parseFloat(getComputedStyle(el).fontSize)")
         assert size >= 40
