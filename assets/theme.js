@@ -82,6 +82,8 @@
       "Flèches : changer de jour. Entrée : choisir. Échap : fermer.",
     // An address that names no page (/aide for the Aide page, /help).
     "Page not found": "Page introuvable",
+    // Its hidden close button, in React Aria's own French (for a French browser): « reject ».
+    "Rejeter": "Fermer",
     "The page that you have requested does not seem to exist. Running the app's main page.":
       "Cette page n'existe pas : voici la page d'accueil du tableau de bord.",
   };
@@ -105,8 +107,6 @@
   const size = (n, unit) => n.replace(/\.0+$/, "").replace(".", ",") + "\u00a0" + SIZE_UNITS[unit];
   const PATTERNS = [
     [/^Help for (.+)$/, "Aide : $1"],
-    [/^You have requested page \/(.*), but no corresponding file was found in the app's pages\/ directory\. Running the app's main page\.$/,
-      "La page « /$1 » n'existe pas : voici la page d'accueil du tableau de bord."],
     [/^(\d+(?:\.\d+)?)(B|KB|MB|GB) per file(.*)$/, (all, n, unit, rest) => size(n, unit) + " par fichier" + rest],
     [/^(\d+(?:\.\d+)?)(B|KB|MB|GB)$/, (all, n, unit) => size(n, unit)],
     [/^(.+), (\d+(?:\.\d+)?)(B|KB|MB|GB)$/, (all, name, n, unit) => name + ", " + size(n, unit)],

@@ -233,6 +233,10 @@ def test_every_english_string_streamlit_shows_is_translated_and_no_entry_is_dead
             collect_into(page, seen)
             open_widgets(page, seen)
             collect_into(page, seen)
+        # An address that names no page: Streamlit's notice (« Page not found »).
+        page.goto(f"{app_server.url}/aide")
+        page.get_by_role("dialog").wait_for()
+        collect_into(page, seen)
         tables = page.evaluate(TABLES, [section, sorted(seen)])
     finally:
         context.close()
