@@ -507,7 +507,7 @@
       bar.append(
         part("button", "← Précédente", { type: "button", "data-centrale-action": "previous" }),
         part("span", "", { class: "centrale-slide-number", "aria-live": "polite" }),
-        part("span", "← → ou espace : changer · Échap : quitter"),
+        part("span", "← → ou espace : changer · Début, Fin : première, dernière · Échap : quitter"),
         part("button", "Suivante →", { type: "button", "data-centrale-action": "next" }),
       );
       doc.body.appendChild(bar);
@@ -604,28 +604,52 @@
   // ---- Figures first (ui/first_paint.py) -----------------------------------
   // A tab's first overview shows its figures with a placeholder for the rest. Two
   // animation frames after the placeholder is in the page (React puts the figures in with
-  // it or before it), the figures are painted: press the page's hidden button, which asks
-  // the server for the whole page. Once per placeholder.
-  let askingForRest = false;
-  let askedFor = null;
+  // it or before it) the figures are painted; once the run that drew them has ended, press
+  // the page's hidden button, which asks the server for the whole page. Checked every
+  // 250 ms while the placeholder stays: asked again 1,5 s later if a click was lost (a
+  // person's own click can start a run just then).
+  const ASK_AGAIN_MS = 1500;
+  let checkingRest = false;
+  let askedAt = -Infinity;
+  function scriptIdle() {
+    const app = doc.querySelector("[data-testid='stApp']");
+    return !app || ["notRunning", "compilationError"].includes(app.getAttribute("data-test-script-state"));
+  }
   function askForTheRest() {
-    const placeholder = doc.querySelector(".centrale-pending");
-    if (!placeholder || askedFor === placeholder || askingForRest) return;
-    askingForRest = true;
+    if (checkingRest || !doc.querySelector(".centrale-pending")) return;
+    checkingRest = true;
     requestAnimationFrame(() => requestAnimationFrame(() => {
-      askingForRest = false;
+      checkingRest = false;
+      if (!doc.querySelector(".centrale-pending")) return;
       const button = doc.querySelector(".st-key-first_paint_rest button");
-      if (!button || !placeholder.isConnected || askedFor === placeholder) return;
-      askedFor = placeholder;
-      button.click();
+      if (button && scriptIdle() && performance.now() - askedAt > ASK_AGAIN_MS) {
+        askedAt = performance.now();
+        button.click();
+      }
+      setTimeout(askForTheRest, 250);
     }));
   }
-  // The print buttons wait for the rest of the page (at most 20 s): paper gets it all.
+  // The print buttons wait for the whole page (at most 20 s): the rest announced has come,
+  // the script has ended, no element is still a grey skeleton, every chart is drawn, and
+  // all of it for 300 ms. A second press meanwhile does not print twice.
+  let waitingToPrint = false;
+  function pageWhole() {
+    if (doc.querySelector(".centrale-pending, [data-testid='stSkeleton']") || !scriptIdle()) return false;
+    return [...doc.querySelectorAll("[data-testid='stPlotlyChart']")]
+      .every((chart) => chart.querySelector(".main-svg, canvas, svg"));
+  }
   function whenWhole(then) {
+    if (waitingToPrint) return;
+    waitingToPrint = true;
     const started = performance.now();
+    let wholeSince = null;
     (function check() {
-      if (!doc.querySelector(".centrale-pending") || performance.now() - started > 20000) then();
-      else setTimeout(check, 100);
+      const now = performance.now();
+      wholeSince = pageWhole() ? (wholeSince ?? now) : null;
+      if ((wholeSince !== null && now - wholeSince >= 300) || now - started > 20000) {
+        waitingToPrint = false;
+        then();
+      } else setTimeout(check, 100);
     })();
   }
 

@@ -440,11 +440,13 @@ def next_step_lines(b: CommuneBriefing, limit: int = NEXT_STEPS) -> list[str]:
     detailed = steps if len(steps) <= room else steps[: room - 1]
     verb = "Commander" if b.adhered else "Dès l'adhésion, commander"
     for step in detailed:
-        details = [f"demandée depuis l'enquête {int(step.first_year)}"]
+        # Nouns, not participles: a participle would have to agree with each solution's
+        # name (« Bornes de recharge … demandées »).
+        details = [f"demande depuis l'enquête {int(step.first_year)}"]
         if not pd.isna(step.priority):
             details.append(f"priorité {int(step.priority)}")
         if not pd.isna(step.horizon):
-            details.append(f"souhaitée pour {int(step.horizon)}")
+            details.append(f"horizon {int(step.horizon)}")
         lines.append(
             f"{verb} « {step.solution} » ({', '.join(details)}) : mise en concurrence "
             f"{de(names(step.providers.split(', ')))}, attribution en "

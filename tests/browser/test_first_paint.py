@@ -85,27 +85,40 @@ def test_the_overview_comes_whole_when_it_is_not_the_tabs_first_page(app_server,
     assert page.evaluate("window.__pendingSeen") is False
 
 
-def test_the_print_button_waits_for_the_rest_of_the_page(app_server, offline_page):
-    """Pressed while the rest is announced, « Imprimer » prints once the rest has come
-    (the browser's print dialog is replaced by a counter: a test cannot close it)."""
+# Presses « Imprimer cette page » the moment the rest is announced, and records what the
+# page holds when printing starts (the print dialog is replaced by that record: a test
+# cannot close a real one).
+PRESS_PRINT_EARLY = """(() => {
+  const pendingClass = 'PENDING';
+  window.__prints = [];
+  window.print = () => window.__prints.push({
+    charts: document.querySelectorAll('[data-testid=stPlotlyChart]').length,
+    drawn: [...document.querySelectorAll('[data-testid=stPlotlyChart]')]
+      .filter(c => c.querySelector('.main-svg')).length,
+    skeletons: document.querySelectorAll('[data-testid=stSkeleton]').length,
+    pending: document.getElementsByClassName(pendingClass).length,
+  });
+  let pressed = false;
+  new MutationObserver(() => {
+    const button = document.querySelector('[data-centrale-action="print"]');
+    if (pressed || !button || !document.getElementsByClassName(pendingClass).length) return;
+    pressed = true;
+    window.__pressedWhilePending = true;
+    button.click();
+    button.click();  // twice, as an impatient person: one print
+  }).observe(document, {subtree: true, childList: true});
+})();""".replace("PENDING", PENDING_CLASS)
+
+
+def test_the_print_button_pressed_early_prints_the_whole_page_once(app_server, offline_page):
     page, _offline = offline_page
+    page.add_init_script(PRESS_PRINT_EARLY)
     page.goto(app_server.url)
+    page.wait_for_function("window.__prints && window.__prints.length > 0", timeout=120_000)
     wait_rendered(page)
-    page.evaluate(
-        """(pendingClass) => {
-          window.__printed = 0;
-          window.print = () => { window.__printed += 1; };
-          const placeholder = document.createElement('div');
-          placeholder.className = pendingClass;
-          placeholder.id = 'test-pending';
-          document.querySelector('[data-testid="stMain"]').appendChild(placeholder);
-        }""",
-        PENDING_CLASS,
-    )
-    page.locator('[data-centrale-action="print"]').first.click()
-    # Still announced: nothing printed over a few of the button's checks (every 100 ms).
-    clicked = page.evaluate("performance.now()")
-    page.wait_for_function(f"performance.now() - {clicked} > 600")
-    assert page.evaluate("window.__printed") == 0
-    page.evaluate("document.getElementById('test-pending').remove()")
-    page.wait_for_function("window.__printed === 1")
+    assert page.evaluate("window.__pressedWhilePending") is True
+    prints = page.evaluate("window.__prints")
+    assert len(prints) == 1, prints
+    printed = prints[0]
+    assert printed["pending"] == 0 and printed["skeletons"] == 0, printed
+    assert printed["charts"] >= 3 and printed["drawn"] == printed["charts"], printed
