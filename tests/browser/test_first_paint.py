@@ -85,7 +85,7 @@ def test_the_overview_comes_whole_when_it_is_not_the_tabs_first_page(app_server,
     assert page.evaluate("window.__pendingSeen") is False
 
 
-# Presses « Imprimer cette page » the moment the rest is announced, and records what the
+# Presses « Imprimer cette page » while the rest is announced, and records what the
 # page holds when printing starts (the print dialog is replaced by that record: a test
 # cannot close a real one).
 PRESS_PRINT_EARLY = """(() => {
@@ -98,15 +98,17 @@ PRESS_PRINT_EARLY = """(() => {
     skeletons: document.querySelectorAll('[data-testid=stSkeleton]').length,
     pending: document.getElementsByClassName(pendingClass).length,
   });
-  let pressed = false;
-  new MutationObserver(() => {
+  // As soon as the page's script is there (a person cannot be quicker than it: the button
+  // does nothing before) and the rest is still announced.
+  const poll = setInterval(() => {
     const button = document.querySelector('[data-centrale-action="print"]');
-    if (pressed || !button || !document.getElementsByClassName(pendingClass).length) return;
-    pressed = true;
+    if (!window.__centraleTheme || !button
+        || !document.getElementsByClassName(pendingClass).length) return;
+    clearInterval(poll);
     window.__pressedWhilePending = true;
     button.click();
     button.click();  // twice, as an impatient person: one print
-  }).observe(document, {subtree: true, childList: true});
+  }, 10);
 })();""".replace("PENDING", PENDING_CLASS)
 
 
