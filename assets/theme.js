@@ -636,7 +636,7 @@
   function pageWhole() {
     if (doc.querySelector(".centrale-pending, [data-testid='stSkeleton']") || !scriptIdle()) return false;
     return [...doc.querySelectorAll("[data-testid='stPlotlyChart']")]
-      .every((chart) => chart.querySelector(".main-svg, canvas, svg"));
+      .every((chart) => chart.querySelector("svg, canvas"));
   }
   function whenWhole(then) {
     if (waitingToPrint) return;
